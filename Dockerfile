@@ -1,0 +1,27 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    ISOBOT_VENV=/opt/venv \
+    DATABASE_URL=sqlite+aiosqlite:////app/data/isobot.sqlite3
+
+WORKDIR /app
+
+# The same set-up step as the README's run command: a virtualenv from the pinned lock file.
+COPY dev.py requirements.lock ./
+RUN python dev.py setup
+
+COPY bot ./bot
+COPY scheduler ./scheduler
+COPY content ./content
+COPY storage ./storage
+COPY sandbox ./sandbox
+
+RUN useradd --create-home --uid 10001 isobot \
+    && mkdir -p /app/data \
+    && chown isobot:isobot /app/data
+USER isobot
+
+VOLUME ["/app/data"]
+
+CMD ["/opt/venv/bin/python", "-m", "bot"]

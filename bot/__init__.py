@@ -1,0 +1,3 @@
+"""isobot's Telegram side: settings, handlers and the composition root."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Handler areas; each module exposes register(application)."""
+
+from __future__ import annotations

@@ -1,0 +1,229 @@
+"""/remind: set a kind's times by command, or through a guided flow with buttons."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.commands import REMINDERS, CommandInfo
+from bot.formatting import join_words, when_local
+from bot.handlers.timezone import zone_keyboard
+from bot.keyboards import rows
+from bot.reminder_args import (
+    KIND_LABELS,
+    MAX_TIMES,
+    ReminderArgsError,
+    parse_remind_args,
+    parse_times,
+)
+from bot.services import add_commands, services
+from scheduler.recurrence import parse_hhmm
+from scheduler.reminders import format_hhmm, reminders_of, set_times, switch_kind_off
+from scheduler.zones import COMMON_ZONES
+from storage.models import Reminder, ReminderKind, User
+from storage.users import get_user
+
+KIND_PREFIX = "rk:"
+TIME_PREFIX = "rt:"
+AWAITING = "remind:"
+PICKER_TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "20:00", "21:00", "22:00")
+NEED_ZONE = (
+    "First, which timezone are you in? Reminders come at your local time, so I never guess. "
+    "Pick one below or type it, like /timezone Europe/Berlin. Then send /remind again."
+)
+
+
+def kind_times(reminders: list[Reminder], kind: ReminderKind) -> list[str]:
+    return sorted(r.local_time for r in reminders if r.kind == kind)
+
+
+def summary(kind: ReminderKind, reminders: list[Reminder], user: User, now: datetime) -> str:
+    label = KIND_LABELS[kind]
+    times = [r for r in reminders if r.kind == kind and r.enabled]
+    if not times:
+        return f"{label} reminders are off."
+    zone = ZoneInfo(user.timezone)
+    text = f"✅ {label} reminders at {join_words([r.local_time for r in times])} ({user.timezone})."
+    upcoming = [r.next_fire_at for r in times if r.next_fire_at is not None]
+    if user.reminders_paused:
+        text += " They are paused: /resume starts them."
+    elif upcoming:
+        text += f" Next: {when_local(min(upcoming), zone, now)}."
+    return text
+
+
+def picker(kind: ReminderKind, chosen: list[str]) -> tuple[str, InlineKeyboardMarkup]:
+    label = KIND_LABELS[kind]
+    chosen_text = join_words(chosen) if chosen else "none yet"
+    text = (
+        f"{label}: at what time? Tap up to {MAX_TIMES} times (tap again to remove one), "
+        f"or type them, like 08:30 or 08:00 20:00.\nChosen: <b>{chosen_text}</b>"
+    )
+    buttons = [
+        InlineKeyboardButton(
+            f"✓ {t}" if t in chosen else t,
+            callback_data=f"{TIME_PREFIX}{kind}:{t.replace(':', '')}",
+        )
+        for t in PICKER_TIMES
+    ]
+    keyboard = rows(buttons, width=4)
+    keyboard.append([InlineKeyboardButton("✔️ Finish", callback_data=f"{TIME_PREFIX}{kind}:done")])
+    return text, InlineKeyboardMarkup(keyboard)
+
+
+async def remind_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message is not None and update.effective_user is not None
+    svc = services(context)
+    args = context.args or []
+    if not args:
+        async with svc.db.session() as session:
+            user = await get_user(session, update.effective_user.id)
+            assert user is not None
+            user.awaiting = ""
+        keyboard = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(KIND_LABELS[k], callback_data=f"{KIND_PREFIX}{k}")]
+                for k in ReminderKind
+            ]
+        )
+        await message.reply_text("Which reminder would you like to set?", reply_markup=keyboard)
+        return
+    try:
+        request = parse_remind_args(args)
+    except ReminderArgsError as error:
+        await message.reply_text(html.escape(str(error)))
+        return
+    now = svc.clock.now()
+    async with svc.db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+        assert user is not None
+        if not user.timezone:
+            reply, markup = NEED_ZONE, zone_keyboard(COMMON_ZONES)
+        elif request.times:
+            await set_times(session, user, request.kind, request.times, now)
+            reply, markup = (
+                summary(request.kind, await reminders_of(session, user.id), user, now),
+                None,
+            )
+        else:
+            await switch_kind_off(session, user, request.kind, now)
+            reply = f"{KIND_LABELS[request.kind]} reminders are off. /reminders shows the rest."
+            markup = None
+    await message.reply_text(reply, reply_markup=markup)
+
+
+async def kind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    svc = services(context)
+    try:
+        kind = ReminderKind(query.data.removeprefix(KIND_PREFIX))
+    except ValueError:
+        await query.answer("That button is out of date. Send /remind again.")
+        return
+    async with svc.db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+        assert user is not None
+        if not user.timezone:
+            await query.answer()
+            await query.edit_message_text(NEED_ZONE, reply_markup=zone_keyboard(COMMON_ZONES))
+            return
+        user.awaiting = f"{AWAITING}{kind}"
+        chosen = kind_times(await reminders_of(session, user.id), kind)
+    await query.answer()
+    text, markup = picker(kind, chosen)
+    await query.edit_message_text(text, reply_markup=markup)
+
+
+async def time_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    svc = services(context)
+    kind_name, _, value = query.data.removeprefix(TIME_PREFIX).partition(":")
+    try:
+        kind = ReminderKind(kind_name)
+    except ValueError:
+        await query.answer("That button is out of date. Send /remind again.")
+        return
+    now = svc.clock.now()
+    async with svc.db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+        assert user is not None
+        if not user.timezone:
+            await query.answer("Set your timezone first: /timezone")
+            return
+        reminders = await reminders_of(session, user.id)
+        if value == "done":
+            user.awaiting = ""
+            await query.answer()
+            await query.edit_message_text(summary(kind, reminders, user, now))
+            return
+        chosen = kind_times(reminders, kind)
+        try:
+            picked = format_hhmm(parse_hhmm(f"{value[:2]}:{value[2:]}"))
+        except ValueError:
+            await query.answer("That button is out of date. Send /remind again.")
+            return
+        if picked in chosen:
+            chosen.remove(picked)
+        elif len(chosen) >= MAX_TIMES:
+            await query.answer(f"At most {MAX_TIMES} times. Tap one to remove it first.")
+            return
+        else:
+            chosen.append(picked)
+        await set_times(session, user, kind, [parse_hhmm(t) for t in chosen], now)
+    await query.answer()
+    text, markup = picker(kind, sorted(chosen))
+    await query.edit_message_text(text, reply_markup=markup)
+
+
+async def typed_times(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Times typed during the guided flow; anything else goes on to the other handlers."""
+    message = update.effective_message
+    if message is None or message.text is None or update.effective_user is None:
+        return
+    words = message.text.split()
+    if not any(ch.isdigit() for ch in message.text) or len(words) > 3:
+        return
+    svc = services(context)
+    now = svc.clock.now()
+    async with svc.db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+        if user is None or not user.awaiting.startswith(AWAITING):
+            return
+        kind = ReminderKind(user.awaiting.removeprefix(AWAITING))
+        try:
+            times = parse_times(words)
+        except ReminderArgsError as error:
+            await message.reply_text(html.escape(str(error)))
+            raise ApplicationHandlerStop from None
+        user.awaiting = ""
+        await set_times(session, user, kind, times, now)
+        reply = summary(kind, await reminders_of(session, user.id), user, now)
+    await message.reply_text(reply)
+    raise ApplicationHandlerStop
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    add_commands(app, CommandInfo("remind", "Set dose, moisturiser or sunscreen times", REMINDERS))
+    app.add_handler(CommandHandler("remind", remind_command))
+    app.add_handler(CallbackQueryHandler(kind_button, pattern=f"^{KIND_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(time_button, pattern=f"^{TIME_PREFIX}"))
+    # Before free text (group 0): a typed time in the flow must not be read as a question.
+    app.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, typed_times),
+        group=-1,
+    )

@@ -1,0 +1,98 @@
+"""Taken, Skip, Snooze and Done on a reminder message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import CallbackQuery, Update
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+
+from bot.services import Services, services
+from scheduler.callbacks import PREFIX, Action, decode
+from scheduler.dispatcher import insert_ignoring_duplicates
+from scheduler.doses import log_outcome, outcome_of
+from scheduler.messages import outcome_message
+from storage.models import Delivery, DeliveryStatus, Outcome, Purpose, Reminder, User
+
+OUTCOMES = {Action.TAKEN: Outcome.TAKEN, Action.SKIP: Outcome.SKIPPED, Action.DONE: Outcome.DONE}
+GONE = "This reminder no longer exists."
+ALREADY = {
+    Outcome.TAKEN: "Already noted as taken.",
+    Outcome.SKIPPED: "Already noted as skipped.",
+    Outcome.DONE: "Already noted as done.",
+}
+
+
+async def _snooze(session: AsyncSession, delivery: Delivery, svc: Services, now: datetime) -> bool:
+    """Queue the one snooze this occurrence may have; False when it already had one."""
+    result = await session.execute(
+        insert_ignoring_duplicates(session, Delivery).values(
+            user_id=delivery.user_id,
+            chat_id=delivery.chat_id,
+            reminder_id=delivery.reminder_id,
+            kind=delivery.kind,
+            occurrence=delivery.occurrence,
+            purpose=Purpose.SNOOZE,
+            priority=delivery.priority,
+            due_at=now + svc.policy.snooze_for,
+            status=DeliveryStatus.PENDING,
+            late=False,
+            attempts=0,
+            updated_at=now,
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def _press(query: CallbackQuery, svc: Services, user_id: int) -> str | None:
+    """Apply the press; the notice to show, or None after a successful edit."""
+    press = decode(query.data or "")
+    if press is None:
+        return GONE
+    now = svc.clock.now()
+    async with svc.db.session() as session:
+        delivery = await session.get(Delivery, press.delivery_id)
+        # Someone else's reminder is answered exactly like a missing one: nothing is revealed.
+        if delivery is None or delivery.user_id != user_id or delivery.reminder_id is None:
+            return GONE
+        reminder = await session.get(Reminder, delivery.reminder_id)
+        user = await session.get(User, user_id)
+        if reminder is None or user is None or delivery.kind is None:
+            return GONE
+        zone = ZoneInfo(reminder.timezone or user.timezone or "UTC")
+        previous = await outcome_of(session, delivery)
+        if previous is not None:
+            return ALREADY[previous]
+        if press.action == Action.SNOOZE:
+            if not await _snooze(session, delivery, svc, now):
+                return "Already snoozed."
+            outcome = None
+        else:
+            outcome = OUTCOMES[press.action]
+            if not await log_outcome(session, delivery, outcome, zone, now):
+                return "Already noted."
+        text = outcome_message(
+            delivery.kind,
+            reminder.local_time,
+            delivery.purpose,
+            delivery.late,
+            outcome,
+            now.astimezone(zone).strftime("%H:%M"),
+        )
+    await query.answer("Snoozed for 15 minutes." if outcome is None else "Noted. Thank you!")
+    await query.edit_message_text(text, reply_markup=None)
+    return None
+
+
+async def reminder_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    notice = await _press(query, services(context), update.effective_user.id)
+    if notice is not None:
+        await query.answer(notice)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CallbackQueryHandler(reminder_press, pattern=f"^{PREFIX}:"))

@@ -1,0 +1,130 @@
+"""/reminders (list, switch on or off, delete), /pause and /resume."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.commands import REMINDERS, CommandInfo
+from bot.formatting import when_local
+from bot.reminder_args import KIND_LABELS
+from bot.services import add_commands, services
+from scheduler.reminders import delete_reminder, reminders_of, set_enabled, set_paused
+from storage.models import Reminder, User
+from storage.users import get_user
+
+PREFIX = "rm:"
+EMPTY = "You have no reminders yet. Set one with /remind, for example /remind dose 08:00."
+
+
+def listing(
+    user: User, reminders: list[Reminder], now: datetime
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    if not reminders:
+        return EMPTY, None
+    lines = ["⏰ <b>Your reminders</b>"]
+    if user.timezone:
+        lines[0] += f" ({user.timezone})"
+    keyboard = []
+    for r in reminders:
+        label = f"{KIND_LABELS[r.kind]} {r.local_time}"
+        if not r.enabled:
+            state = "off"
+        elif user.reminders_paused:
+            state = "paused"
+        elif r.next_fire_at is not None and user.timezone:
+            state = f"next {when_local(r.next_fire_at, ZoneInfo(user.timezone), now)}"
+        else:
+            state = "on"
+        lines.append(f"{label} — {state}")
+        toggle = ("Switch off", "off") if r.enabled else ("Switch on", "on")
+        keyboard.append(
+            [
+                InlineKeyboardButton(
+                    f"{toggle[0]} {r.local_time}", callback_data=f"{PREFIX}{toggle[1]}:{r.id}"
+                ),
+                InlineKeyboardButton(
+                    f"🗑 Delete {r.local_time}", callback_data=f"{PREFIX}del:{r.id}"
+                ),
+            ]
+        )
+    if user.reminders_paused:
+        lines.append("\nAll reminders are paused. /resume starts them again.")
+    return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+
+async def reminders_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    assert update.effective_user is not None and update.effective_message is not None
+    async with svc.db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+        assert user is not None
+        text, markup = listing(user, await reminders_of(session, user.id), svc.clock.now())
+    await update.effective_message.reply_text(text, reply_markup=markup)
+
+
+async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    svc = services(context)
+    action, _, raw_id = query.data.removeprefix(PREFIX).partition(":")
+    now = svc.clock.now()
+    async with svc.db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+        assert user is not None
+        reminder_id = int(raw_id) if raw_id.isdigit() else -1
+        if action == "del":
+            changed = await delete_reminder(session, user, reminder_id)
+        elif action in {"on", "off"}:
+            changed = await set_enabled(session, user, reminder_id, action == "on", now) is not None
+        else:
+            changed = False
+        if not changed:
+            await query.answer("That reminder no longer exists.")
+            return
+        await session.flush()
+        text, markup = listing(user, await reminders_of(session, user.id), now)
+    await query.answer("Done.")
+    await query.edit_message_text(text, reply_markup=markup)
+
+
+async def _pause_or_resume(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, paused: bool
+) -> None:
+    svc = services(context)
+    assert update.effective_user is not None and update.effective_message is not None
+    async with svc.db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+        assert user is not None
+        count = await set_paused(session, user, paused, svc.clock.now())
+    if count == 0:
+        reply = EMPTY
+    elif paused:
+        reply = "⏸ All your reminders are paused. /resume starts them again."
+    else:
+        reply = "▶️ Your reminders are back on, from now on. /reminders shows them."
+    await update.effective_message.reply_text(reply)
+
+
+async def pause_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _pause_or_resume(update, context, paused=True)
+
+
+async def resume_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _pause_or_resume(update, context, paused=False)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    add_commands(
+        app,
+        CommandInfo("reminders", "List and change your reminders", REMINDERS),
+        CommandInfo("pause", "Pause all reminders", REMINDERS),
+        CommandInfo("resume", "Start reminders again", REMINDERS),
+    )
+    app.add_handler(CommandHandler("reminders", reminders_command))
+    app.add_handler(CommandHandler("pause", pause_command))
+    app.add_handler(CommandHandler("resume", resume_command))
+    app.add_handler(CallbackQueryHandler(reminder_button, pattern=f"^{PREFIX}"))

@@ -1,0 +1,55 @@
+"""/start and /help."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from bot.commands import START, TOPICS, CommandInfo, help_text, topic_commands
+from bot.keyboards import rows, topic_button
+from bot.services import add_commands, services
+
+WELCOME = (
+    "👋 <b>Welcome to isobot.</b>\n\n"
+    "I keep you company through an isotretinoin (Accutane) course: plain-language answers "
+    "about how the medicine works, what to expect and how to look after your skin, and "
+    "reminders for your dose, moisturiser and sunscreen.\n\n"
+    "Ask me anything in your own words, or pick a topic below. /help lists every command."
+)
+
+# The first topics a newcomer usually wants.
+START_TOPICS = ("howitworks", "treatment", "sideeffects", "pregnancy")
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    library = svc.library
+    buttons = [topic_button(library.topics[c]) for c in START_TOPICS if c in library.topics]
+    buttons.append(InlineKeyboardButton("📚 All topics", callback_data="topics"))
+    text = f"{WELCOME}\n\n{library.disclaimer_html}"
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        text, reply_markup=InlineKeyboardMarkup(rows(buttons))
+    )
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    text = "Here is everything I can do.\n\n" + help_text(svc.commands)
+    text += "\n\nYou can also just write a question, like “why are my lips so dry?”."
+    text += f"\n\n{svc.library.disclaimer_html}"
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(text)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    library = app.bot_data["services"].library
+    add_commands(
+        app,
+        CommandInfo("start", "Welcome and what I can do", START),
+        CommandInfo("help", "Every command, grouped", START),
+        CommandInfo("topics", "Menu of all topics", TOPICS),
+        *topic_commands(library),
+    )
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("help", help_command))

@@ -1,0 +1,97 @@
+"""/timezone: set the IANA zone that reminders follow."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.commands import REMINDERS, CommandInfo
+from bot.keyboards import rows
+from bot.services import add_commands, services
+from scheduler.reminders import set_timezone
+from scheduler.zones import COMMON_ZONES, lookup_zone
+from storage.users import get_user
+
+PREFIX = "tz:"
+HOW_TO_TYPE = "Or type it yourself, like /timezone Europe/Berlin or /timezone America/New_York."
+
+
+def zone_keyboard(names: tuple[str, ...]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        rows([InlineKeyboardButton(n, callback_data=f"{PREFIX}{n}") for n in names])
+    )
+
+
+def local_clock(zone: ZoneInfo, now: datetime) -> str:
+    return now.astimezone(zone).strftime("%H:%M")
+
+
+async def apply_zone(update: Update, context: ContextTypes.DEFAULT_TYPE, zone: ZoneInfo) -> str:
+    svc = services(context)
+    assert update.effective_user is not None
+    now = svc.clock.now()
+    async with svc.db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+        assert user is not None
+        await set_timezone(session, user, zone, now)
+    return (
+        f"✅ Your timezone is now <b>{zone.key}</b>. It is {local_clock(zone, now)} there. "
+        "Reminders follow your local time, also when the clocks change. Next: /remind"
+    )
+
+
+async def timezone_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message is not None and update.effective_user is not None
+    svc = services(context)
+    wanted = " ".join(context.args or [])
+    if not wanted:
+        async with svc.db.session() as session:
+            user = await get_user(session, update.effective_user.id)
+        current = user.timezone if user else ""
+        intro = (
+            f"Your timezone is <b>{current}</b> ({local_clock(ZoneInfo(current), svc.clock.now())} "
+            "there now). Pick another below to change it."
+            if current
+            else "Which timezone are you in? Pick one below."
+        )
+        await message.reply_text(
+            f"{intro}\n{HOW_TO_TYPE}", reply_markup=zone_keyboard(COMMON_ZONES)
+        )
+        return
+    found = lookup_zone(wanted)
+    if found.zone is not None:
+        await message.reply_text(await apply_zone(update, context, found.zone))
+        return
+    shown = html.escape(wanted[:64])
+    if found.suggestions:
+        await message.reply_text(
+            f"I don't know the timezone “{shown}”. Did you mean one of these?",
+            reply_markup=zone_keyboard(found.suggestions),
+        )
+    else:
+        await message.reply_text(
+            f"I don't know the timezone “{shown}”. Send it as Region/City. {HOW_TO_TYPE}"
+        )
+
+
+async def zone_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    found = lookup_zone(query.data.removeprefix(PREFIX))
+    if found.zone is None:
+        await query.answer("That timezone is not available. Try /timezone again.")
+        return
+    await query.answer()
+    text = await apply_zone(update, context, found.zone)
+    await query.edit_message_text(text)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    add_commands(app, CommandInfo("timezone", "Set your timezone", REMINDERS))
+    app.add_handler(CommandHandler("timezone", timezone_command))
+    app.add_handler(CallbackQueryHandler(zone_button, pattern=f"^{PREFIX}"))

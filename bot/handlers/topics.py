@@ -1,0 +1,68 @@
+"""/topics, one command per topic, and the topic buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.keyboards import TOPIC_PREFIX, topic_keyboard
+from bot.services import services
+from content import RedFlagFamily, Topic, topic_message
+
+MENU_TEXT = "📚 <b>Topics</b>\nPick one to read about it."
+
+
+async def send_topic(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    topic: Topic,
+    flag_pointer: RedFlagFamily | None = None,
+) -> None:
+    """Reply with a topic's text and buttons for its related topics."""
+    library = services(context).library
+    related = [library.topics[c] for c in topic.related]
+    assert update.effective_chat is not None
+    await context.bot.send_message(
+        update.effective_chat.id,
+        topic_message(topic, library, flag_pointer=flag_pointer),
+        reply_markup=topic_keyboard(related),
+    )
+
+
+async def topics_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    library = services(context).library
+    assert update.effective_chat is not None
+    await context.bot.send_message(
+        update.effective_chat.id, MENU_TEXT, reply_markup=topic_keyboard(library.topics.values())
+    )
+
+
+async def topic_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None and update.effective_message.text is not None
+    name = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
+    await send_topic(update, context, services(context).library.topics[name])
+
+
+async def topic_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    topic = services(context).library.topics.get(query.data.removeprefix(TOPIC_PREFIX))
+    if topic is None:
+        await query.answer("That topic is no longer here. Try /topics.")
+        return
+    await query.answer()
+    await send_topic(update, context, topic)
+
+
+async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    await topics_menu(update, context)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    library = app.bot_data["services"].library
+    app.add_handler(CommandHandler("topics", topics_menu))
+    app.add_handler(CommandHandler(list(library.topics), topic_command))
+    app.add_handler(CallbackQueryHandler(topic_button, pattern=f"^{TOPIC_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(menu_button, pattern="^topics$"))

@@ -1,0 +1,76 @@
+"""Reading `/remind` arguments. Pure: each error's message is the sentence the user sees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+from scheduler.recurrence import parse_hhmm
+from storage.models import ReminderKind
+
+KIND_NAMES = {
+    "dose": ReminderKind.DOSE,
+    "doses": ReminderKind.DOSE,
+    "pill": ReminderKind.DOSE,
+    "moisturiser": ReminderKind.MOISTURISER,
+    "moisturizer": ReminderKind.MOISTURISER,
+    "sunscreen": ReminderKind.SUNSCREEN,
+    "spf": ReminderKind.SUNSCREEN,
+}
+KIND_LABELS = {
+    ReminderKind.DOSE: "💊 Dose",
+    ReminderKind.MOISTURISER: "🧴 Moisturiser",
+    ReminderKind.SUNSCREEN: "☀️ Sunscreen",
+}
+MAX_TIMES = 2
+USAGE = "For example: /remind dose 08:00 20:00, /remind sunscreen 08:30 or /remind dose off."
+
+
+class ReminderArgsError(ValueError):
+    """The user's arguments cannot be used; str(error) says what to type instead."""
+
+
+@dataclass(frozen=True)
+class RemindRequest:
+    kind: ReminderKind
+    times: tuple[time, ...]  # empty means: switch this kind off
+
+
+def parse_kind(word: str) -> ReminderKind:
+    kind = KIND_NAMES.get(word.strip().lower())
+    if kind is None:
+        raise ReminderArgsError(
+            "I can remind you about three things: dose, moisturiser and sunscreen. " + USAGE
+        )
+    return kind
+
+
+def parse_times(words: list[str]) -> tuple[time, ...]:
+    if not words:
+        raise ReminderArgsError("Add one or two times of day. " + USAGE)
+    if len(words) > MAX_TIMES:
+        raise ReminderArgsError(
+            "At most two times a day per kind: your prescriber says once or twice daily. " + USAGE
+        )
+    times = []
+    for word in words:
+        try:
+            times.append(parse_hhmm(word))
+        except ValueError as error:
+            raise ReminderArgsError(f"{error} {USAGE}") from None
+    if len(set(times)) != len(times):
+        raise ReminderArgsError(
+            "Those times are the same; give two different times, or one. " + USAGE
+        )
+    return tuple(sorted(times))
+
+
+def parse_remind_args(args: list[str]) -> RemindRequest:
+    """`dose 08:00 20:00` or `sunscreen off`. Empty args are the guided flow's job, not ours."""
+    if not args:
+        raise ReminderArgsError("Tell me which reminder and when. " + USAGE)
+    kind = parse_kind(args[0])
+    rest = args[1:]
+    if len(rest) == 1 and rest[0].lower() == "off":
+        return RemindRequest(kind, ())
+    return RemindRequest(kind, parse_times(rest))

@@ -1,0 +1,42 @@
+"""What every handler needs, built once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import Application, CallbackContext
+
+from bot.commands import CommandInfo
+from bot.config import Settings
+from content import Library
+from scheduler.clock import Clock
+from scheduler.policy import Policy
+from scheduler.sender import Sender
+from storage import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    library: Library
+    clock: Clock
+    policy: Policy
+    sender: Sender | None = None
+    # Filled by each handler module's register(), so /help and the menu list only what exists.
+    commands: list[CommandInfo] = field(default_factory=list)
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.settings.admin_ids
+
+
+def add_commands(app: Application[Any, Any, Any, Any, Any, Any], *infos: CommandInfo) -> None:
+    known = app.bot_data["services"].commands
+    known.extend(info for info in infos if info.name not in {c.name for c in known})
+
+
+def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
+    found = context.bot_data["services"]
+    assert isinstance(found, Services)
+    return found

@@ -1,0 +1,65 @@
+"""Loads and checks every content file, and refuses to start on any problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from content.documents import load_tips, load_topics
+from content.errors import ContentError
+from content.messages import tip_message, topic_message, urgent_message
+from content.models import Library
+from content.red_flags import load_red_flags
+from content.shared_texts import load_shared_texts
+from content.telegram_html import MAX_MESSAGE_UTF16, html_problems, utf16_length, visible_text
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+
+
+def load_library(root: Path | None = None) -> Library:
+    """Read and check the content under `root` (this package by default).
+
+    Raises ContentError listing every problem found, not just the first.
+    """
+    root = Path(root) if root is not None else PACKAGE_ROOT
+    problems: list[str] = []
+    texts = load_shared_texts(root / "texts.yaml", problems)
+    topics = load_topics(root / "topics", problems)
+    tips = load_tips(root / "tips", problems)
+    red_flags = load_red_flags(root / "redflags.yaml", texts, topics.keys(), problems)
+    library = Library(topics, tips, red_flags, texts.disclaimer)
+    # Bad hand-written HTML is already reported per text; repeating it for every message that
+    # includes the text would bury the other problems.
+    problems += _message_problems(library, check_html=not problems)
+    if problems:
+        raise ContentError(problems)
+    return library
+
+
+def _message_problems(library: Library, *, check_html: bool) -> list[str]:
+    """Check each message exactly as it would be sent."""
+    messages: list[tuple[str, str]] = []
+    for command, topic in library.topics.items():
+        messages.append((f"topic '{command}'", topic_message(topic, library)))
+        messages += [
+            (
+                f"topic '{command}' with the '{family.id}' pointer",
+                topic_message(topic, library, flag_pointer=family),
+            )
+            for family in library.red_flags
+            if family.topic == command
+        ]
+    messages += [(f"tip '{tip.id}'", tip_message(tip, library)) for tip in library.tips.values()]
+    messages += [
+        (f"urgent message '{family.id}'", urgent_message(family, library))
+        for family in library.red_flags
+    ]
+    problems: list[str] = []
+    for label, text in messages:
+        if check_html:
+            problems += [f"{label}: {problem}" for problem in html_problems(text)]
+        length = utf16_length(visible_text(text))
+        if length > MAX_MESSAGE_UTF16:
+            problems.append(
+                f"{label}: is {length} characters once sent, over Telegram's {MAX_MESSAGE_UTF16}"
+            )
+    return problems

@@ -1,0 +1,134 @@
+"""Free-text matching: which topic a message is about, and whether it reports a warning sign."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from content.fuzzy import Hit, Pattern, compile_phrase, find_hits
+from content.models import Library, RedFlagFamily, Topic
+from content.normalize import FIRST_PERSON, Clause, clauses
+
+# Almost every message names the medicine or the skin, so these words alone say little.
+_GENERIC = frozenset(
+    {"isotretinoin", "accutane", "roaccutane", "absorica", "claravis", "amnesteem", "myorisan"}
+    | {"zenatane", "acne", "skin", "medicine", "medication", "drug", "tablet", "tablets"}
+    | {"capsule", "capsules"}
+)
+_NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "neither"})
+_NEGATION_REACH = 3  # a negation this many words before a phrase still applies to it
+_RED_FLAG_GAP = 2  # filler words allowed inside a red-flag phrase ("I am really pregnant")
+_CLOSE_CALL = 0.75  # runners-up within this share of the best score are shown too
+_GENERIC_DISCOUNT = 0.75  # a generic word is worth a quarter of a specific one
+_PHRASE_BONUS = 0.25
+
+
+def match_topics(text: str, library: Library, limit: int = 3) -> list[Topic]:
+    """The topics `text` is about, best first; one when it clearly wins, [] when none fit."""
+    parts = clauses(text)
+    scored = [(_score(topic.keywords, parts), topic) for topic in library.topics.values()]
+    scored = [(score, topic) for score, topic in scored if score > 0]
+    if not scored:
+        return []
+    scored.sort(key=lambda pair: (-pair[0], pair[1].order))
+    best = scored[0][0]
+    return [topic for score, topic in scored if score >= best * _CLOSE_CALL][:limit]
+
+
+def find_red_flag(text: str, library: Library) -> RedFlagFamily | None:
+    """The family of a warning sign the writer reports having now, in priority order."""
+    parts = clauses(text)
+    for family in library.red_flags:
+        for phrase in family.phrases:
+            if _reports(compile_phrase(phrase), parts):
+                return family
+    return None
+
+
+def find_flag_subject(text: str, library: Library) -> RedFlagFamily | None:
+    """The family whose subject a message asks about ("can I get pregnant on it?")."""
+    parts = clauses(text)
+    best: tuple[float, RedFlagFamily] | None = None
+    for family in library.red_flags:
+        score = _score(family.subject_keywords, parts, skip_negated=True)
+        if score > 0 and (best is None or score > best[0]):
+            best = (score, family)
+    return best[1] if best else None
+
+
+def suggest_command(name: str, commands: Iterable[str]) -> str | None:
+    """The known command closest to a mistyped one ("/hlep" -> "help"), or None."""
+    # "/Sebumm@isobot extra" -> "sebumm": the bot suffix and any arguments are not the name.
+    typed = name.strip().lstrip("/").split("@")[0].split(" ")[0].lower()
+    known = list(dict.fromkeys(commands))
+    if typed in known:
+        return typed
+    if not typed:
+        return None
+    prefixed = [command for command in known if len(typed) >= 3 and command.startswith(typed)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    near = [(OSA.distance(typed, c), -fuzz.ratio(typed, c), i, c) for i, c in enumerate(known)]
+    near = [entry for entry in near if entry[0] <= _typo_allowance(entry[3])]
+    return min(near)[3] if near else None
+
+
+def _typo_allowance(command: str) -> int:
+    # One slip in a short name, two in a long one; more and it is a different word.
+    if len(command) <= 3:
+        return 0
+    return 1 if len(command) <= 6 else 2
+
+
+def _score(keywords: Sequence[str], parts: list[Clause], *, skip_negated: bool = False) -> float:
+    """Sum of the best non-overlapping keyword hits; longer phrases count for more."""
+    total = 0.0
+    for clause in parts:
+        weighted: list[tuple[float, Hit]] = []
+        for keyword in keywords:
+            pattern = compile_phrase(keyword)
+            for hit in find_hits(pattern, clause.words):
+                if skip_negated and _negated(hit, pattern, clause.words):
+                    continue
+                weighted.append((_hit_value(hit, pattern), hit))
+        weighted.sort(key=lambda pair: -pair[0])
+        taken: set[int] = set()
+        for value, hit in weighted:
+            span = set(range(hit.start, hit.end))
+            if not span & taken:
+                taken |= span
+                total += value
+    return total
+
+
+def _hit_value(hit: Hit, pattern: Pattern) -> float:
+    """A hit's worth: its matched words, with generic words nearly discounted and a small bonus
+    for each further specific word, so "dry lips" beats "lips" but "oily skin" ~ "oily"."""
+    generic = sum(1 for slot in pattern if set(slot) <= _GENERIC)
+    specific = len(pattern) - generic
+    return hit.weight - _GENERIC_DISCOUNT * generic + _PHRASE_BONUS * max(0, specific - 1)
+
+
+def _reports(pattern: Pattern, parts: list[Clause]) -> bool:
+    """Whether any clause states the phrase about the writer, not negated."""
+    personal = any(set(slot) & FIRST_PERSON for slot in pattern)
+    for clause in parts:
+        # "Does it cause blurry vision?" asks about the medicine; it reports nothing.
+        if clause.general_question and not personal:
+            continue
+        for hit in find_hits(pattern, clause.words, max_gap=_RED_FLAG_GAP):
+            if not _negated(hit, pattern, clause.words):
+                return True
+    return False
+
+
+def _negated(hit: Hit, pattern: Pattern, text: tuple[str, ...]) -> bool:
+    before = text[max(0, hit.start - _NEGATION_REACH) : hit.start]
+    if _NEGATIONS & set(before):
+        return True
+    # A phrase may carry its own negation ("can not see properly"); only extra ones count.
+    expected = sum(1 for slot in pattern if set(slot) & _NEGATIONS)
+    found = sum(1 for word in text[hit.start : hit.end] if word in _NEGATIONS)
+    return found > expected

@@ -1,0 +1,58 @@
+"""Shape checks for the mappings read from front matter and YAML files."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from content.frontmatter import SAFE_LOADER
+
+# What each field must hold; "words" is a list of non-empty strings.
+FieldSpec = Mapping[str, str]
+
+
+def field_problems(data: Mapping[str, Any], spec: FieldSpec, where: str) -> list[str]:
+    """Missing keys, unknown keys and wrongly typed values, one problem each."""
+    problems = [f"{where}: missing key '{key}'" for key in spec if key not in data]
+    problems += [f"{where}: unknown key '{key}'" for key in data if key not in spec]
+    for key, kind in spec.items():
+        if key in data and not _is_kind(data[key], kind):
+            problems.append(f"{where}: '{key}' must be {_describe(kind)}")
+    return problems
+
+
+def _is_kind(value: object, kind: str) -> bool:
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "str":
+        return isinstance(value, str)
+    if kind == "words":
+        return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+    if kind == "list":
+        return isinstance(value, list)
+    raise ValueError(f"unknown field kind {kind!r}")
+
+
+def _describe(kind: str) -> str:
+    return {
+        "int": "a whole number",
+        "str": "text",
+        "words": "a list of non-empty texts",
+        "list": "a list",
+    }[kind]
+
+
+def read_yaml(path: Path, label: str, problems: list[str]) -> Any:
+    """The parsed file, or None after recording why it could not be read."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    except FileNotFoundError:
+        problems.append(f"{label}: file is missing")
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(f"{label}: cannot be read ({error})")
+    except yaml.YAMLError as error:
+        problems.append(f"{label}: is not valid YAML ({error})")
+    return None

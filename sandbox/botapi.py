@@ -1,0 +1,405 @@
+"""A fake Telegram Bot API server on 127.0.0.1, as strict as Telegram.
+
+A real PTB Application talks to it over HTTP (``ApplicationBuilder().base_url(fake.base_url)``);
+tests, or a person through ``python -m bot sandbox``, play the user with ``send_text`` and
+``press_button``, read what the bot did with ``messages`` and ``calls``, and inject faults.
+The driving and observing methods are plain functions for the event loop's thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+from sandbox.errors import ApiError
+from sandbox.faults import FaultPlan, RateLimiter
+from sandbox.methods import MAX_TEXT, Methods
+from sandbox.params import Params, read_params
+from sandbox.state import (
+    BotMessage,
+    Call,
+    CallbackQuery,
+    Chat,
+    StoredMessage,
+    World,
+    command_entities,
+)
+from sandbox.telegram_html import utf16_len
+
+T = TypeVar("T")
+
+_MAX_UPLOAD = 50 * 1024 * 1024  # Telegram's limit for bots sending files
+_POLL_INTERVAL = 0.01
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
+
+
+class FakeBotApi:
+    """The fake Bot API: an aiohttp server plus the handles to drive and observe it."""
+
+    def __init__(
+        self,
+        token: str = "123456:TEST-sandbox-token",
+        *,
+        bot_username: str = "isobot_test_bot",
+        enforce_rate_limits: bool = False,
+        global_per_second: int = 30,
+        per_chat_interval: float = 1.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.token = token
+        self.bot_username = bot_username
+        self.port = 0
+        self.calls: list[Call] = []
+        self._clock = clock
+        bot_id_text = token.split(":", 1)[0]
+        bot_user = {
+            "id": int(bot_id_text) if bot_id_text.isdigit() else 123456,
+            "is_bot": True,
+            "first_name": "isobot",
+            "username": bot_username,
+        }
+        self._world = World(bot_user, clock)
+        self._faults = FaultPlan()
+        self._methods = Methods(
+            self._world,
+            self._faults,
+            RateLimiter(
+                clock, global_per_second=global_per_second, per_chat_interval=per_chat_interval
+            ),
+            enforce_rate_limits=enforce_rate_limits,
+        )
+        self._runner: web.AppRunner | None = None
+        self._stopped: asyncio.Event | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """What PTB's base_url wants; PTB appends the token."""
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        """Listen on ``host``:``port``; port 0 picks a free one (read it from ``self.port``)."""
+        if self._runner is not None:
+            raise RuntimeError("the fake Bot API is already running")
+        if host not in _LOOPBACK_HOSTS:
+            # It serves a bot token and people's messages without TLS: never beyond this machine.
+            raise ValueError(f"the fake Bot API listens on 127.0.0.1 only, not {host!r}")
+        self._stopped = asyncio.Event()
+        self._methods.stopping = False
+        app = web.Application(client_max_size=_MAX_UPLOAD)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        app.router.add_route("*", "/{tail:.*}", self._handle_unknown)
+        # No access log: request lines carry the token. A client that goes away cancels its
+        # handler, so an abandoned long poll does not linger.
+        runner = web.AppRunner(
+            app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
+        )
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", port)
+        await site.start()
+        self._runner = runner
+        self.port = int(runner.addresses[0][1])
+
+    async def stop(self) -> None:
+        """Answer waiting long polls and hangs, then close the server."""
+        if self._runner is None:
+            return
+        if self._stopped is not None:
+            self._stopped.set()
+        await self._methods.shutdown()
+        await self._runner.cleanup()
+        self._runner = None
+
+    async def __aenter__(self) -> FakeBotApi:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # -- HTTP ----------------------------------------------------------------------------------
+
+    async def _handle_api(self, request: web.Request) -> web.Response:
+        at = self._clock()
+        name = request.match_info["method"]
+        if request.match_info["token"] != self.token:
+            return self._answer(name, None, ApiError(401, "Unauthorized"), at)
+        method = self._methods.canonical(name)
+        if method is None:
+            return self._answer(name, None, ApiError(404, "Not Found"), at)
+        try:
+            params = await read_params(request)
+        except ApiError as exc:
+            return self._answer(method, None, exc, at)
+        chat_id = params.chat_id()
+        injected = self._faults.take_error(method, chat_id)
+        if injected is not None:
+            return self._answer(method, params, injected, at)
+        hang = self._faults.take_hang(method, chat_id)
+        if hang is not None and not hang.then_apply:
+            # The call has no effect; a client patient enough gets a 502 (nothing was sent).
+            response = self._answer(method, params, ApiError(502, "Bad Gateway"), at)
+            await self._sleep(hang.hang_seconds)
+            return response
+        try:
+            outcome: Any = await self._methods.call(method, params)
+        except ApiError as exc:
+            outcome = exc
+        response = self._answer(method, params, outcome, at)
+        if hang is not None:
+            # Applied already: the message exists even though the client gave up waiting.
+            await self._sleep(hang.hang_seconds)
+        return response
+
+    async def _handle_file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response(ApiError(401, "Unauthorized").payload(), status=401)
+        path = request.match_info["path"]
+        for document in self._world.files.values():
+            if document["file_path"] == path:
+                return web.Response(
+                    body=document["content"],
+                    content_type=document["mime_type"] or "application/octet-stream",
+                )
+        return web.json_response(ApiError(404, "Not Found").payload(), status=404)
+
+    async def _handle_unknown(self, request: web.Request) -> web.Response:
+        return web.json_response(ApiError(404, "Not Found").payload(), status=404)
+
+    def _answer(self, method: str, params: Params | None, outcome: Any, at: float) -> web.Response:
+        """Record the call and build Telegram's reply."""
+        recorded = params.for_record() if params is not None else {}
+        if isinstance(outcome, ApiError):
+            self.calls.append(
+                Call(method, recorded, False, outcome.status, outcome.description, None, at)
+            )
+            return web.json_response(outcome.payload(), status=outcome.status)
+        self.calls.append(Call(method, recorded, True, 200, None, outcome, at))
+        return web.json_response({"ok": True, "result": outcome})
+
+    async def _sleep(self, seconds: float) -> None:
+        """Sleep, but wake at once when the server stops."""
+        if self._stopped is None:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopped.wait(), seconds)
+
+    # -- driving, as a user would --------------------------------------------------------------
+
+    def send_text(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        first_name: str = "Tess",
+        username: str | None = None,
+        language_code: str = "en",
+    ) -> dict[str, Any]:
+        """The user writes ``text`` to the bot; returns the Message of the queued update."""
+        if not text.strip():
+            raise ValueError("Telegram does not send empty messages")
+        if utf16_len(text) > MAX_TEXT:
+            raise ValueError(f"a user's message is at most {MAX_TEXT} UTF-16 code units")
+        chat = self._world.ensure_user(user_id, first_name, username, language_code)
+        message = StoredMessage(
+            message_id=chat.new_message_id(),
+            chat_id=user_id,
+            from_bot=False,
+            date=self._world.now(),
+            text=text,
+            entities=command_entities(text),
+            html=text,
+        )
+        chat.messages[message.message_id] = message
+        payload = self._world.message_dict(chat, message)
+        self._world.updates.push("message", payload)
+        return payload
+
+    def press_button(self, user_id: int, message_id: int, callback_data: str) -> str:
+        """The user presses an inline button of a bot message; returns the callback query id."""
+        chat = self._world.chats.get(user_id)
+        message = chat.messages.get(message_id) if chat is not None else None
+        if chat is None or message is None or not message.from_bot:
+            raise ValueError(f"the bot has no message {message_id} in chat {user_id}")
+        available = self.buttons(message.snapshot())
+        if callback_data not in [data for _, data in available]:
+            raise ValueError(
+                f"message {message_id} in chat {user_id} has no button with callback_data "
+                f"{callback_data!r}; its buttons are {available!r}"
+            )
+        return self._push_callback(chat, message_id, callback_data)
+
+    def forge_callback(self, user_id: int, message_id: int, data: str) -> str:
+        """A callback query with any data, checked against nothing (a forged or stale press)."""
+        chat = self._world.chats.get(user_id)
+        if chat is None:
+            chat = self._world.ensure_user(user_id, "Tess", None, "en")
+        return self._push_callback(chat, message_id, data)
+
+    def _push_callback(self, chat: Chat, message_id: int, data: str) -> str:
+        query_id = self._world.new_callback_id()
+        message = chat.messages.get(message_id)
+        if message is not None:
+            message_dict = self._world.message_dict(chat, message)
+        else:
+            # What Telegram sends for a message the bot can no longer see.
+            message_dict = {"chat": chat.user.chat_dict(), "message_id": message_id, "date": 0}
+        self._world.callbacks[query_id] = CallbackQuery(query_id, chat.user.id, message_id, data)
+        self._world.updates.push(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": chat.user.to_dict(),
+                "message": message_dict,
+                "chat_instance": f"-{chat.user.id}00",
+                "data": data,
+            },
+        )
+        return query_id
+
+    # -- observing -----------------------------------------------------------------------------
+
+    def calls_to(
+        self, method: str, chat_id: int | None = None, *, ok: bool | None = True
+    ) -> list[Call]:
+        """Calls of ``method`` (any case), optionally to one chat and by outcome (None: any)."""
+        wanted = method.lower()
+        return [
+            call
+            for call in self.calls
+            if call.method.lower() == wanted
+            and (chat_id is None or call.params.get("chat_id") == chat_id)
+            and (ok is None or call.ok == ok)
+        ]
+
+    def messages(self, chat_id: int) -> list[BotMessage]:
+        """The bot's messages in that chat as they are now: edits applied, deletions gone."""
+        chat = self._world.chats.get(chat_id)
+        if chat is None:
+            return []
+        return [m.snapshot() for m in chat.messages.values() if m.from_bot]
+
+    def last_message(self, chat_id: int) -> BotMessage | None:
+        messages = self.messages(chat_id)
+        return messages[-1] if messages else None
+
+    def buttons(self, message: BotMessage) -> list[tuple[str, str]]:
+        """(text, callback_data) of the message's inline callback buttons, row by row."""
+        markup = message.reply_markup or {}
+        return [
+            (button["text"], button["callback_data"])
+            for row in markup.get("inline_keyboard", [])
+            for button in row
+            if "callback_data" in button
+        ]
+
+    async def wait_for(
+        self,
+        predicate: Callable[[], T | bool | None],
+        timeout: float = 10.0,  # noqa: ASYNC109 - the public API others code against
+    ) -> T:
+        """Poll ``predicate`` until it returns something truthy, and return that."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value  # type: ignore[return-value]
+            if loop.time() >= deadline:
+                name = getattr(predicate, "__qualname__", repr(predicate))
+                raise TimeoutError(
+                    f"wait_for({name}) still false after {timeout}s. {self._recent_calls()}"
+                )
+            await asyncio.sleep(_POLL_INTERVAL)
+
+    async def wait_for_messages(
+        self,
+        chat_id: int,
+        count: int,
+        timeout: float = 10.0,  # noqa: ASYNC109 - the public API others code against
+    ) -> list[BotMessage]:
+        """Wait until the bot has at least ``count`` messages in that chat; return them all."""
+        try:
+            return await self.wait_for(
+                lambda: m if len(m := self.messages(chat_id)) >= count else None, timeout
+            )
+        except TimeoutError:
+            texts = [m.text[:80] for m in self.messages(chat_id)]
+            raise TimeoutError(
+                f"chat {chat_id} has {len(texts)} bot message(s), wanted {count}, after "
+                f"{timeout}s: {texts!r}. {self._recent_calls()}"
+            ) from None
+
+    def _recent_calls(self, count: int = 8) -> str:
+        recent = [
+            f"{c.method} {c.status}{' ' + c.description if c.description else ''}"
+            for c in self.calls
+            if c.method != "getUpdates" or not c.ok
+        ][-count:]
+        return f"Last API calls (getUpdates left out): {recent!r}"
+
+    def answered_callbacks(self) -> dict[str, dict[str, Any]]:
+        """Callback query id -> the answerCallbackQuery parameters, for answered queries."""
+        return {
+            query_id: dict(query.answer)
+            for query_id, query in self._world.callbacks.items()
+            if query.answer is not None
+        }
+
+    @property
+    def rate_limit_hits(self) -> int:
+        """429s produced by the rate limiter (injected faults not included)."""
+        return self._methods.rate_limit_hits
+
+    # -- faults --------------------------------------------------------------------------------
+
+    def fail_next(
+        self,
+        method: str,
+        status: int,
+        description: str | None = None,
+        *,
+        retry_after: int | None = None,
+        times: int = 1,
+        chat_id: int | None = None,
+    ) -> None:
+        """The next ``times`` calls of ``method`` (to ``chat_id`` if given) fail with no effect."""
+        self._faults.add_error(
+            method, status, description, retry_after=retry_after, times=times, chat_id=chat_id
+        )
+
+    def hang_next(
+        self,
+        method: str,
+        seconds: float,
+        *,
+        times: int = 1,
+        chat_id: int | None = None,
+        then_apply: bool = False,
+    ) -> None:
+        """Delay the answer to the next calls; with ``then_apply`` they take effect anyway."""
+        self._faults.add_hang(method, seconds, times=times, chat_id=chat_id, then_apply=then_apply)
+
+    def block_chat(self, chat_id: int) -> None:
+        """The user blocks the bot: sends and edits to them get 403 until unblock_chat."""
+        self._faults.blocked_chats.add(chat_id)
+
+    def unblock_chat(self, chat_id: int) -> None:
+        self._faults.blocked_chats.discard(chat_id)

@@ -1,0 +1,89 @@
+"""The texts and buttons of reminder messages, and of the edits after a button press. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scheduler.callbacks import Action, encode
+from storage.models import Outcome, Purpose, ReminderKind
+
+PRESCRIBER = "<i>Your prescriber's instructions come first.</i>"
+NO_DOUBLING = "If you missed a dose, never take two to make up for it."
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    html: str
+    buttons: tuple[tuple[str, str], ...] = ()  # (label, callback data), one row
+
+
+def _dose(local_time: str, purpose: Purpose, late: bool) -> str:
+    if purpose == Purpose.FOLLOW_UP:
+        return (
+            f"💊 Checking in: did you take your {local_time} dose? If not yet, take it now with "
+            f"food. If your next dose is close, skip this one instead. {NO_DOUBLING}"
+        )
+    if purpose == Purpose.SNOOZE:
+        return f"💊 Snoozed reminder: your {local_time} dose. Take it with food or a meal."
+    if late:
+        return (
+            f"💊 <b>Late reminder</b> for your {local_time} dose: I was offline when it was due. "
+            f"If you have not taken it yet, take it now with food or a meal. {NO_DOUBLING}"
+        )
+    return f"💊 Time for your {local_time} isotretinoin dose. Take it with food or a meal."
+
+
+def _care(kind: ReminderKind, local_time: str, purpose: Purpose, late: bool) -> str:
+    prefix = "Snoozed reminder: " if purpose == Purpose.SNOOZE else ""
+    late_note = f" (late: it was due at {local_time})" if late else ""
+    if kind == ReminderKind.MOISTURISER:
+        return (
+            f"🧴 {prefix}Moisturiser time{late_note}. Isotretinoin dries skin and lips, so a "
+            "gentle, fragrance-free moisturiser and a lip balm help a lot."
+        )
+    return (
+        f"☀️ {prefix}Sunscreen time{late_note}. Your skin burns more easily on isotretinoin: "
+        "put on a broad-spectrum sunscreen and top it up when you are outside."
+    )
+
+
+def _body(kind: ReminderKind, local_time: str, purpose: Purpose, late: bool) -> str:
+    if kind == ReminderKind.DOSE:
+        return _dose(local_time, purpose, late)
+    return _care(kind, local_time, purpose, late)
+
+
+def reminder_message(
+    kind: ReminderKind, local_time: str, purpose: Purpose, late: bool, delivery_id: int
+) -> Outgoing:
+    """The message a reminder delivery sends, with its buttons."""
+    if kind == ReminderKind.DOSE:
+        buttons = [("✅ Taken", encode(Action.TAKEN, delivery_id))]
+        if purpose == Purpose.FIRST:
+            buttons.append(("⏰ Snooze 15 min", encode(Action.SNOOZE, delivery_id)))
+        buttons.append(("⏭ Skip", encode(Action.SKIP, delivery_id)))
+    else:
+        buttons = [("✅ Done", encode(Action.DONE, delivery_id))]
+        if purpose == Purpose.FIRST:
+            buttons.append(("⏰ Snooze 15 min", encode(Action.SNOOZE, delivery_id)))
+    return Outgoing(f"{_body(kind, local_time, purpose, late)}\n\n{PRESCRIBER}", tuple(buttons))
+
+
+def outcome_message(
+    kind: ReminderKind,
+    local_time: str,
+    purpose: Purpose,
+    late: bool,
+    outcome: Outcome | None,
+    at_local: str,
+) -> str:
+    """The reminder's text after a press (None: snoozed), with the outcome and no buttons."""
+    if outcome == Outcome.TAKEN:
+        note = f"✅ Taken at {at_local}. Well done!"
+    elif outcome == Outcome.SKIPPED:
+        note = f"⏭ Skipped at {at_local}. Take your next dose as usual. {NO_DOUBLING}"
+    elif outcome == Outcome.DONE:
+        note = f"✅ Done at {at_local}."
+    else:
+        note = f"⏰ Snoozed at {at_local}: I will remind you again in 15 minutes."
+    return f"{_body(kind, local_time, purpose, late)}\n\n{note}\n\n{PRESCRIBER}"

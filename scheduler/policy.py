@@ -1,0 +1,23 @@
+"""The timing rules of the reminder engine, set from the bot's settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from storage.models import ReminderKind
+
+
+@dataclass(frozen=True)
+class Policy:
+    # A dose reminder that fell due while the bot was down is still useful for a while: later than
+    # that, the next dose is close and a nudge would only invite doubling up.
+    dose_grace: timedelta = timedelta(hours=2)
+    care_grace: timedelta = timedelta(hours=1)
+    # Sent this much after the due time, a reminder is marked late in its text.
+    late_after: timedelta = timedelta(minutes=5)
+    follow_up_after: timedelta = timedelta(minutes=30)
+    snooze_for: timedelta = timedelta(minutes=15)
+
+    def grace(self, kind: ReminderKind) -> timedelta:
+        return self.dose_grace if kind == ReminderKind.DOSE else self.care_grace

@@ -1,0 +1,167 @@
+"""When a reminder at a local wall-clock time fires next, as a UTC instant.
+
+A reminder stores its wall-clock time and its IANA zone, never a UTC time, so that 08:00 stays 08:00
+when the clocks change. Everything here is pure: the caller passes in "now" as `after`.
+
+Two days a year the wall clock misbehaves, and our rules for them are:
+
+* the spring gap: a wall time that never happens fires at the first valid moment after the gap, the
+  wall time the clocks land on (02:30 in Berlin fires at 03:00 CEST);
+* the autumn fold: a wall time that happens twice fires once, at the first of the two.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+# ASCII digits only: `\d` would also take Arabic-Indic and other digits that `int()` accepts.
+_HHMM = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+
+# How far ahead next_fire looks before giving up. Two days are normally enough; the slack covers a
+# local day that does not exist at all.
+_DAYS_TO_SEARCH = 7
+_MONTHS_TO_SEARCH = 14
+
+
+def parse_hhmm(text: str) -> time:
+    """Read a time a user typed as H:MM or HH:MM, 24-hour clock.
+
+    The ValueError's message is meant for the user, so it says what to type instead.
+    """
+    match = _HHMM.fullmatch(text.strip())
+    if match is None:
+        raise ValueError("Please send the time as hours and minutes, like 08:00 or 20:30.")
+    hour, minute = int(match[1]), int(match[2])
+    if hour > 23:
+        raise ValueError("Hours go from 0 to 23. For 8 in the evening, send 20:00.")
+    if minute > 59:
+        raise ValueError("Minutes go from 00 to 59, like 08:05 or 20:30.")
+    return time(hour, minute)
+
+
+def local_day(instant: datetime, zone: ZoneInfo) -> date:
+    """The calendar date on the wall in `zone` at `instant`."""
+    _require_aware(instant)
+    return instant.astimezone(zone).date()
+
+
+def occurrence_on(local: time, zone: ZoneInfo, day: date) -> datetime | None:
+    """The UTC instant at which a reminder for wall time `local` fires on local date `day`.
+
+    None only when `day` never happens in `zone` at all: Samoa and Tokelau skipped 2011-12-30.
+    """
+    _require_wall_time(local)
+    wall = datetime.combine(day, local)
+    if _exists(wall, zone):
+        # fold=0 is the first of the two instants in an autumn fold, and the only one we fire at.
+        return wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    landing = _end_of_gap(wall, zone)
+    if landing.astimezone(zone).date() != day and _day_is_skipped(day, zone):
+        return None
+    return landing
+
+
+def next_fire(local: time, zone: ZoneInfo, after: datetime) -> datetime:
+    """The first occurrence of wall time `local` in `zone` strictly after `after`, in UTC.
+
+    Strictly after, so passing the instant a reminder just fired at yields the next one, and a fold
+    day never yields its second instance.
+    """
+    _require_aware(after)
+    # No need to look at the day before: even if a gap pushed its occurrence past midnight, it
+    # landed on the first instant of `after`'s local day, which is not later than `after`.
+    first_day = local_day(after, zone)
+    for offset in range(_DAYS_TO_SEARCH):
+        fire = occurrence_on(local, zone, first_day + timedelta(days=offset))
+        if fire is not None and fire > after:
+            return fire
+    raise AssertionError(f"no occurrence of {local} in {zone.key} within {_DAYS_TO_SEARCH} days")
+
+
+def next_monthly_fire(day_of_month: int, local: time, zone: ZoneInfo, after: datetime) -> datetime:
+    """Like next_fire, for a reminder on one day of each month.
+
+    A day past the end of a short month falls on that month's last day: the 31st fires on
+    28 or 29 February and on 30 April, so a monthly reminder is never silently skipped.
+    """
+    if not 1 <= day_of_month <= 31:
+        raise ValueError(f"day_of_month must be 1..31, not {day_of_month}")
+    _require_aware(after)
+    start = local_day(after, zone)
+    year, month = start.year, start.month
+    for _ in range(_MONTHS_TO_SEARCH):
+        last = calendar.monthrange(year, month)[1]
+        fire = occurrence_on(local, zone, date(year, month, min(day_of_month, last)))
+        if fire is not None and fire > after:
+            return fire
+        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+    raise AssertionError(f"no monthly occurrence in {zone.key} within {_MONTHS_TO_SEARCH} months")
+
+
+@dataclass(frozen=True)
+class LocalSchedule:
+    """A daily reminder as it is stored: a wall-clock time and the zone whose wall it is on."""
+
+    local: time
+    zone: ZoneInfo
+
+    def __post_init__(self) -> None:
+        _require_wall_time(self.local)
+
+    def next_after(self, after: datetime) -> datetime:
+        return next_fire(self.local, self.zone, after)
+
+    def on(self, day: date) -> datetime | None:
+        return occurrence_on(self.local, self.zone, day)
+
+
+def _exists(wall: datetime, zone: ZoneInfo) -> bool:
+    # zoneinfo never refuses a wall time: one inside the gap comes back shifted by the gap's size.
+    # A round trip through UTC shows whether the wall clock ever actually read `wall`.
+    there_and_back = wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+    return there_and_back.replace(tzinfo=None) == wall
+
+
+def _end_of_gap(wall: datetime, zone: ZoneInfo) -> datetime:
+    """The UTC instant at which the clocks jump over the gap that `wall` lies in."""
+    # zoneinfo reads a gap time with the old offset for fold=0 and the new one for fold=1. The jump
+    # lies between those two readings and is not simply either of them (fold=0 puts 02:30 Berlin at
+    # 03:30, not 03:00), so bisect for it. Transitions fall on whole seconds, hence integer epochs.
+    whole = wall.replace(microsecond=0)
+    early, late = sorted(int(whole.replace(tzinfo=zone, fold=f).timestamp()) for f in (0, 1))
+    old_offset = _offset_at(early, zone)
+    while late - early > 1:
+        middle = (early + late) // 2
+        if _offset_at(middle, zone) == old_offset:
+            early = middle
+        else:
+            late = middle
+    return datetime.fromtimestamp(late, UTC)
+
+
+def _offset_at(epoch: int, zone: ZoneInfo) -> timedelta | None:
+    return datetime.fromtimestamp(epoch, zone).utcoffset()
+
+
+def _day_is_skipped(day: date, zone: ZoneInfo) -> bool:
+    midnight = datetime.combine(day, time())
+    if _exists(midnight, zone):
+        return False
+    return _end_of_gap(midnight, zone).astimezone(zone).date() != day
+
+
+def _require_aware(instant: datetime) -> None:
+    # A naive datetime would be read in the server's zone, which is exactly the bug this module is
+    # here to prevent.
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError("expected an aware datetime, got a naive one")
+
+
+def _require_wall_time(local: time) -> None:
+    # The zone travels separately; a time that carries its own tzinfo would be silently ignored.
+    if local.tzinfo is not None:
+        raise ValueError("local must be a naive wall-clock time; pass the zone separately")

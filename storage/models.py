@@ -1,0 +1,169 @@
+"""The tables, as SQLAlchemy declarative models."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.types import UTCDateTime
+
+# Stable constraint names, so migrations can refer to them on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ReminderKind(enum.StrEnum):
+    DOSE = "dose"
+    MOISTURISER = "moisturiser"
+    SUNSCREEN = "sunscreen"
+
+
+class Purpose(enum.StrEnum):
+    FIRST = "first"
+    SNOOZE = "snooze"
+    FOLLOW_UP = "follow_up"
+    BROADCAST = "broadcast"
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    # The call may or may not have reached Telegram (a crash or timeout mid-call); never resent.
+    UNCERTAIN = "uncertain"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    # Fell due while the bot was down, past the grace window.
+    MISSED = "missed"
+    # No longer wanted: the dose was already logged, the reminder switched off, a broadcast stopped.
+    CANCELLED = "cancelled"
+
+
+class Outcome(enum.StrEnum):
+    TAKEN = "taken"
+    SKIPPED = "skipped"
+    DONE = "done"
+
+
+def _str_enum(kind: type[enum.StrEnum]) -> Enum:
+    return Enum(kind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+
+
+class UserStatus(enum.StrEnum):
+    ACTIVE = "active"
+    BLOCKED = "blocked"
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    # Telegram's own user id is the key: it is stable and unique per person.
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    language: Mapped[str] = mapped_column(String(16), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[UserStatus] = mapped_column(_str_enum(UserStatus), default=UserStatus.ACTIVE)
+    # /pause: every reminder stays as configured but none is dispatched.
+    reminders_paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A guided flow waiting for typed input, such as "remind:dose"; kept here, not in memory, so a
+    # restart or another instance can pick the conversation up.
+    awaiting: Mapped[str] = mapped_column(String(32), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Reminder(Base):
+    """One daily reminder: a kind at a local wall-clock time in the user's zone."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind", "local_time"),
+        # The dispatcher's claim reads only due rows through this index, so a tick costs the
+        # number of due reminders, not the number of users.
+        Index("ix_reminders_next_fire_at", "next_fire_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[ReminderKind] = mapped_column(_str_enum(ReminderKind))
+    local_time: Mapped[str] = mapped_column(String(5))  # "HH:MM"
+    timezone: Mapped[str] = mapped_column(String(64))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # NULL while switched off or paused, so such rows are never claimed.
+    next_fire_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Delivery(Base):
+    """One message to send, and what became of it."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("reminder_id", "occurrence", "purpose"),
+        Index("ix_deliveries_status_due_at", "status", "due_at"),
+        Index("ix_deliveries_user_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    reminder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reminders.id", ondelete="CASCADE"), nullable=True
+    )
+    kind: Mapped[ReminderKind | None] = mapped_column(_str_enum(ReminderKind), nullable=True)
+    occurrence: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    purpose: Mapped[Purpose] = mapped_column(_str_enum(Purpose))
+    # Lower goes first: reminders are never held back behind a broadcast.
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[DeliveryStatus] = mapped_column(
+        _str_enum(DeliveryStatus), default=DeliveryStatus.PENDING
+    )
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    error: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DoseLog(Base):
+    """What the user answered for one occurrence: a dose taken or skipped, skincare done."""
+
+    __tablename__ = "dose_log"
+    __table_args__ = (UniqueConstraint("reminder_id", "occurrence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Kept when a reminder is deleted: the history stays true.
+    reminder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reminders.id", ondelete="SET NULL"), nullable=True
+    )
+    kind: Mapped[ReminderKind] = mapped_column(_str_enum(ReminderKind))
+    occurrence: Mapped[datetime] = mapped_column(UTCDateTime())
+    local_date: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[Outcome] = mapped_column(_str_enum(Outcome))
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime())

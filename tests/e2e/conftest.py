@@ -1,0 +1,152 @@
+"""A real isobot Application, polling a real fake Bot API server over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from sqlalchemy import select
+from telegram.ext import Application
+
+from bot.app import build_application, running
+from bot.config import Settings
+from bot.logs import configure_logging
+from sandbox import FakeBotApi
+from sandbox.state import BotMessage
+from scheduler.clock import ManualClock
+from storage import Database
+from storage.migrate import upgrade
+from storage.models import Delivery, DeliveryStatus, Purpose
+from tests.databases import throwaway_postgres
+
+T = TypeVar("T")
+
+TOKEN = "123456:TEST-e2e-token-never-logged"
+USER = 1001
+ADMIN = 9001
+START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+
+
+@dataclass
+class BotUnderTest:
+    fake: FakeBotApi
+    app: Application[Any, Any, Any, Any, Any, Any]
+    db: Database
+    clock: ManualClock
+    log: io.StringIO
+    said: list[str] = field(default_factory=list)
+
+    async def say(self, text: str, user_id: int = USER, replies: int = 1) -> BotMessage:
+        """Send a message as the user; wait for the bot's reply (the last of `replies`)."""
+        before = len(self.fake.messages(user_id))
+        self.said.append(text)
+        self.fake.send_text(user_id, text)
+        found = await self.fake.wait_for_messages(user_id, before + replies)
+        return found[-1]
+
+    async def press(self, message: BotMessage, data: str, user_id: int = USER) -> str:
+        """Press a button of `message`; wait until the bot answered the callback."""
+        query_id = self.fake.press_button(user_id, message.message_id, data)
+        await self.fake.wait_for(lambda: query_id in self.fake.answered_callbacks())
+        return query_id
+
+    async def rows(self, model: Any, *where: Any) -> list[Any]:
+        async with self.db.session() as session:
+            return list(await session.scalars(select(model).where(*where)))
+
+    async def first_delivery(self, status: DeliveryStatus) -> Delivery:
+        """The one first-purpose delivery, once it has reached `status`."""
+
+        async def check() -> Delivery | None:
+            rows = await self.rows(Delivery, Delivery.purpose == Purpose.FIRST)
+            return rows[0] if len(rows) == 1 and rows[0].status == status else None
+
+        return await eventually(check, what=f"the delivery to be {status}")
+
+    async def press_and_wait(
+        self, message: BotMessage, data: str, user_id: int = USER
+    ) -> BotMessage:
+        """Press a button that makes the bot send a new message; return that message."""
+        before = len(self.fake.messages(user_id))
+        await self.press(message, data, user_id)
+        return (await self.fake.wait_for_messages(user_id, before + 1))[-1]
+
+
+def settings_for(fake: FakeBotApi, database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "telegram_bot_token": fake.token,
+        "database_url": database_url,
+        "telegram_api_base_url": fake.base_url,
+        "admin_ids": frozenset({ADMIN}),
+        "log_level": "DEBUG",
+        "tick_seconds": 0.1,
+        "telegram_timeout_seconds": 2.0,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@asynccontextmanager
+async def bot_running(
+    fake: FakeBotApi, database_url: str, clock: ManualClock | None = None, **overrides: Any
+) -> AsyncIterator[BotUnderTest]:
+    """The real Application against `fake`, with its logs captured as an operator would see them."""
+    settings = settings_for(fake, database_url, **overrides)
+    log = io.StringIO()
+    configure_logging(settings.log_level, secrets=[fake.token], stream=log)
+    db = Database(settings.database_url)
+    clock = clock or ManualClock(START)
+    app = build_application(settings, db=db, clock=clock)
+    async with running(app, poll_timeout=1):
+        yield BotUnderTest(fake=fake, app=app, db=db, clock=clock, log=log)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    server = FakeBotApi(token=TOKEN)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+async def sqlite_db_url(tmp_path: Path) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    await upgrade(url)
+    return url
+
+
+@pytest.fixture
+async def bot(fake: FakeBotApi, sqlite_db_url: str) -> AsyncIterator[BotUnderTest]:
+    async with bot_running(fake, sqlite_db_url) as running_bot:
+        yield running_bot
+
+
+@pytest.fixture
+async def postgres_db_url() -> AsyncIterator[str]:
+    async with throwaway_postgres() as url:
+        await upgrade(url)
+        yield url
+
+
+async def eventually(
+    check: Callable[[], Awaitable[T | None]], within: float = 10.0, what: str = "condition"
+) -> T:
+    """Poll an async check until it returns something truthy."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        value = await check()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)

@@ -1,0 +1,158 @@
+"""Setting reminders and timezones: commands, the guided flow, and every kind of bad input."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from storage.models import Reminder, User
+from tests.e2e.conftest import USER, BotUnderTest
+from tests.e2e.test_reminders import button
+
+
+async def _user(bot: BotUnderTest) -> User:
+    [user] = await bot.rows(User, User.id == USER)
+    return user
+
+
+async def test_timezone_is_set_and_confirmed_with_local_time(bot: BotUnderTest) -> None:
+    reply = await bot.say("/timezone Europe/Berlin")
+    # START is 06:00 UTC on 2 March: 07:00 in Berlin (CET).
+    assert "Europe/Berlin" in reply.text and "07:00" in reply.text
+    assert (await _user(bot)).timezone == "Europe/Berlin"
+
+
+async def test_unknown_timezone_suggests_close_names_and_keeps_the_old_one(
+    bot: BotUnderTest,
+) -> None:
+    await bot.say("/timezone Asia/Kolkata")
+    reply = await bot.say("/timezone Europe/Berln")
+    assert "Europe/Berln" in reply.text
+    offered = [d for _, d in bot.fake.buttons(reply)]
+    assert "tz:Europe/Berlin" in offered
+    assert len(offered) <= 3
+    assert (await _user(bot)).timezone == "Asia/Kolkata"
+    await bot.press(reply, "tz:Europe/Berlin")
+    await bot.fake.wait_for(lambda: bot.fake.last_message(USER).edits == 1)  # type: ignore[union-attr]
+    assert (await _user(bot)).timezone == "Europe/Berlin"
+
+
+async def test_timezone_without_argument_offers_buttons_and_explains_typing(
+    bot: BotUnderTest,
+) -> None:
+    reply = await bot.say("/timezone")
+    assert "/timezone Europe/Berlin" in reply.text
+    assert len(bot.fake.buttons(reply)) >= 8
+
+
+async def test_timezone_with_html_is_escaped_in_the_reply(bot: BotUnderTest) -> None:
+    reply = await bot.say("/timezone <b>Mars</b>")
+    assert "<b>Mars</b>" in reply.text
+
+
+async def test_reminder_before_timezone_asks_for_timezone_first(bot: BotUnderTest) -> None:
+    reply = await bot.say("/remind dose 08:00")
+    assert "timezone" in reply.text
+    assert any(d.startswith("tz:") for _, d in bot.fake.buttons(reply))
+    assert await bot.rows(Reminder) == []
+
+
+async def test_dose_twice_daily_and_spelling_moisturizer(bot: BotUnderTest) -> None:
+    await bot.say("/timezone Europe/Berlin")
+    reply = await bot.say("/remind dose 20:00 08:00")
+    assert "08:00 and 20:00" in reply.text
+    # START is 07:00 in Berlin: the next dose is today at 08:00.
+    assert "today at 08:00" in reply.text
+    await bot.say("/remind moisturizer 21:30")
+    kinds = sorted((r.kind, r.local_time) for r in await bot.rows(Reminder))
+    assert kinds == [("dose", "08:00"), ("dose", "20:00"), ("moisturiser", "21:30")]
+
+
+async def test_setting_a_kind_again_replaces_its_times(bot: BotUnderTest) -> None:
+    await bot.say("/timezone Europe/Berlin")
+    await bot.say("/remind sunscreen 08:30")
+    await bot.say("/remind sunscreen 09:15")
+    assert [r.local_time for r in await bot.rows(Reminder)] == ["09:15"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ("dose 25:00", "Hours go from 0 to 23"),
+        ("dose 8", "hours and minutes"),
+        ("dose 08:60", "Minutes go from 00 to 59"),
+        ("vitamins 08:00", "dose, moisturiser and sunscreen"),
+        ("dose 08:00 12:00 20:00", "At most two times"),
+        ("dose 08:00 08:00", "the same"),
+        ("dose", "Add one or two times"),
+        ("dose <b>x</b>", "hours and minutes"),
+    ],
+)
+async def test_bad_reminder_input_gets_one_clear_sentence_and_changes_nothing(
+    bot: BotUnderTest, args: str, expected: str
+) -> None:
+    await bot.say("/timezone Europe/Berlin")
+    await bot.say("/remind dose 07:00")
+    before = [(r.kind, r.local_time, r.next_fire_at) for r in await bot.rows(Reminder)]
+    reply = await bot.say(f"/remind {args}")
+    assert expected in reply.text
+    assert "/remind dose 08:00 20:00" in reply.text
+    after = [(r.kind, r.local_time, r.next_fire_at) for r in await bot.rows(Reminder)]
+    assert after == before
+
+
+async def test_guided_flow_kind_then_time_buttons(bot: BotUnderTest) -> None:
+    await bot.say("/timezone Europe/Berlin")
+    menu = await bot.say("/remind")
+    await bot.press(menu, "rk:dose")
+    picker = await bot.fake.wait_for(lambda: (m := bot.fake.last_message(USER)) and m.edits and m)
+    assert "at what time" in picker.text
+    await bot.press(picker, button(bot, picker, "08:00"))
+    await bot.fake.wait_for(lambda: bot.fake.last_message(USER).edits == 2)  # type: ignore[union-attr]
+    picker = bot.fake.last_message(USER)
+    assert picker is not None and "Chosen: 08:00" in picker.text
+    await bot.press(picker, button(bot, picker, "20:00"))
+    await bot.fake.wait_for(lambda: bot.fake.last_message(USER).edits == 3)  # type: ignore[union-attr]
+    picker = bot.fake.last_message(USER)
+    assert picker is not None
+    # A third time is refused with a notice; the message stays as it is.
+    third = bot.fake.press_button(USER, picker.message_id, button(bot, picker, "21:00"))
+    await bot.fake.wait_for(lambda: third in bot.fake.answered_callbacks())
+    assert "At most 2" in bot.fake.answered_callbacks()[third]["text"]
+    await bot.press(picker, button(bot, picker, "Finish"))
+    await bot.fake.wait_for(lambda: bot.fake.last_message(USER).edits == 4)  # type: ignore[union-attr]
+    done = bot.fake.last_message(USER)
+    assert done is not None and "08:00 and 20:00" in done.text
+    assert sorted(r.local_time for r in await bot.rows(Reminder)) == ["08:00", "20:00"]
+
+
+async def test_guided_flow_accepts_typed_times(bot: BotUnderTest) -> None:
+    await bot.say("/timezone Europe/Berlin")
+    menu = await bot.say("/remind")
+    await bot.press(menu, "rk:sunscreen")
+    await bot.fake.wait_for(lambda: bot.fake.last_message(USER).edits == 1)  # type: ignore[union-attr]
+    reply = await bot.say("08:45")
+    assert "Sunscreen reminders at 08:45" in reply.text
+    [reminder] = await bot.rows(Reminder)
+    assert reminder.next_fire_at == datetime(2026, 3, 2, 7, 45, tzinfo=UTC)
+    # The flow is over: the next text is a question again, not a time.
+    follow = await bot.say("why are my lips dry")
+    assert "Sunscreen reminders" not in follow.text
+
+
+async def test_guided_flow_typed_bad_time_is_explained(bot: BotUnderTest) -> None:
+    await bot.say("/timezone Europe/Berlin")
+    menu = await bot.say("/remind")
+    await bot.press(menu, "rk:dose")
+    await bot.fake.wait_for(lambda: bot.fake.last_message(USER).edits == 1)  # type: ignore[union-attr]
+    reply = await bot.say("25:00")
+    assert "Hours go from 0 to 23" in reply.text
+    assert await bot.rows(Reminder) == []
+
+
+async def test_guided_flow_before_timezone_asks_for_it(bot: BotUnderTest) -> None:
+    menu = await bot.say("/remind")
+    await bot.press(menu, "rk:dose")
+    asked = await bot.fake.wait_for(lambda: (m := bot.fake.last_message(USER)) and m.edits and m)
+    assert "timezone" in asked.text

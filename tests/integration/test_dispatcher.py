@@ -1,0 +1,144 @@
+"""The dispatcher on real databases: claims, backlog, and concurrent loops on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from scheduler.dispatcher import dispatch_batch, dispatch_due
+from scheduler.policy import Policy
+from scheduler.recurrence import next_fire, parse_hhmm
+from storage import Database
+from storage.migrate import upgrade
+from storage.models import Delivery, DeliveryStatus, Reminder, ReminderKind, User, UserStatus
+from tests.databases import throwaway_postgres
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+POLICY = Policy()
+
+
+async def add_users(db: Database, count: int, fire_at: datetime | None, start_id: int = 1) -> None:
+    """`count` users with a dose reminder at 14:00 Berlin (12:00 UTC in June), due at `fire_at`."""
+    users = [
+        {
+            "id": start_id + i,
+            "chat_id": start_id + i,
+            "language": "en",
+            "timezone": "Europe/Berlin",
+            "status": UserStatus.ACTIVE,
+            "reminders_paused": False,
+            "awaiting": "",
+            "created_at": NOW,
+            "last_seen_at": NOW,
+        }
+        for i in range(count)
+    ]
+    reminders = [
+        {
+            "user_id": u["id"],
+            "kind": ReminderKind.DOSE,
+            "local_time": "14:00",
+            "timezone": "Europe/Berlin",
+            "enabled": True,
+            "next_fire_at": fire_at,
+            "created_at": NOW,
+        }
+        for u in users
+    ]
+    async with db.session() as session:
+        await session.execute(insert(User), users)
+        await session.execute(insert(Reminder), reminders)
+
+
+async def count_deliveries(db: Database) -> int:
+    async with db.session() as session:
+        return int(await session.scalar(select(func.count(Delivery.id))) or 0)
+
+
+async def test_only_due_reminders_are_dispatched_and_advanced(db: Database) -> None:
+    await add_users(db, 3, NOW)
+    await add_users(db, 2, NOW + timedelta(hours=1), start_id=100)
+    result = await dispatch_due(db, NOW, POLICY)
+    assert (result.claimed, result.queued, result.missed) == (3, 3, 0)
+    async with db.session() as session:
+        reminders = list(await session.scalars(select(Reminder).order_by(Reminder.user_id)))
+    expected_next = next_fire(parse_hhmm("14:00"), ZoneInfo("Europe/Berlin"), NOW)
+    assert [r.next_fire_at for r in reminders[:3]] == [expected_next] * 3
+    assert all(r.next_fire_at == NOW + timedelta(hours=1) for r in reminders[3:])
+
+
+async def test_dispatching_twice_at_the_same_instant_writes_nothing_more(db: Database) -> None:
+    await add_users(db, 5, NOW)
+    await dispatch_due(db, NOW, POLICY)
+    again = await dispatch_due(db, NOW, POLICY)
+    assert again.claimed == 0
+    assert await count_deliveries(db) == 5
+
+
+async def test_outage_backlog_is_missed_and_the_latest_within_grace_is_sent(db: Database) -> None:
+    # Down for three days: the reminder was due at 14:00 Berlin on each of them.
+    first_missed = datetime(2026, 5, 29, 12, 0, tzinfo=UTC)
+    await add_users(db, 1, first_missed)
+    now = datetime(2026, 6, 1, 13, 0, tzinfo=UTC)  # one hour after today's 14:00 CEST
+    result = await dispatch_due(db, now, POLICY)
+    assert (result.queued, result.missed) == (1, 3)
+    async with db.session() as session:
+        rows = list(await session.scalars(select(Delivery).order_by(Delivery.occurrence)))
+    assert [r.status for r in rows] == [DeliveryStatus.MISSED] * 3 + [DeliveryStatus.PENDING]
+    assert rows[-1].late is True
+
+
+async def test_blocked_and_paused_users_are_not_dispatched(db: Database) -> None:
+    await add_users(db, 2, NOW)
+    async with db.session() as session:
+        blocked = await session.get(User, 1)
+        assert blocked is not None
+        blocked.status = UserStatus.BLOCKED
+    result = await dispatch_due(db, NOW, POLICY)
+    assert result.claimed == 1
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    async with throwaway_postgres() as url:
+        await upgrade(url)
+        yield url
+
+
+@pytest.mark.postgres
+async def test_two_dispatchers_share_due_reminders_each_exactly_once(postgres_url: str) -> None:
+    setup = Database(postgres_url)
+    await add_users(setup, 1000, NOW)
+    await setup.dispose()
+    # Two engines, as two processes would have; small batches so the loops interleave.
+    first, second = Database(postgres_url), Database(postgres_url)
+    claimed: dict[str, int] = {"first": 0, "second": 0}
+
+    async def loop(name: str, db: Database) -> None:
+        while True:
+            async with db.session() as session:
+                result = await dispatch_batch(session, NOW, POLICY, batch=25)
+                # Hold the lock a moment, as a slow transaction would, so the other loop must skip.
+                await asyncio.sleep(0.005)
+            claimed[name] += result.claimed
+            if result.claimed == 0:
+                return
+
+    await asyncio.gather(loop("first", first), loop("second", second))
+    assert sum(claimed.values()) == 1000
+    assert min(claimed.values()) > 0, claimed
+    async with first.session() as session:
+        per_reminder = (
+            await session.execute(
+                select(Delivery.reminder_id, func.count()).group_by(Delivery.reminder_id)
+            )
+        ).all()
+    await first.dispose()
+    await second.dispose()
+    assert len(per_reminder) == 1000
+    assert {count for _, count in per_reminder} == {1}

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import text
+
+from storage import Database
+from storage.migrate import current_revision
+from storage.models import User, UserStatus
+from storage.users import get_user, record_seen
+
+T0 = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+
+
+async def test_migrations_reach_head(database_url: str) -> None:
+    assert await current_revision(database_url) == "0002"
+
+
+async def test_first_contact_creates_active_user_without_timezone(db: Database) -> None:
+    async with db.session() as session:
+        await record_seen(session, 42, 42, "de", T0)
+    async with db.session() as session:
+        user = await get_user(session, 42)
+    assert user is not None
+    assert (user.chat_id, user.language, user.timezone, user.status) == (42, "de", "", "active")
+    assert user.created_at == T0
+    assert user.last_seen_at == T0
+
+
+async def test_later_contact_refreshes_last_seen_and_keeps_created(db: Database) -> None:
+    async with db.session() as session:
+        await record_seen(session, 7, 7, "en", T0)
+    later = T0 + timedelta(days=3, minutes=5)
+    async with db.session() as session:
+        await record_seen(session, 7, 7, "", later)
+    async with db.session() as session:
+        user = await get_user(session, 7)
+    assert user is not None
+    assert user.created_at == T0
+    assert user.last_seen_at == later
+    assert user.language == "en"
+
+
+async def test_blocked_user_writing_again_is_active(db: Database) -> None:
+    async with db.session() as session:
+        user = await record_seen(session, 9, 9, "en", T0)
+        user.status = UserStatus.BLOCKED
+    async with db.session() as session:
+        await record_seen(session, 9, 9, "en", T0 + timedelta(hours=1))
+    async with db.session() as session:
+        user = await get_user(session, 9)
+    assert user is not None and user.status == UserStatus.ACTIVE
+
+
+async def test_datetimes_come_back_aware_utc_from_any_zone(db: Database) -> None:
+    kolkata = datetime(2026, 1, 1, 8, 0, tzinfo=timezone(timedelta(hours=5, minutes=30)))
+    async with db.session() as session:
+        await record_seen(session, 5, 5, "en", kolkata)
+    async with db.session() as session:
+        user = await get_user(session, 5)
+    assert user is not None
+    assert user.last_seen_at.tzinfo is not None
+    assert user.last_seen_at.utcoffset() == timedelta(0)
+    assert user.last_seen_at == datetime(2026, 1, 1, 2, 30, tzinfo=UTC)
+
+
+async def test_naive_datetimes_are_refused(db: Database) -> None:
+    with pytest.raises(Exception, match="naive"):
+        async with db.session() as session:
+            session.add(
+                User(
+                    id=1,
+                    chat_id=1,
+                    language="",
+                    timezone="",
+                    status=UserStatus.ACTIVE,
+                    # Naive on purpose: the point of the test.
+                    created_at=datetime(2026, 1, 1),
+                    last_seen_at=datetime(2026, 1, 1),
+                )
+            )
+
+
+async def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(sqlite_url: str) -> None:
+    database = Database(sqlite_url)
+    try:
+        async with database.engine.connect() as conn:
+            journal = (await conn.execute(text("PRAGMA journal_mode"))).scalar()
+            keys = (await conn.execute(text("PRAGMA foreign_keys"))).scalar()
+            busy = (await conn.execute(text("PRAGMA busy_timeout"))).scalar()
+    finally:
+        await database.dispose()
+    assert (journal, keys) == ("wal", 1)
+    assert busy is not None and busy >= 1000

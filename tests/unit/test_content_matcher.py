@@ -1,0 +1,316 @@
+"""Free-text matching: topics, warning signs, questions about warning signs, and command typos."""
+
+from __future__ import annotations
+
+import pytest
+
+from content import (
+    Library,
+    Topic,
+    find_flag_subject,
+    find_red_flag,
+    load_library,
+    match_topics,
+    suggest_command,
+)
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+def commands(topics: list[Topic]) -> list[str]:
+    return [topic.command for topic in topics]
+
+
+# --- topics ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sun burn", "sideeffects"),
+        ("can I get pregnant", "pregnancy"),
+        ("purging", "treatment"),
+        ("why is my face so oily", "sebum"),
+        ("blackheads", "pores"),
+        ("will my acne come back", "results"),
+        ("feeling anxious about my skin", "wellbeing"),
+        ("what causes acne?", "causes"),
+        ("HOW DOES ACCUTANE WORK", "howitworks"),
+        ("does it kill bacteria", "bacteria"),
+        ("my spots are so red and swollen", "inflammation"),
+        ("what is isotretinoin", "about"),
+        ("what should I do after my course", "aftercare"),
+        ("nose bleeds", "sideeffects"),
+        ("I forgot my dose", "treatment"),
+    ],
+)
+def test_match_topics_puts_the_right_topic_first(
+    library: Library, text: str, expected: str
+) -> None:
+    assert commands(match_topics(text, library))[:1] == [expected]
+
+
+def test_match_topics_tolerates_typos_in_dry_lips(library: Library) -> None:
+    assert commands(match_topics("dry lipps", library))[0] in {"sideeffects", "aftercare"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("blakheads", "pores"),
+        ("sebumm", "sebum"),
+        ("moisturizer", "aftercare"),
+        ("whiteheads and blackheads", "pores"),
+        ("inflamation", "inflammation"),
+        ("Sünbürn", "sideeffects"),
+    ],
+)
+def test_match_topics_tolerates_typos_accents_and_spacing(
+    library: Library, text: str, expected: str
+) -> None:
+    assert commands(match_topics(text, library))[:1] == [expected]
+
+
+@pytest.mark.parametrize("text", ["dry lipps", "blackheads", "purging", "sun burn"])
+def test_match_topics_returns_one_topic_when_it_clearly_wins(library: Library, text: str) -> None:
+    assert len(match_topics(text, library)) == 1
+
+
+def test_match_topics_returns_several_when_close(library: Library) -> None:
+    found = commands(match_topics("blackheads and oily skin", library))
+    assert set(found[:2]) == {"pores", "sebum"}
+
+
+def test_match_topics_respects_limit(library: Library) -> None:
+    text = "oily skin, blackheads, bacteria and redness"
+    assert len(match_topics(text, library)) == 3
+    assert len(match_topics(text, library, limit=2)) == 2
+
+
+@pytest.mark.parametrize(
+    "text", ["hello", "thanks", "asdf qwerty", "ok", "", "   ", "?!", "good morning"]
+)
+def test_match_topics_returns_nothing_for_chatter(library: Library, text: str) -> None:
+    assert match_topics(text, library) == []
+
+
+@pytest.mark.parametrize("text", ["does it cause depression", "feeling good today", "I hope so"])
+def test_everyday_words_are_not_mistaken_for_typos(library: Library, text: str) -> None:
+    # "does" is not "doses", "feeling" is not "peeling", "hope" is not a keyword at all.
+    found = commands(match_topics(text, library))
+    assert "treatment" not in found
+    assert "sideeffects" not in found
+
+
+# --- red flags: plain wording, a typo, a negation, inside a longer message ------------------
+
+RED_FLAGS = {
+    "mood": {
+        "plain": [
+            "I want to die",
+            "I feel hopeless",
+            "I'm so depressed right now",
+            "I have thoughts of self-harm",
+            "I want to kill myself",
+            "my mood is very low",
+        ],
+        "typo": ["suicidal thougts", "i am depresed", "sucidal thoughts"],
+        "negated": [
+            "I'm not depressed",
+            "I don't feel suicidal",
+            "I'm not feeling low",
+            "I would never hurt myself",
+        ],
+        "longer": ["my lips are cracking, everything is awful and I feel hopeless"],
+    },
+    "pregnancy": {
+        "plain": [
+            "I am pregnant",
+            "I might be pregnant",
+            "I think I'm pregnant",
+            "my pregnancy test was positive",
+            "my period is late",
+            "I missed my period",
+        ],
+        "typo": ["I think I'm pregnat", "i might be pregant", "my perod is late"],
+        "negated": [
+            "I am not pregnant",
+            "I'm not pregnant, just asking",
+            "I have never missed my period",
+        ],
+        "longer": ["my lips are so dry and honestly I think I might be pregnant"],
+    },
+    "headache_vision": {
+        "plain": [
+            "I have a severe headache",
+            "worst headache of my life",
+            "blurry vision",
+            "my vision is blurred",
+            "I'm seeing double",
+            "I can't see properly",
+        ],
+        "typo": ["blury vision", "very bad headach", "dubble vision"],
+        "negated": ["no headache", "I have no blurry vision", "my vision is not blurry"],
+        "longer": ["the dry skin is fine, but since this morning I have double vision"],
+    },
+    "pain": {
+        "plain": [
+            "severe stomach pain",
+            "really bad belly pain",
+            "severe abdominal pain",
+            "I have chest pain",
+            "I have pain in my chest",
+        ],
+        "typo": ["sever stomach pain", "chest pian", "severe stomache pain"],
+        "negated": ["never had chest pain", "no chest pain", "I don't have severe stomach pain"],
+        "longer": ["took my dose with food like always and now I have severe stomach pain"],
+    },
+    "jaundice": {
+        "plain": [
+            "my skin is yellow",
+            "yellowing eyes",
+            "the whites of my eyes are yellow",
+            "my skin has turned yellow",
+        ],
+        "typo": ["yelow skin", "my eyes look yelowish"],
+        "negated": ["my skin is not yellow", "the whites of my eyes aren't yellow"],
+        "longer": ["my face is peeling a lot and my skin looks a bit yellow today"],
+    },
+}
+
+
+def flag_cases(kind: str) -> list[tuple[str, str]]:
+    return [(family, text) for family, kinds in RED_FLAGS.items() for text in kinds[kind]]
+
+
+@pytest.mark.parametrize(("family", "text"), flag_cases("plain"))
+def test_red_flag_found_in_plain_wording(library: Library, family: str, text: str) -> None:
+    found = find_red_flag(text, library)
+    assert found is not None and found.id == family
+
+
+@pytest.mark.parametrize(("family", "text"), flag_cases("typo"))
+def test_red_flag_found_despite_typo(library: Library, family: str, text: str) -> None:
+    found = find_red_flag(text, library)
+    assert found is not None and found.id == family
+
+
+@pytest.mark.parametrize(("family", "text"), flag_cases("negated"))
+def test_red_flag_not_triggered_by_negation(library: Library, family: str, text: str) -> None:
+    assert find_red_flag(text, library) is None
+
+
+@pytest.mark.parametrize(("family", "text"), flag_cases("longer"))
+def test_red_flag_found_inside_longer_message(library: Library, family: str, text: str) -> None:
+    found = find_red_flag(text, library)
+    assert found is not None and found.id == family
+
+
+def test_negation_does_not_reach_past_the_clause(library: Library) -> None:
+    found = find_red_flag("I'm not depressed but I think I'm pregnant", library)
+    assert found is not None and found.id == "pregnancy"
+
+
+def test_uncertainty_about_pregnancy_still_counts(library: Library) -> None:
+    found = find_red_flag("I'm not sure if I'm pregnant", library)
+    assert found is not None and found.id == "pregnancy"
+
+
+def test_red_flag_wins_over_topic_keyword_in_the_same_message(library: Library) -> None:
+    text = "my lips are so dry and I have blurry vision"
+    assert commands(match_topics(text, library))[0] == "sideeffects"
+    found = find_red_flag(text, library)
+    assert found is not None and found.id == "headache_vision"
+
+
+def test_most_urgent_family_wins_when_several_are_reported(library: Library) -> None:
+    found = find_red_flag("I think I'm pregnant and I want to die", library)
+    assert found is not None and found.id == "mood"
+
+
+# --- general questions about a red-flag subject ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("can I get pregnant while on it?", "pregnancy"),
+        ("does it cause depression?", "mood"),
+        ("is headache a side effect?", "headache_vision"),
+        ("does it cause blurry vision?", "headache_vision"),
+        ("is chest pain a side effect?", "pain"),
+        ("does it affect the liver?", "jaundice"),
+        ("can it cause jaundice?", "jaundice"),
+    ],
+)
+def test_general_question_is_a_subject_not_a_red_flag(
+    library: Library, text: str, family: str
+) -> None:
+    assert find_red_flag(text, library) is None
+    found = find_flag_subject(text, library)
+    assert found is not None and found.id == family
+
+
+def test_flag_subject_points_to_an_existing_topic(library: Library) -> None:
+    found = find_flag_subject("can I get pregnant while on it?", library)
+    assert found is not None
+    assert library.topics[found.topic].command == "pregnancy"
+
+
+@pytest.mark.parametrize("text", ["hello", "dry lips", "blackheads", "I am not pregnant"])
+def test_flag_subject_is_none_for_other_subjects_and_negations(library: Library, text: str) -> None:
+    assert find_flag_subject(text, library) is None
+
+
+@pytest.mark.parametrize("text", ["hello", "thanks!", "dry lipps", "how long is the course?"])
+def test_chatter_and_topic_questions_are_not_red_flags(library: Library, text: str) -> None:
+    assert find_red_flag(text, library) is None
+
+
+# --- unknown commands -------------------------------------------------------------------------
+
+KNOWN = [
+    "start",
+    "help",
+    "topics",
+    "remind",
+    "reminders",
+    "today",
+    "history",
+    "sebum",
+    "pores",
+    "sideeffects",
+    "pregnancy",
+    "wellbeing",
+    "howitworks",
+]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("/sebumm", "sebum"),
+        ("/hlep", "help"),
+        ("sideefects", "sideeffects"),
+        ("/pregnacy", "pregnancy"),
+        ("/HowItWork", "howitworks"),
+        ("/remnd", "remind"),
+        ("/reminder", "reminders"),
+        ("/help@isobot", "help"),
+        ("/side", "sideeffects"),
+    ],
+)
+def test_suggest_command_finds_the_closest_known_command(typed: str, expected: str) -> None:
+    assert suggest_command(typed, KNOWN) == expected
+
+
+@pytest.mark.parametrize("typed", ["/banana", "/x", "/", "/rem", "/qwertyuiop"])
+def test_suggest_command_returns_none_when_nothing_is_close(typed: str) -> None:
+    assert suggest_command(typed, KNOWN) is None
+
+
+def test_suggest_command_accepts_any_iterable() -> None:
+    assert suggest_command("/hlep", iter(["help", "start"])) == "help"

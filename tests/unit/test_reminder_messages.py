@@ -1,0 +1,260 @@
+"""Reminder texts and buttons: safe dose advice, the right buttons, and valid Telegram HTML."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from scheduler.callbacks import Action, decode
+from scheduler.messages import PRESCRIBER, Outgoing, outcome_message, reminder_message
+from storage.models import Outcome, Purpose, ReminderKind
+
+LARGEST_ID = 10**18 - 1
+CARE_KINDS = [ReminderKind.MOISTURISER, ReminderKind.SUNSCREEN]
+REMINDER_PURPOSES = [Purpose.FIRST, Purpose.SNOOZE, Purpose.FOLLOW_UP]
+ALL_CASES = list(itertools.product(ReminderKind, REMINDER_PURPOSES, [False, True]))
+CASE_IDS = [
+    f"{kind}-{purpose}-{'late' if late else 'on_time'}" for kind, purpose, late in ALL_CASES
+]
+DOSE_CASES = [case for case in ALL_CASES if case[0] == ReminderKind.DOSE]
+DOSE_IDS = [f"{purpose}-{'late' if late else 'on_time'}" for _, purpose, late in DOSE_CASES]
+
+
+class _TelegramHtmlCheck(HTMLParser):
+    """Collects what would make Telegram refuse the text: unknown tags, unbalanced tags, stray &."""
+
+    ALLOWED = frozenset({"b", "i"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.open: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.ALLOWED:
+            self.problems.append(f"tag <{tag}> is not allowed")
+        if attrs:
+            self.problems.append(f"tag <{tag}> has attributes")
+        self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.problems.append(f"self-closing <{tag}/>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1] != tag:
+            self.problems.append(f"</{tag}> closes {self.open[-1] if self.open else 'nothing'}")
+        else:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if "<" in data or ">" in data:
+            self.problems.append(f"raw angle bracket in {data!r}")
+
+    def handle_entityref(self, name: str) -> None:
+        if name not in {"lt", "gt", "amp", "quot"}:
+            self.problems.append(f"unknown entity &{name};")
+
+    def handle_comment(self, data: str) -> None:
+        self.problems.append("comment")
+
+
+def html_problems(text: str) -> list[str]:
+    check = _TelegramHtmlCheck()
+    check.feed(text)
+    check.close()
+    problems = list(check.problems)
+    if check.open:
+        problems.append(f"unclosed {check.open}")
+    if re.search(r"&(?!(lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);)", text):
+        problems.append("bare &")
+    return problems
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<u>under</u>",
+        "<b>open",
+        "<b><i>crossed</b></i>",
+        "a < b",
+        "salt & pepper",
+        '<b class="x">x</b>',
+        "</i>",
+    ],
+)
+def test_the_html_check_itself_catches_bad_markup(text: str) -> None:
+    assert html_problems(text) != []
+
+
+def test_the_html_check_itself_accepts_good_markup() -> None:
+    assert html_problems("<b>a <i>b</i></b> &lt; &amp; c") == []
+
+
+def message(kind: ReminderKind, purpose: Purpose, late: bool, delivery_id: int = 7) -> Outgoing:
+    return reminder_message(kind, "08:00", purpose, late, delivery_id)
+
+
+def actions(outgoing: Outgoing) -> list[Action]:
+    presses = [decode(data) for _, data in outgoing.buttons]
+    assert None not in presses
+    return [press.action for press in presses if press is not None]
+
+
+# Dose safety ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "purpose", "late"), DOSE_CASES, ids=DOSE_IDS)
+def test_dose_texts_mention_food(kind: ReminderKind, purpose: Purpose, late: bool) -> None:
+    assert "with food" in message(kind, purpose, late).html
+
+
+@pytest.mark.parametrize(("kind", "purpose", "late"), ALL_CASES, ids=CASE_IDS)
+@pytest.mark.parametrize("outcome", [*Outcome, None])
+def test_no_text_ever_suggests_two_doses_or_doubling(
+    kind: ReminderKind, purpose: Purpose, late: bool, outcome: Outcome | None
+) -> None:
+    texts = [
+        message(kind, purpose, late).html,
+        outcome_message(kind, "08:00", purpose, late, outcome, "08:10"),
+    ]
+    for text in texts:
+        lowered = text.lower()
+        for match in re.finditer(r"take two|double|two doses|2 doses|extra dose", lowered):
+            before = lowered[max(0, match.start() - 6) : match.start()]
+            assert before.endswith("never "), f"{match[0]!r} is not negated in {text!r}"
+
+
+@pytest.mark.parametrize(
+    ("purpose", "late"),
+    [(Purpose.FOLLOW_UP, False), (Purpose.FOLLOW_UP, True), (Purpose.FIRST, True)],
+)
+def test_texts_for_a_possibly_missed_dose_say_never_take_two(purpose: Purpose, late: bool) -> None:
+    text = message(ReminderKind.DOSE, purpose, late).html
+    assert "never take two" in text
+
+
+def test_skipped_outcome_says_never_take_two() -> None:
+    text = outcome_message(
+        ReminderKind.DOSE, "08:00", Purpose.FIRST, False, Outcome.SKIPPED, "08:30"
+    )
+    assert "never take two" in text
+    assert "next dose as usual" in text
+
+
+def test_late_dose_text_asks_whether_it_was_already_taken() -> None:
+    text = message(ReminderKind.DOSE, Purpose.FIRST, late=True).html
+    assert "If you have not taken it yet" in text
+    assert "<b>Late reminder</b>" in text
+    assert "08:00" in text
+
+
+def test_on_time_dose_text_names_the_time_and_is_not_late() -> None:
+    text = message(ReminderKind.DOSE, Purpose.FIRST, late=False).html
+    assert "08:00" in text
+    assert "Late" not in text
+    assert "never take two" not in text
+
+
+@pytest.mark.parametrize("kind", CARE_KINDS)
+def test_late_skincare_text_says_when_it_was_due(kind: ReminderKind) -> None:
+    assert "(late: it was due at 08:00)" in message(kind, Purpose.FIRST, late=True).html
+    assert "late" not in message(kind, Purpose.FIRST, late=False).html
+
+
+@pytest.mark.parametrize("kind", list(ReminderKind))
+def test_snoozed_texts_say_they_are_snoozed(kind: ReminderKind) -> None:
+    assert "Snoozed reminder" in message(kind, Purpose.SNOOZE, late=False).html
+
+
+# Buttons ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_first_dose_reminder_has_taken_snooze_and_skip(late: bool) -> None:
+    outgoing = message(ReminderKind.DOSE, Purpose.FIRST, late)
+    assert actions(outgoing) == [Action.TAKEN, Action.SNOOZE, Action.SKIP]
+
+
+@pytest.mark.parametrize("purpose", [Purpose.FOLLOW_UP, Purpose.SNOOZE])
+@pytest.mark.parametrize("late", [False, True])
+def test_follow_up_and_snoozed_dose_reminders_have_no_snooze(purpose: Purpose, late: bool) -> None:
+    outgoing = message(ReminderKind.DOSE, purpose, late)
+    assert actions(outgoing) == [Action.TAKEN, Action.SKIP]
+    assert not any("Snooze" in label for label, _ in outgoing.buttons)
+
+
+@pytest.mark.parametrize("kind", CARE_KINDS)
+@pytest.mark.parametrize("late", [False, True])
+def test_first_skincare_reminder_has_done_and_snooze(kind: ReminderKind, late: bool) -> None:
+    outgoing = message(kind, Purpose.FIRST, late)
+    assert actions(outgoing) == [Action.DONE, Action.SNOOZE]
+    assert [label for label, _ in outgoing.buttons] == ["✅ Done", "⏰ Snooze 15 min"]
+
+
+@pytest.mark.parametrize("kind", CARE_KINDS)
+@pytest.mark.parametrize("purpose", [Purpose.FOLLOW_UP, Purpose.SNOOZE])
+def test_later_skincare_reminders_have_only_done(kind: ReminderKind, purpose: Purpose) -> None:
+    assert actions(message(kind, purpose, late=False)) == [Action.DONE]
+
+
+@pytest.mark.parametrize(("kind", "purpose", "late"), ALL_CASES, ids=CASE_IDS)
+def test_every_button_carries_the_delivery_id_within_64_bytes(
+    kind: ReminderKind, purpose: Purpose, late: bool
+) -> None:
+    outgoing = message(kind, purpose, late, delivery_id=LARGEST_ID)
+    assert outgoing.buttons
+    for label, data in outgoing.buttons:
+        assert label
+        assert len(data.encode("utf-8")) <= 64
+        press = decode(data)
+        assert press is not None
+        assert press.delivery_id == LARGEST_ID
+
+
+# Outcome edits ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "outcome", "note"),
+    [
+        (ReminderKind.DOSE, Outcome.TAKEN, "✅ Taken at 08:12. Well done!"),
+        (ReminderKind.DOSE, Outcome.SKIPPED, "⏭ Skipped at 08:12."),
+        (ReminderKind.DOSE, None, "⏰ Snoozed at 08:12: I will remind you again in 15 minutes."),
+        (ReminderKind.MOISTURISER, Outcome.DONE, "✅ Done at 08:12."),
+        (ReminderKind.SUNSCREEN, Outcome.DONE, "✅ Done at 08:12."),
+        (ReminderKind.SUNSCREEN, None, "⏰ Snoozed at 08:12"),
+    ],
+)
+@pytest.mark.parametrize("purpose", REMINDER_PURPOSES)
+def test_outcome_message_keeps_the_reminder_and_adds_the_note_and_prescriber_line(
+    kind: ReminderKind, outcome: Outcome | None, note: str, purpose: Purpose
+) -> None:
+    text = outcome_message(kind, "08:00", purpose, False, outcome, "08:12")
+    body = message(kind, purpose, late=False).html.removesuffix(f"\n\n{PRESCRIBER}")
+    assert text.startswith(body)
+    assert note in text
+    assert text.endswith(f"\n\n{PRESCRIBER}")
+    assert "Your prescriber's instructions come first." in text
+
+
+# HTML -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "purpose", "late"), ALL_CASES, ids=CASE_IDS)
+def test_every_reminder_text_is_valid_telegram_html(
+    kind: ReminderKind, purpose: Purpose, late: bool
+) -> None:
+    text = message(kind, purpose, late).html
+    assert html_problems(text) == []
+    assert text.endswith(PRESCRIBER)
+
+
+@pytest.mark.parametrize(("kind", "purpose", "late"), ALL_CASES, ids=CASE_IDS)
+@pytest.mark.parametrize("outcome", [*Outcome, None])
+def test_every_outcome_text_is_valid_telegram_html(
+    kind: ReminderKind, purpose: Purpose, late: bool, outcome: Outcome | None
+) -> None:
+    assert html_problems(outcome_message(kind, "08:00", purpose, late, outcome, "08:12")) == []
