@@ -44,18 +44,25 @@ class Adherence:
         return None if self.counted == 0 else round(100 * self.taken / self.counted)
 
 
-def dose_state(status: DeliveryStatus, outcome: Outcome | None, day_over: bool) -> DoseState:
+def dose_state(status: DeliveryStatus, outcome: Outcome | None, day_over: bool) -> DoseState | None:
+    """The state an occurrence counts as; None when it does not count at all.
+
+    A reminder cancelled because the user paused it or switched it off is no dose they owed.
+    """
     if outcome == Outcome.TAKEN:
         return DoseState.TAKEN
     if outcome == Outcome.SKIPPED:
         return DoseState.SKIPPED
-    if status == DeliveryStatus.MISSED:
+    if status == DeliveryStatus.CANCELLED:
+        return None
+    if status in {DeliveryStatus.MISSED, DeliveryStatus.FAILED, DeliveryStatus.BLOCKED}:
         return DoseState.NOT_SENT
-    if status in {DeliveryStatus.PENDING, DeliveryStatus.SENDING} and not day_over:
+    if not day_over:
         return DoseState.OPEN
-    if status in {DeliveryStatus.FAILED, DeliveryStatus.BLOCKED}:
-        return DoseState.NOT_SENT
-    return DoseState.NO_ANSWER if day_over else DoseState.OPEN
+    if status in {DeliveryStatus.SENT, DeliveryStatus.UNCERTAIN}:
+        return DoseState.NO_ANSWER
+    # Still waiting to go out when the day ended.
+    return DoseState.NOT_SENT
 
 
 def summarize(records: Iterable[DoseRecord], today: date, days: int) -> Adherence:
@@ -83,11 +90,10 @@ def streak(records: Iterable[DoseRecord], today: date) -> int:
     by_day: dict[date, list[DoseState]] = {}
     for record in records:
         by_day.setdefault(record.local_date, []).append(record.state)
-    count = 0
-    day = today
     todays = by_day.get(today, [])
-    if todays and all(s == DoseState.TAKEN for s in todays):
-        count = 1
+    if any(s not in {DoseState.TAKEN, DoseState.OPEN} for s in todays):
+        return 0
+    count = 1 if todays and all(s == DoseState.TAKEN for s in todays) else 0
     day = today - timedelta(days=1)
     while (states := by_day.get(day)) and all(s == DoseState.TAKEN for s in states):
         count += 1

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 
 PREFIX = "rem"
-_PATTERN = re.compile(rf"^{PREFIX}:([a-z]):([0-9]{{1,18}})$")
-PATTERN = _PATTERN.pattern
+_PATTERN = re.compile(rf"{PREFIX}:([a-z]):([0-9]{{1,18}})")
+PATTERN = rf"^{PREFIX}:"
 
 
 class Action(enum.StrEnum):
@@ -31,7 +31,7 @@ def encode(action: Action, delivery_id: int) -> str:
 
 def decode(data: str) -> ReminderPress | None:
     """The press a button's data stands for, or None for anything forged or malformed."""
-    match = _PATTERN.match(data)
+    match = _PATTERN.fullmatch(data)
     if match is None:
         return None
     try:

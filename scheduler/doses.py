@@ -80,7 +80,7 @@ async def dose_records(
     }
     deliveries = await session.execute(
         select(Delivery.reminder_id, Delivery.occurrence, Delivery.status, Reminder.timezone)
-        .join(Reminder, Reminder.id == Delivery.reminder_id)
+        .outerjoin(Reminder, Reminder.id == Delivery.reminder_id)
         .where(
             Delivery.user_id == user_id,
             Delivery.kind == ReminderKind.DOSE,
@@ -93,8 +93,9 @@ async def dose_records(
         day = local_day(occurrence, ZoneInfo(tz) if tz else zone)
         log = logged.pop((reminder_id, occurrence), None)
         state = dose_state(status, log.outcome if log else None, day_over=day < today)
-        records.append(DoseRecord(day, state))
-    # Answers whose reminder was deleted since still count.
+        if state is not None:
+            records.append(DoseRecord(day, state))
+    # Answers without a delivery row (none is expected, but the log is the record) still count.
     for log in logged.values():
         state = DoseState.TAKEN if log.outcome == Outcome.TAKEN else DoseState.SKIPPED
         records.append(DoseRecord(log.local_date, state))

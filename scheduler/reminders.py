@@ -52,9 +52,10 @@ async def set_times(
     """Make `times` the kind's reminders: keep matching ones, add new ones, drop the rest."""
     wanted = {format_hhmm(t) for t in times}
     existing = [r for r in await reminders_of(session, user.id) if r.kind == kind]
-    for reminder in existing:
-        if reminder.local_time not in wanted:
-            await session.delete(reminder)
+    dropped = [r for r in existing if r.local_time not in wanted]
+    await cancel_pending(session, [r.id for r in dropped], now)
+    for reminder in dropped:
+        await session.delete(reminder)
     kept = {r.local_time: r for r in existing if r.local_time in wanted}
     await cancel_pending(session, [r.id for r in kept.values()], now)
     for hhmm in sorted(wanted):
@@ -95,10 +96,13 @@ async def set_enabled(
     return reminder
 
 
-async def delete_reminder(session: AsyncSession, user: User, reminder_id: int) -> bool:
+async def delete_reminder(
+    session: AsyncSession, user: User, reminder_id: int, now: datetime
+) -> bool:
     reminder = await session.get(Reminder, reminder_id)
     if reminder is None or reminder.user_id != user.id:
         return False
+    await cancel_pending(session, [reminder.id], now)
     await session.delete(reminder)
     return True
 

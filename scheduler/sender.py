@@ -185,7 +185,7 @@ class Sender:
         outgoing = await self._claim(delivery_id)
         if outgoing is None:
             return
-        delivery_chat, message = outgoing
+        delivery_chat, message, started = outgoing
         markup = (
             InlineKeyboardMarkup(
                 [[InlineKeyboardButton(t, callback_data=d) for t, d in message.buttons]]
@@ -198,9 +198,9 @@ class Sender:
         except Exception as error:  # every outcome is recorded on the row
             await self._record_failure(delivery_id, error)
             return
-        await self._record_sent(delivery_id, sent.message_id)
+        await self._record_sent(delivery_id, sent.message_id, started)
 
-    async def _claim(self, delivery_id: int) -> tuple[int, Outgoing] | None:
+    async def _claim(self, delivery_id: int) -> tuple[int, Outgoing, datetime] | None:
         now = self.clock.now()
         async with self.db.session() as session:
             claimed = await session.execute(
@@ -224,14 +224,16 @@ class Sender:
             if message is None:
                 delivery.status = DeliveryStatus.CANCELLED
                 return None
-            return delivery.chat_id, message
+            return delivery.chat_id, message, now
 
     async def _verdict(
         self, session: AsyncSession, delivery: Delivery, now: datetime
     ) -> DeliveryStatus | None:
         """Why a reminder delivery must not go out after all, if it must not."""
-        if delivery.reminder_id is None or delivery.kind is None:
+        if delivery.kind is None:  # not a reminder
             return None
+        if delivery.reminder_id is None:  # the reminder was deleted
+            return DeliveryStatus.CANCELLED
         user = await session.get(User, delivery.user_id)
         reminder = await session.get(Reminder, delivery.reminder_id)
         if user is None or reminder is None or user.status != UserStatus.ACTIVE:
@@ -277,8 +279,10 @@ class Sender:
             delivery.kind, reminder.local_time, delivery.purpose, delivery.late, delivery.id
         )
 
-    async def _record_sent(self, delivery_id: int, message_id: int) -> None:
-        now = self.clock.now()
+    async def _record_sent(self, delivery_id: int, message_id: int, sent_at: datetime) -> None:
+        # The send time is when the call began: the follow-up counts from the moment the user
+        # could first see the reminder, however long our bookkeeping took.
+        now = sent_at
         async with self.db.session() as session:
             delivery = await session.get(Delivery, delivery_id)
             if delivery is None:  # the user deleted their data meanwhile

@@ -130,8 +130,9 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     chat_id: Mapped[int] = mapped_column(BigInteger)
+    # Kept when a reminder is deleted (its pending ones are cancelled first): history stays true.
     reminder_id: Mapped[int | None] = mapped_column(
-        ForeignKey("reminders.id", ondelete="CASCADE"), nullable=True
+        ForeignKey("reminders.id", ondelete="SET NULL"), nullable=True
     )
     kind: Mapped[ReminderKind | None] = mapped_column(_str_enum(ReminderKind), nullable=True)
     occurrence: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -26,11 +26,17 @@ async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(urgent_message(family, library))
         return
     topics = match_topics(message.text, library)
+    subject = find_flag_subject(message.text, library)
+    if subject is not None:
+        # A general question about a warning sign always gets the pointer to urgent guidance.
+        topic = topics[0] if len(topics) == 1 else library.topics[subject.topic]
+        await send_topic(update, context, topic, subject)
+        return
     if not topics:
         await message.reply_text(f"{NO_MATCH}\n\n{library.disclaimer_html}")
         return
     if len(topics) == 1:
-        await send_topic(update, context, topics[0], find_flag_subject(message.text, library))
+        await send_topic(update, context, topics[0])
         return
     await message.reply_text(
         f"{CHOICE}\n\n{library.disclaimer_html}", reply_markup=topic_keyboard(topics, width=1)

@@ -10,7 +10,7 @@ from telegram import CallbackQuery, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot.services import Services, services
-from scheduler.callbacks import PREFIX, Action, decode
+from scheduler.callbacks import PATTERN, Action, decode
 from scheduler.dispatcher import insert_ignoring_duplicates
 from scheduler.doses import log_outcome, outcome_of
 from scheduler.messages import outcome_message
@@ -95,4 +95,4 @@ async def reminder_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(CallbackQueryHandler(reminder_press, pattern=f"^{PREFIX}:"))
+    app.add_handler(CallbackQueryHandler(reminder_press, pattern=PATTERN))

@@ -77,7 +77,7 @@ async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         assert user is not None
         reminder_id = int(raw_id) if raw_id.isdigit() else -1
         if action == "del":
-            changed = await delete_reminder(session, user, reminder_id)
+            changed = await delete_reminder(session, user, reminder_id, now)
         elif action in {"on", "off"}:
             changed = await set_enabled(session, user, reminder_id, action == "on", now) is not None
         else:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.commands import START, TOPICS, CommandInfo, help_text, topic_commands
+from bot.handlers.remind import remind_command
+from bot.handlers.timezone import timezone_command
 from bot.keyboards import rows, topic_button
 from bot.services import add_commands, services
 
@@ -17,6 +19,9 @@ WELCOME = (
     "Ask me anything in your own words, or pick a topic below. /help lists every command."
 )
 
+START_TIMEZONE = "start:timezone"
+START_REMIND = "start:remind"
+
 # The first topics a newcomer usually wants.
 START_TOPICS = ("howitworks", "treatment", "sideeffects", "pregnancy")
 
@@ -26,6 +31,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     library = svc.library
     buttons = [topic_button(library.topics[c]) for c in START_TOPICS if c in library.topics]
     buttons.append(InlineKeyboardButton("📚 All topics", callback_data="topics"))
+    buttons.append(InlineKeyboardButton("🌍 Set my timezone", callback_data=START_TIMEZONE))
+    buttons.append(InlineKeyboardButton("⏰ Set reminders", callback_data=START_REMIND))
     text = f"{WELCOME}\n\n{library.disclaimer_html}"
     assert update.effective_message is not None
     await update.effective_message.reply_text(
@@ -42,6 +49,18 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await update.effective_message.reply_text(text)
 
 
+async def start_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The set-up buttons under /start open the same flows as /timezone and /remind."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    context.args = []
+    if query.data == START_TIMEZONE:
+        await timezone_command(update, context)
+    else:
+        await remind_command(update, context)
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
     library = app.bot_data["services"].library
     add_commands(
@@ -53,3 +72,4 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     )
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))
+    app.add_handler(CallbackQueryHandler(start_button, pattern="^start:"))

@@ -156,3 +156,19 @@ async def test_guided_flow_before_timezone_asks_for_it(bot: BotUnderTest) -> Non
     await bot.press(menu, "rk:dose")
     asked = await bot.fake.wait_for(lambda: (m := bot.fake.last_message(USER)) and m.edits and m)
     assert "timezone" in asked.text
+
+
+async def test_start_offers_timezone_and_reminder_set_up(bot: BotUnderTest) -> None:
+    start = await bot.say("/start")
+    zones = await bot.press_and_wait(start, "start:timezone")
+    assert any(d == "tz:Europe/Berlin" for _, d in bot.fake.buttons(zones))
+    kinds = await bot.press_and_wait(start, "start:remind")
+    assert [d for _, d in bot.fake.buttons(kinds)] == ["rk:dose", "rk:moisturiser", "rk:sunscreen"]
+
+
+async def test_general_question_on_a_warning_sign_gets_topic_and_pointer(
+    bot: BotUnderTest,
+) -> None:
+    reply = await bot.say("does it cause depression?")
+    assert "⚠️" in reply.text
+    assert "prescriber" in reply.text

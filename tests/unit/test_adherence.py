@@ -199,14 +199,16 @@ def test_a_skipped_day_yesterday_leaves_only_today() -> None:
     assert streak(history, TODAY) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "streak(): a dose skipped today does not break the streak. Today is only ever added "
-        "(when all taken), never treated as a break, so /history shows yesterday's run as the "
-        "'current streak' although today's dose was skipped."
-    ),
-)
 def test_a_dose_skipped_today_breaks_the_streak() -> None:
     history = [*records((0, SKIPPED)), *taken_days(1, 2, 3)]
     assert streak(history, TODAY) == 0
+
+
+@pytest.mark.parametrize("day_over", [False, True])
+def test_cancelled_reminder_without_answer_does_not_count(day_over: bool) -> None:
+    assert dose_state(DeliveryStatus.CANCELLED, None, day_over=day_over) is None
+
+
+@pytest.mark.parametrize("status", [DeliveryStatus.PENDING, DeliveryStatus.SENDING])
+def test_dose_never_sent_by_the_end_of_the_day_is_not_sent(status: DeliveryStatus) -> None:
+    assert dose_state(status, None, day_over=True) == DoseState.NOT_SENT

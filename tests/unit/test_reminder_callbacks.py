@@ -76,13 +76,5 @@ def test_forged_or_malformed_data_decodes_to_none(data: str) -> None:
     assert decode(data) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "callbacks._PATTERN ends in `$`, which also matches before a trailing newline, so "
-        "decode('rem:t:5\\n') is accepted as a press instead of None; `\\Z` or fullmatch would "
-        "refuse it."
-    ),
-)
 def test_data_with_a_trailing_newline_decodes_to_none() -> None:
     assert decode("rem:t:5\n") is None

@@ -69,7 +69,7 @@ def upgrade() -> None:
             ["reminder_id"],
             ["reminders.id"],
             name=op.f("fk_deliveries_reminder_id_reminders"),
-            ondelete="CASCADE",
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deliveries")),
         sa.UniqueConstraint(
