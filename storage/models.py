@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -60,6 +61,20 @@ class DeliveryStatus(enum.StrEnum):
     MISSED = "missed"
     # No longer wanted: the dose was already logged, the reminder switched off, a broadcast stopped.
     CANCELLED = "cancelled"
+
+
+class BroadcastStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SENDING = "sending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Audience(enum.StrEnum):
+    ALL = "all"
+    IN_TREATMENT = "in_treatment"
+    AFTER_COURSE = "after_course"
+    ADMINS = "admins"
 
 
 class Outcome(enum.StrEnum):
@@ -123,6 +138,7 @@ class Delivery(Base):
     __tablename__ = "deliveries"
     __table_args__ = (
         UniqueConstraint("reminder_id", "occurrence", "purpose"),
+        UniqueConstraint("broadcast_id", "user_id"),
         Index("ix_deliveries_status_due_at", "status", "due_at"),
         Index("ix_deliveries_user_id", "user_id"),
     )
@@ -135,6 +151,9 @@ class Delivery(Base):
         ForeignKey("reminders.id", ondelete="SET NULL"), nullable=True
     )
     kind: Mapped[ReminderKind | None] = mapped_column(_str_enum(ReminderKind), nullable=True)
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE"), nullable=True
+    )
     occurrence: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     purpose: Mapped[Purpose] = mapped_column(_str_enum(Purpose))
     # Lower goes first: reminders are never held back behind a broadcast.
@@ -168,3 +187,26 @@ class DoseLog(Base):
     local_date: Mapped[date] = mapped_column(Date)
     outcome: Mapped[Outcome] = mapped_column(_str_enum(Outcome))
     logged_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Broadcast(Base):
+    """An admin's message to many users: a draft until confirmed, then one delivery per user."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    admin_id: Mapped[int] = mapped_column(BigInteger)
+    # Where the preview, the progress and the report go.
+    admin_chat_id: Mapped[int] = mapped_column(BigInteger)
+    text_html: Mapped[str | None] = mapped_column(Text, nullable=True)
+    tip_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    audience: Mapped[Audience | None] = mapped_column(_str_enum(Audience), nullable=True)
+    status: Mapped[BroadcastStatus] = mapped_column(
+        _str_enum(BroadcastStatus), default=BroadcastStatus.DRAFT
+    )
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
