@@ -6,14 +6,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.policy import Policy
-from scheduler.recurrence import next_fire, parse_hhmm
+from scheduler.schedules import fire_after
 from storage import Database
 from storage.models import Delivery, DeliveryStatus, Purpose, Reminder, User, UserStatus
 
@@ -42,7 +41,6 @@ def _deliveries_for(
     reminder: Reminder, chat_id: int, now: datetime, policy: Policy
 ) -> tuple[list[dict[str, Any]], datetime]:
     """Delivery rows for every occurrence up to now, and the reminder's next fire time."""
-    local, zone = parse_hhmm(reminder.local_time), ZoneInfo(reminder.timezone)
     occurrence = reminder.next_fire_at
     assert occurrence is not None
     rows: list[dict[str, Any]] = []
@@ -65,9 +63,9 @@ def _deliveries_for(
                 "updated_at": now,
             }
         )
-        occurrence = next_fire(local, zone, occurrence)
+        occurrence = fire_after(reminder, occurrence)
     if occurrence <= now:
-        occurrence = next_fire(local, zone, now)
+        occurrence = fire_after(reminder, now)
     return rows, occurrence
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.recurrence import next_fire, parse_hhmm
+from scheduler.schedules import fire_after
 from storage.models import Delivery, DeliveryStatus, Reminder, ReminderKind, User, UserStatus
 
 
@@ -23,9 +23,7 @@ def schedule(reminder: Reminder, user: User, now: datetime) -> None:
     if not active or not reminder.timezone:
         reminder.next_fire_at = None
         return
-    reminder.next_fire_at = next_fire(
-        parse_hhmm(reminder.local_time), ZoneInfo(reminder.timezone), now
-    )
+    reminder.next_fire_at = fire_after(reminder, now)
 
 
 async def reminders_of(session: AsyncSession, user_id: int) -> list[Reminder]:

@@ -37,6 +37,8 @@ from storage.models import (
 
 log = logging.getLogger("isobot.sender")
 
+# Builds the message of a delivery that is not a plain daily reminder (a broadcast, a summary);
+# looked up by the delivery's kind first, then by its purpose. None cancels the delivery.
 Renderer = Callable[[AsyncSession, Delivery], Awaitable[Outgoing | None]]
 
 MAX_BACKOFF = timedelta(minutes=5)
@@ -58,7 +60,7 @@ class Sender:
         max_attempts: int = 5,
         batch: int = 50,
         idle_wait: float = 1.0,
-        renderers: dict[Purpose, Renderer] | None = None,
+        renderers: dict[ReminderKind | Purpose, Renderer] | None = None,
     ) -> None:
         self.db, self.bot, self.clock, self.policy = db, bot, clock, policy
         self.limiter = AsyncLimiter(rate_per_second, 1)
@@ -265,7 +267,9 @@ class Sender:
     async def _render(
         self, session: AsyncSession, delivery: Delivery, now: datetime
     ) -> Outgoing | None:
-        renderer = self.renderers.get(delivery.purpose)
+        renderer = (delivery.kind and self.renderers.get(delivery.kind)) or self.renderers.get(
+            delivery.purpose
+        )
         if renderer is not None:
             return await renderer(session, delivery)
         if delivery.reminder_id is None or delivery.kind is None:
