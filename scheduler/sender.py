@@ -11,6 +11,7 @@ import contextlib
 import logging
 import time as monotonic_time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aiolimiter import AsyncLimiter
@@ -44,6 +45,24 @@ Renderer = Callable[[AsyncSession, Delivery], Awaitable[Outgoing | None]]
 MAX_BACKOFF = timedelta(minutes=5)
 
 
+@dataclass(frozen=True)
+class _Job:
+    delivery: Delivery  # as claimed; detached once the claim commits
+    message: Outgoing
+    started: datetime
+
+    @property
+    def chat_id(self) -> int:
+        return self.delivery.chat_id
+
+
+@dataclass(frozen=True)
+class _Result:
+    job: _Job
+    message_id: int | None
+    error: Exception | None
+
+
 class Sender:
     """Drains pending deliveries: reminders first, one chat at most once a second."""
 
@@ -63,9 +82,12 @@ class Sender:
         renderers: dict[ReminderKind | Purpose, Renderer] | None = None,
     ) -> None:
         self.db, self.bot, self.clock, self.policy = db, bot, clock, policy
-        self.limiter = AsyncLimiter(rate_per_second, 1)
+        # Capacity 1: an even spacing of 1/rate seconds. A bucket of `rate` would let a burst of
+        # twice the cap through in the first second, and Telegram counts per second.
+        self.limiter = AsyncLimiter(1, 1 / rate_per_second)
         self.per_chat_interval = per_chat_interval
-        self.slots = asyncio.Semaphore(concurrency)
+        # Messages sent at once, and so the most that a crash can leave uncertain.
+        self.group_size = concurrency
         self.max_attempts = max_attempts
         self.batch = batch
         self.idle_wait = idle_wait
@@ -132,7 +154,7 @@ class Sender:
     # --- one round ---------------------------------------------------------------------------
 
     async def drain_once(self) -> int:
-        """Send one batch of due deliveries; the number started."""
+        """Send one batch of due deliveries, a group at a time; the number started."""
         now = self.clock.now()
         async with self.db.session() as session:
             rows = (
@@ -143,25 +165,21 @@ class Sender:
                     .limit(self.batch)
                 )
             ).all()
-        tasks: list[asyncio.Task[None]] = []
+        chosen: list[int] = []
         chats_this_round: set[int] = set()
         for delivery_id, chat_id in rows:
-            if self._stopping:
-                break
             if chat_id in chats_this_round or not self._chat_ready(chat_id):
                 continue
             chats_this_round.add(chat_id)
-            await self._respect_retry_after()
-            await self.limiter.acquire()
-            self._last_send[chat_id] = monotonic_time.monotonic()
-            await self.slots.acquire()
-            tasks.append(asyncio.create_task(self._guarded(delivery_id)))
-        if tasks:
-            await asyncio.gather(*tasks)
-        elif rows:
+            chosen.append(delivery_id)
+        for start in range(0, len(chosen), self.group_size):
+            if self._stopping:
+                break
+            await self._send_group(chosen[start : start + self.group_size])
+        if not chosen and rows:
             # Everything due is waiting for its chat's one-second spacing.
             await asyncio.sleep(min(self.per_chat_interval, self.idle_wait) / 4)
-        return len(tasks)
+        return len(chosen)
 
     def _chat_ready(self, chat_id: int) -> bool:
         last = self._last_send.get(chat_id)
@@ -172,61 +190,90 @@ class Sender:
         if delay > 0:
             await asyncio.sleep(delay)
 
-    async def _guarded(self, delivery_id: int) -> None:
-        try:
-            await self.deliver(delivery_id)
-        except Exception:
-            log.exception("delivery %d failed unexpectedly", delivery_id)
-        finally:
-            self.slots.release()
+    # --- one group ---------------------------------------------------------------------------
 
-    # --- one delivery ------------------------------------------------------------------------
+    async def _send_group(self, delivery_ids: list[int]) -> None:
+        """Claim a group in one transaction, send it concurrently, record it in another.
 
-    async def deliver(self, delivery_id: int) -> None:
-        """Claim, send and record one delivery: `sending` is committed before the API call."""
-        outgoing = await self._claim(delivery_id)
-        if outgoing is None:
+        `sending` is committed before any call, so a crash leaves at most one group uncertain;
+        two transactions per group instead of two per message is what lets SQLite keep up.
+        """
+        jobs = await self._claim(delivery_ids)
+        if not jobs:
             return
-        delivery_chat, message, started = outgoing
+        results = await asyncio.gather(*(self._call(job) for job in jobs))
+        await self._record(results)
+
+    async def _call(self, job: _Job) -> _Result:
+        await self._respect_retry_after()
+        await self.limiter.acquire()
+        self._last_send[job.chat_id] = monotonic_time.monotonic()
         markup = (
             InlineKeyboardMarkup(
-                [[InlineKeyboardButton(t, callback_data=d) for t, d in message.buttons]]
+                [[InlineKeyboardButton(t, callback_data=d) for t, d in job.message.buttons]]
             )
-            if message.buttons
+            if job.message.buttons
             else None
         )
         try:
-            sent = await self.bot.send_message(delivery_chat, message.html, reply_markup=markup)
+            sent = await self.bot.send_message(job.chat_id, job.message.html, reply_markup=markup)
         except Exception as error:  # every outcome is recorded on the row
-            await self._record_failure(delivery_id, error)
-            return
-        await self._record_sent(delivery_id, sent.message_id, started)
+            return _Result(job, None, error)
+        return _Result(job, sent.message_id, None)
 
-    async def _claim(self, delivery_id: int) -> tuple[int, Outgoing, datetime] | None:
+    async def _claim(self, delivery_ids: list[int]) -> list[_Job]:
         now = self.clock.now()
+        jobs: list[_Job] = []
         async with self.db.session() as session:
-            claimed = await session.execute(
+            claimed = await session.scalars(
                 update(Delivery)
-                .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.PENDING)
+                .where(Delivery.id.in_(delivery_ids), Delivery.status == DeliveryStatus.PENDING)
                 .values(
-                    status=DeliveryStatus.SENDING,
-                    attempts=Delivery.attempts + 1,
-                    updated_at=now,
+                    status=DeliveryStatus.SENDING, attempts=Delivery.attempts + 1, updated_at=now
                 )
+                .returning(Delivery.id)
             )
-            if not claimed.rowcount:  # type: ignore[attr-defined]
-                return None
-            delivery = await session.get(Delivery, delivery_id)
-            assert delivery is not None
-            verdict = await self._verdict(session, delivery, now)
-            if verdict is not None:
-                delivery.status = verdict
-                return None
-            message = await self._render(session, delivery, now)
-            if message is None:
-                delivery.status = DeliveryStatus.CANCELLED
-                return None
-            return delivery.chat_id, message, now
+            claimed_ids = sorted(claimed)
+            if not claimed_ids:
+                return jobs
+            loaded = await session.scalars(
+                select(Delivery)
+                .where(Delivery.id.in_(claimed_ids))
+                .order_by(Delivery.id)
+                .execution_options(populate_existing=True)
+            )
+            for delivery in loaded:
+                verdict = await self._verdict(session, delivery, now)
+                message = None if verdict else await self._render(session, delivery, now)
+                if verdict is not None or message is None:
+                    delivery.status = verdict or DeliveryStatus.CANCELLED
+                    continue
+                jobs.append(_Job(delivery, message, now))
+        return jobs
+
+    async def _record(self, results: list[_Result]) -> None:
+        sent = [r for r in results if r.error is None]
+        async with self.db.session() as session:
+            if sent:
+                # One UPDATE for the whole group, by primary key.
+                await session.execute(
+                    update(Delivery),
+                    [
+                        {
+                            "id": r.job.delivery.id,
+                            "status": DeliveryStatus.SENT,
+                            "telegram_message_id": r.message_id,
+                            "sent_at": r.job.started,
+                            "updated_at": r.job.started,
+                            "error": None,
+                        }
+                        for r in sent
+                    ],
+                )
+                await self._queue_follow_ups(session, [r.job for r in sent])
+            for result in results:
+                if result.error is not None:
+                    await self._record_failure(session, result.job.delivery.id, result.error)
 
     async def _verdict(
         self, session: AsyncSession, delivery: Delivery, now: datetime
@@ -283,68 +330,55 @@ class Sender:
             delivery.kind, reminder.local_time, delivery.purpose, delivery.late, delivery.id
         )
 
-    async def _record_sent(self, delivery_id: int, message_id: int, sent_at: datetime) -> None:
-        # The send time is when the call began: the follow-up counts from the moment the user
-        # could first see the reminder, however long our bookkeeping took.
-        now = sent_at
-        async with self.db.session() as session:
-            delivery = await session.get(Delivery, delivery_id)
-            if delivery is None:  # the user deleted their data meanwhile
-                return
-            delivery.status = DeliveryStatus.SENT
-            delivery.telegram_message_id = message_id
-            delivery.sent_at = now
-            delivery.updated_at = now
-            delivery.error = None
-            if delivery.kind == ReminderKind.DOSE and delivery.purpose == Purpose.FIRST:
-                await self._queue_follow_up(session, delivery, now)
+    async def _queue_follow_ups(self, session: AsyncSession, jobs: list[_Job]) -> None:
+        """A sent dose reminder gets its one follow-up, counted from when it was sent."""
+        rows = [
+            {
+                "user_id": job.delivery.user_id,
+                "chat_id": job.delivery.chat_id,
+                "reminder_id": job.delivery.reminder_id,
+                "kind": job.delivery.kind,
+                "occurrence": job.delivery.occurrence,
+                "purpose": Purpose.FOLLOW_UP,
+                "priority": job.delivery.priority,
+                "due_at": job.started + self.policy.follow_up_after,
+                "status": DeliveryStatus.PENDING,
+                "late": False,
+                "attempts": 0,
+                "updated_at": job.started,
+            }
+            for job in jobs
+            if job.delivery.kind == ReminderKind.DOSE and job.delivery.purpose == Purpose.FIRST
+        ]
+        if rows:
+            await session.execute(insert_ignoring_duplicates(session, Delivery), rows)
 
-    async def _queue_follow_up(self, session: AsyncSession, first: Delivery, now: datetime) -> None:
-        await session.execute(
-            insert_ignoring_duplicates(session, Delivery),
-            [
-                {
-                    "user_id": first.user_id,
-                    "chat_id": first.chat_id,
-                    "reminder_id": first.reminder_id,
-                    "kind": first.kind,
-                    "occurrence": first.occurrence,
-                    "purpose": Purpose.FOLLOW_UP,
-                    "priority": first.priority,
-                    "due_at": now + self.policy.follow_up_after,
-                    "status": DeliveryStatus.PENDING,
-                    "late": False,
-                    "attempts": 0,
-                    "updated_at": now,
-                }
-            ],
-        )
-
-    async def _record_failure(self, delivery_id: int, error: Exception) -> None:
+    async def _record_failure(
+        self, session: AsyncSession, delivery_id: int, error: Exception
+    ) -> None:
         failure = classify(error)
         now = self.clock.now()
         description = str(getattr(error, "message", "") or type(error).__name__)[:200]
         log.warning("delivery %d: %s (%s)", delivery_id, failure.value, type(error).__name__)
-        async with self.db.session() as session:
-            delivery = await session.get(Delivery, delivery_id)
-            if delivery is None:
-                return
-            delivery.updated_at = now
-            delivery.error = description
-            if failure == Failure.RATE_LIMITED:
-                retry_after = _retry_after_seconds(error)
-                self._resume_at = max(self._resume_at, monotonic_time.monotonic() + retry_after)
-                delivery.status = DeliveryStatus.PENDING
-            elif failure == Failure.RETRY and delivery.attempts < self.max_attempts:
-                delivery.status = DeliveryStatus.PENDING
-                delivery.due_at = now + min(timedelta(seconds=2**delivery.attempts), MAX_BACKOFF)
-            elif failure == Failure.BLOCKED:
-                delivery.status = DeliveryStatus.BLOCKED
-                await mark_blocked(session, delivery.user_id, now)
-            elif failure == Failure.UNCERTAIN:
-                delivery.status = DeliveryStatus.UNCERTAIN
-            else:
-                delivery.status = DeliveryStatus.FAILED
+        delivery = await session.get(Delivery, delivery_id)
+        if delivery is None:
+            return
+        delivery.updated_at = now
+        delivery.error = description
+        if failure == Failure.RATE_LIMITED:
+            retry_after = _retry_after_seconds(error)
+            self._resume_at = max(self._resume_at, monotonic_time.monotonic() + retry_after)
+            delivery.status = DeliveryStatus.PENDING
+        elif failure == Failure.RETRY and delivery.attempts < self.max_attempts:
+            delivery.status = DeliveryStatus.PENDING
+            delivery.due_at = now + min(timedelta(seconds=2**delivery.attempts), MAX_BACKOFF)
+        elif failure == Failure.BLOCKED:
+            delivery.status = DeliveryStatus.BLOCKED
+            await mark_blocked(session, delivery.user_id, now)
+        elif failure == Failure.UNCERTAIN:
+            delivery.status = DeliveryStatus.UNCERTAIN
+        else:
+            delivery.status = DeliveryStatus.FAILED
 
 
 def _retry_after_seconds(error: Exception) -> float:

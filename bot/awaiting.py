@@ -1,0 +1,52 @@
+"""Typed input that a guided flow is waiting for, routed by the flow named in users.awaiting.
+
+The state lives in the database, so a restart or another instance picks the conversation up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.services import services
+from storage.users import get_user
+
+# Gets the update and the stored `awaiting` value ("remind:dose"); True when it used the text.
+InputHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, str], Awaitable[bool]]
+_KEY = "awaiting_inputs"
+
+
+def expect_input(
+    app: Application[Any, Any, Any, Any, Any, Any], flow: str, handler: InputHandler
+) -> None:
+    """Let `handler` take plain text while a user's `awaiting` starts with `flow:`."""
+    routes: dict[str, InputHandler] = app.bot_data.setdefault(_KEY, {})
+    if not routes:
+        # Before free text (group 0), after the user is recorded (group -2).
+        app.add_handler(
+            MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, _route),
+            group=-1,
+        )
+    routes[flow] = handler
+
+
+async def _route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_user is None:
+        return
+    svc = services(context)
+    async with svc.db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+    if user is None or not user.awaiting:
+        return
+    handler = context.bot_data.get(_KEY, {}).get(user.awaiting.split(":", 1)[0])
+    if handler is not None and await handler(update, context, user.awaiting):
+        raise ApplicationHandlerStop

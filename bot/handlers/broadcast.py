@@ -1,0 +1,322 @@
+"""/broadcast for admins: a tip or their own text, an audience, a preview, then Confirm."""
+
+from __future__ import annotations
+
+import html
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import MessageLimit
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.admin import refuse_unless_admin
+from bot.awaiting import expect_input
+from bot.broadcast_progress import progress_text
+from bot.services import Services, services
+from content import tip_message
+from content.telegram_html import utf16_length, visible_text
+from scheduler.broadcast import count_recipients, enqueue, progress, stop
+from storage.models import Audience, Broadcast, BroadcastStatus
+from storage.users import get_user
+
+PREFIX = "bc:"
+FLOW = "broadcast"
+TIPS_PER_PAGE = 5
+AUDIENCE_LABELS = {
+    Audience.ALL: "Everyone active",
+    Audience.IN_TREATMENT: "In treatment",
+    Audience.AFTER_COURSE: "After the course",
+    Audience.ADMINS: "Admins only (test)",
+}
+GONE = "This broadcast is no longer a draft. Start again with /broadcast."
+
+
+def data(action: str, broadcast_id: int, arg: str = "") -> str:
+    return f"{PREFIX}{action}:{broadcast_id}" + (f":{arg}" if arg else "")
+
+
+def cancel_button(broadcast_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton("✖️ Cancel", callback_data=data("cancel", broadcast_id))
+
+
+def tips_keyboard(svc: Services, broadcast_id: int, page: int) -> InlineKeyboardMarkup:
+    tips = list(svc.library.tips.values())
+    pages = max(1, -(-len(tips) // TIPS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = tips[page * TIPS_PER_PAGE : (page + 1) * TIPS_PER_PAGE]
+    keyboard = [
+        [InlineKeyboardButton(f"💡 {t.title}", callback_data=data("tip", broadcast_id, t.id))]
+        for t in shown
+    ]
+    nav = []
+    if page > 0:
+        nav.append(
+            InlineKeyboardButton(
+                "« Previous", callback_data=data("page", broadcast_id, str(page - 1))
+            )
+        )
+    if page < pages - 1:
+        nav.append(
+            InlineKeyboardButton("Next »", callback_data=data("page", broadcast_id, str(page + 1)))
+        )
+    if nav:
+        keyboard.append(nav)
+    keyboard.append(
+        [
+            InlineKeyboardButton("✍️ Write my own", callback_data=data("own", broadcast_id)),
+            cancel_button(broadcast_id),
+        ]
+    )
+    return InlineKeyboardMarkup(keyboard)
+
+
+def start_text(page: int, pages: int) -> str:
+    return (
+        "📣 <b>New broadcast</b>\nPick an aftercare tip, or write your own text. "
+        f"(Tips page {page + 1} of {pages}.)"
+    )
+
+
+async def broadcast_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await refuse_unless_admin(update, context, "broadcast"):
+        return
+    svc = services(context)
+    assert update.effective_user is not None and update.effective_chat is not None
+    now = svc.clock.now()
+    async with svc.db.session() as session:
+        # One draft per admin: an abandoned one is simply replaced.
+        await session.execute(
+            delete(Broadcast).where(
+                Broadcast.admin_id == update.effective_user.id,
+                Broadcast.status == BroadcastStatus.DRAFT,
+            )
+        )
+        draft = Broadcast(
+            admin_id=update.effective_user.id,
+            admin_chat_id=update.effective_chat.id,
+            status=BroadcastStatus.DRAFT,
+            total=0,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(draft)
+        await session.flush()
+        draft_id = draft.id
+    pages = max(1, -(-len(svc.library.tips) // TIPS_PER_PAGE))
+    await context.bot.send_message(
+        update.effective_chat.id, start_text(0, pages), reply_markup=tips_keyboard(svc, draft_id, 0)
+    )
+
+
+async def _draft(session: AsyncSession, broadcast_id: int, admin_id: int) -> Broadcast | None:
+    draft = await session.get(Broadcast, broadcast_id)
+    if draft is None or draft.admin_id != admin_id or draft.status != BroadcastStatus.DRAFT:
+        return None
+    return draft
+
+
+async def audience_menu(
+    session: AsyncSession, svc: Services, draft: Broadcast
+) -> InlineKeyboardMarkup:
+    now = svc.clock.now()
+    keyboard = []
+    for audience, label in AUDIENCE_LABELS.items():
+        count = await count_recipients(session, audience, now, svc.settings.admin_ids)
+        keyboard.append(
+            [
+                InlineKeyboardButton(
+                    f"{label} ({count})", callback_data=data("aud", draft.id, audience.value)
+                )
+            ]
+        )
+    keyboard.append([cancel_button(draft.id)])
+    return InlineKeyboardMarkup(keyboard)
+
+
+def own_text_problem(text: str, disclaimer_html: str) -> str | None:
+    """Why an admin's text cannot go out as one message, if it cannot."""
+    if not text.strip():
+        return "The text is empty. Send the words you want users to get."
+    length = utf16_length(text) + 2 + utf16_length(visible_text(disclaimer_html))
+    if length > MessageLimit.MAX_TEXT_LENGTH:
+        return (
+            f"That text is too long for one Telegram message: {length} characters with the "
+            f"disclaimer line, and the limit is {MessageLimit.MAX_TEXT_LENGTH}. Shorten it and "
+            "send it again."
+        )
+    return None
+
+
+async def own_text(update: Update, context: ContextTypes.DEFAULT_TYPE, awaiting: str) -> bool:
+    """The admin's own text: shown to users as plain text, so any HTML in it is escaped."""
+    message = update.effective_message
+    if message is None or message.text is None or update.effective_user is None:
+        return False
+    svc = services(context)
+    if not svc.is_admin(update.effective_user.id):
+        return False
+    broadcast_id = int(awaiting.split(":", 1)[1]) if awaiting.split(":", 1)[1].isdigit() else -1
+    problem = own_text_problem(message.text, svc.library.disclaimer_html)
+    if problem is not None:
+        await message.reply_text(html.escape(problem))
+        return True
+    async with svc.db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+        assert user is not None
+        user.awaiting = ""
+        draft = await _draft(session, broadcast_id, update.effective_user.id)
+        if draft is None:
+            await message.reply_text(GONE)
+            return True
+        draft.text_html = f"{html.escape(message.text)}\n\n{svc.library.disclaimer_html}"
+        draft.updated_at = svc.clock.now()
+        markup = await audience_menu(session, svc, draft)
+    await message.reply_text("Who should get it?", reply_markup=markup)
+    return True
+
+
+async def _preview(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Broadcast, count: int
+) -> None:
+    assert update.effective_chat is not None and draft.text_html and draft.audience
+    chat = update.effective_chat.id
+    await context.bot.send_message(
+        chat, "👀 <b>Preview</b>: users will see exactly the next message."
+    )
+    await context.bot.send_message(chat, draft.text_html)
+    confirm = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(f"✅ Send to {count}", callback_data=data("go", draft.id)),
+                cancel_button(draft.id),
+            ]
+        ]
+    )
+    await context.bot.send_message(
+        chat,
+        f"This goes to <b>{count}</b> users ({AUDIENCE_LABELS[draft.audience].lower()}). "
+        "Nothing is sent before you confirm.",
+        reply_markup=confirm,
+    )
+
+
+async def broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await refuse_unless_admin(update, context, "broadcast"):
+        return
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    svc = services(context)
+    action, _, rest = query.data.removeprefix(PREFIX).partition(":")
+    raw_id, _, arg = rest.partition(":")
+    broadcast_id = int(raw_id) if raw_id.isdigit() else -1
+    admin_id = update.effective_user.id
+    now = svc.clock.now()
+    total = 0
+    async with svc.db.session() as session:
+        draft = await _draft(session, broadcast_id, admin_id)
+        if draft is None:
+            await query.answer(GONE, show_alert=False)
+            return
+        if action == "cancel":
+            await session.delete(draft)
+            user = await get_user(session, admin_id)
+            if user is not None and user.awaiting.startswith(f"{FLOW}:"):
+                user.awaiting = ""
+            await query.answer("Cancelled.")
+            await query.edit_message_text("Broadcast cancelled. Nothing was sent.")
+            return
+        if action == "page":
+            page = int(arg) if arg.isdigit() else 0
+            pages = max(1, -(-len(svc.library.tips) // TIPS_PER_PAGE))
+            await query.answer()
+            await query.edit_message_text(
+                start_text(min(page, pages - 1), pages),
+                reply_markup=tips_keyboard(svc, draft.id, page),
+            )
+            return
+        if action == "own":
+            user = await get_user(session, admin_id)
+            assert user is not None
+            user.awaiting = f"{FLOW}:{draft.id}"
+            await query.answer()
+            await query.edit_message_text(
+                "✍️ Send the text now, as a normal message. It goes out as plain text, followed by "
+                f"the disclaimer line; the limit is {MessageLimit.MAX_TEXT_LENGTH} characters.",
+                reply_markup=InlineKeyboardMarkup([[cancel_button(draft.id)]]),
+            )
+            return
+        if action == "tip":
+            tip = svc.library.tips.get(arg)
+            if tip is None:
+                await query.answer("That tip is no longer in the library.")
+                return
+            draft.tip_id = tip.id
+            draft.text_html = tip_message(tip, svc.library)
+            draft.updated_at = now
+            markup = await audience_menu(session, svc, draft)
+            await query.answer()
+            await query.edit_message_text(
+                f"💡 Tip chosen: <b>{html.escape(tip.title)}</b>. Who should get it?",
+                reply_markup=markup,
+            )
+            return
+        if action == "aud":
+            try:
+                draft.audience = Audience(arg)
+            except ValueError:
+                await query.answer("That choice is out of date. Start again with /broadcast.")
+                return
+            if not draft.text_html:
+                await query.answer("Choose a tip or write the text first.")
+                return
+            draft.updated_at = now
+            count = await count_recipients(session, draft.audience, now, svc.settings.admin_ids)
+            await query.answer()
+            await query.edit_message_reply_markup(reply_markup=None)
+            await _preview(update, context, draft, count)
+            return
+        if action == "go":
+            if not draft.text_html or draft.audience is None:
+                await query.answer("Choose the text and the audience first.")
+                return
+            total = await enqueue(session, draft, now, svc.settings.admin_ids)
+            report = progress_text(draft, await progress(session, draft.id))
+            await query.answer("Sending.")
+            await query.edit_message_reply_markup(reply_markup=None)
+            sent = await context.bot.send_message(draft.admin_chat_id, report)
+            draft.progress_message_id = sent.message_id
+        else:
+            await query.answer("That button is out of date.")
+            return
+    if svc.sender is not None and total:
+        svc.sender.wake()
+
+
+async def broadcast_cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await refuse_unless_admin(update, context, "broadcast_cancel"):
+        return
+    svc = services(context)
+    assert update.effective_message is not None
+    now = svc.clock.now()
+    stopped: list[tuple[int, int]] = []
+    async with svc.db.session() as session:
+        running = await session.scalars(
+            select(Broadcast).where(Broadcast.status == BroadcastStatus.SENDING)
+        )
+        for broadcast in list(running):
+            stopped.append((broadcast.id, await stop(session, broadcast, now)))
+    if not stopped:
+        await update.effective_message.reply_text("No broadcast is running.")
+        return
+    lines = [f"⏹ Broadcast #{b} stopped: {n} not sent." for b, n in stopped]
+    lines.append("The final report follows when the messages in flight are done.")
+    await update.effective_message.reply_text("\n".join(lines))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    # Not in the command menu or /help: admins know them, and everyone else must not see them.
+    app.add_handler(CommandHandler("broadcast", broadcast_command))
+    app.add_handler(CommandHandler("broadcast_cancel", broadcast_cancel_command))
+    app.add_handler(CallbackQueryHandler(broadcast_button, pattern=f"^{PREFIX}"))
+    expect_input(app, FLOW, own_text)

@@ -1,0 +1,114 @@
+"""/stats for admins: users, reminders, deliveries, adherence and the last broadcasts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Update
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from bot.admin import refuse_unless_admin
+from bot.handlers.broadcast import AUDIENCE_LABELS
+from bot.services import services
+from scheduler.broadcast import progress
+from storage.models import (
+    Broadcast,
+    Delivery,
+    DeliveryStatus,
+    DoseLog,
+    Outcome,
+    Purpose,
+    Reminder,
+    ReminderKind,
+    User,
+)
+
+RECENT_BROADCASTS = 5
+
+
+async def _grouped(session: AsyncSession, column: object, *where: object) -> dict[str, int]:
+    rows = await session.execute(select(column, func.count()).where(*where).group_by(column))  # type: ignore[call-overload]
+    return {str(key): int(n) for key, n in rows}
+
+
+async def _adherence(session: AsyncSession, now: datetime) -> tuple[int, int]:
+    """(taken, counted) dose occurrences across users over the last 7 days."""
+    window = and_(
+        Delivery.kind == ReminderKind.DOSE,
+        Delivery.purpose == Purpose.FIRST,
+        Delivery.occurrence >= now - timedelta(days=7),
+        Delivery.occurrence <= now,
+        Delivery.status.not_in([DeliveryStatus.CANCELLED, DeliveryStatus.PENDING]),
+    )
+    counted = await session.scalar(select(func.count()).select_from(Delivery).where(window))
+    taken = await session.scalar(
+        select(func.count())
+        .select_from(Delivery)
+        .join(
+            DoseLog,
+            and_(
+                DoseLog.reminder_id == Delivery.reminder_id,
+                DoseLog.occurrence == Delivery.occurrence,
+            ),
+        )
+        .where(window, DoseLog.outcome == Outcome.TAKEN)
+    )
+    return int(taken or 0), int(counted or 0)
+
+
+async def stats_text(session: AsyncSession, now: datetime) -> str:
+    users = await _grouped(session, User.status)
+    reminders = await _grouped(session, Reminder.kind, Reminder.enabled.is_(True))
+    day_ago = now - timedelta(hours=24)
+    deliveries = await _grouped(session, Delivery.status, Delivery.updated_at >= day_ago)
+    taken, counted = await _adherence(session, now)
+    lines = [
+        "📊 <b>isobot stats</b>",
+        f"👥 Users: {users.get('active', 0)} active, {users.get('blocked', 0)} blocked",
+        "⏰ Active reminders: "
+        + ", ".join(f"{kind.value} {reminders.get(kind.value, 0)}" for kind in ReminderKind),
+        f"📬 Last 24 h: {deliveries.get('sent', 0)} sent, {deliveries.get('failed', 0)} failed, "
+        f"{deliveries.get('blocked', 0)} blocked, {deliveries.get('uncertain', 0)} uncertain, "
+        f"{deliveries.get('missed', 0)} missed",
+        "💊 Adherence, last 7 days: "
+        + (
+            f"{round(100 * taken / counted)}% ({taken} of {counted} doses taken)"
+            if counted
+            else "no doses yet"
+        ),
+    ]
+    recent = list(
+        await session.scalars(
+            select(Broadcast)
+            .where(Broadcast.started_at.is_not(None))
+            .order_by(Broadcast.started_at.desc())
+            .limit(RECENT_BROADCASTS)
+        )
+    )
+    lines.append("\n📣 <b>Last broadcasts</b>" if recent else "\n📣 No broadcasts yet.")
+    for broadcast in recent:
+        p = await progress(session, broadcast.id)
+        audience = AUDIENCE_LABELS[broadcast.audience].lower() if broadcast.audience else "?"
+        assert broadcast.started_at is not None
+        lines.append(
+            f"#{broadcast.id} {broadcast.started_at:%Y-%m-%d %H:%M} UTC, {audience}, "
+            f"{broadcast.status.value}: {p.sent}/{p.total} sent, {p.blocked} blocked, "
+            f"{p.failed} failed" + (f", {p.cancelled} stopped" if p.cancelled else "")
+        )
+    return "\n".join(lines)
+
+
+async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await refuse_unless_admin(update, context, "stats"):
+        return
+    svc = services(context)
+    assert update.effective_message is not None
+    async with svc.db.session() as session:
+        text = await stats_text(session, svc.clock.now())
+    await update.effective_message.reply_text(text)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("stats", stats_command))

@@ -1,0 +1,340 @@
+"""Admin broadcasts end to end: the flow, the limits, crashes, stopping, and refusals."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import insert
+
+from bot.handlers.unknown import unknown_command_text
+from content import load_library
+from sandbox import FakeBotApi
+from sandbox.state import BotMessage
+from storage.migrate import upgrade
+from storage.models import (
+    Broadcast,
+    BroadcastStatus,
+    Delivery,
+    DeliveryStatus,
+    Reminder,
+    ReminderKind,
+    User,
+    UserStatus,
+)
+from tests.databases import throwaway_postgres
+from tests.e2e.conftest import ADMIN, START, USER, BotUnderTest, bot_running, eventually
+
+LIBRARY = load_library()
+FIRST_TIP = next(iter(LIBRARY.tips.values()))
+FAST = {"send_rate_per_second": 200.0}
+
+
+async def add_recipients(bot: BotUnderTest, count: int, first_id: int = 50_000) -> list[int]:
+    """`count` users in treatment (a dose reminder each), known to the fake Telegram."""
+    ids = list(range(first_id, first_id + count))
+    async with bot.db.session() as session:
+        await session.execute(
+            insert(User),
+            [
+                {
+                    "id": i,
+                    "chat_id": i,
+                    "language": "en",
+                    "timezone": "Europe/Berlin",
+                    "status": UserStatus.ACTIVE,
+                    "reminders_paused": False,
+                    "awaiting": "",
+                    "created_at": START,
+                    "last_seen_at": START,
+                }
+                for i in ids
+            ],
+        )
+        await session.execute(
+            insert(Reminder),
+            [
+                {
+                    "user_id": i,
+                    "kind": ReminderKind.DOSE,
+                    "local_time": "21:00",
+                    "timezone": "Europe/Berlin",
+                    "enabled": True,
+                    "next_fire_at": START + timedelta(days=1),
+                    "created_at": START,
+                }
+                for i in ids
+            ],
+        )
+    for i in ids:
+        bot.fake.add_user(i)
+    return ids
+
+
+def button(bot: BotUnderTest, message: BotMessage, label: str) -> str:
+    for text, data in bot.fake.buttons(message):
+        if label in text:
+            return data
+    raise AssertionError(f"no {label!r} button in {bot.fake.buttons(message)!r}")
+
+
+async def edited(bot: BotUnderTest, message: BotMessage) -> BotMessage:
+    def check() -> BotMessage | None:
+        current = next(
+            (m for m in bot.fake.messages(ADMIN) if m.message_id == message.message_id), None
+        )
+        return current if current and current.edits > message.edits else None
+
+    return await bot.fake.wait_for(check)
+
+
+async def confirm_tip_broadcast(bot: BotUnderTest, audience: str = "In treatment") -> BotMessage:
+    """Walk the admin flow: /broadcast, the first tip, an audience, Confirm. Returns the preview."""
+    start = await bot.say("/broadcast", user_id=ADMIN)
+    await bot.press(start, button(bot, start, FIRST_TIP.title), user_id=ADMIN)
+    menu = await edited(bot, start)
+    before = len(bot.fake.messages(ADMIN))
+    await bot.press(menu, button(bot, menu, audience), user_id=ADMIN)
+    messages = await bot.fake.wait_for_messages(ADMIN, before + 3)
+    preview, confirm = messages[-2], messages[-1]
+    await bot.press(confirm, button(bot, confirm, "Send to"), user_id=ADMIN)
+    return preview
+
+
+def got_tip(bot: BotUnderTest, user_id: int) -> int:
+    return sum(1 for m in bot.fake.messages(user_id) if FIRST_TIP.title in m.text)
+
+
+async def final_report(bot: BotUnderTest) -> BotMessage:
+    return await bot.fake.wait_for(
+        lambda: next(
+            (
+                m
+                for m in bot.fake.messages(ADMIN)
+                if "finished" in m.text or "stopped</b>" in m.html
+            ),
+            None,
+        ),
+        timeout=60,
+    )
+
+
+async def deliveries(bot: BotUnderTest) -> list[Delivery]:
+    return await bot.rows(Delivery, Delivery.broadcast_id.is_not(None))
+
+
+@pytest.fixture
+async def fast_bot(fake: FakeBotApi, sqlite_db_url: str) -> AsyncIterator[BotUnderTest]:
+    async with bot_running(fake, sqlite_db_url, **FAST) as running_bot:
+        yield running_bot
+
+
+async def test_tip_to_50_users_with_5_blocked_reports_45_delivered(fast_bot: BotUnderTest) -> None:
+    bot = fast_bot
+    ids = await add_recipients(bot, 50)
+    for blocked in ids[:5]:
+        bot.fake.block_chat(blocked)
+    preview = await confirm_tip_broadcast(bot)
+    assert FIRST_TIP.title in preview.text
+    report = await final_report(bot)
+    assert "Delivered: 45 of 50" in report.text
+    assert "Blocked the bot: 5" in report.text
+    assert [got_tip(bot, i) for i in ids] == [0] * 5 + [1] * 45
+    blocked_users = await bot.rows(User, User.status == UserStatus.BLOCKED)
+    assert sorted(u.id for u in blocked_users) == ids[:5]
+    [broadcast] = await bot.rows(Broadcast)
+    assert broadcast.status == BroadcastStatus.DONE and broadcast.total == 50
+
+
+async def test_blocked_users_are_left_out_of_later_audiences(fast_bot: BotUnderTest) -> None:
+    bot = fast_bot
+    ids = await add_recipients(bot, 6)
+    bot.fake.block_chat(ids[0])
+    await confirm_tip_broadcast(bot)
+    await final_report(bot)
+    bot.fake.unblock_chat(ids[0])
+    start = await bot.say("/broadcast", user_id=ADMIN)
+    await bot.press(start, button(bot, start, FIRST_TIP.title), user_id=ADMIN)
+    menu = await edited(bot, start)
+    assert "In treatment (5)" in [t for t, _ in bot.fake.buttons(menu)]
+
+
+async def test_broadcast_to_300_users_stays_within_telegram_limits(
+    fake: FakeBotApi, sqlite_db_url: str
+) -> None:
+    async with bot_running(fake, sqlite_db_url) as bot:  # the default 25 messages/s
+        ids = await add_recipients(bot, 300)
+        await confirm_tip_broadcast(bot)
+        # From here on: the admin's preview came in a burst, which real Telegram tolerates.
+        fake.enforce_rate_limits = True
+        report = await final_report(bot)
+    assert "Delivered: 300 of 300" in report.text
+    assert fake.rate_limit_hits == 0
+    assert all(got_tip(bot, i) == 1 for i in ids)
+
+
+async def test_reminders_due_during_a_broadcast_are_not_held_back(
+    fake: FakeBotApi, sqlite_db_url: str
+) -> None:
+    async with bot_running(fake, sqlite_db_url, send_rate_per_second=20.0) as bot:
+        await bot.say("/timezone Asia/Kolkata")
+        await bot.say("/remind dose 08:00")
+        await add_recipients(bot, 200)
+        await confirm_tip_broadcast(bot)
+        await fake.wait_for(lambda: sum(got_tip(bot, i) for i in range(50_000, 50_200)) >= 20)
+        before = len(fake.messages(USER))
+        bot.clock.set(datetime(2026, 3, 3, 2, 30, tzinfo=UTC))
+        await fake.wait_for_messages(USER, before + 1)
+        pending = await bot.rows(Delivery, Delivery.status == DeliveryStatus.PENDING)
+        assert len(pending) > 50, "the reminder should overtake most of the broadcast"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def any_db_url(request: pytest.FixtureRequest, sqlite_db_url: str) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        yield sqlite_db_url
+        return
+    async with throwaway_postgres() as url:
+        await upgrade(url)
+        yield url
+
+
+async def test_crash_halfway_then_restart_delivers_to_each_recipient_exactly_once(
+    fake: FakeBotApi, any_db_url: str
+) -> None:
+    async with bot_running(fake, any_db_url, send_rate_per_second=60.0) as bot:
+        ids = await add_recipients(bot, 200)
+        await confirm_tip_broadcast(bot)
+        await fake.wait_for(lambda: sum(got_tip(bot, i) for i in ids) >= 80, timeout=30)
+        # The process dies: the sender stops mid-call, nothing is shut down politely.
+        await bot.app.bot_data["services"].sender.abort()
+    reached_before = sum(got_tip(bot, i) for i in ids)
+    assert reached_before < 200
+
+    async with bot_running(fake, any_db_url, send_rate_per_second=60.0) as bot:
+        report = await final_report(bot)
+        rows = await deliveries(bot)
+    counts = [got_tip(bot, i) for i in ids]
+    assert max(counts) == 1, "nobody gets the broadcast twice"
+    missing = {i for i, n in zip(ids, counts, strict=True) if n == 0}
+    uncertain = {d.user_id for d in rows if d.status == DeliveryStatus.UNCERTAIN}
+    assert missing <= uncertain, "only a message in flight at the kill may be lost"
+    assert len(uncertain) <= 8  # at most the sender's concurrency was in flight
+    assert "Delivered:" in report.text
+
+
+async def test_broadcast_cancel_stops_what_is_not_yet_sent(
+    fake: FakeBotApi, sqlite_db_url: str
+) -> None:
+    async with bot_running(fake, sqlite_db_url, send_rate_per_second=20.0) as bot:
+        ids = await add_recipients(bot, 200)
+        await confirm_tip_broadcast(bot)
+        await fake.wait_for(lambda: sum(got_tip(bot, i) for i in ids) >= 10)
+        reply = await bot.say("/broadcast_cancel", user_id=ADMIN)
+        assert "stopped" in reply.text
+        report = await final_report(bot)
+        await asyncio.sleep(0.5)
+        delivered = sum(got_tip(bot, i) for i in ids)
+        rows = await deliveries(bot)
+    stopped = sum(1 for d in rows if d.status == DeliveryStatus.CANCELLED)
+    assert stopped > 100
+    assert delivered + stopped == 200
+    assert f"Not sent because it was stopped: {stopped}" in report.text
+    assert f"Delivered: {delivered} of 200" in report.text
+
+
+async def test_cancel_in_the_flow_leaves_no_trace(bot: BotUnderTest) -> None:
+    start = await bot.say("/broadcast", user_id=ADMIN)
+    await bot.press(start, button(bot, start, "Cancel"), user_id=ADMIN)
+    done = await edited(bot, start)
+    assert "Nothing was sent" in done.text
+    assert await bot.rows(Broadcast) == []
+    assert await deliveries(bot) == []
+
+
+async def test_own_text_is_escaped_and_previewed_exactly(fast_bot: BotUnderTest) -> None:
+    bot = fast_bot
+    ids = await add_recipients(bot, 3)
+    start = await bot.say("/broadcast", user_id=ADMIN)
+    await bot.press(start, button(bot, start, "Write my own"), user_id=ADMIN)
+    await edited(bot, start)
+    text = "Remember <b>SPF</b> & lip balm <script>x</script>"
+    menu = await bot.say(text, user_id=ADMIN)
+    assert "Who should get it?" in menu.text
+    before = len(bot.fake.messages(ADMIN))
+    await bot.press(menu, button(bot, menu, "In treatment"), user_id=ADMIN)
+    messages = await bot.fake.wait_for_messages(ADMIN, before + 3)
+    preview, confirm = messages[-2], messages[-1]
+    assert preview.text.startswith(text)
+    assert "prescriber" in preview.text
+    await bot.press(confirm, button(bot, confirm, "Send to 3"), user_id=ADMIN)
+    await final_report(bot)
+    received = bot.fake.last_message(ids[0])
+    assert received is not None and received.text == preview.text
+
+
+async def test_own_text_too_long_is_refused_with_the_limit(bot: BotUnderTest) -> None:
+    start = await bot.say("/broadcast", user_id=ADMIN)
+    await bot.press(start, button(bot, start, "Write my own"), user_id=ADMIN)
+    await edited(bot, start)
+    reply = await bot.say("x" * 4090, user_id=ADMIN)
+    assert "too long" in reply.text and "4096" in reply.text
+    [draft] = await bot.rows(Broadcast)
+    assert draft.text_html is None
+
+
+async def test_draft_survives_a_restart(fake: FakeBotApi, sqlite_db_url: str) -> None:
+    async with bot_running(fake, sqlite_db_url) as bot:
+        await add_recipients(bot, 2)
+        start = await bot.say("/broadcast", user_id=ADMIN)
+        await bot.press(start, button(bot, start, FIRST_TIP.title), user_id=ADMIN)
+        menu = await edited(bot, start)
+    async with bot_running(fake, sqlite_db_url) as bot:
+        before = len(fake.messages(ADMIN))
+        await bot.press(menu, button(bot, menu, "In treatment"), user_id=ADMIN)
+        messages = await fake.wait_for_messages(ADMIN, before + 3)
+        assert "goes to <b>2</b> users" in messages[-1].html
+
+
+@pytest.mark.parametrize("command", ["broadcast", "broadcast_cancel", "stats"])
+async def test_non_admin_gets_exactly_the_unknown_command_answer(
+    bot: BotUnderTest, command: str
+) -> None:
+    await bot.say("/start")
+    reply = await bot.say(f"/{command}")
+    known = [c.name for c in bot.app.bot_data["services"].commands]
+    assert reply.html == unknown_command_text(command, known)
+    assert command not in {c.name for c in bot.app.bot_data["services"].commands}
+
+
+async def test_forged_admin_button_from_non_admin_does_nothing(fast_bot: BotUnderTest) -> None:
+    bot = fast_bot
+    await add_recipients(bot, 3)
+    start = await bot.say("/broadcast", user_id=ADMIN)
+    await bot.press(start, button(bot, start, FIRST_TIP.title), user_id=ADMIN)
+    menu = await edited(bot, start)
+    [draft] = await bot.rows(Broadcast)
+    await bot.say("/start")
+    for data in [f"bc:aud:{draft.id}:all", f"bc:go:{draft.id}", f"bc:cancel:{draft.id}"]:
+        before = len(bot.fake.messages(USER))
+        bot.fake.forge_callback(USER, bot.fake.last_message(USER).message_id, data)  # type: ignore[union-attr]
+        reply = (await bot.fake.wait_for_messages(USER, before + 1))[-1]
+        assert reply.text.startswith("I don't know /broadcast.")
+    [still] = await bot.rows(Broadcast)
+    assert still.status == BroadcastStatus.DRAFT and still.audience is None
+    assert await deliveries(bot) == []
+    assert menu.message_id  # the admin's draft was untouched
+
+
+async def test_stats_show_users_reminders_and_last_broadcast(fast_bot: BotUnderTest) -> None:
+    bot = fast_bot
+    ids = await add_recipients(bot, 4)
+    bot.fake.block_chat(ids[0])
+    await confirm_tip_broadcast(bot)
+    await final_report(bot)
+    stats = await bot.say("/stats", user_id=ADMIN)
+    assert "Users: 4 active, 1 blocked" in stats.text
+    assert "dose 4" in stats.text
+    assert "3/4 sent, 1 blocked" in stats.text
