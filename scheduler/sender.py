@@ -165,6 +165,7 @@ class Sender:
                     .limit(self.batch)
                 )
             ).all()
+        self._forget_idle_chats()
         chosen: list[int] = []
         chats_this_round: set[int] = set()
         for delivery_id, chat_id in rows:
@@ -180,6 +181,13 @@ class Sender:
             # Everything due is waiting for its chat's one-second spacing.
             await asyncio.sleep(min(self.per_chat_interval, self.idle_wait) / 4)
         return len(chosen)
+
+    def _forget_idle_chats(self) -> None:
+        # Only chats sent to within the last interval matter; a big broadcast must not leave one
+        # entry per recipient behind for the life of the process.
+        if len(self._last_send) > 1000:
+            horizon = monotonic_time.monotonic() - self.per_chat_interval
+            self._last_send = {c: t for c, t in self._last_send.items() if t > horizon}
 
     def _chat_ready(self, chat_id: int) -> bool:
         last = self._last_send.get(chat_id)

@@ -1,0 +1,152 @@
+"""Who a broadcast reaches, and queueing it in bulk, on real databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, insert, select
+
+from scheduler.broadcast import count_recipients, enqueue, progress, stop
+from storage import Database
+from storage.models import (
+    Audience,
+    Broadcast,
+    BroadcastStatus,
+    Delivery,
+    DeliveryStatus,
+    Purpose,
+    Reminder,
+    ReminderKind,
+    User,
+    UserStatus,
+)
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+ADMIN = 900
+
+
+def _user(user_id: int, status: UserStatus = UserStatus.ACTIVE, paused: bool = False) -> dict:
+    return {
+        "id": user_id,
+        "chat_id": user_id,
+        "language": "en",
+        "timezone": "Europe/Berlin",
+        "status": status,
+        "reminders_paused": paused,
+        "awaiting": "",
+        "created_at": NOW - timedelta(days=90),
+        "last_seen_at": NOW,
+    }
+
+
+def _reminder(user_id: int, enabled: bool = True) -> dict:
+    return {
+        "user_id": user_id,
+        "kind": ReminderKind.DOSE,
+        "local_time": "08:00",
+        "timezone": "Europe/Berlin",
+        "enabled": enabled,
+        "next_fire_at": None,
+        "created_at": NOW,
+    }
+
+
+def _dose_delivery(user_id: int, days_ago: int) -> dict:
+    at = NOW - timedelta(days=days_ago)
+    return {
+        "user_id": user_id,
+        "chat_id": user_id,
+        "reminder_id": None,
+        "kind": ReminderKind.DOSE,
+        "occurrence": at,
+        "purpose": Purpose.FIRST,
+        "priority": 0,
+        "due_at": at,
+        "status": DeliveryStatus.SENT,
+        "late": False,
+        "attempts": 1,
+        "updated_at": at,
+    }
+
+
+async def population(db: Database) -> None:
+    """1 in treatment, 2 paused, 3 finished 20 days ago, 4 finished 5 days ago, 5 never
+    had a dose reminder, 6 blocked and in treatment, ADMIN."""
+    async with db.session() as session:
+        await session.execute(
+            insert(User),
+            [
+                _user(1),
+                _user(2, paused=True),
+                _user(3),
+                _user(4),
+                _user(5),
+                _user(6, status=UserStatus.BLOCKED),
+                _user(ADMIN),
+            ],
+        )
+        await session.execute(
+            insert(Reminder),
+            [_reminder(1), _reminder(2), _reminder(3, enabled=False), _reminder(6)],
+        )
+        await session.execute(
+            insert(Delivery),
+            [
+                _dose_delivery(1, 1),
+                _dose_delivery(3, 20),
+                _dose_delivery(4, 5),
+                _dose_delivery(2, 30),
+            ],
+        )
+
+
+async def test_each_audience_reaches_the_right_users(db: Database) -> None:
+    await population(db)
+    async with db.session() as session:
+        counts = {
+            audience: await count_recipients(session, audience, NOW, {ADMIN})
+            for audience in Audience
+        }
+    assert counts == {
+        Audience.ALL: 6,  # everyone but the blocked user
+        Audience.IN_TREATMENT: 1,  # user 1; paused user 2 is not reminded now
+        Audience.AFTER_COURSE: 2,  # user 3 (20 days) and paused user 2 (30 days)
+        Audience.ADMINS: 1,
+    }
+
+
+async def test_enqueue_writes_one_delivery_per_recipient_and_stop_cancels_the_rest(
+    db: Database,
+) -> None:
+    await population(db)
+    async with db.session() as session:
+        broadcast = Broadcast(
+            admin_id=ADMIN,
+            admin_chat_id=ADMIN,
+            text_html="hello",
+            audience=Audience.ALL,
+            status=BroadcastStatus.DRAFT,
+            total=0,
+            created_at=NOW,
+            updated_at=NOW,
+        )
+        session.add(broadcast)
+        await session.flush()
+        total = await enqueue(session, broadcast, NOW, {ADMIN})
+        broadcast_id = broadcast.id
+    assert total == 6
+    async with db.session() as session:
+        rows = list(
+            await session.scalars(select(Delivery).where(Delivery.broadcast_id == broadcast_id))
+        )
+        assert {r.user_id for r in rows} == {1, 2, 3, 4, 5, ADMIN}
+        assert all(r.status == DeliveryStatus.PENDING and r.due_at == NOW for r in rows)
+        assert all(r.priority > 0 for r in rows)  # behind reminders
+        loaded = await session.get(Broadcast, broadcast_id)
+        assert loaded is not None and loaded.status == BroadcastStatus.SENDING
+        assert await stop(session, loaded, NOW) == 6
+        state = await progress(session, broadcast_id)
+    assert (state.total, state.cancelled, state.pending, state.finished) == (6, 6, 0, True)
+    async with db.session() as session:
+        again = await session.scalar(select(func.count()).select_from(Delivery))
+    assert again == 4 + 6
