@@ -2,6 +2,7 @@
 """Set up the environment, then run the bot, the tests or the benchmarks: one entry point.
 
     python3 dev.py run      # the bot (python -m bot), with .venv created and dependencies installed
+                            # (with no TELEGRAM_BOT_TOKEN: the sandbox, python -m bot sandbox)
     python3 dev.py test     # the test suite (pytest), likewise
     python3 dev.py lint     # ruff check and ruff format --check
     python3 dev.py bench    # the benchmarks in bench/
@@ -14,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -43,8 +46,54 @@ def ensure_env(lock: str) -> None:
     stamp.write_text(digest)
 
 
+def ensure_browser_tools() -> None:
+    """Playwright for the browser chat test, from tests/browser's lock, where npm exists.
+
+    Without npm (or Chromium) that one test skips and says why; CI installs both.
+    """
+    folder = ROOT / "tests" / "browser"
+    npm = shutil.which("npm")
+    if npm is None or (folder / "node_modules").is_dir():
+        return
+    print("Installing the browser test's pinned npm packages ...", flush=True)
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--silent"], cwd=folder, check=False)
+
+
 def run(*args: str) -> int:
-    return subprocess.call([str(PYTHON), *args], cwd=ROOT)
+    process = subprocess.Popen([str(PYTHON), *args], cwd=ROOT)
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C reached the child too (one process group): let it stop in its own time
+            # rather than be killed, which could leave the terminal in the chat's raw mode.
+            continue
+
+
+def token_is_set(environ: Mapping[str, str], dotenv: Path) -> bool:
+    """Whether the bot would find a token: in the environment, which wins, or in .env."""
+    if "TELEGRAM_BOT_TOKEN" in environ:
+        return bool(environ["TELEGRAM_BOT_TOKEN"].strip())
+    if not dotenv.is_file():
+        return False
+    for line in dotenv.read_text(encoding="utf-8", errors="replace").splitlines():
+        name, sep, value = line.strip().removeprefix("export ").partition("=")
+        if sep and name.strip() == "TELEGRAM_BOT_TOKEN":
+            return bool(value.split(" #", 1)[0].strip().strip("'\""))
+    return False
+
+
+def run_bot(rest: list[str]) -> int:
+    """`python -m bot`, or the sandbox when there is no token and no other command was asked."""
+    if (not rest or rest[0].startswith("-")) and not token_is_set(os.environ, ROOT / ".env"):
+        print(
+            "No TELEGRAM_BOT_TOKEN set: starting the sandbox (a fake Telegram on 127.0.0.1) "
+            "instead. Chat in this terminal or in the browser; stop with Ctrl-C. "
+            "For the real bot, put a token in .env (see README.md).",
+            flush=True,
+        )
+        return run("-m", "bot", "sandbox", *rest)
+    return run("-m", "bot", *rest)
 
 
 def main(argv: list[str]) -> int:
@@ -54,9 +103,10 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "run":
         ensure_env("requirements.lock")
-        return run("-m", "bot", *rest)
+        return run_bot(rest)
     if command == "test":
         ensure_env("requirements-dev.lock")
+        ensure_browser_tools()
         return run("-m", "pytest", *rest)
     if command == "lint":
         ensure_env("requirements-dev.lock")

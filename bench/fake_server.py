@@ -1,6 +1,6 @@
 """Runs the fake Bot API in its own process, so a benchmark measures the bot and not the fake.
 
-    python -m bench.fake_server TOKEN USERS    # prints the port, serves until stdin closes
+python -m bench.fake_server TOKEN USERS    # prints the port, serves until stdin closes
 """
 
 from __future__ import annotations

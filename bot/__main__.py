@@ -1,4 +1,5 @@
-"""Command line: `python -m bot` runs the bot; `python -m bot migrate` applies migrations."""
+"""Command line: `python -m bot` runs the bot; `python -m bot migrate` applies migrations;
+`python -m bot sandbox` runs it against a fake Telegram on 127.0.0.1, with no token."""
 
 from __future__ import annotations
 
@@ -50,9 +51,21 @@ def migrate() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args_given = sys.argv[1:] if argv is None else argv
+    if args_given[:1] == ["sandbox"]:
+        # Its own flags and --help; imported only here: `bot -> sandbox` only in this command.
+        from bot.sandbox_session import main as sandbox_main
+
+        return sandbox_main(args_given[1:])
     parser = argparse.ArgumentParser(prog="python -m bot", description="isobot")
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "migrate"])
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="run",
+        choices=["run", "migrate", "sandbox"],
+        help="sandbox: try the bot with no token (python -m bot sandbox --help)",
+    )
+    args = parser.parse_args(args_given)
     try:
         {"run": run, "migrate": migrate}[args.command]()
     except ConfigError as error:

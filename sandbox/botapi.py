@@ -232,6 +232,18 @@ class FakeBotApi:
         self._world.updates.push("message", payload)
         return payload
 
+    def add_user(
+        self,
+        user_id: int,
+        *,
+        first_name: str = "Tess",
+        username: str | None = None,
+        language_code: str = "en",
+    ) -> None:
+        """A user who has talked to the bot before: the bot can send to them without a new
+        message first (Telegram forgets nobody; a fresh fake knows nobody)."""
+        self._world.ensure_user(user_id, first_name, username, language_code)
+
     def press_button(self, user_id: int, message_id: int, callback_data: str) -> str:
         """The user presses an inline button of a bot message; returns the callback query id."""
         chat = self._world.chats.get(user_id)
@@ -295,6 +307,16 @@ class FakeBotApi:
         if chat is None:
             return []
         return [m.snapshot() for m in chat.messages.values() if m.from_bot]
+
+    def conversation(self, chat_id: int) -> list[BotMessage]:
+        """Every message in that chat, the user's too, in order, as they are now."""
+        chat = self._world.chats.get(chat_id)
+        return [m.snapshot() for m in chat.messages.values()] if chat is not None else []
+
+    def document_content(self, file_id: str) -> bytes | None:
+        """The bytes of a document the bot sent, as a client would download them."""
+        document = self._world.files.get(file_id)
+        return document["content"] if document is not None else None
 
     def last_message(self, chat_id: int) -> BotMessage | None:
         messages = self.messages(chat_id)
@@ -367,6 +389,15 @@ class FakeBotApi:
     def rate_limit_hits(self) -> int:
         """429s produced by the rate limiter (injected faults not included)."""
         return self._methods.rate_limit_hits
+
+    @property
+    def enforce_rate_limits(self) -> bool:
+        """Whether Telegram's sending limits are applied; can be switched at any time."""
+        return self._methods.enforce_rate_limits
+
+    @enforce_rate_limits.setter
+    def enforce_rate_limits(self, on: bool) -> None:
+        self._methods.enforce_rate_limits = on
 
     # -- faults --------------------------------------------------------------------------------
 

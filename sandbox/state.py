@@ -30,7 +30,7 @@ class Call:
 
 @dataclass(frozen=True)
 class BotMessage:
-    """A snapshot of a message the bot sent, with its edits applied."""
+    """A snapshot of a message the bot sent (or, in a conversation, the user), edits applied."""
 
     message_id: int
     chat_id: int
@@ -40,6 +40,9 @@ class BotMessage:
     reply_markup: dict[str, Any] | None
     edits: int
     document: dict[str, Any] | None
+    entities: tuple[Entity, ...] = ()
+    from_bot: bool = True
+    date: int = 0
 
 
 @dataclass
@@ -92,6 +95,9 @@ class StoredMessage:
             reply_markup=self.reply_markup,
             edits=self.edits,
             document=dict(self.document) if self.document is not None else None,
+            entities=self.entities,
+            from_bot=self.from_bot,
+            date=self.date,
         )
 
     def to_dict(self, sender: dict[str, Any], chat: dict[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from storage.models import (
     UserStatus,
 )
 from tests.databases import throwaway_postgres
-from tests.e2e.conftest import ADMIN, START, USER, BotUnderTest, bot_running, eventually
+from tests.e2e.conftest import ADMIN, START, USER, BotUnderTest, bot_running
 
 LIBRARY = load_library()
 FIRST_TIP = next(iter(LIBRARY.tips.values()))
