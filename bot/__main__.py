@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from bot.config import ConfigError, Settings
 from bot.logs import configure_logging
 from storage.migrate import upgrade
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
 
 EXIT_CONFIG = 2
 
@@ -22,7 +27,11 @@ def _load_settings() -> Settings:
     except ValidationError as error:
         first = error.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "a setting"
-        raise ConfigError(f"{name} is not valid: {first['msg']}.") from None
+        # Our validators' messages already name the setting and say what it must be.
+        reason = first["msg"].removeprefix("Value error, ")
+        if reason.startswith(name):
+            raise ConfigError(f"{reason}.") from None
+        raise ConfigError(f"{name} is not valid: {reason}.") from None
 
 
 def _prepare_database(settings: Settings) -> None:
@@ -38,9 +47,29 @@ def run() -> None:
 
     settings = _load_settings()
     token = settings.token()
-    configure_logging(settings.log_level, secrets=[token])
+    secrets = [token]
+    if settings.bot_mode == "webhook":
+        secrets.append(settings.webhook().secret)  # ConfigError before the database is touched
+    configure_logging(settings.log_level, secrets=secrets)
     _prepare_database(settings)
-    build_application(settings).run_polling()
+    app = build_application(settings)
+    if settings.bot_mode == "webhook":
+        asyncio.run(_serve_webhook(app))
+    else:
+        app.run_polling()
+
+
+async def _serve_webhook(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Webhook mode's main loop: run_webhook would bring PTB's own server (see bot/webhook.py),
+    so this runs the Application's lifecycle around ours until SIGINT or SIGTERM."""
+    from bot.app import running
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with running(app):
+        await stop.wait()
 
 
 def migrate() -> None:

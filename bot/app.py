@@ -12,27 +12,39 @@ from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
+from bot.broadcast_progress import report_progress
 from bot.config import Settings
 from bot.handlers import (
+    broadcast,
+    checks,
+    course,
     doses,
     errors,
     freetext,
+    privacy,
     remind,
     reminder_buttons,
     reminders,
     start,
+    stats,
     timezone,
     topics,
     unknown,
     users,
 )
+from bot.listener import start_listeners, stop_listeners
 from bot.services import Services
+from bot.transport import AiohttpRequest
+from bot.weekly_summary import summary_renderer
 from content import Library, load_library
-from scheduler.clock import Clock, SystemClock
+from scheduler.broadcast import render_broadcast
+from scheduler.clock import Clock, RemoteClock, SystemClock
 from scheduler.dispatcher import dispatch_due
 from scheduler.policy import Policy
 from scheduler.sender import Sender
 from storage import Database
+from storage.advisory_lock import AdvisoryLock, lock_key
+from storage.models import Purpose, ReminderKind
 
 log = logging.getLogger("isobot")
 
@@ -47,6 +59,11 @@ AREAS = (
     reminders,
     reminder_buttons,
     doses,
+    course,
+    checks,
+    privacy,
+    broadcast,
+    stats,
     freetext,
     unknown,
     errors,
@@ -60,13 +77,16 @@ def build_application(
     clock: Clock | None = None,
     library: Library | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """Build the Application with every handler; raises ConfigError on a bad token."""
+    """Build the Application with every handler; raises ConfigError on a bad token, or on
+    webhook mode without its URL or secret."""
     token = settings.token()
+    if settings.bot_mode == "webhook":
+        settings.webhook()
     svc = Services(
         settings=settings,
         db=db or Database(settings.database_url),
         library=library or load_library(),
-        clock=clock or SystemClock(),
+        clock=clock or clock_from(settings),
         policy=policy_from(settings),
     )
     app = (
@@ -74,9 +94,10 @@ def build_application(
         .token(token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.base_file_url())
-        .read_timeout(settings.telegram_timeout_seconds)
-        .write_timeout(settings.telegram_timeout_seconds)
-        .connect_timeout(settings.telegram_timeout_seconds)
+        # aiohttp, not PTB's default httpx: a fifth of the CPU per call, which the paid
+        # broadcast cap (1000/s) needs. Long polling gets its own single connection.
+        .request(bot_request(settings))
+        .get_updates_request(bot_request(settings, connection_pool_size=1))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -94,7 +115,31 @@ def build_application(
     assert app.job_queue is not None
     # One short repeating job for all reminders: reminders are rows, never jobs of their own.
     app.job_queue.run_repeating(_tick, interval=settings.tick_seconds, first=0.0, name="dispatch")
+    app.job_queue.run_repeating(
+        report_progress, interval=max(settings.tick_seconds, 2.0), name="broadcast-progress"
+    )
     return app
+
+
+def bot_request(settings: Settings, *, connection_pool_size: int = 256) -> AiohttpRequest:
+    """The HTTP transport for Bot API calls, with the timeouts from the settings."""
+    timeout = settings.telegram_timeout_seconds
+    return AiohttpRequest(
+        connection_pool_size=connection_pool_size,
+        read_timeout=timeout,
+        write_timeout=timeout,
+        connect_timeout=timeout,
+        # Uploads (/export) get at least PTB's default time to write the file.
+        media_write_timeout=max(timeout, 20.0),
+    )
+
+
+def clock_from(settings: Settings) -> Clock:
+    """The real clock; the crash soak's simulated one when SIMULATED_CLOCK_URL says so."""
+    if settings.simulated_clock_url:
+        log.warning("using the simulated clock at %s (testing only)", settings.simulated_clock_url)
+        return RemoteClock(settings.simulated_clock_url)
+    return SystemClock()
 
 
 def policy_from(settings: Settings) -> Policy:
@@ -108,6 +153,7 @@ def policy_from(settings: Settings) -> Policy:
 async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     svc: Services = context.bot_data["services"]
     result = await dispatch_due(svc.db, svc.clock.now(), svc.policy)
+    svc.last_tick = svc.clock.now()
     if result.queued and svc.sender is not None:
         svc.sender.wake()
 
@@ -121,19 +167,38 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         svc.clock,
         svc.policy,
         rate_per_second=svc.settings.send_rate_per_second,
+        concurrency=svc.settings.send_concurrency,
+        renderers={
+            Purpose.BROADCAST: render_broadcast,
+            ReminderKind.WEEKLY_SUMMARY: summary_renderer(svc.library, svc.clock),
+        },
+        lock=sender_lock(svc.db, app.bot.id),
     )
     svc.sender.start()
+    await start_listeners(app)
     log.info("isobot started as @%s", app.bot.username)
+
+
+def sender_lock(db: Database, bot_id: int) -> AdvisoryLock | None:
+    """On PostgreSQL, several instances may share the database and only one may send: the lock
+    is per bot, since Telegram's limits are per bot token. On SQLite there is one instance."""
+    if not db.is_postgres:
+        return None
+    # The bot id, not the token: it is no secret, and it stays the same when a token is revoked.
+    return AdvisoryLock(db.url, lock_key(f"isobot sender {bot_id}"))
 
 
 async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     svc: Services = app.bot_data["services"]
+    await stop_listeners(app)
     if svc.sender is not None:
         await svc.sender.stop()
 
 
 async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     svc: Services = app.bot_data["services"]
+    if svc.sender is not None and svc.sender.lock is not None:
+        await svc.sender.lock.dispose()
     await svc.db.dispose()
 
 
@@ -144,19 +209,24 @@ async def running(
     """Run the bot inside an already running event loop, as run_polling would, then stop it.
 
     The sandbox and the end-to-end tests share one loop with the fake Bot API, so they cannot use
-    run_polling, which owns its loop.
+    run_polling, which owns its loop. Webhook mode runs this way too: post_init opens the webhook
+    listener, and nothing polls.
     """
     await app.initialize()
     if app.post_init:
         await app.post_init(app)
     assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout)
+    svc: Services = app.bot_data["services"]
+    if svc.settings.bot_mode == "polling":
+        await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout)
     await app.start()
     try:
         yield app
     finally:
         if app.updater.running:
             await app.updater.stop()
+        # Before the Application stops: an update taken after that would be answered 200 and lost.
+        await stop_listeners(app)
         if app.running:
             await app.stop()
         if app.post_stop:

@@ -20,6 +20,7 @@ START = "Getting started"
 TOPICS = "Learn about isotretinoin"
 REMINDERS = "Reminders"
 DOSES = "Your doses"
+COURSE = "Your course"
 PRIVACY = "Your data"
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -15,6 +17,15 @@ DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 # BotFather tokens look like 123456789:AAE...; the second half is at least 30 characters in
 # practice, but self-hosted and sandbox tokens are shorter, so only the shape is checked.
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,}$")
+
+BOT_MODES = ("polling", "webhook")
+DEFAULT_WEBHOOK_LISTEN = "127.0.0.1:8443"
+# What Telegram accepts in X-Telegram-Bot-Api-Secret-Token.
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# setWebhook refuses every other port; loopback URLs (a local Bot API server, the tests) are free.
+WEBHOOK_PORTS = frozenset({80, 88, 443, 8443})
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+HEALTH_PATH = "/healthz"
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -40,10 +51,47 @@ def async_database_url(url: str) -> str:
     return f"{driver}://{rest}"
 
 
+def parse_listen(value: str, name: str) -> tuple[str, int]:
+    """`host:port` (`[::1]:8443` for IPv6) as a host and a port; port 0 picks a free one."""
+    host, sep, port = value.strip().rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not sep or not host or not port.isdigit() or int(port) > 65535:
+        raise ValueError(f"{name} must be host:port, such as {DEFAULT_WEBHOOK_LISTEN}")
+    return host, int(port)
+
+
+def _check_webhook_url(url: str) -> str:
+    parts = urlsplit(url)
+    loopback = parts.hostname in LOOPBACK_HOSTS
+    if parts.scheme not in ("https", "http") or not parts.hostname or parts.fragment:
+        raise ValueError("WEBHOOK_URL must be an https:// URL, such as https://bot.example.org/tg")
+    if parts.scheme != "https" and not loopback:
+        raise ValueError("WEBHOOK_URL must use https://, since Telegram posts only over TLS")
+    if not loopback and (parts.port or 443) not in WEBHOOK_PORTS:
+        raise ValueError("WEBHOOK_URL must use port 443, 80, 88 or 8443, the ones Telegram allows")
+    if (parts.path or "/") == HEALTH_PATH:
+        raise ValueError(f"WEBHOOK_URL must not end in {HEALTH_PATH}, where the health check is")
+    return url
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """What webhook mode needs, checked: where Telegram posts, where we listen, the secret."""
+
+    url: str
+    path: str  # the URL's path: a reverse proxy passes it through to our listener
+    listen: tuple[str, int]
+    secret: str
+
+
 class Settings(BaseSettings):
     """Everything the bot reads from its environment (see the README's settings table)."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # hide_input_in_errors: a refused token or webhook secret must not be echoed in an error.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", hide_input_in_errors=True
+    )
 
     telegram_bot_token: SecretStr | None = None
     database_url: str = DEFAULT_DATABASE_URL
@@ -56,7 +104,18 @@ class Settings(BaseSettings):
     follow_up_minutes: int = Field(default=30, ge=5, le=720)
     tick_seconds: float = Field(default=5.0, gt=0, le=60)
     send_rate_per_second: float = Field(default=25.0, gt=0, le=1000)
+    # Messages in flight at once; also the most a crash can leave uncertain.
+    send_concurrency: int = Field(default=8, ge=1, le=64)
     telegram_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # Testing only (the crash soak): read "now" from a fake Telegram's GET /clock on this machine,
+    # so simulated time survives the bot being killed. Empty: the real clock.
+    simulated_clock_url: str = ""
+    bot_mode: str = "polling"
+    webhook_url: str = ""
+    webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
+    webhook_secret: SecretStr | None = None
+    # Empty: no health listener of its own (webhook mode still answers on WEBHOOK_LISTEN).
+    health_listen: str = ""
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -73,6 +132,14 @@ class Settings(BaseSettings):
     def _async_driver(cls, value: str) -> str:
         return async_database_url(value)
 
+    @field_validator("simulated_clock_url", mode="after")
+    @classmethod
+    def _loopback_clock(cls, value: str) -> str:
+        # A production bot must never take its time from anywhere else by mistake.
+        if value and not value.startswith(("http://127.0.0.1:", "http://localhost:")):
+            raise ValueError("SIMULATED_CLOCK_URL is for tests: http://127.0.0.1:<port>/clock")
+        return value
+
     @field_validator("log_level", mode="after")
     @classmethod
     def _level_name(cls, value: str) -> str:
@@ -80,6 +147,65 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return level
+
+    @field_validator("bot_mode", mode="after")
+    @classmethod
+    def _mode_name(cls, value: str) -> str:
+        mode = value.strip().lower()
+        if mode not in BOT_MODES:
+            raise ValueError("BOT_MODE must be polling or webhook")
+        return mode
+
+    @field_validator("webhook_url", mode="after")
+    @classmethod
+    def _webhook_url(cls, value: str) -> str:
+        return _check_webhook_url(value.strip()) if value.strip() else ""
+
+    @field_validator("webhook_listen", mode="after")
+    @classmethod
+    def _webhook_listen(cls, value: str) -> str:
+        parse_listen(value, "WEBHOOK_LISTEN")
+        return value.strip()
+
+    @field_validator("health_listen", mode="after")
+    @classmethod
+    def _health_listen(cls, value: str) -> str:
+        if value.strip():
+            parse_listen(value, "HEALTH_LISTEN")
+        return value.strip()
+
+    # mode="after": the value is a SecretStr by then, so an error never shows the secret.
+    @field_validator("webhook_secret", mode="after")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not WEBHOOK_SECRET_PATTERN.match(value.get_secret_value()):
+            raise ValueError("WEBHOOK_SECRET must be 1 to 256 of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    def webhook(self) -> Webhook:
+        """Webhook mode's settings, or ConfigError with one sentence naming what is missing."""
+        if not self.webhook_url:
+            raise ConfigError(
+                "BOT_MODE=webhook needs WEBHOOK_URL, the public https:// URL Telegram posts "
+                "updates to, such as https://bot.example.org/tg."
+            )
+        if self.webhook_secret is None:
+            raise ConfigError(
+                "BOT_MODE=webhook needs WEBHOOK_SECRET, 1 to 256 of A-Z, a-z, 0-9, _ and -, "
+                "so that only Telegram can post updates."
+            )
+        return Webhook(
+            url=self.webhook_url,
+            path=urlsplit(self.webhook_url).path or "/",
+            listen=parse_listen(self.webhook_listen, "WEBHOOK_LISTEN"),
+            secret=self.webhook_secret.get_secret_value(),
+        )
+
+    def health_address(self) -> tuple[str, int] | None:
+        """HEALTH_LISTEN as host and port, when set."""
+        return parse_listen(self.health_listen, "HEALTH_LISTEN") if self.health_listen else None
 
     def token(self) -> str:
         """The bot token, or ConfigError with one sentence that says what to do."""

@@ -21,6 +21,9 @@ KIND_LABELS = {
     ReminderKind.DOSE: "💊 Dose",
     ReminderKind.MOISTURISER: "🧴 Moisturiser",
     ReminderKind.SUNSCREEN: "☀️ Sunscreen",
+    ReminderKind.LABS: "🩸 Blood tests",
+    ReminderKind.PREGNANCY_TEST: "🧪 Pregnancy test",
+    ReminderKind.WEEKLY_SUMMARY: "📊 Weekly summary",
 }
 MAX_TIMES = 2
 USAGE = "For example: /remind dose 08:00 20:00, /remind sunscreen 08:30 or /remind dose off."

@@ -159,6 +159,9 @@ def sandbox_settings(fake: FakeBotApi, database_url: str, speed: float) -> Setti
         "database_url": database_url,
         "admin_ids": frozenset({SANDBOX_USER}),
         "tick_seconds": tick_seconds(speed),
+        # Polling the fake, whatever BOT_MODE or HEALTH_LISTEN the environment holds.
+        "bot_mode": "polling",
+        "health_listen": "",
     }
     # No .env: a production DATABASE_URL or token there must not reach the sandbox.
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext
 
@@ -15,6 +16,9 @@ from scheduler.policy import Policy
 from scheduler.sender import Sender
 from storage import Database
 
+if TYPE_CHECKING:
+    from bot.listener import Listener
+
 
 @dataclass
 class Services:
@@ -24,6 +28,10 @@ class Services:
     clock: Clock
     policy: Policy
     sender: Sender | None = None
+    # When the dispatcher last finished a tick, by `clock`; /healthz reports it.
+    last_tick: datetime | None = None
+    # The webhook and health servers this process runs (bot/listener.py).
+    listeners: list[Listener] = field(default_factory=list)
     # Filled by each handler module's register(), so /help and the menu list only what exists.
     commands: list[CommandInfo] = field(default_factory=list)
 

@@ -428,6 +428,10 @@ class FakeBotApi:
         """Delay the answer to the next calls; with ``then_apply`` they take effect anyway."""
         self._faults.add_hang(method, seconds, times=times, chat_id=chat_id, then_apply=then_apply)
 
+    def clear_faults(self) -> None:
+        """Disarm the errors and hangs armed so far, used or not: an outage ends."""
+        self._faults.clear()
+
     def block_chat(self, chat_id: int) -> None:
         """The user blocks the bot: sends and edits to them get 403 until unblock_chat."""
         self._faults.blocked_chats.add(chat_id)

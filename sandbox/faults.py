@@ -72,6 +72,11 @@ class FaultPlan:
                 return rule
         return None
 
+    def clear(self) -> None:
+        """Disarm every armed error and hang (an outage ends); blocked chats stay blocked."""
+        self._errors.clear()
+        self._hangs.clear()
+
     def take_error(self, method: str, chat_id: int | None) -> ApiError | None:
         """The error armed for this call, if any (and disarm one use of it)."""
         rule = self._take(self._errors, method, chat_id)

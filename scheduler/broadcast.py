@@ -6,7 +6,18 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, exists, func, insert, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.messages import Outgoing
@@ -14,6 +25,7 @@ from storage.models import (
     Audience,
     Broadcast,
     BroadcastStatus,
+    Course,
     Delivery,
     DeliveryStatus,
     Purpose,
@@ -44,9 +56,14 @@ class Progress:
         return self.pending == 0
 
 
-def _in_treatment() -> object:
+def _course_ended() -> ColumnElement[bool]:
+    return exists().where(Course.user_id == User.id, Course.ended_at.is_not(None))
+
+
+def _in_treatment() -> ColumnElement[bool]:
     return and_(
         User.reminders_paused.is_(False),
+        ~_course_ended(),
         exists().where(
             Reminder.user_id == User.id,
             Reminder.kind == ReminderKind.DOSE,
@@ -69,11 +86,9 @@ def recipients(
             Delivery.purpose == Purpose.FIRST,
         )
         recent = dose_fired.where(Delivery.occurrence > now - AFTER_COURSE_QUIET)
-        return query.where(
-            ~_in_treatment(),  # type: ignore[operator]
-            exists(dose_fired),
-            ~exists(recent),
-        )
+        # Said so themselves with /course, or their dose reminders went quiet 14 days ago.
+        went_quiet = and_(~_in_treatment(), exists(dose_fired), ~exists(recent))
+        return query.where(or_(_course_ended(), went_quiet))
     if audience == Audience.ADMINS:
         return query.where(User.id.in_(list(admin_ids) or [-1]))
     return query

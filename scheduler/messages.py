@@ -47,9 +47,39 @@ def _care(kind: ReminderKind, local_time: str, purpose: Purpose, late: bool) -> 
     )
 
 
+# The actual schedule of checks differs by country and prescriber, so the texts point to them and
+# never state an interval themselves.
+SCHEDULE_SET_BY = (
+    "Your prescriber, and your local programme such as iPLEDGE in the US, decide when you need one."
+)
+
+
+def _check(kind: ReminderKind, local_time: str, purpose: Purpose, late: bool) -> str:
+    prefix = "Snoozed reminder: " if purpose == Purpose.SNOOZE else ""
+    late_note = f" (late: it was due at {local_time})" if late else ""
+    if kind == ReminderKind.LABS:
+        return (
+            f"🩸 {prefix}Monthly check: blood tests{late_note}. Isotretinoin can raise liver "
+            "enzymes and blood fats (lipids: cholesterol and triglycerides), so blood tests are "
+            f"part of a course. {SCHEDULE_SET_BY} If one is due, book it or keep the appointment."
+        )
+    return (
+        f"🧪 {prefix}Monthly check: pregnancy test{late_note}. Isotretinoin can cause serious "
+        "birth defects, so anyone who can become pregnant needs reliable contraception "
+        f"throughout the course and regular pregnancy tests. {SCHEDULE_SET_BY} If you think you "
+        "might be pregnant, stop taking isotretinoin and contact your prescriber the same day."
+    )
+
+
 def _body(kind: ReminderKind, local_time: str, purpose: Purpose, late: bool) -> str:
     if kind == ReminderKind.DOSE:
         return _dose(local_time, purpose, late)
+    if kind in {ReminderKind.LABS, ReminderKind.PREGNANCY_TEST}:
+        return _check(kind, local_time, purpose, late)
+    if kind == ReminderKind.WEEKLY_SUMMARY:
+        # Normally rendered with the user's figures by the summary renderer; this is the plain
+        # fallback, so a summary without a renderer still says something true.
+        return "📊 Your weekly summary: /course shows your progress and /history your doses."
     return _care(kind, local_time, purpose, late)
 
 
@@ -62,6 +92,8 @@ def reminder_message(
         if purpose == Purpose.FIRST:
             buttons.append(("⏰ Snooze 15 min", encode(Action.SNOOZE, delivery_id)))
         buttons.append(("⏭ Skip", encode(Action.SKIP, delivery_id)))
+    elif kind == ReminderKind.WEEKLY_SUMMARY:
+        buttons = []  # information only: nothing to answer
     else:
         buttons = [("✅ Done", encode(Action.DONE, delivery_id))]
         if purpose == Purpose.FIRST:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 
+import aiohttp
 import httpx
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
@@ -19,8 +20,17 @@ class Failure(enum.Enum):
     REJECTED = "rejected"
 
 
-# Raised before a single byte of the request left this machine.
-_NOT_SENT_CAUSES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Raised before a single byte of the request left this machine: by httpx (PTB's default
+# transport) and by aiohttp (bot/transport.py). aiohttp's ConnectionTimeoutError covers both the
+# wait for a pooled connection and the TCP connect; its read timeout (SocketTimeoutError) is not
+# here, because by then the request was written and may have reached Telegram.
+_NOT_SENT_CAUSES = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    aiohttp.ClientConnectorError,
+    aiohttp.ConnectionTimeoutError,
+)
 
 
 def classify(error: Exception) -> Failure:

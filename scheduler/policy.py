@@ -14,10 +14,19 @@ class Policy:
     # that, the next dose is close and a nudge would only invite doubling up.
     dose_grace: timedelta = timedelta(hours=2)
     care_grace: timedelta = timedelta(hours=1)
+    # A monthly check is just as useful a day late; a weekly summary within the evening it was due.
+    check_grace: timedelta = timedelta(days=1)
+    summary_grace: timedelta = timedelta(hours=12)
     # Sent this much after the due time, a reminder is marked late in its text.
     late_after: timedelta = timedelta(minutes=5)
     follow_up_after: timedelta = timedelta(minutes=30)
     snooze_for: timedelta = timedelta(minutes=15)
 
     def grace(self, kind: ReminderKind) -> timedelta:
-        return self.dose_grace if kind == ReminderKind.DOSE else self.care_grace
+        if kind == ReminderKind.DOSE:
+            return self.dose_grace
+        if kind in {ReminderKind.LABS, ReminderKind.PREGNANCY_TEST}:
+            return self.check_grace
+        if kind == ReminderKind.WEEKLY_SUMMARY:
+            return self.summary_grace
+        return self.care_grace

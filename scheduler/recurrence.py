@@ -102,6 +102,26 @@ def next_monthly_fire(day_of_month: int, local: time, zone: ZoneInfo, after: dat
     raise AssertionError(f"no monthly occurrence in {zone.key} within {_MONTHS_TO_SEARCH} months")
 
 
+def next_weekly_fire(day_of_week: int, local: time, zone: ZoneInfo, after: datetime) -> datetime:
+    """Like next_fire, for a reminder on one local day of each week (0 = Monday ... 6 = Sunday).
+
+    The day is the local one, so a Sunday 18:00 summary stays on Sunday at 18:00 when the clocks
+    change, even when Sunday is the day they change.
+    """
+    if not 0 <= day_of_week <= 6:
+        raise ValueError(f"day_of_week must be 0..6, not {day_of_week}")
+    _require_aware(after)
+    start = local_day(after, zone)
+    ahead = (day_of_week - start.weekday()) % 7
+    # This week's day may already be past `after`; then the next week's, and one more week of
+    # slack for a local day that does not exist at all.
+    for weeks in range(3):
+        fire = occurrence_on(local, zone, start + timedelta(days=ahead + 7 * weeks))
+        if fire is not None and fire > after:
+            return fire
+    raise AssertionError(f"no weekly occurrence in {zone.key} within three weeks")
+
+
 @dataclass(frozen=True)
 class LocalSchedule:
     """A daily reminder as it is stored: a wall-clock time and the zone whose wall it is on."""

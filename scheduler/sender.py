@@ -25,6 +25,7 @@ from scheduler.messages import Outgoing, reminder_message
 from scheduler.outcomes import Failure, classify
 from scheduler.policy import Policy
 from storage import Database
+from storage.advisory_lock import AdvisoryLock
 from storage.models import (
     Delivery,
     DeliveryStatus,
@@ -80,6 +81,8 @@ class Sender:
         batch: int = 50,
         idle_wait: float = 1.0,
         renderers: dict[ReminderKind | Purpose, Renderer] | None = None,
+        lock: AdvisoryLock | None = None,
+        lock_check: float = 1.0,
     ) -> None:
         self.db, self.bot, self.clock, self.policy = db, bot, clock, policy
         # Capacity 1: an even spacing of 1/rate seconds. A bucket of `rate` would let a burst of
@@ -96,7 +99,14 @@ class Sender:
         self._resume_at = 0.0
         self._wakeup = asyncio.Event()
         self._stopping = False
+        self._stop_requested = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        # With several instances on PostgreSQL only the holder of this lock sends; None (SQLite,
+        # one instance) sends always. Standbys try to take it, and the holder checks that it
+        # still has it, every `lock_check` seconds.
+        self.lock = lock
+        self.lock_check = lock_check
+        self.active = False  # sending now, rather than stopped or on standby
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -105,6 +115,7 @@ class Sender:
 
     async def stop(self) -> None:
         self._stopping = True
+        self._stop_requested.set()
         self._wakeup.set()
         if self._task is not None:
             await self._task
@@ -123,6 +134,49 @@ class Sender:
         self._wakeup.set()
 
     async def run(self) -> None:
+        """Send while this instance may: always without a lock; with one, only while holding it,
+        and on standby, trying to take it, while another instance holds it."""
+        standby_said = False
+        while not self._stopping:
+            if self.lock is not None and not await self.lock.acquire():
+                if not standby_said:
+                    log.info("sender on standby: another instance holds the sender lock")
+                    standby_said = True
+                await self._pause(self.lock_check)
+                continue
+            if self.lock is not None:
+                log.info("sender lock taken: this instance sends")
+                standby_said = False
+            try:
+                await self._send_while_allowed()
+            except Exception:
+                log.exception("sender failed; starting again shortly")
+                await self._pause(self.idle_wait)
+            finally:
+                self.active = False
+                if self.lock is not None:
+                    await self.lock.release()
+
+    async def _send_while_allowed(self) -> None:
+        """Run the send loop until it stops, or until the lock is found lost: then cancel it at
+        once, since another instance may already be sending."""
+        self.active = True
+        sending = asyncio.create_task(self._send_loop(), name="isobot-sender-loop")
+        try:
+            while not sending.done():
+                await asyncio.wait({sending}, timeout=self.lock_check)
+                if sending.done() or self.lock is None or await self.lock.held():
+                    continue
+                log.error("sender lock lost: sending stops until this instance holds it again")
+                break
+        finally:
+            sending.cancel()
+            # Raises what the loop raised, for run() to log; a cancellation is the expected end.
+            with contextlib.suppress(asyncio.CancelledError):
+                await sending
+
+    async def _send_loop(self) -> None:
+        # Taking over: whatever the last holder left in `sending` may have reached Telegram.
         await self.recover()
         while not self._stopping:
             try:
@@ -132,6 +186,10 @@ class Sender:
                 handled = 0
             if handled == 0 and not self._stopping:
                 await self._idle()
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop_requested.wait(), timeout=seconds)
 
     async def _idle(self) -> None:
         self._wakeup.clear()

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -40,6 +41,12 @@ class ReminderKind(enum.StrEnum):
     DOSE = "dose"
     MOISTURISER = "moisturiser"
     SUNSCREEN = "sunscreen"
+    # Monthly, on Reminder.day_of_month: blood tests, and a pregnancy test for those who can
+    # become pregnant.
+    LABS = "labs"
+    PREGNANCY_TEST = "pregnancy_test"
+    # Weekly, on Reminder.day_of_week: adherence and course progress, rendered at send time.
+    WEEKLY_SUMMARY = "weekly_summary"
 
 
 class Purpose(enum.StrEnum):
@@ -111,7 +118,8 @@ class User(Base):
 
 
 class Reminder(Base):
-    """One daily reminder: a kind at a local wall-clock time in the user's zone."""
+    """One reminder: a kind at a local wall-clock time in the user's zone, daily unless its kind
+    is monthly or weekly (scheduler/schedules.py)."""
 
     __tablename__ = "reminders"
     __table_args__ = (
@@ -125,6 +133,10 @@ class Reminder(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[ReminderKind] = mapped_column(_str_enum(ReminderKind))
     local_time: Mapped[str] = mapped_column(String(5))  # "HH:MM"
+    # Set only for monthly kinds (1-31; a short month fires on its last day) and weekly kinds
+    # (0 = Monday ... 6 = Sunday); daily reminders leave both NULL.
+    day_of_month: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    day_of_week: Mapped[int | None] = mapped_column(Integer, nullable=True)
     timezone: Mapped[str] = mapped_column(String(64))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # NULL while switched off or paused, so such rows are never claimed.
@@ -210,3 +222,49 @@ class Broadcast(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Course(Base):
+    """The user's isotretinoin course: one per user. Doses and weights have their own histories.
+
+    Whether the weekly summary is on is not stored here: it is the summary reminder's own
+    `enabled`, which /reminders can also change, so there is one place that says it.
+    """
+
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    # Cumulative mg per kg of body weight aimed at: 120-150, 120 unless the user says otherwise.
+    target_mg_per_kg: Mapped[int] = mapped_column(Integer, default=120)
+    # Set when the user says the course is over: broadcasts then count them as after the course.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CourseDose(Base):
+    """The prescribed mg per day from a local date on, until the next change."""
+
+    __tablename__ = "course_doses"
+    __table_args__ = (UniqueConstraint("user_id", "effective_from"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    effective_from: Mapped[date] = mapped_column(Date)
+    mg_per_day: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CourseWeight(Base):
+    """A body weight and the local date it was measured on."""
+
+    __tablename__ = "course_weights"
+    __table_args__ = (UniqueConstraint("user_id", "measured_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    measured_on: Mapped[date] = mapped_column(Date)
+    kg: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

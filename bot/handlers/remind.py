@@ -7,16 +7,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import (
-    Application,
-    ApplicationHandlerStop,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.awaiting import expect_input
 from bot.commands import REMINDERS, CommandInfo
 from bot.formatting import join_words, when_local
 from bot.handlers.timezone import zone_keyboard
@@ -31,6 +24,7 @@ from bot.reminder_args import (
 from bot.services import add_commands, services
 from scheduler.recurrence import parse_hhmm
 from scheduler.reminders import format_hhmm, reminders_of, set_times, switch_kind_off
+from scheduler.schedules import DAILY_KINDS
 from scheduler.zones import COMMON_ZONES
 from storage.models import Reminder, ReminderKind, User
 from storage.users import get_user
@@ -43,6 +37,14 @@ NEED_ZONE = (
     "First, which timezone are you in? Reminders come at your local time, so I never guess. "
     "Pick one below or type it, like /timezone Europe/Berlin. Then send /remind again."
 )
+
+
+def daily_kind(name: str) -> ReminderKind:
+    """The daily kind a button names; ValueError for monthly and weekly ones, set elsewhere."""
+    kind = ReminderKind(name)
+    if kind not in DAILY_KINDS:
+        raise ValueError(f"{kind} is not set with /remind")
+    return kind
 
 
 def kind_times(reminders: list[Reminder], kind: ReminderKind) -> list[str]:
@@ -96,7 +98,7 @@ async def remind_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         keyboard = InlineKeyboardMarkup(
             [
                 [InlineKeyboardButton(KIND_LABELS[k], callback_data=f"{KIND_PREFIX}{k}")]
-                for k in ReminderKind
+                for k in DAILY_KINDS
             ]
         )
         await message.reply_text("Which reminder would you like to set?", reply_markup=keyboard)
@@ -130,7 +132,7 @@ async def kind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     assert query is not None and query.data is not None and update.effective_user is not None
     svc = services(context)
     try:
-        kind = ReminderKind(query.data.removeprefix(KIND_PREFIX))
+        kind = daily_kind(query.data.removeprefix(KIND_PREFIX))
     except ValueError:
         await query.answer("That button is out of date. Send /remind again.")
         return
@@ -154,7 +156,7 @@ async def time_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     svc = services(context)
     kind_name, _, value = query.data.removeprefix(TIME_PREFIX).partition(":")
     try:
-        kind = ReminderKind(kind_name)
+        kind = daily_kind(kind_name)
     except ValueError:
         await query.answer("That button is out of date. Send /remind again.")
         return
@@ -190,31 +192,30 @@ async def time_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.edit_message_text(text, reply_markup=markup)
 
 
-async def typed_times(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Times typed during the guided flow; anything else goes on to the other handlers."""
+async def typed_times(update: Update, context: ContextTypes.DEFAULT_TYPE, awaiting: str) -> bool:
+    """Times typed during the guided flow; anything without a digit is a question instead."""
     message = update.effective_message
     if message is None or message.text is None or update.effective_user is None:
-        return
+        return False
     words = message.text.split()
     if not any(ch.isdigit() for ch in message.text) or len(words) > 3:
-        return
+        return False
     svc = services(context)
     now = svc.clock.now()
+    kind = ReminderKind(awaiting.removeprefix(AWAITING))
+    try:
+        times = parse_times(words)
+    except ReminderArgsError as error:
+        await message.reply_text(html.escape(str(error)))
+        return True
     async with svc.db.session() as session:
         user = await get_user(session, update.effective_user.id)
-        if user is None or not user.awaiting.startswith(AWAITING):
-            return
-        kind = ReminderKind(user.awaiting.removeprefix(AWAITING))
-        try:
-            times = parse_times(words)
-        except ReminderArgsError as error:
-            await message.reply_text(html.escape(str(error)))
-            raise ApplicationHandlerStop from None
+        assert user is not None
         user.awaiting = ""
         await set_times(session, user, kind, times, now)
         reply = summary(kind, await reminders_of(session, user.id), user, now)
     await message.reply_text(reply)
-    raise ApplicationHandlerStop
+    return True
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
@@ -222,8 +223,4 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("remind", remind_command))
     app.add_handler(CallbackQueryHandler(kind_button, pattern=f"^{KIND_PREFIX}"))
     app.add_handler(CallbackQueryHandler(time_button, pattern=f"^{TIME_PREFIX}"))
-    # Before free text (group 0): a typed time in the flow must not be read as a question.
-    app.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, typed_times),
-        group=-1,
-    )
+    expect_input(app, AWAITING.rstrip(":"), typed_times)

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.commands import REMINDERS, CommandInfo
-from bot.formatting import when_local
+from bot.formatting import schedule_words, when_local
 from bot.reminder_args import KIND_LABELS
 from bot.services import add_commands, services
 from scheduler.reminders import delete_reminder, reminders_of, set_enabled, set_paused
@@ -30,7 +30,8 @@ def listing(
         lines[0] += f" ({user.timezone})"
     keyboard = []
     for r in reminders:
-        label = f"{KIND_LABELS[r.kind]} {r.local_time}"
+        when = schedule_words(r.local_time, r.day_of_month, r.day_of_week)
+        label = f"{KIND_LABELS[r.kind]} {when}"
         if not r.enabled:
             state = "off"
         elif user.reminders_paused:

@@ -88,6 +88,9 @@ def settings_for(fake: FakeBotApi, database_url: str, **overrides: Any) -> Setti
         "log_level": "DEBUG",
         "tick_seconds": 0.1,
         "telegram_timeout_seconds": 2.0,
+        # Whatever the machine's environment says: polling the fake, no health port of its own.
+        "bot_mode": "polling",
+        "health_listen": "",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
@@ -12,6 +12,7 @@ from storage.models import (
     Audience,
     Broadcast,
     BroadcastStatus,
+    Course,
     Delivery,
     DeliveryStatus,
     Purpose,
@@ -113,6 +114,28 @@ async def test_each_audience_reaches_the_right_users(db: Database) -> None:
         Audience.AFTER_COURSE: 2,  # user 3 (20 days) and paused user 2 (30 days)
         Audience.ADMINS: 1,
     }
+
+
+async def test_a_course_said_to_be_over_counts_as_after_the_course(db: Database) -> None:
+    await population(db)
+    async with db.session() as session:
+        await session.execute(
+            insert(Course),
+            [
+                {
+                    "user_id": 1,
+                    "start_date": date(2026, 1, 1),
+                    "target_mg_per_kg": 120,
+                    "ended_at": NOW - timedelta(days=1),
+                    "created_at": NOW,
+                    "updated_at": NOW,
+                }
+            ],
+        )
+    async with db.session() as session:
+        after = await count_recipients(session, Audience.AFTER_COURSE, NOW, {ADMIN})
+        during = await count_recipients(session, Audience.IN_TREATMENT, NOW, {ADMIN})
+    assert (after, during) == (3, 0)
 
 
 async def test_enqueue_writes_one_delivery_per_recipient_and_stop_cancels_the_rest(

@@ -18,6 +18,7 @@ from scheduler.recurrence import (
     local_day,
     next_fire,
     next_monthly_fire,
+    next_weekly_fire,
     occurrence_on,
     parse_hhmm,
 )
@@ -483,3 +484,59 @@ def test_monthly_reminder_rejects_a_day_that_no_month_has(day_of_month: int) -> 
 def test_monthly_reminder_rejects_naive_after() -> None:
     with pytest.raises(ValueError, match="aware"):
         next_monthly_fire(1, time(8), ZoneInfo(BERLIN), datetime(2026, 1, 1))
+
+
+# --- weekly reminders ------------------------------------------------------------------------
+
+SUNDAY, MONDAY = 6, 0
+
+
+@pytest.mark.parametrize(
+    ("zone", "weekday", "local", "after", "expected"),
+    [
+        # Sunday 18:00 in Berlin: CET on 22 March, CEST on 29 March, the day the clocks change.
+        (BERLIN, SUNDAY, "18:00", utc(2026, 3, 20, 12, 0), utc(2026, 3, 22, 17, 0)),
+        (BERLIN, SUNDAY, "18:00", utc(2026, 3, 22, 17, 0), utc(2026, 3, 29, 16, 0)),
+        # Earlier the same Sunday: it is still to come today.
+        (BERLIN, SUNDAY, "18:00", utc(2026, 3, 29, 8, 0), utc(2026, 3, 29, 16, 0)),
+        # Inside the spring gap on the changeover Sunday: the first valid minute, 03:00 CEST.
+        (BERLIN, SUNDAY, "02:30", utc(2026, 3, 23, 0, 0), utc(2026, 3, 29, 1, 0)),
+        # The autumn fold in New York on Sunday 1 November: the first 01:30 (EDT), once.
+        (NEW_YORK, SUNDAY, "01:30", utc(2026, 10, 26, 0, 0), utc(2026, 11, 1, 5, 30)),
+        (NEW_YORK, SUNDAY, "01:30", utc(2026, 11, 1, 5, 30), utc(2026, 11, 8, 6, 30)),
+        # Lord Howe's half-hour shift: 18:00 at UTC+11 before 5 April, at UTC+10:30 on it.
+        (LORD_HOWE, SUNDAY, "18:00", utc(2026, 3, 28, 0, 0), utc(2026, 3, 29, 7, 0)),
+        (LORD_HOWE, SUNDAY, "18:00", utc(2026, 3, 29, 7, 0), utc(2026, 4, 5, 7, 30)),
+        # Lord Howe's spring gap (02:00-02:30) on Sunday 4 October: 02:15 lands on 02:30.
+        (LORD_HOWE, SUNDAY, "02:15", utc(2026, 10, 1, 0, 0), utc(2026, 10, 3, 15, 30)),
+        # Chatham leaves daylight saving on Sunday 5 April: 09:00 at +13:45, then at +12:45.
+        (CHATHAM, SUNDAY, "09:00", utc(2026, 3, 27, 0, 0), utc(2026, 3, 28, 19, 15)),
+        (CHATHAM, SUNDAY, "09:00", utc(2026, 3, 28, 19, 15), utc(2026, 4, 4, 20, 15)),
+        # No daylight saving at all: Monday 09:00 in Kolkata is always 03:30 UTC.
+        (KOLKATA, MONDAY, "09:00", utc(2026, 3, 29, 0, 0), utc(2026, 3, 30, 3, 30)),
+    ],
+)
+def test_weekly_reminder_fires_on_its_local_weekday_at_local_wall_time(
+    zone: str, weekday: int, local: str, after: datetime, expected: datetime
+) -> None:
+    fire = next_weekly_fire(weekday, hhmm(local), ZoneInfo(zone), after)
+    assert fire == expected
+    assert fire.tzinfo is UTC
+
+
+@pytest.mark.parametrize("zone", ALL_ZONES)
+def test_weekly_reminder_keeps_its_weekday_and_wall_time_for_a_year(zone: str) -> None:
+    tz = ZoneInfo(zone)
+    cursor = utc(2026, 1, 1)
+    for _ in range(53):
+        following = next_weekly_fire(SUNDAY, time(18), tz, cursor)
+        assert following.astimezone(tz).weekday() == SUNDAY
+        assert wall(following, zone) == "18:00"
+        assert timedelta(days=6) < following - cursor or cursor == utc(2026, 1, 1)
+        cursor = following
+
+
+@pytest.mark.parametrize("weekday", [-1, 7])
+def test_weekly_reminder_rejects_a_day_no_week_has(weekday: int) -> None:
+    with pytest.raises(ValueError, match="day_of_week"):
+        next_weekly_fire(weekday, time(8), ZoneInfo(BERLIN), utc(2026, 1, 1))

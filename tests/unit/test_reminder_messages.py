@@ -14,12 +14,17 @@ from storage.models import Outcome, Purpose, ReminderKind
 
 LARGEST_ID = 10**18 - 1
 CARE_KINDS = [ReminderKind.MOISTURISER, ReminderKind.SUNSCREEN]
+CHECK_KINDS = [ReminderKind.LABS, ReminderKind.PREGNANCY_TEST]
+# The weekly summary is information only: no button to answer it, and it is never snoozed.
+ANSWERABLE_KINDS = [k for k in ReminderKind if k != ReminderKind.WEEKLY_SUMMARY]
 REMINDER_PURPOSES = [Purpose.FIRST, Purpose.SNOOZE, Purpose.FOLLOW_UP]
 ALL_CASES = list(itertools.product(ReminderKind, REMINDER_PURPOSES, [False, True]))
 CASE_IDS = [
     f"{kind}-{purpose}-{'late' if late else 'on_time'}" for kind, purpose, late in ALL_CASES
 ]
 DOSE_CASES = [case for case in ALL_CASES if case[0] == ReminderKind.DOSE]
+ANSWERABLE_CASES = [case for case in ALL_CASES if case[0] in ANSWERABLE_KINDS]
+ANSWERABLE_IDS = [f"{k}-{p}-{'late' if late else 'on_time'}" for k, p, late in ANSWERABLE_CASES]
 OUTCOMES: list[Outcome | None] = [*Outcome, None]
 DOSE_IDS = [f"{purpose}-{'late' if late else 'on_time'}" for _, purpose, late in DOSE_CASES]
 
@@ -164,7 +169,7 @@ def test_late_skincare_text_says_when_it_was_due(kind: ReminderKind) -> None:
     assert "late" not in message(kind, Purpose.FIRST, late=False).html
 
 
-@pytest.mark.parametrize("kind", list(ReminderKind))
+@pytest.mark.parametrize("kind", ANSWERABLE_KINDS)
 def test_snoozed_texts_say_they_are_snoozed(kind: ReminderKind) -> None:
     assert "Snoozed reminder" in message(kind, Purpose.SNOOZE, late=False).html
 
@@ -200,7 +205,7 @@ def test_later_skincare_reminders_have_only_done(kind: ReminderKind, purpose: Pu
     assert actions(message(kind, purpose, late=False)) == [Action.DONE]
 
 
-@pytest.mark.parametrize(("kind", "purpose", "late"), ALL_CASES, ids=CASE_IDS)
+@pytest.mark.parametrize(("kind", "purpose", "late"), ANSWERABLE_CASES, ids=ANSWERABLE_IDS)
 def test_every_button_carries_the_delivery_id_within_64_bytes(
     kind: ReminderKind, purpose: Purpose, late: bool
 ) -> None:
@@ -212,6 +217,43 @@ def test_every_button_carries_the_delivery_id_within_64_bytes(
         press = decode(data)
         assert press is not None
         assert press.delivery_id == LARGEST_ID
+
+
+@pytest.mark.parametrize("kind", CHECK_KINDS)
+@pytest.mark.parametrize("late", [False, True])
+def test_monthly_check_reminder_has_done_and_snooze(kind: ReminderKind, late: bool) -> None:
+    outgoing = message(kind, Purpose.FIRST, late)
+    assert actions(outgoing) == [Action.DONE, Action.SNOOZE]
+    assert actions(message(kind, Purpose.SNOOZE, late=False)) == [Action.DONE]
+
+
+@pytest.mark.parametrize("kind", CHECK_KINDS)
+def test_monthly_check_points_to_prescriber_and_programme_without_a_schedule(
+    kind: ReminderKind,
+) -> None:
+    text = message(kind, Purpose.FIRST, late=False).html
+    assert "Your prescriber" in text
+    assert "iPLEDGE" in text
+    # The real schedule is theirs to set: no interval is stated.
+    assert not re.search(r"every [0-9]+|[0-9]+ days|within [0-9]+", text)
+
+
+def test_blood_test_check_names_liver_enzymes_and_lipids() -> None:
+    text = message(ReminderKind.LABS, Purpose.FIRST, late=False).html
+    assert "liver enzymes" in text
+    assert "lipids" in text
+
+
+def test_pregnancy_check_warns_of_birth_defects_and_asks_for_contraception() -> None:
+    text = message(ReminderKind.PREGNANCY_TEST, Purpose.FIRST, late=False).html
+    assert "birth defects" in text
+    assert "reliable contraception" in text
+    assert "can become pregnant" in text
+
+
+def test_weekly_summary_fallback_has_no_buttons() -> None:
+    for purpose in REMINDER_PURPOSES:
+        assert message(ReminderKind.WEEKLY_SUMMARY, purpose, late=False).buttons == ()
 
 
 # Outcome edits ----------------------------------------------------------------------------------

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import NoReturn
 
+import aiohttp
 import httpx
 import pytest
+from aiohttp.client_reqrep import ConnectionKey
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -53,6 +55,11 @@ def connect_error() -> httpx.HTTPError:
     return httpx.ConnectError("All connection attempts failed", request=REQUEST)
 
 
+def aiohttp_connect_error() -> aiohttp.ClientError:
+    key = ConnectionKey("api.telegram.org", 443, True, True, None, None, None)
+    return aiohttp.ClientConnectorError(key, ConnectionRefusedError(111, "Connection refused"))
+
+
 @pytest.mark.parametrize(
     ("make", "expected"),
     [
@@ -93,8 +100,16 @@ def test_answers_from_telegram_are_classified_by_type(
         (NetworkError("httpx.ConnectError: refused"), connect_error()),
         (TimedOut(), httpx.ConnectTimeout("connect timed out", request=REQUEST)),
         (TimedOut("Pool timeout"), httpx.PoolTimeout("no connection free", request=REQUEST)),
+        (NetworkError("aiohttp.ClientConnectorError: refused"), aiohttp_connect_error()),
+        (TimedOut(), aiohttp.ConnectionTimeoutError("Connection timeout to host")),
     ],
-    ids=["network_error_from_connect_error", "timed_out_from_connect", "timed_out_from_pool"],
+    ids=[
+        "network_error_from_connect_error",
+        "timed_out_from_connect",
+        "timed_out_from_pool",
+        "aiohttp_connector_error",
+        "aiohttp_connect_or_pool_timeout",
+    ],
 )
 def test_failures_before_the_request_left_are_retried(
     error: Exception, cause: BaseException
@@ -119,6 +134,16 @@ def test_bare_network_error_from_a_5xx_answer_is_retried() -> None:
         ),
         (NetworkError("httpx.WriteError: "), httpx.WriteError("broken pipe", request=REQUEST)),
         (NetworkError("Unknown error in HTTP implementation"), RuntimeError("boom")),
+        (TimedOut(), aiohttp.SocketTimeoutError("Timeout on reading data from socket")),
+        (TimedOut(), TimeoutError()),
+        (
+            NetworkError("aiohttp.ServerDisconnectedError: "),
+            aiohttp.ServerDisconnectedError(),
+        ),
+        (
+            NetworkError("aiohttp.ClientOSError: "),
+            aiohttp.ClientOSError(104, "Connection reset by peer"),
+        ),
     ],
     ids=[
         "timed_out_from_read_timeout",
@@ -127,6 +152,10 @@ def test_bare_network_error_from_a_5xx_answer_is_retried() -> None:
         "network_error_from_remote_protocol_error",
         "network_error_from_write_error",
         "network_error_from_unknown_cause",
+        "aiohttp_read_timeout",
+        "aiohttp_overall_timeout",
+        "aiohttp_server_disconnected",
+        "aiohttp_connection_reset",
     ],
 )
 def test_failures_after_the_request_may_have_arrived_are_uncertain(

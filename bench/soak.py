@@ -1,0 +1,603 @@
+"""The crash soak: reminders fall due while the bot is killed with SIGKILL and started again.
+
+    python -m bench.soak                        # 1,000 reminders, 20 kills, SQLite and PostgreSQL
+    python -m bench.soak --backend sqlite --kills 5 --seed 7
+
+The bot runs as `python -m bot`, its real entry point, in a process of its own. The fake Telegram,
+the simulated clock (SIMULATED_CLOCK_URL) and the simulated users run in another process
+(bench/soak_server.py), so they survive every kill. Afterwards every occurrence must be in exactly
+one state: sent, not sent (the grace rule: missed) or uncertain (a kill between the call and the
+commit); none sent twice, none lost, no more uncertain than kills times SEND_CONCURRENCY (1 here,
+so no more than kills), and no dose reminder after Taken.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import signal
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp
+from sqlalchemy import func, insert, select
+
+from scheduler.callbacks import decode
+from scheduler.recurrence import next_fire, parse_hhmm
+from storage import Database
+from storage.models import (
+    Delivery,
+    DeliveryStatus,
+    DoseLog,
+    Outcome,
+    Purpose,
+    Reminder,
+    ReminderKind,
+    User,
+    UserStatus,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "123456:SOAK-crash-token-never-logged"
+START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+# Whole and half-hour offsets, so one UTC minute is a local HH:MM everywhere.
+ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata")
+KINDS = (
+    ReminderKind.DOSE,
+    ReminderKind.DOSE,
+    ReminderKind.DOSE,
+    ReminderKind.MOISTURISER,
+    ReminderKind.SUNSCREEN,
+)
+FINAL = {DeliveryStatus.SENT, DeliveryStatus.MISSED, DeliveryStatus.UNCERTAIN}
+# The bot's settings that the soak decides; anything else in the environment is left out.
+SETTING_NAMES = (
+    "TELEGRAM_BOT_TOKEN",
+    "DATABASE_URL",
+    "TELEGRAM_API_BASE_URL",
+    "SIMULATED_CLOCK_URL",
+    "ADMIN_IDS",
+    "LOG_LEVEL",
+    "DOSE_GRACE_MINUTES",
+    "CARE_GRACE_MINUTES",
+    "FOLLOW_UP_MINUTES",
+    "TICK_SECONDS",
+    "SEND_RATE_PER_SECOND",
+    "SEND_CONCURRENCY",
+    "TELEGRAM_TIMEOUT_SECONDS",
+    "BOT_MODE",
+    "WEBHOOK_URL",
+    "HEALTH_LISTEN",
+)
+
+
+@dataclass(frozen=True)
+class SoakConfig:
+    kills: int = 20
+    reminders: int = 1000
+    # Occurrences fall due one simulated minute apart over this many minutes.
+    window_minutes: int = 5
+    # Simulated seconds per real second.
+    speed: float = 5.0
+    seed: int = 1
+    # Every n-th kill is a long outage: simulated time jumps this far while the bot is down, so
+    # the grace rule has something to decide.
+    long_outage_every: int = 4
+    long_outage_seconds: float = 150.0
+    grace_minutes: int = 1
+    follow_up_minutes: int = 5
+    # One message in flight at a time, so one kill can leave at most one uncertain.
+    concurrency: int = 1
+    press_every: int = 2
+    settle_timeout: float = 240.0
+
+    def kill_span(self) -> tuple[datetime, datetime]:
+        """Kills fall at random simulated instants from the first occurrence until the last
+        follow-up could be due."""
+        first = START + timedelta(minutes=1)
+        last = first + timedelta(minutes=self.window_minutes + self.follow_up_minutes)
+        return first, last
+
+
+@dataclass
+class SoakReport:
+    backend: str
+    config: SoakConfig
+    starts: int = 0
+    kills: int = 0
+    occurrences: int = 0
+    sent: int = 0
+    not_sent: int = 0
+    uncertain: int = 0
+    uncertain_delivered: int = 0
+    duplicates: int = 0
+    lost: int = 0
+    lost_detail: Counter[str] = field(default_factory=Counter)
+    phantom: int = 0  # recorded sent, never reached Telegram
+    missed_but_delivered: int = 0
+    unexpected: int = 0
+    follow_ups: Counter[str] = field(default_factory=Counter)
+    taken_pressed: int = 0
+    taken_noted: int = 0
+    after_taken: int = 0
+    failed_calls: int = 0
+    errors_logged: int = 0
+    recovered_at_start: int = 0
+    real_seconds: float = 0.0
+    simulated_minutes: float = 0.0
+
+    def problems(self) -> list[str]:
+        """Every broken promise, in words; empty when the soak passed."""
+        found = []
+        limit = self.kills * self.config.concurrency
+        checks = [
+            (self.duplicates == 0, f"{self.duplicates} sent twice"),
+            (self.lost == 0, f"{self.lost} lost ({dict(self.lost_detail)})"),
+            (self.phantom == 0, f"{self.phantom} recorded sent but never reached Telegram"),
+            (self.missed_but_delivered == 0, f"{self.missed_but_delivered} missed yet delivered"),
+            (self.unexpected == 0, f"{self.unexpected} deliveries for no expected occurrence"),
+            (self.uncertain <= limit, f"{self.uncertain} uncertain, more than {limit}"),
+            (self.after_taken == 0, f"{self.after_taken} dose reminders after Taken"),
+            (self.taken_noted == self.taken_pressed, "a Taken press was not noted"),
+            (self.failed_calls == 0, f"{self.failed_calls} Bot API calls refused"),
+            (self.errors_logged == 0, f"{self.errors_logged} errors logged by the bot"),
+            (self.kills == self.config.kills, f"{self.kills} kills, not {self.config.kills}"),
+        ]
+        found += [message for ok, message in checks if not ok]
+        states = self.sent + self.not_sent + self.uncertain + self.lost
+        if states != self.occurrences:
+            found.append(f"{states} states for {self.occurrences} occurrences")
+        return found
+
+    def text(self) -> str:
+        follow = ", ".join(f"{k} {v}" for k, v in sorted(self.follow_ups.items())) or "none"
+        return "\n".join(
+            [
+                f"{self.backend}: {self.kills} kills (SIGKILL), {self.starts} starts, "
+                f"{self.occurrences} occurrences, SEND_CONCURRENCY={self.config.concurrency}, "
+                f"seed {self.config.seed}",
+                f"  sent {self.sent}, not sent (grace) {self.not_sent}, uncertain "
+                f"{self.uncertain} ({self.uncertain_delivered} of them reached Telegram), "
+                f"sent twice {self.duplicates}, lost {self.lost}",
+                f"  follow-ups: {follow}",
+                f"  Taken pressed {self.taken_pressed}, noted {self.taken_noted}, dose reminders "
+                f"after Taken {self.after_taken}",
+                f"  refused API calls {self.failed_calls}, errors logged {self.errors_logged}, "
+                f"in flight at a kill and marked uncertain on restart {self.recovered_at_start}",
+                f"  {self.real_seconds:.0f} s real, {self.simulated_minutes:.1f} simulated minutes",
+            ]
+        )
+
+
+# --- setting up -------------------------------------------------------------------------------
+
+
+def planned(config: SoakConfig) -> list[tuple[int, ReminderKind, str, str, datetime]]:
+    """(user id, kind, zone, local HH:MM, occurrence) for each reminder: one user each."""
+    plan = []
+    for index in range(config.reminders):
+        user_id = index + 1
+        occurrence = START + timedelta(minutes=1 + index % config.window_minutes)
+        zone = ZONES[index % len(ZONES)]
+        local = occurrence.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+        kind = KINDS[index % len(KINDS)]
+        plan.append((user_id, kind, zone, local, occurrence))
+    return plan
+
+
+async def populate(db: Database, config: SoakConfig) -> dict[int, datetime]:
+    """The users and their reminders; returns each reminder's one expected occurrence."""
+    plan = planned(config)
+    for _, _, zone, local, occurrence in plan:
+        # The schedule agrees that this is the next occurrence after the start.
+        assert next_fire(parse_hhmm(local), ZoneInfo(zone), START) == occurrence
+    async with db.session() as session:
+        await session.execute(
+            insert(User),
+            [
+                {
+                    "id": user_id,
+                    "chat_id": user_id,
+                    "language": "en",
+                    "timezone": zone,
+                    "status": UserStatus.ACTIVE,
+                    "reminders_paused": False,
+                    "awaiting": "",
+                    "created_at": START,
+                    "last_seen_at": START,
+                }
+                for user_id, _, zone, _, _ in plan
+            ],
+        )
+        await session.execute(
+            insert(Reminder),
+            [
+                {
+                    "user_id": user_id,
+                    "kind": kind,
+                    "local_time": local,
+                    "timezone": zone,
+                    "enabled": True,
+                    "next_fire_at": occurrence,
+                    "created_at": START,
+                }
+                for user_id, kind, zone, local, occurrence in plan
+            ],
+        )
+    async with db.session() as session:
+        rows = (await session.execute(select(Reminder.id, Reminder.next_fire_at))).all()
+    return {reminder_id: occurrence for reminder_id, occurrence in rows}
+
+
+# --- the two processes ------------------------------------------------------------------------
+
+
+class SoakServer:
+    """bench/soak_server.py in its own process, and a client for its control API."""
+
+    def __init__(self, process: asyncio.subprocess.Process, api: int, control: int) -> None:
+        self.process = process
+        self.api_base = f"http://127.0.0.1:{api}/bot"
+        self.control = f"http://127.0.0.1:{control}"
+        self.http = aiohttp.ClientSession()
+
+    async def get(self, path: str) -> Any:
+        async with self.http.get(self.control + path) as response:
+            response.raise_for_status()
+            return await response.json()
+
+    async def post(self, path: str, body: dict[str, Any]) -> Any:
+        async with self.http.post(self.control + path, json=body) as response:
+            response.raise_for_status()
+            return await response.json()
+
+    async def now(self) -> datetime:
+        return datetime.fromisoformat((await self.get("/clock"))["now"])
+
+    async def close(self) -> None:
+        await self.http.close()
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            await asyncio.wait_for(self.process.wait(), 10)
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+
+
+@contextlib.asynccontextmanager
+async def soak_server(users: int, press_every: int) -> AsyncIterator[SoakServer]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.soak_server",
+        TOKEN,
+        str(users),
+        START.isoformat(),
+        "--press-every",
+        str(press_every),
+        cwd=ROOT,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    line = await asyncio.wait_for(process.stdout.readline(), 60)
+    api, control = (int(part) for part in line.split())
+    server = SoakServer(process, api, control)
+    try:
+        yield server
+    finally:
+        await server.close()
+
+
+class BotProcess:
+    """`python -m bot`, started again after every kill, each run logging to its own file."""
+
+    def __init__(self, env: dict[str, str], logs: Path) -> None:
+        self.env = env
+        self.logs = logs
+        self.starts = 0
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.starts += 1
+        with (self.logs / f"run-{self.starts:02d}.log").open("wb") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                cwd=self.logs,  # no .env here, so only the soak's settings count
+                env=self.env,
+                stdout=log,
+                stderr=log,
+            )
+
+    async def kill(self) -> None:
+        """SIGKILL: no handler, no cleanup, mid-whatever-it-was-doing."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+        self.process = None
+
+    async def stop(self) -> int:
+        """SIGTERM: the graceful stop an operator would use."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(self.process.wait(), 60)
+        self.process = None
+        return code
+
+    def log_lines(self) -> list[str]:
+        return [
+            line
+            for path in sorted(self.logs.glob("run-*.log"))
+            for line in path.read_text(errors="replace").splitlines()
+        ]
+
+
+def bot_env(config: SoakConfig, database_url: str, server: SoakServer) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SETTING_NAMES}
+    env.update(
+        {
+            "PYTHONPATH": str(ROOT),
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "DATABASE_URL": database_url,
+            "TELEGRAM_API_BASE_URL": server.api_base,
+            "SIMULATED_CLOCK_URL": f"{server.control}/clock",
+            "LOG_LEVEL": "INFO",
+            "DOSE_GRACE_MINUTES": str(config.grace_minutes),
+            "CARE_GRACE_MINUTES": str(config.grace_minutes),
+            "FOLLOW_UP_MINUTES": str(config.follow_up_minutes),
+            "TICK_SECONDS": "0.2",
+            "SEND_RATE_PER_SECOND": "500",
+            "SEND_CONCURRENCY": str(config.concurrency),
+            "TELEGRAM_TIMEOUT_SECONDS": "5",
+        }
+    )
+    return env
+
+
+# --- running ----------------------------------------------------------------------------------
+
+
+async def poll(check: Any, timeout: float, what: str, interval: float = 0.05) -> Any:  # noqa: ASYNC109
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the soak gave up waiting for {what} after {timeout:.0f} s")
+        await asyncio.sleep(interval)
+
+
+async def open_deliveries(db: Database) -> int:
+    async with db.session() as session:
+        return int(
+            await session.scalar(
+                select(func.count())
+                .select_from(Delivery)
+                .where(Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]))
+            )
+            or 0
+        )
+
+
+async def pending_due_at(db: Database) -> datetime | None:
+    async with db.session() as session:
+        return await session.scalar(
+            select(func.max(Delivery.due_at)).where(Delivery.status == DeliveryStatus.PENDING)
+        )
+
+
+async def all_first_final(db: Database, expected: int) -> bool:
+    async with db.session() as session:
+        final = await session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .where(Delivery.purpose == Purpose.FIRST, Delivery.status.in_(FINAL))
+        )
+    return final == expected
+
+
+async def drive(config: SoakConfig, db: Database, server: SoakServer, bot: BotProcess) -> int:
+    """Start, kill at random simulated instants, restart; then let everything settle."""
+    rng = random.Random(config.seed)
+    first, last = config.kill_span()
+    span = (last - first).total_seconds()
+    kill_at = sorted(first + timedelta(seconds=rng.uniform(0, span)) for _ in range(config.kills))
+    await bot.start()
+
+    async def polling() -> bool:
+        return (await server.get("/report"))["polls"] > 0
+
+    # Time starts once the bot is up, so the first occurrences are not overdue from the start.
+    await poll(polling, 60, "the bot's first getUpdates")
+    await server.post("/clock", {"run": config.speed})
+    kills = 0
+    for index, moment in enumerate(kill_at):
+
+        async def reached(moment: datetime = moment) -> bool:
+            return await server.now() >= moment
+
+        await poll(reached, span / config.speed + 60, "the next kill's moment", 0.01)
+        await bot.kill()
+        kills += 1
+        if config.long_outage_every and (index + 1) % config.long_outage_every == 0:
+            await server.post("/clock", {"jump": config.long_outage_seconds})
+        await asyncio.sleep(rng.uniform(0.0, 1.0))
+        await bot.start()
+    await settle(config, db, server)
+    code = await bot.stop()
+    if code != 0:
+        raise RuntimeError(f"the bot exited with status {code} on SIGTERM")
+    return kills
+
+
+async def settle(config: SoakConfig, db: Database, server: SoakServer) -> None:
+    """Wait for every first delivery to be final and every press answered; then move time on
+    past the last follow-up instead of waiting for it, and wait for that to be final too."""
+    expected = config.reminders
+
+    async def firsts_final() -> bool:
+        return await all_first_final(db, expected)
+
+    await poll(firsts_final, config.settle_timeout, "every occurrence to be final")
+
+    async def presses_answered() -> bool:
+        report = await server.get("/report")
+        return all(p["query_id"] in report["answers"] for p in report["presses"])
+
+    await poll(presses_answered, config.settle_timeout, "every Taken press to be answered")
+    latest = await pending_due_at(db)
+    now = await server.now()
+    if latest is not None and latest > now:
+        await server.post("/clock", {"jump": (latest - now).total_seconds() + 1})
+
+    async def nothing_open() -> bool:
+        return await open_deliveries(db) == 0
+
+    await poll(nothing_open, config.settle_timeout, "every delivery to be final")
+
+
+# --- checking ---------------------------------------------------------------------------------
+
+
+async def check(
+    config: SoakConfig,
+    db: Database,
+    expected: dict[int, datetime],
+    fake: dict[str, Any],
+    report: SoakReport,
+) -> None:
+    async with db.session() as session:
+        deliveries = list(await session.scalars(select(Delivery)))
+        taken = list(await session.scalars(select(DoseLog).where(DoseLog.outcome == Outcome.TAKEN)))
+    sends_by_delivery: Counter[int] = Counter()
+    for send in fake["sends"]:
+        ids = {press.delivery_id for d in send["data"] if (press := decode(d)) is not None}
+        if len(ids) != 1:
+            report.unexpected += 1
+            continue
+        sends_by_delivery[ids.pop()] += 1
+    report.duplicates = sum(1 for count in sends_by_delivery.values() if count > 1)
+    known = {d.id for d in deliveries}
+    report.unexpected += sum(1 for delivery_id in sends_by_delivery if delivery_id not in known)
+
+    firsts = {(d.reminder_id, d.occurrence): d for d in deliveries if d.purpose == Purpose.FIRST}
+    report.occurrences = len(expected)
+    report.unexpected += sum(1 for key in firsts if expected.get(key[0]) != key[1])
+    for reminder_id, occurrence in expected.items():
+        delivery = firsts.get((reminder_id, occurrence))
+        arrived = sends_by_delivery[delivery.id] if delivery is not None else 0
+        status = delivery.status if delivery is not None else None
+        if status == DeliveryStatus.SENT:
+            report.sent += 1
+            report.phantom += arrived == 0
+        elif status == DeliveryStatus.MISSED:
+            report.not_sent += 1
+            report.missed_but_delivered += arrived > 0
+        elif status == DeliveryStatus.UNCERTAIN:
+            report.uncertain += 1
+            report.uncertain_delivered += arrived > 0
+        else:
+            report.lost += 1
+            report.lost_detail[str(status or "no delivery row")] += 1
+    for delivery in deliveries:
+        if delivery.purpose == Purpose.FOLLOW_UP:
+            report.follow_ups[str(delivery.status)] += 1
+            if delivery.status == DeliveryStatus.SENT and sends_by_delivery[delivery.id] == 0:
+                report.phantom += 1
+
+    # A dose reminder after Taken: any message to that chat after the bot answered the press.
+    report.taken_pressed = len(fake["presses"])
+    report.taken_noted = len(taken)
+    for press in fake["presses"]:
+        answered = fake["answers"].get(press["query_id"])
+        if answered is None:
+            continue
+        report.after_taken += sum(
+            1 for s in fake["sends"] if s["chat_id"] == press["chat_id"] and s["at"] > answered
+        )
+    report.failed_calls = len(fake["failed"])
+
+
+async def run_soak(config: SoakConfig, database_url: str, backend: str) -> SoakReport:
+    """One soak on a migrated, empty database; the report says what happened."""
+    began = time.monotonic()
+    report = SoakReport(backend=backend, config=config)
+    db = Database(database_url)
+    try:
+        expected = await populate(db, config)
+        with tempfile.TemporaryDirectory(prefix="isobot-soak-") as folder:
+            async with soak_server(config.reminders, config.press_every) as server:
+                bot = BotProcess(bot_env(config, database_url, server), Path(folder))
+                try:
+                    report.kills = await drive(config, db, server, bot)
+                finally:
+                    if bot.process is not None:
+                        await bot.kill()
+                fake = await server.get("/report")
+                report.simulated_minutes = (await server.now() - START).total_seconds() / 60
+            report.starts = bot.starts
+            lines = bot.log_lines()
+        report.errors_logged = sum(1 for line in lines if " ERROR " in line or "Traceback" in line)
+        report.recovered_at_start = sum(
+            int(line.split("WARNING isobot.sender: ")[1].split()[0])
+            for line in lines
+            if "were in flight at a crash" in line
+        )
+        await check(config, db, expected, fake, report)
+    finally:
+        await db.dispose()
+    report.real_seconds = time.monotonic() - began
+    return report
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    from bench.databases import fresh_database
+
+    config = SoakConfig(
+        kills=args.kills,
+        reminders=args.reminders,
+        window_minutes=args.window,
+        speed=args.speed,
+        seed=args.seed,
+    )
+    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    failed = False
+    for backend in backends:
+        async with fresh_database(backend) as url:
+            report = await run_soak(config, url, backend)
+        print(report.text(), flush=True)
+        for problem in report.problems():
+            failed = True
+            print(f"  FAILED: {problem}", flush=True)
+    return 1 if failed else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__)
+    defaults = SoakConfig()
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--kills", type=int, default=defaults.kills)
+    parser.add_argument("--reminders", type=int, default=defaults.reminders)
+    parser.add_argument("--window", type=int, default=defaults.window_minutes, help="minutes")
+    parser.add_argument("--speed", type=float, default=defaults.speed)
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    sys.exit(asyncio.run(main_async(parser.parse_args())))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""/checks: monthly reminders for blood tests and pregnancy tests, by command or with buttons."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.awaiting import expect_input
+from bot.check_args import (
+    CheckArgsError,
+    parse_check_args,
+    parse_check_kind,
+    parse_day_and_time,
+    parse_day_of_month,
+)
+from bot.check_view import (
+    PREFIX,
+    confirmation,
+    day_picker,
+    overview,
+    switched_off,
+    time_picker,
+)
+from bot.commands import COURSE, CommandInfo
+from bot.course_view import with_prescriber
+from bot.handlers.timezone import zone_keyboard
+from bot.services import add_commands, services
+from scheduler.checks import CHECK_KINDS, checks_of, set_check
+from scheduler.recurrence import parse_hhmm
+from scheduler.reminders import switch_kind_off
+from scheduler.zones import COMMON_ZONES
+from storage.models import ReminderKind, User
+from storage.users import get_user
+
+AWAITING = "checks:"
+NEED_ZONE = (
+    "First, which timezone are you in? Checks come at your local time, so I never guess. "
+    "Pick one below or type it, like /timezone Europe/Berlin. Then send /checks again."
+)
+Reply = tuple[str, InlineKeyboardMarkup | None]
+
+
+async def _overview(session: AsyncSession, user: User, now: datetime) -> Reply:
+    checks = await checks_of(session, user.id)
+    return overview(checks, user.reminders_paused, ZoneInfo(user.timezone), now)
+
+
+async def _set(
+    session: AsyncSession, user: User, kind: ReminderKind, day: int, local: time, now: datetime
+) -> str:
+    reminder = await set_check(session, user, kind, day, local, now)
+    user.awaiting = ""
+    return confirmation(reminder, ZoneInfo(user.timezone), user.reminders_paused, now)
+
+
+async def checks_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message is not None and update.effective_user is not None
+    svc = services(context)
+    now = svc.clock.now()
+    async with svc.db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+        assert user is not None
+        reply = await _command_reply(session, user, context.args or [], now)
+    await message.reply_text(reply[0], reply_markup=reply[1])
+
+
+async def _command_reply(
+    session: AsyncSession, user: User, args: list[str], now: datetime
+) -> Reply:
+    if not user.timezone:
+        return with_prescriber(NEED_ZONE), zone_keyboard(COMMON_ZONES)
+    if not args:
+        user.awaiting = ""
+        return await _overview(session, user, now)
+    try:
+        request = parse_check_args(args)
+    except CheckArgsError as error:
+        return with_prescriber(html.escape(str(error))), None
+    if request.day_of_month is None:
+        await switch_kind_off(session, user, request.kind, now)
+        return switched_off(request.kind), None
+    return await _set(session, user, request.kind, request.day_of_month, request.local, now), None
+
+
+async def check_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    svc = services(context)
+    parts = query.data.removeprefix(PREFIX).split(":")
+    now = svc.clock.now()
+    async with svc.db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+        assert user is not None
+        if not user.timezone:
+            await query.answer("Set your timezone first: /timezone")
+            return
+        try:
+            reply = await _button_reply(session, user, parts, now)
+        except (CheckArgsError, ValueError, IndexError):
+            await query.answer("That button is out of date. Send /checks again.")
+            return
+    await query.answer()
+    await query.edit_message_text(reply[0], reply_markup=reply[1])
+
+
+async def _button_reply(
+    session: AsyncSession, user: User, parts: list[str], now: datetime
+) -> Reply:
+    """`k:<kind>` day picker, `d:<kind>:<day>` time picker, `t:<kind>:<day>:<hhmm>` set,
+    `off:<kind>` switch off. Malformed data raises, and the caller says it is out of date."""
+    action, kind = parts[0], ReminderKind(parts[1])
+    if kind not in CHECK_KINDS:
+        raise ValueError(f"{kind} is not a check")
+    if action == "k" and len(parts) == 2:
+        user.awaiting = f"{AWAITING}{kind}"
+        return day_picker(kind)
+    if action == "d" and len(parts) == 3:
+        return time_picker(kind, parse_day_of_month(parts[2]))
+    if action == "t" and len(parts) == 4 and len(parts[3]) == 4:
+        day, local = parse_day_of_month(parts[2]), parse_hhmm(f"{parts[3][:2]}:{parts[3][2:]}")
+        return await _set(session, user, kind, day, local, now), None
+    if action == "off" and len(parts) == 2:
+        await switch_kind_off(session, user, kind, now)
+        return await _overview(session, user, now)
+    raise ValueError("unknown check button")
+
+
+async def typed_day_and_time(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, awaiting: str
+) -> bool:
+    """`15 09:00` typed after tapping a check; anything without a digit is a question instead."""
+    message = update.effective_message
+    if message is None or message.text is None or update.effective_user is None:
+        return False
+    words = message.text.split()
+    if not any(ch.isdigit() for ch in message.text) or len(words) > 3:
+        return False
+    svc = services(context)
+    now = svc.clock.now()
+    async with svc.db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+        assert user is not None
+        try:
+            kind = parse_check_kind(awaiting.removeprefix(AWAITING))
+            day, local = parse_day_and_time(words)
+        except CheckArgsError as error:
+            reply = with_prescriber(html.escape(str(error)))
+        else:
+            reply = await _set(session, user, kind, day, local, now)
+    await message.reply_text(reply)
+    return True
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    add_commands(
+        app, CommandInfo("checks", "Monthly blood test and pregnancy test reminders", COURSE)
+    )
+    app.add_handler(CommandHandler("checks", checks_command))
+    app.add_handler(CallbackQueryHandler(check_button, pattern=f"^{PREFIX}"))
+    expect_input(app, AWAITING.rstrip(":"), typed_day_and_time)

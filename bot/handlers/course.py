@@ -1,0 +1,306 @@
+"""/course: the start date, daily dose and weight histories, the target and progress toward it.
+
+With no arguments it guides: start date, then dose, then weight, each typed or tapped, with the
+step kept in users.awaiting. Typed shortcuts change one thing: /course dose 40.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.awaiting import expect_input
+from bot.commands import COURSE, CommandInfo
+from bot.course_args import (
+    Action,
+    CourseInputError,
+    Field,
+    FieldValue,
+    parse_course_args,
+    parse_dose,
+    parse_start_date,
+    parse_target,
+    parse_weight,
+)
+from bot.course_view import (
+    PREFIX,
+    CourseFacts,
+    course_keyboard,
+    course_screen,
+    dose_prompt,
+    end_confirmation,
+    start_prompt,
+    target_prompt,
+    weight_prompt,
+    with_prescriber,
+)
+from bot.services import add_commands, services
+from content import find_red_flag
+from scheduler.courses import (
+    course_of,
+    dose_history,
+    end_course,
+    load_progress,
+    resume_course,
+    set_dose,
+    set_summary,
+    set_weight,
+    start_course,
+    summary_reminder,
+    user_zone,
+    weight_history,
+)
+from scheduler.cumulative import dose_in_effect
+from scheduler.recurrence import local_day
+from scheduler.reminders import reminders_of, switch_kind_off
+from storage.models import Course, ReminderKind, User
+from storage.users import get_user
+
+AWAITING = "course:"
+NO_COURSE = "First, the day you started: /course start 2026-03-01, or /course alone to be guided."
+Reply = tuple[str, InlineKeyboardMarkup | None]
+
+
+async def screen(session: AsyncSession, user: User, course: Course, now: datetime) -> Reply:
+    """The progress screen with its buttons, as things stand."""
+    today = local_day(now, user_zone(user))
+    progress = await load_progress(session, user, course, now)
+    summary = await summary_reminder(session, user.id)
+    reminders = await reminders_of(session, user.id)
+    facts = CourseFacts(
+        start=course.start_date,
+        today=today,
+        current_dose=dose_in_effect(today, await dose_history(session, user.id)),
+        summary_on=summary is not None and summary.enabled,
+        has_zone=bool(user.timezone),
+        has_dose_reminders=any(r.kind == ReminderKind.DOSE and r.enabled for r in reminders),
+        ended_on=local_day(course.ended_at, user_zone(user)) if course.ended_at else None,
+    )
+    return course_screen(progress, facts), course_keyboard(facts)
+
+
+async def next_step(session: AsyncSession, user: User, course: Course, now: datetime) -> Reply:
+    """In the guided flow: ask for what is still missing, else show the screen."""
+    if not await dose_history(session, user.id):
+        user.awaiting = f"{AWAITING}{Field.DOSE}"
+        return dose_prompt(course.start_date), None
+    if not await weight_history(session, user.id):
+        user.awaiting = f"{AWAITING}{Field.WEIGHT}"
+        return weight_prompt(), None
+    user.awaiting = ""
+    return await screen(session, user, course, now)
+
+
+async def apply_value(
+    session: AsyncSession, user: User, value: FieldValue, now: datetime
+) -> Course:
+    """Store one typed or tapped value; CourseInputError says why it cannot be used."""
+    course = await course_of(session, user.id)
+    today = local_day(now, user_zone(user))
+    if value.field == Field.START:
+        assert value.on is not None
+        return await start_course(session, user, value.on, now)
+    if course is None:
+        raise CourseInputError(NO_COURSE)
+    if value.field == Field.DOSE:
+        assert value.number is not None
+        # The first dose is the one the course started on; later ones are changes from today.
+        first = not await dose_history(session, user.id)
+        effective = value.on or (course.start_date if first else today)
+        if effective < course.start_date:
+            raise CourseInputError(
+                f"Your course started on {course.start_date:%d %b %Y}; a dose change is on or "
+                "after that day."
+            )
+        await set_dose(session, course, value.number, effective, now)
+    elif value.field == Field.WEIGHT:
+        assert value.number is not None
+        await set_weight(session, course, value.number, value.on or today, now)
+    else:
+        assert value.number is not None
+        course.target_mg_per_kg = int(value.number)
+        course.updated_at = now
+    return course
+
+
+async def apply_action(session: AsyncSession, user: User, action: Action, now: datetime) -> Reply:
+    course = await course_of(session, user.id)
+    if course is None:
+        raise CourseInputError(NO_COURSE)
+    if action == Action.END:
+        if course.ended_at is None:
+            await end_course(session, user, course, now)
+    elif action == Action.RESUME:
+        await resume_course(session, course, now)
+    else:
+        await set_summary(session, user, action == Action.SUMMARY_ON, now)
+    user.awaiting = ""
+    return await screen(session, user, course, now)
+
+
+async def course_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message is not None and update.effective_user is not None
+    svc = services(context)
+    now = svc.clock.now()
+    async with svc.db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+        assert user is not None
+        reply: Reply
+        try:
+            reply = await _command_reply(session, user, context.args or [], now)
+        except CourseInputError as error:
+            reply = with_prescriber(html.escape(str(error))), None
+    await message.reply_text(reply[0], reply_markup=reply[1])
+
+
+async def _command_reply(
+    session: AsyncSession, user: User, args: list[str], now: datetime
+) -> Reply:
+    course = await course_of(session, user.id)
+    if not args:
+        if course is None:
+            user.awaiting = f"{AWAITING}{Field.START}"
+            return start_prompt(local_day(now, user_zone(user)))
+        user.awaiting = ""
+        return await screen(session, user, course, now)
+    request = parse_course_args(args, local_day(now, user_zone(user)))
+    if isinstance(request, Action):
+        return await apply_action(session, user, request, now)
+    course = await apply_value(session, user, request, now)
+    user.awaiting = ""
+    return await screen(session, user, course, now)
+
+
+def _typed_value(field: Field, text: str, today: date) -> FieldValue:
+    if field == Field.START:
+        return FieldValue(Field.START, on=parse_start_date(text, today))
+    if field == Field.DOSE:
+        return FieldValue(Field.DOSE, parse_dose(text))
+    if field == Field.WEIGHT:
+        return FieldValue(Field.WEIGHT, parse_weight(text))
+    return FieldValue(Field.TARGET, parse_target(text))
+
+
+def _looks_like_an_answer(text: str) -> bool:
+    """A short reply; anything longer without a digit is a question for the other handlers."""
+    words = text.split()
+    if len(words) > 4:
+        return False
+    return any(ch.isdigit() for ch in text) or len(words) <= 2
+
+
+async def typed_input(update: Update, context: ContextTypes.DEFAULT_TYPE, awaiting: str) -> bool:
+    """A value typed while the flow waits for it; a question or a warning sign goes on."""
+    message = update.effective_message
+    if message is None or message.text is None or update.effective_user is None:
+        return False
+    svc = services(context)
+    if not _looks_like_an_answer(message.text) or find_red_flag(message.text, svc.library):
+        return False
+    try:
+        field = Field(awaiting.removeprefix(AWAITING))
+    except ValueError:
+        return False
+    now = svc.clock.now()
+    async with svc.db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+        assert user is not None
+        reply: Reply
+        try:
+            value = _typed_value(field, message.text, local_day(now, user_zone(user)))
+            course = await apply_value(session, user, value, now)
+            reply = await next_step(session, user, course, now)
+        except CourseInputError as error:
+            reply = with_prescriber(html.escape(str(error))), None
+    await message.reply_text(reply[0], reply_markup=reply[1])
+    return True
+
+
+async def course_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    svc = services(context)
+    action, _, argument = query.data.removeprefix(PREFIX).partition(":")
+    now = svc.clock.now()
+    async with svc.db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+        assert user is not None
+        course = await course_of(session, user.id)
+        try:
+            reply, new_message = await _button_reply(session, user, course, action, argument, now)
+        except CourseInputError as error:
+            await query.answer(str(error)[:200])
+            return
+    await query.answer()
+    if new_message and query.message is not None:
+        await query.message.reply_text(reply[0], reply_markup=reply[1])
+    else:
+        await query.edit_message_text(reply[0], reply_markup=reply[1])
+
+
+async def _button_reply(
+    session: AsyncSession,
+    user: User,
+    course: Course | None,
+    action: str,
+    argument: str,
+    now: datetime,
+) -> tuple[Reply, bool]:
+    """The reply to a button, and whether it is a new message rather than an edit."""
+    today = local_day(now, user_zone(user))
+    if action == "start":
+        value = FieldValue(Field.START, on=parse_start_date(argument, today))
+        course = await apply_value(session, user, value, now)
+        return await next_step(session, user, course, now), False
+    if course is None:
+        user.awaiting = f"{AWAITING}{Field.START}"
+        return start_prompt(today), False
+    if action == "ask":
+        return await _ask(session, user, course, argument, today), True
+    if action == "target":
+        value = FieldValue(Field.TARGET, parse_target(argument))
+        await apply_value(session, user, value, now)
+        user.awaiting = ""
+        return await screen(session, user, course, now), False
+    if action == "end":
+        return end_confirmation(), False
+    if action == "dosesoff":
+        await switch_kind_off(session, user, ReminderKind.DOSE, now)
+        return await screen(session, user, course, now), False
+    named = {
+        "endyes": Action.END,
+        "resume": Action.RESUME,
+        "sum": Action.SUMMARY_ON if argument == "on" else Action.SUMMARY_OFF,
+    }
+    if action in named:
+        return await apply_action(session, user, named[action], now), False
+    return await screen(session, user, course, now), False
+
+
+async def _ask(session: AsyncSession, user: User, course: Course, what: str, today: date) -> Reply:
+    if what == Field.TARGET:
+        user.awaiting = f"{AWAITING}{Field.TARGET}"
+        return target_prompt(course.target_mg_per_kg)
+    if what == Field.START:
+        user.awaiting = f"{AWAITING}{Field.START}"
+        return start_prompt(today)
+    if what == Field.WEIGHT:
+        user.awaiting = f"{AWAITING}{Field.WEIGHT}"
+        return weight_prompt(), None
+    user.awaiting = f"{AWAITING}{Field.DOSE}"
+    first = not await dose_history(session, user.id)
+    return dose_prompt(course.start_date if first else today), None
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    add_commands(
+        app, CommandInfo("course", "Your course: dose, weight and cumulative progress", COURSE)
+    )
+    app.add_handler(CommandHandler("course", course_command))
+    app.add_handler(CallbackQueryHandler(course_button, pattern=f"^{PREFIX}"))
+    expect_input(app, AWAITING.rstrip(":"), typed_input)

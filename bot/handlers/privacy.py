@@ -1,0 +1,134 @@
+"""/privacy, /export and /delete: what is stored, a copy of it, and erasing it."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.commands import PRIVACY, CommandInfo
+from bot.services import add_commands, services
+from storage.personal_data import erase_user, export_document, rows_of
+
+log = logging.getLogger("isobot.privacy")
+
+PREFIX = "erase:"
+EXPORT_FILENAME = "isobot-export.json"
+# An old confirmation tapped by accident weeks later must not erase anything.
+CONFIRM_FOR = timedelta(minutes=30)
+
+PRIVACY_TEXT = "\n".join(
+    [
+        "🔒 <b>Your data</b>",
+        "",
+        "<b>What I store, and why</b>",
+        "• Your Telegram user and chat ids, language setting and timezone, and when you first "
+        "and last wrote: to answer you and to remind you at your local time.",
+        "• Your reminders and monthly checks, and each reminder message sent with what became of "
+        "it: so that each goes out once and never twice.",
+        "• Your answers to reminders (Taken, Skipped, Done): for /today, /history and /course.",
+        "• Your course: start date, daily doses, weights, target and end: for /course and the "
+        "weekly summary.",
+        "• If you are an admin, the broadcasts you wrote.",
+        "",
+        "<b>What I do not store</b>: your name, your username, or the questions you write. They "
+        "are answered and forgotten. Logs hold ids and error types, never what you write.",
+        "",
+        "<b>For how long</b>: until you delete it. Blocking the bot stops your reminders and "
+        "keeps your data, so you can come back.",
+        "",
+        "<b>A copy</b>: /export sends all of it as a JSON file.",
+        "<b>Erase it</b>: /delete erases every record about you, after you confirm.",
+    ]
+)
+CONFIRM_TEXT = (
+    "🗑 <b>Delete all your data?</b>\n\n"
+    "This erases your profile, reminders and checks, the record of messages sent to you, your "
+    "dose log and your course. Pending reminders stop at once. It cannot be undone.\n\n"
+    "Want a copy first? Send /export before you confirm."
+)
+KEPT = "Nothing was deleted. /privacy says what I store."
+EXPIRED = "This button has expired. Send /delete again."
+
+
+def confirm_keyboard(now: datetime) -> InlineKeyboardMarkup:
+    # Only the time the question was asked goes in the data: nothing secret, nothing personal.
+    asked = int(now.timestamp())
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("🗑 Yes, delete everything", callback_data=f"{PREFIX}{asked}")],
+            [InlineKeyboardButton("Keep my data", callback_data=f"{PREFIX}no")],
+        ]
+    )
+
+
+def erased_text(count: int) -> str:
+    return (
+        f"✅ Deleted. Everything I stored about you is gone ({count} records).\n\n"
+        "If you write to me again, I start fresh, as with someone new."
+    )
+
+
+async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    disclaimer = services(context).library.disclaimer_html
+    await update.effective_message.reply_text(f"{PRIVACY_TEXT}\n\n{disclaimer}")
+
+
+async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message is not None and update.effective_user is not None
+    svc = services(context)
+    now = svc.clock.now()
+    async with svc.db.session() as session:
+        rows = await rows_of(session, update.effective_user.id)
+    count = sum(len(found) for found in rows.values())
+    await message.reply_document(
+        InputFile(export_document(update.effective_user.id, rows, now), filename=EXPORT_FILENAME),
+        caption=(
+            f"📦 Everything I store about you: {count} records, table by table, as JSON. "
+            "It holds health information, so keep it somewhere safe."
+        ),
+    )
+
+
+async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    now = services(context).clock.now()
+    await update.effective_message.reply_text(CONFIRM_TEXT, reply_markup=confirm_keyboard(now))
+
+
+async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    svc = services(context)
+    answer = query.data.removeprefix(PREFIX)
+    if answer == "no":
+        await query.answer()
+        await query.edit_message_text(KEPT)
+        return
+    now = svc.clock.now()
+    if not answer.isdigit() or now - datetime.fromtimestamp(int(answer), now.tzinfo) > CONFIRM_FOR:
+        await query.answer(EXPIRED)
+        return
+    async with svc.db.session() as session:
+        count = await erase_user(session, update.effective_user.id)
+    # No id: after an erasure even the log should not say who it was.
+    log.info("a user erased their data: %d rows", count)
+    await query.answer("Deleted.")
+    await query.edit_message_text(erased_text(count))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    add_commands(
+        app,
+        CommandInfo("privacy", "What I store about you, and why", PRIVACY),
+        CommandInfo("export", "A copy of all your data, as a JSON file", PRIVACY),
+        CommandInfo("delete", "Erase all your data", PRIVACY),
+    )
+    app.add_handler(CommandHandler("privacy", privacy_command))
+    app.add_handler(CommandHandler("export", export_command))
+    app.add_handler(CommandHandler("delete", delete_command))
+    app.add_handler(CallbackQueryHandler(delete_button, pattern=f"^{PREFIX}"))

@@ -1,0 +1,164 @@
+"""Changing and reading a user's course: start date, dose and weight histories, target, end, and
+the weekly summary reminder that comes with it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scheduler.cumulative import (
+    DEFAULT_TARGET,
+    CourseProgress,
+    DoseChange,
+    WeightEntry,
+    course_progress,
+)
+from scheduler.dose_days import dose_days
+from scheduler.recurrence import local_day
+from scheduler.reminders import cancel_pending, schedule
+from storage.models import Course, CourseDose, CourseWeight, Reminder, ReminderKind, User
+
+# The weekly summary comes on Sunday evening, local time: the end of the week it looks back on.
+SUMMARY_DAY_OF_WEEK = 6
+SUMMARY_TIME = "18:00"
+
+
+def user_zone(user: User) -> ZoneInfo:
+    # Before a timezone is set, dates are UTC dates; the reminders wait for a zone anyway.
+    return ZoneInfo(user.timezone or "UTC")
+
+
+async def course_of(session: AsyncSession, user_id: int) -> Course | None:
+    return await session.scalar(select(Course).where(Course.user_id == user_id))
+
+
+async def start_course(session: AsyncSession, user: User, start: date, now: datetime) -> Course:
+    """Set the start date, creating the course (with the weekly summary on) the first time."""
+    course = await course_of(session, user.id)
+    if course is not None:
+        course.start_date = start
+        course.updated_at = now
+        return course
+    course = Course(
+        user_id=user.id,
+        start_date=start,
+        target_mg_per_kg=DEFAULT_TARGET,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(course)
+    # On by default once a course is set; only created here, so switching it off stays off.
+    if await summary_reminder(session, user.id) is None:
+        await set_summary(session, user, True, now)
+    await session.flush()
+    return course
+
+
+async def set_dose(
+    session: AsyncSession, course: Course, mg_per_day: float, effective_from: date, now: datetime
+) -> None:
+    """Record the mg/day from a date on; a second change on the same date replaces the first."""
+    row = await session.scalar(
+        select(CourseDose).where(
+            CourseDose.user_id == course.user_id, CourseDose.effective_from == effective_from
+        )
+    )
+    if row is None:
+        row = CourseDose(user_id=course.user_id, effective_from=effective_from, created_at=now)
+        session.add(row)
+    row.mg_per_day = mg_per_day
+    course.updated_at = now
+    await session.flush()
+
+
+async def set_weight(
+    session: AsyncSession, course: Course, kg: float, measured_on: date, now: datetime
+) -> None:
+    """Record a weight; a second one on the same date replaces the first."""
+    row = await session.scalar(
+        select(CourseWeight).where(
+            CourseWeight.user_id == course.user_id, CourseWeight.measured_on == measured_on
+        )
+    )
+    if row is None:
+        row = CourseWeight(user_id=course.user_id, measured_on=measured_on, created_at=now)
+        session.add(row)
+    row.kg = kg
+    course.updated_at = now
+    await session.flush()
+
+
+async def dose_history(session: AsyncSession, user_id: int) -> list[DoseChange]:
+    rows = await session.scalars(
+        select(CourseDose).where(CourseDose.user_id == user_id).order_by(CourseDose.effective_from)
+    )
+    return [DoseChange(r.effective_from, r.mg_per_day) for r in rows]
+
+
+async def weight_history(session: AsyncSession, user_id: int) -> list[WeightEntry]:
+    rows = await session.scalars(
+        select(CourseWeight)
+        .where(CourseWeight.user_id == user_id)
+        .order_by(CourseWeight.measured_on)
+    )
+    return [WeightEntry(r.measured_on, r.kg) for r in rows]
+
+
+async def end_course(session: AsyncSession, user: User, course: Course, now: datetime) -> None:
+    """Mark the course ended; the weekly summary about it stops with it."""
+    course.ended_at = now
+    course.updated_at = now
+    await set_summary(session, user, False, now)
+
+
+async def resume_course(session: AsyncSession, course: Course, now: datetime) -> None:
+    course.ended_at = None
+    course.updated_at = now
+
+
+async def summary_reminder(session: AsyncSession, user_id: int) -> Reminder | None:
+    return await session.scalar(
+        select(Reminder).where(
+            Reminder.user_id == user_id, Reminder.kind == ReminderKind.WEEKLY_SUMMARY
+        )
+    )
+
+
+async def set_summary(session: AsyncSession, user: User, on: bool, now: datetime) -> None:
+    """Switch the weekly summary on or off, creating its reminder when it is first switched on."""
+    reminder = await summary_reminder(session, user.id)
+    if reminder is None:
+        if not on:
+            return
+        reminder = Reminder(
+            user_id=user.id,
+            kind=ReminderKind.WEEKLY_SUMMARY,
+            local_time=SUMMARY_TIME,
+            day_of_week=SUMMARY_DAY_OF_WEEK,
+            created_at=now,
+        )
+        session.add(reminder)
+    reminder.enabled = on
+    # An empty zone leaves it unscheduled until /timezone, which reschedules every reminder.
+    reminder.timezone = user.timezone
+    schedule(reminder, user, now)
+    await session.flush()
+    await cancel_pending(session, [reminder.id], now)
+
+
+async def load_progress(
+    session: AsyncSession, user: User, course: Course, now: datetime
+) -> CourseProgress:
+    zone = user_zone(user)
+    return course_progress(
+        start=course.start_date,
+        today=local_day(now, zone),
+        ended_on=local_day(course.ended_at, zone) if course.ended_at else None,
+        target_mg_per_kg=course.target_mg_per_kg,
+        doses=await dose_history(session, user.id),
+        weights=await weight_history(session, user.id),
+        days=await dose_days(session, user.id, zone, course.start_date, now),
+    )

@@ -1,0 +1,180 @@
+"""The cumulative dose of a course in mg and mg/kg, its progress and a projected end. Pure.
+
+The rules, chosen so that the figures never run ahead of what the user actually logged:
+
+* **Only logged doses count.** A dose occurrence counts when the user pressed Taken on its
+  reminder; the prescription alone counts for nothing, and a skipped or unanswered dose adds 0.
+* **A day's dose is shared evenly by that day's dose times.** Each Taken occurrence is worth the
+  mg/day in effect on its local date divided by the number of dose occurrences that day (the
+  reminders that fired or were answered, plus today's still to come). Two reminders and 40 mg a
+  day make 20 mg per Taken; one reminder makes 40 mg. A prescriber's uneven split (30 + 10) still
+  sums to the right daily total whenever both are taken.
+* **The mg/day in effect** on a date is the latest change made on or before it; a date before the
+  first recorded change uses the first one, the dose the course started on.
+* **mg/kg uses the latest weight.** Targets are set per kg of the body being treated now, so when
+  the weight changes, the whole course is measured against the new one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+# A commonly used clinical target range for the cumulative dose, in mg per kg of body weight.
+TARGET_RANGE = (120, 150)
+DEFAULT_TARGET = 120
+BAR_WIDTH = 10
+
+
+@dataclass(frozen=True)
+class DoseChange:
+    """The prescribed mg per day from `effective_from` on."""
+
+    effective_from: date
+    mg_per_day: float
+
+
+@dataclass(frozen=True)
+class WeightEntry:
+    measured_on: date
+    kg: float
+
+
+@dataclass(frozen=True)
+class DoseDay:
+    """One local day's dose occurrences: how many there were, and how many were logged Taken."""
+
+    local_date: date
+    occurrences: int
+    taken: int
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    day: int  # 1 on the start date; on an ended course, the last day it ran
+    cumulative_mg: float
+    taken_doses: int
+    target_mg_per_kg: int
+    mg_per_day: float | None  # in effect on the last counted day
+    weight: WeightEntry | None
+    mg_per_kg: float | None  # None without a weight
+    percent: int | None
+    projected_end: date | None  # None without a dose or weight, once reached, or when ended
+    ended: bool
+
+    @property
+    def reached(self) -> bool:
+        return self.percent is not None and self.percent >= 100
+
+
+def dose_in_effect(day: date, doses: Sequence[DoseChange]) -> DoseChange | None:
+    """The change in effect on `day`: the latest on or before it, else the first one."""
+    if not doses:
+        return None
+    ordered = sorted(doses, key=lambda d: d.effective_from)
+    in_effect = ordered[0]
+    for change in ordered:
+        if change.effective_from <= day:
+            in_effect = change
+    return in_effect
+
+
+def mg_per_day_on(day: date, doses: Sequence[DoseChange]) -> float | None:
+    change = dose_in_effect(day, doses)
+    return change.mg_per_day if change is not None else None
+
+
+def mg_on_day(dose_day: DoseDay, doses: Sequence[DoseChange]) -> float:
+    """What that day's Taken doses add: each is the day's mg shared by its dose occurrences."""
+    if dose_day.taken <= 0:
+        return 0.0
+    daily = mg_per_day_on(dose_day.local_date, doses)
+    if daily is None:
+        return 0.0
+    # More Taken than known occurrences cannot happen with our data; never count over the day.
+    shares = max(dose_day.occurrences, dose_day.taken)
+    return daily * dose_day.taken / shares
+
+
+def cumulative_mg(
+    days: Iterable[DoseDay], doses: Sequence[DoseChange], first: date, last: date
+) -> float:
+    """Total mg from logged Taken doses on local dates `first`..`last`, both included."""
+    return sum(mg_on_day(d, doses) for d in days if first <= d.local_date <= last)
+
+
+def latest_weight(weights: Iterable[WeightEntry]) -> WeightEntry | None:
+    return max(weights, key=lambda w: w.measured_on, default=None)
+
+
+def mg_per_kg(total_mg: float, kg: float) -> float:
+    return total_mg / kg
+
+
+def percent_of_target(per_kg: float, target_mg_per_kg: int) -> int:
+    """Whole percent, rounded down: progress is never shown ahead of what was taken."""
+    return math.floor(100 * per_kg / target_mg_per_kg + 1e-9)
+
+
+def progress_bar(percent: int, width: int = BAR_WIDTH) -> str:
+    """A text bar such as ▓▓▓░░░░░░░, full at 100% and beyond."""
+    filled = max(0, min(width, percent * width // 100))
+    return "▓" * filled + "░" * (width - filled)
+
+
+def course_day(start: date, today: date) -> int:
+    """1 on the start date, 2 the day after."""
+    return (today - start).days + 1
+
+
+def projected_end(
+    mg_before_today: float, target_mg: float, daily_mg: float, today: date
+) -> date | None:
+    """The day the target is reached if every dose from today on is taken at `daily_mg`.
+
+    Counted from the total before today, so the date stays the same all day as today's doses are
+    logged. None when the target is already reached.
+    """
+    remaining = target_mg - mg_before_today
+    if remaining <= 1e-9:
+        return None
+    days = math.ceil(remaining / daily_mg - 1e-9)
+    return today + timedelta(days=days - 1)
+
+
+def course_progress(
+    *,
+    start: date,
+    today: date,
+    ended_on: date | None,
+    target_mg_per_kg: int,
+    doses: Sequence[DoseChange],
+    weights: Sequence[WeightEntry],
+    days: Sequence[DoseDay],
+) -> CourseProgress:
+    """Everything /course and the weekly summary show, from the stored histories."""
+    last = min(today, ended_on) if ended_on is not None else today
+    total = cumulative_mg(days, doses, start, last)
+    taken = sum(d.taken for d in days if start <= d.local_date <= last)
+    daily = mg_per_day_on(last, doses)
+    weight = latest_weight(weights)
+    per_kg = mg_per_kg(total, weight.kg) if weight is not None else None
+    percent = percent_of_target(per_kg, target_mg_per_kg) if per_kg is not None else None
+    end = None
+    if ended_on is None and weight is not None and daily:
+        before = cumulative_mg(days, doses, start, today - timedelta(days=1))
+        end = projected_end(before, target_mg_per_kg * weight.kg, daily, today)
+    return CourseProgress(
+        day=course_day(start, last),
+        cumulative_mg=total,
+        taken_doses=taken,
+        target_mg_per_kg=target_mg_per_kg,
+        mg_per_day=daily,
+        weight=weight,
+        mg_per_kg=per_kg,
+        percent=percent,
+        projected_end=end,
+        ended=ended_on is not None,
+    )

@@ -1,0 +1,165 @@
+"""/privacy, /export and /delete end to end, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from sandbox import FakeBotApi
+from storage.migrate import upgrade
+from storage.models import Delivery, DeliveryStatus, Purpose, User
+from storage.personal_data import personal_tables
+from tests.databases import throwaway_postgres
+from tests.e2e.conftest import USER, BotUnderTest, bot_running, eventually
+from tests.e2e.test_course import press_and_edit
+from tests.e2e.test_reminders import KOLKATA_0800, button, fire, settle
+
+OTHER = 2002
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def any_bot(
+    request: pytest.FixtureRequest, fake: FakeBotApi, sqlite_db_url: str
+) -> AsyncIterator[BotUnderTest]:
+    if request.param == "sqlite":
+        async with bot_running(fake, sqlite_db_url) as running_bot:
+            yield running_bot
+        return
+    async with throwaway_postgres() as url:
+        await upgrade(url)
+        async with bot_running(fake, url) as running_bot:
+            yield running_bot
+
+
+async def set_up_everything(bot: BotUnderTest, user_id: int) -> None:
+    """A user with a timezone, dose reminders, checks and a course."""
+    for text in [
+        "/timezone Asia/Kolkata",
+        "/remind dose 08:00",
+        "/remind sunscreen 09:00",
+        "/checks labs 15 09:00",
+        "/course start 2026-03-01",
+        "/course dose 40",
+        "/course weight 68.5",
+    ]:
+        await bot.say(text, user_id=user_id)
+
+
+async def rows_per_table(bot: BotUnderTest, user_id: int) -> dict[str, int]:
+    counts = {}
+    async with bot.db.session() as session:
+        for table, column in personal_tables():
+            query = select(func.count()).select_from(table).where(column == user_id)
+            counts[table.name] = int(await session.scalar(query) or 0)
+    return counts
+
+
+async def test_privacy_says_what_is_stored_and_how_to_export_and_delete(
+    bot: BotUnderTest,
+) -> None:
+    reply = await bot.say("/privacy")
+    for phrase in ("What I store", "What I do not store", "For how long", "/export", "/delete"):
+        assert phrase in reply.text
+
+
+async def test_export_sends_json_with_the_users_rows_and_nobody_elses(
+    any_bot: BotUnderTest,
+) -> None:
+    bot = any_bot
+    await set_up_everything(bot, USER)
+    await set_up_everything(bot, OTHER)
+    reminder = await fire(bot, KOLKATA_0800)
+    await bot.press(reminder, button(bot, reminder, "Taken"))
+    document_message = await bot.say("/export")
+    assert document_message.document is not None
+    assert document_message.document["file_name"] == "isobot-export.json"
+    assert "JSON" in document_message.text
+    content = bot.fake.document_content(document_message.document["file_id"])
+    assert content is not None
+    exported: dict[str, Any] = json.loads(content.decode("utf-8"))
+    assert exported["user_id"] == USER
+    tables = exported["tables"]
+    assert [u["id"] for u in tables["users"]] == [USER]
+    assert {r["kind"] for r in tables["reminders"]} == {
+        "dose",
+        "sunscreen",
+        "labs",
+        "weekly_summary",
+    }
+    assert [r["outcome"] for r in tables["dose_log"]] == ["taken"]
+    assert tables["courses"][0]["start_date"] == "2026-03-01"
+    assert tables["course_doses"][0]["mg_per_day"] == 40
+    assert tables["course_weights"][0]["kg"] == 68.5
+    assert tables["deliveries"], "the reminder message sent is part of the record"
+    for name, found in tables.items():
+        for row in found:
+            owner = row.get("user_id", row.get("admin_id", row.get("id")))
+            assert owner == USER, (name, row)
+    assert str(OTHER) not in content.decode("utf-8")
+
+
+async def test_delete_erases_every_row_stops_pending_messages_and_starts_fresh(
+    any_bot: BotUnderTest,
+) -> None:
+    bot = any_bot
+    await set_up_everything(bot, USER)
+    await set_up_everything(bot, OTHER)
+    # A dose reminder is sent: its follow-up is now pending.
+    await fire(bot, KOLKATA_0800)
+
+    async def follow_ups_pending() -> bool:
+        rows = await bot.rows(Delivery, Delivery.purpose == Purpose.FOLLOW_UP)
+        return sorted((d.user_id, d.status) for d in rows) == [
+            (USER, DeliveryStatus.PENDING),
+            (OTHER, DeliveryStatus.PENDING),
+        ]
+
+    # Both users' reminders went out; each follow-up is queued once its send is recorded.
+    await eventually(follow_ups_pending, what="both follow-ups to be pending")
+    other_before = await rows_per_table(bot, OTHER)
+
+    prompt = await bot.say("/delete")
+    assert "cannot be undone" in prompt.text and "/export" in prompt.text
+    for _, data in bot.fake.buttons(prompt):
+        assert len(data.encode()) <= 64 and str(USER) not in data
+    done = await press_and_edit(bot, prompt, "Yes, delete everything")
+    assert "Deleted" in done.text and "start fresh" in done.text
+    assert set((await rows_per_table(bot, USER)).values()) == {0}
+    assert await rows_per_table(bot, OTHER) == other_before
+
+    # The follow-up that was waiting is gone with everything else: nothing more arrives.
+    count = len(bot.fake.messages(USER))
+    bot.clock.advance(timedelta(hours=1))
+    await settle(bot)
+    assert len(bot.fake.messages(USER)) == count
+
+    reply = await bot.say("/reminders")
+    assert "no reminders yet" in reply.text
+    [user] = await bot.rows(User, User.id == USER)
+    assert (user.timezone, user.created_at) == ("", bot.clock.now())
+    counts = await rows_per_table(bot, USER)
+    assert {name for name, count in counts.items() if count} == {"users"}
+
+
+async def test_keeping_the_data_deletes_nothing(bot: BotUnderTest) -> None:
+    await set_up_everything(bot, USER)
+    before = await rows_per_table(bot, USER)
+    prompt = await bot.say("/delete")
+    kept = await press_and_edit(bot, prompt, "Keep my data")
+    assert "Nothing was deleted" in kept.text
+    assert await rows_per_table(bot, USER) == before
+
+
+async def test_an_old_confirmation_button_has_expired(bot: BotUnderTest) -> None:
+    await bot.say("/course start 2026-03-01")
+    prompt = await bot.say("/delete")
+    bot.clock.advance(timedelta(hours=2))
+    data = next(d for t, d in bot.fake.buttons(prompt) if "Yes" in t)
+    query = await bot.press(prompt, data)
+    assert "expired" in bot.fake.answered_callbacks()[query]["text"]
+    assert (await rows_per_table(bot, USER))["courses"] == 1

@@ -1,0 +1,221 @@
+"""What a user types for their course: good input becomes values, bad input a clear sentence."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.course_args import (
+    USAGE,
+    Action,
+    CourseInputError,
+    Field,
+    FieldValue,
+    parse_course_args,
+    parse_date,
+    parse_dose,
+    parse_start_date,
+    parse_target,
+    parse_weight,
+)
+
+TODAY = date(2026, 3, 15)
+
+
+def _user_sentence(message: str) -> None:
+    assert message[0].isupper()
+    assert message.rstrip().endswith(".")
+    assert "Error" not in message and "Traceback" not in message
+
+
+# --- weight -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kg"),
+    [("68.5", 68.5), ("68,5", 68.5), ("68.5 kg", 68.5), ("70kg", 70), ("25", 25), ("300", 300)],
+)
+def test_weight_is_read_in_kilograms(text: str, kg: float) -> None:
+    assert parse_weight(text) == kg
+
+
+@pytest.mark.parametrize("text", ["24.9", "0", "301", "1000", "20 kg"])
+def test_weight_outside_25_to_300_kg_is_refused_with_the_range(text: str) -> None:
+    with pytest.raises(CourseInputError) as caught:
+        parse_weight(text)
+    message = str(caught.value)
+    assert "25–300 kg" in message
+    _user_sentence(message)
+
+
+@pytest.mark.parametrize("text", ["seventy", "heavy", "", "-70", "70 lb", "68.5.1", "kg"])
+def test_text_where_the_weight_belongs_asks_for_a_number(text: str) -> None:
+    with pytest.raises(CourseInputError) as caught:
+        parse_weight(text)
+    message = str(caught.value)
+    assert "as a number" in message and "kilograms" in message
+    _user_sentence(message)
+
+
+# --- dose -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "mg"), [("40", 40), ("40 mg", 40), ("22.5mg", 22.5), ("1", 1), ("200", 200)]
+)
+def test_dose_is_read_in_mg_a_day(text: str, mg: float) -> None:
+    assert parse_dose(text) == mg
+
+
+@pytest.mark.parametrize("text", ["0", "0.5", "201", "400"])
+def test_dose_outside_1_to_200_mg_is_refused_with_the_range(text: str) -> None:
+    with pytest.raises(CourseInputError) as caught:
+        parse_dose(text)
+    message = str(caught.value)
+    assert "1–200 mg a day" in message
+    assert "prescriber" in message
+    _user_sentence(message)
+
+
+@pytest.mark.parametrize("text", ["forty", "a lot", "40 kg", "½"])
+def test_text_where_the_dose_belongs_asks_for_a_number(text: str) -> None:
+    with pytest.raises(CourseInputError) as caught:
+        parse_dose(text)
+    assert "as a number" in str(caught.value)
+
+
+# --- target -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "target"), [("120", 120), ("150", 150), ("135 mg/kg", 135)])
+def test_target_within_120_to_150(text: str, target: int) -> None:
+    assert parse_target(text) == target
+
+
+@pytest.mark.parametrize("text", ["119", "151", "100", "130.5"])
+def test_target_outside_the_range_says_where_the_range_comes_from(text: str) -> None:
+    with pytest.raises(CourseInputError) as caught:
+        parse_target(text)
+    message = str(caught.value)
+    assert "120" in message and "150" in message
+    assert "commonly used clinical range" in message
+    assert "prescriber" in message
+
+
+def test_text_where_the_target_belongs_asks_for_a_number() -> None:
+    with pytest.raises(CourseInputError) as caught:
+        parse_target("high")
+    assert "as a number" in str(caught.value)
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2026-03-01", date(2026, 3, 1)),
+        ("2026-3-1", date(2026, 3, 1)),
+        ("1.3.2026", date(2026, 3, 1)),
+        ("01.03.2026", date(2026, 3, 1)),
+        ("1 March 2026", date(2026, 3, 1)),
+        ("1 mar 2026", date(2026, 3, 1)),
+        ("March 1, 2026", date(2026, 3, 1)),
+        ("today", TODAY),
+        ("Yesterday", date(2026, 3, 14)),
+    ],
+)
+def test_dates_in_unambiguous_forms(text: str, day: date) -> None:
+    assert parse_date(text, TODAY) == day
+
+
+def test_a_date_with_slashes_is_refused_because_it_is_ambiguous() -> None:
+    with pytest.raises(CourseInputError) as caught:
+        parse_date("03/04/2026", TODAY)
+    assert "slashes" in str(caught.value)
+    assert "2026-03-01" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["2026-02-30", "31.4.2026"])
+def test_a_date_that_does_not_exist_is_refused(text: str) -> None:
+    with pytest.raises(CourseInputError) as caught:
+        parse_date(text, TODAY)
+    assert "does not exist" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["last spring", "soon", "2026"])
+def test_text_where_a_date_belongs_shows_the_forms(text: str) -> None:
+    with pytest.raises(CourseInputError) as caught:
+        parse_date(text, TODAY)
+    assert "like 2026-03-01" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["2026-03-16", "2027-01-01", "16 March 2026"])
+def test_future_start_date_is_refused(text: str) -> None:
+    with pytest.raises(CourseInputError) as caught:
+        parse_start_date(text, TODAY)
+    message = str(caught.value)
+    assert "in the future" in message
+    assert "2026-03-15" in message
+    _user_sentence(message)
+
+
+def test_start_date_today_and_in_the_past_are_fine() -> None:
+    assert parse_start_date("today", TODAY) == TODAY
+    assert parse_start_date("2025-12-01", TODAY) == date(2025, 12, 1)
+
+
+def test_start_date_years_ago_is_taken_for_a_typo() -> None:
+    with pytest.raises(CourseInputError) as caught:
+        parse_start_date("2016-03-01", TODAY)
+    assert "three years" in str(caught.value)
+
+
+# --- /course arguments ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["start", "2026-03-01"], FieldValue(Field.START, on=date(2026, 3, 1))),
+        (["start", "1", "March", "2026"], FieldValue(Field.START, on=date(2026, 3, 1))),
+        (["dose", "40"], FieldValue(Field.DOSE, 40)),
+        (["dose", "40", "mg"], FieldValue(Field.DOSE, 40)),
+        (["dose", "60", "from", "2026-03-10"], FieldValue(Field.DOSE, 60, date(2026, 3, 10))),
+        (["dose", "60", "mg", "from", "yesterday"], FieldValue(Field.DOSE, 60, date(2026, 3, 14))),
+        (["weight", "68.5"], FieldValue(Field.WEIGHT, 68.5)),
+        (["weight", "68.5", "kg", "2026-03-01"], FieldValue(Field.WEIGHT, 68.5, date(2026, 3, 1))),
+        (["weight", "68.5", "yesterday"], FieldValue(Field.WEIGHT, 68.5, date(2026, 3, 14))),
+        (["target", "150"], FieldValue(Field.TARGET, 150)),
+        (["end"], Action.END),
+        (["resume"], Action.RESUME),
+        (["summary", "off"], Action.SUMMARY_OFF),
+        (["summary", "ON"], Action.SUMMARY_ON),
+    ],
+)
+def test_course_shortcuts(args: list[str], expected: FieldValue | Action) -> None:
+    assert parse_course_args(args, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (["weight", "500"], "25–300 kg"),
+        (["weight", "seventy"], "as a number"),
+        (["dose", "250"], "1–200 mg a day"),
+        (["dose", "lots"], "as a number"),
+        (["dose", "40", "from", "2026-04-01"], "in the future"),
+        (["start", "2026-04-01"], "in the future"),
+        (["start"], "/course start 2026-03-01"),
+        (["target", "200"], "commonly used clinical range"),
+        (["dose"], USAGE),
+        (["banana"], USAGE),
+        (["end", "now"], USAGE),
+    ],
+)
+def test_bad_course_shortcuts_say_what_to_type(args: list[str], phrase: str) -> None:
+    with pytest.raises(CourseInputError) as caught:
+        parse_course_args(args, TODAY)
+    assert phrase in str(caught.value)
+    _user_sentence(str(caught.value))
