@@ -1,6 +1,16 @@
-"""`python -m bench tick|broadcast|dispatch|... [options]`; `--help` lists them.
+"""`python -m bench [NAME] [options]`; `--help` lists them.
 
-docs/benchmarks.md has the figures and the command behind each.
+tick       one dispatcher tick (the older, smaller benchmark)
+dispatch   the dispatcher among a million users, before (ORM) and now (Core) side by side
+calls      PTB's send_message alone, no database: this machine's ceiling, aiohttp and httpx
+broadcast  the sender against the fake Bot API with no limits, at the paid-broadcast cap
+ratelimit  the sender against a fake that enforces 30/s and 1/s per chat
+startup    start-up time and memory with 1M users and 3M reminders, beside one CronTrigger job
+           per reminder
+latency    command latency in process, at a steady rate of updates
+
+docs/benchmarks.md has the figures and the command behind each. Options left out take the
+benchmark's own default, shown in brackets.
 """
 
 from __future__ import annotations
@@ -9,23 +19,44 @@ import argparse
 import asyncio
 import logging
 
-from bench import broadcast, dispatch, tick
+from bench import broadcast, calls, dispatch, latency, startup, tick
+
+# Each benchmark's defaults for the options it reads.
+DEFAULTS: dict[str, dict[str, object]] = {
+    "tick": {"users": 100_000, "due": [1_000], "runs": 5},
+    "dispatch": {"users": 1_000_000, "due": [1_000, 10_000], "runs": 5},
+    "calls": {"recipients": 5_000, "group": [32], "transport": ["aiohttp", "httpx"]},
+    "broadcast": {"recipients": 10_000, "rate": [1000.0], "group": [32], "transport": ["aiohttp"]},
+    "ratelimit": {
+        "recipients": 1_000,
+        "rate": [25.0, 29.5],
+        "group": [8],
+        "transport": ["aiohttp"],
+    },
+    "startup": {"users": 1_000_000, "reminders": [10_000, 100_000], "runs": 3},
+    "latency": {"users": 10_000, "rate": [200.0], "seconds": 20.0},
+}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument(
-        "name", nargs="?", default="tick", choices=["tick", "broadcast", "dispatch"]
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--users", type=int, default=100_000)
-    parser.add_argument("--due", type=int, nargs="+", default=[1_000])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("name", nargs="?", default="tick", choices=list(DEFAULTS))
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--recipients", type=int, default=10_000)
-    parser.add_argument("--rate", type=float, default=1000.0, help="the sender's cap, msg/s")
+    parser.add_argument("--users", type=int, help="users in the database")
+    parser.add_argument("--due", type=int, nargs="+", help="due reminders per tick")
+    parser.add_argument("--runs", type=int, help="repetitions; the median is reported")
+    parser.add_argument("--recipients", type=int, help="broadcast recipients")
+    parser.add_argument("--rate", type=float, nargs="+", help="sender cap, or updates a second")
+    parser.add_argument("--group", type=int, nargs="+", help="messages in flight at once")
     parser.add_argument(
-        "--group", type=int, nargs="+", default=[8, 32], help="messages sent at once"
+        "--transport", nargs="+", choices=["aiohttp", "httpx"], help="the bot's HTTP transport"
     )
+    parser.add_argument("--reminders", type=int, nargs="+", help="CronTrigger jobs, baseline")
+    parser.add_argument("--seconds", type=float, help="how long to send updates")
     parser.add_argument(
         "--design",
         choices=["both", *dispatch.DESIGNS],
@@ -33,13 +64,31 @@ def main() -> None:
         help="dispatch: the ORM dispatcher as it was, the Core one, or both side by side",
     )
     args = parser.parse_args()
+    for option, value in DEFAULTS[args.name].items():
+        if getattr(args, option) is None:
+            setattr(args, option, value)
     logging.basicConfig(level=logging.WARNING)
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    if args.name == "broadcast":
-        asyncio.run(broadcast.run(backends, args.recipients, args.rate, args.group))
+    if args.name == "calls":
+        asyncio.run(calls.run(args.transport, args.recipients, args.group[0]))
+    elif args.name in {"broadcast", "ratelimit"}:
+        asyncio.run(
+            broadcast.run(
+                backends,
+                args.recipients,
+                args.rate,
+                args.group,
+                args.transport,
+                enforce_rate_limits=args.name == "ratelimit",
+            )
+        )
     elif args.name == "dispatch":
         designs = list(dispatch.DESIGNS) if args.design == "both" else [args.design]
         asyncio.run(dispatch.run(backends, args.users, args.due, args.runs, designs))
+    elif args.name == "startup":
+        asyncio.run(startup.run(backends, args.users, args.reminders, args.runs))
+    elif args.name == "latency":
+        asyncio.run(latency.run(backends, args.users, args.rate[0], args.seconds))
     else:
         asyncio.run(tick.run(backends, args.users, args.due[0], args.runs))
 

@@ -1,16 +1,25 @@
-"""Throughput of a large broadcast through the real sender against the fake Bot API, no rate cap."""
+"""Throughput of a broadcast through the real sender against the fake Bot API in another process.
+
+Without limits at the fake, at the paid-broadcast cap (1000/s), with our aiohttp transport and
+PTB's default httpx side by side; and against a fake that enforces Telegram's 30/s and 1/s per
+chat, at the default cap of 25/s and at 29.5/s.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select
+from telegram.request import BaseRequest, HTTPXRequest
 
+import bot.app as app_module
 from bench.databases import fresh_database
 from bot.app import build_application, running
 from bot.config import Settings
@@ -80,31 +89,101 @@ async def pending(db: Database) -> int:
         )
 
 
+@dataclass(frozen=True)
+class FakeReport:
+    """What the fake saw: successful sendMessage calls, 429s from its limits, when the first and
+    last successful sendMessage arrived (its clock), and its own CPU seconds."""
+
+    sent: int
+    rate_limited: int
+    first: float | None
+    last: float | None
+    cpu_s: float
+
+
 @asynccontextmanager
-async def fake_in_another_process(users: int) -> AsyncIterator[tuple[str, list[int]]]:
-    """The fake Bot API in a child process; yields its base URL and, afterwards, its call count."""
+async def fake_in_another_process(
+    users: int, *, enforce_rate_limits: bool = False, token: str = TOKEN
+) -> AsyncIterator[tuple[str, list[FakeReport]]]:
+    """The fake Bot API in a child process; yields its base URL and, afterwards, its report."""
+    flags = ["--enforce-rate-limits"] if enforce_rate_limits else []
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bench.fake_server",
-        TOKEN,
+        token,
         str(users),
+        *flags,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )
     assert child.stdin is not None and child.stdout is not None
     port = int((await child.stdout.readline()).decode())
-    counted: list[int] = []
+    reports: list[FakeReport] = []
     try:
-        yield f"http://127.0.0.1:{port}/bot", counted
+        yield f"http://127.0.0.1:{port}/bot", reports
     finally:
         child.stdin.close()
-        counted.append(int((await child.stdout.readline()).decode() or 0))
+        line = (await child.stdout.readline()).decode()
+        if line:
+            reports.append(FakeReport(**json.loads(line)))
         await child.wait()
 
 
-async def measure(backend: str, recipients: int, rate: float, group: int) -> tuple[int, float, int]:
-    async with fresh_database(backend) as url, fake_in_another_process(recipients) as (base, sent):
+@contextmanager
+def transport(name: str) -> Iterator[None]:
+    """The bot's HTTP transport: ours over aiohttp, or PTB's default (httpx) to compare with."""
+    if name == "aiohttp":
+        yield
+        return
+
+    def httpx_request(settings: Settings, *, connection_pool_size: int = 256) -> BaseRequest:
+        timeout = settings.telegram_timeout_seconds
+        return HTTPXRequest(
+            connection_pool_size=connection_pool_size,
+            read_timeout=timeout,
+            write_timeout=timeout,
+            connect_timeout=timeout,
+        )
+
+    original = app_module.bot_request
+    app_module.bot_request = httpx_request  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        app_module.bot_request = original
+
+
+@dataclass(frozen=True)
+class Run:
+    backend: str
+    transport: str
+    cap: float
+    group: int
+    delivered: int
+    elapsed_s: float  # from the bot's start to the database saying nothing is left
+    rate: float  # messages a second, from the fake's clock: first to last sendMessage
+    bot_cpu_ms: float  # this process's CPU per message: the bot, and SQLite on SQLite
+    fake_cpu_ms: float  # the fake's CPU per message
+    rate_limited: int  # 429s from the fake's limits
+
+
+async def measure(
+    backend: str,
+    recipients: int,
+    cap: float,
+    group: int,
+    *,
+    transport_name: str = "aiohttp",
+    enforce_rate_limits: bool = False,
+) -> Run:
+    async with (
+        fresh_database(backend) as url,
+        fake_in_another_process(recipients, enforce_rate_limits=enforce_rate_limits) as (
+            base,
+            reports,
+        ),
+    ):
         db = Database(url)
         total = await populate(db, recipients)
         settings = Settings(
@@ -113,30 +192,77 @@ async def measure(backend: str, recipients: int, rate: float, group: int) -> tup
             database_url=url,
             telegram_api_base_url=base,
             log_level="WARNING",
-            send_rate_per_second=rate,
+            send_rate_per_second=cap,
             send_concurrency=group,
             tick_seconds=1.0,
         )
-        app = build_application(settings, db=Database(url), clock=ManualClock(NOW))
-        started = time.perf_counter()
+        with transport(transport_name):
+            app = build_application(settings, db=Database(url), clock=ManualClock(NOW))
+        started, cpu = time.perf_counter(), time.process_time()
         async with running(app, poll_timeout=1):
             # Polling the table is the point: "done" is what the database says.
             while await pending(db) > 0:  # noqa: ASYNC110
                 await asyncio.sleep(0.2)
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         await db.dispose()
-    return total, elapsed, sent[0]
-
-
-async def run(backends: list[str], recipients: int, rate: float, groups: list[int]) -> None:
-    print(
-        f"broadcast: {recipients:,} recipients, sender cap {rate:.0f}/s, "
-        "fake Bot API (no cap) in its own process"
+    [report] = reports
+    sent = report.sent
+    span = (report.last or 0.0) - (report.first or 0.0)
+    return Run(
+        backend=backend,
+        transport=transport_name,
+        cap=cap,
+        group=group,
+        delivered=total,
+        elapsed_s=elapsed,
+        rate=(sent - 1) / span if span > 0 else 0.0,
+        bot_cpu_ms=cpu * 1000 / max(sent, 1),
+        fake_cpu_ms=report.cpu_s * 1000 / max(sent, 1),
+        rate_limited=report.rate_limited,
     )
+
+
+def _print(run: Run) -> None:
+    print(
+        f"  {run.backend:<9} {run.transport:<8} {run.cap:>7g} {run.group:>5} "
+        f"{run.delivered:>7,} {run.elapsed_s:>7.1f} {run.rate:>8.1f} "
+        f"{100 * run.rate / run.cap:>6.1f}% {run.bot_cpu_ms:>9.3f} {run.fake_cpu_ms:>9.3f} "
+        f"{run.rate_limited:>5}"
+    )
+
+
+HEADER = (
+    f"  {'backend':<9} {'HTTP':<8} {'cap/s':>7} {'group':>5} {'sent':>7} {'wall s':>7} "
+    f"{'msg/s':>8} {'of cap':>7} {'bot CPU':>9} {'fake CPU':>9} {'429s':>5}"
+)
+
+
+async def run(
+    backends: list[str],
+    recipients: int,
+    caps: list[float],
+    groups: list[int],
+    transports: list[str],
+    *,
+    enforce_rate_limits: bool = False,
+) -> None:
+    limits = "enforcing 30/s and 1/s per chat" if enforce_rate_limits else "with no limits"
+    print(
+        f"broadcast: {recipients:,} recipients; the fake Bot API in its own process, {limits}; "
+        "msg/s from the fake's clock (first to last sendMessage); CPU in ms per message"
+    )
+    print(HEADER)
     for backend in backends:
-        for group in groups:
-            total, elapsed, sent = await measure(backend, recipients, rate, group)
-            print(
-                f"  {backend:<9} {group:>3} at once: {total:,} delivered in {elapsed:.1f} s "
-                f"= {total / elapsed:.0f} msg/s ({sent:,} sendMessage calls)"
-            )
+        for cap in caps:
+            for group in groups:
+                for transport_name in transports:
+                    _print(
+                        await measure(
+                            backend,
+                            recipients,
+                            cap,
+                            group,
+                            transport_name=transport_name,
+                            enforce_rate_limits=enforce_rate_limits,
+                        )
+                    )

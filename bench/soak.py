@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import os
 import random
 import signal
@@ -47,6 +48,8 @@ from storage.models import (
     User,
     UserStatus,
 )
+
+log = logging.getLogger("bench.soak")
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:SOAK-crash-token-never-logged"
@@ -89,12 +92,12 @@ class SoakConfig:
     # Occurrences fall due one simulated minute apart over this many minutes.
     window_minutes: int = 5
     # Simulated seconds per real second.
-    speed: float = 5.0
+    speed: float = 2.0
     seed: int = 1
-    # Every n-th kill is a long outage: simulated time jumps this far while the bot is down, so
-    # the grace rule has something to decide.
-    long_outage_every: int = 4
-    long_outage_seconds: float = 150.0
+    # This many kills are long outages: simulated time jumps this far while the bot is down, past
+    # the grace window, so the grace rule has something to decide.
+    long_outages: int = 2
+    long_outage_seconds: float = 90.0
     grace_minutes: int = 1
     follow_up_minutes: int = 5
     # One message in flight at a time, so one kill can leave at most one uncertain.
@@ -103,11 +106,10 @@ class SoakConfig:
     settle_timeout: float = 240.0
 
     def kill_span(self) -> tuple[datetime, datetime]:
-        """Kills fall at random simulated instants from the first occurrence until the last
-        follow-up could be due."""
+        """Kills fall at random simulated instants (not counting long outages' jumps) from the
+        first occurrence until a minute after the last."""
         first = START + timedelta(minutes=1)
-        last = first + timedelta(minutes=self.window_minutes + self.follow_up_minutes)
-        return first, last
+        return first, first + timedelta(minutes=self.window_minutes)
 
 
 @dataclass
@@ -130,6 +132,8 @@ class SoakReport:
     follow_ups: Counter[str] = field(default_factory=Counter)
     taken_pressed: int = 0
     taken_noted: int = 0
+    # Presses that got no answer because a kill lost the update, and were pressed again.
+    pressed_again: int = 0
     after_taken: int = 0
     failed_calls: int = 0
     errors_logged: int = 0
@@ -171,7 +175,8 @@ class SoakReport:
                 f"{self.uncertain} ({self.uncertain_delivered} of them reached Telegram), "
                 f"sent twice {self.duplicates}, lost {self.lost}",
                 f"  follow-ups: {follow}",
-                f"  Taken pressed {self.taken_pressed}, noted {self.taken_noted}, dose reminders "
+                f"  Taken pressed in {self.taken_pressed} chats ({self.pressed_again} presses "
+                f"lost to a kill and pressed again), noted {self.taken_noted}, dose reminders "
                 f"after Taken {self.after_taken}",
                 f"  refused API calls {self.failed_calls}, errors logged {self.errors_logged}, "
                 f"in flight at a kill and marked uncertain on restart {self.recovered_at_start}",
@@ -355,7 +360,7 @@ def bot_env(config: SoakConfig, database_url: str, server: SoakServer) -> dict[s
             "DATABASE_URL": database_url,
             "TELEGRAM_API_BASE_URL": server.api_base,
             "SIMULATED_CLOCK_URL": f"{server.control}/clock",
-            "LOG_LEVEL": "INFO",
+            "LOG_LEVEL": os.environ.get("SOAK_BOT_LOG_LEVEL", "INFO"),
             "DOSE_GRACE_MINUTES": str(config.grace_minutes),
             "CARE_GRACE_MINUTES": str(config.grace_minutes),
             "FOLLOW_UP_MINUTES": str(config.follow_up_minutes),
@@ -417,27 +422,41 @@ async def drive(config: SoakConfig, db: Database, server: SoakServer, bot: BotPr
     first, last = config.kill_span()
     span = (last - first).total_seconds()
     kill_at = sorted(first + timedelta(seconds=rng.uniform(0, span)) for _ in range(config.kills))
-    await bot.start()
 
-    async def polling() -> bool:
-        return (await server.get("/report"))["polls"] > 0
+    async def start_and_wait() -> None:
+        before = (await server.get("/report"))["started"]
+        await bot.start()
+
+        async def started() -> bool:
+            return (await server.get("/report"))["started"] > before
+
+        await poll(started, 60, "the bot's start (setMyCommands)")
 
     # Time starts once the bot is up, so the first occurrences are not overdue from the start.
-    await poll(polling, 60, "the bot's first getUpdates")
-    await server.post("/clock", {"run": config.speed})
-    kills = 0
+    await start_and_wait()
+    # ... and a few simulated seconds before the first occurrence, not a minute.
+    lead = (first - START).total_seconds() - 3.0
+    await server.post("/clock", {"run": config.speed, "jump": lead})
+    log.info("time runs at %gx; kills at %s", config.speed, [k.time() for k in kill_at])
+    long_outages = set(rng.sample(range(config.kills), min(config.long_outages, config.kills)))
+    kills, jumped = 0, timedelta(0)
     for index, moment in enumerate(kill_at):
 
-        async def reached(moment: datetime = moment) -> bool:
+        async def reached(moment: datetime = moment + jumped) -> bool:
             return await server.now() >= moment
 
         await poll(reached, span / config.speed + 60, "the next kill's moment", 0.01)
         await bot.kill()
         kills += 1
-        if config.long_outage_every and (index + 1) % config.long_outage_every == 0:
+        log.info("kill %d at %s", kills, (await server.now()).time())
+        if index in long_outages:
             await server.post("/clock", {"jump": config.long_outage_seconds})
+            jumped += timedelta(seconds=config.long_outage_seconds)
         await asyncio.sleep(rng.uniform(0.0, 1.0))
-        await bot.start()
+        if kills < config.kills:
+            await bot.start()  # and the next kill may come while it is still starting
+    # The last start is waited for: SIGTERM before its signal handlers exist would kill it.
+    await start_and_wait()
     await settle(config, db, server)
     code = await bot.stop()
     if code != 0:
@@ -454,10 +473,15 @@ async def settle(config: SoakConfig, db: Database, server: SoakServer) -> None:
         return await all_first_final(db, expected)
 
     await poll(firsts_final, config.settle_timeout, "every occurrence to be final")
+    log.info("every occurrence is final at %s", (await server.now()).time())
 
     async def presses_answered() -> bool:
         report = await server.get("/report")
-        return all(p["query_id"] in report["answers"] for p in report["presses"])
+        answers = report["answers"]
+        waiting = [p for p in report["presses"] if not set(p["query_ids"]) & set(answers)]
+        if waiting:
+            log.debug("presses waiting for an answer: %s", waiting)
+        return not waiting
 
     await poll(presses_answered, config.settle_timeout, "every Taken press to be answered")
     latest = await pending_due_at(db)
@@ -524,25 +548,32 @@ async def check(
     report.taken_pressed = len(fake["presses"])
     report.taken_noted = len(taken)
     for press in fake["presses"]:
-        answered = fake["answers"].get(press["query_id"])
-        if answered is None:
+        report.pressed_again += len(press["query_ids"]) - 1
+        answers = [fake["answers"][q] for q in press["query_ids"] if q in fake["answers"]]
+        if not answers:
             continue
+        answered = min(answers)
         report.after_taken += sum(
             1 for s in fake["sends"] if s["chat_id"] == press["chat_id"] and s["at"] > answered
         )
     report.failed_calls = len(fake["failed"])
 
 
-async def run_soak(config: SoakConfig, database_url: str, backend: str) -> SoakReport:
-    """One soak on a migrated, empty database; the report says what happened."""
+async def run_soak(
+    config: SoakConfig, database_url: str, backend: str, logs: Path | None = None
+) -> SoakReport:
+    """One soak on a migrated, empty database; the report says what happened. The bot's logs
+    go to `logs` when given (kept), else to a temporary folder."""
     began = time.monotonic()
     report = SoakReport(backend=backend, config=config)
     db = Database(database_url)
     try:
         expected = await populate(db, config)
-        with tempfile.TemporaryDirectory(prefix="isobot-soak-") as folder:
+        with contextlib.ExitStack() as stack:
+            folder = logs or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            folder.mkdir(parents=True, exist_ok=True)
             async with soak_server(config.reminders, config.press_every) as server:
-                bot = BotProcess(bot_env(config, database_url, server), Path(folder))
+                bot = BotProcess(bot_env(config, database_url, server), folder)
                 try:
                     report.kills = await drive(config, db, server, bot)
                 finally:
@@ -574,12 +605,15 @@ async def main_async(args: argparse.Namespace) -> int:
         window_minutes=args.window,
         speed=args.speed,
         seed=args.seed,
+        long_outages=args.long_outages,
+        settle_timeout=args.settle_timeout,
     )
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     failed = False
     for backend in backends:
         async with fresh_database(backend) as url:
-            report = await run_soak(config, url, backend)
+            logs = args.logs / backend if args.logs else None
+            report = await run_soak(config, url, backend, logs)
         print(report.text(), flush=True)
         for problem in report.problems():
             failed = True
@@ -596,6 +630,10 @@ def main() -> None:
     parser.add_argument("--window", type=int, default=defaults.window_minutes, help="minutes")
     parser.add_argument("--speed", type=float, default=defaults.speed)
     parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--long-outages", type=int, default=defaults.long_outages)
+    parser.add_argument("--settle-timeout", type=float, default=defaults.settle_timeout)
+    parser.add_argument("--logs", type=Path, help="keep the bot's logs in this folder")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     sys.exit(asyncio.run(main_async(parser.parse_args())))
 
 

@@ -57,13 +57,17 @@ class TakenPresser:
     """Simulated users: in every `every`-th chat, Taken is pressed on the first dose reminder.
 
     Each soak user has one reminder, so the first message with a Taken button is its first
-    delivery; a follow-up after the press would be a dose reminder coming after Taken.
+    delivery; a follow-up after the press would be a dose reminder coming after Taken. A press
+    with no answer after `again_after` seconds is pressed again, as a person would whose tap
+    only spun: polling takes updates in batches, and a kill loses a batch taken but not handled.
     """
 
-    def __init__(self, fake: FakeBotApi, every: int) -> None:
+    def __init__(self, fake: FakeBotApi, every: int, again_after: float = 5.0) -> None:
         self.fake = fake
         self.every = every
-        self.pressed: dict[int, tuple[str, float]] = {}  # chat -> (query id, when)
+        self.again_after = again_after
+        # chat -> (message id, callback data, query ids in order, when last pressed)
+        self.pressed: dict[int, tuple[int, str, list[str], float]] = {}
         self._seen = 0
 
     async def run(self) -> None:
@@ -73,6 +77,7 @@ class TakenPresser:
             new, self._seen = calls[self._seen :], len(calls)
             for call in new:
                 self._maybe_press(call)
+            self._press_again()
 
     def _maybe_press(self, call: Call) -> None:
         if call.method != "sendMessage" or not call.ok or self.every <= 0:
@@ -82,8 +87,17 @@ class TakenPresser:
             return
         taken = [d for d in callback_data(call.result) if d.startswith("rem:t:")]
         if taken:
-            query_id = self.fake.press_button(chat_id, call.result["message_id"], taken[0])
-            self.pressed[chat_id] = (query_id, time.time())
+            message_id = call.result["message_id"]
+            query_id = self.fake.press_button(chat_id, message_id, taken[0])
+            self.pressed[chat_id] = (message_id, taken[0], [query_id], time.time())
+
+    def _press_again(self) -> None:
+        answered = self.fake.answered_callbacks()
+        for chat_id, (message_id, data, queries, at) in list(self.pressed.items()):
+            if any(q in answered for q in queries) or time.time() - at < self.again_after:
+                continue
+            queries.append(self.fake.press_button(chat_id, message_id, data))
+            self.pressed[chat_id] = (message_id, data, queries, time.time())
 
 
 def callback_data(message: dict[str, Any]) -> list[str]:
@@ -92,10 +106,10 @@ def callback_data(message: dict[str, Any]) -> list[str]:
 
 
 def report(fake: FakeBotApi, presser: TakenPresser) -> dict[str, Any]:
-    sends, answers, failed, polls = [], {}, [], 0
+    sends, answers, failed, started = [], {}, [], 0
     for call in fake.calls:
-        if call.method == "getUpdates":
-            polls += 1
+        if call.method == "setMyCommands":
+            started += 1
         elif call.method == "sendMessage" and call.ok:
             sends.append(
                 {
@@ -109,15 +123,15 @@ def report(fake: FakeBotApi, presser: TakenPresser) -> dict[str, Any]:
         elif not call.ok and call.method != "getUpdates":
             failed.append({"method": call.method, "status": call.status, "at": call.at})
     presses = [
-        {"chat_id": chat, "query_id": query, "at": at}
-        for chat, (query, at) in presser.pressed.items()
+        {"chat_id": chat, "query_ids": queries}
+        for chat, (_, _, queries, _) in presser.pressed.items()
     ]
     return {
         "sends": sends,
         "answers": answers,
         "failed": failed,
         "presses": presses,
-        "polls": polls,
+        "started": started,
     }
 
 

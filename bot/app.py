@@ -20,6 +20,7 @@ from bot.handlers import (
     course,
     doses,
     errors,
+    flood,
     freetext,
     privacy,
     remind,
@@ -51,6 +52,7 @@ log = logging.getLogger("isobot")
 # The order is deliberate: users first (its own group), the areas, then free text, and the
 # unknown-command catch-all last, because within a group the first matching handler wins.
 AREAS = (
+    flood,
     users,
     start,
     topics,

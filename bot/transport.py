@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from typing import Final
+from urllib.request import getproxies
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -81,8 +82,10 @@ class AiohttpRequest(BaseRequest):
             timeout=self._default_timeout,
             # The Bot API sets no cookies; a real jar would only cost CPU on every answer.
             cookie_jar=aiohttp.DummyCookieJar(),
-            # Like httpx (PTB's default), honour HTTPS_PROXY and friends from the environment.
-            trust_env=True,
+            # Like httpx (PTB's default), honour HTTPS_PROXY and friends from the environment;
+            # but only when one is set, because aiohttp then asks a worker thread for the proxy
+            # and the netrc file on every call, two thread hops that cost more than the call.
+            trust_env=bool(getproxies()),
         )
 
     async def shutdown(self) -> None:

@@ -10,12 +10,13 @@ import asyncio
 import contextlib
 import logging
 import time as monotonic_time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aiolimiter import AsyncLimiter
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -27,6 +28,7 @@ from scheduler.policy import Policy
 from storage import Database
 from storage.advisory_lock import AdvisoryLock
 from storage.models import (
+    Broadcast,
     Delivery,
     DeliveryStatus,
     DoseLog,
@@ -45,6 +47,19 @@ Renderer = Callable[[AsyncSession, Delivery], Awaitable[Outgoing | None]]
 
 MAX_BACKOFF = timedelta(minutes=5)
 
+_DELIVERIES = Delivery.__table__
+_MARK_SENT = (
+    update(_DELIVERIES)
+    .where(_DELIVERIES.c.id == bindparam("b_id"))
+    .values(
+        status=DeliveryStatus.SENT,
+        telegram_message_id=bindparam("b_message"),
+        sent_at=bindparam("b_at"),
+        updated_at=bindparam("b_at"),
+        error=None,
+    )
+)
+
 
 @dataclass(frozen=True)
 class _Job:
@@ -55,6 +70,16 @@ class _Job:
     @property
     def chat_id(self) -> int:
         return self.delivery.chat_id
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What a claim loaded for its group: objects held for the identity map, and the
+    (reminder, occurrence) pairs already answered and already snoozed."""
+
+    held: list[object]
+    answered: set[tuple[int | None, datetime | None]]
+    snoozed: set[tuple[int | None, datetime | None]]
 
 
 @dataclass(frozen=True)
@@ -88,6 +113,7 @@ class Sender:
         # Capacity 1: an even spacing of 1/rate seconds. A bucket of `rate` would let a burst of
         # twice the cap through in the first second, and Telegram counts per second.
         self.limiter = AsyncLimiter(1, 1 / rate_per_second)
+        self.rate_per_second = rate_per_second
         self.per_chat_interval = per_chat_interval
         # Messages sent at once, and so the most that a crash can leave uncertain.
         self.group_size = concurrency
@@ -140,7 +166,7 @@ class Sender:
         while not self._stopping:
             if self.lock is not None and not await self.lock.acquire():
                 if not standby_said:
-                    log.info("sender on standby: another instance holds the sender lock")
+                    log.info("sender on standby: the lock is held elsewhere or out of reach")
                     standby_said = True
                 await self._pause(self.lock_check)
                 continue
@@ -220,7 +246,10 @@ class Sender:
                     select(Delivery.id, Delivery.chat_id)
                     .where(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now)
                     .order_by(Delivery.priority, Delivery.due_at, Delivery.id)
-                    .limit(self.batch)
+                    # About a second of sending at the cap, and at least `batch`: a round ends
+                    # by waiting for its last calls, so at a high cap short rounds would leave
+                    # the limiter idle, and a reminder that falls due waits a round at most.
+                    .limit(max(self.batch, int(self.rate_per_second)))
                 )
             ).all()
         self._forget_idle_chats()
@@ -231,10 +260,7 @@ class Sender:
                 continue
             chats_this_round.add(chat_id)
             chosen.append(delivery_id)
-        for start in range(0, len(chosen), self.group_size):
-            if self._stopping:
-                break
-            await self._send_group(chosen[start : start + self.group_size])
+        await self._send_window(chosen)
         if not chosen and rows:
             # Everything due is waiting for its chat's one-second spacing.
             await asyncio.sleep(min(self.per_chat_interval, self.idle_wait) / 4)
@@ -256,19 +282,42 @@ class Sender:
         if delay > 0:
             await asyncio.sleep(delay)
 
-    # --- one group ---------------------------------------------------------------------------
+    # --- a window of calls ---------------------------------------------------------------------
 
-    async def _send_group(self, delivery_ids: list[int]) -> None:
-        """Claim a group in one transaction, send it concurrently, record it in another.
+    async def _send_window(self, delivery_ids: list[int]) -> None:
+        """Send these deliveries with at most `group_size` of them in `sending` at any moment.
 
-        `sending` is committed before any call, so a crash leaves at most one group uncertain;
-        two transactions per group instead of two per message is what lets SQLite keep up.
+        `sending` is committed before a call, so a crash leaves at most that many uncertain. The
+        claims and the records are transactions of their own, run while other calls are in
+        flight: claiming, sending and recording one group after another left the limiter idle
+        for two transactions in every group, and held a paid broadcast to a fraction of its
+        cap. A claim waits until half the window is free, and a record until half of it has
+        finished, so that there are few transactions per message.
         """
-        jobs = await self._claim(delivery_ids)
-        if not jobs:
-            return
-        results = await asyncio.gather(*(self._call(job) for job in jobs))
-        await self._record(results)
+        waiting = deque(delivery_ids)
+        calls: set[asyncio.Task[_Result]] = set()
+        finished: list[_Result] = []
+        half = max(1, self.group_size // 2)
+        try:
+            while calls or finished or (waiting and not self._stopping):
+                busy = len(calls) + len(finished)
+                if waiting and not self._stopping and (self.group_size - busy >= half or not busy):
+                    group = [
+                        waiting.popleft() for _ in range(min(self.group_size - busy, len(waiting)))
+                    ]
+                    jobs = await self._claim(group)
+                    calls.update(asyncio.create_task(self._call(job)) for job in jobs)
+                elif finished and (len(finished) >= half or not calls):
+                    await self._record(finished)
+                    finished = []
+                else:
+                    done, calls = await asyncio.wait(calls, return_when=asyncio.FIRST_COMPLETED)
+                    finished += [call.result() for call in done]
+        finally:
+            # Cancelled (an abort, or the sender lock lost), or a transaction failed: calls in
+            # flight stop with us, and their rows stay `sending`, to be found uncertain.
+            for call in calls:
+                call.cancel()
 
     async def _call(self, job: _Job) -> _Result:
         await self._respect_retry_after()
@@ -291,25 +340,22 @@ class Sender:
         now = self.clock.now()
         jobs: list[_Job] = []
         async with self.db.session() as session:
+            # One statement claims the rows and loads them.
             claimed = await session.scalars(
                 update(Delivery)
                 .where(Delivery.id.in_(delivery_ids), Delivery.status == DeliveryStatus.PENDING)
                 .values(
                     status=DeliveryStatus.SENDING, attempts=Delivery.attempts + 1, updated_at=now
                 )
-                .returning(Delivery.id)
-            )
-            claimed_ids = sorted(claimed)
-            if not claimed_ids:
-                return jobs
-            loaded = await session.scalars(
-                select(Delivery)
-                .where(Delivery.id.in_(claimed_ids))
-                .order_by(Delivery.id)
+                .returning(Delivery)
                 .execution_options(populate_existing=True)
             )
-            for delivery in loaded:
-                verdict = await self._verdict(session, delivery, now)
+            deliveries = sorted(claimed, key=lambda delivery: delivery.id)
+            if not deliveries:
+                return jobs
+            known = await self._load_for(session, deliveries)
+            for delivery in deliveries:
+                verdict = await self._verdict(session, delivery, now, known)
                 message = None if verdict else await self._render(session, delivery, now)
                 if verdict is not None or message is None:
                     delivery.status = verdict or DeliveryStatus.CANCELLED
@@ -317,21 +363,60 @@ class Sender:
                 jobs.append(_Job(delivery, message, now))
         return jobs
 
+    async def _load_for(self, session: AsyncSession, deliveries: list[Delivery]) -> _Known:
+        """What the verdicts and the renderers of a group read, in a few queries for the group.
+
+        One query per delivery (its user, its reminder, its broadcast...) was most of a claim's
+        time. The loaded objects are held in the result, because the session's identity map only
+        keeps objects something else references, and `session.get` then finds them there.
+        """
+        reminders = [d for d in deliveries if d.kind is not None and d.reminder_id is not None]
+        held: list[object] = []
+        answered: set[tuple[int | None, datetime | None]] = set()
+        snoozed: set[tuple[int | None, datetime | None]] = set()
+        if reminders:
+            user_ids = {d.user_id for d in reminders}
+            reminder_ids = {d.reminder_id for d in reminders}
+            occurrences = {d.occurrence for d in reminders}
+            held += await session.scalars(select(User).where(User.id.in_(user_ids)))
+            held += await session.scalars(select(Reminder).where(Reminder.id.in_(reminder_ids)))
+            # The pairs asked for and a few more at most; the checks look pairs up exactly.
+            answered.update(
+                await session.execute(
+                    select(DoseLog.reminder_id, DoseLog.occurrence).where(
+                        DoseLog.reminder_id.in_(reminder_ids),
+                        DoseLog.occurrence.in_(occurrences),
+                    )
+                )
+            )
+            if any(d.purpose == Purpose.FOLLOW_UP for d in reminders):
+                snoozed.update(
+                    await session.execute(
+                        select(Delivery.reminder_id, Delivery.occurrence).where(
+                            Delivery.reminder_id.in_(reminder_ids),
+                            Delivery.occurrence.in_(occurrences),
+                            Delivery.purpose == Purpose.SNOOZE,
+                        )
+                    )
+                )
+        broadcast_ids = {d.broadcast_id for d in deliveries if d.broadcast_id is not None}
+        if broadcast_ids:
+            held += await session.scalars(select(Broadcast).where(Broadcast.id.in_(broadcast_ids)))
+        return _Known(held, answered, snoozed)
+
     async def _record(self, results: list[_Result]) -> None:
         sent = [r for r in results if r.error is None]
         async with self.db.session() as session:
             if sent:
-                # One UPDATE for the whole group, by primary key.
+                # One executemany UPDATE by primary key, in Core: the ORM's bulk update by
+                # primary key cost more than the statement itself.
                 await session.execute(
-                    update(Delivery),
+                    _MARK_SENT,
                     [
                         {
-                            "id": r.job.delivery.id,
-                            "status": DeliveryStatus.SENT,
-                            "telegram_message_id": r.message_id,
-                            "sent_at": r.job.started,
-                            "updated_at": r.job.started,
-                            "error": None,
+                            "b_id": r.job.delivery.id,
+                            "b_message": r.message_id,
+                            "b_at": r.job.started,
                         }
                         for r in sent
                     ],
@@ -342,7 +427,7 @@ class Sender:
                     await self._record_failure(session, result.job.delivery.id, result.error)
 
     async def _verdict(
-        self, session: AsyncSession, delivery: Delivery, now: datetime
+        self, session: AsyncSession, delivery: Delivery, now: datetime, known: _Known
     ) -> DeliveryStatus | None:
         """Why a reminder delivery must not go out after all, if it must not."""
         if delivery.kind is None:  # not a reminder
@@ -357,24 +442,11 @@ class Sender:
             return DeliveryStatus.CANCELLED
         if now - delivery.due_at > self.policy.grace(delivery.kind):
             return DeliveryStatus.MISSED
-        answered = await session.scalar(
-            select(DoseLog.id).where(
-                DoseLog.reminder_id == delivery.reminder_id,
-                DoseLog.occurrence == delivery.occurrence,
-            )
-        )
-        if answered is not None:
+        occurrence = (delivery.reminder_id, delivery.occurrence)
+        if occurrence in known.answered:
             return DeliveryStatus.CANCELLED
-        if delivery.purpose == Purpose.FOLLOW_UP:
-            snoozed = await session.scalar(
-                select(Delivery.id).where(
-                    Delivery.reminder_id == delivery.reminder_id,
-                    Delivery.occurrence == delivery.occurrence,
-                    Delivery.purpose == Purpose.SNOOZE,
-                )
-            )
-            if snoozed is not None:
-                return DeliveryStatus.CANCELLED
+        if delivery.purpose == Purpose.FOLLOW_UP and occurrence in known.snoozed:
+            return DeliveryStatus.CANCELLED
         return None
 
     async def _render(
@@ -435,9 +507,10 @@ class Sender:
             retry_after = _retry_after_seconds(error)
             self._resume_at = max(self._resume_at, monotonic_time.monotonic() + retry_after)
             delivery.status = DeliveryStatus.PENDING
-        elif failure == Failure.RETRY and delivery.attempts < self.max_attempts:
-            delivery.status = DeliveryStatus.PENDING
-            delivery.due_at = now + min(timedelta(seconds=2**delivery.attempts), MAX_BACKOFF)
+        elif failure == Failure.RETRY:
+            retry_at = now + min(timedelta(seconds=2**delivery.attempts), MAX_BACKOFF)
+            delivery.status = self._after_outage(delivery, retry_at)
+            delivery.due_at = retry_at
         elif failure == Failure.BLOCKED:
             delivery.status = DeliveryStatus.BLOCKED
             await mark_blocked(session, delivery.user_id, now)
@@ -445,6 +518,22 @@ class Sender:
             delivery.status = DeliveryStatus.UNCERTAIN
         else:
             delivery.status = DeliveryStatus.FAILED
+
+    def _after_outage(self, delivery: Delivery, retry_at: datetime) -> DeliveryStatus:
+        """Nothing was sent: pending again, for a retry at `retry_at`, or given up.
+
+        A reminder is retried for as long as its occurrence is within the grace window, however
+        many attempts that takes: counting attempts lost every reminder of a 30-second outage
+        (2 + 4 + 8 + 16 s of backoff). Past the window it is missed, as after any outage.
+        Anything else gives up after `max_attempts`.
+        """
+        if delivery.kind is not None and delivery.occurrence is not None:
+            if retry_at - delivery.occurrence <= self.policy.grace(delivery.kind):
+                return DeliveryStatus.PENDING
+            return DeliveryStatus.MISSED
+        if delivery.attempts < self.max_attempts:
+            return DeliveryStatus.PENDING
+        return DeliveryStatus.FAILED
 
 
 def _retry_after_seconds(error: Exception) -> float:

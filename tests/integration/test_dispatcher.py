@@ -15,7 +15,15 @@ from scheduler.policy import Policy
 from scheduler.recurrence import next_fire, parse_hhmm
 from storage import Database
 from storage.migrate import upgrade
-from storage.models import Delivery, DeliveryStatus, Reminder, ReminderKind, User, UserStatus
+from storage.models import (
+    Delivery,
+    DeliveryStatus,
+    Purpose,
+    Reminder,
+    ReminderKind,
+    User,
+    UserStatus,
+)
 from tests.databases import throwaway_postgres
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -101,6 +109,72 @@ async def test_blocked_and_paused_users_are_not_dispatched(db: Database) -> None
         blocked.status = UserStatus.BLOCKED
     result = await dispatch_due(db, NOW, POLICY)
     assert result.claimed == 1
+
+
+async def test_monthly_and_weekly_reminders_move_to_their_own_next_day(db: Database) -> None:
+    await add_users(db, 1, None)
+    # Monday 1 June 2026, 14:00 in Berlin: a check on the 1st and a summary on Mondays fall due.
+    async with db.session() as session:
+        await session.execute(
+            insert(Reminder),
+            [
+                {
+                    "user_id": 1,
+                    "kind": kind,
+                    "local_time": "14:00",
+                    "timezone": "Europe/Berlin",
+                    "day_of_month": day_of_month,
+                    "day_of_week": day_of_week,
+                    "enabled": True,
+                    "next_fire_at": NOW,
+                    "created_at": NOW,
+                }
+                for kind, day_of_month, day_of_week in [
+                    (ReminderKind.LABS, 1, None),
+                    (ReminderKind.WEEKLY_SUMMARY, None, 0),
+                ]
+            ],
+        )
+    result = await dispatch_due(db, NOW, POLICY)
+    assert (result.claimed, result.queued) == (2, 2)
+    async with db.session() as session:
+        moved = dict((await session.execute(select(Reminder.kind, Reminder.next_fire_at))).all())
+    assert moved[ReminderKind.LABS] == datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    assert moved[ReminderKind.WEEKLY_SUMMARY] == datetime(2026, 6, 8, 12, 0, tzinfo=UTC)
+
+
+async def test_the_tick_stores_deliveries_exactly_as_the_orm_would(db: Database) -> None:
+    # The tick writes without the ORM (and on SQLite converts the values itself); every reader
+    # compares stored times, so they must be stored in the very same form.
+    await add_users(db, 2, NOW)
+    await dispatch_due(db, NOW, POLICY)
+    async with db.session() as session:
+        by_orm = Delivery(
+            user_id=2,
+            chat_id=2,
+            reminder_id=None,
+            kind=ReminderKind.DOSE,
+            occurrence=NOW,
+            purpose=Purpose.SNOOZE,
+            priority=0,
+            due_at=NOW,
+            status=DeliveryStatus.PENDING,
+            late=False,
+            attempts=0,
+            updated_at=NOW,
+        )
+        session.add(by_orm)
+    columns = "kind, occurrence, purpose, priority, due_at, status, late, attempts, updated_at"
+    async with db.engine.connect() as conn:
+        raw = (
+            await conn.exec_driver_sql(f"SELECT purpose, {columns} FROM deliveries ORDER BY id")
+        ).all()
+    by_tick = [row[1:] for row in raw if row[0] == "first"]
+    assert len(by_tick) == 2
+    [orm_row] = [row[1:] for row in raw if row[0] == "snooze"]
+    for tick_row in by_tick:
+        # purpose aside, which differs on purpose.
+        assert tick_row[:2] + tick_row[3:] == orm_row[:2] + orm_row[3:]
 
 
 @pytest.fixture

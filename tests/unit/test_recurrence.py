@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from dataclasses import FrozenInstanceError
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scheduler.recurrence import (
     LocalSchedule,
+    _search_next_fire,
     local_day,
     next_fire,
     next_monthly_fire,
@@ -540,3 +543,36 @@ def test_weekly_reminder_keeps_its_weekday_and_wall_time_for_a_year(zone: str) -
 def test_weekly_reminder_rejects_a_day_no_week_has(weekday: int) -> None:
     with pytest.raises(ValueError, match="day_of_week"):
         next_weekly_fire(weekday, time(8), ZoneInfo(BERLIN), utc(2026, 1, 1))
+
+
+# Every zone tzdata knows, so that the ordinary-day shortcut is checked against the odd ones too:
+# 30- and 45-minute offsets, zones that skipped a whole day, double summer time.
+EVERY_ZONE = sorted(available_timezones())
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    zone=st.sampled_from(EVERY_ZONE),
+    start=st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2037, 12, 31)),
+    hour=st.integers(0, 23),
+    minute=st.sampled_from([0, 1, 15, 29, 30, 31, 45, 59]),
+)
+def test_next_fire_after_an_occurrence_matches_the_day_by_day_search(
+    zone: str, start: datetime, hour: int, minute: int
+) -> None:
+    # The shortcut only answers when `after` is itself an occurrence; chain a few from `start`
+    # so that gap landings, folds and ordinary days all come up as `after`.
+    local, tz = time(hour, minute), ZoneInfo(zone)
+    after = _search_next_fire(local, tz, start.replace(tzinfo=UTC))
+    assert next_fire(local, tz, start.replace(tzinfo=UTC)) == after
+    for _ in range(3):
+        expected = _search_next_fire(local, tz, after)
+        assert next_fire(local, tz, after) == expected
+        after = expected
+
+
+def test_an_hour_before_the_reminder_on_the_eve_of_spring_forward_is_that_days_reminder() -> None:
+    # 07:00 CET on 28 March; 24 hours later the wall reads 08:00 CEST, which must not fool the
+    # ordinary-day shortcut: today's 08:00 is still to come.
+    after = utc(2026, 3, 28, 6, 0)
+    assert next_fire(hhmm("08:00"), ZoneInfo(BERLIN), after) == utc(2026, 3, 28, 7, 0)
