@@ -6,6 +6,7 @@
     python3 dev.py test     # the test suite (pytest), likewise
     python3 dev.py lint     # ruff check and ruff format --check
     python3 dev.py bench    # the benchmarks in bench/
+    python3 dev.py soak     # the crash soak: SIGKILL the bot 20 times while reminders fall due
     python3 dev.py setup    # only create .venv and install (add --dev for the test tools)
 
 Only the standard library is used here, so a fresh machine with Python 3.11+ is enough.
@@ -114,6 +115,9 @@ def main(argv: list[str]) -> int:
     if command == "bench":
         ensure_env("requirements-dev.lock")
         return run("-m", "bench", *rest)
+    if command == "soak":
+        ensure_env("requirements-dev.lock")
+        return run("-m", "bench.soak", *rest)
     print(__doc__)
     return 0 if command in {"help", "-h", "--help"} else 2
 

@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from telegram.request import BaseRequest, HTTPXRequest
 
 import bot.app as app_module
@@ -77,16 +77,16 @@ async def populate(db: Database, recipients: int) -> int:
     return len(ids)
 
 
-async def pending(db: Database) -> int:
+async def unfinished(db: Database) -> bool:
+    """Whether a delivery is still pending or sending: one index probe, not a count, since the
+    benchmark asks while the bot sends and its CPU is what is measured."""
     async with db.session() as session:
-        return int(
-            await session.scalar(
-                select(func.count())
-                .select_from(Delivery)
-                .where(Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]))
-            )
-            or 0
+        found = await session.scalar(
+            select(Delivery.id)
+            .where(Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]))
+            .limit(1)
         )
+    return found is not None
 
 
 @dataclass(frozen=True)
@@ -201,8 +201,8 @@ async def measure(
         started, cpu = time.perf_counter(), time.process_time()
         async with running(app, poll_timeout=1):
             # Polling the table is the point: "done" is what the database says.
-            while await pending(db) > 0:  # noqa: ASYNC110
-                await asyncio.sleep(0.2)
+            while await unfinished(db):  # noqa: ASYNC110
+                await asyncio.sleep(0.5)
             elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         await db.dispose()
     [report] = reports
@@ -222,19 +222,27 @@ async def measure(
     )
 
 
-def _print(run: Run) -> None:
+# Telegram's own cap, which the fake enforces in the ratelimit benchmark.
+TELEGRAM_CAP = 30.0
+
+
+def _print(run: Run, enforced: bool) -> None:
+    # Against the enforcing fake, the share of Telegram's 30/s; otherwise of the sender's cap.
+    reference = TELEGRAM_CAP if enforced else run.cap
     print(
         f"  {run.backend:<9} {run.transport:<8} {run.cap:>7g} {run.group:>5} "
         f"{run.delivered:>7,} {run.elapsed_s:>7.1f} {run.rate:>8.1f} "
-        f"{100 * run.rate / run.cap:>6.1f}% {run.bot_cpu_ms:>9.3f} {run.fake_cpu_ms:>9.3f} "
+        f"{100 * run.rate / reference:>6.1f}% {run.bot_cpu_ms:>9.3f} {run.fake_cpu_ms:>9.3f} "
         f"{run.rate_limited:>5}"
     )
 
 
-HEADER = (
-    f"  {'backend':<9} {'HTTP':<8} {'cap/s':>7} {'group':>5} {'sent':>7} {'wall s':>7} "
-    f"{'msg/s':>8} {'of cap':>7} {'bot CPU':>9} {'fake CPU':>9} {'429s':>5}"
-)
+def _header(enforced: bool) -> str:
+    share = "of 30/s" if enforced else "of cap"
+    return (
+        f"  {'backend':<9} {'HTTP':<8} {'cap/s':>7} {'group':>5} {'sent':>7} {'wall s':>7} "
+        f"{'msg/s':>8} {share:>7} {'bot CPU':>9} {'fake CPU':>9} {'429s':>5}"
+    )
 
 
 async def run(
@@ -251,18 +259,17 @@ async def run(
         f"broadcast: {recipients:,} recipients; the fake Bot API in its own process, {limits}; "
         "msg/s from the fake's clock (first to last sendMessage); CPU in ms per message"
     )
-    print(HEADER)
+    print(_header(enforce_rate_limits))
     for backend in backends:
         for cap in caps:
             for group in groups:
                 for transport_name in transports:
-                    _print(
-                        await measure(
-                            backend,
-                            recipients,
-                            cap,
-                            group,
-                            transport_name=transport_name,
-                            enforce_rate_limits=enforce_rate_limits,
-                        )
+                    figures = await measure(
+                        backend,
+                        recipients,
+                        cap,
+                        group,
+                        transport_name=transport_name,
+                        enforce_rate_limits=enforce_rate_limits,
                     )
+                    _print(figures, enforce_rate_limits)

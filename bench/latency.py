@@ -68,6 +68,7 @@ class Latency:
     p99_ms: float
     max_ms: float
     achieved_rate: float
+    cpu_ms: float  # this process's CPU per update: the bot, and SQLite on SQLite
 
 
 def _update(update_id: int, user_id: int, text: str, bot: Any) -> Update:
@@ -113,6 +114,7 @@ async def measure(backend: str, users: int, rate: float, seconds: float, command
         await app.post_init(app)
         await app.start()
         sent: dict[int, float] = {}
+        cpu = time.process_time()
         try:
             loop = asyncio.get_running_loop()
             start = loop.time()
@@ -127,6 +129,7 @@ async def measure(backend: str, users: int, rate: float, seconds: float, command
             deadline = loop.time() + 30
             while len(timed.replied) < count and loop.time() < deadline:  # noqa: ASYNC110
                 await asyncio.sleep(0.05)
+            cpu = time.process_time() - cpu
         finally:
             await app.stop()
             assert app.post_stop is not None and app.post_shutdown is not None
@@ -146,6 +149,7 @@ async def measure(backend: str, users: int, rate: float, seconds: float, command
         quantiles[98],
         latencies[-1],
         achieved,
+        cpu * 1000 / count,
     )
 
 
@@ -156,12 +160,13 @@ async def run(backends: list[str], users: int, rate: float, seconds: float) -> N
     )
     print(
         f"  {'backend':<9} {'command':<20} {'updates':>7} {'replied':>7} {'p50 ms':>7} "
-        f"{'p99 ms':>7} {'max ms':>7} {'rate/s':>7}"
+        f"{'p99 ms':>7} {'max ms':>7} {'rate/s':>7} {'CPU ms':>7}"
     )
     for backend in backends:
         for command in COMMANDS:
             f = await measure(backend, users, rate, seconds, command)
             print(
                 f"  {f.backend:<9} {f.command:<20} {f.updates:>7,} {f.replied:>7,} "
-                f"{f.p50_ms:>7.2f} {f.p99_ms:>7.2f} {f.max_ms:>7.1f} {f.achieved_rate:>7.0f}"
+                f"{f.p50_ms:>7.2f} {f.p99_ms:>7.2f} {f.max_ms:>7.1f} {f.achieved_rate:>7.0f} "
+                f"{f.cpu_ms:>7.2f}"
             )

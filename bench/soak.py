@@ -189,15 +189,16 @@ class SoakReport:
 
 
 def planned(config: SoakConfig) -> list[tuple[int, ReminderKind, str, str, datetime]]:
-    """(user id, kind, zone, local HH:MM, occurrence) for each reminder: one user each."""
+    """(user id, kind, zone, local HH:MM, occurrence) for each reminder: one user each. Kinds
+    and zones are drawn at random (from the seed), so that every minute has a mix of them."""
+    rng = random.Random(config.seed)
     plan = []
     for index in range(config.reminders):
         user_id = index + 1
         occurrence = START + timedelta(minutes=1 + index % config.window_minutes)
-        zone = ZONES[index % len(ZONES)]
+        zone = rng.choice(ZONES)
         local = occurrence.astimezone(ZoneInfo(zone)).strftime("%H:%M")
-        kind = KINDS[index % len(KINDS)]
-        plan.append((user_id, kind, zone, local, occurrence))
+        plan.append((user_id, rng.choice(KINDS), zone, local, occurrence))
     return plan
 
 

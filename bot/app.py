@@ -36,6 +36,7 @@ from bot.handlers import (
 from bot.listener import start_listeners, stop_listeners
 from bot.services import Services
 from bot.transport import AiohttpRequest
+from bot.updates import PerChatUpdateProcessor
 from bot.weekly_summary import summary_renderer
 from content import Library, load_library
 from scheduler.broadcast import render_broadcast
@@ -49,8 +50,14 @@ from storage.models import Purpose, ReminderKind
 
 log = logging.getLogger("isobot")
 
-# The order is deliberate: users first (its own group), the areas, then free text, and the
-# unknown-command catch-all last, because within a group the first matching handler wins.
+# Updates handled at once, across chats, on PostgreSQL; more wait in PTB's queue. SQLite takes
+# one writer at a time and makes the others sleep and retry (its busy handler sleeps 1, 2, 5,
+# 10... ms), so there updates go one at a time, as PTB's default does.
+UPDATES_AT_ONCE = {"postgresql": 64, "sqlite": 1}
+
+# The order is deliberate: the flood guard and users first (groups of their own, flood lowest),
+# the areas, then free text, and the unknown-command catch-all last, because within a group the
+# first matching handler wins.
 AREAS = (
     flood,
     users,
@@ -106,6 +113,9 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
+        # Chats at once, each chat in order (bot/updates.py): one at a time, a command's reply
+        # waited behind every update before it.
+        .concurrent_updates(PerChatUpdateProcessor(UPDATES_AT_ONCE[svc.db.engine.dialect.name]))
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)

@@ -107,6 +107,10 @@ class Settings(BaseSettings):
     # Messages in flight at once; also the most a crash can leave uncertain.
     send_concurrency: int = Field(default=8, ge=1, le=64)
     telegram_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # Per user: this many updates at once, then this many a second; beyond that, a flood is
+    # dropped with one notice (bot/handlers/flood.py).
+    flood_burst: int = Field(default=20, ge=1, le=1_000_000_000)
+    flood_per_second: float = Field(default=1.0, gt=0, le=1000)
     # Testing only (the crash soak): read "now" from a fake Telegram's GET /clock on this machine,
     # so simulated time survives the bot being killed. Empty: the real clock.
     simulated_clock_url: str = ""

@@ -377,6 +377,11 @@ class FakeBotApi:
         ][-count:]
         return f"Last API calls (getUpdates left out): {recent!r}"
 
+    @property
+    def pending_updates(self) -> int:
+        """Updates the bot has not confirmed yet: 0 once it fetched them all and polled again."""
+        return len(self._world.updates)
+
     def answered_callbacks(self) -> dict[str, dict[str, Any]]:
         """Callback query id -> the answerCallbackQuery parameters, for answered queries."""
         return {

@@ -9,6 +9,19 @@ from dataclasses import dataclass
 PREFIX = "rem"
 _PATTERN = re.compile(rf"{PREFIX}:([a-z]):([0-9]{{1,18}})")
 PATTERN = rf"^{PREFIX}:"
+# Our keys are Integer columns, 32-bit on PostgreSQL, which refuses a larger parameter outright
+# (SQLite one beyond 64 bits): a forged id out of range must never reach a query.
+MAX_ROW_ID = 2**31 - 1
+_ROW_ID = re.compile(r"[0-9]{1,10}")
+
+
+def row_id(text: str) -> int | None:
+    """The row id that callback data names, or None for anything else: other digits than ASCII
+    ones ("²", "١"), signs, spaces, or a number beyond our keys."""
+    if _ROW_ID.fullmatch(text) is None:
+        return None
+    value = int(text)
+    return value if value <= MAX_ROW_ID else None
 
 
 class Action(enum.StrEnum):

@@ -17,6 +17,7 @@ from bot.services import Services, services
 from content import tip_message
 from content.telegram_html import utf16_length, visible_text
 from scheduler.broadcast import count_recipients, enqueue, progress, stop
+from scheduler.callbacks import row_id
 from storage.models import Audience, Broadcast, BroadcastStatus
 from storage.users import get_user
 
@@ -156,7 +157,7 @@ async def own_text(update: Update, context: ContextTypes.DEFAULT_TYPE, awaiting:
     svc = services(context)
     if not svc.is_admin(update.effective_user.id):
         return False
-    broadcast_id = int(awaiting.split(":", 1)[1]) if awaiting.split(":", 1)[1].isdigit() else -1
+    broadcast_id = row_id(awaiting.split(":", 1)[1]) or -1
     problem = own_text_problem(message.text, svc.library.disclaimer_html)
     if problem is not None:
         await message.reply_text(html.escape(problem))
@@ -209,7 +210,7 @@ async def broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     svc = services(context)
     action, _, rest = query.data.removeprefix(PREFIX).partition(":")
     raw_id, _, arg = rest.partition(":")
-    broadcast_id = int(raw_id) if raw_id.isdigit() else -1
+    broadcast_id = row_id(raw_id) or -1
     admin_id = update.effective_user.id
     now = svc.clock.now()
     total = 0
@@ -227,7 +228,7 @@ async def broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             await query.edit_message_text("Broadcast cancelled. Nothing was sent.")
             return
         if action == "page":
-            page = int(arg) if arg.isdigit() else 0
+            page = row_id(arg) or 0
             pages = max(1, -(-len(svc.library.tips) // TIPS_PER_PAGE))
             await query.answer()
             await query.edit_message_text(

@@ -61,6 +61,12 @@ from storage.models import Course, ReminderKind, User
 from storage.users import get_user
 
 AWAITING = "course:"
+# Exactly the buttons of bot/course_view.py: anything else under crs: is forged or out of date,
+# and falls through to the catch-all, which refuses it without touching the course.
+BUTTON_PATTERN = (
+    f"^{PREFIX}(start:.+|ask:(dose|weight|target|start)|target:[0-9]{{1,3}}"
+    "|end|endyes|resume|sum:(on|off)|show|dosesoff)$"
+)
 NO_COURSE = "First, the day you started: /course start 2026-03-01, or /course alone to be guided."
 Reply = tuple[str, InlineKeyboardMarkup | None]
 
@@ -302,5 +308,5 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         app, CommandInfo("course", "Your course: dose, weight and cumulative progress", COURSE)
     )
     app.add_handler(CommandHandler("course", course_command))
-    app.add_handler(CallbackQueryHandler(course_button, pattern=f"^{PREFIX}"))
+    app.add_handler(CallbackQueryHandler(course_button, pattern=BUTTON_PATTERN))
     expect_input(app, AWAITING.rstrip(":"), typed_input)

@@ -22,9 +22,6 @@ from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, Type
 
 log = logging.getLogger("isobot.flood")
 
-# Fifteen updates at once are fine (a few quick taps, a pasted list); then one a second.
-BURST = 15
-PER_SECOND = 1.0
 # Forgetting users is only checked once this many are known, so the check is rare.
 PRUNE_ABOVE = 1_000
 NOTICE = (
@@ -49,10 +46,7 @@ class FloodGate:
     """
 
     def __init__(
-        self,
-        burst: int = BURST,
-        per_second: float = PER_SECOND,
-        clock: Callable[[], float] = time.monotonic,
+        self, burst: int, per_second: float, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.burst = burst
         self.per_second = per_second
@@ -116,6 +110,8 @@ def gate_of(app: Application) -> FloodGate:  # type: ignore[type-arg]
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.bot_data[_KEY] = FloodGate()
+    # Twenty updates at once are fine (quick taps, a few forwarded messages); then one a second.
+    settings = app.bot_data["services"].settings
+    app.bot_data[_KEY] = FloodGate(settings.flood_burst, settings.flood_per_second)
     # Below the users handler's group (-2), so a dropped update is not even recorded.
     app.add_handler(TypeHandler(Update, guard), group=-3)

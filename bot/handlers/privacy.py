@@ -110,7 +110,8 @@ async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await query.edit_message_text(KEPT)
         return
     now = svc.clock.now()
-    if not answer.isdigit() or now - datetime.fromtimestamp(int(answer), now.tzinfo) > CONFIRM_FOR:
+    asked = _asked_at(answer, now)
+    if asked is None or not timedelta(0) <= now - asked <= CONFIRM_FOR:
         await query.answer(EXPIRED)
         return
     async with svc.db.session() as session:
@@ -119,6 +120,17 @@ async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     log.info("a user erased their data: %d rows", count)
     await query.answer("Deleted.")
     await query.edit_message_text(erased_text(count))
+
+
+def _asked_at(answer: str, now: datetime) -> datetime | None:
+    """When the confirmation was asked, from its button; None for anything forged: other digits
+    than ASCII ones, or a time no clock can show."""
+    if not (answer.isascii() and answer.isdigit()):
+        return None
+    try:
+        return datetime.fromtimestamp(int(answer), now.tzinfo)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -10,7 +10,7 @@ from telegram import CallbackQuery, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot.services import Services, services
-from scheduler.callbacks import PATTERN, Action, decode
+from scheduler.callbacks import MAX_ROW_ID, PATTERN, Action, decode
 from scheduler.dispatcher import insert_ignoring_duplicates
 from scheduler.doses import log_outcome, outcome_of
 from scheduler.messages import outcome_message
@@ -49,7 +49,8 @@ async def _snooze(session: AsyncSession, delivery: Delivery, svc: Services, now:
 async def _press(query: CallbackQuery, svc: Services, user_id: int) -> str | None:
     """Apply the press; the notice to show, or None after a successful edit."""
     press = decode(query.data or "")
-    if press is None:
+    # The format allows ids beyond our keys; a forged one must not reach the query.
+    if press is None or press.delivery_id > MAX_ROW_ID:
         return GONE
     now = svc.clock.now()
     async with svc.db.session() as session:

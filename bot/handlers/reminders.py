@@ -12,6 +12,7 @@ from bot.commands import REMINDERS, CommandInfo
 from bot.formatting import schedule_words, when_local
 from bot.reminder_args import KIND_LABELS
 from bot.services import add_commands, services
+from scheduler.callbacks import row_id
 from scheduler.reminders import delete_reminder, reminders_of, set_enabled, set_paused
 from storage.models import Reminder, User
 from storage.users import get_user
@@ -76,7 +77,7 @@ async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     async with svc.db.session() as session:
         user = await get_user(session, update.effective_user.id)
         assert user is not None
-        reminder_id = int(raw_id) if raw_id.isdigit() else -1
+        reminder_id = row_id(raw_id) or -1
         if action == "del":
             changed = await delete_reminder(session, user, reminder_id, now)
         elif action in {"on", "off"}:

@@ -72,4 +72,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     )
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))
-    app.add_handler(CallbackQueryHandler(start_button, pattern="^start:"))
+    # Exactly these two: anything else under start: is forged, for the catch-all to refuse.
+    app.add_handler(
+        CallbackQueryHandler(start_button, pattern=f"^({START_TIMEZONE}|{START_REMIND})$")
+    )

@@ -5,10 +5,18 @@ from __future__ import annotations
 import html
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.services import services
 from content import suggest_command
+
+STALE_BUTTON = "That button is out of date. Send the command again."
 
 
 def unknown_command_text(name: str, known: list[str]) -> str:
@@ -28,7 +36,15 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await message.reply_text(unknown_command_text(name, known))
 
 
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A press no area recognises (an old keyboard, or forged data): answered, so the user's
+    button stops spinning, and otherwise ignored."""
+    assert update.callback_query is not None
+    await update.callback_query.answer(STALE_BUTTON)
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
     # Registered last in group 0 by the composition root: within a group the first matching
-    # handler wins, so this sees only commands that nobody else took.
+    # handler wins, so these see only commands and presses that nobody else took.
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    app.add_handler(CallbackQueryHandler(stale_button))

@@ -88,6 +88,8 @@ def settings_for(fake: FakeBotApi, database_url: str, **overrides: Any) -> Setti
         "log_level": "DEBUG",
         "tick_seconds": 0.1,
         "telegram_timeout_seconds": 2.0,
+        # Scripted users type at machine speed; test_flood.py sets the real limits itself.
+        "flood_burst": 1_000_000,
         # Whatever the machine's environment says: polling the fake, no health port of its own.
         "bot_mode": "polling",
         "health_listen": "",
@@ -139,6 +141,14 @@ async def postgres_db_url() -> AsyncIterator[str]:
     async with throwaway_postgres() as url:
         await upgrade(url)
         yield url
+
+
+async def all_handled(bot: BotUnderTest, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+    """Wait until every update sent so far is handled, whichever chats they came from (chats are
+    handled at once): fetched from the fake, which forgets an update once a later poll confirms
+    it, and done by the Application, which marks each queued update done after its handlers."""
+    await bot.fake.wait_for(lambda: bot.fake.pending_updates == 0, timeout)
+    await asyncio.wait_for(bot.app.update_queue.join(), timeout)
 
 
 async def eventually(

@@ -89,7 +89,32 @@ async def test_429_storm_slows_sending_but_each_reminder_goes_once(
     assert states == Counter({DeliveryStatus.SENT: 40})
     assert_each_sent_once(bot, ids, states)
     refused = [c for c in fake.calls_to("sendMessage", ok=False) if c.status == 429]
+    print(f"429 storm: {dict(states)}, {len(refused)} answers of 429")  # docs/reliability.md
     assert len(refused) >= 24
+
+
+async def test_a_crash_while_waiting_out_retry_after_leaves_the_reminder_to_send(
+    fake: FakeBotApi, sqlite_db_url: str
+) -> None:
+    async with bot_running(fake, sqlite_db_url) as bot:
+        [user_id] = await due_reminders(bot, 1)
+        fake.fail_next("sendMessage", 429, retry_after=30, chat_id=user_id)
+        bot.clock.set(DUE)
+
+        async def told_to_wait() -> bool:
+            rows = await bot.rows(Delivery)
+            return len(rows) == 1 and rows[0].attempts == 1
+
+        await eventually(told_to_wait, what="the 429")
+        await asyncio.sleep(1.5)  # past its chat's one-second spacing: the sender is back at it
+        [waiting] = await bot.rows(Delivery)
+        await bot.app.bot_data["services"].sender.abort()  # as a crash would
+    # Nothing left while it waited, so nothing is uncertain: the restarted bot sends it.
+    assert waiting.status == DeliveryStatus.PENDING
+    async with bot_running(fake, sqlite_db_url) as bot:
+        bot.clock.set(DUE + timedelta(seconds=40))
+        await bot.first_delivery(DeliveryStatus.SENT)
+    assert len(fake.messages(user_id)) == 1
 
 
 async def test_5xx_for_30_seconds_is_retried_until_telegram_is_back(
@@ -112,6 +137,7 @@ async def test_5xx_for_30_seconds_is_retried_until_telegram_is_back(
     assert states == Counter({DeliveryStatus.SENT: 20})
     assert_each_sent_once(bot, ids, states)
     # Every one was tried at least at DUE, +2 s, +6 s, +14 s and +30 s, all within the outage.
+    print(f"5xx for 30 s: {dict(states)}, {len(failed)} answers of 502")  # docs/reliability.md
     assert len(failed) >= 5 * len(ids)
 
 
@@ -247,6 +273,7 @@ async def test_postgres_connections_dropped_mid_tick_the_bot_recovers_and_loses_
         assert await terminate_bot(admin, locker_pid) >= 1
         states = await all_settled(bot, len(ids))
         assert await bot.say("/start") is not None  # still answering
+    print(f"connections dropped: {dict(states)}")  # docs/reliability.md
     assert states[DeliveryStatus.SENT] + states[DeliveryStatus.UNCERTAIN] == len(ids)
     # Only sends in flight when the sender found its lock connection gone may be uncertain (it
     # stops at once, since another instance may take over): a window at most per drop.
