@@ -87,7 +87,11 @@ def _update(update_id: int, user_id: int, text: str, bot: Any) -> Update:
     return Update.de_json(data, bot)
 
 
-async def measure(backend: str, users: int, rate: float, seconds: float, command: str) -> Latency:
+async def measure(
+    backend: str, users: int, rate: float, seconds: float, command: str, *, at_once: int | None
+) -> Latency:
+    """One run; `at_once` overrides how many updates the bot handles at once (None: the bot's
+    own choice for the backend)."""
     count = min(int(rate * seconds), users)
     async with fresh_database(backend) as url, fake_in_another_process(users) as (base, _):
         db = Database(url)
@@ -105,10 +109,14 @@ async def measure(backend: str, users: int, rate: float, seconds: float, command
         app_module.bot_request = lambda settings, connection_pool_size=256: (  # type: ignore[assignment]
             timed if connection_pool_size > 1 else original(settings, connection_pool_size=1)
         )
+        chosen = dict(app_module.UPDATES_AT_ONCE)
+        if at_once is not None:
+            app_module.UPDATES_AT_ONCE = dict.fromkeys(chosen, at_once)
         try:
             app = build_application(settings, clock=ManualClock(NOW))
         finally:
             app_module.bot_request = original
+            app_module.UPDATES_AT_ONCE = chosen
         await app.initialize()
         assert app.post_init is not None
         await app.post_init(app)
@@ -141,7 +149,7 @@ async def measure(backend: str, users: int, rate: float, seconds: float, command
     )
     quantiles = statistics.quantiles(latencies, n=100, method="inclusive")
     return Latency(
-        backend,
+        backend if at_once is None else f"{backend} ({at_once} at once)",
         command,
         count,
         len(latencies),
@@ -159,14 +167,18 @@ async def run(backends: list[str], users: int, rate: float, seconds: float) -> N
         f"for {seconds:.0f} s, each from another of {users:,} users"
     )
     print(
-        f"  {'backend':<9} {'command':<20} {'updates':>7} {'replied':>7} {'p50 ms':>7} "
+        f"  {'backend':<22} {'command':<20} {'updates':>7} {'replied':>7} {'p50 ms':>7} "
         f"{'p99 ms':>7} {'max ms':>7} {'rate/s':>7} {'CPU ms':>7}"
     )
-    for backend in backends:
+    runs: list[tuple[str, int | None]] = [(backend, None) for backend in backends]
+    if "postgres" in backends:
+        # PostgreSQL handles chats at once; the same run one update at a time, as before.
+        runs.append(("postgres", 1))
+    for backend, at_once in runs:
         for command in COMMANDS:
-            f = await measure(backend, users, rate, seconds, command)
+            f = await measure(backend, users, rate, seconds, command, at_once=at_once)
             print(
-                f"  {f.backend:<9} {f.command:<20} {f.updates:>7,} {f.replied:>7,} "
+                f"  {f.backend:<22} {f.command:<20} {f.updates:>7,} {f.replied:>7,} "
                 f"{f.p50_ms:>7.2f} {f.p99_ms:>7.2f} {f.max_ms:>7.1f} {f.achieved_rate:>7.0f} "
                 f"{f.cpu_ms:>7.2f}"
             )

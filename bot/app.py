@@ -103,7 +103,7 @@ def build_application(
         .token(token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.base_file_url())
-        # aiohttp, not PTB's default httpx: a fifth of the CPU per call, which the paid
+        # aiohttp, not PTB's default httpx: an eighth of the CPU per call, which the paid
         # broadcast cap (1000/s) needs. Long polling gets its own single connection.
         .request(bot_request(settings))
         .get_updates_request(bot_request(settings, connection_pool_size=1))

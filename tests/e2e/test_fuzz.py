@@ -30,9 +30,9 @@ from tests.e2e.conftest import ADMIN, USER, BotUnderTest, all_handled, bot_runni
 from tests.e2e.test_reminders import KOLKATA_0800
 
 # Modest, to keep the default run short; the seeds differ per run, so the runs add up.
-MESSAGE_EXAMPLES = 100
-CALLBACK_EXAMPLES = 200
-CALLBACK_EXAMPLES_POSTGRES = 100
+MESSAGE_EXAMPLES = 80
+CALLBACK_EXAMPLES = 150
+CALLBACK_EXAMPLES_POSTGRES = 80
 
 VICTIM = 7007
 LIBRARY = load_library()
