@@ -46,7 +46,8 @@ log = logging.getLogger("isobot.sender")
 Renderer = Callable[[AsyncSession, Delivery], Awaitable[Outgoing | None]]
 
 MAX_BACKOFF = timedelta(minutes=5)
-ROUND_SECONDS = 4
+# How late a send may come and still be made up for by the next ones (see _limiter).
+LATE_ALLOWANCE = 0.01
 
 _DELIVERIES = Delivery.__table__
 _MARK_SENT = (
@@ -245,11 +246,10 @@ class Sender:
                     select(Delivery.id, Delivery.chat_id)
                     .where(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now)
                     .order_by(Delivery.priority, Delivery.due_at, Delivery.id)
-                    # A few seconds of sending at the cap, and at least `batch`: a round ends by
-                    # waiting for its last calls and a transaction or two, tens of milliseconds
-                    # with the limiter idle, which short rounds paid too often (3% of the cap at
-                    # 29.5/s with rounds of 50). A reminder that falls due waits a round at most.
-                    .limit(max(self.batch, int(self.rate_per_second * ROUND_SECONDS)))
+                    # About a second of sending at the cap, and at least `batch`: a round ends
+                    # by waiting for its last calls, so at a high cap short rounds would leave
+                    # the limiter idle, and a reminder that falls due waits a round at most.
+                    .limit(max(self.batch, int(self.rate_per_second)))
                 )
             ).all()
         self._forget_idle_chats()
@@ -552,14 +552,14 @@ def _limiter(rate: float) -> AsyncLimiter:
     """An even spacing of about 1/rate seconds, never more than rate + 1 in any second.
 
     A bucket of `rate` would let a burst of twice the cap through in the first second, and
-    Telegram counts per second. A bucket of 1 leaks at `rate`, but every wake-up comes a little
-    late and a bucket of 1 cannot make up for it: at 1000/s (1 ms apart, about as fine as
-    asyncio's timers) it sent 700. So at high rates a bucket of a hundredth of a second's worth
-    makes up for late wake-ups, and leaks that much slower, to keep the same bound per second:
-    capacity + leak rate = rate + 1. Up to 199/s this is the bucket of 1 it always was.
+    Telegram counts per second. A bucket of 1 leaking at `rate` keeps to rate + 1, but every
+    wake-up comes a little late (asyncio's timers go by milliseconds) and a bucket of 1 cannot
+    make up for it: at 1000/s it sent about 600, at 29.5/s about 28.6. So the bucket holds
+    LATE_ALLOWANCE seconds' worth more, and leaks that much slower: the bound in any second,
+    capacity + leak rate, stays rate + 1, and late wake-ups are made up.
     """
-    capacity = max(1, int(rate / 100))
-    leak = rate - (capacity - 1)
+    extra = rate * LATE_ALLOWANCE
+    capacity, leak = 1 + extra, rate - extra
     return AsyncLimiter(capacity, capacity / leak)
 
 
