@@ -50,24 +50,25 @@ async def set_times(
     """Make `times` the kind's reminders: keep matching ones, add new ones, drop the rest."""
     wanted = {format_hhmm(t) for t in times}
     existing = [r for r in await reminders_of(session, user.id) if r.kind == kind]
-    dropped = [r for r in existing if r.local_time not in wanted]
-    await cancel_pending(session, [r.id for r in dropped], now)
-    for reminder in dropped:
-        await session.delete(reminder)
+    # Dropped or kept, a reminder's pending messages belong to its old schedule.
+    await cancel_pending(session, [r.id for r in existing], now)
     kept = {r.local_time: r for r in existing if r.local_time in wanted}
-    await cancel_pending(session, [r.id for r in kept.values()], now)
-    for hhmm in sorted(wanted):
-        reminder = kept.get(hhmm)
-        if reminder is None:
-            reminder = Reminder(
-                user_id=user.id, kind=kind, local_time=hhmm, created_at=now, enabled=True
-            )
-            session.add(reminder)
+    unwanted = [r for r in existing if r.local_time not in wanted]
+    for hhmm in sorted(wanted - kept.keys()):
+        if unwanted:  # moving a reminder is one UPDATE, where dropping and adding it are two
+            kept[hhmm] = unwanted.pop()
+            kept[hhmm].local_time = hhmm
+        else:
+            kept[hhmm] = Reminder(user_id=user.id, kind=kind, local_time=hhmm, created_at=now)
+            session.add(kept[hhmm])
+    for reminder in unwanted:
+        await session.delete(reminder)
+    for reminder in kept.values():
         reminder.enabled = True
         reminder.timezone = user.timezone
         schedule(reminder, user, now)
     await session.flush()
-    return [r for r in await reminders_of(session, user.id) if r.kind == kind]
+    return sorted(kept.values(), key=lambda r: r.local_time)
 
 
 async def switch_kind_off(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -14,12 +15,16 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.sqlite_inline import inline_creator
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine; on SQLite with WAL, foreign keys, a busy timeout and `BEGIN IMMEDIATE`."""
     if url.startswith("sqlite"):
+        database = make_url(url).database or ":memory:"
+        kwargs.setdefault("async_creator", inline_creator(database))
         engine = create_async_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
@@ -53,6 +58,10 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time, and every session here writes (`BEGIN IMMEDIATE`).
+        # Queueing this process's sessions on a lock hands the database over the moment it is
+        # free; left to SQLite, the waiting ones sleep in its busy handler (1, 2, 5, 10... ms).
+        self._writer = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
 
     @property
     def is_postgres(self) -> bool:
@@ -61,8 +70,18 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session in one transaction: committed on success, rolled back on error."""
-        async with self.sessions() as session, session.begin():
-            yield session
+        if self._writer is None:
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        # A session opened inside another would wait for ever; fail as SQLite's own timeout would.
+        async with asyncio.timeout(SQLITE_BUSY_TIMEOUT_MS / 1000):
+            await self._writer.acquire()
+        try:
+            async with self.sessions() as session, session.begin():
+                yield session
+        finally:
+            self._writer.release()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import User, UserStatus
@@ -35,6 +36,22 @@ async def record_seen(
         user.status = UserStatus.ACTIVE
     await session.flush()
     return user
+
+
+async def refresh_active(
+    session: AsyncSession, user_id: int, chat_id: int, language: str, now: datetime
+) -> bool:
+    """`record_seen` in one statement for a known, active user; False for anyone else."""
+    table = User.__table__
+    values: dict[str, object] = {"chat_id": chat_id, "last_seen_at": now}
+    if language:
+        values["language"] = language
+    result = await session.execute(
+        update(table)
+        .where(table.c.id == user_id, table.c.status == UserStatus.ACTIVE)
+        .values(values)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def get_user(session: AsyncSession, user_id: int) -> User | None:

@@ -115,11 +115,8 @@ async def remind_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         if not user.timezone:
             reply, markup = NEED_ZONE, zone_keyboard(COMMON_ZONES)
         elif request.times:
-            await set_times(session, user, request.kind, request.times, now)
-            reply, markup = (
-                summary(request.kind, await reminders_of(session, user.id), user, now),
-                None,
-            )
+            changed = await set_times(session, user, request.kind, request.times, now)
+            reply, markup = summary(request.kind, changed, user, now), None
         else:
             await switch_kind_off(session, user, request.kind, now)
             reply = f"{KIND_LABELS[request.kind]} reminders are off. /reminders shows the rest."
@@ -212,8 +209,7 @@ async def typed_times(update: Update, context: ContextTypes.DEFAULT_TYPE, awaiti
         user = await get_user(session, update.effective_user.id)
         assert user is not None
         user.awaiting = ""
-        await set_times(session, user, kind, times, now)
-        reply = summary(kind, await reminders_of(session, user.id), user, now)
+        reply = summary(kind, await set_times(session, user, kind, times, now), user, now)
     await message.reply_text(reply)
     return True
 

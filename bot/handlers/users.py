@@ -9,7 +9,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot.services import services
 from scheduler.reminders import reschedule_all
 from storage.models import UserStatus
-from storage.users import get_user, record_seen
+from storage.users import get_user, record_seen, refresh_active
 
 
 async def remember_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -18,10 +18,14 @@ async def remember_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     svc = services(context)
     now = svc.clock.now()
+    language = user.language_code or ""
     async with svc.db.session() as session:
+        # Nearly every update comes from a known, active user: one statement, nothing loaded.
+        if await refresh_active(session, user.id, chat.id, language, now):
+            return
         known = await get_user(session, user.id)
         was_blocked = known is not None and known.status == UserStatus.BLOCKED
-        stored = await record_seen(session, user.id, chat.id, user.language_code or "", now)
+        stored = await record_seen(session, user.id, chat.id, language, now)
         if was_blocked:
             # Writing again means they unblocked the bot: their reminders resume from now.
             await reschedule_all(session, stored, now)

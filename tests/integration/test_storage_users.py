@@ -8,7 +8,7 @@ from sqlalchemy import text
 from storage import Database
 from storage.migrate import current_revision
 from storage.models import User, UserStatus
-from storage.users import get_user, record_seen
+from storage.users import get_user, record_seen, refresh_active
 
 T0 = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
 
@@ -51,6 +51,38 @@ async def test_blocked_user_writing_again_is_active(db: Database) -> None:
     async with db.session() as session:
         user = await get_user(session, 9)
     assert user is not None and user.status == UserStatus.ACTIVE
+
+
+async def test_refresh_active_updates_a_known_active_user_in_place(db: Database) -> None:
+    async with db.session() as session:
+        await record_seen(session, 11, 11, "en", T0)
+    later = T0 + timedelta(hours=2)
+    async with db.session() as session:
+        assert await refresh_active(session, 11, 1100, "", later)
+    async with db.session() as session:
+        assert await refresh_active(session, 11, 1100, "pt", later + timedelta(hours=1))
+    async with db.session() as session:
+        user = await get_user(session, 11)
+    assert user is not None
+    assert (user.chat_id, user.language, user.status) == (1100, "pt", UserStatus.ACTIVE)
+    assert user.last_seen_at == later + timedelta(hours=1)
+    assert user.created_at == T0
+
+
+async def test_refresh_active_leaves_new_and_blocked_users_to_the_full_path(db: Database) -> None:
+    async with db.session() as session:
+        assert not await refresh_active(session, 12, 12, "en", T0)
+        user = await record_seen(session, 13, 13, "en", T0)
+        user.status = UserStatus.BLOCKED
+    later = T0 + timedelta(hours=1)
+    async with db.session() as session:
+        # A blocked user's return must reschedule their reminders, which this cannot do.
+        assert not await refresh_active(session, 13, 13, "en", later)
+    async with db.session() as session:
+        assert await get_user(session, 12) is None
+        blocked = await get_user(session, 13)
+    assert blocked is not None
+    assert (blocked.status, blocked.last_seen_at) == (UserStatus.BLOCKED, T0)
 
 
 async def test_datetimes_come_back_aware_utc_from_any_zone(db: Database) -> None:

@@ -1,0 +1,97 @@
+"""The SQLite connection: statements in the loop's thread, waits in the worker's, writers in turn."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+
+from storage import Database
+from storage.migrate import upgrade
+from storage.users import record_seen
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'isobot.sqlite3'}"
+    await upgrade(url)
+    database = Database(url)
+    yield database
+    await database.dispose()
+
+
+async def test_statements_run_in_the_loop_thread_and_begin_and_commit_in_the_worker(
+    sqlite_db: Database,
+) -> None:
+    seen: list[tuple[str, bool]] = []
+    loop_thread = threading.get_ident()
+
+    @event.listens_for(sqlite_db.engine.sync_engine, "connect")
+    def _trace(dbapi_connection: Any, _record: Any) -> None:
+        raw: sqlite3.Connection = dbapi_connection.driver_connection._conn
+        raw.set_trace_callback(
+            lambda sql: seen.append((sql.split()[0].upper(), threading.get_ident() == loop_thread))
+        )
+
+    async with sqlite_db.session() as session:
+        await session.execute(text("SELECT count(*) FROM users"))
+    statements = dict(seen)
+    assert statements["SELECT"] is True
+    assert statements["BEGIN"] is False
+    assert statements["COMMIT"] is False
+
+
+async def test_another_process_writing_does_not_block_the_event_loop(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    other = sqlite3.connect(tmp_path / "isobot.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the database
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    async def write() -> None:
+        async with sqlite_db.session() as session:
+            await session.execute(text("UPDATE users SET language = 'x' WHERE id = 0"))
+
+    counting = asyncio.create_task(ticker())
+    writing = asyncio.create_task(write())
+    await asyncio.sleep(0.3)
+    assert not writing.done()  # waiting for the other writer, in the worker thread
+    ticks_while_waiting = ticks
+    other.execute("COMMIT")  # only reachable if the loop kept running
+    await asyncio.wait_for(writing, timeout=5)
+    counting.cancel()
+    other.close()
+    assert ticks_while_waiting >= 5
+
+
+async def test_sessions_of_one_process_take_turns(sqlite_db: Database) -> None:
+    open_now = most = 0
+
+    async def one(i: int) -> None:
+        nonlocal open_now, most
+        async with sqlite_db.session() as session:
+            open_now += 1
+            most = max(most, open_now)
+            await asyncio.sleep(0)
+            await record_seen(session, i, i, "en", T0)
+            open_now -= 1
+
+    await asyncio.gather(*(one(i) for i in range(1, 41)))
+    async with sqlite_db.session() as session:
+        count = (await session.execute(text("SELECT count(*) FROM users"))).scalar_one()
+    assert (most, count) == (1, 40)
