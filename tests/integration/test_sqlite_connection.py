@@ -1,12 +1,12 @@
-"""The SQLite connection: statements in the loop's thread, waits in the worker's, writers in turn."""
+"""SQLite: statements in the loop's thread, waits in the worker's, writers in turn."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
 import threading
-from datetime import UTC, datetime
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
