@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import case, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import User, UserStatus
+
+# A guided flow (typing a time, a dose, a date) is forgotten after this long without a word from
+# the user, so that a question typed days later is not read as the answer to an old prompt.
+FLOW_FORGOTTEN_AFTER = timedelta(minutes=30)
 
 
 async def record_seen(
@@ -16,6 +20,7 @@ async def record_seen(
     """Create the user on first contact; afterwards refresh chat, language and last-seen time.
 
     A user who writes again after blocking the bot has unblocked it, so they are active again.
+    A guided flow left for `FLOW_FORGOTTEN_AFTER` is forgotten.
     """
     user = await session.get(User, user_id)
     if user is None:
@@ -30,6 +35,8 @@ async def record_seen(
         )
         session.add(user)
     else:
+        if user.last_seen_at < now - FLOW_FORGOTTEN_AFTER:
+            user.awaiting = ""
         user.chat_id = chat_id
         user.language = language or user.language
         user.last_seen_at = now
@@ -43,7 +50,13 @@ async def refresh_active(
 ) -> bool:
     """`record_seen` in one statement for a known, active user; False for anyone else."""
     table = User.__table__
-    values: dict[str, object] = {"chat_id": chat_id, "last_seen_at": now}
+    values: dict[str, object] = {
+        "chat_id": chat_id,
+        "last_seen_at": now,
+        "awaiting": case(
+            (table.c.last_seen_at < now - FLOW_FORGOTTEN_AFTER, ""), else_=table.c.awaiting
+        ),
+    }
     if language:
         values["language"] = language
     result = await session.execute(

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from storage import Database
 from storage.migrate import current_revision
 from storage.models import User, UserStatus
-from storage.users import get_user, record_seen, refresh_active
+from storage.users import FLOW_FORGOTTEN_AFTER, get_user, record_seen, refresh_active
 
 T0 = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
 
@@ -83,6 +83,36 @@ async def test_refresh_active_leaves_new_and_blocked_users_to_the_full_path(db: 
         blocked = await get_user(session, 13)
     assert blocked is not None
     assert (blocked.status, blocked.last_seen_at) == (UserStatus.BLOCKED, T0)
+
+
+@pytest.mark.parametrize("blocked", [False, True], ids=["active", "blocked"])
+async def test_a_guided_flow_is_forgotten_after_a_long_silence(db: Database, blocked: bool) -> None:
+    async with db.session() as session:
+        user = await record_seen(session, 14, 14, "en", T0)
+        user.awaiting = "remind:dose"
+        if blocked:
+            user.status = UserStatus.BLOCKED
+
+    async def seen_at(at: datetime) -> str:
+        async with db.session() as session:
+            if not await refresh_active(session, 14, 14, "en", at):
+                await record_seen(session, 14, 14, "en", at)
+        async with db.session() as session:
+            user = await get_user(session, 14)
+        assert user is not None
+        return user.awaiting
+
+    # The blocked user's return takes the full path, the active user's the one statement.
+    soon = T0 + FLOW_FORGOTTEN_AFTER - timedelta(seconds=1)
+    assert await seen_at(soon) == "remind:dose"  # still answering the prompt
+    assert await seen_at(soon + FLOW_FORGOTTEN_AFTER + timedelta(seconds=2)) == ""
+    async with db.session() as session:
+        user = await get_user(session, 14)
+        assert user is not None
+        user.awaiting = "course:dose"
+        if blocked:
+            user.status = UserStatus.BLOCKED
+    assert await seen_at(soon + 3 * FLOW_FORGOTTEN_AFTER) == ""
 
 
 async def test_datetimes_come_back_aware_utc_from_any_zone(db: Database) -> None:
