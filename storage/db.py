@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event, make_url
+from sqlalchemy import Executable, event, exc, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -28,8 +28,26 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_async_engine(url, **kwargs)
+    engine = create_async_engine(url, **kwargs)
+    _ping_on_checkout(engine)
+    return engine
+
+
+def _ping_on_checkout(engine: AsyncEngine) -> None:
+    """Test each connection as it leaves the pool, so a restarted server costs no failed update.
+
+    SQLAlchemy's `pool_pre_ping` on asyncpg opens a transaction for the ping (for pgbouncer's
+    transaction mode, not used here): three round trips on every checkout, about a sixth of a
+    command's. The same check in one round trip, as SQLAlchemy documents for pool events.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        try:
+            dbapi_connection.run_async(lambda connection: connection.fetchrow(";"))
+        except Exception as error:
+            # The pool drops this connection and checks out (or opens) another.
+            raise exc.DisconnectionError() from error
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -82,6 +100,18 @@ class Database:
                 yield session
         finally:
             self._writer.release()
+
+    async def execute_alone(self, statement: Executable) -> int:
+        """One statement as a transaction of its own; the rows it changed.
+
+        On PostgreSQL it runs in autocommit, which spares the BEGIN and COMMIT round trips.
+        """
+        if self._writer is not None:
+            async with self.session() as session:
+                return int((await session.execute(statement)).rowcount)  # type: ignore[attr-defined]
+        async with self.engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            return int((await connection.execute(statement)).rowcount)  # type: ignore[attr-defined]
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import Database
 from storage.models import User, UserStatus
 
 # A guided flow (typing a time, a dose, a date) is forgotten after this long without a word from
@@ -46,7 +47,7 @@ async def record_seen(
 
 
 async def refresh_active(
-    session: AsyncSession, user_id: int, chat_id: int, language: str, now: datetime
+    db: Database, user_id: int, chat_id: int, language: str, now: datetime
 ) -> bool:
     """`record_seen` in one statement for a known, active user; False for anyone else."""
     table = User.__table__
@@ -59,12 +60,12 @@ async def refresh_active(
     }
     if language:
         values["language"] = language
-    result = await session.execute(
+    changed = await db.execute_alone(
         update(table)
         .where(table.c.id == user_id, table.c.status == UserStatus.ACTIVE)
         .values(values)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return changed == 1
 
 
 async def get_user(session: AsyncSession, user_id: int) -> User | None:

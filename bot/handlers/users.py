@@ -19,10 +19,10 @@ async def remember_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     svc = services(context)
     now = svc.clock.now()
     language = user.language_code or ""
+    # Nearly every update comes from a known, active user: one statement, nothing loaded.
+    if await refresh_active(svc.db, user.id, chat.id, language, now):
+        return
     async with svc.db.session() as session:
-        # Nearly every update comes from a known, active user: one statement, nothing loaded.
-        if await refresh_active(session, user.id, chat.id, language, now):
-            return
         known = await get_user(session, user.id)
         was_blocked = known is not None and known.status == UserStatus.BLOCKED
         stored = await record_seen(session, user.id, chat.id, language, now)

@@ -57,10 +57,8 @@ async def test_refresh_active_updates_a_known_active_user_in_place(db: Database)
     async with db.session() as session:
         await record_seen(session, 11, 11, "en", T0)
     later = T0 + timedelta(hours=2)
-    async with db.session() as session:
-        assert await refresh_active(session, 11, 1100, "", later)
-    async with db.session() as session:
-        assert await refresh_active(session, 11, 1100, "pt", later + timedelta(hours=1))
+    assert await refresh_active(db, 11, 1100, "", later)
+    assert await refresh_active(db, 11, 1100, "pt", later + timedelta(hours=1))
     async with db.session() as session:
         user = await get_user(session, 11)
     assert user is not None
@@ -70,14 +68,13 @@ async def test_refresh_active_updates_a_known_active_user_in_place(db: Database)
 
 
 async def test_refresh_active_leaves_new_and_blocked_users_to_the_full_path(db: Database) -> None:
+    assert not await refresh_active(db, 12, 12, "en", T0)
     async with db.session() as session:
-        assert not await refresh_active(session, 12, 12, "en", T0)
         user = await record_seen(session, 13, 13, "en", T0)
         user.status = UserStatus.BLOCKED
     later = T0 + timedelta(hours=1)
-    async with db.session() as session:
-        # A blocked user's return must reschedule their reminders, which this cannot do.
-        assert not await refresh_active(session, 13, 13, "en", later)
+    # A blocked user's return must reschedule their reminders, which this cannot do.
+    assert not await refresh_active(db, 13, 13, "en", later)
     async with db.session() as session:
         assert await get_user(session, 12) is None
         blocked = await get_user(session, 13)
@@ -94,8 +91,8 @@ async def test_a_guided_flow_is_forgotten_after_a_long_silence(db: Database, blo
             user.status = UserStatus.BLOCKED
 
     async def seen_at(at: datetime) -> str:
-        async with db.session() as session:
-            if not await refresh_active(session, 14, 14, "en", at):
+        if not await refresh_active(db, 14, 14, "en", at):
+            async with db.session() as session:
                 await record_seen(session, 14, 14, "en", at)
         async with db.session() as session:
             user = await get_user(session, 14)
