@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -10,30 +9,22 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from storage import Database
-from storage.migrate import upgrade
 from storage.users import get_user, record_seen
-from tests.databases import throwaway_postgres
 
-pytestmark = pytest.mark.postgres
+# The shared `db` fixture, on PostgreSQL only.
+pytestmark = pytest.mark.parametrize(
+    "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-@pytest.fixture
-async def pg() -> AsyncIterator[Database]:
-    async with throwaway_postgres() as url:
-        await upgrade(url)
-        database = Database(url)
-        yield database
-        await database.dispose()
-
-
 async def test_a_connection_the_server_ended_is_replaced_without_a_failed_session(
-    pg: Database,
+    db: Database,
 ) -> None:
-    async with pg.session() as session:
+    async with db.session() as session:
         await session.execute(text("SELECT 1"))  # one connection now waits in the pool
-    admin = create_async_engine(pg.url, isolation_level="AUTOCOMMIT")
+    admin = create_async_engine(db.url, isolation_level="AUTOCOMMIT")
     async with admin.connect() as connection:
         ended = await connection.scalar(
             text(
@@ -43,27 +34,27 @@ async def test_a_connection_the_server_ended_is_replaced_without_a_failed_sessio
         )
     await admin.dispose()
     assert ended >= 1
-    async with pg.session() as session:
+    async with db.session() as session:
         assert await session.scalar(text("SELECT 2")) == 2
 
 
 async def test_execute_alone_runs_outside_a_transaction_and_leaves_sessions_transactional(
-    pg: Database,
+    db: Database,
 ) -> None:
     # VACUUM refuses to run inside a transaction block: this passes only without BEGIN.
-    await pg.execute_alone(text("VACUUM users"))
-    async with pg.session() as session:
+    await db.execute_alone(text("VACUUM users"))
+    async with db.session() as session:
         await record_seen(session, 6, 6, "en", T0)
-    changed = await pg.execute_alone(text("UPDATE users SET language = 'x' WHERE id = 6"))
+    changed = await db.execute_alone(text("UPDATE users SET language = 'x' WHERE id = 6"))
     assert changed == 1
 
     # The connection went back to the pool transactional again: a failed session leaves nothing.
     async def fails_after_writing() -> None:
-        async with pg.session() as session:
+        async with db.session() as session:
             await record_seen(session, 5, 5, "en", T0)
             raise RuntimeError("undo")
 
     with pytest.raises(RuntimeError):
         await fails_after_writing()
-    async with pg.session() as session:
+    async with db.session() as session:
         assert await get_user(session, 5) is None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,35 +13,29 @@ import pytest
 from sqlalchemy import event, text
 
 from storage import Database
-from storage.migrate import upgrade
 from storage.users import record_seen
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-@pytest.fixture
-async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'isobot.sqlite3'}"
-    await upgrade(url)
-    database = Database(url)
-    yield database
-    await database.dispose()
+# The shared `db` fixture, on SQLite only; its file is tmp_path / "isobot.sqlite3".
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 async def test_statements_run_in_the_loop_thread_and_begin_and_commit_in_the_worker(
-    sqlite_db: Database,
+    db: Database,
 ) -> None:
     seen: list[tuple[str, bool]] = []
     loop_thread = threading.get_ident()
 
-    @event.listens_for(sqlite_db.engine.sync_engine, "connect")
+    @event.listens_for(db.engine.sync_engine, "connect")
     def _trace(dbapi_connection: Any, _record: Any) -> None:
         raw: sqlite3.Connection = dbapi_connection.driver_connection._conn
         raw.set_trace_callback(
             lambda sql: seen.append((sql.split()[0].upper(), threading.get_ident() == loop_thread))
         )
 
-    async with sqlite_db.session() as session:
+    async with db.session() as session:
         await session.execute(text("SELECT count(*) FROM users"))
     statements = dict(seen)
     assert statements["SELECT"] is True
@@ -51,7 +44,7 @@ async def test_statements_run_in_the_loop_thread_and_begin_and_commit_in_the_wor
 
 
 async def test_another_process_writing_does_not_block_the_event_loop(
-    sqlite_db: Database, tmp_path: Path
+    db: Database, tmp_path: Path
 ) -> None:
     other = sqlite3.connect(tmp_path / "isobot.sqlite3", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another writer holds the database
@@ -64,7 +57,7 @@ async def test_another_process_writing_does_not_block_the_event_loop(
             ticks += 1
 
     async def write() -> None:
-        async with sqlite_db.session() as session:
+        async with db.session() as session:
             await session.execute(text("UPDATE users SET language = 'x' WHERE id = 0"))
 
     counting = asyncio.create_task(ticker())
@@ -79,12 +72,12 @@ async def test_another_process_writing_does_not_block_the_event_loop(
     assert ticks_while_waiting >= 5
 
 
-async def test_sessions_of_one_process_take_turns(sqlite_db: Database) -> None:
+async def test_sessions_of_one_process_take_turns(db: Database) -> None:
     open_now = most = 0
 
     async def one(i: int) -> None:
         nonlocal open_now, most
-        async with sqlite_db.session() as session:
+        async with db.session() as session:
             open_now += 1
             most = max(most, open_now)
             await asyncio.sleep(0)
@@ -92,6 +85,6 @@ async def test_sessions_of_one_process_take_turns(sqlite_db: Database) -> None:
             open_now -= 1
 
     await asyncio.gather(*(one(i) for i in range(1, 41)))
-    async with sqlite_db.session() as session:
+    async with db.session() as session:
         count = (await session.execute(text("SELECT count(*) FROM users"))).scalar_one()
     assert (most, count) == (1, 40)
