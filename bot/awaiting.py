@@ -25,6 +25,18 @@ InputHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, str], Awaitable[bool
 _KEY = "awaiting_inputs"
 
 
+def answer_words(update: Update) -> list[str] | None:
+    """The words of a short typed answer (a time, a day); None when the text reads as a question
+    instead: no digit in it, or more than three words."""
+    message = update.effective_message
+    if message is None or message.text is None or update.effective_user is None:
+        return None
+    words = message.text.split()
+    if not any(ch.isdigit() for ch in message.text) or len(words) > 3:
+        return None
+    return words
+
+
 def expect_input(
     app: Application[Any, Any, Any, Any, Any, Any], flow: str, handler: InputHandler
 ) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.awaiting import expect_input
+from bot.awaiting import answer_words, expect_input
 from bot.check_args import (
     CheckArgsError,
     parse_check_args,
@@ -135,12 +135,11 @@ async def typed_day_and_time(
     update: Update, context: ContextTypes.DEFAULT_TYPE, awaiting: str
 ) -> bool:
     """`15 09:00` typed after tapping a check; anything without a digit is a question instead."""
+    words = answer_words(update)
+    if words is None:
+        return False
     message = update.effective_message
-    if message is None or message.text is None or update.effective_user is None:
-        return False
-    words = message.text.split()
-    if not any(ch.isdigit() for ch in message.text) or len(words) > 3:
-        return False
+    assert message is not None and update.effective_user is not None
     svc = services(context)
     now = svc.clock.now()
     async with svc.db.session() as session:

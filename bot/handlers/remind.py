@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.awaiting import expect_input
+from bot.awaiting import answer_words, expect_input
 from bot.commands import REMINDERS, CommandInfo
 from bot.formatting import join_words, when_local
 from bot.handlers.timezone import zone_keyboard
@@ -191,12 +191,11 @@ async def time_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def typed_times(update: Update, context: ContextTypes.DEFAULT_TYPE, awaiting: str) -> bool:
     """Times typed during the guided flow; anything without a digit is a question instead."""
+    words = answer_words(update)
+    if words is None:
+        return False
     message = update.effective_message
-    if message is None or message.text is None or update.effective_user is None:
-        return False
-    words = message.text.split()
-    if not any(ch.isdigit() for ch in message.text) or len(words) > 3:
-        return False
+    assert message is not None and update.effective_user is not None
     svc = services(context)
     now = svc.clock.now()
     kind = ReminderKind(awaiting.removeprefix(AWAITING))
