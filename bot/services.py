@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Update
 from telegram.ext import Application, CallbackContext
 
 from bot.commands import CommandInfo
@@ -15,6 +19,8 @@ from scheduler.clock import Clock
 from scheduler.policy import Policy
 from scheduler.sender import Sender
 from storage import Database
+from storage.models import User
+from storage.users import get_user
 
 if TYPE_CHECKING:
     from bot.listener import Listener
@@ -48,3 +54,13 @@ def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
     found = context.bot_data["services"]
     assert isinstance(found, Services)
     return found
+
+
+@asynccontextmanager
+async def user_session(db: Database, update: Update) -> AsyncIterator[tuple[AsyncSession, User]]:
+    """A session, and the user the update came from (recorded before any handler runs)."""
+    assert update.effective_user is not None
+    async with db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+        assert user is not None
+        yield session, user

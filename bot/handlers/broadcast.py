@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.admin import refuse_unless_admin
 from bot.awaiting import expect_input
 from bot.broadcast_progress import progress_text
-from bot.services import Services, services
+from bot.services import Services, services, user_session
 from content import tip_message
 from content.telegram_html import utf16_length, visible_text
 from scheduler.broadcast import count_recipients, enqueue, progress, stop
@@ -162,9 +162,7 @@ async def own_text(update: Update, context: ContextTypes.DEFAULT_TYPE, awaiting:
     if problem is not None:
         await message.reply_text(html.escape(problem))
         return True
-    async with svc.db.session() as session:
-        user = await get_user(session, update.effective_user.id)
-        assert user is not None
+    async with user_session(svc.db, update) as (session, user):
         user.awaiting = ""
         draft = await _draft(session, broadcast_id, update.effective_user.id)
         if draft is None:

@@ -29,13 +29,12 @@ from bot.check_view import (
 from bot.commands import COURSE, CommandInfo
 from bot.course_view import with_prescriber
 from bot.handlers.timezone import zone_keyboard
-from bot.services import add_commands, services
+from bot.services import add_commands, services, user_session
 from scheduler.checks import CHECK_KINDS, checks_of, set_check
 from scheduler.recurrence import parse_hhmm
 from scheduler.reminders import switch_kind_off
 from scheduler.zones import COMMON_ZONES
 from storage.models import ReminderKind, User
-from storage.users import get_user
 
 AWAITING = "checks:"
 NEED_ZONE = (
@@ -63,9 +62,7 @@ async def checks_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     assert message is not None and update.effective_user is not None
     svc = services(context)
     now = svc.clock.now()
-    async with svc.db.session() as session:
-        user = await get_user(session, update.effective_user.id)
-        assert user is not None
+    async with user_session(svc.db, update) as (session, user):
         reply = await _command_reply(session, user, context.args or [], now)
     await message.reply_text(reply[0], reply_markup=reply[1])
 
@@ -94,9 +91,7 @@ async def check_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     svc = services(context)
     parts = query.data.removeprefix(PREFIX).split(":")
     now = svc.clock.now()
-    async with svc.db.session() as session:
-        user = await get_user(session, update.effective_user.id)
-        assert user is not None
+    async with user_session(svc.db, update) as (session, user):
         if not user.timezone:
             await query.answer("Set your timezone first: /timezone")
             return
@@ -142,9 +137,7 @@ async def typed_day_and_time(
     assert message is not None and update.effective_user is not None
     svc = services(context)
     now = svc.clock.now()
-    async with svc.db.session() as session:
-        user = await get_user(session, update.effective_user.id)
-        assert user is not None
+    async with user_session(svc.db, update) as (session, user):
         try:
             kind = parse_check_kind(awaiting.removeprefix(AWAITING))
             day, local = parse_day_and_time(words)

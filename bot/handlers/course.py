@@ -38,7 +38,7 @@ from bot.course_view import (
     weight_prompt,
     with_prescriber,
 )
-from bot.services import add_commands, services
+from bot.services import add_commands, services, user_session
 from content import find_red_flag
 from scheduler.courses import (
     course_of,
@@ -58,7 +58,6 @@ from scheduler.cumulative import dose_in_effect
 from scheduler.recurrence import local_day
 from scheduler.reminders import reminders_of, switch_kind_off
 from storage.models import Course, ReminderKind, User
-from storage.users import get_user
 
 AWAITING = "course:"
 # Exactly the buttons of bot/course_view.py: anything else under crs: is forged or out of date,
@@ -153,9 +152,7 @@ async def course_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     assert message is not None and update.effective_user is not None
     svc = services(context)
     now = svc.clock.now()
-    async with svc.db.session() as session:
-        user = await get_user(session, update.effective_user.id)
-        assert user is not None
+    async with user_session(svc.db, update) as (session, user):
         reply: Reply
         try:
             reply = await _command_reply(session, user, context.args or [], now)
@@ -213,9 +210,7 @@ async def typed_input(update: Update, context: ContextTypes.DEFAULT_TYPE, awaiti
     except ValueError:
         return False
     now = svc.clock.now()
-    async with svc.db.session() as session:
-        user = await get_user(session, update.effective_user.id)
-        assert user is not None
+    async with user_session(svc.db, update) as (session, user):
         reply: Reply
         try:
             value = _typed_value(field, message.text, local_day(now, user_zone(user)))
@@ -233,9 +228,7 @@ async def course_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     svc = services(context)
     action, _, argument = query.data.removeprefix(PREFIX).partition(":")
     now = svc.clock.now()
-    async with svc.db.session() as session:
-        user = await get_user(session, update.effective_user.id)
-        assert user is not None
+    async with user_session(svc.db, update) as (session, user):
         course = await course_of(session, user.id)
         try:
             reply, new_message = await _button_reply(session, user, course, action, argument, now)

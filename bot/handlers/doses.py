@@ -9,13 +9,12 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.commands import DOSES, CommandInfo
-from bot.services import add_commands, services
+from bot.services import add_commands, services, user_session
 from scheduler.adherence import Adherence, DoseState, streak, summarize
 from scheduler.doses import dose_records
 from scheduler.recurrence import local_day, occurrence_on, parse_hhmm
 from scheduler.reminders import reminders_of
 from storage.models import Delivery, DoseLog, Purpose, ReminderKind
-from storage.users import get_user
 
 NO_ZONE = "Set your timezone first with /timezone, then your dose times with /remind dose 08:00."
 NO_DOSES = "You have no dose reminders. Set them with /remind dose 08:00 (or two times)."
@@ -32,9 +31,7 @@ async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     svc = services(context)
     assert update.effective_user is not None and update.effective_message is not None
     now = svc.clock.now()
-    async with svc.db.session() as session:
-        user = await get_user(session, update.effective_user.id)
-        assert user is not None
+    async with user_session(svc.db, update) as (session, user):
         if not user.timezone:
             await update.effective_message.reply_text(NO_ZONE)
             return
@@ -93,9 +90,7 @@ async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     svc = services(context)
     assert update.effective_user is not None and update.effective_message is not None
     now = svc.clock.now()
-    async with svc.db.session() as session:
-        user = await get_user(session, update.effective_user.id)
-        assert user is not None
+    async with user_session(svc.db, update) as (session, user):
         if not user.timezone:
             await update.effective_message.reply_text(NO_ZONE)
             return

@@ -21,13 +21,12 @@ from bot.reminder_args import (
     parse_remind_args,
     parse_times,
 )
-from bot.services import add_commands, services
+from bot.services import add_commands, services, user_session
 from scheduler.recurrence import parse_hhmm
 from scheduler.reminders import format_hhmm, reminders_of, set_times, switch_kind_off
 from scheduler.schedules import DAILY_KINDS
 from scheduler.zones import COMMON_ZONES
 from storage.models import Reminder, ReminderKind, User
-from storage.users import get_user
 
 KIND_PREFIX = "rk:"
 TIME_PREFIX = "rt:"
@@ -91,9 +90,7 @@ async def remind_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     svc = services(context)
     args = context.args or []
     if not args:
-        async with svc.db.session() as session:
-            user = await get_user(session, update.effective_user.id)
-            assert user is not None
+        async with user_session(svc.db, update) as (session, user):
             user.awaiting = ""
         keyboard = InlineKeyboardMarkup(
             [
@@ -109,9 +106,7 @@ async def remind_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await message.reply_text(html.escape(str(error)))
         return
     now = svc.clock.now()
-    async with svc.db.session() as session:
-        user = await get_user(session, update.effective_user.id)
-        assert user is not None
+    async with user_session(svc.db, update) as (session, user):
         if not user.timezone:
             reply, markup = NEED_ZONE, zone_keyboard(COMMON_ZONES)
         elif request.times:
@@ -133,9 +128,7 @@ async def kind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     except ValueError:
         await query.answer("That button is out of date. Send /remind again.")
         return
-    async with svc.db.session() as session:
-        user = await get_user(session, update.effective_user.id)
-        assert user is not None
+    async with user_session(svc.db, update) as (session, user):
         if not user.timezone:
             await query.answer()
             await query.edit_message_text(NEED_ZONE, reply_markup=zone_keyboard(COMMON_ZONES))
@@ -158,9 +151,7 @@ async def time_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await query.answer("That button is out of date. Send /remind again.")
         return
     now = svc.clock.now()
-    async with svc.db.session() as session:
-        user = await get_user(session, update.effective_user.id)
-        assert user is not None
+    async with user_session(svc.db, update) as (session, user):
         if not user.timezone:
             await query.answer("Set your timezone first: /timezone")
             return
@@ -204,9 +195,7 @@ async def typed_times(update: Update, context: ContextTypes.DEFAULT_TYPE, awaiti
     except ReminderArgsError as error:
         await message.reply_text(html.escape(str(error)))
         return True
-    async with svc.db.session() as session:
-        user = await get_user(session, update.effective_user.id)
-        assert user is not None
+    async with user_session(svc.db, update) as (session, user):
         user.awaiting = ""
         reply = summary(kind, await set_times(session, user, kind, times, now), user, now)
     await message.reply_text(reply)

@@ -11,11 +11,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.commands import REMINDERS, CommandInfo
 from bot.formatting import schedule_words, when_local
 from bot.reminder_args import KIND_LABELS
-from bot.services import add_commands, services
+from bot.services import add_commands, services, user_session
 from scheduler.callbacks import row_id
 from scheduler.reminders import delete_reminder, reminders_of, set_enabled, set_paused
 from storage.models import Reminder, User
-from storage.users import get_user
 
 PREFIX = "rm:"
 EMPTY = "You have no reminders yet. Set one with /remind, for example /remind dose 08:00."
@@ -61,9 +60,7 @@ def listing(
 async def reminders_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     assert update.effective_user is not None and update.effective_message is not None
-    async with svc.db.session() as session:
-        user = await get_user(session, update.effective_user.id)
-        assert user is not None
+    async with user_session(svc.db, update) as (session, user):
         text, markup = listing(user, await reminders_of(session, user.id), svc.clock.now())
     await update.effective_message.reply_text(text, reply_markup=markup)
 
@@ -74,9 +71,7 @@ async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     svc = services(context)
     action, _, raw_id = query.data.removeprefix(PREFIX).partition(":")
     now = svc.clock.now()
-    async with svc.db.session() as session:
-        user = await get_user(session, update.effective_user.id)
-        assert user is not None
+    async with user_session(svc.db, update) as (session, user):
         reminder_id = row_id(raw_id) or -1
         if action == "del":
             changed = await delete_reminder(session, user, reminder_id, now)
@@ -98,9 +93,7 @@ async def _pause_or_resume(
 ) -> None:
     svc = services(context)
     assert update.effective_user is not None and update.effective_message is not None
-    async with svc.db.session() as session:
-        user = await get_user(session, update.effective_user.id)
-        assert user is not None
+    async with user_session(svc.db, update) as (session, user):
         count = await set_paused(session, user, paused, svc.clock.now())
     if count == 0:
         reply = EMPTY

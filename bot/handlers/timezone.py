@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.commands import REMINDERS, CommandInfo
 from bot.keyboards import rows
-from bot.services import add_commands, services
+from bot.services import add_commands, services, user_session
 from scheduler.reminders import set_timezone
 from scheduler.zones import COMMON_ZONES, lookup_zone
 from storage.users import get_user
@@ -34,9 +34,7 @@ async def apply_zone(update: Update, context: ContextTypes.DEFAULT_TYPE, zone: Z
     svc = services(context)
     assert update.effective_user is not None
     now = svc.clock.now()
-    async with svc.db.session() as session:
-        user = await get_user(session, update.effective_user.id)
-        assert user is not None
+    async with user_session(svc.db, update) as (session, user):
         await set_timezone(session, user, zone, now)
     return (
         f"✅ Your timezone is now <b>{zone.key}</b>. It is {local_clock(zone, now)} there. "
