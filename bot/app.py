@@ -32,6 +32,7 @@ from bot.handlers import (
     timezone,
     topics,
     unknown,
+    urgent,
     users,
 )
 from bot.listener import start_listeners, stop_listeners
@@ -62,6 +63,7 @@ AREAS = (
     flood,
     users,
     start,
+    urgent,
     topics,
     timezone,
     remind,

@@ -18,6 +18,7 @@ from telegram.ext import (
 )
 
 from bot.services import services
+from content import Level, assess
 from storage.users import get_user
 
 # Gets the update and the stored `awaiting` value ("remind:dose"); True when it used the text.
@@ -58,6 +59,11 @@ async def _route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with svc.db.session() as session:
         user = await get_user(session, update.effective_user.id)
     if user is None or not user.awaiting:
+        return
+    # Warning signs come first in every state: such a message goes to free text, not the flow.
+    text = update.effective_message.text if update.effective_message else None
+    finding = assess(text, svc.library) if text else None
+    if finding is not None and finding.level in {Level.URGENT, Level.ASK}:
         return
     handler = context.bot_data.get(_KEY, {}).get(user.awaiting.split(":", 1)[0])
     if handler is not None and await handler(update, context, user.awaiting):

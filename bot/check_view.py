@@ -28,8 +28,9 @@ WHAT_IS_CHECKED = {
 }
 PREGNANCY_WARNING = (
     "⚠️ Isotretinoin can cause serious birth defects. If you can become pregnant, use reliable "
-    "contraception throughout your course and keep up the pregnancy tests. If you think you might "
-    "be pregnant, stop taking it and contact your prescriber the same day."
+    "contraception throughout your course and for at least a month after your last dose, as your "
+    "prescriber says, and keep up the pregnancy tests. If you think you might be pregnant, stop "
+    "taking it and contact your prescriber the same day."
 )
 SHORT_MONTHS = (
     "A day past the end of a short month falls on its last day: the 31st comes on 28 or 29 "

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from content import Topic
+from content import RedFlagFamily, Topic
 
 TOPIC_PREFIX = "topic:"
 
@@ -23,3 +23,42 @@ def topic_button(topic: Topic) -> InlineKeyboardButton:
 
 def topic_keyboard(topics: Iterable[Topic], width: int = 2) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows([topic_button(t) for t in topics], width))
+
+
+# The urgent-help chooser and the check-in: "sos" opens the chooser, "sos:<family>" sends that
+# family's guidance ("sos:general" the shared advice), "ask:<y|n|g>:<family>" answers a check-in.
+SOS = "sos"
+SOS_PREFIX = "sos:"
+SOS_GENERAL = "general"
+ASK_PREFIX = "ask:"
+SOS_LABEL = "🆘 I feel unwell or unsafe"
+ASK_GENERAL = "I was asking in general"
+
+
+def sos_button() -> InlineKeyboardButton:
+    return InlineKeyboardButton(SOS_LABEL, callback_data=SOS)
+
+
+def with_sos(markup: InlineKeyboardMarkup | None = None) -> InlineKeyboardMarkup:
+    """The keyboard with the one-tap urgent-help button added as its last row."""
+    keyboard = [list(row) for row in markup.inline_keyboard] if markup else []
+    return InlineKeyboardMarkup([*keyboard, [sos_button()]])
+
+
+def chooser_keyboard(families: Iterable[RedFlagFamily]) -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(f.label, callback_data=f"{SOS_PREFIX}{f.id}") for f in families]
+    buttons.append(
+        InlineKeyboardButton("Something else", callback_data=f"{SOS_PREFIX}{SOS_GENERAL}")
+    )
+    return InlineKeyboardMarkup(rows(buttons, width=1))
+
+
+def ask_keyboard(family: RedFlagFamily) -> InlineKeyboardMarkup:
+    data = f"{ASK_PREFIX}{{}}:{family.id}"
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(family.ask_yes, callback_data=data.format("y"))],
+            [InlineKeyboardButton(family.ask_no, callback_data=data.format("n"))],
+            [InlineKeyboardButton(ASK_GENERAL, callback_data=data.format("g"))],
+        ]
+    )

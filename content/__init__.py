@@ -4,20 +4,33 @@ from __future__ import annotations
 
 from content.errors import ContentError
 from content.loader import load_library
-from content.matcher import find_flag_subject, find_red_flag, match_topics, suggest_command
-from content.messages import tip_message, topic_message, urgent_message
-from content.models import Library, RedFlagFamily, Tip, Topic
+from content.matcher import find_flag_subject, match_topics, suggest_command
+from content.messages import (
+    ask_message,
+    reply_no_message,
+    tip_message,
+    topic_message,
+    urgent_message,
+)
+from content.models import HelpLine, Library, RedFlagFamily, Tip, Topic
+from content.warning_signs import Finding, Level, assess, find_red_flag
 
 __all__ = [
     "ContentError",
+    "Finding",
+    "HelpLine",
+    "Level",
     "Library",
     "RedFlagFamily",
     "Tip",
     "Topic",
+    "ask_message",
+    "assess",
     "find_flag_subject",
     "find_red_flag",
     "load_library",
     "match_topics",
+    "reply_no_message",
     "suggest_command",
     "tip_message",
     "topic_message",

@@ -25,6 +25,7 @@ REQUIRED_TOPICS = (
     "pregnancy",
     "aftercare",
     "wellbeing",
+    "interactions",
 )
 AUDIENCES = frozenset({"all", "in_treatment", "after_course"})
 COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")  # what Telegram's setMyCommands accepts

@@ -25,6 +25,7 @@ _SWAP_SIMILARITY = 0.9  # two neighbouring letters swapped: a slip, not a differ
 # Joining or splitting words ("sun burn" for "sunburn") only counts for parts this long, so a
 # dropped "am" cannot turn "i get pregnant" into "i am pregnant".
 _MIN_PART = 3
+_MIN_JOINED = 5  # an exact join of short halves: "my self", "head ache"
 # Everyday words are taken as written: "does" is not a typo of "doses", nor "hear" of "heart".
 _EXACT_ONLY = frozenset(
     {"about", "after", "again", "also", "been", "before", "being", "could", "does", "doing"}
@@ -69,16 +70,35 @@ def word_similarity(word: str, target: str) -> float:
     """1.0 for the same word, the typo-aware similarity for a near miss, else 0.0."""
     if word == target:
         return 1.0
-    # Short words carry too little to guess at: "am" and "an" mean different things.
-    if len(target) <= 3 or len(word) <= 2 or word in _EXACT_ONLY:
+    # People rarely mistype the first letter, and guessing it turns "losing" into "dosing".
+    # (The spelling index in warning_signs.py relies on this rule.)
+    if word in _EXACT_ONLY or len(word) <= 1 or word[0] != target[:1]:
         return 0.0
+    # Stretched or doubled letters ("kil", "pilss", "sooo") are a slip; in a short word only
+    # when stretched, since "of" and "off" are different words.
+    if _squeeze(word) == _squeeze(target) and (
+        len(target) >= 4 or len(word) >= len(target) + 2
+    ):
+        return _SWAP_SIMILARITY
     if _one_swap(word, target):
         return _SWAP_SIMILARITY
+    # Short words carry too little to guess at: "am" and "an" mean different things.
+    if len(target) <= 3 or len(word) <= 2:
+        return 0.0
     if abs(len(word) - len(target)) > (1 if len(target) <= 6 else 2):
         return 0.0
+    if len(target) <= 4 and len(word) == len(target):
+        return 0.0  # a changed letter in a four-letter word is another word: "live", "life"
     score = fuzz.ratio(word, target) / 100
     floor = _MIN_SIMILARITY_LONG if len(target) >= _LONG_WORD else _MIN_SIMILARITY
+    if len(target) == 5 and len(word) == 5:
+        floor = 0.8  # one changed letter after the first: "stomack", "bleed"
     return score if score >= floor else 0.0
+
+
+def _squeeze(word: str) -> str:
+    """The word with each run of one letter cut to a single letter."""
+    return "".join(c for i, c in enumerate(word) if i == 0 or c != word[i - 1])
 
 
 def _one_swap(word: str, target: str) -> bool:
@@ -140,9 +160,13 @@ def _candidates(
     single = _slot_similarity(text[at], pattern[slot], False)
     if single:
         found.append((single, 1, 1))
-    if at + 1 < len(text) and min(len(text[at]), len(text[at + 1])) >= _MIN_PART:
-        # The writer split a word: "sun burn".
-        split = _slot_similarity(text[at] + text[at + 1], pattern[slot], True)
+    if at + 1 < len(text):
+        # The writer split a word: "sun burn", "my self". Short halves must join exactly.
+        joined = text[at] + text[at + 1]
+        if min(len(text[at]), len(text[at + 1])) >= _MIN_PART:
+            split = _slot_similarity(joined, pattern[slot], True)
+        else:
+            split = 1.0 if joined in pattern[slot] and len(joined) >= _MIN_JOINED else 0.0
         if split:
             found.append((split, 2, 1))
     if slot + 1 < len(pattern):  # the writer joined two words: "selfharm"

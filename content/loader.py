@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from content.crisis_lines import load_crisis_lines
 from content.documents import load_tips, load_topics
 from content.errors import ContentError
-from content.messages import tip_message, topic_message, urgent_message
+from content.messages import (
+    ask_message,
+    reply_no_message,
+    tip_message,
+    topic_message,
+    urgent_message,
+)
 from content.models import Library
 from content.red_flags import load_red_flags
 from content.shared_texts import load_shared_texts
@@ -26,7 +33,15 @@ def load_library(root: Path | None = None) -> Library:
     topics = load_topics(root / "topics", problems)
     tips = load_tips(root / "tips", problems)
     red_flags = load_red_flags(root / "redflags.yaml", texts, topics.keys(), problems)
-    library = Library(topics, tips, red_flags, texts.disclaimer)
+    crisis_lines = load_crisis_lines(root / "crisis_lines.yaml", problems)
+    library = Library(
+        topics,
+        tips,
+        red_flags,
+        texts.disclaimer,
+        urgent_general_html=texts.urgent_general,
+        crisis_lines=crisis_lines,
+    )
     # Bad hand-written HTML is already reported per text; repeating it for every message that
     # includes the text would bury the other problems.
     problems += _message_problems(library, check_html=not problems)
@@ -49,10 +64,22 @@ def _message_problems(library: Library, *, check_html: bool) -> list[str]:
             if family.topic == command
         ]
     messages += [(f"tip '{tip.id}'", tip_message(tip, library)) for tip in library.tips.values()]
-    messages += [
-        (f"urgent message '{family.id}'", urgent_message(family, library))
-        for family in library.red_flags
-    ]
+    help_lines = list(library.crisis_lines.countries.values()) if library.crisis_lines else []
+    if library.crisis_lines:
+        help_lines.append(library.crisis_lines.fallback)
+    for family in (*library.red_flags, None):
+        name = family.id if family else "general"
+        messages += [(f"urgent message '{name}'", urgent_message(family, library))]
+        messages += [
+            (f"urgent message '{name}' for {line.country or 'anywhere'}", text)
+            for line in help_lines
+            for text in [urgent_message(family, library, line)]
+        ]
+        if family is not None:
+            messages += [
+                (f"check-in of '{name}'", ask_message(family, library)),
+                (f"check-in answer of '{name}'", reply_no_message(family, library)),
+            ]
     problems: list[str] = []
     for label, text in messages:
         if check_html:

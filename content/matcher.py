@@ -1,4 +1,4 @@
-"""Free-text matching: which topic a message is about, and whether it reports a warning sign."""
+"""Free-text matching: which topics a message is about, and which warning sign it asks about."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from rapidfuzz.distance import OSA
 
 from content.fuzzy import Hit, Pattern, compile_phrase, find_hits
 from content.models import Library, RedFlagFamily, Topic
-from content.normalize import FIRST_PERSON, Clause, clauses
+from content.normalize import Clause, clauses
 
 # Almost every message names the medicine or the skin, so these words alone say little.
 _GENERIC = frozenset(
@@ -19,7 +19,6 @@ _GENERIC = frozenset(
 )
 _NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "neither"})
 _NEGATION_REACH = 3  # a negation this many words before a phrase still applies to it
-_RED_FLAG_GAP = 2  # filler words allowed inside a red-flag phrase ("I am really pregnant")
 _CLOSE_CALL = 0.75  # runners-up within this share of the best score are shown too
 _GENERIC_DISCOUNT = 0.75  # a generic word is worth a quarter of a specific one
 _PHRASE_BONUS = 0.25
@@ -35,16 +34,6 @@ def match_topics(text: str, library: Library, limit: int = 3) -> list[Topic]:
     scored.sort(key=lambda pair: (-pair[0], pair[1].order))
     best = scored[0][0]
     return [topic for score, topic in scored if score >= best * _CLOSE_CALL][:limit]
-
-
-def find_red_flag(text: str, library: Library) -> RedFlagFamily | None:
-    """The family of a warning sign the writer reports having now, in priority order."""
-    parts = clauses(text)
-    for family in library.red_flags:
-        for phrase in family.phrases:
-            if _reports(compile_phrase(phrase), parts):
-                return family
-    return None
 
 
 def find_flag_subject(text: str, library: Library) -> RedFlagFamily | None:
@@ -109,19 +98,6 @@ def _hit_value(hit: Hit, pattern: Pattern) -> float:
     generic = sum(1 for slot in pattern if set(slot) <= _GENERIC)
     specific = len(pattern) - generic
     return hit.weight - _GENERIC_DISCOUNT * generic + _PHRASE_BONUS * max(0, specific - 1)
-
-
-def _reports(pattern: Pattern, parts: list[Clause]) -> bool:
-    """Whether any clause states the phrase about the writer, not negated."""
-    personal = any(set(slot) & FIRST_PERSON for slot in pattern)
-    for clause in parts:
-        # "Does it cause blurry vision?" asks about the medicine; it reports nothing.
-        if clause.general_question and not personal:
-            continue
-        for hit in find_hits(pattern, clause.words, max_gap=_RED_FLAG_GAP):
-            if not _negated(hit, pattern, clause.words):
-                return True
-    return False
 
 
 def _negated(hit: Hit, pattern: Pattern, text: tuple[str, ...]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from content.models import Library, RedFlagFamily, Tip, Topic
+from content.models import HelpLine, Library, RedFlagFamily, Tip, Topic
 
 
 def topic_message(
@@ -23,9 +23,45 @@ def tip_message(tip: Tip, library: Library) -> str:
     return _join([_heading("💡 ", tip.title), tip.html, library.disclaimer_html])
 
 
-def urgent_message(family: RedFlagFamily, library: Library) -> str:
-    """Short guidance for a warning sign, ending with the disclaimer."""
-    return _join([_heading("🚨 ", family.title), family.urgent_html, library.disclaimer_html])
+def urgent_message(
+    family: RedFlagFamily | None, library: Library, help_line: HelpLine | None = None
+) -> str:
+    """Short guidance for a warning sign (the shared advice alone for None), where to call,
+    then the disclaimer."""
+    if family is None:
+        parts = [_heading("🚨 ", GENERAL_URGENT_TITLE), library.urgent_general_html]
+    else:
+        parts = [_heading("🚨 ", family.title), family.urgent_html]
+    if help_line is not None:
+        parts.append(help_line_text(help_line, crisis=family is None or family.id == "mood"))
+    return _join([*parts, library.disclaimer_html])
+
+
+GENERAL_URGENT_TITLE = "Feeling unwell or unsafe"
+
+
+def help_line_text(line: HelpLine, *, crisis: bool) -> str:
+    """Who to call: the emergency number, and for low mood a crisis line with its link."""
+    where = f" ({html.escape(line.country)})" if line.country else ""
+    text = f"📞 <b>Emergency{where}:</b> {html.escape(line.emergency)}"
+    if crisis:
+        text += f"\n💬 <b>Someone to talk to now:</b> {html.escape(line.line)}"
+        text += f' · <a href="{html.escape(line.url)}">{html.escape(_host(line.url))}</a>'
+    return text
+
+
+def ask_message(family: RedFlagFamily, library: Library) -> str:
+    """The check-in question for a weak sign."""
+    return _join([family.ask_html, library.disclaimer_html])
+
+
+def reply_no_message(family: RedFlagFamily, library: Library) -> str:
+    """The answer to "no" in the check-in."""
+    return _join([family.reply_no_html, library.disclaimer_html])
+
+
+def _host(url: str) -> str:
+    return url.removeprefix("https://").removeprefix("www.").rstrip("/")
 
 
 def _heading(icon: str, title: str) -> str:

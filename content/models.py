@@ -40,6 +40,17 @@ class RedFlagFamily:
     phrases: tuple[str, ...]
     subject_keywords: tuple[str, ...]
     topic: str
+    # "article" or "leaflet": where the guidance comes from.
+    source: str = "leaflet"
+    # The family's button in the urgent-help chooser.
+    label: str = ""
+    # Wordings too weak for urgent guidance: they get the check-in question instead.
+    weak_phrases: tuple[str, ...] = ()
+    ask_html: str = ""
+    ask_yes: str = ""
+    ask_no: str = ""
+    # The answer to "no" in the check-in.
+    reply_no_html: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,3 +61,32 @@ class Library:
     tips: dict[str, Tip]
     red_flags: tuple[RedFlagFamily, ...]
     disclaimer_html: str
+    # The shared urgent advice, for the chooser's "something else".
+    urgent_general_html: str = ""
+    crisis_lines: CrisisLines | None = None
+
+    def red_flag(self, family_id: str) -> RedFlagFamily | None:
+        return next((f for f in self.red_flags if f.id == family_id), None)
+
+
+@dataclass(frozen=True)
+class HelpLine:
+    """Where to get help now in one country, or anywhere when the country is unknown."""
+
+    country: str  # a name to show, "" for the fallback
+    emergency: str
+    line: str
+    url: str
+
+
+@dataclass(frozen=True)
+class CrisisLines:
+    """Emergency numbers and crisis lines by country, and the IANA zones of each country."""
+
+    fallback: HelpLine
+    countries: dict[str, HelpLine]
+    zone_countries: dict[str, str]
+
+    def for_zone(self, zone: str) -> HelpLine:
+        """The help line for the country a timezone belongs to; the fallback elsewhere."""
+        return self.countries.get(self.zone_countries.get(zone, ""), self.fallback)

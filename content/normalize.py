@@ -29,6 +29,29 @@ _EXPANSIONS = {
     "aint": "am not",
     "wanna": "want to",
     "gonna": "going to",
+    "gotta": "got to",
+    "idk": "i do not know",
+    "dunno": "do not know",
+    "ur": "your",
+    "u": "you",
+    "rn": "right now",
+    "theyre": "they are",
+    "youre": "you are",
+    "shes": "she is",
+    "hes": "he is",
+    "itll": "it will",
+    "id": "i would",
+    "nothin": "nothing",
+    "tho": "though",
+    "cuz": "because",
+    "coz": "because",
+    "bc": "because",
+    "w": "with",
+    "abt": "about",
+    "smth": "something",
+    "sth": "something",
+    "pls": "please",
+    "plz": "please",
 }
 _APOSTROPHE = re.compile(r"(?<=\w)['’‘`´](?=\w)")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -42,6 +65,12 @@ _QUESTION_OPENERS = frozenset(
     | {"how", "what", "why", "when", "which", "may", "might", "has", "have", "who"}
 )
 FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine"})
+# Words that end what a negation before them can reach: "I'm not sad but ...".
+_SCOPE_WORDS = frozenset(
+    {"but", "however", "though", "although", "yet", "except", "because", "so", "then", "just"}
+    | {"only", "apart", "still", "whereas", "while", "now", "instead", "also", "plus"}
+)
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’‘`´][a-z0-9]+)*|[,;:()\"\u2013\u2014/]|(?<=\s)-(?=\s)")
 
 
 @dataclass(frozen=True)
@@ -82,3 +111,52 @@ def clauses(text: str) -> list[Clause]:
             if part_words:
                 result.append(Clause(part_words, general))
     return result
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """The words of one sentence, where its clauses start, and whether it is a general question.
+
+    `scope_ends` holds the indices of words that a negation before them cannot reach (after a
+    "but", a semicolon or a dash); `clause_starts` also holds those after a comma or "and".
+    """
+
+    words: tuple[str, ...]
+    scope_ends: frozenset[int]
+    clause_starts: frozenset[int]
+    general_question: bool
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Split `text` into sentences of normalised words, keeping where the clauses break."""
+    result: list[Sentence] = []
+    for raw in _SENTENCE_BREAK.split(_plain(text)):
+        out: list[str] = []
+        scope_ends: set[int] = set()
+        clause_starts: set[int] = set()
+        for token in _TOKEN.findall(raw):
+            if not token[0].isalnum():
+                clause_starts.add(len(out))
+                if token != ",":
+                    scope_ends.add(len(out))
+                continue
+            expanded = words(token)
+            if expanded and expanded[0] in _SCOPE_WORDS:
+                scope_ends.add(len(out))
+                clause_starts.add(len(out))
+            elif expanded and expanded[0] == "and":
+                clause_starts.add(len(out))
+            out.extend(expanded)
+        if out:
+            # "can't stop ..." states something; "can it ...?" asks.
+            asking = out[0] in _QUESTION_OPENERS and out[1:2] != ["not"]
+            general = asking and not (FIRST_PERSON & set(out))
+            result.append(
+                Sentence(tuple(out), frozenset(scope_ends), frozenset(clause_starts), general)
+            )
+    return result
+
+
+def _plain(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in plain if not unicodedata.combining(c))

@@ -12,16 +12,40 @@ from content.models import RedFlagFamily
 from content.schema import field_problems, read_yaml
 from content.shared_texts import SharedTexts
 from content.telegram_html import html_problems
+from content.warning_signs import COMBINE
 
-REQUIRED_FAMILIES = ("mood", "pregnancy", "headache_vision", "pain", "jaundice")
-_FAMILY_ID = re.compile(r"[a-z_]{1,32}")
+REQUIRED_FAMILIES = (
+    "mood",
+    "allergy",
+    "chest",
+    "pregnancy",
+    "headache_vision",
+    "vision_loss",
+    "skin_reaction",
+    "pain_belly",
+    "gut",
+    "jaundice",
+    "muscle",
+    "hearing",
+)
+SOURCES = frozenset({"article", "leaflet"})
+MAX_LABEL = 32  # a chooser button stays on one line on a phone
+_FAMILY_ID = re.compile(r"[a-z_]{1,24}")
+_VOCABULARY_REF = re.compile(r"@([a-z_]+)")
 _FIELDS = {
     "id": "str",
     "title": "str",
+    "source": "str",
+    "label": "str",
     "topic": "str",
     "urgent": "str",
     "pointer": "str",
+    "ask": "str",
+    "ask_yes": "str",
+    "ask_no": "str",
+    "reply_no": "str",
     "phrases": "words",
+    "weak": "list",
     "subject_keywords": "words",
 }
 
@@ -38,9 +62,13 @@ def load_red_flags(
     if not isinstance(raw, list):
         problems.append(f"{label}: must have a 'families' list")
         return ()
+    vocabulary = _vocabulary(data.get("vocabulary", {}), label, problems)
     families: dict[str, RedFlagFamily] = {}
     for index, entry in enumerate(raw):
-        family = _family(entry, f"{label}: family #{index + 1}", texts, topics, problems)
+        where = f"{label}: family #{index + 1}"
+        if isinstance(entry, dict):
+            entry = _expanded(entry, vocabulary, where, problems)
+        family = _family(entry, where, texts, topics, problems)
         if family is None:
             continue
         if family.id in families:
@@ -53,6 +81,47 @@ def load_red_flags(
         if family_id not in families
     ]
     return tuple(families.values())
+
+
+def _vocabulary(raw: Any, label: str, problems: list[str]) -> dict[str, str]:
+    """Named word lists ("severe: [severe, bad, awful]") as "severe|bad|awful"."""
+    if not isinstance(raw, dict):
+        problems.append(f"{label}: 'vocabulary' must map names to lists of words")
+        return {}
+    found: dict[str, str] = {}
+    for name, spellings in raw.items():
+        if not isinstance(spellings, list) or not all(
+            isinstance(s, str) and s.strip() and " " not in s.strip() for s in spellings
+        ):
+            problems.append(
+                f"{label}: vocabulary '{name}' must be a list of single words "
+                "(join the words of one spelling with _)"
+            )
+            continue
+        found[str(name)] = "|".join(s.strip() for s in spellings)
+    return found
+
+
+def _expanded(
+    entry: dict[str, Any], vocabulary: dict[str, str], where: str, problems: list[str]
+) -> dict[str, Any]:
+    """The entry with each @name in its phrases replaced by that vocabulary's words."""
+
+    def expand(phrase: str) -> str:
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in vocabulary:
+                problems.append(f"{where}: phrase {phrase!r} uses unknown vocabulary '@{name}'")
+                return name
+            return vocabulary[name]
+
+        return _VOCABULARY_REF.sub(replace, phrase)
+
+    out = dict(entry)
+    for key in ("phrases", "weak"):
+        if isinstance(out.get(key), list):
+            out[key] = [expand(p) if isinstance(p, str) else p for p in out[key]]
+    return out
 
 
 def _family(
@@ -76,6 +145,13 @@ def _family(
         phrases=tuple(entry["phrases"]),
         subject_keywords=tuple(entry["subject_keywords"]),
         topic=entry["topic"],
+        source=entry["source"],
+        label=entry["label"].strip(),
+        weak_phrases=tuple(entry["weak"]),
+        ask_html=entry["ask"].strip(),
+        ask_yes=entry["ask_yes"].strip(),
+        ask_no=entry["ask_no"].strip(),
+        reply_no_html=entry["reply_no"].strip(),
     )
     problems += _family_problems(family, entry, where, topics)
     return family
@@ -91,16 +167,28 @@ def _family_problems(
         problems.append(f"{where}: title is empty")
     if family.topic not in topics:
         problems.append(f"{where}: topic '{family.topic}' does not exist")
-    for key in ("urgent", "pointer"):
+    if family.source not in SOURCES:
+        problems.append(f"{where}: source must be one of {', '.join(sorted(SOURCES))}")
+    for key in ("label", "ask_yes", "ask_no"):
+        if not 1 <= len(entry[key].strip()) <= MAX_LABEL:
+            problems.append(f"{where}: '{key}' must be 1-{MAX_LABEL} characters")
+    if not all(isinstance(p, str) and p.strip() for p in entry["weak"]):
+        problems.append(f"{where}: 'weak' must be a list of non-empty texts")
+    for key in ("urgent", "pointer", "ask", "reply_no"):
         if not entry[key].strip():
             problems.append(f"{where}: '{key}' is empty")
         problems += [f"{where}: '{key}': {problem}" for problem in html_problems(entry[key])]
     for key, values in (("phrases", family.phrases), ("subject_keywords", family.subject_keywords)):
         if not values:
             problems.append(f"{where}: '{key}' is empty")
+    for key, values in (
+        ("phrases", family.phrases),
+        ("weak", family.weak_phrases),
+        ("subject_keywords", family.subject_keywords),
+    ):
         problems += [
-            f"{where}: '{key}' entry {value!r} has no words"
+            f"{where}: '{key}' entry {value!r} has an empty part"
             for value in values
-            if not compile_phrase(value)
+            if not all(compile_phrase(chunk) for chunk in str(value).split(COMBINE))
         ]
     return problems

@@ -66,8 +66,9 @@ def _check(kind: ReminderKind, local_time: str, purpose: Purpose, late: bool) ->
     return (
         f"🧪 {prefix}Monthly check: pregnancy test{late_note}. Isotretinoin can cause serious "
         "birth defects, so anyone who can become pregnant needs reliable contraception "
-        f"throughout the course and regular pregnancy tests. {SCHEDULE_SET_BY} If you think you "
-        "might be pregnant, stop taking isotretinoin and contact your prescriber the same day."
+        "throughout the course and for at least a month after the last dose, as the prescriber "
+        f"says, and regular pregnancy tests. {SCHEDULE_SET_BY} If you think you might be "
+        "pregnant, stop taking isotretinoin and contact your prescriber the same day."
     )
 
 

@@ -1,4 +1,5 @@
-"""Plain messages: urgent guidance for red flags first, otherwise the best-matching topics."""
+"""Plain messages: warning signs first (urgent guidance, or a check-in question when the sign is
+weak), otherwise the best-matching topics. Every reply that is not a topic offers 🆘."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.handlers.topics import send_topic
-from bot.keyboards import topic_keyboard
+from bot.handlers.urgent import send_urgent
+from bot.keyboards import ask_keyboard, topic_keyboard, with_sos
 from bot.services import services
-from content import find_flag_subject, find_red_flag, match_topics, urgent_message
+from content import Level, ask_message, assess, find_flag_subject, match_topics
 
 NO_MATCH = (
     "I'm not sure which topic that is about. Try /topics for the full menu, or /help for "
-    "everything I can do."
+    "everything I can do. If you feel unwell or unsafe, tap 🆘 below."
 )
 CHOICE = "That could be one of these. Which would you like to read?"
 
@@ -21,25 +23,33 @@ async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     library = services(context).library
-    family = find_red_flag(message.text, library)
-    if family is not None:
-        await message.reply_text(urgent_message(family, library))
+    finding = assess(message.text, library)
+    if finding is not None and finding.level is Level.URGENT:
+        await send_urgent(update, context, finding.family)
+        return
+    if finding is not None and finding.level is Level.ASK:
+        await message.reply_text(
+            ask_message(finding.family, library), reply_markup=ask_keyboard(finding.family)
+        )
         return
     topics = match_topics(message.text, library)
-    subject = find_flag_subject(message.text, library)
+    # A general question about a warning sign, or someone else's, gets the pointer to help.
+    subject = finding.family if finding is not None else find_flag_subject(message.text, library)
     if subject is not None:
-        # A general question about a warning sign always gets the pointer to urgent guidance.
         topic = topics[0] if len(topics) == 1 else library.topics[subject.topic]
         await send_topic(update, context, topic, subject)
-        return
-    if not topics:
-        await message.reply_text(f"{NO_MATCH}\n\n{library.disclaimer_html}")
         return
     if len(topics) == 1:
         await send_topic(update, context, topics[0])
         return
+    if not topics:
+        await message.reply_text(
+            f"{NO_MATCH}\n\n{library.disclaimer_html}", reply_markup=with_sos()
+        )
+        return
     await message.reply_text(
-        f"{CHOICE}\n\n{library.disclaimer_html}", reply_markup=topic_keyboard(topics, width=1)
+        f"{CHOICE}\n\n{library.disclaimer_html}",
+        reply_markup=with_sos(topic_keyboard(topics, width=1)),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.keyboards import TOPIC_PREFIX, topic_keyboard
+from bot.keyboards import TOPIC_PREFIX, topic_keyboard, with_sos
 from bot.services import services
 from content import RedFlagFamily, Topic, topic_message
 
@@ -22,10 +22,12 @@ async def send_topic(
     library = services(context).library
     related = [library.topics[c] for c in topic.related]
     assert update.effective_chat is not None
+    markup = topic_keyboard(related)
     await context.bot.send_message(
         update.effective_chat.id,
         topic_message(topic, library, flag_pointer=flag_pointer),
-        reply_markup=topic_keyboard(related),
+        # With a pointer to a warning sign, help is one tap away.
+        reply_markup=with_sos(markup) if flag_pointer is not None else markup,
     )
 
 

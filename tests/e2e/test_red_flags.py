@@ -1,4 +1,5 @@
-"""Red flags win over everything: urgent guidance instead of a topic."""
+"""Warning signs win over everything: urgent guidance, a check-in when the sign is weak, and the
+🆘 chooser one tap away from every reply that is not a topic."""
 
 from __future__ import annotations
 
@@ -6,29 +7,31 @@ import html
 import re
 
 import pytest
+from sqlalchemy import update
 
-from content import load_library
-from tests.e2e.conftest import BotUnderTest
+from bot.handlers.freetext import NO_MATCH
+from bot.handlers.remind import KIND_PREFIX
+from bot.keyboards import SOS, SOS_LABEL
+from content import RedFlagFamily, load_library
+from storage.models import User
+from tests.e2e.conftest import USER, BotUnderTest
 
 LIBRARY = load_library()
 
-# One plain, one misspelt and one buried wording per family.
+# One message a family, written the way a worried person would.
 RED_FLAGS = [
-    ("mood", "I have thoughts of killing myself"),
-    ("mood", "im having suicidal thougts"),
-    ("mood", "my skin is peeling and honestly I feel hopeless and want to die"),
-    ("pregnancy", "I think I am pregnant"),
-    ("pregnancy", "i might be pregnat"),
-    ("pregnancy", "my lips are so dry and my period is late"),
-    ("headache_vision", "I have a severe headache"),
-    ("headache_vision", "my vision is blury since yesterday"),
-    ("headache_vision", "the purge is bad and I have the worst headache of my life"),
-    ("pain", "I have severe stomach pain"),
-    ("pain", "I have chest pain right now"),
-    ("pain", "dry skin everywhere and a really severe belly pain today"),
-    ("jaundice", "my skin is turning yellow"),
-    ("jaundice", "the whites of my eyes are yelow"),
-    ("jaundice", "sunscreen question, but also my eyes look yellow"),
+    ("mood", "honestly everyone would be better off without me"),
+    ("allergy", "my face is swollen and my throat feels tight"),
+    ("chest", "chest feels really tight and i cant catch my breath"),
+    ("pregnancy", "my period is 10 days late and im freaking out"),
+    ("headache_vision", "worst headache of my life and i keep throwing up"),
+    ("vision_loss", "i cant see out of my left eye suddenly"),
+    ("skin_reaction", "got a rash thats spreading fast and i have a fever"),
+    ("pain_belly", "really bad stomach pain going through to my back"),
+    ("gut", "been throwing up all day and cant keep anything down"),
+    ("jaundice", "the whites of my eyes have gone yellow"),
+    ("muscle", "my pee is really dark like cola"),
+    ("hearing", "im losing my hearing"),
 ]
 
 
@@ -36,34 +39,156 @@ def _plain(html_text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", html_text))
 
 
+def _family(family_id: str) -> RedFlagFamily:
+    family = LIBRARY.red_flag(family_id)
+    assert family is not None
+    return family
+
+
+def _is_urgent(text: str, family: RedFlagFamily) -> bool:
+    return _plain(family.urgent_html)[:60] in text
+
+
 @pytest.mark.parametrize(("family_id", "text"), RED_FLAGS)
-async def test_red_flag_gets_urgent_guidance_not_a_topic(
+async def test_warning_sign_gets_urgent_guidance_not_a_topic(
     bot: BotUnderTest, family_id: str, text: str
 ) -> None:
     reply = await bot.say(text)
-    family = next(f for f in LIBRARY.red_flags if f.id == family_id)
-    assert _plain(family.urgent_html)[:60] in reply.text
+    assert _is_urgent(reply.text, _family(family_id))
     assert bot.fake.buttons(reply) == []
     assert not any(t.title in reply.text for t in LIBRARY.topics.values())
+    assert "prescriber" in reply.text.lower()
+
+
+@pytest.mark.parametrize(("family_id", "text"), RED_FLAGS)
+async def test_sos_chooser_reaches_each_familys_guidance_in_two_taps(
+    bot: BotUnderTest, family_id: str, text: str
+) -> None:
+    reply = await bot.say("blah blah qwerty")
+    assert NO_MATCH[:40] in reply.text
+    assert (SOS_LABEL, SOS) in bot.fake.buttons(reply)
+    chooser = await bot.press_and_wait(reply, SOS)
+    family = _family(family_id)
+    assert (family.label, f"sos:{family_id}") in bot.fake.buttons(chooser)
+    guidance = await bot.press_and_wait(chooser, f"sos:{family_id}")
+    assert _is_urgent(guidance.text, family)
+
+
+async def test_urgent_command_opens_the_chooser_with_every_family(bot: BotUnderTest) -> None:
+    chooser = await bot.say("/urgent")
+    data = [d for _, d in bot.fake.buttons(chooser)]
+    assert data == [f"sos:{f.id}" for f in LIBRARY.red_flags] + ["sos:general"]
+    general = await bot.press_and_wait(chooser, "sos:general")
+    assert "Stop taking isotretinoin and contact your prescriber now" in general.text
+
+
+async def test_urgent_is_in_help_and_the_command_menu(bot: BotUnderTest) -> None:
+    reply = await bot.say("/help")
+    assert "/urgent" in reply.text
+    calls = bot.fake.calls_to("setMyCommands")
+    assert "urgent" in {c["command"] for c in calls[-1].params["commands"]}
+
+
+async def test_mood_guidance_names_the_local_crisis_line(bot: BotUnderTest) -> None:
+    await bot.say("/start")
+    async with bot.db.session() as session:
+        await session.execute(
+            update(User).where(User.id == USER).values(timezone="Europe/London")
+        )
+        await session.commit()
+    reply = await bot.say("i want to end it all")
+    assert "116 123" in reply.text
+    assert "999" in reply.text
+
+
+async def test_mood_guidance_falls_back_to_general_numbers_without_a_timezone(
+    bot: BotUnderTest,
+) -> None:
+    reply = await bot.say("i want to end it all")
+    assert "findahelpline.com" in reply.text
+    assert "112" in reply.text
+
+
+async def test_weak_mood_signal_gets_a_check_in_and_yes_leads_to_urgent_help(
+    bot: BotUnderTest,
+) -> None:
+    question = await bot.say("been having some dark thoughts lately")
+    mood = _family("mood")
+    assert "thoughts of ending your life" in question.text
+    labels = [label for label, _ in bot.fake.buttons(question)]
+    assert labels == [mood.ask_yes, mood.ask_no, "I was asking in general"]
+    guidance = await bot.press_and_wait(question, "ask:y:mood")
+    assert _is_urgent(guidance.text, mood)
+
+
+async def test_check_in_no_gives_support_the_wellbeing_topic_and_a_nudge(
+    bot: BotUnderTest,
+) -> None:
+    question = await bot.say("feeling so low lately")
+    before = len(bot.fake.messages(USER))
+    await bot.press(question, "ask:n:mood")
+    replies = await bot.fake.wait_for_messages(USER, before + 2)
+    support, topic = replies[-2], replies[-1]
+    assert "tell your prescriber" in support.text
+    assert LIBRARY.topics["wellbeing"].title in topic.text
+
+
+async def test_check_in_general_question_gets_the_topic_with_its_pointer(
+    bot: BotUnderTest,
+) -> None:
+    question = await bot.say("my head has been really bad lately")
+    family = _family("headache_vision")
+    assert "severe" in question.text
+    topic = await bot.press_and_wait(question, "ask:g:headache_vision")
+    assert LIBRARY.topics[family.topic].title in topic.text
+    assert _plain(family.pointer_html)[:40] in topic.text
 
 
 @pytest.mark.parametrize(
     "text",
-    ["I am not pregnant", "I'm not depressed, just curious", "no headache at all"],
+    [
+        "I am not pregnant",
+        "I'm not depressed, just curious",
+        "i don't have any headache or vision problems, just dry lips",
+        "this purge is killing me",
+    ],
 )
-async def test_negated_red_flag_is_not_an_emergency(bot: BotUnderTest, text: str) -> None:
+async def test_negations_and_jokes_are_not_emergencies(bot: BotUnderTest, text: str) -> None:
     reply = await bot.say(text)
-    assert not any(_plain(f.urgent_html)[:60] in reply.text for f in LIBRARY.red_flags)
+    assert not any(_is_urgent(reply.text, f) for f in LIBRARY.red_flags)
 
 
-async def test_urgent_guidance_says_to_stop_and_contact_prescriber(bot: BotUnderTest) -> None:
-    reply = await bot.say("I think I am pregnant")
-    lowered = reply.text.lower()
-    assert "stop" in lowered
-    assert "prescriber" in lowered
+async def test_someone_elses_pregnancy_gets_the_topic_not_the_emergency(
+    bot: BotUnderTest,
+) -> None:
+    reply = await bot.say("my girlfriend is pregnant, can she be around me while I'm on it")
+    assert not _is_urgent(reply.text, _family("pregnancy"))
+    assert LIBRARY.topics["pregnancy"].title in reply.text
 
 
-async def test_self_harm_guidance_names_emergency_help(bot: BotUnderTest) -> None:
-    reply = await bot.say("I want to kill myself")
-    lowered = reply.text.lower()
-    assert "emergency" in lowered or "crisis" in lowered
+async def test_general_question_gets_the_topic_with_the_pointer_and_sos(bot: BotUnderTest) -> None:
+    reply = await bot.say("can accutane cause depression?")
+    mood = _family("mood")
+    assert LIBRARY.topics["wellbeing"].title in reply.text
+    assert _plain(mood.pointer_html)[:40] in reply.text
+    assert (SOS_LABEL, SOS) in bot.fake.buttons(reply)
+
+
+async def test_warning_sign_typed_during_a_guided_flow_gets_urgent_help(
+    bot: BotUnderTest,
+) -> None:
+    await bot.say("/timezone Europe/Berlin")
+    kinds = await bot.say("/remind")
+    await bot.press(kinds, f"{KIND_PREFIX}dose")  # the flow now waits for typed times
+    reply = await bot.say("took 20 pills to overdose")
+    assert _is_urgent(reply.text, _family("mood"))
+
+
+async def test_no_message_text_reaches_the_log(bot: BotUnderTest) -> None:
+    for _, text in RED_FLAGS:
+        await bot.say(text)
+    await bot.say("been having some dark thoughts lately")
+    logged = bot.log.getvalue()
+    assert "urgent guidance sent: mood" in logged
+    for said in bot.said:
+        assert said not in logged

@@ -26,8 +26,22 @@ REQUIRED_COMMANDS = [
     "pregnancy",
     "aftercare",
     "wellbeing",
+    "interactions",
 ]
-FAMILIES = ["mood", "pregnancy", "headache_vision", "pain", "jaundice"]
+FAMILIES = [
+    "mood",
+    "allergy",
+    "chest",
+    "pregnancy",
+    "headache_vision",
+    "vision_loss",
+    "skin_reaction",
+    "pain_belly",
+    "gut",
+    "jaundice",
+    "muscle",
+    "hearing",
+]
 
 
 @pytest.fixture(scope="module")
@@ -365,7 +379,7 @@ def test_loader_rejects_red_flag_family_with_empty_phrases(root: Path) -> None:
     path = root / "redflags.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index("    phrases:", text.index("id: jaundice"))
-    end = text.index("    subject_keywords:", start)
+    end = text.index("    weak:", start)
     path.write_text(text[:start] + "    phrases: []\n" + text[end:], encoding="utf-8")
     assert "('jaundice'): 'phrases' is empty" in problems_of(root)
 

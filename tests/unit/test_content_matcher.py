@@ -53,6 +53,37 @@ def test_match_topics_puts_the_right_topic_first(
     assert commands(match_topics(text, library))[:1] == [expected]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can i take doxycycline with it",
+        "can i drink on accutane",
+        "can i drink alcohol",
+        "can i donate blood",
+        "can i give blood",
+        "can i get my eyebrows waxed",
+        "laser hair removal",
+        "vitamin a supplements",
+        "multivitamin",
+        "minocycline",
+        "antibiotics",
+        "st johns wort",
+        "St John's wort",
+        "chemical peel",
+    ],
+)
+def test_match_topics_sends_interaction_questions_to_interactions(
+    library: Library, text: str
+) -> None:
+    assert commands(match_topics(text, library))[:1] == ["interactions"]
+
+
+def test_match_topics_keeps_antibiotic_comparisons_in_bacteria(library: Library) -> None:
+    # "antibiotics" alone now means "can I take them with it?"; comparing still means /bacteria.
+    for text in ("is isotretinoin an antibiotic", "antibiotic resistance"):
+        assert commands(match_topics(text, library))[:1] == ["bacteria"], text
+
+
 def test_match_topics_tolerates_typos_in_dry_lips(library: Library) -> None:
     assert commands(match_topics("dry lipps", library))[0] in {"sideeffects", "aftercare"}
 
@@ -156,17 +187,17 @@ RED_FLAGS = {
         "negated": ["no headache", "I have no blurry vision", "my vision is not blurry"],
         "longer": ["the dry skin is fine, but since this morning I have double vision"],
     },
-    "pain": {
-        "plain": [
-            "severe stomach pain",
-            "really bad belly pain",
-            "severe abdominal pain",
-            "I have chest pain",
-            "I have pain in my chest",
-        ],
-        "typo": ["sever stomach pain", "chest pian", "severe stomache pain"],
-        "negated": ["never had chest pain", "no chest pain", "I don't have severe stomach pain"],
+    "pain_belly": {
+        "plain": ["severe stomach pain", "really bad belly pain", "severe abdominal pain"],
+        "typo": ["sever stomach pain", "severe stomache pain"],
+        "negated": ["I don't have severe stomach pain", "no bad belly pain at all"],
         "longer": ["took my dose with food like always and now I have severe stomach pain"],
+    },
+    "chest": {
+        "plain": ["I have chest pain", "I have pain in my chest", "I can't catch my breath"],
+        "typo": ["chest pian", "my chest feels tigth"],
+        "negated": ["never had chest pain", "no chest pain"],
+        "longer": ["dry lips as usual, and since this morning my chest feels tight"],
     },
     "jaundice": {
         "plain": [
@@ -241,7 +272,7 @@ def test_most_urgent_family_wins_when_several_are_reported(library: Library) -> 
         ("does it cause depression?", "mood"),
         ("is headache a side effect?", "headache_vision"),
         ("does it cause blurry vision?", "headache_vision"),
-        ("is chest pain a side effect?", "pain"),
+        ("is chest pain a side effect?", "chest"),
         ("does it affect the liver?", "jaundice"),
         ("can it cause jaundice?", "jaundice"),
     ],

@@ -1,0 +1,116 @@
+"""Urgent help: /urgent and the 🆘 chooser, and the answers to a warning-sign check-in."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.commands import START, CommandInfo
+from bot.handlers.topics import send_topic
+from bot.keyboards import (
+    ASK_PREFIX,
+    SOS,
+    SOS_GENERAL,
+    SOS_PREFIX,
+    chooser_keyboard,
+    topic_keyboard,
+)
+from bot.services import add_commands, services
+from content import HelpLine, RedFlagFamily, reply_no_message, urgent_message
+from storage.users import get_user
+
+log = logging.getLogger(__name__)
+
+CHOOSER_TEXT = (
+    "🆘 <b>What is happening?</b>\nPick what fits best, and I'll tell you what to do now. "
+    "If you are in danger, call your local emergency number straight away."
+)
+
+
+async def help_line(update: Update, context: ContextTypes.DEFAULT_TYPE) -> HelpLine | None:
+    """Where to call, for the country of the user's timezone; the fallback when unknown."""
+    svc = services(context)
+    lines = svc.library.crisis_lines
+    if lines is None:
+        return None
+    zone = ""
+    if update.effective_user is not None:
+        async with svc.db.session() as session:
+            user = await get_user(session, update.effective_user.id)
+            zone = user.timezone if user is not None else ""
+    return lines.for_zone(zone)
+
+
+async def send_urgent(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, family: RedFlagFamily | None
+) -> None:
+    """A family's urgent guidance (None: the shared advice), with the local numbers."""
+    assert update.effective_chat is not None
+    library = services(context).library
+    # Which family, never the words the person wrote.
+    log.info("urgent guidance sent: %s", family.id if family else SOS_GENERAL)
+    text = urgent_message(family, library, await help_line(update, context))
+    await context.bot.send_message(update.effective_chat.id, text)
+
+
+async def urgent_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_chat is not None
+    library = services(context).library
+    await context.bot.send_message(
+        update.effective_chat.id, CHOOSER_TEXT, reply_markup=chooser_keyboard(library.red_flags)
+    )
+
+
+async def sos_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    library = services(context).library
+    if query.data == SOS:
+        await query.answer()
+        await urgent_command(update, context)
+        return
+    family_id = query.data.removeprefix(SOS_PREFIX)
+    family = library.red_flag(family_id)
+    if family is None and family_id != SOS_GENERAL:
+        await query.answer("That button is out of date. Send /urgent again.")
+        return
+    await query.answer()
+    await send_urgent(update, context, family)
+
+
+async def ask_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An answer to the check-in: yes gets the urgent guidance, no gets support and the topic,
+    "asking in general" gets the topic with its pointer."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_chat is not None
+    svc = services(context)
+    answer, _, family_id = query.data.removeprefix(ASK_PREFIX).partition(":")
+    family = svc.library.red_flag(family_id)
+    if family is None or answer not in {"y", "n", "g"}:
+        await query.answer("That button is out of date. Send /urgent for urgent help.")
+        return
+    await query.answer()
+    log.info("check-in answered: %s %s", family.id, answer)
+    if answer == "y":
+        await send_urgent(update, context, family)
+        return
+    topic = svc.library.topics[family.topic]
+    if answer == "n":
+        # Low mood gets the wellbeing topic itself; the others a button to their topic.
+        mood = family.id == "mood"
+        text = reply_no_message(family, svc.library)
+        markup = None if mood else topic_keyboard([topic])
+        await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+        if mood:
+            await send_topic(update, context, topic)
+        return
+    await send_topic(update, context, topic, family)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    add_commands(app, CommandInfo("urgent", "Urgent help: what to do about a warning sign", START))
+    app.add_handler(CommandHandler("urgent", urgent_command))
+    app.add_handler(CallbackQueryHandler(sos_button, pattern=f"^{SOS}($|:)"))
+    app.add_handler(CallbackQueryHandler(ask_button, pattern=f"^{ASK_PREFIX}"))

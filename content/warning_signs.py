@@ -1,0 +1,315 @@
+"""Whether a message reports a warning sign, and how sure we can be.
+
+A sign is an ordered phrase ("severe|bad headache") or a combination of phrases that must all
+stand close together in one sentence, in any order ("@face + @swollen"). Each hit is then read in
+its context: negated ("no headache or vision problems"), about someone else ("my girlfriend is
+pregnant"), hypothetical ("what if I miss a period"), in a general question ("can it cause
+depression?"), in the past, or said as a joke. What is left is the writer's own sign, now.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise, product
+
+from content.fuzzy import Pattern, compile_phrase, find_hits, word_similarity
+from content.models import Library, RedFlagFamily
+from content.normalize import FIRST_PERSON, Sentence, sentences
+
+COMBINE = "+"
+_GAP = 2  # filler words allowed inside one phrase ("my period is really late")
+_WINDOW = 9  # words a combination may span ("my face and lips are all swollen")
+_NEGATION_REACH = 6  # words between a negation and the sign it denies
+_NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "neither", "none"})
+# After a negation these mean the sign goes on: "can't stop throwing up", "won't go away".
+_PERSISTS = frozenset(
+    {"stop", "stops", "stopping", "stopped", "go", "goes", "going", "ease", "easing", "eased"}
+    | {"settle", "settling", "settled", "help", "helps", "helping", "helped", "work", "working"}
+    | {"improve", "improving", "better", "end", "ending", "quit", "leave", "leaving", "away"}
+    | {"keep", "keeping", "hold", "holding", "budge", "shift", "clear", "clearing"}
+)
+_FILLERS = frozenset({"be", "been", "get", "getting", "to", "seem", "seems", "really", "even"})
+# "not sure", "no idea": doubt, which is no denial.
+_DOUBT = frozenset({"sure", "certain", "idea", "clue", "know", "only", "just", "one"})
+_INABILITY = frozenset({"can", "could", "unable"})
+_INTENSIFIERS = frozenset({"this", "so", "such", "worse", "that"})
+_THINKING = frozenset({"think", "thinks", "feel", "feels", "believe", "say", "guess", "suppose"})
+_SUBJECTS = FIRST_PERSON | frozenset({"she", "he", "it", "they", "we", "this", "that"})
+_OTHERS = frozenset(
+    {"she", "he", "her", "his", "him", "they", "their", "friend", "girlfriend", "gf"}
+    | {"boyfriend", "bf", "sister", "brother", "sis", "bro", "mum", "mom", "mother", "mam"}
+    | {"dad", "father", "wife", "husband", "partner", "son", "daughter", "cousin", "aunt"}
+    | {"auntie", "uncle", "niece", "nephew", "someone", "somebody", "people", "anyone"}
+    | {"everyone", "kid", "child", "children", "roommate", "flatmate", "colleague"}
+    | {"coworker", "classmate", "grandma", "grandad", "grandpa", "nan", "gran", "fiance"}
+    | {"fiancee", "patient", "patients", "person", "others", "guy", "girl", "teen", "teenager"}
+)
+# "if" that opens a condition, not "not sure if" or "idk if", which mean "whether".
+_CONDITIONS = frozenset({"if", "unless"})
+_WHETHER_BEFORE = frozenset(
+    {"know", "sure", "wonder", "wondering", "unsure", "check", "checking", "tell", "see"}
+    | {"ask", "asking", "idea", "certain", "clue", "wondered", "notice", "noticed"}
+)
+_PAST = (
+    ("ago",),
+    ("last", "week"),
+    ("last", "month"),
+    ("last", "year"),
+    ("last", "summer"),
+    ("last", "winter"),
+    ("last", "time"),
+    ("used", "to"),
+    ("in", "the", "past"),
+    ("went", "away"),
+    ("gone", "now"),
+    ("is", "gone"),
+    ("has", "gone"),
+    ("better", "now"),
+    ("resolved",),
+    ("cleared", "up"),
+    ("previous", "course"),
+    ("first", "course"),
+    ("as", "a", "kid"),
+    ("as", "a", "child"),
+    ("when", "i", "was"),
+    ("back", "in"),
+    ("years", "back"),
+    ("newborn",),
+    ("as", "a", "baby"),
+)
+# "slight chest ache after the gym": worth a question, not an alarm.
+_MILD = frozenset({"slight", "slightly", "mild", "mildly", "minor"})
+_ASKING = frozenset({"normal", "common", "usual", "ok", "okay", "fine", "bad", "serious"})
+_JOKING = re.compile(
+    r"\b(?:lol+|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|jk|jking|kidding|joking|jokes)\b"
+    r"|[\U0001F602\U0001F923\U0001F605\U0001F606\U0001F643\U0001F61C\U0001F480]",
+    re.IGNORECASE,
+)
+
+
+class Level(enum.StrEnum):
+    """What a message gets: urgent guidance, a check-in question, or the topic with a pointer."""
+
+    URGENT = "urgent"
+    ASK = "ask"
+    SUBJECT = "subject"
+
+
+@dataclass(frozen=True)
+class Finding:
+    family: RedFlagFamily
+    level: Level
+
+
+@dataclass(frozen=True)
+class Sign:
+    """One wording of a warning sign: its phrases, all of which must be found."""
+
+    parts: tuple[Pattern, ...]
+    personal: bool  # it names the writer (i, me, my), so it counts inside a question too
+    negations: int  # negation words the wording itself carries ("can't breathe")
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+
+
+class _Reading(enum.Enum):
+    NONE = 0
+    OTHER = 1
+    DOUBT = 2
+    SELF = 3
+
+
+@lru_cache(maxsize=8192)
+def compile_sign(text: str) -> Sign:
+    """Parse "@face + swollen|puffy" (vocabulary already expanded) into a Sign."""
+    parts = tuple(p for p in (compile_phrase(chunk) for chunk in text.split(COMBINE)) if p)
+    slots = [slot for part in parts for slot in part]
+    return Sign(
+        parts=parts,
+        personal=any(set(slot) & FIRST_PERSON for slot in slots),
+        negations=sum(1 for slot in slots if set(slot) & _NEGATIONS),
+    )
+
+
+class _Index:
+    """Which phrases could occur in a sentence at all, found from the spellings of their first
+    words, so that only those few are searched. Matches need the same first letter, so each
+    word is compared with the spellings that start as it does."""
+
+    _CACHE_LIMIT = 50_000
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self.starts: dict[str, set[Pattern]] = {}
+        for phrase in phrases:
+            for part in compile_sign(phrase).parts:
+                firsts = set(part[0])
+                if len(part) > 1:
+                    firsts |= {a + b for a in part[0] for b in part[1]}
+                for spelling in firsts:
+                    self.starts.setdefault(spelling, set()).add(part)
+        self.by_letter: dict[str, tuple[str, ...]] = {}
+        for spelling in self.starts:
+            self.by_letter[spelling[0]] = (*self.by_letter.get(spelling[0], ()), spelling)
+        self._matches: dict[str, tuple[str, ...]] = {}
+
+    def possible(self, words: tuple[str, ...]) -> set[Pattern]:
+        """The phrases whose first word matches a word (or two joined) of `words`."""
+        tokens = set(words) | {a + b for a, b in pairwise(words)}
+        found: set[Pattern] = set()
+        for token in tokens:
+            for spelling in self._spellings(token):
+                found |= self.starts[spelling]
+        return found
+
+    def _spellings(self, token: str) -> tuple[str, ...]:
+        known = self._matches.get(token)
+        if known is None:
+            if len(self._matches) > self._CACHE_LIMIT:
+                self._matches.clear()
+            known = tuple(
+                s for s in self.by_letter.get(token[0], ()) if word_similarity(token, s) > 0
+            )
+            self._matches[token] = known
+        return known
+
+
+@lru_cache(maxsize=4)
+def _index(phrases: tuple[str, ...]) -> _Index:
+    return _Index(phrases)
+
+
+def assess(text: str, library: Library) -> Finding | None:
+    """The most urgent thing `text` says about a warning sign, families in priority order."""
+    index = _index(tuple(p for f in library.red_flags for p in (*f.phrases, *f.weak_phrases)))
+    parts = [(s, index.possible(s.words)) for s in sentences(text)]
+    joking = bool(_JOKING.search(text))
+    asked: Finding | None = None
+    other: Finding | None = None
+    for family in library.red_flags:
+        strong = _reading(family.phrases, parts)
+        weak = _reading(family.weak_phrases, parts)
+        if strong is _Reading.SELF and not joking:
+            return Finding(family, Level.URGENT)
+        if asked is None and (strong in {_Reading.SELF, _Reading.DOUBT} or weak is _Reading.SELF):
+            asked = Finding(family, Level.ASK)
+        if asked is None and weak is _Reading.DOUBT and not joking:
+            asked = Finding(family, Level.ASK)
+        if other is None and _Reading.OTHER in {strong, weak}:
+            other = Finding(family, Level.SUBJECT)
+    return asked or other
+
+
+def find_red_flag(text: str, library: Library) -> RedFlagFamily | None:
+    """The family of a warning sign the writer clearly reports having now."""
+    found = assess(text, library)
+    return found.family if found is not None and found.level is Level.URGENT else None
+
+
+def _reading(phrases: Iterable[str], parts: Sequence[tuple[Sentence, set[Pattern]]]) -> _Reading:
+    best = _Reading.NONE
+    for phrase in phrases:
+        sign = compile_sign(phrase)
+        for sentence, possible in parts:
+            if not all(part in possible for part in sign.parts):
+                continue
+            for span in _spans(sign, sentence.words):
+                reading = _read(sign, span, sentence)
+                if reading is _Reading.SELF:
+                    return reading
+                best = max(best, reading, key=lambda r: r.value)
+    return best
+
+
+def _spans(sign: Sign, text: tuple[str, ...]) -> list[_Span]:
+    """Where all of the sign's phrases stand together, closest first."""
+    if not sign.parts:
+        return []
+    found = [find_hits(part, text, max_gap=_GAP) for part in sign.parts]
+    if len(found) == 1:
+        return [_Span(hit.start, hit.end) for hit in found[0]]
+    spans: list[_Span] = []
+    for combination in product(*found):
+        ordered = sorted(combination, key=lambda hit: hit.start)
+        if any(a.end > b.start for a, b in pairwise(ordered)):
+            continue
+        span = _Span(ordered[0].start, max(hit.end for hit in ordered))
+        if span.end - span.start <= _WINDOW:
+            spans.append(span)
+    return sorted(spans, key=lambda s: s.end - s.start)
+
+
+def _read(sign: Sign, span: _Span, sentence: Sentence) -> _Reading:
+    words = sentence.words
+    if _negated(sign, span, sentence) or _hypothetical(span, sentence):
+        return _Reading.NONE
+    if sentence.general_question and not sign.personal:
+        return _Reading.DOUBT if _ASKING & set(words[:4]) else _Reading.NONE
+    if _about_someone_else(span, words):
+        return _Reading.OTHER
+    if _in_the_past(words) or _MILD & set(words[max(0, span.start - 2) : span.end]):
+        return _Reading.DOUBT
+    return _Reading.SELF
+
+
+def _negated(sign: Sign, span: _Span, sentence: Sentence) -> bool:
+    words = sentence.words
+    inside = [i for i in range(span.start, span.end) if _denies(words, i)]
+    if len(inside) > sign.negations:
+        return True
+    for i in range(span.start - 1, max(-1, span.start - 1 - _NEGATION_REACH), -1):
+        if i + 1 in sentence.scope_ends:
+            return False
+        if _denies(words, i):
+            return True
+        if words[i] in _SUBJECTS and i > 0 and words[i - 1] not in _THINKING | _NEGATIONS:
+            return False  # a new subject starts a new statement: "no rash, my face is swollen"
+    return False
+
+
+def _denies(words: tuple[str, ...], i: int) -> bool:
+    """Whether words[i] is a negation that denies what follows it."""
+    if words[i] not in _NEGATIONS:
+        return False
+    after = [w for w in words[i + 1 : i + 4] if w not in _FILLERS]
+    if after and (after[0] in _PERSISTS or after[0] in _DOUBT):
+        return False
+    if i > 0 and words[i - 1] in _INABILITY:
+        return False  # "can't breathe": not being able to is the sign
+    return not (words[i] == "never" and _INTENSIFIERS & set(words[i + 1 : i + 5]))
+
+
+def _hypothetical(span: _Span, sentence: Sentence) -> bool:
+    words = sentence.words
+    for i in range(span.start - 1, -1, -1):
+        if i + 1 in sentence.clause_starts and i + 1 != span.start:
+            return False
+        if words[i] in _CONDITIONS:
+            return i == 0 or words[i - 1] not in _WHETHER_BEFORE
+    return False
+
+
+def _about_someone_else(span: _Span, words: tuple[str, ...]) -> bool:
+    if FIRST_PERSON & set(words[span.start : span.end]):
+        return False
+    for word in reversed(words[: span.start]):
+        if word in FIRST_PERSON:
+            return False
+        if word in _OTHERS or word.removesuffix("s") in _OTHERS:
+            return True
+    return False
+
+
+def _in_the_past(words: tuple[str, ...]) -> bool:
+    return any(
+        words[i : i + len(marker)] == marker
+        for marker in _PAST
+        for i in range(len(words) - len(marker) + 1)
+    )
