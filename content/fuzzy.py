@@ -76,9 +76,7 @@ def word_similarity(word: str, target: str) -> float:
         return 0.0
     # Stretched or doubled letters ("kil", "pilss", "sooo") are a slip; in a short word only
     # when stretched, since "of" and "off" are different words.
-    if _squeeze(word) == _squeeze(target) and (
-        len(target) >= 4 or len(word) >= len(target) + 2
-    ):
+    if _squeeze(word) == _squeeze(target) and (len(target) >= 4 or len(word) >= len(target) + 2):
         return _SWAP_SIMILARITY
     if _one_swap(word, target):
         return _SWAP_SIMILARITY

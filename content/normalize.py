@@ -125,6 +125,7 @@ class Sentence:
     scope_ends: frozenset[int]
     clause_starts: frozenset[int]
     general_question: bool
+    question: bool  # it opens like a question, about the writer or not
 
 
 def sentences(text: str) -> list[Sentence]:
@@ -152,7 +153,9 @@ def sentences(text: str) -> list[Sentence]:
             asking = out[0] in _QUESTION_OPENERS and out[1:2] != ["not"]
             general = asking and not (FIRST_PERSON & set(out))
             result.append(
-                Sentence(tuple(out), frozenset(scope_ends), frozenset(clause_starts), general)
+                Sentence(
+                    tuple(out), frozenset(scope_ends), frozenset(clause_starts), general, asking
+                )
             )
     return result
 

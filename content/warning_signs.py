@@ -83,6 +83,7 @@ _PAST = (
 )
 # "slight chest ache after the gym": worth a question, not an alarm.
 _MILD = frozenset({"slight", "slightly", "mild", "mildly", "minor"})
+_MILDER = _MILD | {"tiny"}
 _ASKING = frozenset({"normal", "common", "usual", "ok", "okay", "fine", "bad", "serious"})
 _JOKING = re.compile(
     r"\b(?:lol+|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|jk|jking|kidding|joking|jokes)\b"
@@ -194,13 +195,15 @@ def assess(text: str, library: Library) -> Finding | None:
     asked: Finding | None = None
     other: Finding | None = None
     for family in library.red_flags:
-        strong = _reading(family.phrases, parts)
-        weak = _reading(family.weak_phrases, parts)
+        strong = _reading(family.phrases, parts, weak=False)
         if strong is _Reading.SELF and not joking:
             return Finding(family, Level.URGENT)
-        if asked is None and (strong in {_Reading.SELF, _Reading.DOUBT} or weak is _Reading.SELF):
-            asked = Finding(family, Level.ASK)
-        if asked is None and weak is _Reading.DOUBT and not joking:
+        # A weak sign is asked about only when stated plainly: not in a question, the past,
+        # mild words or a joke ("laughing so hard my stomach hurts 😂").
+        weak = _reading(family.weak_phrases, parts, weak=True)
+        if asked is None and (
+            strong in {_Reading.SELF, _Reading.DOUBT} or (weak is _Reading.SELF and not joking)
+        ):
             asked = Finding(family, Level.ASK)
         if other is None and _Reading.OTHER in {strong, weak}:
             other = Finding(family, Level.SUBJECT)
@@ -213,7 +216,9 @@ def find_red_flag(text: str, library: Library) -> RedFlagFamily | None:
     return found.family if found is not None and found.level is Level.URGENT else None
 
 
-def _reading(phrases: Iterable[str], parts: Sequence[tuple[Sentence, set[Pattern]]]) -> _Reading:
+def _reading(
+    phrases: Iterable[str], parts: Sequence[tuple[Sentence, set[Pattern]]], *, weak: bool
+) -> _Reading:
     best = _Reading.NONE
     for phrase in phrases:
         sign = compile_sign(phrase)
@@ -221,7 +226,7 @@ def _reading(phrases: Iterable[str], parts: Sequence[tuple[Sentence, set[Pattern
             if not all(part in possible for part in sign.parts):
                 continue
             for span in _spans(sign, sentence.words):
-                reading = _read(sign, span, sentence)
+                reading = _read(sign, span, sentence, weak=weak)
                 if reading is _Reading.SELF:
                     return reading
                 best = max(best, reading, key=lambda r: r.value)
@@ -246,15 +251,18 @@ def _spans(sign: Sign, text: tuple[str, ...]) -> list[_Span]:
     return sorted(spans, key=lambda s: s.end - s.start)
 
 
-def _read(sign: Sign, span: _Span, sentence: Sentence) -> _Reading:
+def _read(sign: Sign, span: _Span, sentence: Sentence, *, weak: bool) -> _Reading:
     words = sentence.words
     if _negated(sign, span, sentence) or _hypothetical(span, sentence):
         return _Reading.NONE
     if sentence.general_question and not sign.personal:
-        return _Reading.DOUBT if _ASKING & set(words[:4]) else _Reading.NONE
+        return _Reading.DOUBT if _ASKING & set(words[:4]) and not weak else _Reading.NONE
     if _about_someone_else(span, words):
         return _Reading.OTHER
-    if _in_the_past(words) or _MILD & set(words[max(0, span.start - 2) : span.end]):
+    near = set(words[max(0, span.start - 3) : span.end])
+    if weak and (sentence.question or _in_the_past(words) or _MILDER & near):
+        return _Reading.NONE
+    if _in_the_past(words) or _MILD & near:
         return _Reading.DOUBT
     return _Reading.SELF
 

@@ -92,9 +92,7 @@ async def test_urgent_is_in_help_and_the_command_menu(bot: BotUnderTest) -> None
 async def test_mood_guidance_names_the_local_crisis_line(bot: BotUnderTest) -> None:
     await bot.say("/start")
     async with bot.db.session() as session:
-        await session.execute(
-            update(User).where(User.id == USER).values(timezone="Europe/London")
-        )
+        await session.execute(update(User).where(User.id == USER).values(timezone="Europe/London"))
         await session.commit()
     reply = await bot.say("i want to end it all")
     assert "116 123" in reply.text

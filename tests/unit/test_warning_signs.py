@@ -1,0 +1,159 @@
+"""Reading a warning sign in its context: negation, other people, conditions, the past, jokes."""
+
+from __future__ import annotations
+
+import pytest
+
+from content import Finding, Level, Library, assess, load_library
+from content.fuzzy import word_similarity
+from content.normalize import sentences
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+def reading(text: str, library: Library) -> tuple[str, str] | None:
+    found: Finding | None = assess(text, library)
+    return (found.family.id, found.level.value) if found else None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i don't have any headache or vision problems, just dry lips",
+        "no headache, blurry vision or mood stuff, only dry skin",
+        "I have never had chest pain or trouble breathing",
+        "my throat isn't tight and my face is not swollen",
+        "not pregnant, the test was negative and I'm on the implant",
+    ],
+)
+def test_negation_reaches_across_lists(library: Library, text: str) -> None:
+    assert reading(text, library) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("i can't stop throwing up", "gut"),
+        ("my headache won't go away and I feel sick", "headache_vision"),
+        ("I can't breathe properly and my chest is tight", "chest"),
+        ("I've never felt this hopeless", "mood"),
+        ("I'm not sure if I'm pregnant, my period is late", "pregnancy"),
+    ],
+)
+def test_a_negation_that_is_part_of_the_sign_still_counts(
+    library: Library, text: str, family: str
+) -> None:
+    assert reading(text, library) == (family, "urgent")
+
+
+def test_negation_stops_at_a_new_statement(library: Library) -> None:
+    assert reading("no rash, my face is swollen", library) == ("allergy", "urgent")
+    assert reading("I'm not depressed but I think I'm pregnant", library) == (
+        "pregnancy",
+        "urgent",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("my girlfriend might be pregnant", "pregnancy"),
+        ("my mum has a terrible headache", "headache_vision"),
+        ("my friend's eyes look yellow", "jaundice"),
+    ],
+)
+def test_someone_elses_sign_is_a_subject_not_an_emergency(
+    library: Library, text: str, family: str
+) -> None:
+    assert reading(text, library) == (family, "subject")
+
+
+def test_the_writer_is_found_even_when_someone_else_is_named(library: Library) -> None:
+    assert reading("my boyfriend says my eyes look yellow", library) == ("jaundice", "urgent")
+    assert reading("my mum noticed i might be pregnant", library) == ("pregnancy", "urgent")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what if I miss a period while on it?",
+        "if i get a bad headache should i stop?",
+        "can accutane cause depression?",
+        "does it affect your hearing",
+    ],
+)
+def test_conditions_and_general_questions_are_not_reports(library: Library, text: str) -> None:
+    found = assess(text, library)
+    assert found is None or found.level is Level.SUBJECT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "idk if im pregnant but my period is 9 days late",
+        "not sure whether i'm pregnant",
+    ],
+)
+def test_if_meaning_whether_is_no_condition(library: Library, text: str) -> None:
+    assert reading(text, library) == ("pregnancy", "urgent")
+
+
+def test_a_joke_marker_turns_urgent_guidance_into_a_question(library: Library) -> None:
+    assert reading("i want to die lol", library) == ("mood", "ask")
+    assert reading("this purge is killing me", library) is None
+
+
+def test_the_past_gets_a_question_not_an_alarm(library: Library) -> None:
+    assert reading("I had severe stomach pain last year", library) == ("pain_belly", "ask")
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("been having some dark thoughts lately", "mood"),
+        ("feeling so low lately", "mood"),
+        ("my head has been really bad lately", "headache_vision"),
+        ("my ears feel a bit weird lately", "hearing"),
+    ],
+)
+def test_weak_signs_get_the_check_in(library: Library, text: str, family: str) -> None:
+    assert reading(text, library) == (family, "ask")
+
+
+def test_weak_signs_in_a_question_or_said_mildly_are_left_alone(library: Library) -> None:
+    assert reading("can i take paracetamol for a headache on accutane", library) is None
+    assert reading("slight joint ache after running", library) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("i want to kil my self", "mood"),
+        ("thinking about ending it all", "mood"),
+        ("i have a bad head ache and keep vomitting", "headache_vision"),
+        ("my pee is really dark like cola", "muscle"),
+        ("im losing my hearing", "hearing"),
+        ("my face is swollen and my throat feels tight", "allergy"),
+    ],
+)
+def test_typos_split_words_and_word_forms(library: Library, text: str, family: str) -> None:
+    assert reading(text, library) == (family, "urgent")
+
+
+def test_first_letters_are_not_guessed() -> None:
+    assert word_similarity("losing", "dosing") == 0.0
+    assert word_similarity("kil", "kill") > 0
+    assert word_similarity("of", "off") == 0.0
+
+
+def test_sentences_keep_every_word_of_a_clause_split() -> None:
+    (sentence,) = sentences("i feel numb and empty")
+    assert sentence.words == ("i", "feel", "numb", "and", "empty")
+    assert 3 in sentence.clause_starts
+
+
+def test_the_families_are_checked_most_urgent_first(library: Library) -> None:
+    assert reading("I think I'm pregnant and I want to die", library) == ("mood", "urgent")
