@@ -62,7 +62,7 @@ _CLAUSE_BREAK = re.compile(
 )
 _QUESTION_OPENERS = frozenset(
     {"does", "do", "did", "can", "could", "will", "would", "is", "are", "was", "were", "should"}
-    | {"how", "what", "why", "when", "which", "may", "might", "has", "have", "who"}
+    | {"how", "what", "why", "when", "which", "may", "might", "has", "have", "who", "am"}
 )
 FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine"})
 # Words that end what a negation before them can reach: "I'm not sad but ...".

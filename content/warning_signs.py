@@ -48,6 +48,8 @@ _OTHERS = frozenset(
     | {"coworker", "classmate", "grandma", "grandad", "grandpa", "nan", "gran", "fiance"}
     | {"fiancee", "patient", "patients", "person", "others", "guy", "girl", "teen", "teenager"}
 )
+_MODALS = frozenset({"will", "going", "could", "can", "might", "would", "may", "gonna"})
+_WISHES = frozenset({"would", "better", "easier", "rather", "wish", "happier"})
 # "if" that opens a condition, not "not sure if" or "idk if", which mean "whether".
 _CONDITIONS = frozenset({"if", "unless"})
 _WHETHER_BEFORE = frozenset(
@@ -75,12 +77,28 @@ _PAST = (
     ("first", "course"),
     ("as", "a", "kid"),
     ("as", "a", "child"),
+    ("as", "a", "teen"),
+    ("as", "a", "teenager"),
+    ("when", "i", "had"),
     ("when", "i", "was"),
     ("back", "in"),
     ("years", "back"),
     ("newborn",),
     ("as", "a", "baby"),
+    ("for", "years"),
+    ("been", "like", "that"),
+    ("doing", "great"),
+    ("doing", "well"),
+    ("doing", "fine"),
+    ("doing", "better"),
+    ("fine", "now"),
+    ("phew",),
+    ("false", "alarm"),
+    ("period", "came"),
+    ("period", "arrived"),
+    ("period", "started"),
 )
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 # "slight chest ache after the gym": worth a question, not an alarm.
 _MILD = frozenset({"slight", "slightly", "mild", "mildly", "minor"})
 _MILDER = _MILD | {"tiny"}
@@ -262,7 +280,9 @@ def _read(sign: Sign, span: _Span, sentence: Sentence, *, weak: bool) -> _Readin
     near = set(words[max(0, span.start - 3) : span.end])
     if weak and (sentence.question or _in_the_past(words) or _MILDER & near):
         return _Reading.NONE
-    if _in_the_past(words) or _MILD & near:
+    # "will I lose my hearing?", "could I go blind?": a worry about what may come.
+    asks_ahead = sentence.question and bool(_MODALS & set(words[: min(span.start, 4)]))
+    if asks_ahead or _in_the_past(words) or _MILD & near:
         return _Reading.DOUBT
     return _Reading.SELF
 
@@ -299,8 +319,16 @@ def _hypothetical(span: _Span, sentence: Sentence) -> bool:
     for i in range(span.start - 1, -1, -1):
         if i + 1 in sentence.clause_starts and i + 1 != span.start:
             return False
-        if words[i] in _CONDITIONS:
-            return i == 0 or words[i - 1] not in _WHETHER_BEFORE
+        # In a question, "when" sets a condition too: "what do I do when my period is late?"
+        if (
+            words[i] in _CONDITIONS
+            or (words[i] == "case" and words[i - 1 : i] == ("in",))
+            or (sentence.question and words[i] in {"when", "whenever"})
+        ):
+            if i > 0 and words[i - 1] in _WHETHER_BEFORE:
+                return False  # "not sure if", "idk if": whether
+            # "it would be easier if I didn't wake up" is a wish, not a condition.
+            return not _WISHES & set(words[max(1, i - 4) : i])
     return False
 
 
@@ -316,6 +344,8 @@ def _about_someone_else(span: _Span, words: tuple[str, ...]) -> bool:
 
 
 def _in_the_past(words: tuple[str, ...]) -> bool:
+    if any(_YEAR.fullmatch(word) for word in words):
+        return True  # "I was really depressed in 2019"
     return any(
         words[i : i + len(marker)] == marker
         for marker in _PAST

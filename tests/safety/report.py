@@ -19,7 +19,7 @@ from tests.safety.corpus import (
 
 def main(argv: list[str]) -> int:
     part = argv[0] if argv and not argv[0].startswith("-") else "dev"
-    path = {"dev": DEV, "heldout": HELD_OUT}[part]
+    path = {"dev": DEV, "heldout": HELD_OUT}.get(part) or DEV.with_name(f"corpus_{part}.tsv")
     outcomes = judge(read_cases(path), load_library())
     print(f"{part}: {len(outcomes)} messages")
     print("| family | signs | caught | urgent | check-in | recall |")
