@@ -61,9 +61,13 @@ async def _route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if user is None or not user.awaiting:
         return
     # Warning signs come first in every state: such a message goes to free text, not the flow.
+    # A sign only the statistical net saw goes there too unless the flow takes it as an
+    # answer, such as a time: short answers are what the net knows least.
     text = update.effective_message.text if update.effective_message else None
     finding = assess(text, svc.library) if text else None
-    if finding is not None and finding.level in {Level.URGENT, Level.ASK}:
+    if finding is not None and (
+        finding.level is Level.URGENT or (finding.level is Level.ASK and finding.family)
+    ):
         return
     handler = context.bot_data.get(_KEY, {}).get(user.awaiting.split(":", 1)[0])
     if handler is not None and await handler(update, context, user.awaiting):

@@ -45,11 +45,16 @@ def with_sos(markup: InlineKeyboardMarkup | None = None) -> InlineKeyboardMarkup
     return InlineKeyboardMarkup([*keyboard, [sos_button()]])
 
 
-def chooser_keyboard(families: Iterable[RedFlagFamily]) -> InlineKeyboardMarkup:
+def chooser_keyboard(
+    families: Iterable[RedFlagFamily], *, asking: bool = False
+) -> InlineKeyboardMarkup:
+    """A button a family, then "Something else"; as a check-in, also "asking in general"."""
     buttons = [InlineKeyboardButton(f.label, callback_data=f"{SOS_PREFIX}{f.id}") for f in families]
     buttons.append(
         InlineKeyboardButton("Something else", callback_data=f"{SOS_PREFIX}{SOS_GENERAL}")
     )
+    if asking:
+        buttons.append(InlineKeyboardButton(ASK_GENERAL, callback_data="topics"))
     return InlineKeyboardMarkup(rows(buttons, width=1))
 
 

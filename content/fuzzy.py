@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from content.normalize import words
 
@@ -89,8 +90,8 @@ def word_similarity(word: str, target: str) -> float:
         return 0.0  # a changed letter in a four-letter word is another word: "live", "life"
     score = fuzz.ratio(word, target) / 100
     floor = _MIN_SIMILARITY_LONG if len(target) >= _LONG_WORD else _MIN_SIMILARITY
-    if len(target) == 5 and len(word) == 5:
-        floor = 0.8  # one changed letter after the first: "stomack", "bleed"
+    if len(target) == 5 and len(word) == 5 and Levenshtein.distance(word, target) == 1:
+        floor = 0.8  # one changed letter after the first: "bloud", not "looks" for "loose"
     return score if score >= floor else 0.0
 
 

@@ -17,6 +17,7 @@ from content.messages import (
 from content.models import Library
 from content.red_flags import load_red_flags
 from content.shared_texts import load_shared_texts
+from content.sign_model import load_sign_model
 from content.telegram_html import MAX_MESSAGE_UTF16, html_problems, utf16_length, visible_text
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -41,6 +42,7 @@ def load_library(root: Path | None = None) -> Library:
         texts.disclaimer,
         urgent_general_html=texts.urgent_general,
         crisis_lines=crisis_lines,
+        sign_model=load_sign_model(root / "sign_model.json", problems),
     )
     # Bad hand-written HTML is already reported per text; repeating it for every message that
     # includes the text would bury the other problems.

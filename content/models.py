@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from content.sign_model import SignModel
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class Library:
     # The shared urgent advice, for the chooser's "something else".
     urgent_general_html: str = ""
     crisis_lines: CrisisLines | None = None
+    sign_model: SignModel | None = None
 
     def red_flag(self, family_id: str) -> RedFlagFamily | None:
         return next((f for f in self.red_flags if f.id == family_id), None)

@@ -161,5 +161,6 @@ def sentences(text: str) -> list[Sentence]:
 
 
 def _plain(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text.lower())
+    # "w/o" would otherwise split into "w", "/", "o".
+    plain = unicodedata.normalize("NFKD", text.lower()).replace("w/o", "without")
     return "".join(c for c in plain if not unicodedata.combining(c))

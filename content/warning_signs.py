@@ -24,7 +24,7 @@ COMBINE = "+"
 _GAP = 2  # filler words allowed inside one phrase ("my period is really late")
 _WINDOW = 9  # words a combination may span ("my face and lips are all swollen")
 _NEGATION_REACH = 6  # words between a negation and the sign it denies
-_NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "neither", "none"})
+_NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "neither", "none", "nothing"})
 # After a negation these mean the sign goes on: "can't stop throwing up", "won't go away".
 _PERSISTS = frozenset(
     {"stop", "stops", "stopping", "stopped", "go", "goes", "going", "ease", "easing", "eased"}
@@ -35,6 +35,7 @@ _PERSISTS = frozenset(
 _FILLERS = frozenset({"be", "been", "get", "getting", "to", "seem", "seems", "really", "even"})
 # "not sure", "no idea": doubt, which is no denial.
 _DOUBT = frozenset({"sure", "certain", "idea", "clue", "know", "only", "just", "one"})
+_FINE = frozenset({"fine", "ok", "okay", "alright", "good"})
 _INABILITY = frozenset({"can", "could", "unable"})
 _INTENSIFIERS = frozenset({"this", "so", "such", "worse", "that"})
 _THINKING = frozenset({"think", "thinks", "feel", "feels", "believe", "say", "guess", "suppose"})
@@ -47,7 +48,19 @@ _OTHERS = frozenset(
     | {"everyone", "kid", "child", "children", "roommate", "flatmate", "colleague"}
     | {"coworker", "classmate", "grandma", "grandad", "grandpa", "nan", "gran", "fiance"}
     | {"fiancee", "patient", "patients", "person", "others", "guy", "girl", "teen", "teenager"}
+    | {"grandmother", "grandfather", "granny", "nana", "grandparents", "parents", "family"}
+    | {"cat", "dog", "pet", "puppy", "kitten", "hamster", "rabbit", "horse", "twin"}
 )
+# A cause that explains the sign, or words of hyperbole or hearsay: worth a question, not an
+# alarm ("my ears are still ringing from the concert", "I read that it causes suicide").
+_EXPLAINED = frozenset(
+    {"concert", "gig", "gigs", "festival", "gym", "workout", "tan", "eyeshadow", "makeup"}
+    | {"literally", "screen", "documentary", "video", "article", "tiktok", "reddit", "forum"}
+    | {"leaflet", "heard", "read", "watched", "news", "story", "study", "hungover", "hangover"}
+    | {"glasses", "3d", "movie", "film", "lighting", "bulbs", "filter", "photo", "rage"}
+    | {"paperwork", "covid", "shoes", "shoe", "heel", "sandwich", "drill", "twin", "outfit"}
+)
+_EXPLAINED_PHRASES = (("leg", "day"), ("i", "bit"), ("bit", "it"), ("bit", "my"), ("an", "orange"))
 _MODALS = frozenset({"will", "going", "could", "can", "might", "would", "may", "gonna"})
 _WISHES = frozenset({"would", "better", "easier", "rather", "wish", "happier"})
 # "if" that opens a condition, not "not sure if" or "idk if", which mean "whether".
@@ -79,6 +92,9 @@ _PAST = (
     ("as", "a", "child"),
     ("as", "a", "teen"),
     ("as", "a", "teenager"),
+    ("since", "birth"),
+    ("since", "i", "was"),
+    ("since", "i", "was", "born"),
     ("when", "i", "had"),
     ("when", "i", "was"),
     ("back", "in"),
@@ -120,7 +136,7 @@ class Level(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Finding:
-    family: RedFlagFamily
+    family: RedFlagFamily | None  # None: only the statistical net saw a sign, not which one
     level: Level
 
 
@@ -208,7 +224,8 @@ def _index(phrases: tuple[str, ...]) -> _Index:
 def assess(text: str, library: Library) -> Finding | None:
     """The most urgent thing `text` says about a warning sign, families in priority order."""
     index = _index(tuple(p for f in library.red_flags for p in (*f.phrases, *f.weak_phrases)))
-    parts = [(s, index.possible(s.words)) for s in sentences(text)]
+    said = sentences(text)
+    parts = [(s, index.possible(s.words)) for s in said if s not in _denied(said)]
     joking = bool(_JOKING.search(text))
     asked: Finding | None = None
     other: Finding | None = None
@@ -225,7 +242,14 @@ def assess(text: str, library: Library) -> Finding | None:
             asked = Finding(family, Level.ASK)
         if other is None and _Reading.OTHER in {strong, weak}:
             other = Finding(family, Level.SUBJECT)
-    return asked or other
+    if asked or other:
+        return asked or other
+    # The net is for wordings no phrase foresaw. It cannot read a negation, so it may ask about
+    # "no chest pain or trouble breathing" too: a needless question is the cheaper mistake
+    # (docs/safety.md compares the two choices).
+    if library.sign_model is not None and library.sign_model.flags(text):
+        return Finding(None, Level.ASK)
+    return None
 
 
 def find_red_flag(text: str, library: Library) -> RedFlagFamily | None:
@@ -278,17 +302,20 @@ def _read(sign: Sign, span: _Span, sentence: Sentence, *, weak: bool) -> _Readin
     if _about_someone_else(span, words):
         return _Reading.OTHER
     near = set(words[max(0, span.start - 3) : span.end])
-    if weak and (sentence.question or _in_the_past(words) or _MILDER & near):
+    explained = bool(_EXPLAINED & set(words)) or _has_any(words, _EXPLAINED_PHRASES)
+    if weak and (sentence.question or explained or _in_the_past(words) or _MILDER & near):
         return _Reading.NONE
     # "will I lose my hearing?", "could I go blind?": a worry about what may come.
     asks_ahead = sentence.question and bool(_MODALS & set(words[: min(span.start, 4)]))
-    if asks_ahead or _in_the_past(words) or _MILD & near:
+    if asks_ahead or explained or _in_the_past(words) or _MILD & near:
         return _Reading.DOUBT
     return _Reading.SELF
 
 
 def _negated(sign: Sign, span: _Span, sentence: Sentence) -> bool:
     words = sentence.words
+    if _FINE & set(words[span.start : span.end + 2]):
+        return True  # "breathing fine, swallowing fine", "hearing's fine"
     inside = [i for i in range(span.start, span.end) if _denies(words, i)]
     if len(inside) > sign.negations:
         return True
@@ -312,6 +339,26 @@ def _denies(words: tuple[str, ...], i: int) -> bool:
     if i > 0 and words[i - 1] in _INABILITY:
         return False  # "can't breathe": not being able to is the sign
     return not (words[i] == "never" and _INTENSIFIERS & set(words[i + 1 : i + 5]))
+
+
+def _denied(said: list[Sentence]) -> list[Sentence]:
+    """Short sentences answered by a denial after them: "chest pain? breathlessness? nope"."""
+    denied: list[Sentence] = []
+    for i, sentence in enumerate(said):
+        if i and _denial(sentence.words):
+            before = list(reversed(said[max(0, i - 3) : i]))
+            for earlier in before:
+                if len(earlier.words) > 4:
+                    break
+                denied.append(earlier)
+    return denied
+
+
+def _denial(words: tuple[str, ...]) -> bool:
+    """A sentence that opens by answering no: "nope", "no, none of that" (not "no idea")."""
+    return words[0] in _NEGATIONS | {"nope", "nah"} and words[1:2] != ("idea",) and (
+        len(words) == 1 or words[1] not in _DOUBT | {"one", "longer"}
+    )
 
 
 def _hypothetical(span: _Span, sentence: Sentence) -> bool:
@@ -346,8 +393,12 @@ def _about_someone_else(span: _Span, words: tuple[str, ...]) -> bool:
 def _in_the_past(words: tuple[str, ...]) -> bool:
     if any(_YEAR.fullmatch(word) for word in words):
         return True  # "I was really depressed in 2019"
+    return _has_any(words, _PAST)
+
+
+def _has_any(words: tuple[str, ...], phrases: Iterable[tuple[str, ...]]) -> bool:
     return any(
-        words[i : i + len(marker)] == marker
-        for marker in _PAST
-        for i in range(len(words) - len(marker) + 1)
+        words[i : i + len(phrase)] == phrase
+        for phrase in phrases
+        for i in range(len(words) - len(phrase) + 1)
     )

@@ -8,7 +8,7 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.handlers.topics import send_topic
 from bot.handlers.urgent import send_urgent
-from bot.keyboards import ask_keyboard, topic_keyboard, with_sos
+from bot.keyboards import ask_keyboard, chooser_keyboard, topic_keyboard, with_sos
 from bot.services import services
 from content import Level, ask_message, assess, find_flag_subject, match_topics
 
@@ -17,6 +17,11 @@ NO_MATCH = (
     "everything I can do. If you feel unwell or unsafe, tap 🆘 below."
 )
 CHOICE = "That could be one of these. Which would you like to read?"
+CHECK_IN = (
+    "I want to make sure you're okay. <b>Is something happening to you now that worries "
+    "you?</b> Pick what fits best and I'll tell you what to do, or tell me you were asking in "
+    "general."
+)
 
 
 async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -28,6 +33,13 @@ async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_urgent(update, context, finding.family)
         return
     if finding is not None and finding.level is Level.ASK:
+        if finding.family is None:
+            # The net saw a sign that no phrase names: ask which, with the urgent chooser.
+            await message.reply_text(
+                f"{CHECK_IN}\n\n{library.disclaimer_html}",
+                reply_markup=chooser_keyboard(library.red_flags, asking=True),
+            )
+            return
         await message.reply_text(
             ask_message(finding.family, library), reply_markup=ask_keyboard(finding.family)
         )

@@ -110,7 +110,8 @@ arguments = st.one_of(
 
 def commands() -> list[str]:
     """Every command the bot has, the admin-only ones and a few that do not exist."""
-    names = ["start", "help", "topics", *LIBRARY.topics, "timezone", "remind", "reminders"]
+    names = ["start", "help", "urgent", "topics", *LIBRARY.topics, "timezone", "remind"]
+    names += ["reminders"]
     names += ["pause", "resume", "today", "history", "course", "checks", "privacy", "export"]
     names += ["delete", "broadcast", "broadcast_cancel", "stats", "nonexistent", "START"]
     return names

@@ -73,9 +73,8 @@ def judge(cases: Iterable[Case], library: Library) -> list[Outcome]:
     outcomes = []
     for case in cases:
         found = assess(case.text, library)
-        outcomes.append(
-            Outcome(case, found.level if found else None, found.family.id if found else None)
-        )
+        family = found.family.id if found and found.family else None
+        outcomes.append(Outcome(case, found.level if found else None, family))
     return outcomes
 
 

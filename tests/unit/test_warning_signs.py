@@ -16,7 +16,9 @@ def library() -> Library:
 
 def reading(text: str, library: Library) -> tuple[str, str] | None:
     found: Finding | None = assess(text, library)
-    return (found.family.id, found.level.value) if found else None
+    if found is None:
+        return None
+    return (found.family.id if found.family else "?", found.level.value)
 
 
 @pytest.mark.parametrize(
@@ -30,7 +32,9 @@ def reading(text: str, library: Library) -> tuple[str, str] | None:
     ],
 )
 def test_negation_reaches_across_lists(library: Library, text: str) -> None:
-    assert reading(text, library) is None
+    found = reading(text, library)
+    # No phrase reads as a sign; at most the statistical net asks which one, if any.
+    assert found is None or found == ("?", "ask")
 
 
 @pytest.mark.parametrize(

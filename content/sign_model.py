@@ -1,0 +1,79 @@
+"""A statistical net under the warning-sign phrases: how likely a message reports a sign at all.
+
+A logistic regression over character n-grams, trained on the development part of the safety
+corpus (tests/safety/train_model.py) and shipped as sign_model.json. It catches wordings no
+phrase foresaw ("i look like a highlighter"), so a message it scores above its threshold gets the
+check-in question even when no phrase matched. It never sends urgent guidance on its own: that
+stays with the phrases, which can be read for negation, other people and the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from content.normalize import sentences
+
+NGRAMS = (2, 5)
+
+
+def features(text: str) -> list[str]:
+    """Character n-grams inside the normalised words, each word padded with a space."""
+    found: list[str] = []
+    low, high = NGRAMS
+    for sentence in sentences(text):
+        for word in sentence.words:
+            padded = f" {word} "
+            for n in range(low, high + 1):
+                if n > len(padded):
+                    if n == low:
+                        found.append(padded)
+                    break
+                found.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return found
+
+
+@dataclass(frozen=True)
+class SignModel:
+    """The trained weights: for each n-gram its idf and its weight, and the intercept."""
+
+    intercept: float
+    weights: dict[str, tuple[float, float]]
+    threshold: float
+
+    def probability(self, text: str) -> float:
+        counts = Counter(features(text))
+        values = {
+            gram: (1 + math.log(count)) * self.weights[gram][0]
+            for gram, count in counts.items()
+            if gram in self.weights
+        }
+        norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
+        score = self.intercept + sum(v / norm * self.weights[g][1] for g, v in values.items())
+        return 1 / (1 + math.exp(-score))
+
+    def flags(self, text: str) -> bool:
+        return self.probability(text) >= self.threshold
+
+
+def load_sign_model(path: Path, problems: list[str]) -> SignModel | None:
+    label = path.name
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        model = SignModel(
+            intercept=float(data["intercept"]),
+            weights={str(g): (float(i), float(w)) for g, (i, w) in data["weights"].items()},
+            threshold=float(data["threshold"]),
+        )
+    except FileNotFoundError:
+        problems.append(f"{label}: file is missing (python3 dev.py train makes it)")
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        problems.append(f"{label}: cannot be read ({error})")
+        return None
+    if not model.weights or not 0 < model.threshold < 1:
+        problems.append(f"{label}: needs weights and a threshold between 0 and 1")
+    return model
