@@ -7,7 +7,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# The same set-up step as the README's run command: a virtualenv from the pinned lock file.
+# The same set-up step as the README's run command: a virtualenv from the pinned lock file,
+# every package checked against the lock's hashes (pip --require-hashes).
 COPY dev.py requirements.lock ./
 RUN python dev.py setup
 
@@ -17,9 +18,10 @@ COPY content ./content
 COPY storage ./storage
 COPY sandbox ./sandbox
 
+# The data folder holds people's health data: the bot's user alone may enter it (a new named
+# volume takes this mode from the image).
 RUN useradd --create-home --uid 10001 isobot \
-    && mkdir -p /app/data \
-    && chown isobot:isobot /app/data
+    && install -d -m 0700 -o isobot -g isobot /app/data
 USER isobot
 
 VOLUME ["/app/data"]

@@ -8,8 +8,14 @@
     python3 dev.py bench    # the benchmarks in bench/
     python3 dev.py soak     # the crash soak: SIGKILL the bot 20 times while reminders fall due
     python3 dev.py setup    # only create .venv and install (add --dev for the test tools)
+    python3 dev.py lock     # regenerate both lock files from pyproject.toml with the pinned uv,
+                            # keeping every pin (--upgrade-package NAME moves one on)
+    python3 dev.py train    # refit the warning-sign net (content/sign_model.json) on the
+                            # development part of the safety corpus (tests/safety)
 
-Only the standard library is used here, so a fresh machine with Python 3.11+ is enough.
+Every install is hash-checked (pip's --require-hashes): a package whose files differ from the
+ones locked is refused. Only the standard library is used here, so a fresh machine with
+Python 3.11+ is enough.
 """
 
 from __future__ import annotations
@@ -27,6 +33,10 @@ ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("ISOBOT_VENV", ROOT / ".venv"))
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+RUN_LOCK = "requirements.lock"
+DEV_LOCK = "requirements-dev.lock"
+# The oldest Python we support: the locks resolve for it, with markers for anything newer needs.
+LOCK_PYTHON = "3.11"
 
 
 def ensure_env(lock: str) -> None:
@@ -42,9 +52,48 @@ def ensure_env(lock: str) -> None:
     if stamp.exists() and stamp.read_text() == digest:
         return
     print(f"Installing pinned dependencies from {lock} ...", flush=True)
-    pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "-r", str(lock_path)], check=True)
+    subprocess.run(pip_install(lock_path), check=True)
     stamp.write_text(digest)
+
+
+def pip_install(lock_path: Path) -> list[str]:
+    """The install command for a lock file: every file checked against the lock's hashes."""
+    return [
+        *(str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"),
+        *("--require-hashes", "-r", str(lock_path)),
+    ]
+
+
+def lock_commands(uv: Path, rest: list[str]) -> list[list[str]]:
+    """`uv pip compile` for the dev lock, then for the run lock within the dev lock's pins.
+
+    Each reads its lock file's current pins as the versions to keep, so only what pyproject.toml
+    or `rest` (such as --upgrade-package NAME) asks for changes. The run lock is held to the dev
+    lock's pins: the bot runs exactly the versions the tests ran.
+    """
+    common = [
+        *(str(uv), "pip", "compile", "pyproject.toml", "--quiet", "--generate-hashes"),
+        # --universal: markers instead of this machine's answers, so the locks install on every
+        # Python and platform we support, and --require-hashes finds nothing missing there.
+        *("--universal", "--python-version", LOCK_PYTHON),
+        *("--custom-compile-command", "python3 dev.py lock"),
+    ]
+    return [
+        [*common, "--extra", "dev", "--output-file", DEV_LOCK, *rest],
+        [*common, "--constraint", DEV_LOCK, "--output-file", RUN_LOCK, *rest],
+    ]
+
+
+def lock(rest: list[str]) -> int:
+    """Regenerate both lock files with the uv pinned by the dev lock (from the dev extra)."""
+    ensure_env(DEV_LOCK)
+    uv = BIN / ("uv.exe" if os.name == "nt" else "uv")
+    if not uv.exists():
+        sys.exit(f"{uv} is missing: {DEV_LOCK} should pin uv, as pyproject.toml's dev extra does.")
+    for command in lock_commands(uv, rest):
+        if subprocess.run(command, cwd=ROOT).returncode:
+            return 1
+    return 0
 
 
 def ensure_browser_tools() -> None:
@@ -118,6 +167,11 @@ def main(argv: list[str]) -> int:
     if command == "soak":
         ensure_env("requirements-dev.lock")
         return run("-m", "bench.soak", *rest)
+    if command == "lock":
+        return lock(rest)
+    if command == "train":
+        ensure_env("requirements-dev.lock")
+        return run("-m", "tests.safety.train_model", *rest)
     print(__doc__)
     return 0 if command in {"help", "-h", "--help"} else 2
 

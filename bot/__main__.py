@@ -35,10 +35,9 @@ def _load_settings() -> Settings:
 
 
 def _prepare_database(settings: Settings) -> None:
-    path = settings.sqlite_path()
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    # Before PTB's loop starts: Alembic must not run inside a loop that is already running.
+    # A SQLite file and its folder are created on first connection, private (0600 and 0700):
+    # see storage/private_files.py. Before PTB's loop starts: Alembic must not run inside a
+    # loop that is already running.
     asyncio.run(upgrade(settings.database_url))
 
 

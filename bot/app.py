@@ -17,6 +17,7 @@ from bot.broadcast_progress import report_progress
 from bot.config import Settings
 from bot.handlers import (
     broadcast,
+    chat_scope,
     checks,
     course,
     doses,
@@ -56,10 +57,12 @@ log = logging.getLogger("isobot")
 # still take turns (storage/db.py), but one update's network calls overlap another's database work.
 UPDATES_AT_ONCE = 64
 
-# The order is deliberate: the flood guard and users first (groups of their own, flood lowest),
-# the areas, then free text, and the unknown-command catch-all last, because within a group the
-# first matching handler wins.
+# The order is deliberate: the chat scope (personal data in private chats only), the flood
+# guard and users first (groups of their own, the scope lowest), the areas, then free text,
+# and the unknown-command catch-all last, because within a group the first matching handler
+# wins.
 AREAS = (
+    chat_scope,
     flood,
     users,
     start,

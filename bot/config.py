@@ -20,8 +20,16 @@ TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,}$")
 
 BOT_MODES = ("polling", "webhook")
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1:8443"
-# What Telegram accepts in X-Telegram-Bot-Api-Secret-Token.
-WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# Telegram's alphabet for X-Telegram-Bot-Api-Secret-Token, and at least 32 characters: Telegram
+# takes 1, but the secret is all that stops a stranger posting forged updates to our listener.
+WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,256}")
+WEBHOOK_SECRET_RULE = (
+    "WEBHOOK_SECRET must be 32 to 256 of A-Z, a-z, 0-9, _ and -; make one with "
+    '`python -c "import secrets; print(secrets.token_urlsafe(32))"`'
+)
+# A Telegram user id as people write it: ASCII digits, no sign, no leading zero, no separators.
+ADMIN_ID_PATTERN = re.compile(r"[1-9][0-9]{0,19}")
+ADMIN_IDS_RULE = "ADMIN_IDS must be Telegram user ids separated by commas, such as 123,456"
 # setWebhook refuses every other port; loopback URLs (a local Bot API server, the tests) are free.
 WEBHOOK_PORTS = frozenset({80, 88, 443, 8443})
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -59,6 +67,19 @@ def parse_listen(value: str, name: str) -> tuple[str, int]:
     if not sep or not host or not port.isdigit() or int(port) > 65535:
         raise ValueError(f"{name} must be host:port, such as {DEFAULT_WEBHOOK_LISTEN}")
     return host, int(port)
+
+
+def parse_admin_ids(raw: str) -> list[int]:
+    """The ids in a comma-separated ADMIN_IDS; ValueError names the first bad entry."""
+    ids = []
+    for position, entry in enumerate(raw.split(","), start=1):
+        entry = entry.strip()
+        if not entry:
+            raise ValueError(f"{ADMIN_IDS_RULE}; entry {position} is empty")
+        if not ADMIN_ID_PATTERN.fullmatch(entry):
+            raise ValueError(f"{ADMIN_IDS_RULE}; {entry!r} is not one")
+        ids.append(int(entry))
+    return ids
 
 
 def _check_webhook_url(url: str) -> str:
@@ -125,10 +146,15 @@ class Settings(BaseSettings):
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
-            parts = [part.strip() for part in value.split(",")]
-            return frozenset(int(part) for part in parts if part)
+            # Empty: no admins. Otherwise every entry counts: "1,,2" or a trailing comma is
+            # more likely a lost id than a harmless typo.
+            return frozenset(parse_admin_ids(value)) if value.strip() else frozenset()
         if isinstance(value, int):
-            return frozenset({value})
+            value = [value]
+        if isinstance(value, list | tuple | set | frozenset):
+            # From code rather than the environment; held to the same rule all the same.
+            text = ",".join(str(entry) for entry in value)
+            return frozenset(parse_admin_ids(text)) if value else frozenset()
         return value
 
     @field_validator("database_url", mode="after")
@@ -184,8 +210,9 @@ class Settings(BaseSettings):
     def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or not value.get_secret_value():
             return None
-        if not WEBHOOK_SECRET_PATTERN.match(value.get_secret_value()):
-            raise ValueError("WEBHOOK_SECRET must be 1 to 256 of A-Z, a-z, 0-9, _ and -")
+        # fullmatch: `$` alone would let a trailing newline through.
+        if not WEBHOOK_SECRET_PATTERN.fullmatch(value.get_secret_value()):
+            raise ValueError(WEBHOOK_SECRET_RULE)
         return value
 
     def webhook(self) -> Webhook:
@@ -197,8 +224,9 @@ class Settings(BaseSettings):
             )
         if self.webhook_secret is None:
             raise ConfigError(
-                "BOT_MODE=webhook needs WEBHOOK_SECRET, 1 to 256 of A-Z, a-z, 0-9, _ and -, "
-                "so that only Telegram can post updates."
+                "BOT_MODE=webhook needs WEBHOOK_SECRET, so that only Telegram can post updates: "
+                "32 to 256 of A-Z, a-z, 0-9, _ and -, made with "
+                '`python -c "import secrets; print(secrets.token_urlsafe(32))"`.'
             )
         return Webhook(
             url=self.webhook_url,
@@ -236,7 +264,7 @@ class Settings(BaseSettings):
         return base
 
     def sqlite_path(self) -> Path | None:
-        """The SQLite file, when the database is one, so its folder can be created."""
+        """The SQLite file, when the database is one."""
         prefix = "sqlite+aiosqlite:///"
         if not self.database_url.startswith(prefix):
             return None

@@ -1,4 +1,8 @@
-"""GET /healthz: what an orchestrator probes. 200 while the database answers, 503 when not."""
+"""GET /healthz: what an orchestrator probes. 200 while the database answers, 503 when not.
+
+It tells an operator how the process is doing and nothing about any user: whether the database
+answers, the last tick, how many deliveries wait, and the sender's role.
+"""
 
 from __future__ import annotations
 
@@ -58,9 +62,30 @@ def _sender_state(svc: Services) -> str:
     return "active" if svc.sender.active else "standby"
 
 
+class SharedProbe:
+    """One probe at a time: every request that arrives while one runs gets its answer.
+
+    Anyone who reaches the port can ask, and each probe takes a database connection (on SQLite,
+    the one writer lock that every handler waits for). One query per request would let a flood
+    of /healthz drain what the bot's handlers need; one query in flight cannot.
+    """
+
+    def __init__(self, svc: Services) -> None:
+        self._svc = svc
+        self._running: asyncio.Task[tuple[int, dict[str, Any]]] | None = None
+
+    async def __call__(self) -> tuple[int, dict[str, Any]]:
+        if self._running is None or self._running.done():
+            self._running = asyncio.create_task(probe(self._svc))
+        # Shielded: a client that hangs up must not cancel the probe the others wait for.
+        return await asyncio.shield(self._running)
+
+
 def health_route(svc: Services) -> web.RouteDef:
+    shared = SharedProbe(svc)
+
     async def handle(request: web.Request) -> web.Response:
-        status, body = await probe(svc)
+        status, body = await shared()
         return web.json_response(body, status=status, headers={"Cache-Control": "no-store"})
 
     return web.get(HEALTH_PATH, handle)

@@ -58,8 +58,9 @@ def chooser_keyboard(
     return InlineKeyboardMarkup(rows(buttons, width=1))
 
 
-def ask_keyboard(family: RedFlagFamily) -> InlineKeyboardMarkup:
-    data = f"{ASK_PREFIX}{{}}:{family.id}"
+def ask_keyboard(family: RedFlagFamily, owner: int) -> InlineKeyboardMarkup:
+    """The check-in's answers; each names its owner, so that in a group nobody else's counts."""
+    data = f"{ASK_PREFIX}{{}}:{family.id}:{owner}"
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(family.ask_yes, callback_data=data.format("y"))],
@@ -67,3 +68,20 @@ def ask_keyboard(family: RedFlagFamily) -> InlineKeyboardMarkup:
             [InlineKeyboardButton(ASK_GENERAL, callback_data=data.format("g"))],
         ]
     )
+
+
+def parse_ask(data: str) -> tuple[str, str, int] | None:
+    """(answer, family id, owner) of a check-in button, or None for anything malformed."""
+    fields = data.removeprefix(ASK_PREFIX).split(":")
+    if not data.startswith(ASK_PREFIX) or len(fields) != 3:
+        return None
+    answer, family_id, owner = fields
+    if answer not in {"y", "n", "g"} or not owner.isdigit():
+        return None
+    return answer, family_id, int(owner)
+
+
+def button_owner(data: str) -> int | None:
+    """The user a button was sent to, where its data names one."""
+    parsed = parse_ask(data)
+    return parsed[2] if parsed else None

@@ -36,10 +36,10 @@ from scheduler.clock import ScaledClock
 from storage import Database
 from storage.migrate import upgrade
 from storage.models import User
+from storage.private_files import make_private_file
 from storage.users import record_seen
 
 # Shaped like a BotFather token so the real code path checks it; it opens nothing but the fake.
-SANDBOX_TOKEN = "424242:sandbox-token-not-a-secret"
 SANDBOX_USER = 1
 FIRST_SIMULATED_USER = 1001
 # One simulated user in ten has blocked the bot, so a broadcast report shows both outcomes.
@@ -198,8 +198,8 @@ class Sandbox:
         self.options = options
         start = options.start or datetime.now(UTC)
         self.clock = ScaledClock(start, options.speed)
+        # A new random token each run: a page elsewhere cannot guess the fake's API address.
         self.fake = FakeBotApi(
-            SANDBOX_TOKEN,
             bot_username="isobot_sandbox_bot",
             clock=lambda: self.clock.now().timestamp(),
         )
@@ -228,8 +228,9 @@ class Sandbox:
         options = self.options
         if options.fresh:
             _remove_database(options.db)
-        options.db.parent.mkdir(parents=True, exist_ok=True)
         if self._log is None:
+            # Private as the database beside it: the log holds user ids and what befell them.
+            make_private_file(self.log_path)
             self._log = self._stack.enter_context(self.log_path.open("a", encoding="utf-8"))
         await upgrade(self.database_url)
         await self.fake.start()

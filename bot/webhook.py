@@ -7,6 +7,7 @@ the secret one character at a time. hmac.compare_digest takes the same time for 
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -30,15 +31,19 @@ def secret_matches(given: str | None, expected: str) -> bool:
 
 
 def webhook_route(
-    app: Application[Any, Any, Any, Any, Any, Any], path: str, secret: str
+    app: Application[Any, Any, Any, Any, Any, Any], path: str, secret: str, body_seconds: float
 ) -> web.RouteDef:
-    async def handle(request: web.Request) -> web.Response:
+    async def handle(request: web.Request) -> web.StreamResponse:
         if not secret_matches(request.headers.get(SECRET_HEADER), secret):
             # INFO, not WARNING: anyone can post here, and a scanner must not flood the log.
             log.info("webhook: refused a request without the right secret")
             return web.Response(status=403, text="Forbidden")
+        # Only now, with the secret checked, is the body read: a stranger cannot make us hold one.
+        body = await _read_body(request, body_seconds)
+        if body is None:
+            return _request_timeout()
         try:
-            update = Update.de_json(json.loads(await request.read()), app.bot)
+            update = Update.de_json(json.loads(body), app.bot)
         except Exception as error:  # not JSON, or not an update
             log.warning("webhook: refused a body that is not an update (%s)", type(error).__name__)
             return web.Response(status=400, text="Bad Request")
@@ -48,3 +53,21 @@ def webhook_route(
         return web.Response(status=200)
 
     return web.post(path, handle)
+
+
+async def _read_body(request: web.Request, seconds: float) -> bytes | None:
+    """The whole body, or None when it did not arrive in time. Over the listener's size cap,
+    aiohttp raises 413 (HTTPRequestEntityTooLarge) as it reads, and we let that through."""
+    try:
+        async with asyncio.timeout(seconds):
+            return await request.read()
+    except TimeoutError:
+        # A body trickled in byte by byte would hold the connection and its buffer for ever.
+        log.info("webhook: a body did not arrive within %g s", seconds)
+        return None
+
+
+def _request_timeout() -> web.Response:
+    response = web.Response(status=408, text="Request Timeout")
+    response.force_close()  # the rest of that body is not worth waiting for
+    return response

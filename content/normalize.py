@@ -42,6 +42,10 @@ _EXPANSIONS = {
     "itll": "it will",
     "id": "i would",
     "nothin": "nothing",
+    "whats": "what is",
+    "hows": "how is",
+    "whos": "who is",
+    "wheres": "where is",
     "tho": "though",
     "cuz": "because",
     "coz": "because",
@@ -70,7 +74,10 @@ _SCOPE_WORDS = frozenset(
     {"but", "however", "though", "although", "yet", "except", "because", "so", "then", "just"}
     | {"only", "apart", "still", "whereas", "while", "now", "instead", "also", "plus"}
 )
-_TOKEN = re.compile(r"[a-z0-9]+(?:['’‘`´][a-z0-9]+)*|[,;:()\"\u2013\u2014/]|(?<=\s)-(?=\s)")
+_TOKEN = re.compile(
+    r"[a-z0-9]+(?:['’‘`´][a-z0-9]+)*|[,;:()\"\u2013\u2014/“”]|(?<=\s)-(?=\s)|(?<![a-z0-9])['‘’](?=[a-z])|(?<=[a-z0-9])['‘’](?![a-z])"
+)
+_QUOTES = frozenset({'"', "“", "”", "'", "‘", "’"})
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,7 @@ class Sentence:
     clause_starts: frozenset[int]
     general_question: bool
     question: bool  # it opens like a question, about the writer or not
+    quoted: frozenset[int] = frozenset()  # words inside quotation marks
 
 
 def sentences(text: str) -> list[Sentence]:
@@ -135,7 +143,16 @@ def sentences(text: str) -> list[Sentence]:
         out: list[str] = []
         scope_ends: set[int] = set()
         clause_starts: set[int] = set()
+        quoted: set[int] = set()
+        opened: int | None = None
         for token in _TOKEN.findall(raw):
+            if token in _QUOTES:
+                if opened is None:
+                    opened = len(out)
+                else:
+                    quoted.update(range(opened, len(out)))
+                    opened = None
+                continue
             if not token[0].isalnum():
                 clause_starts.add(len(out))
                 if token != ",":
@@ -154,7 +171,12 @@ def sentences(text: str) -> list[Sentence]:
             general = asking and not (FIRST_PERSON & set(out))
             result.append(
                 Sentence(
-                    tuple(out), frozenset(scope_ends), frozenset(clause_starts), general, asking
+                    tuple(out),
+                    frozenset(scope_ends),
+                    frozenset(clause_starts),
+                    general,
+                    asking,
+                    frozenset(quoted),
                 )
             )
     return result
@@ -163,4 +185,5 @@ def sentences(text: str) -> list[Sentence]:
 def _plain(text: str) -> str:
     # "w/o" would otherwise split into "w", "/", "o".
     plain = unicodedata.normalize("NFKD", text.lower()).replace("w/o", "without")
+    plain = plain.replace("aunt flo", "period")  # not an aunt: a period
     return "".join(c for c in plain if not unicodedata.combining(c))

@@ -50,6 +50,9 @@ _OTHERS = frozenset(
     | {"fiancee", "patient", "patients", "person", "others", "guy", "girl", "teen", "teenager"}
     | {"grandmother", "grandfather", "granny", "nana", "grandparents", "parents", "family"}
     | {"cat", "dog", "pet", "puppy", "kitten", "hamster", "rabbit", "horse", "twin"}
+    | {"character", "hero", "heroine", "lad", "lads", "woman", "women", "man", "men", "boy"}
+    | {"boys", "girls", "mate", "mates", "teammate", "neighbour", "neighbor", "boss"}
+    | {"teacher", "celebrity", "influencer", "youtuber", "tiktoker", "wife"}
 )
 # A cause that explains the sign, or words of hyperbole or hearsay: worth a question, not an
 # alarm ("my ears are still ringing from the concert", "I read that it causes suicide").
@@ -59,8 +62,31 @@ _EXPLAINED = frozenset(
     | {"leaflet", "heard", "read", "watched", "news", "story", "study", "hungover", "hangover"}
     | {"glasses", "3d", "movie", "film", "lighting", "bulbs", "filter", "photo", "rage"}
     | {"paperwork", "covid", "shoes", "shoe", "heel", "sandwich", "drill", "twin", "outfit"}
+    | {"book", "novel", "show", "series", "episode", "laughed", "laughing", "sunburn"}
+    | {"sunburnt", "sunburned", "contacts", "lenses", "fireworks", "dehydration", "dehydrated"}
+    | {"questionnaire", "phq", "survey", "pints", "pint", "cider", "beer", "beers", "vodka"}
+    | {"wine", "shots", "tequila", "drunk", "drumming", "drummer", "prevention", "charity"}
+    | {"awareness", "volunteer", "laptop", "computer", "battery", "printer", "karaoke", "song"}
+    | {"songs", "lyrics", "lyric", "band", "sang", "singing", "album", "house", "mortgage"}
+    | {"solicitor", "lawyer", "dentist", "dental", "numbed", "anaesthetic", "lemsip", "spin"}
+    | {"cardio", "parkrun", "marathon", "sprint", "hiit", "iron", "pharmacist", "beetroot"}
+    | {"phones", "bruise", "bruising", "bruised", "car", "paint", "fence", "wall", "shirt"}
+    | {"hoodie", "dress", "jacket", "pace", "board"}
 )
-_EXPLAINED_PHRASES = (("leg", "day"), ("i", "bit"), ("bit", "it"), ("bit", "my"), ("an", "orange"))
+_EXPLAINED_PHRASES = (
+    ("leg", "day"),
+    ("i", "bit"),
+    ("bit", "it"),
+    ("bit", "my"),
+    ("an", "orange"),
+    ("drink", "enough"),
+    ("drinking", "more"),
+    ("a", "blind", "eye"),
+    ("sight", "of"),
+    ("a", "cold"),
+    ("the", "flu"),
+    ("hay", "fever"),
+)
 _MODALS = frozenset({"will", "going", "could", "can", "might", "would", "may", "gonna"})
 _WISHES = frozenset({"would", "better", "easier", "rather", "wish", "happier"})
 # "if" that opens a condition, not "not sure if" or "idk if", which mean "whether".
@@ -94,6 +120,16 @@ _PAST = (
     ("as", "a", "teenager"),
     ("since", "birth"),
     ("since", "i", "was"),
+    ("it", "stopped"),
+    ("clear", "now"),
+    ("same", "as", "always"),
+    ("nothing", "new"),
+    ("as", "always"),
+    ("since", "childhood"),
+    ("unchanged",),
+    ("nothing", "to", "worry"),
+    ("sorted",),
+    ("recovered",),
     ("since", "i", "was", "born"),
     ("when", "i", "had"),
     ("when", "i", "was"),
@@ -295,8 +331,12 @@ def _spans(sign: Sign, text: tuple[str, ...]) -> list[_Span]:
 
 def _read(sign: Sign, span: _Span, sentence: Sentence, *, weak: bool) -> _Reading:
     words = sentence.words
-    if _negated(sign, span, sentence) or _hypothetical(span, sentence):
-        return _Reading.NONE
+    if _negated(sign, span, sentence) or set(range(span.start, span.end)) <= sentence.quoted:
+        return _Reading.NONE  # denied, or quoted: a song's line, someone else's words
+    if _hypothetical(span, sentence):
+        # "if I fail I'm going to kill myself" names the writer: ask, don't dismiss.
+        about_me = {"i", "me", "myself"} & set(words[span.start : span.end])
+        return _Reading.DOUBT if about_me and not weak else _Reading.NONE
     if sentence.general_question and not sign.personal:
         return _Reading.DOUBT if _ASKING & set(words[:4]) and not weak else _Reading.NONE
     if _about_someone_else(span, words):
@@ -316,6 +356,9 @@ def _negated(sign: Sign, span: _Span, sentence: Sentence) -> bool:
     words = sentence.words
     if _FINE & set(words[span.start : span.end + 2]):
         return True  # "breathing fine, swallowing fine", "hearing's fine"
+    after = words[span.end : span.end + 8]
+    if "none" in after or _has_any(after[:4], (("not", "once"), ("nope",), ("nah",))):
+        return True  # "any suicidal thoughts: I've had none", "ringing: not once"
     inside = [i for i in range(span.start, span.end) if _denies(words, i)]
     if len(inside) > sign.negations:
         return True
@@ -355,9 +398,15 @@ def _denied(said: list[Sentence]) -> list[Sentence]:
 
 
 def _denial(words: tuple[str, ...]) -> bool:
-    """A sentence that opens by answering no: "nope", "no, none of that" (not "no idea")."""
-    return words[0] in _NEGATIONS | {"nope", "nah"} and words[1:2] != ("idea",) and (
-        len(words) == 1 or words[1] not in _DOUBT | {"one", "longer"}
+    """A sentence that answers no: "nope", "no, none of those", "not once" (not "no future")."""
+    if not words:
+        return False
+    if words[0] in {"nope", "nah"} or words[:2] == ("not", "once"):
+        return True
+    return (
+        len(words) <= 7
+        and words[0] in {"no", "none", "never", "zero"}
+        and words[1:2] in {(), ("none",), ("of",), ("nothing",), ("once",)}
     )
 
 
@@ -393,6 +442,11 @@ def _about_someone_else(span: _Span, words: tuple[str, ...]) -> bool:
 def _in_the_past(words: tuple[str, ...]) -> bool:
     if any(_YEAR.fullmatch(word) for word in words):
         return True  # "I was really depressed in 2019"
+    if any(
+        words[i] == "for" and words[i + 1].isdigit() and words[i + 2] == "years"
+        for i in range(len(words) - 2)
+    ):
+        return True  # "had tinnitus for 10 years"
     return _has_any(words, _PAST)
 
 

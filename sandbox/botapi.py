@@ -1,36 +1,32 @@
 """A fake Telegram Bot API server on 127.0.0.1, as strict as Telegram.
 
 A real PTB Application talks to it over HTTP (``ApplicationBuilder().base_url(fake.base_url)``);
-tests, or a person through ``python -m bot sandbox``, play the user with ``send_text`` and
-``press_button``, read what the bot did with ``messages`` and ``calls``, and inject faults.
-The driving and observing methods are plain functions for the event loop's thread.
+tests, or a person through ``python -m bot sandbox``, play the people (``send_text``,
+``press_button``, ``send_group_text``... from sandbox.people), read what the bot did with
+``messages`` and ``calls``, and inject faults. The driving and observing methods are plain
+functions for the event loop's thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
+import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, TypeVar
 
 from aiohttp import web
 
+from sandbox import loopback
 from sandbox.errors import ApiError
 from sandbox.faults import FaultPlan, RateLimiter
-from sandbox.methods import MAX_TEXT, Methods
+from sandbox.methods import Methods
 from sandbox.params import Params, read_params
-from sandbox.state import (
-    BotMessage,
-    Call,
-    CallbackQuery,
-    Chat,
-    StoredMessage,
-    World,
-    command_entities,
-)
-from sandbox.telegram_html import utf16_len
+from sandbox.people import People
+from sandbox.state import BotMessage, Call, World, callback_buttons
 
 T = TypeVar("T")
 
@@ -38,41 +34,54 @@ _MAX_UPLOAD = 50 * 1024 * 1024  # Telegram's limit for bots sending files
 _POLL_INTERVAL = 0.01
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
 
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-class FakeBotApi:
-    """The fake Bot API: an aiohttp server plus the handles to drive and observe it."""
+
+def random_token() -> str:
+    """A token shaped like BotFather's (bot id, colon, 35 URL-safe characters), new each run:
+    a page in the browser cannot guess its way into the fake's API."""
+    bot_id = 1_000_000_000 + secrets.randbelow(9_000_000_000)
+    return f"{bot_id}:{secrets.token_urlsafe(26)}"
+
+
+class FakeBotApi(People):
+    """The fake Bot API: an aiohttp server, the people who drive it (``People``) and the handles
+    to observe it. Without a ``token`` it makes a random one, read back from ``.token``."""
 
     def __init__(
         self,
-        token: str = "123456:TEST-sandbox-token",
+        token: str | None = None,
         *,
         bot_username: str = "isobot_test_bot",
         enforce_rate_limits: bool = False,
         global_per_second: int = 30,
         per_chat_interval: float = 1.0,
+        group_per_minute: int = 20,
+        group_privacy: bool = True,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.token = token
+        self.token = token if token is not None else random_token()
         self.bot_username = bot_username
         self.port = 0
         self.calls: list[Call] = []
         self._clock = clock
-        bot_id_text = token.split(":", 1)[0]
+        bot_id_text = self.token.split(":", 1)[0]
         bot_user = {
             "id": int(bot_id_text) if bot_id_text.isdigit() else 123456,
             "is_bot": True,
             "first_name": "isobot",
             "username": bot_username,
         }
-        self._world = World(bot_user, clock)
-        self._faults = FaultPlan()
+        super().__init__(World(bot_user, clock), FaultPlan())
+        self._world.group_privacy = group_privacy
+        limiter = RateLimiter(
+            clock,
+            global_per_second=global_per_second,
+            per_chat_interval=per_chat_interval,
+            group_per_minute=group_per_minute,
+        )
         self._methods = Methods(
-            self._world,
-            self._faults,
-            RateLimiter(
-                clock, global_per_second=global_per_second, per_chat_interval=per_chat_interval
-            ),
-            enforce_rate_limits=enforce_rate_limits,
+            self._world, self._faults, limiter, enforce_rate_limits=enforce_rate_limits
         )
         self._runner: web.AppRunner | None = None
         self._stopped: asyncio.Event | None = None
@@ -97,7 +106,7 @@ class FakeBotApi:
             raise ValueError(f"the fake Bot API listens on 127.0.0.1 only, not {host!r}")
         self._stopped = asyncio.Event()
         self._methods.stopping = False
-        app = web.Application(client_max_size=_MAX_UPLOAD)
+        app = web.Application(client_max_size=_MAX_UPLOAD, middlewares=[self._same_machine_only])
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         app.router.add_route("*", "/{tail:.*}", self._handle_unknown)
@@ -136,10 +145,24 @@ class FakeBotApi:
 
     # -- HTTP ----------------------------------------------------------------------------------
 
+    @web.middleware
+    async def _same_machine_only(self, request: web.Request, handler: Handler) -> Any:
+        # A page elsewhere in the same browser can reach 127.0.0.1: a form posted across sites
+        # (setWebhook to anywhere), or DNS rebinding (reading the files the bot sent). Neither
+        # carries what PTB sends: our own Host and no Origin.
+        refusal = loopback.refusal(request, self.port, check_origin=True)
+        if refusal is not None:
+            return web.json_response(ApiError(403, f"Forbidden: {refusal}").payload(), status=403)
+        return await handler(request)
+
+    def _token_matches(self, request: web.Request) -> bool:
+        # In constant time: the token is all that keeps another local program out.
+        return hmac.compare_digest(request.match_info["token"].encode(), self.token.encode())
+
     async def _handle_api(self, request: web.Request) -> web.Response:
         at = self._clock()
         name = request.match_info["method"]
-        if request.match_info["token"] != self.token:
+        if not self._token_matches(request):
             return self._answer(name, None, ApiError(401, "Unauthorized"), at)
         method = self._methods.canonical(name)
         if method is None:
@@ -169,7 +192,7 @@ class FakeBotApi:
         return response
 
     async def _handle_file(self, request: web.Request) -> web.Response:
-        if request.match_info["token"] != self.token:
+        if not self._token_matches(request):
             return web.json_response(ApiError(401, "Unauthorized").payload(), status=401)
         path = request.match_info["path"]
         for document in self._world.files.values():
@@ -200,91 +223,6 @@ class FakeBotApi:
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopped.wait(), seconds)
-
-    # -- driving, as a user would --------------------------------------------------------------
-
-    def send_text(
-        self,
-        user_id: int,
-        text: str,
-        *,
-        first_name: str = "Tess",
-        username: str | None = None,
-        language_code: str = "en",
-    ) -> dict[str, Any]:
-        """The user writes ``text`` to the bot; returns the Message of the queued update."""
-        if not text.strip():
-            raise ValueError("Telegram does not send empty messages")
-        if utf16_len(text) > MAX_TEXT:
-            raise ValueError(f"a user's message is at most {MAX_TEXT} UTF-16 code units")
-        chat = self._world.ensure_user(user_id, first_name, username, language_code)
-        message = StoredMessage(
-            message_id=chat.new_message_id(),
-            chat_id=user_id,
-            from_bot=False,
-            date=self._world.now(),
-            text=text,
-            entities=command_entities(text),
-            html=text,
-        )
-        chat.messages[message.message_id] = message
-        payload = self._world.message_dict(chat, message)
-        self._world.updates.push("message", payload)
-        return payload
-
-    def add_user(
-        self,
-        user_id: int,
-        *,
-        first_name: str = "Tess",
-        username: str | None = None,
-        language_code: str = "en",
-    ) -> None:
-        """A user who has talked to the bot before: the bot can send to them without a new
-        message first (Telegram forgets nobody; a fresh fake knows nobody)."""
-        self._world.ensure_user(user_id, first_name, username, language_code)
-
-    def press_button(self, user_id: int, message_id: int, callback_data: str) -> str:
-        """The user presses an inline button of a bot message; returns the callback query id."""
-        chat = self._world.chats.get(user_id)
-        message = chat.messages.get(message_id) if chat is not None else None
-        if chat is None or message is None or not message.from_bot:
-            raise ValueError(f"the bot has no message {message_id} in chat {user_id}")
-        available = self.buttons(message.snapshot())
-        if callback_data not in [data for _, data in available]:
-            raise ValueError(
-                f"message {message_id} in chat {user_id} has no button with callback_data "
-                f"{callback_data!r}; its buttons are {available!r}"
-            )
-        return self._push_callback(chat, message_id, callback_data)
-
-    def forge_callback(self, user_id: int, message_id: int, data: str) -> str:
-        """A callback query with any data, checked against nothing (a forged or stale press)."""
-        chat = self._world.chats.get(user_id)
-        if chat is None:
-            chat = self._world.ensure_user(user_id, "Tess", None, "en")
-        return self._push_callback(chat, message_id, data)
-
-    def _push_callback(self, chat: Chat, message_id: int, data: str) -> str:
-        query_id = self._world.new_callback_id()
-        message = chat.messages.get(message_id)
-        if message is not None:
-            message_dict = self._world.message_dict(chat, message)
-        else:
-            # What Telegram sends for a message the bot can no longer see.
-            message_dict = {"chat": chat.user.chat_dict(), "message_id": message_id, "date": 0}
-        self._world.callbacks[query_id] = CallbackQuery(query_id, chat.user.id, message_id, data)
-        self._world.updates.push(
-            "callback_query",
-            {
-                "id": query_id,
-                "from": chat.user.to_dict(),
-                "message": message_dict,
-                "chat_instance": f"-{chat.user.id}00",
-                "data": data,
-            },
-        )
-        return query_id
 
     # -- observing -----------------------------------------------------------------------------
 
@@ -324,13 +262,7 @@ class FakeBotApi:
 
     def buttons(self, message: BotMessage) -> list[tuple[str, str]]:
         """(text, callback_data) of the message's inline callback buttons, row by row."""
-        markup = message.reply_markup or {}
-        return [
-            (button["text"], button["callback_data"])
-            for row in markup.get("inline_keyboard", [])
-            for button in row
-            if "callback_data" in button
-        ]
+        return callback_buttons(message.reply_markup)
 
     async def wait_for(
         self,
@@ -404,6 +336,16 @@ class FakeBotApi:
     def enforce_rate_limits(self, on: bool) -> None:
         self._methods.enforce_rate_limits = on
 
+    @property
+    def group_privacy(self) -> bool:
+        """Privacy mode (on, as for every new bot): in groups the bot gets only commands not
+        addressed to another bot, mentions of itself and replies to its messages."""
+        return self._world.group_privacy
+
+    @group_privacy.setter
+    def group_privacy(self, on: bool) -> None:
+        self._world.group_privacy = on
+
     # -- faults --------------------------------------------------------------------------------
 
     def fail_next(
@@ -436,10 +378,3 @@ class FakeBotApi:
     def clear_faults(self) -> None:
         """Disarm the errors and hangs armed so far, used or not: an outage ends."""
         self._faults.clear()
-
-    def block_chat(self, chat_id: int) -> None:
-        """The user blocks the bot: sends and edits to them get 403 until unblock_chat."""
-        self._faults.blocked_chats.add(chat_id)
-
-    def unblock_chat(self, chat_id: int) -> None:
-        self._faults.blocked_chats.discard(chat_id)

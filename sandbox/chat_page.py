@@ -19,6 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
+from sandbox import loopback
 from sandbox.chat import Change, PersonChat
 
 PAGE = Path(__file__).resolve().parent / "static" / "chat.html"
@@ -83,17 +84,13 @@ class ChatPage:
 
     @web.middleware
     async def _same_machine_only(self, request: web.Request, handler: Handler) -> Any:
-        # A page elsewhere in the same browser could reach 127.0.0.1 (through DNS rebinding, or a
-        # form posted across sites); accept only our own host name and JSON posts from our origin.
-        allowed = {f"127.0.0.1:{self.port}", f"localhost:{self.port}"}
-        if request.host not in allowed:
-            raise web.HTTPForbidden(text="The sandbox answers on 127.0.0.1 only.")
-        if request.method == "POST":
-            origin = request.headers.get("Origin")
-            if origin is not None and origin.removeprefix("http://") not in allowed:
-                raise web.HTTPForbidden(text="Cross-site request refused.")
-            if request.content_type != "application/json":
-                raise web.HTTPUnsupportedMediaType(text="Send JSON.")
+        # Only our own host name, and posts only as JSON from our own origin (see loopback).
+        posting = request.method == "POST"
+        refusal = loopback.refusal(request, self.port, check_origin=posting)
+        if refusal is not None:
+            raise web.HTTPForbidden(text=refusal.capitalize())
+        if posting and request.content_type != "application/json":
+            raise web.HTTPUnsupportedMediaType(text="Send JSON.")
         return await handler(request)
 
     async def _page(self, request: web.Request) -> web.StreamResponse:

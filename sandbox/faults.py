@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -88,21 +89,29 @@ class FaultPlan:
 
 
 class RateLimiter:
-    """Telegram's sending limits: one message per chat per interval, and a global cap per second.
+    """Telegram's sending limits: one message per chat per interval, at most ``group_per_minute``
+    messages a minute to one group, and a global cap per second.
 
     Only delivered sends count, so a refused send does not push the window forward.
     """
 
     def __init__(
-        self, clock: Callable[[], float], *, global_per_second: int, per_chat_interval: float
+        self,
+        clock: Callable[[], float],
+        *,
+        global_per_second: int,
+        per_chat_interval: float,
+        group_per_minute: int = 20,
     ) -> None:
         self._clock = clock
         self._global_per_second = global_per_second
         self._per_chat_interval = per_chat_interval
+        self._group_per_minute = group_per_minute
         self._recent: deque[float] = deque()
         self._last_by_chat: dict[int, float] = {}
+        self._group_minute: dict[int, deque[float]] = {}
 
-    def check(self, chat_id: int) -> ApiError | None:
+    def check(self, chat_id: int, *, group: bool = False) -> ApiError | None:
         """A 429 if a send to ``chat_id`` now would break a limit, else None."""
         now = self._clock()
         while self._recent and self._recent[0] <= now - 1.0:
@@ -111,10 +120,20 @@ class RateLimiter:
         too_soon = last is not None and now - last < self._per_chat_interval
         if too_soon or len(self._recent) >= self._global_per_second:
             return ApiError(429, default_description(429, 1), retry_after=1)
+        minute = self._group_minute.get(chat_id)
+        if group and minute is not None:
+            while minute and minute[0] <= now - 60.0:
+                minute.popleft()
+            if len(minute) >= self._group_per_minute:
+                # Telegram names the wait until the oldest send leaves the minute.
+                wait = max(1, math.ceil(minute[0] + 60.0 - now))
+                return ApiError(429, default_description(429, wait), retry_after=wait)
         return None
 
-    def record(self, chat_id: int) -> None:
+    def record(self, chat_id: int, *, group: bool = False) -> None:
         """Count a delivered send."""
         now = self._clock()
         self._recent.append(now)
         self._last_by_chat[chat_id] = now
+        if group:
+            self._group_minute.setdefault(chat_id, deque()).append(now)

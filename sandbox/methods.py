@@ -29,6 +29,7 @@ NOT_MODIFIED = (
     "same as a current content and reply markup of the message"
 )
 BLOCKED = "Forbidden: bot was blocked by the user"
+NOT_STARTED = "Forbidden: bot can't initiate conversation with a user"
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _CHAT_ACTIONS = frozenset(
     {
@@ -141,6 +142,9 @@ class Methods:
             raise require_error(name)
         chat = self.world.chats.get(chat_id)
         if chat is None:
+            if chat_id in self.world.users:
+                # Met in a group, but never pressed Start: Telegram will not let the bot begin.
+                raise ApiError(403, NOT_STARTED)
             raise bad_request("chat not found")
         return chat
 
@@ -152,22 +156,45 @@ class Methods:
             raise bad_request("message identifier is not specified")
         return message_id
 
-    def _check_not_blocked(self, chat: Chat) -> None:
-        if chat.user.id in self.faults.blocked_chats:
+    def _check_reachable(self, chat: Chat) -> None:
+        """403 for a group the bot is not in, and for a user who blocked it."""
+        if chat.is_group and not chat.bot_is_in:
+            raise ApiError(403, f"Forbidden: bot is not a member of the {chat.type} chat")
+        if chat.id in self.faults.blocked_chats:
             raise ApiError(403, BLOCKED)
 
     def _check_send_allowed(self, chat: Chat) -> None:
-        """Blocked users and the rate limits: the last checks before a send is delivered."""
-        self._check_not_blocked(chat)
+        """Access and the rate limits: the last checks before a send is delivered."""
+        self._check_reachable(chat)
         if self.enforce_rate_limits:
-            error = self.limiter.check(chat.user.id)
+            error = self.limiter.check(chat.id, group=chat.is_group)
             if error is not None:
                 self.rate_limit_hits += 1
                 raise error
 
     def _delivered(self, chat: Chat) -> None:
         if self.enforce_rate_limits:
-            self.limiter.record(chat.user.id)
+            self.limiter.record(chat.id, group=chat.is_group)
+
+    def _reply_to(self, params: Params, chat: Chat) -> int | None:
+        """The message a send replies to (reply_parameters, or the older reply_to_message_id),
+        which must exist in the same chat unless allow_sending_without_reply says otherwise."""
+        raw = params.get_json("reply_parameters")
+        if raw is None:
+            message_id = params.get_int("reply_to_message_id")
+            allow_without = params.get_bool("allow_sending_without_reply")
+        else:
+            message_id = raw.get("message_id") if isinstance(raw, dict) else None
+            if not isinstance(message_id, int) or isinstance(message_id, bool):
+                raise bad_request("can't parse reply parameters JSON object")
+            if raw.get("chat_id") not in (None, chat.id):
+                raise bad_request("the sandbox takes replies within the same chat only")
+            allow_without = raw.get("allow_sending_without_reply") is True
+        if message_id is None or message_id in chat.messages:
+            return message_id
+        if allow_without:
+            return None
+        raise bad_request("message to be replied not found")
 
     def _render(
         self,
@@ -216,10 +243,11 @@ class Methods:
         rendered: RenderedText,
         markup: dict[str, Any] | None,
         document: dict[str, Any] | None = None,
+        reply_to: int | None = None,
     ) -> StoredMessage:
         message = StoredMessage(
             message_id=chat.new_message_id(),
-            chat_id=chat.user.id,
+            chat_id=chat.id,
             from_bot=True,
             date=self.world.now(),
             text=rendered.text,
@@ -228,6 +256,7 @@ class Methods:
             parse_mode=rendered.parse_mode,
             reply_markup=markup,
             document=document,
+            reply_to=reply_to,
         )
         chat.messages[message.message_id] = message
         self._delivered(chat)
@@ -239,7 +268,7 @@ class Methods:
         return {
             **self.world.bot_user,
             "can_join_groups": True,
-            "can_read_all_group_messages": False,
+            "can_read_all_group_messages": not self.world.group_privacy,
             "supports_inline_queries": False,
             "can_connect_to_business": False,
             "has_main_web_app": False,
@@ -355,8 +384,9 @@ class Methods:
         )
         params.get_json("link_preview_options")  # must at least be valid JSON
         markup = check_reply_markup(params.get_json("reply_markup"))
+        reply_to = self._reply_to(params, chat)
         self._check_send_allowed(chat)
-        message = self._new_bot_message(chat, rendered, markup)
+        message = self._new_bot_message(chat, rendered, markup, reply_to=reply_to)
         return self.world.message_dict(chat, message)
 
     def _editable(self, params: Params) -> tuple[Chat, StoredMessage]:
@@ -393,7 +423,7 @@ class Methods:
             _inline_markup(message),
         ):
             raise bad_request(NOT_MODIFIED)
-        self._check_not_blocked(chat)
+        self._check_reachable(chat)
         message.text, message.entities = rendered.text, rendered.entities
         message.html, message.parse_mode = rendered.source, rendered.parse_mode
         message.reply_markup = markup
@@ -404,13 +434,15 @@ class Methods:
         markup = check_reply_markup(params.get_json("reply_markup"), inline_only=True)
         if markup == _inline_markup(message):
             raise bad_request(NOT_MODIFIED)
-        self._check_not_blocked(chat)
+        self._check_reachable(chat)
         message.reply_markup = markup
         return self._apply_edit(chat, message)
 
     def delete_message(self, params: Params) -> bool:
         chat = self._chat(params)
         message_id = self._message_id(params, "message to delete not found")
+        if chat.is_group:
+            self._check_reachable(chat)  # leaving a group ends all access to it
         if message_id not in chat.messages:
             raise bad_request("message to delete not found")
         del chat.messages[message_id]
@@ -434,15 +466,16 @@ class Methods:
         else:
             rendered = RenderedText(source.text, source.entities, source.html, source.parse_mode)
         markup = check_reply_markup(params.get_json("reply_markup"))
+        reply_to = self._reply_to(params, chat)
         self._check_send_allowed(chat)
-        copy = self._new_bot_message(chat, rendered, markup, source.document)
+        copy = self._new_bot_message(chat, rendered, markup, source.document, reply_to)
         return {"message_id": copy.message_id}
 
     def send_chat_action(self, params: Params) -> bool:
         chat = self._chat(params)
         if (params.get_str("action") or "") not in _CHAT_ACTIONS:
             raise bad_request("wrong parameter action in request")
-        self._check_not_blocked(chat)
+        self._check_reachable(chat)
         return True
 
     # -- documents -----------------------------------------------------------------------------
@@ -478,13 +511,14 @@ class Methods:
             required=False,
         )
         markup = check_reply_markup(params.get_json("reply_markup"))
+        reply_to = self._reply_to(params, chat)
         self._check_send_allowed(chat)
         if "upload" in source:
             upload: UploadedFile = source["upload"]
             document = self.world.store_file(upload.file_name, upload.mime_type, upload.content)
         else:
             document = source["known"]
-        message = self._new_bot_message(chat, rendered, markup, dict(document))
+        message = self._new_bot_message(chat, rendered, markup, dict(document), reply_to)
         return self.world.message_dict(chat, message)
 
     def get_file(self, params: Params) -> dict[str, Any]:

@@ -29,7 +29,16 @@ JSON_PARAMS = {
     "reply_parameters": "can't parse reply parameters JSON object",
 }
 _INT_PARAMS = frozenset(
-    {"chat_id", "from_chat_id", "message_id", "offset", "limit", "cache_time", "max_connections"}
+    {
+        "chat_id",
+        "from_chat_id",
+        "message_id",
+        "reply_to_message_id",
+        "offset",
+        "limit",
+        "cache_time",
+        "max_connections",
+    }
 )
 _BOOL_PARAMS = frozenset(
     {

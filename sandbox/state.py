@@ -1,18 +1,20 @@
-"""What the fake Telegram knows: users and their private chats, messages, callback queries, the
-update queue and the log of API calls. Plain data, no HTTP."""
+"""What the fake Telegram knows: users, chats (private, groups, channels), messages, callback
+queries, the update queue and the log of API calls. Plain data, no HTTP."""
 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.telegram_html import Entity, utf16_len
+from sandbox.telegram_html import Entity
 
-# A command Telegram marks as bot_command: /name or /name@botusername at the start of the text.
-_COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?=\s|$)")
+PRIVATE = "private"
+GROUP_TYPES = frozenset({"group", "supergroup"})
+CHANNEL = "channel"
+# What the bot gets when it names no allowed_updates: everything but these, as on Telegram.
+_NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class BotMessage:
     entities: tuple[Entity, ...] = ()
     from_bot: bool = True
     date: int = 0
+    sender_id: int | None = None  # the person who wrote it; None for the bot or a channel
+    reply_to_message_id: int | None = None
 
 
 @dataclass
@@ -70,7 +74,7 @@ class User:
 
 @dataclass
 class StoredMessage:
-    """A message in a chat, from the bot or from the user, in its current state."""
+    """A message in a chat, from the bot, a person or a channel, in its current state."""
 
     message_id: int
     chat_id: int
@@ -84,6 +88,9 @@ class StoredMessage:
     edits: int = 0
     edit_date: int | None = None
     document: dict[str, Any] | None = None
+    sender_id: int | None = None  # the person who wrote it; None for the bot or a channel
+    reply_to: int | None = None  # the id of the message it replies to, in the same chat
+    service: dict[str, Any] | None = None  # a service message's fields (new_chat_members...)
 
     def snapshot(self) -> BotMessage:
         return BotMessage(
@@ -98,20 +105,32 @@ class StoredMessage:
             entities=self.entities,
             from_bot=self.from_bot,
             date=self.date,
+            sender_id=self.sender_id,
+            reply_to_message_id=self.reply_to,
         )
 
-    def to_dict(self, sender: dict[str, Any], chat: dict[str, Any]) -> dict[str, Any]:
-        """The Bot API Message object."""
-        data: dict[str, Any] = {
-            "message_id": self.message_id,
-            "from": sender,
-            "chat": chat,
-            "date": self.date,
-        }
+    def to_dict(
+        self,
+        chat: dict[str, Any],
+        sender: dict[str, Any] | None,
+        replied: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The Bot API Message object; with no sender it is a channel's post (sender_chat)."""
+        data: dict[str, Any] = {"message_id": self.message_id}
+        if sender is not None:
+            data["from"] = sender
+        else:
+            data["sender_chat"] = chat
+        data["chat"] = chat
+        data["date"] = self.date
         if self.edit_date is not None:
             data["edit_date"] = self.edit_date
+        if replied is not None:
+            data["reply_to_message"] = replied
         entities = [e.to_dict() for e in self.entities]
-        if self.document is not None:
+        if self.service is not None:
+            data.update(self.service)
+        elif self.document is not None:
             data["document"] = {
                 k: v
                 for k, v in self.document.items()
@@ -133,16 +152,37 @@ class StoredMessage:
 
 @dataclass
 class Chat:
-    """A private chat with one user."""
+    """A chat the bot can be in: a user's private chat, a group or supergroup, or a channel."""
 
-    user: User
+    id: int
+    type: str  # "private", "group", "supergroup" or "channel"
+    user: User | None = None  # the person, in a private chat
+    title: str = ""
+    members: set[int] = field(default_factory=set)  # user ids, in a group
+    # The bot's ChatMember status there: "member", "administrator" (channels), "left" or
+    # "kicked" (a private chat whose user blocked the bot).
+    bot_status: str = "member"
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     next_message_id: int = 1
+
+    @property
+    def is_group(self) -> bool:
+        return self.type in GROUP_TYPES
+
+    @property
+    def bot_is_in(self) -> bool:
+        return self.bot_status in ("member", "administrator")
 
     def new_message_id(self) -> int:
         message_id = self.next_message_id
         self.next_message_id += 1
         return message_id
+
+    def to_dict(self) -> dict[str, Any]:
+        """The Bot API Chat object."""
+        if self.user is not None:
+            return self.user.chat_dict()
+        return {"id": self.id, "title": self.title, "type": self.type}
 
 
 @dataclass
@@ -194,13 +234,11 @@ class UpdateQueue:
             self._pending = [u for u in self._pending if u["update_id"] >= offset]
 
     def peek(self, limit: int, allowed: Iterable[str] | None = None) -> list[dict[str, Any]]:
-        """The first ``limit`` pending updates; kinds not in ``allowed`` are dropped for good,
-        as Telegram never creates them."""
+        """The first ``limit`` pending updates; kinds not in ``allowed`` (with none given, the
+        kinds Telegram leaves out by default) are dropped for good, as Telegram never creates
+        them."""
         wanted = set(allowed) if allowed else None
-        if wanted is not None:
-            self._pending = [
-                u for u in self._pending if any(k in wanted for k in u if k != "update_id")
-            ]
+        self._pending = [u for u in self._pending if _wanted(u, wanted)]
         return self._pending[:limit]
 
     def clear(self) -> None:
@@ -214,12 +252,19 @@ class UpdateQueue:
         return list(self._pending)
 
 
-def command_entities(text: str) -> tuple[Entity, ...]:
-    """The bot_command entity Telegram adds to a message that starts with a command."""
-    match = _COMMAND_RE.match(text)
-    if match is None:
-        return ()
-    return (Entity("bot_command", 0, utf16_len(match.group(0))),)
+def callback_buttons(markup: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """(text, callback_data) of an inline keyboard's callback buttons, row by row."""
+    return [
+        (button["text"], button["callback_data"])
+        for row in (markup or {}).get("inline_keyboard", [])
+        for button in row
+        if "callback_data" in button
+    ]
+
+
+def _wanted(update: dict[str, Any], wanted: set[str] | None) -> bool:
+    kind = next(k for k in update if k != "update_id")
+    return kind not in _NOT_BY_DEFAULT if wanted is None else kind in wanted
 
 
 class World:
@@ -228,6 +273,9 @@ class World:
     def __init__(self, bot_user: dict[str, Any], clock: Callable[[], float]) -> None:
         self.bot_user = bot_user
         self.clock = clock
+        # Privacy mode, on for every new bot: in groups the bot sees only what is meant for it.
+        self.group_privacy = True
+        self.users: dict[int, User] = {}
         self.chats: dict[int, Chat] = {}
         self.callbacks: dict[str, CallbackQuery] = {}
         self.updates = UpdateQueue()
@@ -244,18 +292,41 @@ class World:
         self, user_id: int, first_name: str, username: str | None, language_code: str
     ) -> Chat:
         """The user's private chat, created on first contact; the profile follows the latest."""
+        user = self.person(user_id)
+        user.first_name, user.username, user.language_code = first_name, username, language_code
         chat = self.chats.get(user_id)
         if chat is None:
-            chat = self.chats[user_id] = Chat(User(user_id, first_name, username, language_code))
-        else:
-            chat.user.first_name = first_name
-            chat.user.username = username
-            chat.user.language_code = language_code
+            chat = self.chats[user_id] = Chat(user_id, PRIVATE, user=user)
         return chat
 
-    def message_dict(self, chat: Chat, message: StoredMessage) -> dict[str, Any]:
-        sender = self.bot_user if message.from_bot else chat.user.to_dict()
-        return message.to_dict(sender, chat.user.chat_dict())
+    def person(self, user_id: int) -> User:
+        """A known user, or a new one with the default profile (and no private chat yet)."""
+        if user_id <= 0:
+            raise ValueError(f"a user id is positive, not {user_id}")
+        user = self.users.get(user_id)
+        if user is None:
+            user = self.users[user_id] = User(user_id, "Tess", None, "en")
+        return user
+
+    def message_dict(
+        self, chat: Chat, message: StoredMessage, *, with_reply: bool = True
+    ) -> dict[str, Any]:
+        sender: dict[str, Any] | None = None
+        if chat.type != CHANNEL:
+            sender = self.bot_user if message.from_bot else self._sender(chat, message).to_dict()
+        replied = None
+        target = chat.messages.get(message.reply_to) if message.reply_to is not None else None
+        if with_reply and target is not None:
+            # The replied-to message comes without its own reply_to_message, as on Telegram.
+            replied = self.message_dict(chat, target, with_reply=False)
+        return message.to_dict(chat.to_dict(), sender, replied)
+
+    def _sender(self, chat: Chat, message: StoredMessage) -> User:
+        if message.sender_id is not None:
+            return self.users[message.sender_id]
+        if chat.user is None:
+            raise ValueError(f"message {message.message_id} in chat {chat.id} has no sender")
+        return chat.user
 
     def new_callback_id(self) -> str:
         callback_id = f"{4_000_000_000 + self._next_callback}"

@@ -20,6 +20,8 @@ from typing import Any
 
 import aiosqlite
 
+from storage.private_files import prepare_sqlite_file
+
 SLOW_STATEMENTS = ("BEGIN", "COMMIT", "VACUUM")
 
 
@@ -49,10 +51,15 @@ def inline_creator(database: str) -> Callable[[], InlineConnection]:
     def create() -> InlineConnection:
         # Made in the worker thread, used in the loop's: hence check_same_thread off. The calls
         # never overlap: SQLAlchemy's adapter and the thread's queue order them.
-        connection = InlineConnection(
-            partial(sqlite3.connect, database, check_same_thread=False), iter_chunk_size=64
-        )
+        connection = InlineConnection(partial(_connect, database), iter_chunk_size=64)
         connection._thread.daemon = True  # as SQLAlchemy sets it for aiosqlite's own
         return connection
 
     return create
+
+
+def _connect(database: str) -> sqlite3.Connection:
+    # Runs in the worker thread. The file is made private before SQLite first opens it, so no
+    # byte of the database, nor of its -wal and -shm files, is ever readable by others.
+    prepare_sqlite_file(database)
+    return sqlite3.connect(database, check_same_thread=False)

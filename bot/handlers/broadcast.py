@@ -80,7 +80,7 @@ def start_text(page: int, pages: int) -> str:
 
 
 async def broadcast_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await refuse_unless_admin(update, context, "broadcast"):
+    if await refuse_unless_admin(update, context):
         return
     svc = services(context)
     assert update.effective_user is not None and update.effective_chat is not None
@@ -201,7 +201,7 @@ async def _preview(
 
 
 async def broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await refuse_unless_admin(update, context, "broadcast"):
+    if await refuse_unless_admin(update, context):
         return
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
@@ -293,7 +293,7 @@ async def broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def broadcast_cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await refuse_unless_admin(update, context, "broadcast_cancel"):
+    if await refuse_unless_admin(update, context):
         return
     svc = services(context)
     assert update.effective_message is not None

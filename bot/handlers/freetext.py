@@ -27,8 +27,24 @@ CHECK_IN = (
 async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
+    await answer_text(update, context, message.text)
+
+
+async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Free text in a group, which reaches here only when it mentions or replies to the bot
+    (handlers/chat_scope.py): answered as in private, with nothing personal."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    mention = f"@{context.bot.username}"
+    text = " ".join(w for w in message.text.split() if w.lower() != mention.lower())
+    await answer_text(update, context, text)
+
+
+async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    message = update.effective_message
+    assert message is not None and update.effective_user is not None
     library = services(context).library
-    finding = assess(message.text, library)
+    finding = assess(text, library)
     if finding is not None and finding.level is Level.URGENT:
         await send_urgent(update, context, finding.family)
         return
@@ -40,13 +56,15 @@ async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 reply_markup=chooser_keyboard(library.red_flags, asking=True),
             )
             return
+        owner = update.effective_user.id
         await message.reply_text(
-            ask_message(finding.family, library), reply_markup=ask_keyboard(finding.family)
+            ask_message(finding.family, library),
+            reply_markup=ask_keyboard(finding.family, owner),
         )
         return
-    topics = match_topics(message.text, library)
+    topics = match_topics(text, library)
     # A general question about a warning sign, or someone else's, gets the pointer to help.
-    subject = finding.family if finding is not None else find_flag_subject(message.text, library)
+    subject = finding.family if finding is not None else find_flag_subject(text, library)
     if subject is not None:
         topic = topics[0] if len(topics) == 1 else library.topics[subject.topic]
         await send_topic(update, context, topic, subject)
@@ -66,6 +84,6 @@ async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, free_text)
-    )
+    text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(text & filters.ChatType.PRIVATE, free_text))
+    app.add_handler(MessageHandler(text & filters.ChatType.GROUPS, group_text))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.commands import START, TOPICS, CommandInfo, help_text, topic_commands
@@ -27,17 +28,39 @@ START_TOPICS = ("howitworks", "treatment", "sideeffects", "pregnancy")
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = update.effective_chat
+    private = chat is not None and chat.type == ChatType.PRIVATE
+    # `/start history` is what a group's "open our private chat" button sends: run it here.
+    if private and context.args and await run_command(update, context, context.args[0]):
+        return
     svc = services(context)
     library = svc.library
     buttons = [topic_button(library.topics[c]) for c in START_TOPICS if c in library.topics]
     buttons.append(InlineKeyboardButton("📚 All topics", callback_data="topics"))
-    buttons.append(InlineKeyboardButton("🌍 Set my timezone", callback_data=START_TIMEZONE))
-    buttons.append(InlineKeyboardButton("⏰ Set reminders", callback_data=START_REMIND))
+    if private:
+        buttons.append(InlineKeyboardButton("🌍 Set my timezone", callback_data=START_TIMEZONE))
+        buttons.append(InlineKeyboardButton("⏰ Set reminders", callback_data=START_REMIND))
+    else:
+        link = f"https://t.me/{context.bot.username}?start=start"
+        buttons.append(InlineKeyboardButton("🔒 Reminders, in private", url=link))
     text = f"{WELCOME}\n\n{library.disclaimer_html}"
     assert update.effective_message is not None
     await update.effective_message.reply_text(
         text, reply_markup=InlineKeyboardMarkup(rows(buttons))
     )
+
+
+async def run_command(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str) -> bool:
+    """Run the command `name` as if it had been typed, if the bot has it (not /start itself)."""
+    name = name.lower()
+    if name == "start":
+        return False
+    for handler in context.application.handlers.get(0, []):
+        if isinstance(handler, CommandHandler) and name in handler.commands:
+            context.args = []
+            await handler.callback(update, context)
+            return True
+    return False
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -101,7 +101,7 @@ async def stats_text(session: AsyncSession, now: datetime) -> str:
 
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await refuse_unless_admin(update, context, "stats"):
+    if await refuse_unless_admin(update, context):
         return
     svc = services(context)
     assert update.effective_message is not None

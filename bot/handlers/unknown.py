@@ -30,10 +30,13 @@ def unknown_command_text(name: str, known: list[str]) -> str:
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
-    # Telegram allows at most 32 characters in a command; longer input is cut for the reply.
-    name = message.text.split()[0].lstrip("/").split("@")[0][:32]
     known = [c.name for c in services(context).commands]
-    await message.reply_text(unknown_command_text(name, known))
+    await message.reply_text(unknown_command_text(typed_command(message.text), known))
+
+
+def typed_command(text: str) -> str:
+    """The command's name as typed, without @bot; Telegram allows at most 32 characters."""
+    return text.split()[0].lstrip("/").split("@")[0][:32]
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.commands import START, CommandInfo
@@ -15,6 +16,7 @@ from bot.keyboards import (
     SOS_GENERAL,
     SOS_PREFIX,
     chooser_keyboard,
+    parse_ask,
     topic_keyboard,
 )
 from bot.services import add_commands, services
@@ -36,7 +38,9 @@ async def help_line(update: Update, context: ContextTypes.DEFAULT_TYPE) -> HelpL
     if lines is None:
         return None
     zone = ""
-    if update.effective_user is not None:
+    chat = update.effective_chat
+    # Only in the private chat: a group must not learn where its members live.
+    if update.effective_user is not None and chat is not None and chat.type == ChatType.PRIVATE:
         async with svc.db.session() as session:
             user = await get_user(session, update.effective_user.id)
             zone = user.timezone if user is not None else ""
@@ -86,11 +90,12 @@ async def ask_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_chat is not None
     svc = services(context)
-    answer, _, family_id = query.data.removeprefix(ASK_PREFIX).partition(":")
-    family = svc.library.red_flag(family_id)
-    if family is None or answer not in {"y", "n", "g"}:
+    parsed = parse_ask(query.data)
+    family = svc.library.red_flag(parsed[1]) if parsed else None
+    if parsed is None or family is None:
         await query.answer("That button is out of date. Send /urgent for urgent help.")
         return
+    answer = parsed[0]
     await query.answer()
     log.info("check-in answered: %s %s", family.id, answer)
     if answer == "y":

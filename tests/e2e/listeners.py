@@ -1,10 +1,14 @@
-"""Helpers for the bot's own listeners: free ports, reading /healthz, and a round-robin balancer
-that spreads Telegram's webhook posts over several instances, as a load balancer would."""
+"""Helpers for the bot's own listeners: free ports, reading /healthz, posting updates as Telegram
+would, raw sockets for clients that misbehave, and a round-robin balancer that spreads Telegram's
+webhook posts over several instances, as a load balancer would."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import socket
+import time
 from typing import Any
 
 import aiohttp
@@ -14,7 +18,7 @@ from telegram.ext import Application
 from bot.services import Services
 from bot.webhook import SECRET_HEADER
 
-SECRET = "Webhook_secret-42"
+SECRET = "Webhook_secret-42_long-enough-for-the-rule"
 
 
 def free_port() -> int:
@@ -39,6 +43,22 @@ def webhook_settings(port: int, path: str = "/tg") -> dict[str, Any]:
     }
 
 
+def start_update(user_id: int, update_id: int = 900_001) -> dict[str, Any]:
+    """What Telegram would post for `/start` from `user_id`."""
+    person = {"id": user_id, "is_bot": False, "first_name": "Mallory"}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "chat": {**person, "type": "private"},
+            "from": person,
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+
+
 async def get_json(url: str) -> tuple[int, dict[str, Any]]:
     async with aiohttp.ClientSession() as session, session.get(url) as response:
         return response.status, await response.json()
@@ -52,6 +72,53 @@ async def post_update(url: str, update: Any, secret: str | None) -> int:
         session.post(url, json=update, headers=headers) as response,
     ):
         return response.status
+
+
+class RawClient:
+    """One TCP connection that says exactly the bytes a test gives it, as slowly as it likes."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader = reader
+        self.writer = writer
+
+    @classmethod
+    async def connect(cls, port: int) -> RawClient:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        return cls(reader, writer)
+
+    async def send(self, data: bytes) -> bool:
+        """False once the server has closed the connection."""
+        if self.closed_by_server():
+            return False
+        try:
+            self.writer.write(data)
+            await self.writer.drain()
+        except ConnectionError:
+            return False
+        return True
+
+    def closed_by_server(self) -> bool:
+        return self.reader.at_eof() or self.writer.is_closing()
+
+    async def answer(self, within: float) -> bytes:
+        """What the server sent until it closed the connection, or b"" if it closed in silence.
+        TimeoutError if it still holds the connection after `within` seconds."""
+        chunks = []
+        async with asyncio.timeout(within):
+            while chunk := await self._read():
+                chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def _read(self) -> bytes:
+        try:
+            return await self.reader.read(65536)
+        except ConnectionError:
+            return b""
+
+    async def close(self) -> None:
+        self.writer.close()
+        with contextlib.suppress(ConnectionError):
+            await self.writer.wait_closed()
 
 
 class Balancer:

@@ -115,7 +115,7 @@ async def test_weak_mood_signal_gets_a_check_in_and_yes_leads_to_urgent_help(
     assert "thoughts of ending your life" in question.text
     labels = [label for label, _ in bot.fake.buttons(question)]
     assert labels == [mood.ask_yes, mood.ask_no, "I was asking in general"]
-    guidance = await bot.press_and_wait(question, "ask:y:mood")
+    guidance = await bot.press_and_wait(question, f"ask:y:mood:{USER}")
     assert _is_urgent(guidance.text, mood)
 
 
@@ -124,7 +124,7 @@ async def test_check_in_no_gives_support_the_wellbeing_topic_and_a_nudge(
 ) -> None:
     question = await bot.say("feeling so low lately")
     before = len(bot.fake.messages(USER))
-    await bot.press(question, "ask:n:mood")
+    await bot.press(question, f"ask:n:mood:{USER}")
     replies = await bot.fake.wait_for_messages(USER, before + 2)
     support, topic = replies[-2], replies[-1]
     assert "tell your prescriber" in support.text
@@ -137,7 +137,7 @@ async def test_check_in_general_question_gets_the_topic_with_its_pointer(
     question = await bot.say("my head has been really bad lately")
     family = _family("headache_vision")
     assert "severe" in question.text
-    topic = await bot.press_and_wait(question, "ask:g:headache_vision")
+    topic = await bot.press_and_wait(question, f"ask:g:headache_vision:{USER}")
     assert LIBRARY.topics[family.topic].title in topic.text
     assert _plain(family.pointer_html)[:40] in topic.text
 

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from bot.app import build_application, running
+from bot.health import health_route
+from bot.listener import Listener
 from sandbox import FakeBotApi
 from scheduler.clock import ManualClock
 from storage import Database
@@ -22,6 +24,7 @@ from tests.e2e.listeners import (
     get_json,
     listener_port,
     post_update,
+    start_update,
     webhook_settings,
 )
 
@@ -36,22 +39,6 @@ async def hooked(fake: FakeBotApi, sqlite_db_url: str) -> AsyncIterator[BotUnder
 
 def hook_url(bot: BotUnderTest) -> str:
     return f"http://127.0.0.1:{listener_port(bot.app)}/tg"
-
-
-def start_update(user_id: int, update_id: int = 900_001) -> dict[str, Any]:
-    """What Telegram would post for `/start` from `user_id`."""
-    person = {"id": user_id, "is_bot": False, "first_name": "Mallory"}
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": 1,
-            "date": int(time.time()),
-            "chat": {**person, "type": "private"},
-            "from": person,
-            "text": "/start",
-            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
-        },
-    }
 
 
 async def test_webhook_mode_sets_the_webhook_with_the_url_and_the_secret(
@@ -110,6 +97,8 @@ async def test_healthz_answers_on_the_webhook_listener(hooked: BotUnderTest) -> 
     assert body["last_tick"] == START.isoformat()
     assert body["pending_deliveries"] == 0
     assert body["sender"] == "active"
+    # What an operator needs and nothing about any user; a new field is a decision, not a drift.
+    assert set(body) == {"status", "mode", "database", "last_tick", "pending_deliveries", "sender"}
 
 
 async def test_healthz_in_polling_mode_answers_on_health_listen(
@@ -161,6 +150,11 @@ class Blackhole:
         self._writers: list[asyncio.StreamWriter] = []
         self.port = 0
 
+    @property
+    def connections(self) -> int:
+        """How many connections it has taken so far."""
+        return len(self._writers)
+
     async def start(self) -> None:
         async def swallow(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             self._writers.append(writer)
@@ -200,3 +194,26 @@ async def test_healthz_is_503_when_the_database_does_not_answer(
             await blackhole.stop()  # the silent database goes away, so the bot can stop
     finally:
         await blackhole.stop()
+
+
+async def test_a_flood_of_probes_makes_one_database_query_at_a_time(fake: FakeBotApi) -> None:
+    # Only the health route on a listener of its own: nothing else of the bot touches the
+    # database, so the silent server's count of connections is the probes' alone.
+    blackhole = Blackhole()
+    await blackhole.start()
+    url = f"postgresql+asyncpg://isobot@127.0.0.1:{blackhole.port}/isobot"
+    db = Database(url)
+    app = build_application(settings_for(fake, url), db=db, clock=ManualClock(START))
+    health = Listener([health_route(app.bot_data["services"])], ("127.0.0.1", 0))
+    await health.start()
+    try:
+        probes = [get_json(f"http://127.0.0.1:{health.port}/healthz") for _ in range(40)]
+        answers = await asyncio.gather(*probes)
+        assert [status for status, _ in answers] == [503] * 40
+        # One probe in flight, whose answer all 40 share; not one connection each, which would
+        # drain the pool the bot's handlers draw on.
+        assert blackhole.connections == 1
+    finally:
+        await health.stop()
+        await blackhole.stop()
+        await db.dispose()

@@ -127,7 +127,7 @@ async def test_python_m_bot_polling_with_health_listen_answers_healthz_until_sig
         ({"WEBHOOK_URL": "https://bot.example.org/tg"}, "BOT_MODE=webhook needs WEBHOOK_SECRET"),
         (
             {"WEBHOOK_URL": "https://bot.example.org/tg", "WEBHOOK_SECRET": "not secret!"},
-            "WEBHOOK_SECRET must be 1 to 256 of",
+            "WEBHOOK_SECRET must be 32 to 256 of",
         ),
         ({"WEBHOOK_URL": "bot.example.org"}, "WEBHOOK_URL must be an https:// URL"),
         ({"WEBHOOK_LISTEN": "8443"}, "WEBHOOK_LISTEN must be host:port"),

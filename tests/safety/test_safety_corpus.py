@@ -85,3 +85,17 @@ def test_issue_targets_are_met_on_the_held_out_part(outcomes: dict[str, list[Out
     held_out = outcomes["heldout"]
     assert overall_recall(held_out) >= 0.97
     assert false_alarm_rate(held_out) <= 0.02
+
+
+def test_the_shipped_net_is_what_the_dev_corpus_trains(library: Library) -> None:
+    """content/sign_model.json comes from `python3 dev.py train` on corpus_dev.tsv alone: refit
+    after changing the corpus, and never on the held-out part."""
+    from tests.safety.train_model import train
+
+    shipped, trained = library.sign_model, train()
+    assert shipped is not None
+    assert shipped.threshold == trained.threshold
+    assert shipped.weights.keys() == trained.weights.keys()
+    drift = max(abs(shipped.weights[g][1] - w) for g, (_, w) in trained.weights.items())
+    assert drift < 1e-3
+    assert abs(shipped.intercept - trained.intercept) < 1e-3

@@ -199,3 +199,42 @@ async def test_wait_for_explains_a_timeout(fake: FakeBotApi, bot: Bot, user: int
         await fake.wait_for(lambda: None, timeout=0.1)
     assert await fake.wait_for(lambda: fake.last_message(user)) == fake.last_message(user)
     assert [m.text for m in await fake.wait_for_messages(user, 1)] == ["only one"]
+
+
+async def test_a_group_gets_at_most_twenty_messages_a_minute() -> None:
+    clock = FakeClock()
+    group = -100123
+    async with (
+        FakeBotApi(enforce_rate_limits=True, clock=clock) as fake,
+        make_bot(fake) as bot,
+    ):
+        fake.add_group(group, members=[USER])
+        fake.add_bot_to_group(group, by_user_id=USER)
+        fake.send_text(USER, "hi")
+        for n in range(20):
+            await bot.send_message(group, f"g{n}")
+            await bot.send_message(USER, f"p{n}")
+            clock.advance(1.5)  # past the one-second rule, so only the minute rule is left
+        # 20 sends in the last 30 s: the oldest leaves the minute in 30 s.
+        with pytest.raises(RetryAfter) as caught:
+            await bot.send_message(group, "g20")
+        assert caught.value.retry_after in (30, timedelta(seconds=30))
+        assert fake.rate_limit_hits == 1
+        await bot.send_message(USER, "p20")  # a private chat has no minute limit
+        clock.advance(29.9)
+        with pytest.raises(RetryAfter):
+            await bot.send_message(group, "g20")
+        clock.advance(0.2)
+        await bot.send_message(group, "g20")
+        assert len(fake.messages(group)) == 21
+        assert len(fake.messages(USER)) == 21
+
+
+async def test_the_minute_limit_is_off_unless_limits_are_enforced(
+    bot: Bot, fake: FakeBotApi
+) -> None:
+    fake.add_group(-100123, members=[USER])
+    fake.add_bot_to_group(-100123, by_user_id=USER)
+    for n in range(25):
+        await bot.send_message(-100123, f"g{n}")
+    assert len(fake.messages(-100123)) == 25

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import aiohttp
 import pytest
@@ -35,7 +36,7 @@ async def test_ptb_get_me_sees_the_bot(bot: Bot, fake: FakeBotApi) -> None:
     me = await bot.get_me()
     assert me.is_bot
     assert me.username == "isobot_test_bot"
-    assert me.id == 123456
+    assert me.id == int(fake.token.split(":")[0])  # the bot id is the token's first half
     assert fake.calls_to("getMe")
 
 
@@ -46,6 +47,8 @@ async def test_wrong_token_is_unauthorized(raw: RawApi, fake: FakeBotApi) -> Non
     with pytest.raises(InvalidToken):
         async with make_bot(fake, "123456:wrong"):
             pass
+    async with raw.session.get(f"{fake.base_file_url}123456:wrong/documents/file_1") as response:
+        assert response.status == 401
 
 
 async def test_unknown_method_is_not_found(raw: RawApi) -> None:
@@ -154,3 +157,64 @@ async def test_refuses_to_listen_beyond_loopback() -> None:
     fake = FakeBotApi()
     with pytest.raises(ValueError, match=r"127\.0\.0\.1 only"):
         await fake.start(host="0.0.0.0")
+
+
+async def test_a_foreign_host_name_is_refused(raw: RawApi, fake: FakeBotApi, user: int) -> None:
+    # DNS rebinding: a hostile name resolving to 127.0.0.1 shows in the Host header.
+    sent = await raw.post_json("sendDocument", {"chat_id": user, "document": "x"})
+    assert sent[0] == 400  # reachable with our own Host
+    for host in (f"evil.example:{fake.port}", f"127.0.0.1:{fake.port + 1}", "127.0.0.1"):
+        async with raw.session.get(raw.url("getMe"), headers={"Host": host}) as response:
+            assert response.status == 403, host
+            body = await response.json()
+        assert body["ok"] is False
+        assert body["description"].startswith("Forbidden: ")
+    file_url = f"{fake.base_file_url}{fake.token}/documents/file_1"
+    async with raw.session.get(file_url, headers={"Host": "evil.example"}) as response:
+        assert response.status == 403
+    async with raw.session.get(
+        raw.url("getMe"), headers={"Host": f"localhost:{fake.port}"}
+    ) as response:
+        assert response.status == 200
+    assert [c.method for c in fake.calls] == ["sendDocument", "getMe"]
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example", "null", "http://127.0.0.1:9"])
+async def test_a_cross_site_post_is_refused_and_has_no_effect(
+    raw: RawApi, fake: FakeBotApi, origin: str
+) -> None:
+    # A form on another site posting setWebhook carries that site's Origin.
+    form = {"url": "http://127.0.0.1:9/steal"}
+    async with raw.session.post(
+        raw.url("setWebhook"), data=form, headers={"Origin": origin}
+    ) as response:
+        assert response.status == 403
+        assert (await response.json())["error_code"] == 403
+    assert fake.calls == []
+    status, body = await raw.get("getWebhookInfo")
+    assert (status, body["result"]["url"]) == (200, "")
+
+
+async def test_requests_from_the_fakes_own_origin_and_from_ptb_pass(
+    raw: RawApi, bot: Bot, fake: FakeBotApi
+) -> None:
+    for origin in (f"http://127.0.0.1:{fake.port}", f"http://localhost:{fake.port}"):
+        async with raw.session.post(
+            raw.url("getMe"), json={}, headers={"Origin": origin}
+        ) as response:
+            assert response.status == 200
+    assert (await bot.get_me()).username == fake.bot_username  # no Origin, our own Host
+
+
+async def test_each_fake_has_its_own_random_token() -> None:
+    first, second = FakeBotApi(), FakeBotApi()
+    assert first.token != second.token
+    for token in (first.token, second.token):
+        # BotFather's shape: the bot id, a colon, then URL-safe characters.
+        assert re.fullmatch(r"\d{10}:[A-Za-z0-9_-]{35}", token), token
+    assert FakeBotApi("777:given-token").token == "777:given-token"
+    async with first, make_bot(first) as bot:
+        assert (await bot.get_me()).id == int(first.token.split(":")[0])
+        with pytest.raises(InvalidToken):
+            async with make_bot(first, second.token):
+                pass

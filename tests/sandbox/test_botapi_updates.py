@@ -11,6 +11,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MessageEnt
 from telegram.error import BadRequest, Conflict
 
 from sandbox import FakeBotApi
+from sandbox.state import UpdateQueue
 from tests.sandbox.helpers import USER, RawApi, last_error, make_bot
 
 
@@ -69,6 +70,21 @@ async def test_allowed_updates_filter_and_persist(bot: Bot, fake: FakeBotApi) ->
     assert [u.callback_query is not None for u in updates] == [True]
     fake.send_text(USER, "ignored")
     assert await bot.get_updates(offset=updates[0].update_id + 1) == ()
+
+
+def test_chat_member_and_reactions_come_only_when_asked_for() -> None:
+    kinds = ["chat_member", "my_chat_member", "message_reaction", "message_reaction_count"]
+    by_default, asked = UpdateQueue(), UpdateQueue()
+    for queue in (by_default, asked):
+        for kind in kinds:
+            queue.push(kind, {})
+    # Telegram's default leaves out chat_member and reactions, not my_chat_member.
+    assert [next(iter(u.keys() - {"update_id"})) for u in by_default.peek(10)] == ["my_chat_member"]
+    chosen = asked.peek(10, ["chat_member", "message_reaction"])
+    assert [next(iter(u.keys() - {"update_id"})) for u in chosen] == [
+        "chat_member",
+        "message_reaction",
+    ]
 
 
 async def test_user_commands_get_bot_command_entities(fake: FakeBotApi) -> None:

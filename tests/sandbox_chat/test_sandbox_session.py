@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import logging
+import os
 import socket
+import stat
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -218,6 +221,25 @@ async def test_a_taken_port_is_one_sentence_saying_what_to_do(tmp_path: Path) ->
         with pytest.raises(SandboxError, match=f"Port {port} on 127.0.0.1 is taken: .*--port 0"):
             async with Sandbox(options(tmp_path, port=port), log=io.StringIO()):
                 pass
+
+
+async def test_the_sandbox_keeps_its_data_and_its_log_private(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "sandbox.sqlite3"
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    umask = os.umask(0)  # the most permissive: only the code's own care makes them private
+    try:
+        async with Sandbox(options(tmp_path, db=db)) as sandbox:
+            logging.getLogger("isobot.test").warning("written to the sandbox's log")
+            log_path = sandbox.log_path
+    finally:
+        os.umask(umask)
+        root.handlers[:] = handlers  # the sandbox pointed the root logger at its log file
+        root.setLevel(level)
+    assert "written to the sandbox's log" in log_path.read_text(encoding="utf-8")
+    assert stat.S_IMODE(log_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
 
 
 def test_options_reject_what_the_sandbox_cannot_do(capsys: pytest.CaptureFixture[str]) -> None:

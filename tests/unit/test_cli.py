@@ -7,6 +7,7 @@ parallel, since each one pays for importing PTB and SQLAlchemy.
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -22,7 +23,14 @@ SETTING_VARS = [
     "ADMIN_IDS",
     "TELEGRAM_API_BASE_URL",
     "LOG_LEVEL",
+    "BOT_MODE",
+    "WEBHOOK_URL",
+    "WEBHOOK_LISTEN",
+    "WEBHOOK_SECRET",
+    "HEALTH_LISTEN",
 ]
+GOOD_TOKEN = "123456789:AAEhBP0av28_example-Token_abcdefghij"
+SHORT_SECRET = "short-secret_1"
 
 
 @dataclass(frozen=True)
@@ -46,9 +54,16 @@ def _environment(database: Path, **extra: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
     root = tmp_path_factory.mktemp("cli")
+    webhook = {
+        "TELEGRAM_BOT_TOKEN": GOOD_TOKEN,
+        "BOT_MODE": "webhook",
+        "WEBHOOK_URL": "https://bot.example.org/tg",
+    }
     cases = {
         "missing_token": ([], {}),
         "malformed_token": ([], {"TELEGRAM_BOT_TOKEN": "abc"}),
+        "short_webhook_secret": ([], {**webhook, "WEBHOOK_SECRET": SHORT_SECRET}),
+        "bad_admin_ids": ([], {"TELEGRAM_BOT_TOKEN": GOOD_TOKEN, "ADMIN_IDS": "123, -5"}),
         "migrate": (["migrate"], {}),
     }
     started = {}
@@ -62,6 +77,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            # The most permissive umask: the data's modes must not depend on it.
+            umask=0,
         )
         started[name] = (process, database)
     results = {}
@@ -100,8 +117,11 @@ def test_malformed_token_says_it_does_not_look_like_one(runs: dict[str, Run]) ->
     assert "does not look like a token from @BotFather" in runs["malformed_token"].stderr
 
 
-@pytest.mark.parametrize("case", ["missing_token", "malformed_token"])
-def test_token_problems_are_reported_before_the_database_is_touched(
+SETTING_PROBLEMS = ["missing_token", "malformed_token", "short_webhook_secret", "bad_admin_ids"]
+
+
+@pytest.mark.parametrize("case", SETTING_PROBLEMS)
+def test_setting_problems_are_reported_before_the_database_is_touched(
     runs: dict[str, Run], case: str
 ) -> None:
     assert not runs[case].database.parent.exists()
@@ -119,3 +139,35 @@ def test_migrate_exits_0_and_creates_the_database_file(runs: dict[str, Run]) -> 
 
 def test_migrate_does_not_need_a_token(runs: dict[str, Run]) -> None:
     assert "TELEGRAM_BOT_TOKEN" not in runs["migrate"].stderr
+
+
+def test_migrate_makes_the_data_folder_and_database_private(runs: dict[str, Run]) -> None:
+    database = runs["migrate"].database
+    assert stat.S_IMODE(database.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("case", ["short_webhook_secret", "bad_admin_ids"])
+def test_setting_problems_exit_2_with_one_line(runs: dict[str, Run], case: str) -> None:
+    run = runs[case]
+    assert run.returncode == EXIT_CONFIG, run.stderr
+    assert "Traceback" not in run.stderr
+    assert len(run.stderr.splitlines()) == 1, run.stderr
+    assert run.stdout == ""
+
+
+def test_a_short_webhook_secret_says_how_to_make_one_without_echoing_it(
+    runs: dict[str, Run],
+) -> None:
+    line = runs["short_webhook_secret"].stderr.strip()
+    assert line == (
+        "WEBHOOK_SECRET must be 32 to 256 of A-Z, a-z, 0-9, _ and -; make one with "
+        '`python -c "import secrets; print(secrets.token_urlsafe(32))"`.'
+    )
+    assert SHORT_SECRET not in line
+
+
+def test_a_bad_admin_id_is_named(runs: dict[str, Run]) -> None:
+    assert runs["bad_admin_ids"].stderr.strip() == (
+        "ADMIN_IDS must be Telegram user ids separated by commas, such as 123,456; '-5' is not one."
+    )

@@ -53,7 +53,8 @@ def settings(**values: Any) -> Settings:
     [
         ("123, 456", frozenset({123, 456})),
         ("123,456", frozenset({123, 456})),
-        (" 123 ,456, ", frozenset({123, 456})),
+        (" 123 ,\t456 ", frozenset({123, 456})),
+        ("99999999999999999999", frozenset({99_999_999_999_999_999_999})),
         ("123", frozenset({123})),
         ("123,123", frozenset({123})),
         ("", frozenset()),
@@ -83,14 +84,46 @@ def test_admin_ids_passed_directly(value: object, expected: frozenset[int]) -> N
     assert settings(admin_ids=value).admin_ids == expected
 
 
-@pytest.mark.parametrize("raw", ["abc", "123, abc", "12.5", "123;456"])
-def test_admin_ids_that_are_not_numbers_are_refused(
-    monkeypatch: pytest.MonkeyPatch, raw: str
+@pytest.mark.parametrize(
+    ("raw", "bad"),
+    [
+        ("abc", "'abc'"),
+        ("123, abc", "'abc'"),
+        ("12.5", "'12.5'"),
+        ("123;456", "'123;456'"),
+        ("-5", "'-5'"),
+        ("0", "'0'"),
+        ("+7", "'+7'"),
+        ("1_000", "'1_000'"),
+        ("0123", "'0123'"),
+        ("١٢٣", "'١٢٣'"),  # Arabic-Indic digits: int() would take them
+        ("１２３", "'１２３'"),  # fullwidth digits, likewise
+        ("123456789012345678901", "'123456789012345678901'"),  # 21 digits
+        ("1 2", "'1 2'"),
+        ("1,,2", "entry 2 is empty"),
+        ("1,", "entry 2 is empty"),
+        (",1", "entry 1 is empty"),
+        ("1, ,2", "entry 2 is empty"),
+    ],
+)
+def test_malformed_admin_ids_are_refused_naming_the_entry(
+    monkeypatch: pytest.MonkeyPatch, raw: str, bad: str
 ) -> None:
     monkeypatch.setenv("ADMIN_IDS", raw)
     with pytest.raises(ValidationError) as caught:
         settings()
-    assert caught.value.errors()[0]["loc"] == ("admin_ids",)
+    error = caught.value.errors()[0]
+    assert error["loc"] == ("admin_ids",)
+    message = error["msg"].removeprefix("Value error, ")
+    assert message.startswith("ADMIN_IDS must be Telegram user ids separated by commas")
+    assert bad in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("value", [0, -5, [1, 0], {1, -2}, True])
+def test_admin_ids_passed_directly_follow_the_same_rule(value: object) -> None:
+    with pytest.raises(ValidationError, match="ADMIN_IDS must be Telegram user ids"):
+        settings(admin_ids=value)
 
 
 # DATABASE_URL -----------------------------------------------------------------------------------

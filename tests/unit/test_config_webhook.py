@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from pydantic import ValidationError
 
 from bot.config import ConfigError, Settings, parse_listen
 
-SECRET = "s3cret_-token"
+SECRET = "s3cret_-token-of-32-or-more-chars_x"
 SETTING_VARS = ["BOT_MODE", "WEBHOOK_URL", "WEBHOOK_LISTEN", "WEBHOOK_SECRET", "HEALTH_LISTEN"]
 
 
@@ -81,6 +82,8 @@ def test_webhook_mode_without_url_or_secret_is_one_sentence(missing: str, says: 
     message = str(caught.value)
     assert says in message and "BOT_MODE=webhook" in message
     assert "\n" not in message
+    if missing == "webhook_secret":
+        assert "secrets.token_urlsafe(32)" in message
 
 
 @pytest.mark.parametrize(
@@ -104,17 +107,42 @@ def test_loopback_urls_may_be_plain_http_on_any_port(url: str) -> None:
     assert webhook(webhook_url=url).webhook().url == url
 
 
-@pytest.mark.parametrize("secret", ["a", "A-z_0-9", "x" * 256])
+@pytest.mark.parametrize("secret", ["x" * 32, "A-z_0-9" * 5, "x" * 256, secrets.token_urlsafe(32)])
 def test_secrets_of_the_allowed_characters_and_length_are_accepted(secret: str) -> None:
     assert webhook(webhook_secret=secret).webhook().secret == secret
 
 
-@pytest.mark.parametrize("secret", ["x" * 257, "with space", "slash/", "ümlaut", "semi;colon"])
+PAD = "x" * 32  # long enough: these are refused for their characters
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "Zq9",
+        "x" * 31,
+        "a-long-random-string_42",
+        "x" * 257,
+        f"with space{PAD}",
+        f"slash/{PAD}",
+        f"ümlaut{PAD}",
+        f"semi;colon{PAD}",
+        f"{PAD}\n",
+    ],
+)
 def test_malformed_secrets_are_refused_without_being_echoed(secret: str) -> None:
     with pytest.raises(ValidationError) as caught:
         settings(webhook_secret=secret)
-    assert "WEBHOOK_SECRET must be 1 to 256 of" in caught.value.errors()[0]["msg"]
-    assert secret not in str(caught.value)
+    assert "WEBHOOK_SECRET must be 32 to 256 of" in caught.value.errors()[0]["msg"]
+    assert secret.strip() not in str(caught.value)
+
+
+def test_a_refused_secret_is_one_sentence_that_shows_how_to_make_one() -> None:
+    message = refusal(webhook_secret="too-short")
+    assert message.startswith("Value error, WEBHOOK_SECRET must be 32 to 256 of")
+    assert '`python -c "import secrets; print(secrets.token_urlsafe(32))"`' in message
+    assert message.count(". ") == 0  # one sentence; the CLI adds the full stop
+    # The advice works: what it prints is accepted.
+    assert webhook(webhook_secret=secrets.token_urlsafe(32)).webhook()
 
 
 def test_the_secret_is_hidden_in_the_settings_repr() -> None:
