@@ -268,7 +268,9 @@ def assess(text: str, library: Library) -> Finding | None:
     for family in library.red_flags:
         strong = _reading(family.phrases, parts, weak=False)
         if strong is _Reading.SELF and not joking:
-            return Finding(family, Level.URGENT)
+            net = library.sign_model
+            # A phrase the net finds most unlike any sign gets the check-in, not the alarm.
+            return Finding(family, Level.ASK if net and net.doubts(text) else Level.URGENT)
         # A weak sign is asked about only when stated plainly: not in a question, the past,
         # mild words or a joke ("laughing so hard my stomach hurts 😂").
         weak = _reading(family.weak_phrases, parts, weak=True)
