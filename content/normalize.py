@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
 
 # Contractions are expanded so that "don't", "dont" and "do not" all show the negation as "not".
 _EXPANSIONS = {
@@ -69,6 +70,7 @@ _QUESTION_OPENERS = frozenset(
     | {"how", "what", "why", "when", "which", "may", "might", "has", "have", "who", "am"}
 )
 FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine"})
+_QUERY_WORDS = frozenset({"how", "what", "why", "which", "common", "risk", "risks", "list"})
 # Words that end what a negation before them can reach: "I'm not sad but ...".
 _SCOPE_WORDS = frozenset(
     {"but", "however", "though", "although", "yet", "except", "because", "so", "then", "just"}
@@ -168,7 +170,9 @@ def sentences(text: str) -> list[Sentence]:
         if out:
             # "can't stop ..." states something; "can it ...?" asks.
             asking = out[0] in _QUESTION_OPENERS and out[1:2] != ["not"]
-            general = asking and not (FIRST_PERSON & set(out))
+            # A search-engine query asks too: "chest pain accutane side effect how common".
+            query = bool(_QUERY_WORDS & set(out)) or _has_pair(out, ("side", "effect"))
+            general = (asking or query) and not (FIRST_PERSON & set(out))
             result.append(
                 Sentence(
                     tuple(out),
@@ -187,3 +191,7 @@ def _plain(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text.lower()).replace("w/o", "without")
     plain = plain.replace("aunt flo", "period")  # not an aunt: a period
     return "".join(c for c in plain if not unicodedata.combining(c))
+
+
+def _has_pair(words: list[str], pair: tuple[str, str]) -> bool:
+    return any((a, b.removesuffix("s")) == pair for a, b in pairwise(words))

@@ -1,6 +1,7 @@
 """A statistical net under the warning-sign phrases: how likely a message reports a sign at all.
 
-A logistic regression over character n-grams, trained on the development part of the safety
+A logistic regression over two blocks of features, character n-grams (which forgive typos) and
+words and word pairs (which keep their order), trained on the development part of the safety
 corpus (tests/safety/train_model.py) and shipped as sign_model.json. It catches wordings no
 phrase foresaw ("i look like a highlighter"), so a message it scores above its threshold gets the
 check-in question even when no phrase matched. It never sends urgent guidance on its own: that
@@ -13,6 +14,7 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from content.normalize import sentences
@@ -24,39 +26,54 @@ def features(text: str) -> list[str]:
     """Character n-grams inside the normalised words, each word padded with a space."""
     found: list[str] = []
     low, high = NGRAMS
-    for sentence in sentences(text):
-        for word in sentence.words:
-            padded = f" {word} "
-            for n in range(low, high + 1):
-                if n > len(padded):
-                    if n == low:
-                        found.append(padded)
-                    break
-                found.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    for word in _words(text):
+        padded = f" {word} "
+        for n in range(low, high + 1):
+            if n > len(padded):
+                if n == low:
+                    found.append(padded)
+                break
+            found.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return found
+
+
+def word_features(text: str) -> list[str]:
+    """The normalised words and each pair of neighbouring words."""
+    found = _words(text)
+    return found + [f"{a} {b}" for a, b in pairwise(found)]
+
+
+def _words(text: str) -> list[str]:
+    return [word for sentence in sentences(text) for word in sentence.words]
+
+
+FEATURES = (features, word_features)  # one block of weights each, normalised on its own
 
 
 @dataclass(frozen=True)
 class SignModel:
-    """The trained weights: for each n-gram its idf and its weight, and the intercept."""
+    """The trained weights: per block of features, each feature's idf and weight."""
 
     intercept: float
-    weights: dict[str, tuple[float, float]]
+    blocks: tuple[dict[str, tuple[float, float]], ...]
     threshold: float
     # Below this, the net doubts a phrase's urgent reading enough that the check-in asks
-    # first ("my phone screen went black"); set so that 2% of the corpus's urgent messages
+    # first ("my laptop committed suicide"); set so that 2% of the corpus's urgent messages
     # would be asked rather than answered, measured out of fold.
     veto: float = 0.0
 
     def probability(self, text: str) -> float:
-        counts = Counter(features(text))
-        values = {
-            gram: (1 + math.log(count)) * self.weights[gram][0]
-            for gram, count in counts.items()
-            if gram in self.weights
-        }
-        norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
-        score = self.intercept + sum(v / norm * self.weights[g][1] for g, v in values.items())
+        score = self.intercept
+        for extract, weights in zip(FEATURES, self.blocks, strict=True):
+            counts = Counter(extract(text))
+            # TfidfVectorizer's sublinear tf times idf, then each block scaled to length one.
+            values = {
+                gram: (1 + math.log(count)) * weights[gram][0]
+                for gram, count in counts.items()
+                if gram in weights
+            }
+            norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
+            score += sum(v / norm * weights[g][1] for g, v in values.items())
         return 1 / (1 + math.exp(-score))
 
     def flags(self, text: str) -> bool:
@@ -72,7 +89,10 @@ def load_sign_model(path: Path, problems: list[str]) -> SignModel | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         model = SignModel(
             intercept=float(data["intercept"]),
-            weights={str(g): (float(i), float(w)) for g, (i, w) in data["weights"].items()},
+            blocks=tuple(
+                {str(g): (float(i), float(w)) for g, (i, w) in block.items()}
+                for block in data["blocks"]
+            ),
             threshold=float(data["threshold"]),
             veto=float(data.get("veto", 0.0)),
         )
@@ -82,6 +102,7 @@ def load_sign_model(path: Path, problems: list[str]) -> SignModel | None:
     except (OSError, ValueError, KeyError, TypeError) as error:
         problems.append(f"{label}: cannot be read ({error})")
         return None
-    if not model.weights or not 0 < model.threshold < 1 or not 0 <= model.veto < model.threshold:
+    shaped = len(model.blocks) == len(FEATURES) and all(model.blocks)
+    if not shaped or not 0 < model.threshold < 1 or not 0 <= model.veto < model.threshold:
         problems.append(f"{label}: needs weights, a threshold in (0, 1) and a veto below it")
     return model

@@ -50,7 +50,8 @@ _OTHERS = frozenset(
     | {"fiancee", "patient", "patients", "person", "others", "guy", "girl", "teen", "teenager"}
     | {"grandmother", "grandfather", "granny", "nana", "grandparents", "parents", "family"}
     | {"cat", "dog", "pet", "puppy", "kitten", "hamster", "rabbit", "horse", "twin"}
-    | {"character", "hero", "heroine", "lad", "lads", "woman", "women", "man", "men", "boy"}
+    | {"team", "class", "character", "hero", "heroine", "lad", "lads", "woman", "women"}
+    | {"man", "men", "boy"}
     | {"boys", "girls", "mate", "mates", "teammate", "neighbour", "neighbor", "boss"}
     | {"teacher", "celebrity", "influencer", "youtuber", "tiktoker", "wife"}
 )
@@ -71,7 +72,7 @@ _EXPLAINED = frozenset(
     | {"solicitor", "lawyer", "dentist", "dental", "numbed", "anaesthetic", "lemsip", "spin"}
     | {"cardio", "parkrun", "marathon", "sprint", "hiit", "iron", "pharmacist", "beetroot"}
     | {"phones", "bruise", "bruising", "bruised", "car", "paint", "fence", "wall", "shirt"}
-    | {"hoodie", "dress", "jacket", "pace", "board"}
+    | {"hoodie", "dress", "jacket", "pace", "board", "liquorice", "licorice", "shouting"}
 )
 _EXPLAINED_PHRASES = (
     ("leg", "day"),
@@ -82,11 +83,13 @@ _EXPLAINED_PHRASES = (
     ("drink", "enough"),
     ("drinking", "more"),
     ("a", "blind", "eye"),
+    ("food", "poisoning"),
     ("sight", "of"),
     ("a", "cold"),
     ("the", "flu"),
     ("hay", "fever"),
 )
+_WRITER = frozenset({"i", "me", "myself"})
 _MODALS = frozenset({"will", "going", "could", "can", "might", "would", "may", "gonna"})
 _WISHES = frozenset({"would", "better", "easier", "rather", "wish", "happier"})
 # "if" that opens a condition, not "not sure if" or "idk if", which mean "whether".
@@ -129,6 +132,10 @@ _PAST = (
     ("unchanged",),
     ("nothing", "to", "worry"),
     ("sorted",),
+    ("passed", "now"),
+    ("it", "passed"),
+    ("has", "passed"),
+    ("all", "good"),
     ("recovered",),
     ("since", "i", "was", "born"),
     ("when", "i", "had"),
@@ -268,9 +275,13 @@ def assess(text: str, library: Library) -> Finding | None:
     for family in library.red_flags:
         strong = _reading(family.phrases, parts, weak=False)
         if strong is _Reading.SELF and not joking:
+            # A wording the net finds most unlike any sign ("my laptop committed suicide", "a
+            # blistering pace") gets the check-in, not the alarm, unless the writer says it of
+            # themselves in so many words ("I am pregnant").
             net = library.sign_model
-            # A phrase the net finds most unlike any sign gets the check-in, not the alarm.
-            return Finding(family, Level.ASK if net and net.doubts(text) else Level.URGENT)
+            own = _reading(family.phrases, parts, weak=False, own=True)
+            doubted = not own and net is not None and net.doubts(text)
+            return Finding(family, Level.ASK if doubted else Level.URGENT)
         # A weak sign is asked about only when stated plainly: not in a question, the past,
         # mild words or a joke ("laughing so hard my stomach hurts 😂").
         weak = _reading(family.weak_phrases, parts, weak=True)
@@ -297,8 +308,14 @@ def find_red_flag(text: str, library: Library) -> RedFlagFamily | None:
 
 
 def _reading(
-    phrases: Iterable[str], parts: Sequence[tuple[Sentence, set[Pattern]]], *, weak: bool
+    phrases: Iterable[str],
+    parts: Sequence[tuple[Sentence, set[Pattern]]],
+    *,
+    weak: bool,
+    own: bool = False,
 ) -> _Reading:
+    """The strongest reading of the phrases; with `own`, only of matches that have the writer
+    as a word of their own (I, me, myself)."""
     best = _Reading.NONE
     for phrase in phrases:
         sign = compile_sign(phrase)
@@ -306,6 +323,8 @@ def _reading(
             if not all(part in possible for part in sign.parts):
                 continue
             for span in _spans(sign, sentence.words):
+                if own and not _WRITER & set(sentence.words[span.start : span.end]):
+                    continue
                 reading = _read(sign, span, sentence, weak=weak)
                 if reading is _Reading.SELF:
                     return reading
@@ -337,7 +356,7 @@ def _read(sign: Sign, span: _Span, sentence: Sentence, *, weak: bool) -> _Readin
         return _Reading.NONE  # denied, or quoted: a song's line, someone else's words
     if _hypothetical(span, sentence):
         # "if I fail I'm going to kill myself" names the writer: ask, don't dismiss.
-        about_me = {"i", "me", "myself"} & set(words[span.start : span.end])
+        about_me = _WRITER & set(words[span.start : span.end])
         return _Reading.DOUBT if about_me and not weak else _Reading.NONE
     if sentence.general_question and not sign.personal:
         return _Reading.DOUBT if _ASKING & set(words[:4]) and not weak else _Reading.NONE

@@ -19,6 +19,7 @@ from bot.handlers.privacy import PREFIX as ERASE_PREFIX
 from bot.handlers.unknown import STALE_BUTTON
 from sandbox import FakeBotApi
 from sandbox.state import BotMessage
+from scheduler.callbacks import PREFIX as REMINDER_PREFIX
 from storage.models import Course, Delivery, DoseLog, Reminder, User, UserStatus
 from tests.e2e.conftest import USER, BotUnderTest, bot_running, eventually
 
@@ -181,7 +182,18 @@ async def test_a_check_in_button_acts_only_for_its_owner(group_bot: BotUnderTest
 
 @pytest.mark.parametrize(
     "data",
-    [f"{ERASE_PREFIX}yes", "start:timezone", "rk:dose", "rm:off:1", "tz:Europe/Berlin", "course:x"],
+    [
+        f"{ERASE_PREFIX}yes",
+        "start:timezone",
+        "rk:dose",
+        "rt:dose:08:00",
+        "rm:off:1",
+        "tz:Europe/Berlin",
+        "course:x",
+        "chk:done:1",
+        f"{REMINDER_PREFIX}:t:1",
+        "bc:go:1",
+    ],
 )
 async def test_personal_buttons_do_nothing_in_a_group(group_bot: BotUnderTest, data: str) -> None:
     bot = group_bot

@@ -13,14 +13,16 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from content.loader import PACKAGE_ROOT, load_library
-from content.sign_model import SignModel, features
+from content.sign_model import FEATURES, SignModel
 from content.warning_signs import Level, assess
 from tests.safety.corpus import DEV, Case, read_cases
 
@@ -36,22 +38,35 @@ FOLDS = 5
 def train(dev: Path = DEV) -> SignModel:
     cases = read_cases(dev)
     labels = np.array([case.kind != "benign" for case in cases])
-    vectorizer, classifier = _fit(cases, labels)
-    weights = {
-        gram: (round(float(vectorizer.idf_[index]), 6), round(float(classifier.coef_[0][index]), 6))
-        for gram, index in sorted(vectorizer.vocabulary_.items())
-    }
-    model = SignModel(round(float(classifier.intercept_[0]), 6), weights, THRESHOLD)
+    vectorizers, classifier = _fit(cases, labels)
+    weights = [round(float(w), 6) for w in classifier.coef_[0]]
+    blocks, offset = [], 0
+    for vectorizer in vectorizers:
+        blocks.append(
+            {
+                gram: (round(float(vectorizer.idf_[index]), 6), weights[offset + index])
+                for gram, index in sorted(vectorizer.vocabulary_.items())
+            }
+        )
+        offset += len(vectorizer.vocabulary_)
+    model = SignModel(round(float(classifier.intercept_[0]), 6), tuple(blocks), THRESHOLD)
     return dataclasses.replace(model, veto=round(_veto(cases, labels), 6))
 
 
-def _fit(cases: list[Case], labels: np.ndarray) -> tuple[TfidfVectorizer, LogisticRegression]:
-    vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=2)
-    matrix = vectorizer.fit_transform([case.text for case in cases])
+def _fit(cases: list[Case], labels: np.ndarray) -> tuple[list[TfidfVectorizer], LogisticRegression]:
+    vectorizers = [
+        TfidfVectorizer(analyzer=extract, sublinear_tf=True, min_df=2) for extract in FEATURES
+    ]
+    texts = [case.text for case in cases]
+    matrix = hstack([v.fit_transform(texts) for v in vectorizers]).tocsr()
     # Balanced: a missed sign and a needless question should weigh the same overall.
     classifier = LogisticRegression(C=STRENGTH, class_weight="balanced", max_iter=5000)
     classifier.fit(matrix, labels)
-    return vectorizer, classifier
+    return vectorizers, classifier
+
+
+def _transform(vectorizers: list[TfidfVectorizer], texts: list[str]) -> Any:
+    return hstack([v.transform(texts) for v in vectorizers]).tocsr()
 
 
 def _veto(cases: list[Case], labels: np.ndarray) -> float:
@@ -60,8 +75,8 @@ def _veto(cases: list[Case], labels: np.ndarray) -> float:
     scores = np.zeros(len(cases))
     folds = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
     for train_rows, test_rows in folds.split(np.zeros(len(cases)), labels):
-        vectorizer, classifier = _fit([cases[i] for i in train_rows], labels[train_rows])
-        held = vectorizer.transform([cases[i].text for i in test_rows])
+        vectorizers, classifier = _fit([cases[i] for i in train_rows], labels[train_rows])
+        held = _transform(vectorizers, [cases[i].text for i in test_rows])
         scores[test_rows] = classifier.predict_proba(held)[:, 1]
     phrases_only = dataclasses.replace(load_library(), sign_model=None)
     urgent = [
@@ -80,7 +95,7 @@ def save(model: SignModel, path: Path = MODEL) -> None:
         "threshold": model.threshold,
         "veto": model.veto,
         "intercept": model.intercept,
-        "weights": {gram: list(pair) for gram, pair in model.weights.items()},
+        "blocks": [{gram: list(pair) for gram, pair in block.items()} for block in model.blocks],
     }
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
 
@@ -88,7 +103,7 @@ def save(model: SignModel, path: Path = MODEL) -> None:
 def main() -> int:
     model = train()
     save(model)
-    print(f"wrote {MODEL} with {len(model.weights)} features")
+    print(f"wrote {MODEL} with {sum(len(b) for b in model.blocks)} features")
     return 0
 
 

@@ -248,3 +248,22 @@ def test_options_reject_what_the_sandbox_cannot_do(capsys: pytest.CaptureFixture
         with pytest.raises(SystemExit):
             parse_options(bad)
     assert "--speed" in capsys.readouterr().err
+
+
+async def test_the_fake_bot_api_has_a_new_token_each_run_and_refuses_other_sites(
+    tmp_path: Path,
+) -> None:
+    tokens = []
+    for run in range(2):
+        async with (
+            Sandbox(options(tmp_path / str(run)), log=io.StringIO()) as sandbox,
+            aiohttp.ClientSession() as http,
+        ):
+            tokens.append(sandbox.fake.token)
+            url = f"{sandbox.fake.base_url}{sandbox.fake.token}/setWebhook"
+            form = {"url": "https://evil.example/hook"}
+            # What a cross-site form post, or a page reached by DNS rebinding, would send.
+            for headers in ({"Origin": "http://evil.example"}, {"Host": "evil.example"}):
+                async with http.post(url, data=form, headers=headers) as response:
+                    assert response.status == 403
+    assert tokens[0] != tokens[1]
