@@ -36,7 +36,7 @@ _EXACT_ONLY = frozenset(
     | {"some", "still", "such", "take", "than", "that", "their", "them", "then", "there"}
     | {"these", "they", "thing", "things", "think", "this", "those", "very", "want", "week"}
     | {"well", "were", "what", "when", "where", "which", "while", "will", "with", "would"}
-    | {"your", "thanks", "thank", "hello", "please", "sure", "okay", "though", "hear"}
+    | {"your", "thanks", "thank", "hello", "please", "sure", "okay", "though", "hear", "fewer"}
 )
 
 

@@ -70,7 +70,9 @@ _QUESTION_OPENERS = frozenset(
     | {"how", "what", "why", "when", "which", "may", "might", "has", "have", "who", "am"}
 )
 FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine"})
-_QUERY_WORDS = frozenset({"how", "what", "why", "which", "common", "risk", "risks", "list"})
+_QUERY_WORDS = frozenset(
+    {"how", "what", "why", "which", "common", "risk", "risks", "list", "permanent", "normal"}
+)
 # Words that end what a negation before them can reach: "I'm not sad but ...".
 _SCOPE_WORDS = frozenset(
     {"but", "however", "though", "although", "yet", "except", "because", "so", "then", "just"}

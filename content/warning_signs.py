@@ -51,7 +51,7 @@ _OTHERS = frozenset(
     | {"grandmother", "grandfather", "granny", "nana", "grandparents", "parents", "family"}
     | {"cat", "dog", "pet", "puppy", "kitten", "hamster", "rabbit", "horse", "twin"}
     | {"team", "class", "character", "hero", "heroine", "lad", "lads", "woman", "women"}
-    | {"man", "men", "boy"}
+    | {"man", "men", "boy", "toddler", "baby"}
     | {"boys", "girls", "mate", "mates", "teammate", "neighbour", "neighbor", "boss"}
     | {"teacher", "celebrity", "influencer", "youtuber", "tiktoker", "wife"}
 )
@@ -73,6 +73,9 @@ _EXPLAINED = frozenset(
     | {"cardio", "parkrun", "marathon", "sprint", "hiit", "iron", "pharmacist", "beetroot"}
     | {"phones", "bruise", "bruising", "bruised", "car", "paint", "fence", "wall", "shirt"}
     | {"hoodie", "dress", "jacket", "pace", "board", "liquorice", "licorice", "shouting"}
+    | {"filler", "deadlift", "deadlifts", "squats", "lifting", "weights", "hike", "hiking"}
+    | {"yoga", "hairdryer", "curry", "spicy", "optician", "dryness", "saline", "crust"}
+    | {"selfie", "selfies", "bathroom", "nose", "music", "blink", "squad", "anxiety"}
 )
 _EXPLAINED_PHRASES = (
     ("leg", "day"),
@@ -84,6 +87,12 @@ _EXPLAINED_PHRASES = (
     ("drinking", "more"),
     ("a", "blind", "eye"),
     ("food", "poisoning"),
+    ("deaf", "ears"),
+    ("cold", "sore"),
+    ("watch", "for"),
+    ("look", "out", "for"),
+    ("what", "to", "watch"),
+    ("through", "my", "nose"),
     ("sight", "of"),
     ("a", "cold"),
     ("the", "flu"),
@@ -136,6 +145,19 @@ _PAST = (
     ("it", "passed"),
     ("has", "passed"),
     ("all", "good"),
+    ("gone", "by"),
+    ("was", "negative"),
+    ("came", "back", "negative"),
+    ("tested", "negative"),
+    ("settled", "after"),
+    ("settled", "down"),
+    ("clear", "again"),
+    ("better", "after"),
+    ("stopped", "when"),
+    ("since", "school"),
+    ("always", "get"),
+    ("every", "winter"),
+    ("every", "time"),
     ("recovered",),
     ("since", "i", "was", "born"),
     ("when", "i", "had"),
@@ -378,7 +400,7 @@ def _negated(sign: Sign, span: _Span, sentence: Sentence) -> bool:
     if _FINE & set(words[span.start : span.end + 2]):
         return True  # "breathing fine, swallowing fine", "hearing's fine"
     after = words[span.end : span.end + 8]
-    if "none" in after or _has_any(after[:4], (("not", "once"), ("nope",), ("nah",))):
+    if {"none", "negative"} & set(after) or _has_any(after[:4], (("not", "once"), ("nope",))):
         return True  # "any suicidal thoughts: I've had none", "ringing: not once"
     inside = [i for i in range(span.start, span.end) if _denies(words, i)]
     if len(inside) > sign.negations:

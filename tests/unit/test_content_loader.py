@@ -10,6 +10,7 @@ import pytest
 
 from content import ContentError, Library, load_library, tip_message, topic_message, urgent_message
 from content.loader import PACKAGE_ROOT
+from content.red_flags import REQUIRED_FAMILIES
 from content.telegram_html import html_problems, utf16_length, visible_text
 
 REQUIRED_COMMANDS = [
@@ -28,20 +29,7 @@ REQUIRED_COMMANDS = [
     "wellbeing",
     "interactions",
 ]
-FAMILIES = [
-    "mood",
-    "allergy",
-    "chest",
-    "pregnancy",
-    "headache_vision",
-    "vision_loss",
-    "skin_reaction",
-    "pain_belly",
-    "gut",
-    "jaundice",
-    "muscle",
-    "hearing",
-]
+FAMILIES = list(REQUIRED_FAMILIES)
 
 
 @pytest.fixture(scope="module")
