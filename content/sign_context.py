@@ -1,0 +1,341 @@
+"""How a warning-sign phrase found in a sentence reads there: the context rules.
+
+Negated ("no headache or vision problems", "chest pain? nope"), about someone else ("my
+girlfriend is pregnant"), hypothetical ("what if I miss a period"), a general question, quoted,
+in the past, mild, explained by an everyday cause, or said as a joke: what is left is the
+writer's own sign, now. Pure: words in, a reading out.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from content.normalize import FIRST_PERSON, Sentence
+
+_NEGATION_REACH = 6  # words between a negation and the sign it denies
+NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "neither", "none", "nothing"})
+# After a negation these mean the sign goes on: "can't stop throwing up", "won't go away".
+_PERSISTS = frozenset(
+    {"stop", "stops", "stopping", "stopped", "go", "goes", "going", "ease", "easing", "eased"}
+    | {"settle", "settling", "settled", "help", "helps", "helping", "helped", "work", "working"}
+    | {"improve", "improving", "better", "end", "ending", "quit", "leave", "leaving", "away"}
+    | {"keep", "keeping", "hold", "holding", "budge", "shift", "clear", "clearing"}
+)
+_FILLERS = frozenset({"be", "been", "get", "getting", "to", "seem", "seems", "really", "even"})
+# "not sure", "no idea": doubt, which is no denial.
+_DOUBT = frozenset({"sure", "certain", "idea", "clue", "know", "only", "just", "one"})
+_FINE = frozenset({"fine", "ok", "okay", "alright", "good"})
+_INABILITY = frozenset({"can", "could", "unable"})
+_INTENSIFIERS = frozenset({"this", "so", "such", "worse", "that"})
+_THINKING = frozenset({"think", "thinks", "feel", "feels", "believe", "say", "guess", "suppose"})
+_SUBJECTS = FIRST_PERSON | frozenset({"she", "he", "it", "they", "we", "this", "that"})
+_OTHERS = frozenset(
+    {"she", "he", "her", "his", "him", "they", "their", "friend", "girlfriend", "gf"}
+    | {"boyfriend", "bf", "sister", "brother", "sis", "bro", "mum", "mom", "mother", "mam"}
+    | {"dad", "father", "wife", "husband", "partner", "son", "daughter", "cousin", "aunt"}
+    | {"auntie", "uncle", "niece", "nephew", "someone", "somebody", "people", "anyone"}
+    | {"everyone", "kid", "child", "children", "roommate", "flatmate", "colleague"}
+    | {"coworker", "classmate", "grandma", "grandad", "grandpa", "nan", "gran", "fiance"}
+    | {"fiancee", "patient", "patients", "person", "others", "guy", "girl", "teen", "teenager"}
+    | {"grandmother", "grandfather", "granny", "nana", "grandparents", "parents", "family"}
+    | {"cat", "dog", "pet", "puppy", "kitten", "hamster", "rabbit", "horse", "twin"}
+    | {"team", "class", "character", "hero", "heroine", "lad", "lads", "woman", "women"}
+    | {"man", "men", "boy", "toddler", "baby"}
+    | {"boys", "girls", "mate", "mates", "teammate", "neighbour", "neighbor", "boss"}
+    | {"teacher", "celebrity", "influencer", "youtuber", "tiktoker"}
+)
+# A cause that explains the sign, or words of hyperbole or hearsay: worth a question, not an
+# alarm ("my ears are still ringing from the concert", "I read that it causes suicide").
+_EXPLAINED = frozenset(
+    {"concert", "gig", "gigs", "festival", "gym", "workout", "tan", "eyeshadow", "makeup"}
+    | {"literally", "screen", "documentary", "video", "article", "tiktok", "reddit", "forum"}
+    | {"leaflet", "heard", "read", "watched", "news", "story", "study", "hungover", "hangover"}
+    | {"glasses", "3d", "movie", "film", "lighting", "bulbs", "filter", "photo", "rage"}
+    | {"paperwork", "covid", "shoes", "shoe", "heel", "sandwich", "drill", "twin", "outfit"}
+    | {"book", "novel", "show", "series", "episode", "laughed", "laughing", "sunburn"}
+    | {"sunburnt", "sunburned", "contacts", "lenses", "fireworks", "dehydration", "dehydrated"}
+    | {"questionnaire", "phq", "survey", "pints", "pint", "cider", "beer", "beers", "vodka"}
+    | {"wine", "shots", "tequila", "drunk", "drumming", "drummer", "prevention", "charity"}
+    | {"awareness", "volunteer", "laptop", "computer", "battery", "printer", "karaoke", "song"}
+    | {"songs", "lyrics", "lyric", "band", "sang", "singing", "album", "house", "mortgage"}
+    | {"solicitor", "lawyer", "dentist", "dental", "numbed", "anaesthetic", "lemsip", "spin"}
+    | {"cardio", "parkrun", "marathon", "sprint", "hiit", "iron", "pharmacist", "beetroot"}
+    | {"phones", "bruise", "bruising", "bruised", "car", "paint", "fence", "wall", "shirt"}
+    | {"hoodie", "dress", "jacket", "pace", "board", "liquorice", "licorice", "shouting"}
+    | {"filler", "deadlift", "deadlifts", "squats", "lifting", "weights", "hike", "hiking"}
+    | {"yoga", "hairdryer", "curry", "spicy", "optician", "dryness", "saline", "crust"}
+    | {"selfie", "selfies", "bathroom", "nose", "music", "blink", "squad", "anxiety"}
+)
+_EXPLAINED_PHRASES = (
+    ("leg", "day"),
+    ("i", "bit"),
+    ("bit", "it"),
+    ("bit", "my"),
+    ("an", "orange"),
+    ("drink", "enough"),
+    ("drinking", "more"),
+    ("a", "blind", "eye"),
+    ("food", "poisoning"),
+    ("deaf", "ears"),
+    ("cold", "sore"),
+    ("watch", "for"),
+    ("look", "out", "for"),
+    ("what", "to", "watch"),
+    ("through", "my", "nose"),
+    ("sight", "of"),
+    ("a", "cold"),
+    ("the", "flu"),
+    ("hay", "fever"),
+)
+_WRITER = frozenset({"i", "me", "myself"})
+_MODALS = frozenset({"will", "going", "could", "can", "might", "would", "may", "gonna"})
+_WISHES = frozenset({"would", "better", "easier", "rather", "wish", "happier"})
+# "if" that opens a condition, not "not sure if" or "idk if", which mean "whether".
+_CONDITIONS = frozenset({"if", "unless"})
+_WHETHER_BEFORE = frozenset(
+    {"know", "sure", "wonder", "wondering", "unsure", "check", "checking", "tell", "see"}
+    | {"ask", "asking", "idea", "certain", "clue", "wondered", "notice", "noticed"}
+)
+_PAST = (
+    ("ago",),
+    ("last", "week"),
+    ("last", "month"),
+    ("last", "year"),
+    ("last", "summer"),
+    ("last", "winter"),
+    ("last", "time"),
+    ("used", "to"),
+    ("in", "the", "past"),
+    ("went", "away"),
+    ("gone", "now"),
+    ("is", "gone"),
+    ("has", "gone"),
+    ("better", "now"),
+    ("resolved",),
+    ("cleared", "up"),
+    ("previous", "course"),
+    ("first", "course"),
+    ("as", "a", "kid"),
+    ("as", "a", "child"),
+    ("as", "a", "teen"),
+    ("as", "a", "teenager"),
+    ("since", "birth"),
+    ("since", "i", "was"),
+    ("it", "stopped"),
+    ("clear", "now"),
+    ("same", "as", "always"),
+    ("nothing", "new"),
+    ("as", "always"),
+    ("since", "childhood"),
+    ("unchanged",),
+    ("nothing", "to", "worry"),
+    ("sorted",),
+    ("passed", "now"),
+    ("it", "passed"),
+    ("has", "passed"),
+    ("all", "good"),
+    ("gone", "by"),
+    ("was", "negative"),
+    ("came", "back", "negative"),
+    ("tested", "negative"),
+    ("settled", "after"),
+    ("settled", "down"),
+    ("clear", "again"),
+    ("better", "after"),
+    ("stopped", "when"),
+    ("since", "school"),
+    ("always", "get"),
+    ("every", "winter"),
+    ("every", "time"),
+    ("recovered",),
+    ("since", "i", "was", "born"),
+    ("when", "i", "had"),
+    ("when", "i", "was"),
+    ("back", "in"),
+    ("years", "back"),
+    ("newborn",),
+    ("as", "a", "baby"),
+    ("for", "years"),
+    ("been", "like", "that"),
+    ("doing", "great"),
+    ("doing", "well"),
+    ("doing", "fine"),
+    ("doing", "better"),
+    ("fine", "now"),
+    ("phew",),
+    ("false", "alarm"),
+    ("period", "came"),
+    ("period", "arrived"),
+    ("period", "started"),
+)
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}")
+# "slight chest ache after the gym": worth a question, not an alarm.
+_MILD = frozenset({"slight", "slightly", "mild", "mildly", "minor"})
+_MILDER = _MILD | {"tiny"}
+_ASKING = frozenset({"normal", "common", "usual", "ok", "okay", "fine", "bad", "serious"})
+_JOKING = re.compile(
+    r"\b(?:lol+|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|jk|jking|kidding|joking|jokes)\b"
+    r"|[\U0001F602\U0001F923\U0001F605\U0001F606\U0001F643\U0001F61C\U0001F480]",
+    re.IGNORECASE,
+)
+
+
+class Reading(enum.Enum):
+    """What a match says, weakest first."""
+
+    NONE = 0  # nothing of the writer's: denied, hypothetical, a general question, quoted
+    OTHER = 1  # someone else's sign
+    DOUBT = 2  # the writer's, but softened: the past, mild, explained, a worry ahead
+    SELF = 3  # the writer's own sign, now
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a phrase stands in a sentence's words: words[start:end]."""
+
+    start: int
+    end: int
+
+
+def joking(text: str) -> bool:
+    """Whether the message carries a joke marker ("lol", "jk", 😂)."""
+    return bool(_JOKING.search(text))
+
+
+def names_writer(span: Span, sentence: Sentence) -> bool:
+    """Whether the match itself has the writer in it: I, me, myself ("I am pregnant")."""
+    return bool(_WRITER & set(sentence.words[span.start : span.end]))
+
+
+def read(span: Span, sentence: Sentence, *, personal: bool, negations: int, weak: bool) -> Reading:
+    """How the match at `span` reads; `personal` says the wording names the writer (so it
+    counts inside a question too), `negations` how many negations it carries itself."""
+    words = sentence.words
+    if _negated(span, sentence, negations) or set(range(span.start, span.end)) <= sentence.quoted:
+        return Reading.NONE  # denied, or quoted: a song's line, someone else's words
+    if _hypothetical(span, sentence):
+        # "if I fail I'm going to kill myself" names the writer: ask, don't dismiss.
+        about_me = names_writer(span, sentence)
+        return Reading.DOUBT if about_me and not weak else Reading.NONE
+    if sentence.general_question and not personal:
+        return Reading.DOUBT if _ASKING & set(words[:4]) and not weak else Reading.NONE
+    if _about_someone_else(span, words):
+        return Reading.OTHER
+    near = set(words[max(0, span.start - 3) : span.end])
+    explained = bool(_EXPLAINED & set(words)) or _has_any(words, _EXPLAINED_PHRASES)
+    if weak and (sentence.question or explained or _in_the_past(words) or _MILDER & near):
+        return Reading.NONE
+    # "will I lose my hearing?", "could I go blind?": a worry about what may come.
+    asks_ahead = sentence.question and bool(_MODALS & set(words[: min(span.start, 4)]))
+    if asks_ahead or explained or _in_the_past(words) or _MILD & near:
+        return Reading.DOUBT
+    return Reading.SELF
+
+
+def _negated(span: Span, sentence: Sentence, negations: int) -> bool:
+    words = sentence.words
+    if _FINE & set(words[span.start : span.end + 2]):
+        return True  # "breathing fine, swallowing fine", "hearing's fine"
+    after = words[span.end : span.end + 8]
+    if {"none", "negative"} & set(after) or _has_any(after[:4], (("not", "once"), ("nope",))):
+        return True  # "any suicidal thoughts: I've had none", "ringing: not once"
+    inside = [i for i in range(span.start, span.end) if _denies(words, i)]
+    if len(inside) > negations:
+        return True
+    for i in range(span.start - 1, max(-1, span.start - 1 - _NEGATION_REACH), -1):
+        if i + 1 in sentence.scope_ends:
+            return False
+        if _denies(words, i):
+            return True
+        if words[i] in _SUBJECTS and i > 0 and words[i - 1] not in _THINKING | NEGATIONS:
+            return False  # a new subject starts a new statement: "no rash, my face is swollen"
+    return False
+
+
+def _denies(words: tuple[str, ...], i: int) -> bool:
+    """Whether words[i] is a negation that denies what follows it."""
+    if words[i] not in NEGATIONS:
+        return False
+    after = [w for w in words[i + 1 : i + 4] if w not in _FILLERS]
+    if after and (after[0] in _PERSISTS or after[0] in _DOUBT):
+        return False
+    if i > 0 and words[i - 1] in _INABILITY:
+        return False  # "can't breathe": not being able to is the sign
+    return not (words[i] == "never" and _INTENSIFIERS & set(words[i + 1 : i + 5]))
+
+
+def denied(said: list[Sentence]) -> list[Sentence]:
+    """Short sentences answered by a denial after them: "chest pain? breathlessness? nope"."""
+    denied: list[Sentence] = []
+    for i, sentence in enumerate(said):
+        if i and _denial(sentence.words):
+            before = list(reversed(said[max(0, i - 3) : i]))
+            for earlier in before:
+                if len(earlier.words) > 4:
+                    break
+                denied.append(earlier)
+    return denied
+
+
+def _denial(words: tuple[str, ...]) -> bool:
+    """A sentence that answers no: "nope", "no, none of those", "not once" (not "no future")."""
+    if not words:
+        return False
+    if words[0] in {"nope", "nah"} or words[:2] == ("not", "once"):
+        return True
+    return (
+        len(words) <= 7
+        and words[0] in {"no", "none", "never", "zero"}
+        and words[1:2] in {(), ("none",), ("of",), ("nothing",), ("once",)}
+    )
+
+
+def _hypothetical(span: Span, sentence: Sentence) -> bool:
+    words = sentence.words
+    for i in range(span.start - 1, -1, -1):
+        if i + 1 in sentence.clause_starts and i + 1 != span.start:
+            return False
+        # In a question, "when" sets a condition too: "what do I do when my period is late?"
+        if (
+            words[i] in _CONDITIONS
+            or (words[i] == "case" and words[i - 1 : i] == ("in",))
+            or (sentence.question and words[i] in {"when", "whenever"})
+        ):
+            if i > 0 and words[i - 1] in _WHETHER_BEFORE:
+                return False  # "not sure if", "idk if": whether
+            # "it would be easier if I didn't wake up" is a wish, not a condition.
+            return not _WISHES & set(words[max(1, i - 4) : i])
+    return False
+
+
+def _about_someone_else(span: Span, words: tuple[str, ...]) -> bool:
+    if FIRST_PERSON & set(words[span.start : span.end]):
+        return False
+    for word in reversed(words[: span.start]):
+        if word in FIRST_PERSON:
+            return False
+        if word in _OTHERS or word.removesuffix("s") in _OTHERS:
+            return True
+    return False
+
+
+def _in_the_past(words: tuple[str, ...]) -> bool:
+    if any(_YEAR.fullmatch(word) for word in words):
+        return True  # "I was really depressed in 2019"
+    if any(
+        words[i] == "for" and words[i + 1].isdigit() and words[i + 2] == "years"
+        for i in range(len(words) - 2)
+    ):
+        return True  # "had tinnitus for 10 years"
+    return _has_any(words, _PAST)
+
+
+def _has_any(words: tuple[str, ...], phrases: Iterable[tuple[str, ...]]) -> bool:
+    return any(
+        words[i : i + len(phrase)] == phrase
+        for phrase in phrases
+        for i in range(len(words) - len(phrase) + 1)
+    )
