@@ -10,6 +10,7 @@ from content.models import CrisisLines, HelpLine
 from content.schema import field_problems, read_yaml
 
 _FIELDS = {"emergency": "str", "line": "str", "url": "str"}
+_OPTIONAL = {"name": "str"}  # how to name the country, where tzdata's name reads oddly
 _TZDATA_PACKAGE = "tzdata.zoneinfo"
 
 
@@ -40,11 +41,17 @@ def _help_line(entry: Any, country: str, where: str, problems: list[str]) -> Hel
     if not isinstance(entry, dict):
         problems.append(f"{where}: must be a mapping with emergency, line and url")
         return None
-    shape = field_problems(entry, _FIELDS, where)
-    problems += shape
-    if shape:
+    required = field_problems(
+        {k: v for k, v in entry.items() if k not in _OPTIONAL}, _FIELDS, where
+    )
+    wrong = [
+        f"{where}: 'name' must be text" for k in _OPTIONAL if not isinstance(entry.get(k, ""), str)
+    ]
+    problems += required + wrong
+    if required or wrong:
         return None
-    line = HelpLine(country, entry["emergency"].strip(), entry["line"].strip(), entry["url"])
+    name = entry.get("name", country).strip()
+    line = HelpLine(name, entry["emergency"].strip(), entry["line"].strip(), entry["url"])
     if not line.emergency or not line.line:
         problems.append(f"{where}: emergency and line must not be empty")
     if not line.url.startswith("https://"):
