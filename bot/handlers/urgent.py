@@ -41,9 +41,12 @@ async def help_line(update: Update, context: ContextTypes.DEFAULT_TYPE) -> HelpL
     chat = update.effective_chat
     # Only in the private chat: a group must not learn where its members live.
     if update.effective_user is not None and chat is not None and chat.type == ChatType.PRIVATE:
-        async with svc.db.session() as session:
-            user = await get_user(session, update.effective_user.id)
-            zone = user.timezone if user is not None else ""
+        try:
+            async with svc.db.session() as session:
+                user = await get_user(session, update.effective_user.id)
+                zone = user.timezone if user is not None else ""
+        except Exception:  # urgent guidance must not wait on, or fail with, the database
+            log.exception("timezone lookup failed; sending the general numbers")
     return lines.for_zone(zone)
 
 

@@ -13,6 +13,7 @@ from bot.handlers.freetext import NO_MATCH
 from bot.handlers.remind import KIND_PREFIX
 from bot.keyboards import SOS, SOS_LABEL
 from content import RedFlagFamily, load_library
+from storage import Database
 from storage.models import User
 from tests.e2e.conftest import USER, BotUnderTest
 
@@ -190,3 +191,20 @@ async def test_no_message_text_reaches_the_log(bot: BotUnderTest) -> None:
     assert "urgent guidance sent: mood" in logged
     for said in bot.said:
         assert said not in logged
+
+
+async def test_urgent_guidance_is_sent_even_when_the_database_fails(bot: BotUnderTest) -> None:
+    svc = bot.app.bot_data["services"]
+    working = svc.db
+    svc.db = Database("sqlite+aiosqlite:////nonexistent/folder/isobot.sqlite3")
+    mood = _family("mood")
+    try:
+        bot.fake.send_text(USER, "i want to end it all")
+        # Other handlers fail and apologise; the guidance still comes, with general numbers.
+        urgent = await bot.fake.wait_for(
+            lambda: next((m for m in bot.fake.messages(USER) if _is_urgent(m.text, mood)), None)
+        )
+    finally:
+        await svc.db.dispose()
+        svc.db = working
+    assert "findahelpline.com" in urgent.text
