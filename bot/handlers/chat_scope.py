@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from telegram import (
+    Chat,
     ChatMember,
     ChatMemberUpdated,
     InlineKeyboardButton,
@@ -124,23 +125,21 @@ async def scope(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _button_scope(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None
-    presser, data = query.from_user.id, query.data or ""
     chat = query.message.chat if query.message is not None else None
-    owner = button_owner(data)
-    in_group = chat is not None and chat.type in _GROUPS
-    public = data in {"topics", SOS} or data.startswith(_PUBLIC_BUTTONS)
-    # In a private chat only its owner can press; in a group only public buttons exist, and
-    # a check-in's buttons name the person they were sent to.
-    mine = (
-        owner == presser
-        if owner is not None
-        else public
-        if in_group
-        else chat is None or chat.id == presser
-    )
-    if not mine:
+    if not _is_theirs(query.from_user.id, query.data or "", chat):
         await query.answer(NOT_YOURS, show_alert=True)
         raise ApplicationHandlerStop
+
+
+def _is_theirs(presser: int, data: str, chat: Chat | None) -> bool:
+    """A check-in's buttons name the person they were sent to. Otherwise, in a group only
+    public buttons exist; in a private chat only its owner can press."""
+    owner = button_owner(data)
+    if owner is not None:
+        return owner == presser
+    if chat is not None and chat.type in _GROUPS:
+        return data in {"topics", SOS} or data.startswith(_PUBLIC_BUTTONS)
+    return chat is None or chat.id == presser
 
 
 async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

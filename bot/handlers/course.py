@@ -39,7 +39,6 @@ from bot.course_view import (
     with_prescriber,
 )
 from bot.services import add_commands, services, user_session
-from content import find_red_flag
 from scheduler.courses import (
     course_of,
     dose_history,
@@ -198,12 +197,13 @@ def _looks_like_an_answer(text: str) -> bool:
 
 
 async def typed_input(update: Update, context: ContextTypes.DEFAULT_TYPE, awaiting: str) -> bool:
-    """A value typed while the flow waits for it; a question or a warning sign goes on."""
+    """A value typed while the flow waits for it; a question goes on to free text (a warning
+    sign never reaches here: bot/awaiting.py sends it there first)."""
     message = update.effective_message
     if message is None or message.text is None or update.effective_user is None:
         return False
     svc = services(context)
-    if not _looks_like_an_answer(message.text) or find_red_flag(message.text, svc.library):
+    if not _looks_like_an_answer(message.text):
         return False
     try:
         field = Field(awaiting.removeprefix(AWAITING))

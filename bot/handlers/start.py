@@ -7,6 +7,7 @@ from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.commands import START, TOPICS, CommandInfo, help_text, topic_commands
+from bot.handlers.chat_scope import private_link
 from bot.handlers.remind import remind_command
 from bot.handlers.timezone import timezone_command
 from bot.keyboards import rows, topic_button
@@ -41,7 +42,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         buttons.append(InlineKeyboardButton("🌍 Set my timezone", callback_data=START_TIMEZONE))
         buttons.append(InlineKeyboardButton("⏰ Set reminders", callback_data=START_REMIND))
     else:
-        link = f"https://t.me/{context.bot.username}?start=start"
+        link = private_link(context.bot.username, "start")
         buttons.append(InlineKeyboardButton("🔒 Reminders, in private", url=link))
     text = f"{WELCOME}\n\n{library.disclaimer_html}"
     assert update.effective_message is not None
