@@ -61,6 +61,10 @@ _EXPANSIONS = {
 _APOSTROPHE = re.compile(r"(?<=\w)['’‘`´](?=\w)")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _SENTENCE_BREAK = re.compile(r"[.!?\n]+")
+# A sentence and what ends it, which tells a question mark apart.
+_SENTENCE = re.compile(r"([^.!?\n]+)([.!?\n]*)")
+# "it was blurry... because I forgot my glasses": a reason said after a break still explains.
+_REASONS = frozenset({"because", "cause", "cos", "coz", "bc", "since"})
 # Clause breaks bound a negation: in "I'm not sad but I want to die" the "not" stays in its clause.
 _CLAUSE_BREAK = re.compile(
     r"[,;:()\"\u2013\u2014]+|\s-\s|\b(?:but|and|however|although|though|because)\b"
@@ -138,12 +142,14 @@ class Sentence:
     general_question: bool
     question: bool  # it opens like a question, about the writer or not
     quoted: frozenset[int] = frozenset()  # words inside quotation marks
+    marked_question: bool = False  # it ends with a question mark: "chest pain?"
 
 
 def sentences(text: str) -> list[Sentence]:
     """Split `text` into sentences of normalised words, keeping where the clauses break."""
     result: list[Sentence] = []
-    for raw in _SENTENCE_BREAK.split(_plain(text)):
+    for found in _SENTENCE.finditer(_plain(text)):
+        raw = found.group(1)
         out: list[str] = []
         scope_ends: set[int] = set()
         clause_starts: set[int] = set()
@@ -175,17 +181,37 @@ def sentences(text: str) -> list[Sentence]:
             # A search-engine query asks too: "chest pain accutane side effect how common".
             query = bool(_QUERY_WORDS & set(out)) or _has_pair(out, ("side", "effect"))
             general = (asking or query) and not (FIRST_PERSON & set(out))
-            result.append(
-                Sentence(
-                    tuple(out),
-                    frozenset(scope_ends),
-                    frozenset(clause_starts),
-                    general,
-                    asking,
-                    frozenset(quoted),
-                )
+            sentence = Sentence(
+                tuple(out),
+                frozenset(scope_ends),
+                frozenset(clause_starts),
+                general,
+                asking,
+                frozenset(quoted),
+                "?" in found.group(2),
             )
+            if out[0] in _REASONS and result:
+                sentence = _join(result.pop(), sentence)
+            result.append(sentence)
     return result
+
+
+def _join(first: Sentence, reason: Sentence) -> Sentence:
+    """One sentence of a statement and the reason given for it after a break."""
+    shift = len(first.words)
+
+    def moved(indices: frozenset[int]) -> frozenset[int]:
+        return frozenset(i + shift for i in indices)
+
+    return Sentence(
+        first.words + reason.words,
+        first.scope_ends | moved(reason.scope_ends) | {shift},
+        first.clause_starts | moved(reason.clause_starts) | {shift},
+        first.general_question,
+        first.question,
+        first.quoted | moved(reason.quoted),
+        first.marked_question,
+    )
 
 
 def _plain(text: str) -> str:

@@ -28,6 +28,13 @@ _FILLERS = frozenset({"be", "been", "get", "getting", "to", "seem", "seems", "re
 # "not sure", "no idea": doubt, which is no denial.
 _DOUBT = frozenset({"sure", "certain", "idea", "clue", "know", "only", "just", "one"})
 _FINE = frozenset({"fine", "ok", "okay", "alright", "good"})
+_UNSURE = frozenset({"sure", "certain", "idea", "clue", "know"})
+_REASSURANCES = (
+    *((subject, "am", fine) for subject in ("i",) for fine in ("fine", "ok", "okay", "alright")),
+    *(("mine", verb, state) for verb in ("is", "are") for state in ("normal", "fine", "ok")),
+    ("asking", "generally"),
+    ("asking", "in", "general"),
+)
 _INABILITY = frozenset({"can", "could", "unable"})
 _INTENSIFIERS = frozenset({"this", "so", "such", "worse", "that"})
 _THINKING = frozenset({"think", "thinks", "feel", "feels", "believe", "say", "guess", "suppose"})
@@ -68,6 +75,8 @@ _EXPLAINED = frozenset(
     | {"filler", "deadlift", "deadlifts", "squats", "lifting", "weights", "hike", "hiking"}
     | {"yoga", "hairdryer", "curry", "spicy", "optician", "dryness", "saline", "crust"}
     | {"selfie", "selfies", "bathroom", "nose", "music", "blink", "squad", "anxiety"}
+    | {"swimming", "swim", "pool", "flight", "flying", "plane", "oven", "burnt", "shootout"}
+    | {"penalty", "penalties", "match", "evidence", "research", "statistics", "stats"}
 )
 _EXPLAINED_PHRASES = (
     ("leg", "day"),
@@ -89,6 +98,12 @@ _EXPLAINED_PHRASES = (
     ("a", "cold"),
     ("the", "flu"),
     ("hay", "fever"),
+    ("blister", "pack"),
+    ("food", "baby"),
+    ("stomach", "bug"),
+    ("water", "in", "my"),
+    ("drink", "water"),
+    ("drinking", "water"),
 )
 _WRITER = frozenset({"i", "me", "myself"})
 _MODALS = frozenset({"will", "going", "could", "can", "might", "would", "may", "gonna"})
@@ -170,6 +185,16 @@ _PAST = (
     ("period", "came"),
     ("period", "arrived"),
     ("period", "started"),
+    ("healed",),
+    ("clears", "up"),
+    ("not", "anymore"),
+    ("not", "any", "more"),
+    *(
+        (before, month)
+        for before in ("in", "last", "since")
+        for month in ("january", "february", "march", "april", "june", "july", "august")
+        + ("september", "october", "november", "december")
+    ),
 )
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 # "slight chest ache after the gym": worth a question, not an alarm.
@@ -177,7 +202,7 @@ _MILD = frozenset({"slight", "slightly", "mild", "mildly", "minor"})
 _MILDER = _MILD | {"tiny"}
 _ASKING = frozenset({"normal", "common", "usual", "ok", "okay", "fine", "bad", "serious"})
 _JOKING = re.compile(
-    r"\b(?:lol+|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|jk|jking|kidding|joking|jokes)\b"
+    r"\b(?:lol+|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|jk|jking|kidding|joking|jokes?)\b"
     r"|[\U0001F602\U0001F923\U0001F605\U0001F606\U0001F643\U0001F61C\U0001F480]",
     re.IGNORECASE,
 )
@@ -268,9 +293,13 @@ def _denies(words: tuple[str, ...], i: int) -> bool:
 
 
 def denied(said: list[Sentence]) -> list[Sentence]:
-    """Short sentences answered by a denial after them: "chest pain? breathlessness? nope"."""
+    """Short sentences answered by a denial after them: "chest pain? breathlessness? nope",
+    "lips swelling? no, just dry"."""
     denied: list[Sentence] = []
     for i, sentence in enumerate(said):
+        asked = said[i - 1] if i else None
+        if asked and asked.marked_question and len(asked.words) <= 6 and _no(sentence.words):
+            denied.append(asked)
         if i and _denial(sentence.words):
             before = list(reversed(said[max(0, i - 3) : i]))
             for earlier in before:
@@ -290,6 +319,21 @@ def _denial(words: tuple[str, ...]) -> bool:
         len(words) <= 7
         and words[0] in {"no", "none", "never", "zero"}
         and words[1:2] in {(), ("none",), ("of",), ("nothing",), ("once",)}
+    )
+
+
+def _no(words: tuple[str, ...]) -> bool:
+    """An answer that opens with no: "no, just dry", "not anymore", "thankfully not"."""
+    if words[:1] in {("no",), ("nope",), ("nah",), ("never",), ("not",)}:
+        return words[1:2] == () or words[1] not in _UNSURE
+    return words[:2] in {("thankfully", "not"), ("luckily", "not"), ("definitely", "not")}
+
+
+def reassured(said: list[Sentence]) -> bool:
+    """Whether the writer says they are fine ("I'm fine though", "mine are normal"), which makes
+    a sign in the same message worth a question rather than an alarm."""
+    return any(
+        not sentence.question and _has_any(sentence.words, _REASSURANCES) for sentence in said
     )
 
 

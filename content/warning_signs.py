@@ -112,7 +112,8 @@ def assess(text: str, library: Library) -> Finding | None:
     index = _index(tuple(p for f in library.red_flags for p in (*f.phrases, *f.weak_phrases)))
     said = sentences(text)
     parts = [(s, index.possible(s.words)) for s in said if s not in denied(said)]
-    joking = sign_context.joking(text)
+    # A joke marker or "I'm fine" turns an alarm into a question.
+    joking = sign_context.joking(text) or sign_context.reassured(said)
     asked: Finding | None = None
     other: Finding | None = None
     for family in library.red_flags:
