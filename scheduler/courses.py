@@ -18,7 +18,7 @@ from scheduler.cumulative import (
 )
 from scheduler.dose_days import dose_days
 from scheduler.recurrence import local_day
-from scheduler.reminders import cancel_pending, schedule
+from scheduler.reminders import cancel_pending, queue_due, replan
 from storage.models import Course, CourseDose, CourseWeight, Reminder, ReminderKind, User
 
 # The weekly summary comes on Sunday evening, local time: the end of the week it looks back on.
@@ -129,6 +129,7 @@ async def summary_reminder(session: AsyncSession, user_id: int) -> Reminder | No
 
 async def set_summary(session: AsyncSession, user: User, on: bool, now: datetime) -> None:
     """Switch the weekly summary on or off, creating its reminder when it is first switched on."""
+    await queue_due(session, user.id, now)
     reminder = await summary_reminder(session, user.id)
     if reminder is None:
         if not on:
@@ -144,9 +145,10 @@ async def set_summary(session: AsyncSession, user: User, on: bool, now: datetime
     reminder.enabled = on
     # An empty zone leaves it unscheduled until /timezone, which reschedules every reminder.
     reminder.timezone = user.timezone
-    schedule(reminder, user, now)
     await session.flush()
-    await cancel_pending(session, [reminder.id], now)
+    if not on:
+        await cancel_pending(session, [reminder.id], now)
+    await replan(session, user, ReminderKind.WEEKLY_SUMMARY, now, catch_up=False)
 
 
 async def load_progress(

@@ -1,29 +1,49 @@
-"""Changing a user's reminders; every change reschedules from now, so nothing old is released."""
+"""Changing a user's reminders without losing or doubling an occurrence.
+
+What fell due before a change is queued first, under the old settings, and then goes out (or is
+recorded as missed) whatever the change. Only an explicit pause, switch-off or delete cancels
+what is pending, and the cancelled occurrence stays on record. The future is planned by
+scheduler/spacing.py, so a new zone or time never brings a reminder of the same kind too soon
+after the last one, nor, after a move, too late. docs/reliability.md has the table.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.schedules import fire_after
-from storage.models import Delivery, DeliveryStatus, Reminder, ReminderKind, User, UserStatus
+from scheduler.dispatcher import MAX_BACKLOG, PRIORITY_REMINDER, insert_ignoring_duplicates
+from scheduler.schedules import DAILY_KINDS, MONTHLY_KINDS, fire_after
+from scheduler.spacing import Last, Plan, Slot, plan
+from storage.models import (
+    Delivery,
+    DeliveryStatus,
+    Purpose,
+    Reminder,
+    ReminderKind,
+    User,
+    UserStatus,
+)
+
+# A monthly or weekly reminder moved to a new day never fires again within half its period.
+_HALF_PERIOD = {True: timedelta(days=14), False: timedelta(days=3, hours=12)}
 
 
 def format_hhmm(value: time) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
 
 
-def schedule(reminder: Reminder, user: User, now: datetime) -> None:
-    """Set next_fire_at from now, or clear it when the reminder must not fire."""
-    active = reminder.enabled and not user.reminders_paused and user.status == UserStatus.ACTIVE
-    if not active or not reminder.timezone:
-        reminder.next_fire_at = None
-        return
-    reminder.next_fire_at = fire_after(reminder, now)
+def active(reminder: Reminder, user: User) -> bool:
+    return bool(
+        reminder.enabled
+        and not user.reminders_paused
+        and user.status == UserStatus.ACTIVE
+        and reminder.timezone
+    )
 
 
 async def reminders_of(session: AsyncSession, user_id: int) -> list[Reminder]:
@@ -33,8 +53,56 @@ async def reminders_of(session: AsyncSession, user_id: int) -> list[Reminder]:
     return sorted(rows, key=lambda r: (list(ReminderKind).index(r.kind), r.local_time))
 
 
+async def queue_due(session: AsyncSession, user_id: int, now: datetime) -> None:
+    """Queue the user's occurrences that fell due but were not dispatched yet, as the dispatcher
+    would, so that a change made in that moment cannot drop them. The sender judges the grace."""
+    query = select(Reminder).where(Reminder.user_id == user_id, Reminder.next_fire_at <= now)
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(of=Reminder)  # wait for a tick that holds them
+    rows = []
+    due = list(await session.scalars(query))
+    chat_id = await _chat_of(session, user_id) if due else 0
+    for reminder in due:
+        occurrence = reminder.next_fire_at
+        assert occurrence is not None
+        for _ in range(MAX_BACKLOG):
+            if occurrence > now:
+                break
+            rows.append(_first_delivery(reminder, chat_id, occurrence, now))
+            occurrence = fire_after(reminder, occurrence)
+        reminder.next_fire_at = occurrence if occurrence > now else fire_after(reminder, now)
+    if rows:
+        await session.execute(insert_ignoring_duplicates(session, Delivery).values(rows))
+    await session.flush()
+
+
+async def _chat_of(session: AsyncSession, user_id: int) -> int:
+    user = await session.get(User, user_id)
+    assert user is not None
+    return user.chat_id
+
+
+def _first_delivery(
+    reminder: Reminder, chat_id: int, occurrence: datetime, now: datetime
+) -> dict[str, object]:
+    return {
+        "user_id": reminder.user_id,
+        "chat_id": chat_id,
+        "reminder_id": reminder.id,
+        "kind": reminder.kind,
+        "occurrence": occurrence,
+        "purpose": Purpose.FIRST,
+        "priority": PRIORITY_REMINDER,
+        "due_at": occurrence,
+        "status": DeliveryStatus.PENDING,
+        "late": False,
+        "attempts": 0,
+        "updated_at": now,
+    }
+
+
 async def cancel_pending(session: AsyncSession, reminder_ids: Sequence[int], now: datetime) -> None:
-    """Pending reminder messages of switched-off or rescheduled reminders are not sent."""
+    """Pending messages of paused, switched-off or deleted reminders: recorded as cancelled."""
     if not reminder_ids:
         return
     await session.execute(
@@ -44,29 +112,102 @@ async def cancel_pending(session: AsyncSession, reminder_ids: Sequence[int], now
     )
 
 
+async def last_occurrence(
+    session: AsyncSession, user_id: int, kind: ReminderKind, reminder_id: int | None = None
+) -> Last | None:
+    """The latest first reminder of the kind that went out or was owed (anything not cancelled)."""
+    query = (
+        select(Delivery.occurrence, Delivery.reminder_id)
+        .where(
+            Delivery.user_id == user_id,
+            Delivery.kind == kind,
+            Delivery.purpose == Purpose.FIRST,
+            Delivery.status != DeliveryStatus.CANCELLED,
+            Delivery.occurrence.is_not(None),
+        )
+        .order_by(Delivery.occurrence.desc())
+        .limit(1)
+    )
+    if reminder_id is not None:
+        query = query.where(Delivery.reminder_id == reminder_id)
+    row = (await session.execute(query)).first()
+    return Last(row[0], row[1]) if row else None
+
+
+async def replan(
+    session: AsyncSession, user: User, kind: ReminderKind, now: datetime, *, catch_up: bool
+) -> Plan:
+    """Plan the kind's reminders from now, spaced from its last occurrence.
+
+    `catch_up` (after a new zone or new times) lets a reminder owed in between go out at once;
+    after a pause or a switch-off the user chose the silence, so nothing is caught up.
+    """
+    reminders = [r for r in await reminders_of(session, user.id) if r.kind == kind]
+    live = [r for r in reminders if active(r, user)]
+    for reminder in reminders:
+        if reminder not in live:
+            reminder.next_fire_at = None
+    if not live:
+        return Plan({})
+    if kind not in DAILY_KINDS:
+        return await _replan_periodic(session, live, kind, now)
+    last = await last_occurrence(session, user.id, kind)
+    zone = ZoneInfo(user.timezone)
+    planned = plan([Slot(r.id, r.local_time) for r in live], zone, now, last)
+    for reminder in live:
+        reminder.next_fire_at = planned.next_fire[reminder.id]
+    if planned.catch_up and catch_up:
+        owed_id, at = planned.catch_up
+        owed = next(r for r in live if r.id == owed_id)
+        await session.execute(
+            insert_ignoring_duplicates(session, Delivery).values(
+                [_first_delivery(owed, user.chat_id, at, now)]
+            )
+        )
+        return planned
+    return Plan(planned.next_fire)
+
+
+async def _replan_periodic(
+    session: AsyncSession, live: list[Reminder], kind: ReminderKind, now: datetime
+) -> Plan:
+    half = _HALF_PERIOD[kind in MONTHLY_KINDS]
+    for reminder in live:
+        following = fire_after(reminder, now)
+        last = await last_occurrence(session, reminder.user_id, kind, reminder.id)
+        if last is not None and following - last.at < half:
+            following = fire_after(reminder, following)
+        reminder.next_fire_at = following
+    return Plan({r.id: r.next_fire_at for r in live if r.next_fire_at is not None})
+
+
 async def set_times(
     session: AsyncSession, user: User, kind: ReminderKind, times: Sequence[time], now: datetime
 ) -> list[Reminder]:
-    """Make `times` the kind's reminders: keep matching ones, add new ones, drop the rest."""
+    """Make `times` the kind's reminders: keep matching ones, move or add others, delete the rest.
+
+    What is already pending stays; only a deleted time's pending messages are cancelled.
+    """
+    await queue_due(session, user.id, now)
     wanted = {format_hhmm(t) for t in times}
     existing = [r for r in await reminders_of(session, user.id) if r.kind == kind]
-    # Dropped or kept, a reminder's pending messages belong to its old schedule.
-    await cancel_pending(session, [r.id for r in existing], now)
     kept = {r.local_time: r for r in existing if r.local_time in wanted}
     unwanted = [r for r in existing if r.local_time not in wanted]
     for hhmm in sorted(wanted - kept.keys()):
-        if unwanted:  # moving a reminder is one UPDATE, where dropping and adding it are two
+        if unwanted:  # a moved time keeps its row, so its last occurrence spaces the next one
             kept[hhmm] = unwanted.pop()
             kept[hhmm].local_time = hhmm
         else:
             kept[hhmm] = Reminder(user_id=user.id, kind=kind, local_time=hhmm, created_at=now)
             session.add(kept[hhmm])
+    await cancel_pending(session, [r.id for r in unwanted], now)
     for reminder in unwanted:
         await session.delete(reminder)
     for reminder in kept.values():
         reminder.enabled = True
         reminder.timezone = user.timezone
-        schedule(reminder, user, now)
+    await session.flush()
+    await replan(session, user, kind, now, catch_up=True)
     await session.flush()
     return sorted(kept.values(), key=lambda r: r.local_time)
 
@@ -75,10 +216,11 @@ async def switch_kind_off(
     session: AsyncSession, user: User, kind: ReminderKind, now: datetime
 ) -> int:
     """Switch every reminder of a kind off, keeping its times for later."""
+    await queue_due(session, user.id, now)
     changed = [r for r in await reminders_of(session, user.id) if r.kind == kind and r.enabled]
     for reminder in changed:
         reminder.enabled = False
-        schedule(reminder, user, now)
+        reminder.next_fire_at = None
     await cancel_pending(session, [r.id for r in changed], now)
     return len(changed)
 
@@ -89,9 +231,13 @@ async def set_enabled(
     reminder = await session.get(Reminder, reminder_id)
     if reminder is None or reminder.user_id != user.id:
         return None
+    if reminder.enabled == enabled:
+        return reminder
+    await queue_due(session, user.id, now)
     reminder.enabled = enabled
-    schedule(reminder, user, now)
-    await cancel_pending(session, [reminder.id], now)
+    if not enabled:
+        await cancel_pending(session, [reminder.id], now)
+    await replan(session, user, reminder.kind, now, catch_up=False)
     return reminder
 
 
@@ -101,26 +247,72 @@ async def delete_reminder(
     reminder = await session.get(Reminder, reminder_id)
     if reminder is None or reminder.user_id != user.id:
         return False
+    await queue_due(session, user.id, now)
     await cancel_pending(session, [reminder.id], now)
     await session.delete(reminder)
     return True
 
 
-async def reschedule_all(session: AsyncSession, user: User, now: datetime) -> list[Reminder]:
+async def reschedule_all(
+    session: AsyncSession, user: User, now: datetime, *, catch_up: bool = False
+) -> list[Reminder]:
     """After a pause, a resume, a new timezone or an unblock: every reminder from now."""
     reminders = await reminders_of(session, user.id)
     for reminder in reminders:
         reminder.timezone = user.timezone
-        schedule(reminder, user, now)
-    await cancel_pending(session, [r.id for r in reminders], now)
+    for kind in dict.fromkeys(r.kind for r in reminders):
+        await replan(session, user, kind, now, catch_up=catch_up)
     return reminders
 
 
 async def set_paused(session: AsyncSession, user: User, paused: bool, now: datetime) -> int:
+    if user.reminders_paused == paused:
+        return len(await reminders_of(session, user.id))
+    await queue_due(session, user.id, now)
     user.reminders_paused = paused
-    return len(await reschedule_all(session, user, now))
+    reminders = await reschedule_all(session, user, now)
+    if paused:
+        await cancel_pending(session, [r.id for r in reminders], now)
+    return len(reminders)
 
 
-async def set_timezone(session: AsyncSession, user: User, zone: ZoneInfo, now: datetime) -> None:
-    user.timezone = zone.key
-    await reschedule_all(session, user, now)
+async def set_timezone(
+    session: AsyncSession, user: User, zone: ZoneInfo, now: datetime
+) -> datetime | None:
+    """Move the user's reminders to `zone`; the next dose reminder, if any.
+
+    The same zone again changes nothing. What is pending, snoozed or awaiting its follow-up
+    stays; the future is planned in the new zone (scheduler/spacing.py).
+    """
+    if zone.key != user.timezone:
+        await queue_due(session, user.id, now)
+        user.timezone = zone.key
+        await reschedule_all(session, user, now, catch_up=True)
+        await session.flush()
+    return await next_dose(session, user.id, now)
+
+
+async def next_dose(session: AsyncSession, user_id: int, now: datetime) -> datetime | None:
+    """When the next dose reminder goes out: a pending one or the next planned."""
+    pending = await session.scalar(
+        select(Delivery.due_at)
+        .where(
+            Delivery.user_id == user_id,
+            Delivery.kind == ReminderKind.DOSE,
+            Delivery.purpose == Purpose.FIRST,
+            Delivery.status == DeliveryStatus.PENDING,
+        )
+        .order_by(Delivery.due_at)
+        .limit(1)
+    )
+    planned = await session.scalar(
+        select(Reminder.next_fire_at)
+        .where(
+            Reminder.user_id == user_id,
+            Reminder.kind == ReminderKind.DOSE,
+            Reminder.next_fire_at.is_not(None),
+        )
+        .order_by(Reminder.next_fire_at)
+        .limit(1)
+    )
+    return min((t for t in (pending, planned) if t is not None), default=None)

@@ -35,11 +35,22 @@ async def apply_zone(update: Update, context: ContextTypes.DEFAULT_TYPE, zone: Z
     assert update.effective_user is not None
     now = svc.clock.now()
     async with user_session(svc.db, update) as (session, user):
-        await set_timezone(session, user, zone, now)
+        next_dose = await set_timezone(session, user, zone, now)
     return (
         f"✅ Your timezone is now <b>{zone.key}</b>. It is {local_clock(zone, now)} there. "
-        "Reminders follow your local time, also when the clocks change. Next: /remind"
+        "Reminders follow your local time, also when the clocks change."
+        + (f"\n{next_dose_line(next_dose, zone, now)}" if next_dose else "\nNext: /remind")
     )
+
+
+def next_dose_line(at: datetime, zone: ZoneInfo, now: datetime) -> str:
+    """ "Next dose reminder: now", "today at 08:00", "tomorrow at 08:00" or a date, locally."""
+    if at <= now:
+        return "💊 Next dose reminder: <b>now</b>."
+    local, today = at.astimezone(zone), now.astimezone(zone).date()
+    days = (local.date() - today).days
+    day = {0: "today", 1: "tomorrow"}.get(days, local.strftime("%a %d %b"))
+    return f"💊 Next dose reminder: <b>{day} at {local:%H:%M}</b>."
 
 
 async def timezone_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

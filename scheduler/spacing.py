@@ -1,0 +1,106 @@
+"""When each daily reminder of one kind fires next after the user changes its zone or times. Pure.
+
+Only the future is planned: what already fell due stays as it was. Two rules keep a move from
+doubling or dropping a dose. If the day's slots are evenly spread and the last reminder of the
+kind went out at L, the next comes no sooner than half the usual gap after L (12 hours for once
+a day, 6 for twice) and no later than one and a half usual gaps after L (36 hours, 18). A
+regular time that comes too soon is skipped to its next day; when the first regular time would
+come too late, a catch-up reminder is due at once for the slot that was owed in between.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from scheduler.recurrence import next_fire, parse_hhmm
+
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One daily reminder of the kind: its id and its wall-clock time "HH:MM"."""
+
+    id: int
+    local_time: str
+
+
+@dataclass(frozen=True)
+class Last:
+    """The latest occurrence of the kind, and the slot it belonged to (None if deleted)."""
+
+    at: datetime
+    slot_id: int | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    next_fire: dict[int, datetime]
+    # A slot's reminder owed now, when the first regular time would leave too long a gap.
+    catch_up: tuple[int, datetime] | None = None
+
+    def first(self) -> datetime | None:
+        """The next reminder of the kind, catch-up included."""
+        times = [*self.next_fire.values(), *([self.catch_up[1]] if self.catch_up else [])]
+        return min(times, default=None)
+
+
+def usual_gap(slots: list[Slot], before: int | None, after: Slot) -> timedelta:
+    """How long the kind usually waits from slot `before` to slot `after`."""
+    ids = {slot.id for slot in slots}
+    if before is None or before not in ids:
+        return DAY / len(slots)
+    if before == after.id:
+        return DAY
+    start = _minutes(next(s for s in slots if s.id == before).local_time)
+    gap = (_minutes(after.local_time) - start) % (24 * 60)
+    return timedelta(minutes=gap) if gap else DAY
+
+
+def plan(slots: list[Slot], zone: ZoneInfo, now: datetime, last: Last | None) -> Plan:
+    """Each slot's next fire time in `zone` from `now`, spaced from the kind's last occurrence."""
+    if not slots:
+        return Plan({})
+    ordered = sorted(slots, key=lambda s: s.local_time)
+    candidates = sorted(
+        (when, index) for index, slot in enumerate(ordered) for when in _regular(slot, zone, now)
+    )
+    if last is None:
+        return Plan({s.id: _regular(s, zone, now)[0] for s in ordered})
+    chosen: dict[int, datetime] = {}
+    catch_up: tuple[int, datetime] | None = None
+    previous_at, previous_slot = last.at, last.slot_id
+    for when, index in candidates:
+        slot = ordered[index]
+        if slot.id in chosen:
+            continue
+        gap = usual_gap(ordered, previous_slot, slot)
+        if not chosen and catch_up is None and when - previous_at > gap * 3 / 2:
+            owed = ordered[index - 1]  # the slot before this one, cyclically
+            owed_at = max(now, previous_at + usual_gap(ordered, previous_slot, owed) / 2)
+            catch_up = (owed.id, owed_at)
+            previous_at, previous_slot = owed_at, owed.id
+            gap = usual_gap(ordered, previous_slot, slot)
+        if when - previous_at < gap / 2:
+            continue  # too soon after the last one: this slot's next day comes later in the list
+        chosen[slot.id] = when
+        previous_at, previous_slot = when, slot.id
+    for slot in ordered:  # a slot skipped on every day searched: its last candidate
+        chosen.setdefault(slot.id, _regular(slot, zone, now)[-1])
+    return Plan(chosen, catch_up)
+
+
+def _regular(slot: Slot, zone: ZoneInfo, now: datetime) -> list[datetime]:
+    """The slot's next three regular fire times after `now`."""
+    local = parse_hhmm(slot.local_time)
+    times = [next_fire(local, zone, now)]
+    for _ in range(2):
+        times.append(next_fire(local, zone, times[-1]))
+    return times
+
+
+def _minutes(hhmm: str) -> int:
+    hour, minute = hhmm.split(":")
+    return int(hour) * 60 + int(minute)

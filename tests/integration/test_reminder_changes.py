@@ -1,0 +1,197 @@
+"""Changes made while a reminder is due: none lost, none doubled (docs/reliability.md, "Changes").
+
+Each test is a row of the table in the issue that asked for this, on real SQLite and PostgreSQL:
+the real dispatcher queues, `send_due` plays the sender's part (it marks what is due as sent), and
+the change goes through the same scheduler functions the handlers call.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+
+from scheduler.dispatcher import dispatch_due
+from scheduler.policy import Policy
+from scheduler.reminders import set_paused, set_times, set_timezone
+from storage import Database
+from storage.models import Delivery, DeliveryStatus, Purpose, Reminder, ReminderKind
+from storage.users import get_user, record_seen
+
+USER = 7
+POLICY = Policy()
+BERLIN, NEW_YORK = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")
+# Tuesday 3 March 2026: Berlin is UTC+1 and New York UTC-5, no clock change near.
+BERLIN_0800 = datetime(2026, 3, 3, 7, 0, tzinfo=UTC)
+NEW_YORK_0800 = datetime(2026, 3, 3, 13, 0, tzinfo=UTC)
+
+
+async def dose_at_0800(db: Database, zone: ZoneInfo, now: datetime) -> None:
+    async with db.session() as session:
+        user = await record_seen(session, USER, USER, "en", now)
+        await set_timezone(session, user, zone, now)
+        await set_times(session, user, ReminderKind.DOSE, [time(8, 0)], now)
+
+
+async def send_due(db: Database, now: datetime) -> None:
+    """The sender's part: every pending delivery due by `now` goes out."""
+    async with db.session() as session:
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now)
+            .values(status=DeliveryStatus.SENT, sent_at=now, updated_at=now)
+        )
+
+
+async def run_until(db: Database, start: datetime, end: datetime) -> None:
+    """Tick every 10 minutes from `start` to `end`: dispatch, then send."""
+    at = start
+    while at <= end:
+        await dispatch_due(db, at, POLICY)
+        await send_due(db, at)
+        at += timedelta(minutes=10)
+
+
+def spaced_a_day_apart(sent: list[datetime]) -> bool:
+    """The travel rule for a daily dose: 12 to 36 hours between reminders."""
+    return all(timedelta(hours=12) <= b - a <= timedelta(hours=36) for a, b in pairwise(sent))
+
+
+async def change_zone(db: Database, zone: ZoneInfo, now: datetime) -> datetime | None:
+    async with db.session() as session:
+        user = await get_user(session, USER)
+        assert user is not None
+        return await set_timezone(session, user, zone, now)
+
+
+async def firsts(db: Database, status: DeliveryStatus | None = None) -> list[Delivery]:
+    async with db.session() as session:
+        query = select(Delivery).where(Delivery.purpose == Purpose.FIRST)
+        if status is not None:
+            query = query.where(Delivery.status == status)
+        return list(await session.scalars(query.order_by(Delivery.occurrence)))
+
+
+async def test_the_same_zone_after_the_tick_queued_the_dose_keeps_it(db: Database) -> None:
+    await dose_at_0800(db, BERLIN, BERLIN_0800 - timedelta(days=1))
+    await dispatch_due(db, BERLIN_0800, POLICY)
+    await change_zone(db, BERLIN, BERLIN_0800 + timedelta(seconds=5))
+    await send_due(db, BERLIN_0800 + timedelta(seconds=10))
+    [sent] = await firsts(db, DeliveryStatus.SENT)
+    assert sent.occurrence == BERLIN_0800
+    assert await firsts(db, DeliveryStatus.CANCELLED) == []
+
+
+async def test_the_same_zone_while_the_dose_is_due_but_not_queued_keeps_it(db: Database) -> None:
+    await dose_at_0800(db, BERLIN, BERLIN_0800 - timedelta(days=1))
+    await change_zone(db, BERLIN, BERLIN_0800 + timedelta(seconds=5))
+    await run_until(db, BERLIN_0800 + timedelta(seconds=10), BERLIN_0800 + timedelta(hours=1))
+    [sent] = await firsts(db)
+    assert sent.occurrence == BERLIN_0800 and sent.status == DeliveryStatus.SENT
+
+
+async def test_a_new_zone_while_the_dose_is_due_but_not_queued_keeps_it(db: Database) -> None:
+    await dose_at_0800(db, BERLIN, BERLIN_0800 - timedelta(days=1))
+    await change_zone(db, NEW_YORK, BERLIN_0800 + timedelta(seconds=5))
+    await run_until(db, BERLIN_0800 + timedelta(seconds=10), BERLIN_0800 + timedelta(days=2))
+    sent = [d.occurrence for d in await firsts(db, DeliveryStatus.SENT)]
+    # Today's Berlin dose, then New York's 08:00 of the next day (not the same day's, 6 h on).
+    assert sent == [BERLIN_0800, NEW_YORK_0800 + timedelta(days=1)]
+
+
+async def test_the_same_zone_after_snooze_keeps_the_snooze(db: Database) -> None:
+    await dose_at_0800(db, BERLIN, BERLIN_0800 - timedelta(days=1))
+    await run_until(db, BERLIN_0800, BERLIN_0800)
+    [first] = await firsts(db, DeliveryStatus.SENT)
+    snoozed_until = BERLIN_0800 + timedelta(minutes=15)
+    async with db.session() as session:  # what the Snooze button writes
+        session.add(
+            Delivery(
+                user_id=USER,
+                chat_id=USER,
+                reminder_id=first.reminder_id,
+                kind=ReminderKind.DOSE,
+                occurrence=first.occurrence,
+                purpose=Purpose.SNOOZE,
+                due_at=snoozed_until,
+                updated_at=BERLIN_0800,
+            )
+        )
+    await change_zone(db, BERLIN, BERLIN_0800 + timedelta(minutes=1))
+    await send_due(db, snoozed_until)
+    async with db.session() as session:
+        snooze = await session.scalar(select(Delivery).where(Delivery.purpose == Purpose.SNOOZE))
+    assert snooze is not None and snooze.status == DeliveryStatus.SENT
+
+
+async def test_berlin_to_new_york_after_the_dose_does_not_send_a_second_that_day(
+    db: Database,
+) -> None:
+    await dose_at_0800(db, BERLIN, BERLIN_0800 - timedelta(days=1))
+    await run_until(db, BERLIN_0800, BERLIN_0800 + timedelta(hours=1))
+    moved_at = BERLIN_0800 + timedelta(hours=2)
+    next_dose = await change_zone(db, NEW_YORK, moved_at)
+    # 08:00 New York that day is only 6 h after the Berlin dose: the next is the day after.
+    assert next_dose == NEW_YORK_0800 + timedelta(days=1)
+    await run_until(db, moved_at, moved_at + timedelta(days=3))
+    sent = [d.occurrence for d in await firsts(db, DeliveryStatus.SENT)]
+    assert sent[:2] == [BERLIN_0800, NEW_YORK_0800 + timedelta(days=1)]
+    assert spaced_a_day_apart(sent)
+
+
+async def test_new_york_to_berlin_before_the_dose_does_not_leave_42_hours(db: Database) -> None:
+    await dose_at_0800(db, NEW_YORK, NEW_YORK_0800 - timedelta(days=2))
+    await run_until(db, NEW_YORK_0800 - timedelta(days=1), NEW_YORK_0800 - timedelta(hours=23))
+    # 07:00 in New York, 13:00 in Berlin: today's Berlin 08:00 has passed, tomorrow's is 42 h
+    # after the last dose reminder. One goes out now instead.
+    moved_at = NEW_YORK_0800 - timedelta(hours=1)
+    next_dose = await change_zone(db, BERLIN, moved_at)
+    assert next_dose == moved_at
+    await run_until(db, moved_at, moved_at + timedelta(days=3))
+    sent = [d.occurrence for d in await firsts(db, DeliveryStatus.SENT)]
+    assert sent[:3] == [
+        NEW_YORK_0800 - timedelta(days=1),
+        moved_at,
+        BERLIN_0800 + timedelta(days=1),
+    ]
+    assert spaced_a_day_apart(sent)
+
+
+async def test_moving_the_time_later_after_the_dose_waits_for_tomorrow(db: Database) -> None:
+    await dose_at_0800(db, BERLIN, BERLIN_0800 - timedelta(days=1))
+    await run_until(db, BERLIN_0800, BERLIN_0800 + timedelta(minutes=30))
+    async with db.session() as session:
+        user = await get_user(session, USER)
+        assert user is not None
+        [moved] = await set_times(
+            session, user, ReminderKind.DOSE, [time(9, 0)], BERLIN_0800 + timedelta(minutes=30)
+        )
+        assert moved.next_fire_at == BERLIN_0800 + timedelta(days=1, hours=1)
+
+
+async def test_only_a_pause_cancels_and_the_cancelled_occurrence_stays_on_record(
+    db: Database,
+) -> None:
+    await dose_at_0800(db, BERLIN, BERLIN_0800 - timedelta(days=1))
+    paused_at = BERLIN_0800 + timedelta(seconds=5)
+    async with db.session() as session:
+        user = await get_user(session, USER)
+        assert user is not None
+        await set_paused(session, user, True, paused_at)
+    [cancelled] = await firsts(db)
+    assert cancelled.occurrence == BERLIN_0800
+    assert cancelled.status == DeliveryStatus.CANCELLED
+
+
+async def test_the_same_zone_changes_nothing_at_all(db: Database) -> None:
+    await dose_at_0800(db, BERLIN, BERLIN_0800 - timedelta(days=1))
+    async with db.session() as session:
+        [before] = await session.scalars(select(Reminder))
+        planned = before.next_fire_at
+    assert await change_zone(db, BERLIN, BERLIN_0800 - timedelta(hours=3)) == planned
+    async with db.session() as session:
+        [after] = await session.scalars(select(Reminder))
+        assert after.next_fire_at == planned == BERLIN_0800
+        assert list(await session.scalars(select(Delivery))) == []
