@@ -47,28 +47,30 @@ class Plan:
         return min(times, default=None)
 
 
-def usual_gap(slots: list[Slot], before: int | None, after: Slot) -> timedelta:
-    """How long the kind usually waits from slot `before` to slot `after`."""
-    ids = {slot.id for slot in slots}
-    if before is None or before not in ids:
-        return DAY / len(slots)
-    if before == after.id:
-        return DAY
-    start = _minutes(next(s for s in slots if s.id == before).local_time)
-    gap = (_minutes(after.local_time) - start) % (24 * 60)
+def usual_gap(ordered: list[Slot], before: int | None) -> timedelta:
+    """How long the kind usually waits after slot `before` (sorted slots) for the next one."""
+    index = _index_of(ordered, before)
+    if index is None:
+        return DAY / len(ordered)
+    following = ordered[(index + 1) % len(ordered)]
+    gap = (_minutes(following.local_time) - _minutes(ordered[index].local_time)) % (24 * 60)
     return timedelta(minutes=gap) if gap else DAY
 
 
 def plan(slots: list[Slot], zone: ZoneInfo, now: datetime, last: Last | None) -> Plan:
-    """Each slot's next fire time in `zone` from `now`, spaced from the kind's last occurrence."""
+    """Each slot's next fire time in `zone` from `now`, spaced from the kind's last occurrence.
+
+    The spacing is that of the kind as a whole, not of each slot: after a move of 12 hours the
+    morning and evening slots trade places, and what counts is that doses stay a usual gap apart.
+    """
     if not slots:
         return Plan({})
     ordered = sorted(slots, key=lambda s: s.local_time)
+    if last is None:
+        return Plan({s.id: _regular(s, zone, now)[0] for s in ordered})
     candidates = sorted(
         (when, index) for index, slot in enumerate(ordered) for when in _regular(slot, zone, now)
     )
-    if last is None:
-        return Plan({s.id: _regular(s, zone, now)[0] for s in ordered})
     chosen: dict[int, datetime] = {}
     catch_up: tuple[int, datetime] | None = None
     previous_at, previous_slot = last.at, last.slot_id
@@ -76,13 +78,15 @@ def plan(slots: list[Slot], zone: ZoneInfo, now: datetime, last: Last | None) ->
         slot = ordered[index]
         if slot.id in chosen:
             continue
-        gap = usual_gap(ordered, previous_slot, slot)
+        gap = usual_gap(ordered, previous_slot)
         if not chosen and catch_up is None and when - previous_at > gap * 3 / 2:
-            owed = ordered[index - 1]  # the slot before this one, cyclically
-            owed_at = max(now, previous_at + usual_gap(ordered, previous_slot, owed) / 2)
+            # The slot owed after the last one never came: it goes out now.
+            owed_index = _index_of(ordered, previous_slot)
+            owed = ordered[(owed_index + 1) % len(ordered)] if owed_index is not None else slot
+            owed_at = max(now, previous_at + gap / 2)
             catch_up = (owed.id, owed_at)
             previous_at, previous_slot = owed_at, owed.id
-            gap = usual_gap(ordered, previous_slot, slot)
+            gap = usual_gap(ordered, previous_slot)
         if when - previous_at < gap / 2:
             continue  # too soon after the last one: this slot's next day comes later in the list
         chosen[slot.id] = when
@@ -90,6 +94,10 @@ def plan(slots: list[Slot], zone: ZoneInfo, now: datetime, last: Last | None) ->
     for slot in ordered:  # a slot skipped on every day searched: its last candidate
         chosen.setdefault(slot.id, _regular(slot, zone, now)[-1])
     return Plan(chosen, catch_up)
+
+
+def _index_of(ordered: list[Slot], slot_id: int | None) -> int | None:
+    return next((i for i, slot in enumerate(ordered) if slot.id == slot_id), None)
 
 
 def _regular(slot: Slot, zone: ZoneInfo, now: datetime) -> list[datetime]:
