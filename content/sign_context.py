@@ -33,6 +33,7 @@ _REASSURANCES = (
     *((subject, "am", fine) for subject in ("i",) for fine in ("fine", "ok", "okay", "alright")),
     *(("mine", verb, state) for verb in ("is", "are") for state in ("normal", "fine", "ok")),
     ("asking", "generally"),
+    ("and", "it", "is", "fine"),
     ("asking", "in", "general"),
 )
 _INABILITY = frozenset({"can", "could", "unable"})
@@ -77,6 +78,7 @@ _EXPLAINED = frozenset(
     | {"selfie", "selfies", "bathroom", "nose", "music", "blink", "squad", "anxiety"}
     | {"swimming", "swim", "pool", "flight", "flying", "plane", "oven", "burnt", "shootout"}
     | {"penalty", "penalties", "match", "evidence", "research", "statistics", "stats"}
+    | {"bench", "exam", "exams", "earbuds", "headphones"}
 )
 _EXPLAINED_PHRASES = (
     ("leg", "day"),
@@ -186,6 +188,10 @@ _PAST = (
     ("period", "arrived"),
     ("period", "started"),
     ("healed",),
+    ("pale", "again"),
+    ("normal", "again"),
+    ("fine", "again"),
+    ("settled", "once"),
     ("clears", "up"),
     ("not", "anymore"),
     ("not", "any", "more"),
@@ -335,6 +341,12 @@ def reassured(said: list[Sentence]) -> bool:
     return any(
         not sentence.question and _has_any(sentence.words, _REASSURANCES) for sentence in said
     )
+
+
+def resolved_at_the_end(said: list[Sentence]) -> bool:
+    """Whether a message of several sentences ends by saying it passed ("... then it came
+    yesterday. phew", "... pale again after some water")."""
+    return len(said) > 1 and (_in_the_past(said[-1].words) or reassured(said[-1:]))
 
 
 def _hypothetical(span: Span, sentence: Sentence) -> bool:

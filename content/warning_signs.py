@@ -112,8 +112,12 @@ def assess(text: str, library: Library) -> Finding | None:
     index = _index(tuple(p for f in library.red_flags for p in (*f.phrases, *f.weak_phrases)))
     said = sentences(text)
     parts = [(s, index.possible(s.words)) for s in said if s not in denied(said)]
-    # A joke marker or "I'm fine" turns an alarm into a question.
-    joking = sign_context.joking(text) or sign_context.reassured(said)
+    # A joke marker, "I'm fine" or an ending that says it passed turns an alarm into a question.
+    joking = (
+        sign_context.joking(text)
+        or sign_context.reassured(said)
+        or sign_context.resolved_at_the_end(said)
+    )
     asked: Finding | None = None
     other: Finding | None = None
     for family in library.red_flags:
