@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.cumulative import DoseDay
-from scheduler.recurrence import local_day, occurrence_on, parse_hhmm
+from scheduler.recurrence import local_day, occurrence_day, occurrence_on, parse_hhmm
 from storage.models import (
     Delivery,
     DeliveryStatus,
@@ -39,7 +39,7 @@ async def dose_days(
     since = datetime.combine(first - timedelta(days=1), time(), UTC)
     found: dict[_Key, tuple[date, bool]] = {}
     dispatched = await session.execute(
-        select(Delivery.reminder_id, Delivery.occurrence, Reminder.timezone)
+        select(Delivery.reminder_id, Delivery.occurrence, Reminder.timezone, Reminder.local_time)
         .outerjoin(Reminder, Reminder.id == Delivery.reminder_id)
         .where(
             Delivery.user_id == user_id,
@@ -49,8 +49,9 @@ async def dose_days(
             Delivery.occurrence >= since,
         )
     )
-    for reminder_id, occurrence, tz in dispatched:
-        day = local_day(occurrence, ZoneInfo(tz) if tz else zone)
+    for reminder_id, occurrence, tz, wall_time in dispatched:
+        local = parse_hhmm(wall_time) if wall_time else None
+        day = occurrence_day(occurrence, local, ZoneInfo(tz) if tz else zone)
         found[(reminder_id, occurrence)] = (day, False)
     answered = await session.scalars(
         select(DoseLog).where(

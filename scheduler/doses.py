@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.adherence import DoseRecord, DoseState, dose_state
 from scheduler.dispatcher import insert_ignoring_duplicates
-from scheduler.recurrence import local_day
+from scheduler.recurrence import local_day, occurrence_day, parse_hhmm
 from storage.models import (
     Delivery,
     DeliveryStatus,
@@ -27,13 +27,17 @@ async def log_outcome(
 ) -> bool:
     """Record the answer for the delivery's occurrence; False when it was already answered."""
     assert delivery.occurrence is not None and delivery.kind is not None
+    wall_time = await session.scalar(
+        select(Reminder.local_time).where(Reminder.id == delivery.reminder_id)
+    )
+    local = parse_hhmm(wall_time) if wall_time else None
     result = await session.execute(
         insert_ignoring_duplicates(session, DoseLog).values(
             user_id=delivery.user_id,
             reminder_id=delivery.reminder_id,
             kind=delivery.kind,
             occurrence=delivery.occurrence,
-            local_date=local_day(delivery.occurrence, zone),
+            local_date=occurrence_day(delivery.occurrence, local, zone),
             outcome=outcome,
             logged_at=now,
         )
@@ -79,7 +83,13 @@ async def dose_records(
         )
     }
     deliveries = await session.execute(
-        select(Delivery.reminder_id, Delivery.occurrence, Delivery.status, Reminder.timezone)
+        select(
+            Delivery.reminder_id,
+            Delivery.occurrence,
+            Delivery.status,
+            Reminder.timezone,
+            Reminder.local_time,
+        )
         .outerjoin(Reminder, Reminder.id == Delivery.reminder_id)
         .where(
             Delivery.user_id == user_id,
@@ -89,8 +99,9 @@ async def dose_records(
         )
     )
     records = []
-    for reminder_id, occurrence, status, tz in deliveries:
-        day = local_day(occurrence, ZoneInfo(tz) if tz else zone)
+    for reminder_id, occurrence, status, tz, wall_time in deliveries:
+        local = parse_hhmm(wall_time) if wall_time else None
+        day = occurrence_day(occurrence, local, ZoneInfo(tz) if tz else zone)
         log = logged.pop((reminder_id, occurrence), None)
         state = dose_state(status, log.outcome if log else None, day_over=day < today)
         if state is not None:

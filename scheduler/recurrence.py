@@ -7,7 +7,12 @@ Two days a year the wall clock misbehaves, and our rules for them are:
 
 * the spring gap: a wall time that never happens fires at the first valid moment after the gap, the
   wall time the clocks land on (02:30 in Berlin fires at 03:00 CEST);
-* the autumn fold: a wall time that happens twice fires once, at the first of the two.
+* the autumn fold: a wall time that happens twice fires once, at the first of the two;
+* a skipped date: a date that never happens on the wall (Pacific/Apia jumped from 29 to
+  31 December 2011) has no occurrence at all, so no dose is owed for it;
+* the date an occurrence counts for is the date it was set for: a gap that crosses midnight
+  (America/Nuuk, 30 March 2024, 23:00 to 00:00) lands 23:30 on the next date's first instant,
+  and `occurrence_day` still counts it for the 30th, so each date keeps one dose.
 """
 
 from __future__ import annotations
@@ -48,6 +53,22 @@ def local_day(instant: datetime, zone: ZoneInfo) -> date:
     """The calendar date on the wall in `zone` at `instant`."""
     _require_aware(instant)
     return instant.astimezone(zone).date()
+
+
+def occurrence_day(occurrence: datetime, local: time | None, zone: ZoneInfo) -> date:
+    """The local date `occurrence` of a reminder at wall time `local` counts for.
+
+    Its wall date, unless it is a spring gap's landing for another wall time: then the date
+    before the gap, which is the one it was set for (see the module's notes).
+    """
+    _require_aware(occurrence)
+    here = occurrence.astimezone(zone)
+    if local is None or here.time() == local:
+        return here.date()
+    before = (occurrence - timedelta(microseconds=1)).astimezone(zone)
+    offset_before, offset_here = before.utcoffset(), here.utcoffset()
+    assert offset_before is not None and offset_here is not None
+    return before.date() if offset_before < offset_here else here.date()
 
 
 def occurrence_on(local: time, zone: ZoneInfo, day: date) -> datetime | None:
