@@ -78,7 +78,8 @@ _EXPLAINED = frozenset(
     | {"selfie", "selfies", "bathroom", "nose", "music", "blink", "squad", "anxiety"}
     | {"swimming", "swim", "pool", "flight", "flying", "plane", "oven", "burnt", "shootout"}
     | {"penalty", "penalties", "match", "evidence", "research", "statistics", "stats"}
-    | {"bench", "exam", "exams", "earbuds", "headphones"}
+    | {"bench", "exam", "exams", "earbuds", "headphones", "camping", "holiday", "holidays"}
+    | {"vacation", "trip", "travelling", "traveling", "stung", "sting", "bite", "bitten"}
 )
 _EXPLAINED_PHRASES = (
     ("leg", "day"),
@@ -104,6 +105,13 @@ _EXPLAINED_PHRASES = (
     ("food", "baby"),
     ("stomach", "bug"),
     ("water", "in", "my"),
+    ("of", "embarrassment"),
+    ("of", "boredom"),
+    ("of", "cringe"),
+    ("of", "laughter"),
+    ("of", "shame"),
+    ("alarm", "clock"),
+    ("just", "checking"),
     ("drink", "water"),
     ("drinking", "water"),
 )
