@@ -35,9 +35,11 @@ async def apply_zone(update: Update, context: ContextTypes.DEFAULT_TYPE, zone: Z
     assert update.effective_user is not None
     now = svc.clock.now()
     async with user_session(svc.db, update) as (session, user):
+        same = user.timezone == zone.key
         next_dose = await set_timezone(session, user, zone, now)
     return (
-        f"✅ Your timezone is now <b>{zone.key}</b>. It is {local_clock(zone, now)} there. "
+        f"✅ Your timezone {'stays' if same else 'is now'} <b>{zone.key}</b>. "
+        f"It is {local_clock(zone, now)} there. "
         "Reminders follow your local time, also when the clocks change."
         + (f"\n{next_dose_line(next_dose, zone, now)}" if next_dose else "\nNext: /remind")
     )
