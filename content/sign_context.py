@@ -80,6 +80,7 @@ _EXPLAINED = frozenset(
     | {"penalty", "penalties", "match", "evidence", "research", "statistics", "stats"}
     | {"bench", "exam", "exams", "earbuds", "headphones", "camping", "holiday", "holidays"}
     | {"vacation", "trip", "travelling", "traveling", "stung", "sting", "bite", "bitten"}
+    | {"jagerbombs", "jagerbomb", "jager", "carrot", "carrots"}
 )
 _EXPLAINED_PHRASES = (
     ("leg", "day"),
@@ -112,6 +113,11 @@ _EXPLAINED_PHRASES = (
     ("of", "shame"),
     ("alarm", "clock"),
     ("just", "checking"),
+    ("ask", "me", "about"),
+    ("asked", "me", "about"),
+    ("asks", "me", "about"),
+    ("much", "water"),
+    ("enough", "water"),
     ("drink", "water"),
     ("drinking", "water"),
 )
@@ -123,6 +129,10 @@ _CONDITIONS = frozenset({"if", "unless"})
 _WHETHER_BEFORE = frozenset(
     {"know", "sure", "wonder", "wondering", "unsure", "check", "checking", "tell", "see"}
     | {"ask", "asking", "idea", "certain", "clue", "wondered", "notice", "noticed"}
+)
+_MONTHS = (
+    *("january", "february", "march", "april", "june", "july", "august", "september"),
+    *("october", "november", "december"),
 )
 _PAST = (
     ("ago",),
@@ -203,12 +213,8 @@ _PAST = (
     ("clears", "up"),
     ("not", "anymore"),
     ("not", "any", "more"),
-    *(
-        (before, month)
-        for before in ("in", "last", "since")
-        for month in ("january", "february", "march", "april", "june", "july", "august")
-        + ("september", "october", "november", "december")
-    ),
+    # "in march", "last june"; not "since march", which goes on now, nor "may", a modal too.
+    *((before, month) for before in ("in", "last") for month in _MONTHS),
 )
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 # "slight chest ache after the gym": worth a question, not an alarm.
@@ -216,7 +222,7 @@ _MILD = frozenset({"slight", "slightly", "mild", "mildly", "minor"})
 _MILDER = _MILD | {"tiny"}
 _ASKING = frozenset({"normal", "common", "usual", "ok", "okay", "fine", "bad", "serious"})
 _JOKING = re.compile(
-    r"\b(?:lol+|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|jk|jking|kidding|joking|jokes?)\b"
+    r"\b(?:lol+|lmf?ao+|rofl|(?:ha){2,}h?|(?:he){2,}|jk|jking|kidding|joking|jokes?|k{3,}|(?:ja){2,}|xd+)\b"
     r"|[\U0001F602\U0001F923\U0001F605\U0001F606\U0001F643\U0001F61C\U0001F480]",
     re.IGNORECASE,
 )
