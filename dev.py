@@ -4,7 +4,7 @@
     python3 dev.py run      # the bot (python -m bot), with .venv created and dependencies installed
                             # (with no TELEGRAM_BOT_TOKEN: the sandbox, python -m bot sandbox)
     python3 dev.py test     # the test suite (pytest), likewise
-    python3 dev.py lint     # ruff check and ruff format --check
+    python3 dev.py lint     # ruff check, ruff format --check and the import contracts
     python3 dev.py bench    # the benchmarks in bench/
     python3 dev.py soak     # the crash soak: SIGKILL the bot 20 times while reminders fall due
     python3 dev.py setup    # only create .venv and install (add --dev for the test tools)
@@ -37,6 +37,10 @@ RUN_LOCK = "requirements.lock"
 DEV_LOCK = "requirements-dev.lock"
 # The oldest Python we support: the locks resolve for it, with markers for anything newer needs.
 LOCK_PYTHON = "3.11"
+# lint-imports, run by the venv's Python: the one-way imports of DESIGN.md (pyproject.toml).
+IMPORT_CONTRACTS = (
+    "import sys; from importlinter.cli import lint_imports_command as check; sys.exit(check())"
+)
 
 
 def ensure_env(lock: str) -> None:
@@ -160,7 +164,11 @@ def main(argv: list[str]) -> int:
         return run("-m", "pytest", *rest)
     if command == "lint":
         ensure_env("requirements-dev.lock")
-        return run("-m", "ruff", "check", ".") or run("-m", "ruff", "format", "--check", ".")
+        return (
+            run("-m", "ruff", "check", ".")
+            or run("-m", "ruff", "format", "--check", ".")
+            or run("-c", IMPORT_CONTRACTS)
+        )
     if command == "bench":
         ensure_env("requirements-dev.lock")
         return run("-m", "bench", *rest)

@@ -72,9 +72,7 @@ def _in_treatment() -> ColumnElement[bool]:
     )
 
 
-def recipients(
-    audience: Audience, now: datetime, admin_ids: Collection[int]
-) -> Select[tuple[int, int]]:
+def recipients(audience: Audience, now: datetime, admin_ids: Collection[int]) -> Select:
     """The (user id, chat id) of everyone an audience reaches; blocked users never are."""
     query = select(User.id, User.chat_id).where(User.status == UserStatus.ACTIVE)
     if audience == Audience.IN_TREATMENT:

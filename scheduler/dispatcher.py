@@ -40,6 +40,7 @@ from storage.models import (
     ReminderKind,
     User,
     UserStatus,
+    table_of,
 )
 from storage.types import UTCDateTime
 
@@ -59,7 +60,7 @@ SQLITE_BATCH = 500
 
 def insert_ignoring_duplicates(session: AsyncSession, model: type[Any] | Table) -> Insert:
     """INSERT … ON CONFLICT DO NOTHING on either backend: uniqueness keeps work idempotent."""
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(model).on_conflict_do_nothing()
 
 
@@ -73,9 +74,9 @@ class TickResult:
 # The hot path is SQLAlchemy Core on the tables, not the ORM: no identity map and no unit of
 # work, and one INSERT and one UPDATE per batch rather than one UPDATE per reminder. The ORM
 # version cost two to three times as much per due reminder (docs/benchmarks.md).
-_REMINDERS = Reminder.__table__
-_USERS = User.__table__
-_DELIVERIES = Delivery.__table__
+_REMINDERS = table_of(Reminder)
+_USERS = table_of(User)
+_DELIVERIES = table_of(Delivery)
 _CLAIMED_COLUMNS = (
     _REMINDERS.c.id,
     _REMINDERS.c.user_id,
@@ -166,7 +167,7 @@ async def _claim(session: AsyncSession, now: datetime, batch: int) -> Sequence[R
         .order_by(_REMINDERS.c.next_fire_at)
         .limit(batch)
     )
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         # Several dispatchers may tick at once; each takes rows the others have not locked.
         # NO KEY UPDATE, not UPDATE: the tick changes no key, so a user's Snooze or Taken,
         # whose foreign key check shares the reminder row, need not wait for the tick.
@@ -184,7 +185,7 @@ async def dispatch_batch(
     work = _Batch(now, policy)
     for row in claimed:
         work.add(_Due._make(row))
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         # A tick need not wait for its commit to reach the disk: if the server crashes first,
         # the claim is lost with the deliveries and the next tick does it again. A delivery is
         # only sent after the sender's own commit, which flushes everything before it.

@@ -50,6 +50,8 @@ async def dose_days(
         )
     )
     for reminder_id, occurrence, tz, wall_time in dispatched:
+        if occurrence is None:  # not a reminder's delivery; the filter above keeps none
+            continue
         local = parse_hhmm(wall_time) if wall_time else None
         day = occurrence_day(occurrence, local, ZoneInfo(tz) if tz else zone)
         found[(reminder_id, occurrence)] = (day, False)
@@ -78,7 +80,7 @@ async def _still_to_come_today(
             Reminder.next_fire_at.is_not(None),
         )
     )
-    keys = []
+    keys: list[_Key] = []
     for reminder in active:
         occurrence = occurrence_on(parse_hhmm(reminder.local_time), zone, today)
         if occurrence is not None and occurrence > now:

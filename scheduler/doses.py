@@ -100,6 +100,8 @@ async def dose_records(
     )
     records = []
     for reminder_id, occurrence, status, tz, wall_time in deliveries:
+        if occurrence is None:
+            continue
         local = parse_hhmm(wall_time) if wall_time else None
         day = occurrence_day(occurrence, local, ZoneInfo(tz) if tz else zone)
         log = logged.pop((reminder_id, occurrence), None)

@@ -57,7 +57,7 @@ async def queue_due(session: AsyncSession, user_id: int, now: datetime) -> None:
     """Queue the user's occurrences that fell due but were not dispatched yet, as the dispatcher
     would, so that a change made in that moment cannot drop them. The sender judges the grace."""
     query = select(Reminder).where(Reminder.user_id == user_id, Reminder.next_fire_at <= now)
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(of=Reminder)  # wait for a tick that holds them
     rows = []
     due = list(await session.scalars(query))
@@ -131,7 +131,9 @@ async def last_occurrence(
     if reminder_id is not None:
         query = query.where(Delivery.reminder_id == reminder_id)
     row = (await session.execute(query)).first()
-    return Last(row[0], row[1]) if row else None
+    if row is None or row[0] is None:
+        return None
+    return Last(row[0], row[1])
 
 
 async def replan(

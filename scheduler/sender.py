@@ -37,6 +37,7 @@ from storage.models import (
     ReminderKind,
     User,
     UserStatus,
+    table_of,
 )
 
 log = logging.getLogger("isobot.sender")
@@ -49,7 +50,7 @@ MAX_BACKOFF = timedelta(minutes=5)
 # How late a send may come and still be made up for by the next ones (see _limiter).
 LATE_ALLOWANCE = 0.01
 
-_DELIVERIES = Delivery.__table__
+_DELIVERIES = table_of(Delivery)
 _MARK_SENT = (
     update(_DELIVERIES)
     .where(_DELIVERIES.c.id == bindparam("b_id"))

@@ -8,7 +8,7 @@ from sqlalchemy import case, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
-from storage.models import User, UserStatus
+from storage.models import User, UserStatus, table_of
 
 # A guided flow (typing a time, a dose, a date) is forgotten after this long without a word from
 # the user, so that a question typed days later is not read as the answer to an old prompt.
@@ -50,7 +50,7 @@ async def refresh_active(
     db: Database, user_id: int, chat_id: int, language: str, now: datetime
 ) -> bool:
     """`record_seen` in one statement for a known, active user; False for anyone else."""
-    table = User.__table__
+    table = table_of(User)
     values: dict[str, object] = {
         "chat_id": chat_id,
         "last_seen_at": now,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.sql.schema import SchemaItem
 
 from storage.types import UTCDateTime
 
@@ -17,7 +18,7 @@ branch_labels = None
 depends_on = None
 
 
-def _owned_by_user(table: str) -> list[sa.SchemaItem]:
+def _owned_by_user(table: str) -> list[SchemaItem]:
     return [
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=False),
