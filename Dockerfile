@@ -1,22 +1,46 @@
-FROM python:3.11-slim
+# The bot's image: its pinned dependencies in a virtualenv, its own packages, and nothing else.
+# Two stages: the virtualenv is made in the first and only it is copied into the second, so no
+# installer (pip, setuptools: 25 MB) and no build file reaches the image.
+FROM python:3.11-slim AS venv
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1 \
-    ISOBOT_VENV=/opt/venv \
-    DATABASE_URL=sqlite+aiosqlite:////app/data/isobot.sqlite3
+ENV ISOBOT_VENV=/opt/venv \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
 
-WORKDIR /app
-
+WORKDIR /build
 # The same set-up step as the README's run command: a virtualenv from the pinned lock file,
 # every package checked against the lock's hashes (pip --require-hashes).
 COPY dev.py requirements.lock ./
-RUN python dev.py setup
+RUN python dev.py setup \
+    && /opt/venv/bin/python -m pip uninstall --quiet --yes pip setuptools
 
+FROM python:3.11-slim
+
+# The virtualenv comes first on PATH, so that `python` is the bot's Python with its packages,
+# for `docker run IMAGE python -m bot migrate` (or sandbox) as much as for the bot itself.
+# The health listener is on the container's own loopback: the HEALTHCHECK below probes it from
+# inside, and nothing outside the container reaches it.
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DATABASE_URL=sqlite+aiosqlite:////app/data/isobot.sqlite3 \
+    HEALTH_LISTEN=127.0.0.1:8080
+
+COPY --from=venv /opt/venv /opt/venv
+
+WORKDIR /app
 COPY bot ./bot
 COPY scheduler ./scheduler
 COPY content ./content
 COPY storage ./storage
+# The sandbox (a fake Telegram, 0.4 MB) stays: the bot's no-token message points to it, and
+# `docker run -it --network host IMAGE python -m bot sandbox` tries the image with no token.
 COPY sandbox ./sandbox
+COPY docker/healthcheck.py ./healthcheck.py
+
+# Compiled once here: the bot's user cannot write /app, so each start would compile every module
+# again (0.1 to 0.2 s of CPU, for 1.3 MB here) and keep nothing.
+RUN python -m compileall -q bot scheduler content storage sandbox
 
 # The data folder holds people's health data: the bot's user alone may enter it (a new named
 # volume takes this mode from the image).
@@ -26,4 +50,9 @@ USER isobot
 
 VOLUME ["/app/data"]
 
-CMD ["/opt/venv/bin/python", "-m", "bot"]
+# Healthy once the bot has started (it reached Telegram and migrated the database) and while its
+# database answers. The start period covers the minute start-up may wait for Telegram.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
+    CMD ["python", "/app/healthcheck.py"]
+
+CMD ["python", "-m", "bot"]

@@ -12,7 +12,8 @@ The control API, on 127.0.0.1 only:
     POST /clock     {"run": speed} starts time at that speed; {"jump": seconds} jumps forward
     POST /fault     {"status", "times", "retry_after"} the next sendMessage calls fail;
                     {"hang": seconds, "times"} they hang; {"clear": true} disarms everything
-    GET  /report    every sendMessage, press and answer, for the soak's checks
+    GET  /report    every sendMessage, press and answer, and the updates not yet confirmed,
+                    for the soak's checks
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ class TakenPresser:
     Each soak user has one reminder, so the first message with a Taken button is its first
     delivery; a follow-up after the press would be a dose reminder coming after Taken. A press
     with no answer after `again_after` seconds is pressed again, as a person would whose tap
-    only spun: polling takes updates in batches, and a kill loses a batch taken but not handled.
+    only spun: the bot may be down, or starting again after a kill. The soak then checks that
+    every press, the first and the second, was answered in the end: none lost to a kill.
     """
 
     def __init__(self, fake: FakeBotApi, every: int, again_after: float = 5.0) -> None:
@@ -121,7 +123,15 @@ def report(fake: FakeBotApi, presser: TakenPresser) -> dict[str, Any]:
         elif call.method == "answerCallbackQuery" and call.ok:
             answers.setdefault(str(call.params.get("callback_query_id")), call.at)
         elif not call.ok and call.method != "getUpdates":
-            failed.append({"method": call.method, "status": call.status, "at": call.at})
+            failed.append(
+                {
+                    "method": call.method,
+                    "status": call.status,
+                    "at": call.at,
+                    # A press handled again after a kill is answered again, and refused.
+                    "query_id": str(call.params.get("callback_query_id", "")),
+                }
+            )
     presses = [
         {"chat_id": chat, "query_ids": queries}
         for chat, (_, _, queries, _) in presser.pressed.items()
@@ -132,6 +142,9 @@ def report(fake: FakeBotApi, presser: TakenPresser) -> dict[str, Any]:
         "failed": failed,
         "presses": presses,
         "started": started,
+        # Updates the bot has not confirmed: once it is 0, polling has confirmed (and, since it
+        # confirms only what it has handled, handled) every press.
+        "pending_updates": fake.pending_updates,
     }
 
 

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from bot.config import ConfigError, Settings
 from bot.logs import configure_logging
+from bot.startup_errors import StartupError
 from storage.migrate import upgrade
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ def _prepare_database(settings: Settings) -> None:
 
 def run() -> None:
     from bot.app import build_application
+    from bot.telegram_check import serve_when_reachable
 
     settings = _load_settings()
     token = settings.token()
@@ -52,15 +54,14 @@ def run() -> None:
     configure_logging(settings.log_level, secrets=secrets)
     _prepare_database(settings)
     app = build_application(settings)
-    if settings.bot_mode == "webhook":
-        asyncio.run(_serve_webhook(app))
-    else:
-        app.run_polling()
+    # Serves once Telegram has answered; otherwise StartupError (bot/telegram_check.py).
+    asyncio.run(serve_when_reachable(app, settings, _serve))
 
 
-async def _serve_webhook(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Webhook mode's main loop: run_webhook would bring PTB's own server (see bot/webhook.py),
-    so this runs the Application's lifecycle around ours until SIGINT or SIGTERM."""
+async def _serve(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """The main loop, in both modes, until SIGINT or SIGTERM. Not run_polling, whose Updater
+    confirms updates before they are handled (bot/polling.py), nor run_webhook, which brings
+    PTB's own server (bot/webhook.py)."""
     from bot.app import running
 
     stop = asyncio.Event()
@@ -99,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
+    except StartupError as error:
+        print(error, file=sys.stderr)
+        return error.exit_status
     except KeyboardInterrupt:
         return 0
     return 0

@@ -37,8 +37,10 @@ from bot.handlers import (
     users,
 )
 from bot.listener import start_listeners, stop_listeners
+from bot.polling import Poller
+from bot.redelivery import RedeliverySafeBot
 from bot.services import Services
-from bot.transport import AiohttpRequest
+from bot.session_guard import SessionGuardedRequest
 from bot.updates import PerChatUpdateProcessor
 from bot.weekly_summary import summary_renderer
 from content import Library, load_library
@@ -103,21 +105,26 @@ def build_application(
         clock=clock or clock_from(settings),
         policy=policy_from(settings),
     )
-    app = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(settings.telegram_api_base_url)
-        .base_file_url(settings.base_file_url())
+    # Built here rather than by the builder: a handler may see its update twice (bot/polling.py),
+    # and this Bot takes Telegram's "answered already" and "not modified" as done.
+    telegram_bot = RedeliverySafeBot(
+        token,
+        base_url=settings.telegram_api_base_url,
+        base_file_url=settings.base_file_url(),
         # aiohttp, not PTB's default httpx: an eighth of the CPU per call, which the paid
         # broadcast cap (1000/s) needs. Long polling gets its own single connection.
-        .request(bot_request(settings))
-        .get_updates_request(bot_request(settings, connection_pool_size=1))
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
+        request=bot_request(settings),
+        get_updates_request=bot_request(settings, connection_pool_size=1),
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+    )
+    app = (
+        ApplicationBuilder()
+        .bot(telegram_bot)
+        # No PTB Updater: it confirms updates before they are handled. bot/polling.py polls.
+        .updater(None)
         # Chats at once, each chat in order (bot/updates.py): one at a time, a command's reply
         # waited behind every update before it.
         .concurrent_updates(PerChatUpdateProcessor(UPDATES_AT_ONCE))
@@ -138,10 +145,11 @@ def build_application(
     return app
 
 
-def bot_request(settings: Settings, *, connection_pool_size: int = 256) -> AiohttpRequest:
-    """The HTTP transport for Bot API calls, with the timeouts from the settings."""
+def bot_request(settings: Settings, *, connection_pool_size: int = 256) -> SessionGuardedRequest:
+    """The HTTP transport for Bot API calls, with the timeouts from the settings; it checks
+    that no call starts inside a database session (bot/session_guard.py)."""
     timeout = settings.telegram_timeout_seconds
-    return AiohttpRequest(
+    return SessionGuardedRequest(
         connection_pool_size=connection_pool_size,
         read_timeout=timeout,
         write_timeout=timeout,
@@ -227,25 +235,27 @@ async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None
 async def running(
     app: Application[Any, Any, Any, Any, Any, Any], *, poll_timeout: int = 10
 ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
-    """Run the bot inside an already running event loop, as run_polling would, then stop it.
+    """Run the bot inside an already running event loop, then stop it: `python -m bot` in both
+    modes, the sandbox and the end-to-end tests (which share one loop with the fake Bot API).
 
-    The sandbox and the end-to-end tests share one loop with the fake Bot API, so they cannot use
-    run_polling, which owns its loop. Webhook mode runs this way too: post_init opens the webhook
-    listener, and nothing polls.
+    In polling mode bot/polling.py fetches the updates, not PTB's Updater. In webhook mode
+    post_init opens the webhook listener, and nothing polls.
     """
     await app.initialize()
     if app.post_init:
         await app.post_init(app)
-    assert app.updater is not None
     svc: Services = app.bot_data["services"]
-    if svc.settings.bot_mode == "polling":
-        await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout)
+    poller = Poller(app, timeout=poll_timeout) if svc.settings.bot_mode == "polling" else None
     await app.start()
     try:
+        # After start, as with run_polling: no update is handled before the JobQueue runs.
+        if poller is not None:
+            await poller.start()
         yield app
     finally:
-        if app.updater.running:
-            await app.updater.stop()
+        if poller is not None:
+            # Lets the updates in hand finish and confirms them: see bot/polling.py.
+            await poller.stop()
         # Before the Application stops: an update taken after that would be answered 200 and lost.
         await stop_listeners(app)
         if app.running:

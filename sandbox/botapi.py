@@ -172,6 +172,10 @@ class FakeBotApi(People):
         except ApiError as exc:
             return self._answer(method, None, exc, at)
         chat_id = params.chat_id()
+        delay = self._faults.delay_for(self._chat_of(method, params, chat_id))
+        if delay:
+            # A slow chat: the call takes effect, and is answered, only after the delay.
+            await self._sleep(delay)
         injected = self._faults.take_error(method, chat_id)
         if injected is not None:
             return self._answer(method, params, injected, at)
@@ -190,6 +194,13 @@ class FakeBotApi(People):
             # Applied already: the message exists even though the client gave up waiting.
             await self._sleep(hang.hang_seconds)
         return response
+
+    def _chat_of(self, method: str, params: Params, chat_id: int | None) -> int | None:
+        """The chat a call is about: its chat_id, or for a callback answer the pressed one's."""
+        if chat_id is not None or method != "answerCallbackQuery":
+            return chat_id
+        query = self._world.callbacks.get(params.get_str("callback_query_id") or "")
+        return query.chat_id if query is not None else None
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         if not self._token_matches(request):
@@ -374,6 +385,11 @@ class FakeBotApi(People):
     ) -> None:
         """Delay the answer to the next calls; with ``then_apply`` they take effect anyway."""
         self._faults.add_hang(method, seconds, times=times, chat_id=chat_id, then_apply=then_apply)
+
+    def slow_chat(self, chat_id: int, seconds: float) -> None:
+        """Every later call about ``chat_id`` (sends, edits, callback answers) waits ``seconds``
+        before it takes effect and is answered, as on a slow path to one chat; 0 ends it."""
+        self._faults.slow_chat(chat_id, seconds)
 
     def clear_faults(self) -> None:
         """Disarm the errors and hangs armed so far, used or not: an outage ends."""

@@ -1,4 +1,4 @@
-"""Injected faults (errors, hangs, blocked chats) and Telegram's sending limits."""
+"""Injected faults (errors, hangs, blocked and slow chats) and Telegram's sending limits."""
 
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ class FaultPlan:
         self._errors: list[FaultRule] = []
         self._hangs: list[FaultRule] = []
         self.blocked_chats: set[int] = set()
+        # chat id -> seconds every call about that chat waits before it is handled.
+        self.slow_chats: dict[int, float] = {}
 
     def add_error(
         self,
@@ -73,8 +75,21 @@ class FaultPlan:
                 return rule
         return None
 
+    def slow_chat(self, chat_id: int, seconds: float) -> None:
+        """Make every call about ``chat_id`` wait ``seconds``; 0 makes the chat normal again."""
+        if seconds < 0:
+            raise ValueError("a delay cannot be negative")
+        if seconds:
+            self.slow_chats[chat_id] = seconds
+        else:
+            self.slow_chats.pop(chat_id, None)
+
+    def delay_for(self, chat_id: int | None) -> float:
+        return self.slow_chats.get(chat_id, 0.0) if chat_id is not None else 0.0
+
     def clear(self) -> None:
-        """Disarm every armed error and hang (an outage ends); blocked chats stay blocked."""
+        """Disarm every armed error and hang (an outage ends); blocked chats stay blocked, and
+        slow chats slow."""
         self._errors.clear()
         self._hangs.clear()
 

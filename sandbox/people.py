@@ -286,7 +286,9 @@ class People:
         else:
             # What Telegram sends for a message the bot can no longer see.
             message_dict = {"chat": chat.to_dict(), "message_id": message_id, "date": 0}
-        self._world.callbacks[query_id] = CallbackQuery(query_id, presser.id, message_id, data)
+        self._world.callbacks[query_id] = CallbackQuery(
+            query_id, presser.id, message_id, data, chat_id=chat.id
+        )
         self._world.updates.push(
             "callback_query",
             {

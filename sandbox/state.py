@@ -193,6 +193,7 @@ class CallbackQuery:
     user_id: int
     message_id: int
     data: str
+    chat_id: int | None = None  # where the pressed message is: answerCallbackQuery names no chat
     answer: dict[str, Any] | None = None
 
 

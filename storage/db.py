@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Executable, event, exc, make_url
@@ -18,6 +19,17 @@ from sqlalchemy.ext.asyncio import (
 from storage.sqlite_inline import inline_creator
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+# The task that opened the innermost session still open in this context. The task, not a flag:
+# a task created inside a session copies the context, yet holds no session of its own.
+_session_owner: ContextVar[asyncio.Task[Any] | None] = ContextVar("session_owner", default=None)
+
+
+def session_open() -> bool:
+    """Whether the running task is inside `Database.session()`: nothing slow may run there, on
+    SQLite least of all, where a session holds the process's one writer turn."""
+    owner = _session_owner.get()
+    return owner is not None and owner is asyncio.current_task()
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -87,19 +99,26 @@ class Database:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """A session in one transaction: committed on success, rolled back on error."""
-        if self._writer is None:
-            async with self.sessions() as session, session.begin():
-                yield session
-            return
-        # A session opened inside another would wait for ever; fail as SQLite's own timeout would.
-        async with asyncio.timeout(SQLITE_BUSY_TIMEOUT_MS / 1000):
-            await self._writer.acquire()
+        """A session in one transaction: committed on success, rolled back on error.
+
+        Read or write, let it close, and only then talk to Telegram: `session_open()` tells the
+        Bot API transport (bot/session_guard.py) when a call would start inside one.
+        """
+        owner = _session_owner.set(asyncio.current_task())
         try:
-            async with self.sessions() as session, session.begin():
-                yield session
+            if self._writer is not None:
+                # A session opened inside another would wait for ever; fail as SQLite's own
+                # timeout would.
+                async with asyncio.timeout(SQLITE_BUSY_TIMEOUT_MS / 1000):
+                    await self._writer.acquire()
+            try:
+                async with self.sessions() as session, session.begin():
+                    yield session
+            finally:
+                if self._writer is not None:
+                    self._writer.release()
         finally:
-            self._writer.release()
+            _session_owner.reset(owner)
 
     async def execute_alone(self, statement: Executable) -> int:
         """One statement as a transaction of its own; the rows it changed.

@@ -1,13 +1,23 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from bot import session_guard
 from storage import Database
 from storage.migrate import upgrade
 from tests.databases import throwaway_postgres
+
+
+@pytest.fixture(autouse=True)
+def no_bot_call_inside_a_session() -> Iterator[None]:
+    """Every test fails if a Bot API call starts while its task has a database session open:
+    on SQLite that call would hold every other chat's writes up (bot/session_guard.py)."""
+    with session_guard.strict() as violations:
+        yield
+    assert not violations, f"Bot API calls made inside a database session: {violations}"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

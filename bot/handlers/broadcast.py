@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -162,15 +163,17 @@ async def own_text(update: Update, context: ContextTypes.DEFAULT_TYPE, awaiting:
     if problem is not None:
         await message.reply_text(html.escape(problem))
         return True
+    markup = None  # stays None when the draft is gone
     async with user_session(svc.db, update) as (session, user):
         user.awaiting = ""
         draft = await _draft(session, broadcast_id, update.effective_user.id)
-        if draft is None:
-            await message.reply_text(GONE)
-            return True
-        draft.text_html = f"{html.escape(message.text)}\n\n{svc.library.disclaimer_html}"
-        draft.updated_at = svc.clock.now()
-        markup = await audience_menu(session, svc, draft)
+        if draft is not None:
+            draft.text_html = f"{html.escape(message.text)}\n\n{svc.library.disclaimer_html}"
+            draft.updated_at = svc.clock.now()
+            markup = await audience_menu(session, svc, draft)
+    if markup is None:
+        await message.reply_text(GONE)
+        return True
     await message.reply_text("Who should get it?", reply_markup=markup)
     return True
 
@@ -200,6 +203,36 @@ async def _preview(
     )
 
 
+@dataclass(frozen=True)
+class _Edit:
+    """A press answered by changing its message: the notice, the new text and buttons."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+    notice: str | None = None
+
+
+@dataclass(frozen=True)
+class _Preview:
+    """An audience chosen: the preview, with the count it goes to."""
+
+    draft: Broadcast
+    count: int
+
+
+@dataclass(frozen=True)
+class _Started:
+    """A broadcast queued: its first progress report, for the admin's chat."""
+
+    draft: Broadcast
+    report: str
+    total: int
+
+
+# What a press leads to; a plain string is a notice and nothing more.
+_Outcome = str | _Edit | _Preview | _Started
+
+
 async def broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await refuse_unless_admin(update, context):
         return
@@ -210,86 +243,92 @@ async def broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     raw_id, _, arg = rest.partition(":")
     broadcast_id = row_id(raw_id) or -1
     admin_id = update.effective_user.id
-    now = svc.clock.now()
-    total = 0
     async with svc.db.session() as session:
         draft = await _draft(session, broadcast_id, admin_id)
-        if draft is None:
-            await query.answer(GONE, show_alert=False)
-            return
-        if action == "cancel":
-            await session.delete(draft)
-            user = await get_user(session, admin_id)
-            if user is not None and user.awaiting.startswith(f"{FLOW}:"):
-                user.awaiting = ""
-            await query.answer("Cancelled.")
-            await query.edit_message_text("Broadcast cancelled. Nothing was sent.")
-            return
-        if action == "page":
-            page = row_id(arg) or 0
-            pages = max(1, -(-len(svc.library.tips) // TIPS_PER_PAGE))
-            await query.answer()
-            await query.edit_message_text(
-                start_text(min(page, pages - 1), pages),
-                reply_markup=tips_keyboard(svc, draft.id, page),
-            )
-            return
-        if action == "own":
-            user = await get_user(session, admin_id)
-            assert user is not None
-            user.awaiting = f"{FLOW}:{draft.id}"
-            await query.answer()
-            await query.edit_message_text(
-                "✍️ Send the text now, as a normal message. It goes out as plain text, followed by "
-                f"the disclaimer line; the limit is {MessageLimit.MAX_TEXT_LENGTH} characters.",
-                reply_markup=InlineKeyboardMarkup([[cancel_button(draft.id)]]),
-            )
-            return
-        if action == "tip":
-            tip = svc.library.tips.get(arg)
-            if tip is None:
-                await query.answer("That tip is no longer in the library.")
-                return
-            draft.tip_id = tip.id
-            draft.text_html = tip_message(tip, svc.library)
-            draft.updated_at = now
-            markup = await audience_menu(session, svc, draft)
-            await query.answer()
-            await query.edit_message_text(
-                f"💡 Tip chosen: <b>{html.escape(tip.title)}</b>. Who should get it?",
-                reply_markup=markup,
-            )
-            return
-        if action == "aud":
-            try:
-                draft.audience = Audience(arg)
-            except ValueError:
-                await query.answer("That choice is out of date. Start again with /broadcast.")
-                return
-            if not draft.text_html:
-                await query.answer("Choose a tip or write the text first.")
-                return
-            draft.updated_at = now
-            count = await count_recipients(session, draft.audience, now, svc.settings.admin_ids)
-            await query.answer()
-            await query.edit_message_reply_markup(reply_markup=None)
-            await _preview(update, context, draft, count)
-            return
-        if action == "go":
-            if not draft.text_html or draft.audience is None:
-                await query.answer("Choose the text and the audience first.")
-                return
-            total = await enqueue(session, draft, now, svc.settings.admin_ids)
-            report = progress_text(draft, await progress(session, draft.id))
-            await query.answer("Sending.")
-            await query.edit_message_reply_markup(reply_markup=None)
-            sent = await context.bot.send_message(draft.admin_chat_id, report)
-            draft.progress_message_id = sent.message_id
-        else:
-            await query.answer("That button is out of date.")
-            return
-    if svc.sender is not None and total:
-        svc.sender.wake()
+        outcome: _Outcome = GONE
+        if draft is not None:
+            outcome = await _apply_press(session, svc, draft, action, arg)
+    # Committed: only now Telegram, whose answers may be slow.
+    if isinstance(outcome, str):
+        await query.answer(outcome)
+    elif isinstance(outcome, _Edit):
+        await query.answer(outcome.notice)
+        await query.edit_message_text(outcome.text, reply_markup=outcome.markup)
+    elif isinstance(outcome, _Preview):
+        await query.answer()
+        await query.edit_message_reply_markup(reply_markup=None)
+        await _preview(update, context, outcome.draft, outcome.count)
+    else:
+        await query.answer("Sending.")
+        await query.edit_message_reply_markup(reply_markup=None)
+        await _announce(context, svc, outcome)
+
+
+async def _apply_press(
+    session: AsyncSession, svc: Services, draft: Broadcast, action: str, arg: str
+) -> _Outcome:
+    """Apply a press on a draft's buttons; what to tell the admin."""
+    now = svc.clock.now()
+    if action == "cancel":
+        await session.delete(draft)
+        user = await get_user(session, draft.admin_id)
+        if user is not None and user.awaiting.startswith(f"{FLOW}:"):
+            user.awaiting = ""
+        return _Edit("Broadcast cancelled. Nothing was sent.", notice="Cancelled.")
+    if action == "page":
+        page = row_id(arg) or 0
+        pages = max(1, -(-len(svc.library.tips) // TIPS_PER_PAGE))
+        return _Edit(start_text(min(page, pages - 1), pages), tips_keyboard(svc, draft.id, page))
+    if action == "own":
+        user = await get_user(session, draft.admin_id)
+        assert user is not None
+        user.awaiting = f"{FLOW}:{draft.id}"
+        return _Edit(
+            "✍️ Send the text now, as a normal message. It goes out as plain text, followed by "
+            f"the disclaimer line; the limit is {MessageLimit.MAX_TEXT_LENGTH} characters.",
+            InlineKeyboardMarkup([[cancel_button(draft.id)]]),
+        )
+    if action == "tip":
+        tip = svc.library.tips.get(arg)
+        if tip is None:
+            return "That tip is no longer in the library."
+        draft.tip_id = tip.id
+        draft.text_html = tip_message(tip, svc.library)
+        draft.updated_at = now
+        return _Edit(
+            f"💡 Tip chosen: <b>{html.escape(tip.title)}</b>. Who should get it?",
+            await audience_menu(session, svc, draft),
+        )
+    if action == "aud":
+        try:
+            draft.audience = Audience(arg)
+        except ValueError:
+            return "That choice is out of date. Start again with /broadcast."
+        if not draft.text_html:
+            return "Choose a tip or write the text first."
+        draft.updated_at = now
+        count = await count_recipients(session, draft.audience, now, svc.settings.admin_ids)
+        return _Preview(draft, count)
+    if action == "go":
+        if not draft.text_html or draft.audience is None:
+            return "Choose the text and the audience first."
+        total = await enqueue(session, draft, now, svc.settings.admin_ids)
+        return _Started(draft, progress_text(draft, await progress(session, draft.id)), total)
+    return "That button is out of date."
+
+
+async def _announce(context: ContextTypes.DEFAULT_TYPE, svc: Services, started: _Started) -> None:
+    """The progress message, which report_progress edits: its id is stored once it is sent."""
+    try:
+        sent = await context.bot.send_message(started.draft.admin_chat_id, started.report)
+        async with svc.db.session() as session:
+            broadcast = await session.get(Broadcast, started.draft.id)
+            if broadcast is not None:
+                broadcast.progress_message_id = sent.message_id
+    finally:
+        # The deliveries are committed, with or without a progress message to edit.
+        if svc.sender is not None and started.total:
+            svc.sender.wake()
 
 
 async def broadcast_cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

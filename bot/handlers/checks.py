@@ -91,15 +91,17 @@ async def check_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     svc = services(context)
     parts = query.data.removeprefix(PREFIX).split(":")
     now = svc.clock.now()
+    reply: Reply | None = None
+    notice = "Set your timezone first: /timezone"
     async with user_session(svc.db, update) as (session, user):
-        if not user.timezone:
-            await query.answer("Set your timezone first: /timezone")
-            return
-        try:
-            reply = await _button_reply(session, user, parts, now)
-        except (CheckArgsError, ValueError, IndexError):
-            await query.answer("That button is out of date. Send /checks again.")
-            return
+        if user.timezone:
+            try:
+                reply = await _button_reply(session, user, parts, now)
+            except (CheckArgsError, ValueError, IndexError):
+                notice = "That button is out of date. Send /checks again."
+    if reply is None:
+        await query.answer(notice)
+        return
     await query.answer()
     await query.edit_message_text(reply[0], reply_markup=reply[1])
 

@@ -230,11 +230,15 @@ async def course_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     now = svc.clock.now()
     async with user_session(svc.db, update) as (session, user):
         course = await course_of(session, user.id)
+        outcome: tuple[Reply, bool] | str
         try:
-            reply, new_message = await _button_reply(session, user, course, action, argument, now)
+            outcome = await _button_reply(session, user, course, action, argument, now)
         except CourseInputError as error:
-            await query.answer(str(error)[:200])
-            return
+            outcome = str(error)[:200]
+    if isinstance(outcome, str):
+        await query.answer(outcome)
+        return
+    reply, new_message = outcome
     await query.answer()
     if new_message and query.message is not None:
         await query.message.reply_text(reply[0], reply_markup=reply[1])

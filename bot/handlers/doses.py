@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
@@ -14,7 +16,7 @@ from scheduler.adherence import Adherence, DoseState, streak, summarize
 from scheduler.doses import dose_records
 from scheduler.recurrence import local_day, occurrence_on, parse_hhmm
 from scheduler.reminders import reminders_of
-from storage.models import Delivery, DoseLog, Purpose, ReminderKind
+from storage.models import Delivery, DoseLog, Purpose, ReminderKind, User
 
 NO_ZONE = "Set your timezone first with /timezone, then your dose times with /remind dose 08:00."
 NO_DOSES = "You have no dose reminders. Set them with /remind dose 08:00 (or two times)."
@@ -30,50 +32,51 @@ STATE_TEXT = {
 async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     assert update.effective_user is not None and update.effective_message is not None
-    now = svc.clock.now()
     async with user_session(svc.db, update) as (session, user):
-        if not user.timezone:
-            await update.effective_message.reply_text(NO_ZONE)
-            return
-        zone = ZoneInfo(user.timezone)
-        today = local_day(now, zone)
-        doses = [
-            r
-            for r in await reminders_of(session, user.id)
-            if r.kind == ReminderKind.DOSE and r.enabled
-        ]
-        lines = []
-        for reminder in doses:
-            occurrence = occurrence_on(parse_hhmm(reminder.local_time), zone, today)
-            if occurrence is None:
-                continue
-            outcome = await session.scalar(
-                select(DoseLog.outcome).where(
-                    DoseLog.reminder_id == reminder.id, DoseLog.occurrence == occurrence
-                )
+        reply = await _today_text(session, user, svc.clock.now())
+    await update.effective_message.reply_text(reply)
+
+
+async def _today_text(session: AsyncSession, user: User, now: datetime) -> str:
+    """Today's doses and what became of each, read in the handler's one session."""
+    if not user.timezone:
+        return NO_ZONE
+    zone = ZoneInfo(user.timezone)
+    today = local_day(now, zone)
+    doses = [
+        r for r in await reminders_of(session, user.id) if r.kind == ReminderKind.DOSE and r.enabled
+    ]
+    lines = []
+    for reminder in doses:
+        occurrence = occurrence_on(parse_hhmm(reminder.local_time), zone, today)
+        if occurrence is None:
+            continue
+        outcome = await session.scalar(
+            select(DoseLog.outcome).where(
+                DoseLog.reminder_id == reminder.id, DoseLog.occurrence == occurrence
             )
-            sent = await session.scalar(
-                select(Delivery.status).where(
-                    Delivery.reminder_id == reminder.id,
-                    Delivery.occurrence == occurrence,
-                    Delivery.purpose == Purpose.FIRST,
-                )
+        )
+        sent = await session.scalar(
+            select(Delivery.status).where(
+                Delivery.reminder_id == reminder.id,
+                Delivery.occurrence == occurrence,
+                Delivery.purpose == Purpose.FIRST,
             )
-            if outcome is not None:
-                state = STATE_TEXT[DoseState.TAKEN if outcome == "taken" else DoseState.SKIPPED]
-            elif occurrence > now:
-                state = "🕗 coming up"
-            elif sent == "missed":
-                state = STATE_TEXT[DoseState.NOT_SENT]
-            else:
-                state = STATE_TEXT[DoseState.OPEN]
-            lines.append(f"💊 {reminder.local_time} — {state}")
+        )
+        if outcome is not None:
+            state = STATE_TEXT[DoseState.TAKEN if outcome == "taken" else DoseState.SKIPPED]
+        elif occurrence > now:
+            state = "🕗 coming up"
+        elif sent == "missed":
+            state = STATE_TEXT[DoseState.NOT_SENT]
+        else:
+            state = STATE_TEXT[DoseState.OPEN]
+        lines.append(f"💊 {reminder.local_time} — {state}")
     if not lines:
-        await update.effective_message.reply_text(NO_DOSES)
-        return
+        return NO_DOSES
     header = f"📅 <b>Today's doses</b> ({today.strftime('%a %d %b')}, {user.timezone})"
     footer = "Take each dose with food. Missed one? Never take two to make up for it."
-    await update.effective_message.reply_text("\n".join([header, *lines, "", footer]))
+    return "\n".join([header, *lines, "", footer])
 
 
 def _adherence_line(label: str, adherence: Adherence) -> str:
@@ -91,11 +94,11 @@ async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     assert update.effective_user is not None and update.effective_message is not None
     now = svc.clock.now()
     async with user_session(svc.db, update) as (session, user):
-        if not user.timezone:
-            await update.effective_message.reply_text(NO_ZONE)
-            return
-        zone = ZoneInfo(user.timezone)
-        records = await dose_records(session, user.id, zone, now, days=30)
+        zone = ZoneInfo(user.timezone) if user.timezone else None
+        records = await dose_records(session, user.id, zone, now, days=30) if zone else []
+    if zone is None:
+        await update.effective_message.reply_text(NO_ZONE)
+        return
     today = local_day(now, zone)
     days_in_row = streak(records, today)
     text = "\n".join(

@@ -6,6 +6,7 @@ import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -31,6 +32,8 @@ from storage.models import Reminder, ReminderKind, User
 KIND_PREFIX = "rk:"
 TIME_PREFIX = "rt:"
 AWAITING = "remind:"
+# A message's new text and buttons.
+Screen = tuple[str, InlineKeyboardMarkup | None]
 PICKER_TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "20:00", "21:00", "22:00")
 NEED_ZONE = (
     "First, which timezone are you in? Reminders come at your local time, so I never guess. "
@@ -65,7 +68,7 @@ def summary(kind: ReminderKind, reminders: list[Reminder], user: User, now: date
     return text
 
 
-def picker(kind: ReminderKind, chosen: list[str]) -> tuple[str, InlineKeyboardMarkup]:
+def picker(kind: ReminderKind, chosen: list[str]) -> Screen:
     label = KIND_LABELS[kind]
     chosen_text = join_words(chosen) if chosen else "none yet"
     text = (
@@ -129,15 +132,13 @@ async def kind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await query.answer("That button is out of date. Send /remind again.")
         return
     async with user_session(svc.db, update) as (session, user):
-        if not user.timezone:
-            await query.answer()
-            await query.edit_message_text(NEED_ZONE, reply_markup=zone_keyboard(COMMON_ZONES))
-            return
-        user.awaiting = f"{AWAITING}{kind}"
-        chosen = kind_times(await reminders_of(session, user.id), kind)
+        if user.timezone:
+            user.awaiting = f"{AWAITING}{kind}"
+            screen = picker(kind, kind_times(await reminders_of(session, user.id), kind))
+        else:
+            screen = NEED_ZONE, zone_keyboard(COMMON_ZONES)
     await query.answer()
-    text, markup = picker(kind, chosen)
-    await query.edit_message_text(text, reply_markup=markup)
+    await query.edit_message_text(screen[0], reply_markup=screen[1])
 
 
 async def time_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -150,34 +151,38 @@ async def time_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     except ValueError:
         await query.answer("That button is out of date. Send /remind again.")
         return
-    now = svc.clock.now()
     async with user_session(svc.db, update) as (session, user):
-        if not user.timezone:
-            await query.answer("Set your timezone first: /timezone")
-            return
-        reminders = await reminders_of(session, user.id)
-        if value == "done":
-            user.awaiting = ""
-            await query.answer()
-            await query.edit_message_text(summary(kind, reminders, user, now))
-            return
-        chosen = kind_times(reminders, kind)
-        try:
-            picked = format_hhmm(parse_hhmm(f"{value[:2]}:{value[2:]}"))
-        except ValueError:
-            await query.answer("That button is out of date. Send /remind again.")
-            return
-        if picked in chosen:
-            chosen.remove(picked)
-        elif len(chosen) >= MAX_TIMES:
-            await query.answer(f"At most {MAX_TIMES} times. Tap one to remove it first.")
-            return
-        else:
-            chosen.append(picked)
-        await set_times(session, user, kind, [parse_hhmm(t) for t in chosen], now)
+        outcome = await _pick_time(session, user, kind, value, svc.clock.now())
+    if isinstance(outcome, str):
+        await query.answer(outcome)
+        return
     await query.answer()
-    text, markup = picker(kind, sorted(chosen))
-    await query.edit_message_text(text, reply_markup=markup)
+    await query.edit_message_text(outcome[0], reply_markup=outcome[1])
+
+
+async def _pick_time(
+    session: AsyncSession, user: User, kind: ReminderKind, value: str, now: datetime
+) -> str | Screen:
+    """Apply a tap on a time, or on Finish: the new screen, or a notice to show instead."""
+    if not user.timezone:
+        return "Set your timezone first: /timezone"
+    reminders = await reminders_of(session, user.id)
+    if value == "done":
+        user.awaiting = ""
+        return summary(kind, reminders, user, now), None
+    chosen = kind_times(reminders, kind)
+    try:
+        picked = format_hhmm(parse_hhmm(f"{value[:2]}:{value[2:]}"))
+    except ValueError:
+        return "That button is out of date. Send /remind again."
+    if picked in chosen:
+        chosen.remove(picked)
+    elif len(chosen) >= MAX_TIMES:
+        return f"At most {MAX_TIMES} times. Tap one to remove it first."
+    else:
+        chosen.append(picked)
+    await set_times(session, user, kind, [parse_hhmm(t) for t in chosen], now)
+    return picker(kind, sorted(chosen))
 
 
 async def typed_times(update: Update, context: ContextTypes.DEFAULT_TYPE, awaiting: str) -> bool:

@@ -79,13 +79,15 @@ async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             changed = await set_enabled(session, user, reminder_id, action == "on", now) is not None
         else:
             changed = False
-        if not changed:
-            await query.answer("That reminder no longer exists.")
-            return
-        await session.flush()
-        text, markup = listing(user, await reminders_of(session, user.id), now)
+        shown = None
+        if changed:
+            await session.flush()
+            shown = listing(user, await reminders_of(session, user.id), now)
+    if shown is None:
+        await query.answer("That reminder no longer exists.")
+        return
     await query.answer("Done.")
-    await query.edit_message_text(text, reply_markup=markup)
+    await query.edit_message_text(shown[0], reply_markup=shown[1])
 
 
 async def _pause_or_resume(

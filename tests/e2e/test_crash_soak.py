@@ -1,6 +1,7 @@
 """The crash soak's short version: `python -m bot` killed with SIGKILL three times while reminders
-fall due, on SQLite and on PostgreSQL. The full soak (20 kills, 1,000 reminders) is
-`python3 dev.py soak`; both are bench/soak.py."""
+fall due and users press Taken, on SQLite and on PostgreSQL. Its checks include that no button
+press was lost: polling confirms an update only once it has been handled (bot/polling.py). The
+full soak (20 kills, 1,000 reminders) is `python3 dev.py soak`; both are bench/soak.py."""
 
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ def soaks() -> Iterator[dict[str, Future[SoakReport]]]:
 def check(report: SoakReport) -> None:
     print(report.text())
     assert report.problems() == []
+    assert report.presses_lost == 0  # among the problems too; the issue's figure, spelled out
 
 
 @pytest.mark.timeout(WITHIN + 30)

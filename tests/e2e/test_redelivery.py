@@ -1,0 +1,204 @@
+"""The same update twice: what a kill after handling an update, before confirming it, leaves.
+
+The poller confirms an update only after handling it (bot/polling.py), so Telegram sends it again
+to the next start whenever the bot died in between. Here the bot is not killed: from the moment
+it has fetched the update, no poll of its own reaches the fake (each gets 502), so it handles the
+update and cannot confirm it. The next start gets the same update, same id, same callback query,
+and must change nothing more, tell the user nothing wrong, and log no error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from sandbox import FakeBotApi
+from scheduler.clock import ManualClock
+from storage.migrate import upgrade
+from storage.models import Delivery, DoseLog, Purpose, Reminder, User
+from tests.databases import throwaway_postgres
+from tests.e2e.conftest import START, USER, BotUnderTest, all_handled, bot_running
+from tests.e2e.test_polling import served
+from tests.e2e.test_reminders import KOLKATA_0800, button, fire
+
+# Every call about the user's chat waits this long: time to cut the bot off from the fake while
+# the handler is still at work.
+SLOW = 1.0
+Matches = Callable[[dict[str, Any]], bool]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def any_db_url(request: pytest.FixtureRequest, sqlite_db_url: str) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        yield sqlite_db_url
+        return
+    async with throwaway_postgres() as url:
+        await upgrade(url)
+        yield url
+
+
+def press_is(query_id: str) -> Matches:
+    return lambda update: update.get("callback_query", {}).get("id") == query_id
+
+
+def message_is(sent: dict[str, Any]) -> Matches:
+    return lambda update: update.get("message", {}).get("message_id") == sent["message_id"]
+
+
+def times_served(fake: FakeBotApi, matches: Matches) -> int:
+    """How many getUpdates answers carried it: while it is in hand, each poll brings it back."""
+    return sum(
+        1 for call in fake.calls_to("getUpdates") for update in call.result if matches(update)
+    )
+
+
+async def handle_without_confirming(
+    bot: BotUnderTest, send: Callable[[], Matches], handled: Callable[[], bool]
+) -> Matches:
+    """Send an update and let the bot handle it, but confirm nothing from its fetch on."""
+    fake = bot.fake
+    fake.slow_chat(USER, SLOW)
+    matches = send()
+    await fake.wait_for(lambda: served(fake, matches))
+    fake.fail_next("getUpdates", 502, times=1_000_000)
+    await fake.wait_for(handled, timeout=30)
+    await fake.wait_for(lambda: bot.app.update_processor.current_concurrent_updates == 0)
+    fake.slow_chat(USER, 0)
+    return matches
+
+
+async def handle_again(
+    fake: FakeBotApi, database_url: str, clock: ManualClock, matches: Matches
+) -> BotUnderTest:
+    """Start the bot again, as after the kill; return it once it has handled the update again."""
+    # Stopped, the first bot tried to confirm the update, and could not.
+    assert fake.pending_updates == 1
+    fake.clear_faults()
+    served_before = times_served(fake, matches)
+    async with bot_running(fake, database_url, clock=clock) as again:
+        await all_handled(again)
+    assert times_served(fake, matches) > served_before
+    return again
+
+
+def no_harm_done(fake: FakeBotApi, bot: BotUnderTest, messages_before: int) -> None:
+    """Nothing wrong said or logged: no "Sorry, something went wrong", no error, no refusal
+    that the bot did not expect (answering a callback query twice is refused, as by Telegram)."""
+    assert len(fake.messages(USER)) == messages_before
+    assert " ERROR " not in bot.log.getvalue()
+
+
+async def test_taken_pressed_once_but_delivered_twice_is_noted_once(
+    fake: FakeBotApi, any_db_url: str
+) -> None:
+    clock = ManualClock(START)
+    async with bot_running(fake, any_db_url, clock=clock) as bot:
+        await bot.say("/timezone Asia/Kolkata")
+        await bot.say("/remind dose 08:00")
+        message = await fire(bot, KOLKATA_0800)
+        taken = button(bot, message, "Taken")
+        before = len(fake.messages(USER))
+
+        def press() -> Matches:
+            query_id = fake.press_button(USER, message.message_id, taken)
+            return press_is(query_id)
+
+        matches = await handle_without_confirming(
+            bot, press, lambda: fake.answered_callbacks() != {}
+        )
+    again = await handle_again(fake, any_db_url, clock, matches)
+    assert len(await again.rows(DoseLog)) == 1
+    assert "Taken at 08:00" in fake.messages(USER)[-1].text
+    no_harm_done(fake, again, before)
+
+
+async def test_snooze_delivered_twice_snoozes_once(fake: FakeBotApi, sqlite_db_url: str) -> None:
+    clock = ManualClock(START)
+    async with bot_running(fake, sqlite_db_url, clock=clock) as bot:
+        await bot.say("/timezone Asia/Kolkata")
+        await bot.say("/remind dose 08:00")
+        message = await fire(bot, KOLKATA_0800)
+        snooze = button(bot, message, "Snooze")
+        before = len(fake.messages(USER))
+
+        def press() -> Matches:
+            return press_is(fake.press_button(USER, message.message_id, snooze))
+
+        matches = await handle_without_confirming(
+            bot, press, lambda: fake.answered_callbacks() != {}
+        )
+    again = await handle_again(fake, sqlite_db_url, clock, matches)
+    snoozes = await again.rows(Delivery, Delivery.purpose == Purpose.SNOOZE)
+    assert len(snoozes) == 1
+    no_harm_done(fake, again, before)
+
+
+async def test_remind_command_delivered_twice_sets_the_times_once(
+    fake: FakeBotApi, sqlite_db_url: str
+) -> None:
+    clock = ManualClock(START)
+    async with bot_running(fake, sqlite_db_url, clock=clock) as bot:
+        await bot.say("/timezone Europe/Berlin")
+        before = len(fake.messages(USER))
+
+        def send() -> Matches:
+            return message_is(fake.send_text(USER, "/remind dose 08:00 20:00"))
+
+        matches = await handle_without_confirming(
+            bot, send, lambda: len(fake.messages(USER)) > before
+        )
+    again = await handle_again(fake, sqlite_db_url, clock, matches)
+    reminders = await again.rows(Reminder)
+    assert sorted(r.local_time for r in reminders) == ["08:00", "20:00"]
+    # A command's reply comes again with it: it says the same, and that is all.
+    replies = fake.messages(USER)[before:]
+    assert len(replies) == 2 and replies[0].text == replies[1].text
+    assert " ERROR " not in again.log.getvalue()
+
+
+async def test_timezone_picked_once_but_delivered_twice_is_set_once(
+    fake: FakeBotApi, sqlite_db_url: str
+) -> None:
+    clock = ManualClock(START)
+    async with bot_running(fake, sqlite_db_url, clock=clock) as bot:
+        menu = await bot.say("/timezone")
+        berlin = button(bot, menu, "Europe/Berlin")
+        before = len(fake.messages(USER))
+
+        def press() -> Matches:
+            return press_is(fake.press_button(USER, menu.message_id, berlin))
+
+        matches = await handle_without_confirming(
+            bot, press, lambda: bool(fake.messages(USER)[-1].edits)
+        )
+    again = await handle_again(fake, sqlite_db_url, clock, matches)
+    [user] = await again.rows(User)
+    assert user.timezone == "Europe/Berlin"
+    assert "Europe/Berlin" in fake.messages(USER)[-1].text
+    no_harm_done(fake, again, before)
+
+
+async def test_erasure_confirmed_once_but_delivered_twice_erases_once(
+    fake: FakeBotApi, sqlite_db_url: str
+) -> None:
+    # The confirmation button expires after a while; the clock is the bot's own.
+    clock = ManualClock(datetime.now(UTC))
+    async with bot_running(fake, sqlite_db_url, clock=clock) as bot:
+        await bot.say("/remind sunscreen 08:30")
+        prompt = await bot.say("/delete")
+        yes = button(bot, prompt, "Yes, delete")
+        before = len(fake.messages(USER))
+
+        def press() -> Matches:
+            return press_is(fake.press_button(USER, prompt.message_id, yes))
+
+        matches = await handle_without_confirming(
+            bot, press, lambda: bool(fake.messages(USER)[-1].edits)
+        )
+    again = await handle_again(fake, sqlite_db_url, clock, matches)
+    assert await again.rows(User) == [] and await again.rows(Reminder) == []
+    assert "Deleted" in fake.messages(USER)[-1].text
+    no_harm_done(fake, again, before)
