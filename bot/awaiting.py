@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.services import services
+from bot.services import flow_and_last_message, services
 from content import Level, assess
 from storage.users import get_user
 
@@ -69,6 +69,10 @@ async def _route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         finding.level is Level.URGENT or (finding.level is Level.ASK and finding.family)
     ):
         return
-    handler = context.bot_data.get(_KEY, {}).get(user.awaiting.split(":", 1)[0])
-    if handler is not None and await handler(update, context, user.awaiting):
+    flow, last_message = flow_and_last_message(user.awaiting)
+    message = update.message
+    if message is not None and message.message_id <= last_message:
+        raise ApplicationHandlerStop  # taken already: delivered again after a crash
+    handler = context.bot_data.get(_KEY, {}).get(flow.split(":", 1)[0])
+    if handler is not None and await handler(update, context, flow):
         raise ApplicationHandlerStop

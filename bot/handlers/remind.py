@@ -68,6 +68,9 @@ def summary(kind: ReminderKind, reminders: list[Reminder], user: User, now: date
     return text
 
 
+_WANTED = {True: "on", False: "off"}
+
+
 def picker(kind: ReminderKind, chosen: list[str]) -> Screen:
     label = KIND_LABELS[kind]
     chosen_text = join_words(chosen) if chosen else "none yet"
@@ -75,10 +78,12 @@ def picker(kind: ReminderKind, chosen: list[str]) -> Screen:
         f"{label}: at what time? Tap up to {MAX_TIMES} times (tap again to remove one), "
         f"or type them, like 08:30 or 08:00 20:00.\nChosen: <b>{chosen_text}</b>"
     )
+    # Each button says what it wants, not "toggle": a tap handled twice (after a crash, the
+    # same update comes again) must not undo itself.
     buttons = [
         InlineKeyboardButton(
             f"✓ {t}" if t in chosen else t,
-            callback_data=f"{TIME_PREFIX}{kind}:{t.replace(':', '')}",
+            callback_data=f"{TIME_PREFIX}{kind}:{t.replace(':', '')}:{_WANTED[t not in chosen]}",
         )
         for t in PICKER_TIMES
     ]
@@ -145,7 +150,7 @@ async def time_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     svc = services(context)
-    kind_name, _, value = query.data.removeprefix(TIME_PREFIX).partition(":")
+    kind_name, _, value = query.data.removeprefix(TIME_PREFIX).partition(":")  # "0800:on", "done"
     try:
         kind = daily_kind(kind_name)
     except ValueError:
@@ -171,11 +176,16 @@ async def _pick_time(
         user.awaiting = ""
         return summary(kind, reminders, user, now), None
     chosen = kind_times(reminders, kind)
+    hhmm, _, wanted = value.partition(":")
     try:
-        picked = format_hhmm(parse_hhmm(f"{value[:2]}:{value[2:]}"))
+        picked = format_hhmm(parse_hhmm(f"{hhmm[:2]}:{hhmm[2:]}"))
     except ValueError:
         return "That button is out of date. Send /remind again."
-    if picked in chosen:
+    # "on" or "off" from the button; a button from before they said so toggles.
+    add = picked not in chosen if wanted not in {"on", "off"} else wanted == "on"
+    if add == (picked in chosen):
+        return picker(kind, sorted(chosen))  # already so: the same tap again changes nothing
+    if not add:
         chosen.remove(picked)
     elif len(chosen) >= MAX_TIMES:
         return f"At most {MAX_TIMES} times. Tap one to remove it first."

@@ -18,9 +18,10 @@ import pytest
 from sandbox import FakeBotApi
 from scheduler.clock import ManualClock
 from storage.migrate import upgrade
-from storage.models import Delivery, DoseLog, Purpose, Reminder, User
+from storage.models import CourseDose, CourseWeight, Delivery, DoseLog, Purpose, Reminder, User
 from tests.databases import throwaway_postgres
 from tests.e2e.conftest import START, USER, BotUnderTest, all_handled, bot_running
+from tests.e2e.test_course import press_and_edit
 from tests.e2e.test_polling import served
 from tests.e2e.test_reminders import KOLKATA_0800, button, fire
 
@@ -179,6 +180,54 @@ async def test_timezone_picked_once_but_delivered_twice_is_set_once(
     assert user.timezone == "Europe/Berlin"
     assert "Europe/Berlin" in fake.messages(USER)[-1].text
     no_harm_done(fake, again, before)
+
+
+async def test_a_time_tapped_once_but_delivered_twice_stays_chosen(
+    fake: FakeBotApi, sqlite_db_url: str
+) -> None:
+    clock = ManualClock(START)
+    async with bot_running(fake, sqlite_db_url, clock=clock) as bot:
+        await bot.say("/timezone Europe/Berlin")
+        menu = await bot.say("/remind")
+        await bot.press(menu, button(bot, menu, "Dose"))
+        picker = fake.messages(USER)[-1]
+        seven = button(bot, picker, "07:00")
+        before = len(fake.messages(USER))
+
+        def press() -> Matches:
+            return press_is(fake.press_button(USER, picker.message_id, seven))
+
+        matches = await handle_without_confirming(
+            bot, press, lambda: "✓ 07:00" in str(fake.buttons(fake.messages(USER)[-1]))
+        )
+    again = await handle_again(fake, sqlite_db_url, clock, matches)
+    # A toggle would have taken 07:00 away again; the button says "on", so it stays.
+    [reminder] = await again.rows(Reminder)
+    assert reminder.local_time == "07:00"
+    no_harm_done(fake, again, before)
+
+
+async def test_a_typed_dose_delivered_twice_is_not_taken_as_the_weight(
+    fake: FakeBotApi, sqlite_db_url: str
+) -> None:
+    clock = ManualClock(START)
+    async with bot_running(fake, sqlite_db_url, clock=clock) as bot:
+        await bot.say("/timezone Europe/Berlin")
+        prompt = await bot.say("/course")
+        await press_and_edit(bot, prompt, "Today")
+        before = len(fake.messages(USER))
+
+        def send() -> Matches:
+            return message_is(fake.send_text(USER, "40"))
+
+        matches = await handle_without_confirming(
+            bot, send, lambda: len(fake.messages(USER)) > before
+        )
+    again = await handle_again(fake, sqlite_db_url, clock, matches)
+    # The dose was asked for and given; the weight is still to come, not 40 kg.
+    assert await again.rows(CourseWeight) == []
+    assert [d.mg_per_day for d in await again.rows(CourseDose)] == [40]
+    assert "What do you weigh" in fake.messages(USER)[-1].text
 
 
 async def test_erasure_confirmed_once_but_delivered_twice_erases_once(
