@@ -15,18 +15,14 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from sqlalchemy import insert, select
 
 from sandbox import FakeBotApi
 from storage import Database
-from storage.migrate import upgrade
 from storage.models import DoseLog, Outcome, Reminder, ReminderKind, User, UserStatus
-from tests.databases import throwaway_postgres
 from tests.e2e.conftest import USER
 from tests.e2e.test_polling import served
 from tests.e2e.test_redelivery import message_is, press_is
@@ -45,18 +41,6 @@ SETTINGS = (
     "TICK_SECONDS",
     "TELEGRAM_TIMEOUT_SECONDS",
 )
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-        await upgrade(url)
-        yield url
-        return
-    async with throwaway_postgres() as url:
-        await upgrade(url)
-        yield url
 
 
 async def dose_due_now(database_url: str) -> None:

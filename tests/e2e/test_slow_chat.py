@@ -17,16 +17,10 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
-
-import pytest
 
 from sandbox import FakeBotApi
 from sandbox.state import BotMessage
-from storage.migrate import upgrade
-from tests.databases import throwaway_postgres
 from tests.e2e.conftest import START, BotUnderTest, bot_running
 
 SLOW_CHAT = 5001
@@ -40,18 +34,6 @@ BASELINE_ROUNDS = 4
 PAUSE = 0.5
 # 08:00 in Berlin on START's day (UTC+1 in March): the slow chat's dose reminder.
 BERLIN_0800 = START + timedelta(hours=1)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-        await upgrade(url)
-        yield url
-        return
-    async with throwaway_postgres() as url:
-        await upgrade(url)
-        yield url
 
 
 async def timed_reply(bot: BotUnderTest, chat: int, text: str) -> float:
