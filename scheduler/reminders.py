@@ -137,14 +137,22 @@ async def last_occurrence(
 
 
 async def replan(
-    session: AsyncSession, user: User, kind: ReminderKind, now: datetime, *, catch_up: bool
+    session: AsyncSession,
+    user: User,
+    kind: ReminderKind,
+    now: datetime,
+    *,
+    catch_up: bool,
+    loaded: Sequence[Reminder] | None = None,
 ) -> Plan:
     """Plan the kind's reminders from now, spaced from its last occurrence.
 
     `catch_up` (after a new zone or new times) lets a reminder owed in between go out at once;
     after a pause or a switch-off the user chose the silence, so nothing is caught up.
     """
-    reminders = [r for r in await reminders_of(session, user.id) if r.kind == kind]
+    if loaded is None:  # callers that hold the user's reminders already pass them
+        loaded = await reminders_of(session, user.id)
+    reminders = [r for r in loaded if r.kind == kind]
     live = [r for r in reminders if active(r, user)]
     for reminder in reminders:
         if reminder not in live:
@@ -209,7 +217,7 @@ async def set_times(
         reminder.enabled = True
         reminder.timezone = user.timezone
     await session.flush()
-    await replan(session, user, kind, now, catch_up=True)
+    await replan(session, user, kind, now, catch_up=True, loaded=list(kept.values()))
     await session.flush()
     return sorted(kept.values(), key=lambda r: r.local_time)
 
@@ -263,7 +271,7 @@ async def reschedule_all(
     for reminder in reminders:
         reminder.timezone = user.timezone
     for kind in dict.fromkeys(r.kind for r in reminders):
-        await replan(session, user, kind, now, catch_up=catch_up)
+        await replan(session, user, kind, now, catch_up=catch_up, loaded=reminders)
     return reminders
 
 

@@ -130,7 +130,7 @@ class Database:
                 return int((await session.execute(statement)).rowcount)  # type: ignore[attr-defined]
         async with self.engine.connect() as connection:
             await connection.execution_options(isolation_level="AUTOCOMMIT")
-            return int((await connection.execute(statement)).rowcount)  # type: ignore[attr-defined]
+            return int((await connection.execute(statement)).rowcount)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
