@@ -80,7 +80,10 @@ _EXPLAINED = frozenset(
     | {"penalty", "penalties", "match", "evidence", "research", "statistics", "stats"}
     | {"bench", "exam", "exams", "earbuds", "headphones", "camping", "holiday", "holidays"}
     | {"vacation", "trip", "travelling", "traveling", "stung", "sting", "bite", "bitten"}
-    | {"jagerbombs", "jagerbomb", "jager", "carrot", "carrots"}
+    | {"jagerbombs", "jagerbomb", "jager", "carrot", "carrots", "cough", "coughing"}
+    | {"coughed", "sprinting", "scrub", "exfoliating", "exfoliated", "exfoliant"}
+    | {"searching", "googling", "googled", "virgin", "homework", "assignment", "coursework"}
+    | {"essay", "monday", "mondays"}
 )
 _EXPLAINED_PHRASES = (
     ("leg", "day"),
@@ -108,6 +111,12 @@ _EXPLAINED_PHRASES = (
     ("water", "in", "my"),
     ("of", "embarrassment"),
     ("of", "boredom"),
+    ("bit", "into"),
+    ("not", "sexually", "active"),
+    ("never", "had", "sex"),
+    ("made", "me", "think"),
+    ("made", "me", "wonder"),
+    ("makes", "me", "wonder"),
     ("of", "cringe"),
     ("of", "laughter"),
     ("of", "shame"),
@@ -122,6 +131,13 @@ _EXPLAINED_PHRASES = (
     ("drinking", "water"),
 )
 _WRITER = frozenset({"i", "me", "myself"})
+_DENIALS = frozenset({("i", "am", "not"), ("i", "was", "not"), ("i", "do", "not")})
+# Verbs and prepositions after which "my friends" is whom the writer acts on, not the subject.
+_OBJECT_BEFORE = frozenset(
+    {"see", "seeing", "saw", "meet", "meeting", "visit", "visiting", "call", "calling", "text"}
+    | {"texting", "tell", "telling", "told", "ask", "asking", "asked", "with", "to", "from"}
+    | {"avoid", "avoiding", "avoided", "ignore", "ignoring", "ignored", "miss", "missing"}
+)
 _MODALS = frozenset({"will", "going", "could", "can", "might", "would", "may", "gonna"})
 _WISHES = frozenset({"would", "better", "easier", "rather", "wish", "happier"})
 # "if" that opens a condition, not "not sure if" or "idk if", which mean "whether".
@@ -287,6 +303,8 @@ def _negated(span: Span, sentence: Sentence, negations: int) -> bool:
     after = words[span.end : span.end + 8]
     if {"none", "negative"} & set(after) or _has_any(after[:4], (("not", "once"), ("nope",))):
         return True  # "any suicidal thoughts: I've had none", "ringing: not once"
+    if _denied_in_a_clause_after(span, sentence):
+        return True  # "she asked if I'm depressed, I'm not"
     inside = [i for i in range(span.start, span.end) if _denies(words, i)]
     if len(inside) > negations:
         return True
@@ -298,6 +316,19 @@ def _negated(span: Span, sentence: Sentence, negations: int) -> bool:
         if words[i] in _SUBJECTS and i > 0 and words[i - 1] not in _THINKING | NEGATIONS:
             return False  # a new subject starts a new statement: "no rash, my face is swollen"
     return False
+
+
+def _denied_in_a_clause_after(span: Span, sentence: Sentence) -> bool:
+    """A short clause of its own right after the sign that denies it: ", I'm not"."""
+    start = span.end
+    if start not in sentence.clause_starts or sentence.words[start : start + 3] not in _DENIALS:
+        return False
+    end = start + 3
+    return (
+        end == len(sentence.words)
+        or end in sentence.clause_starts
+        or (sentence.words[end] in {"just", "really", "though", "honestly", "tbh", "at"})
+    )
 
 
 def _denies(words: tuple[str, ...], i: int) -> bool:
@@ -384,12 +415,32 @@ def _hypothetical(span: Span, sentence: Sentence) -> bool:
 def _about_someone_else(span: Span, words: tuple[str, ...]) -> bool:
     if FIRST_PERSON & set(words[span.start : span.end]):
         return False
-    for word in reversed(words[: span.start]):
-        if word in FIRST_PERSON:
+    for i in range(span.start - 1, -1, -1):
+        word = words[i]
+        if word in FIRST_PERSON and not _names_an_object(words, i):
             return False
-        if word in _OTHERS or word.removesuffix("s") in _OTHERS:
+        if (word in _OTHERS or word.removesuffix("s") in _OTHERS) and not (
+            _names_an_object(words, i - 1)
+            or (i > 0 and words[i - 1] in _OBJECT_BEFORE)
+            or _with_the_writer(words, i)
+        ):
             return True
     return False
+
+
+def _with_the_writer(words: tuple[str, ...], i: int) -> bool:
+    """Whether the person at `i` is named with the writer: "me and my bf", "my bf and I"."""
+    before = words[max(0, i - 3) : i]
+    return before[-3:] in {("me", "and", "my"), ("i", "and", "my")} or words[i + 1 : i + 3] in {
+        ("and", "i"),
+        ("and", "me"),
+    }
+
+
+def _names_an_object(words: tuple[str, ...], i: int) -> bool:
+    """Whether "my" at `i` starts someone the writer acts on: "(I haven't wanted to) see my
+    friends", not "my friends (are numb)"."""
+    return i > 0 and words[i] in {"my", "our"} and words[i - 1] in _OBJECT_BEFORE
 
 
 def _in_the_past(words: tuple[str, ...]) -> bool:
