@@ -4,7 +4,7 @@
     python3 dev.py run      # the bot (python -m bot), with .venv created and dependencies installed
                             # (with no TELEGRAM_BOT_TOKEN: the sandbox, python -m bot sandbox)
     python3 dev.py test     # the test suite (pytest), likewise
-    python3 dev.py lint     # ruff check, ruff format --check and the import contracts
+    python3 dev.py lint     # ruff check, ruff format --check, mypy and the import contracts
     python3 dev.py bench    # the benchmarks in bench/
     python3 dev.py soak     # the crash soak: SIGKILL the bot 20 times while reminders fall due
     python3 dev.py setup    # only create .venv and install (add --dev for the test tools)
@@ -167,6 +167,7 @@ def main(argv: list[str]) -> int:
         return (
             run("-m", "ruff", "check", ".")
             or run("-m", "ruff", "format", "--check", ".")
+            or run("-m", "mypy")
             or run("-c", IMPORT_CONTRACTS)
         )
     if command == "bench":

@@ -1,13 +1,16 @@
 """`python -m bench [NAME] [options]`; `--help` lists them.
 
 tick       one dispatcher tick (the older, smaller benchmark)
-dispatch   the dispatcher among a million users, before (ORM) and now (Core) side by side
+dispatch   the dispatcher among a million users
 calls      PTB's send_message alone, no database: this machine's ceiling, aiohttp and httpx
 broadcast  the sender against the fake Bot API with no limits, at the paid-broadcast cap
 ratelimit  the sender against a fake that enforces 30/s and 1/s per chat
 startup    start-up time and memory with 1M users and 3M reminders, beside one CronTrigger job
            per reminder
-latency    command latency in process, at a steady rate of updates
+latency    command latency in process, at a steady rate of updates, beside PTB alone (the
+           floor); then again at half the capacity measured
+latency-pictures  the same, each command alone and with 5% of updates asking for /history
+pictures   time to draw each picture and the report, and a picture through the worker process
 
 docs/benchmarks.md has the figures and the command behind each. Options left out take the
 benchmark's own default, shown in brackets.
@@ -19,7 +22,7 @@ import argparse
 import asyncio
 import logging
 
-from bench import broadcast, calls, dispatch, latency, startup, tick
+from bench import broadcast, calls, dispatch, latency, pictures, startup, tick
 
 # Each benchmark's defaults for the options it reads.
 DEFAULTS: dict[str, dict[str, object]] = {
@@ -35,6 +38,8 @@ DEFAULTS: dict[str, dict[str, object]] = {
     },
     "startup": {"users": 1_000_000, "reminders": [10_000, 100_000], "runs": 3},
     "latency": {"users": 10_000, "rate": [200.0], "seconds": 20.0},
+    "latency-pictures": {"users": 10_000, "rate": [100.0], "seconds": 20.0},
+    "pictures": {"runs": 21},
 }
 
 
@@ -57,12 +62,6 @@ def main() -> None:
     )
     parser.add_argument("--reminders", type=int, nargs="+", help="CronTrigger jobs, baseline")
     parser.add_argument("--seconds", type=float, help="how long to send updates")
-    parser.add_argument(
-        "--design",
-        choices=["both", *dispatch.DESIGNS],
-        default="both",
-        help="dispatch: the ORM dispatcher as it was, the Core one, or both side by side",
-    )
     args = parser.parse_args()
     for option, value in DEFAULTS[args.name].items():
         if getattr(args, option) is None:
@@ -83,12 +82,15 @@ def main() -> None:
             )
         )
     elif args.name == "dispatch":
-        designs = list(dispatch.DESIGNS) if args.design == "both" else [args.design]
-        asyncio.run(dispatch.run(backends, args.users, args.due, args.runs, designs))
+        asyncio.run(dispatch.run(backends, args.users, args.due, args.runs))
     elif args.name == "startup":
         asyncio.run(startup.run(backends, args.users, args.reminders, args.runs))
     elif args.name == "latency":
         asyncio.run(latency.run(backends, args.users, args.rate[0], args.seconds))
+    elif args.name == "latency-pictures":
+        asyncio.run(latency.run_mix(backends, args.users, args.rate[0], args.seconds))
+    elif args.name == "pictures":
+        asyncio.run(pictures.run(args.runs))
     else:
         asyncio.run(tick.run(backends, args.users, args.due[0], args.runs))
 

@@ -187,7 +187,7 @@ async def measure(
         db = Database(url)
         total = await populate(db, recipients)
         settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
             telegram_bot_token=TOKEN,
             database_url=url,
             telegram_api_base_url=base,

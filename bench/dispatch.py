@@ -1,9 +1,9 @@
-"""Time per due reminder of a dispatcher tick among a million users: the ORM dispatcher as it was
-and the Core one the bot runs now, side by side on the same data, runs interleaved.
+"""Time per due reminder of a dispatcher tick among a million users.
 
 Wall time includes the database. CPU time is this process's (`time.process_time`), which on
 SQLite includes the database's work (it runs in a thread of this process) and on PostgreSQL does
-not (the server is another process).
+not (the server is another process). The first, ORM dispatcher that docs/benchmarks.md compares
+with is in the git history (bench/orm_dispatcher.py, up to commit e35aff4).
 """
 
 from __future__ import annotations
@@ -11,30 +11,19 @@ from __future__ import annotations
 import gc
 import statistics
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
 
-from bench import orm_dispatcher
 from bench.databases import fresh_database
 from bench.population import NOW, make_due, populate
-from scheduler import dispatcher
-from scheduler.dispatcher import TickResult
+from scheduler.dispatcher import dispatch_due
 from scheduler.policy import Policy
 from storage import Database
-
-Tick = Callable[[Database, datetime, Policy], Awaitable[TickResult]]
-DESIGNS: dict[str, Tick] = {
-    "orm": orm_dispatcher.dispatch_due,
-    "core": dispatcher.dispatch_due,
-}
 
 
 @dataclass(frozen=True)
 class Figure:
     backend: str
     due: int
-    design: str
     wall_ms: float  # median of the runs
     cpu_ms: float  # median of the runs
 
@@ -42,43 +31,37 @@ class Figure:
         return ms / self.due
 
 
-async def _one_tick(db: Database, tick: Tick, due: int) -> tuple[float, float]:
+async def _one_tick(db: Database, due: int) -> tuple[float, float]:
     await make_due(db, due)
     gc.collect()
     wall, cpu = time.perf_counter(), time.process_time()
-    result = await tick(db, NOW, Policy())
+    result = await dispatch_due(db, NOW, Policy())
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     assert (result.claimed, result.queued) == (due, due), result
     return wall * 1000, cpu * 1000
 
 
 async def measure(
-    backend: str, users: int, dues: list[int], runs: int, designs: list[str]
+    backend: str, users: int, dues: list[int], runs: int
 ) -> tuple[list[Figure], float, float]:
-    """Figures per (due, design); the population's seconds; an idle tick's milliseconds."""
+    """Figures per number due; the population's seconds; an idle tick's milliseconds."""
     async with fresh_database(backend) as url:
         db = Database(url)
         try:
             population = await populate(db, users)
             figures = []
             for due in dues:
-                samples: dict[str, list[tuple[float, float]]] = {d: [] for d in designs}
-                # Interleaved, so that load from others on this shared machine hits both alike.
-                for _ in range(runs):
-                    for design in designs:
-                        samples[design].append(await _one_tick(db, DESIGNS[design], due))
-                figures += [
+                samples = [await _one_tick(db, due) for _ in range(runs)]
+                figures.append(
                     Figure(
                         backend,
                         due,
-                        design,
-                        statistics.median(w for w, _ in samples[design]),
-                        statistics.median(c for _, c in samples[design]),
+                        statistics.median(w for w, _ in samples),
+                        statistics.median(c for _, c in samples),
                     )
-                    for design in designs
-                ]
+                )
             started = time.perf_counter()
-            idle = await dispatcher.dispatch_due(db, NOW, Policy())
+            idle = await dispatch_due(db, NOW, Policy())
             idle_ms = (time.perf_counter() - started) * 1000
             assert idle.claimed == 0
         finally:
@@ -86,23 +69,21 @@ async def measure(
     return figures, population.seconds, idle_ms
 
 
-async def run(
-    backends: list[str], users: int, dues: list[int], runs: int, designs: list[str]
-) -> None:
+async def run(backends: list[str], users: int, dues: list[int], runs: int) -> None:
     print(
         f"dispatcher: {users:,} users with 3 reminders each, median of {runs} ticks; "
         "per due reminder: wall (with the database) and this process's CPU"
     )
     print(
-        f"  {'backend':<9} {'due':>7}  {'design':<13} {'wall ms':>9} {'CPU ms':>9} "
+        f"  {'backend':<9} {'due':>7} {'wall ms':>9} {'CPU ms':>9} "
         f"{'wall ms/due':>12} {'CPU ms/due':>11}"
     )
     for backend in backends:
-        figures, populate_s, idle_ms = await measure(backend, users, dues, runs, designs)
+        figures, populate_s, idle_ms = await measure(backend, users, dues, runs)
         for f in figures:
             print(
-                f"  {f.backend:<9} {f.due:>7,}  {f.design:<13} {f.wall_ms:>9.1f} "
-                f"{f.cpu_ms:>9.1f} {f.per_due(f.wall_ms):>12.4f} {f.per_due(f.cpu_ms):>11.4f}"
+                f"  {f.backend:<9} {f.due:>7,} {f.wall_ms:>9.1f} {f.cpu_ms:>9.1f} "
+                f"{f.per_due(f.wall_ms):>12.4f} {f.per_due(f.cpu_ms):>11.4f}"
             )
         print(
             f"  {backend:<9} idle tick {idle_ms:.1f} ms; "

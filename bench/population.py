@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, text, update
 from sqlalchemy.sql.elements import TextClause
 
 from storage import Database
-from storage.models import Delivery, Reminder
+from storage.models import Delivery, Reminder, table_of
 from storage.types import UTCDateTime
 
 # 12:00 UTC on a Monday in June: no zone below changes its clocks within a day of it.
@@ -119,12 +119,12 @@ async def make_due(db: Database, due: int) -> None:
     meets the dead rows of the runs before it, in the indexes it reads and the unique index it
     checks, and gets slower run by run.
     """
-    reminders = Reminder.__table__
+    reminders = table_of(Reminder)
     async with db.session() as session:
         if db.is_postgres:
             await session.execute(text("TRUNCATE deliveries"))
         else:
-            await session.execute(Delivery.__table__.delete())
+            await session.execute(table_of(Delivery).delete())
         await session.execute(
             update(reminders).where(reminders.c.id <= due).values(next_fire_at=NOW)
         )

@@ -108,7 +108,10 @@ def callback_data(message: dict[str, Any]) -> list[str]:
 
 
 def report(fake: FakeBotApi, presser: TakenPresser) -> dict[str, Any]:
-    sends, answers, failed, started = [], {}, [], 0
+    sends: list[Any] = []
+    answers: dict[Any, Any] = {}
+    failed: list[Any] = []
+    started = 0
     for call in fake.calls:
         if call.method == "setMyCommands":
             started += 1

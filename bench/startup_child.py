@@ -44,7 +44,7 @@ async def isobot(url: str, base_url: str) -> dict[str, Any]:
     imported = time.perf_counter()
     before = memory_mb()["rss_mb"]
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         telegram_bot_token=TOKEN,
         database_url=url,
         telegram_api_base_url=base_url,
@@ -55,7 +55,7 @@ async def isobot(url: str, base_url: str) -> dict[str, Any]:
     assert app.post_init is not None
     await app.post_init(app)  # set_my_commands, and the sender starts
     await app.start()  # the JobQueue with the one repeating tick
-    svc = app.bot_data["services"]
+    svc = app.bot_data.services
     result = await dispatch_due(svc.db, svc.clock.now(), svc.policy)
     ready = time.perf_counter()
     figures = {

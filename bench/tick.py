@@ -6,13 +6,14 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, insert, text, update
+from sqlalchemy import delete, text, update
 
 from bench.databases import fresh_database
 from scheduler.dispatcher import dispatch_due
 from scheduler.policy import Policy
 from storage import Database
-from storage.models import Delivery, Reminder, ReminderKind, User, UserStatus
+from storage.models import Delivery, Reminder
+from tests.seeding import insert_rows, reminder_row, user_row
 
 # 14:00 in Berlin is 12:00 UTC on this day: the due reminders' real occurrence.
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -20,42 +21,22 @@ CHUNK = 10_000
 
 
 async def populate(db: Database, users: int, due: int) -> None:
-    for start in range(0, users, CHUNK):
-        ids = range(start + 1, min(start + CHUNK, users) + 1)
-        async with db.session() as session:
-            await session.execute(
-                insert(User),
-                [
-                    {
-                        "id": i,
-                        "chat_id": i,
-                        "language": "en",
-                        "timezone": "Europe/Berlin",
-                        "status": UserStatus.ACTIVE,
-                        "reminders_paused": False,
-                        "awaiting": "",
-                        "created_at": NOW,
-                        "last_seen_at": NOW,
-                    }
-                    for i in ids
-                ],
+    ids = range(1, users + 1)
+    await insert_rows(
+        db,
+        (user_row(i, NOW, timezone="Europe/Berlin") for i in ids),
+        (
+            # The first `due` at 14:00 Berlin (NOW); the others later today, at 20:00.
+            reminder_row(
+                i,
+                NOW,
+                next_fire_at=NOW if i <= due else NOW + timedelta(hours=6),
+                timezone="Europe/Berlin",
             )
-            await session.execute(
-                insert(Reminder),
-                [
-                    {
-                        "user_id": i,
-                        "kind": ReminderKind.DOSE,
-                        "local_time": "14:00" if i <= due else "20:00",
-                        "timezone": "Europe/Berlin",
-                        "enabled": True,
-                        # The others are due later today, at 20:00 Berlin.
-                        "next_fire_at": NOW if i <= due else NOW + timedelta(hours=6),
-                        "created_at": NOW,
-                    }
-                    for i in ids
-                ],
-            )
+            for i in ids
+        ),
+        chunk=CHUNK,
+    )
     if db.engine.dialect.name == "postgresql":
         async with db.engine.connect() as conn:
             await conn.execute(text("ANALYZE"))

@@ -1,5 +1,5 @@
-"""Command line: `python -m bot` runs the bot; `python -m bot migrate` applies migrations;
-`python -m bot sandbox` runs it against a fake Telegram on 127.0.0.1, with no token."""
+"""Command line, as `isobot` (the console script) or `python -m bot`: no command runs the bot;
+`migrate` applies migrations; `sandbox` runs it against a fake Telegram on 127.0.0.1, no token."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import argparse
 import asyncio
 import signal
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -17,7 +17,7 @@ from bot.startup_errors import StartupError
 from storage.migrate import upgrade
 
 if TYPE_CHECKING:
-    from telegram.ext import Application
+    from bot.services import IsobotApp
 
 EXIT_CONFIG = 2
 
@@ -58,7 +58,7 @@ def run() -> None:
     asyncio.run(serve_when_reachable(app, settings, _serve))
 
 
-async def _serve(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def _serve(app: IsobotApp) -> None:
     """The main loop, in both modes, until SIGINT or SIGTERM. Not run_polling, whose Updater
     confirms updates before they are handled (bot/polling.py), nor run_webhook, which brings
     PTB's own server (bot/webhook.py)."""
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.sandbox_session import main as sandbox_main
 
         return sandbox_main(args_given[1:])
-    parser = argparse.ArgumentParser(prog="python -m bot", description="isobot")
+    parser = argparse.ArgumentParser(prog="isobot", description="isobot")
     parser.add_argument(
         "command",
         nargs="?",

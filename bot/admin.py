@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot.handlers.unknown import STALE_BUTTON, typed_command, unknown_command_text
-from bot.services import services
+from bot.services import Context, services
 
 
-async def refuse_unless_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def refuse_unless_admin(update: Update, context: Context) -> bool:
     """True (after answering as for an unknown command) when the user is not an admin."""
     svc = services(context)
     user = update.effective_user

@@ -7,17 +7,19 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import Any
+from typing import cast
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, Defaults
 
 from bot.broadcast_progress import report_progress
+from bot.checkin_message import checkin_renderer
 from bot.config import Settings
 from bot.handlers import (
     broadcast,
     chat_scope,
+    checkin,
     checks,
     course,
     doses,
@@ -28,6 +30,7 @@ from bot.handlers import (
     remind,
     reminder_buttons,
     reminders,
+    report,
     start,
     stats,
     timezone,
@@ -39,7 +42,7 @@ from bot.handlers import (
 from bot.listener import start_listeners, stop_listeners
 from bot.polling import Poller
 from bot.redelivery import RedeliverySafeBot
-from bot.services import Services
+from bot.services import CONTEXT_TYPES, Context, IsobotApp, Services
 from bot.session_guard import SessionGuardedRequest
 from bot.updates import PerChatUpdateProcessor
 from bot.weekly_summary import summary_renderer
@@ -76,7 +79,9 @@ AREAS = (
     reminder_buttons,
     doses,
     course,
+    report,
     checks,
+    checkin,
     privacy,
     broadcast,
     stats,
@@ -92,7 +97,7 @@ def build_application(
     db: Database | None = None,
     clock: Clock | None = None,
     library: Library | None = None,
-) -> Application[Any, Any, Any, Any, Any, Any]:
+) -> IsobotApp:
     """Build the Application with every handler; raises ConfigError on a bad token, or on
     webhook mode without its URL or secret."""
     token = settings.token()
@@ -120,8 +125,12 @@ def build_application(
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ),
     )
-    app = (
+    # PTB's builder types lose the JobQueue's context type and keep the Bot's subclass; the
+    # Application is the one IsobotApp names (bot/services.py), bot_data with typed services.
+    app = cast(
+        IsobotApp,
         ApplicationBuilder()
+        .context_types(CONTEXT_TYPES)
         .bot(telegram_bot)
         # No PTB Updater: it confirms updates before they are handled. bot/polling.py polls.
         .updater(None)
@@ -131,9 +140,9 @@ def build_application(
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
-        .build()
+        .build(),
     )
-    app.bot_data["services"] = svc
+    app.bot_data.services = svc
     for area in AREAS:
         area.register(app)
     assert app.job_queue is not None
@@ -175,16 +184,16 @@ def policy_from(settings: Settings) -> Policy:
     )
 
 
-async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc: Services = context.bot_data["services"]
+async def _tick(context: Context) -> None:
+    svc = context.bot_data.services
     result = await dispatch_due(svc.db, svc.clock.now(), svc.policy)
     svc.last_tick = svc.clock.now()
     if result.queued and svc.sender is not None:
         svc.sender.wake()
 
 
-async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    svc: Services = app.bot_data["services"]
+async def _post_init(app: IsobotApp) -> None:
+    svc = app.bot_data.services
     await app.bot.set_my_commands([BotCommand(c.name, c.description) for c in svc.commands])
     svc.sender = Sender(
         svc.db,
@@ -196,6 +205,7 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         renderers={
             Purpose.BROADCAST: render_broadcast,
             ReminderKind.WEEKLY_SUMMARY: summary_renderer(svc.library, svc.clock),
+            ReminderKind.CHECKIN: checkin_renderer(),
         },
         lock=sender_lock(svc.db, app.bot.id),
     )
@@ -217,24 +227,22 @@ def sender_lock(db: Database, bot_id: int) -> AdvisoryLock | None:
     return AdvisoryLock(db.url, lock_key(f"isobot sender {bot_id}"))
 
 
-async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    svc: Services = app.bot_data["services"]
+async def _post_stop(app: IsobotApp) -> None:
+    svc = app.bot_data.services
     await stop_listeners(app)
     if svc.sender is not None:
         await svc.sender.stop()
 
 
-async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    svc: Services = app.bot_data["services"]
+async def _post_shutdown(app: IsobotApp) -> None:
+    svc = app.bot_data.services
     if svc.sender is not None and svc.sender.lock is not None:
         await svc.sender.lock.dispose()
     await svc.db.dispose()
 
 
 @asynccontextmanager
-async def running(
-    app: Application[Any, Any, Any, Any, Any, Any], *, poll_timeout: int = 10
-) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
+async def running(app: IsobotApp, *, poll_timeout: int = 10) -> AsyncIterator[IsobotApp]:
     """Run the bot inside an already running event loop, then stop it: `python -m bot` in both
     modes, the sandbox and the end-to-end tests (which share one loop with the fake Bot API).
 
@@ -244,7 +252,7 @@ async def running(
     await app.initialize()
     if app.post_init:
         await app.post_init(app)
-    svc: Services = app.bot_data["services"]
+    svc = app.bot_data.services
     poller = Poller(app, timeout=poll_timeout) if svc.settings.bot_mode == "polling" else None
     await app.start()
     try:

@@ -6,23 +6,20 @@ The state lives in the database, so a restart or another instance picks the conv
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
-    ContextTypes,
     MessageHandler,
     filters,
 )
 
-from bot.services import flow_and_last_message, services
+from bot.services import Context, IsobotApp, flow_and_last_message, services
 from content import Level, assess
 from storage.users import get_user
 
 # Gets the update and the stored `awaiting` value ("remind:dose"); True when it used the text.
-InputHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, str], Awaitable[bool]]
+InputHandler = Callable[[Update, Context, str], Awaitable[bool]]
 _KEY = "awaiting_inputs"
 
 
@@ -38,9 +35,7 @@ def answer_words(update: Update) -> list[str] | None:
     return words
 
 
-def expect_input(
-    app: Application[Any, Any, Any, Any, Any, Any], flow: str, handler: InputHandler
-) -> None:
+def expect_input(app: IsobotApp, flow: str, handler: InputHandler) -> None:
     """Let `handler` take plain text while a user's `awaiting` starts with `flow:`."""
     routes: dict[str, InputHandler] = app.bot_data.setdefault(_KEY, {})
     if not routes:
@@ -52,7 +47,7 @@ def expect_input(
     routes[flow] = handler
 
 
-async def _route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _route(update: Update, context: Context) -> None:
     if update.effective_user is None:
         return
     svc = services(context)

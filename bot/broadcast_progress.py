@@ -7,9 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
 
-from bot.services import services
+from bot.services import Context, services
 from scheduler.broadcast import Progress, progress
 from storage.models import Broadcast, BroadcastStatus
 
@@ -40,7 +39,7 @@ def final_report(broadcast: Broadcast, p: Progress) -> str:
     return "\n".join(lines)
 
 
-async def report_progress(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def report_progress(context: Context) -> None:
     """A repeating job: edit progress messages, and close finished broadcasts with a report."""
     svc = services(context)
     now = svc.clock.now()
@@ -74,9 +73,7 @@ async def report_progress(context: ContextTypes.DEFAULT_TYPE) -> None:
             log.warning("could not update the progress of broadcast %d", broadcast.id)
 
 
-async def _finish(
-    context: ContextTypes.DEFAULT_TYPE, broadcast: Broadcast, state: Progress, now: datetime
-) -> None:
+async def _finish(context: Context, broadcast: Broadcast, state: Progress, now: datetime) -> None:
     svc = services(context)
     new_status = (
         BroadcastStatus.CANCELLED

@@ -157,8 +157,10 @@ class _Guarded(asyncio.Protocol):
         if self._inner is not None:
             self._inner.data_received(data)
 
-    def eof_received(self) -> bool | None:
-        return self._inner.eof_received() if self._inner is not None else None
+    def eof_received(self) -> None:
+        # aiohttp's handler returns None here: the transport closes itself at the end of input.
+        if self._inner is not None:
+            self._inner.eof_received()
 
     def pause_writing(self) -> None:
         if self._inner is not None:

@@ -11,16 +11,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
-from telegram.ext import Application
 
 from bot.connection_guard import ConnectionGuard
 from bot.health import health_route
 from bot.listener_logs import withhold_request_data
-from bot.services import Services
+from bot.services import IsobotApp, Services
 from bot.webhook import webhook_route
 
 log = logging.getLogger("isobot.listener")
@@ -145,9 +143,9 @@ async def _drop_server_header(_request: web.Request, response: web.StreamRespons
     response.headers.popall("Server", None)
 
 
-async def start_listeners(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def start_listeners(app: IsobotApp) -> None:
     """Open what the settings ask for; in webhook mode, then tell Telegram where to post."""
-    svc: Services = app.bot_data["services"]
+    svc = app.bot_data.services
     settings = svc.settings
     health = health_route(svc)
     webhook_address = None
@@ -171,7 +169,7 @@ async def _open(svc: Services, routes: list[web.RouteDef], address: tuple[str, i
     svc.listeners.append(listener)
 
 
-async def stop_listeners(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    svc: Services = app.bot_data["services"]
+async def stop_listeners(app: IsobotApp) -> None:
+    svc = app.bot_data.services
     while svc.listeners:
         await svc.listeners.pop().stop()

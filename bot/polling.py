@@ -22,11 +22,11 @@ import contextlib
 import logging
 import traceback
 from datetime import timedelta
-from typing import Any
 
 from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
-from telegram.ext import Application
+
+from bot.services import IsobotApp
 
 log = logging.getLogger("isobot.polling")
 
@@ -81,7 +81,7 @@ class InFlight:
 class Poller:
     """Fetches updates with getUpdates and hands each to the Application as it comes."""
 
-    def __init__(self, app: Application[Any, Any, Any, Any, Any, Any], *, timeout: int) -> None:
+    def __init__(self, app: IsobotApp, *, timeout: int) -> None:
         self._app = app
         self._timeout = timeout
         self._in_flight = InFlight()

@@ -24,6 +24,7 @@ KIND_LABELS = {
     ReminderKind.LABS: "🩸 Blood tests",
     ReminderKind.PREGNANCY_TEST: "🧪 Pregnancy test",
     ReminderKind.WEEKLY_SUMMARY: "📊 Weekly summary",
+    ReminderKind.CHECKIN: "📝 Weekly check-in",
 }
 MAX_TIMES = 2
 USAGE = "For example: /remind dose 08:00 20:00, /remind sunscreen 08:30 or /remind dose off."

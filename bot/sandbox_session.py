@@ -22,12 +22,12 @@ from types import TracebackType
 from typing import Any, TextIO
 
 from sqlalchemy import select
-from telegram.ext import Application
 
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.handlers import sandbox_time
 from bot.logs import configure_logging
+from bot.services import IsobotApp
 from sandbox import FakeBotApi
 from sandbox.chat import PersonChat
 from sandbox.chat_page import ChatPage
@@ -164,7 +164,7 @@ def sandbox_settings(fake: FakeBotApi, database_url: str, speed: float) -> Setti
         "health_listen": "",
     }
     # No .env: a production DATABASE_URL or token there must not reach the sandbox.
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 def _remove_database(path: Path) -> None:
@@ -205,7 +205,7 @@ class Sandbox:
         )
         self.chat = PersonChat(self.fake, SANDBOX_USER)
         self.page = ChatPage(self.chat, status=self.status)
-        self.app: Application[Any, Any, Any, Any, Any, Any] | None = None
+        self.app: IsobotApp | None = None
         self.log_path = options.db.with_suffix(".log")
         self._log = log
         self._stack = contextlib.AsyncExitStack()

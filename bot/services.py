@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeAlias
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
-from telegram.ext import Application, CallbackContext
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
 from bot.commands import CommandInfo
 from bot.config import Settings
@@ -22,8 +22,14 @@ from storage import Database
 from storage.models import User
 from storage.users import get_user
 
-if TYPE_CHECKING:
-    from bot.listener import Listener
+
+class RunningListener(Protocol):
+    """A server this process runs (bot/listener.py's Listener), as the services know it."""
+
+    @property
+    def port(self) -> int: ...
+
+    async def stop(self) -> None: ...
 
 
 @dataclass
@@ -37,7 +43,7 @@ class Services:
     # When the dispatcher last finished a tick, by `clock`; /healthz reports it.
     last_tick: datetime | None = None
     # The webhook and health servers this process runs (bot/listener.py).
-    listeners: list[Listener] = field(default_factory=list)
+    listeners: list[RunningListener] = field(default_factory=list)
     # Filled by each handler module's register(), so /help and the menu list only what exists.
     commands: list[CommandInfo] = field(default_factory=list)
 
@@ -45,15 +51,28 @@ class Services:
         return user_id is not None and user_id in self.settings.admin_ids
 
 
-def add_commands(app: Application[Any, Any, Any, Any, Any, Any], *infos: CommandInfo) -> None:
-    known = app.bot_data["services"].commands
+class BotData(dict[str, Any]):
+    """PTB's bot_data: the services as a typed attribute, set once by the composition root
+    before any update; modules keep their own state under their own keys."""
+
+    services: Services
+
+
+# The types PTB passes to every callback (ContextTypes), and the Application built with them.
+Context: TypeAlias = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+IsobotApp: TypeAlias = Application[
+    ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Context]
+]
+CONTEXT_TYPES = ContextTypes(bot_data=BotData)
+
+
+def add_commands(app: IsobotApp, *infos: CommandInfo) -> None:
+    known = app.bot_data.services.commands
     known.extend(info for info in infos if info.name not in {c.name for c in known})
 
 
-def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
-    found = context.bot_data["services"]
-    assert isinstance(found, Services)
-    return found
+def services(context: Context) -> Services:
+    return context.bot_data.services
 
 
 def with_last_message(awaiting: str, message_id: int) -> str:

@@ -22,19 +22,19 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from telegram import Bot
 from telegram.error import InvalidToken, RetryAfter, TelegramError
-from telegram.ext import Application
 
 from bot.config import Settings
+from bot.services import IsobotApp
 from bot.startup_errors import EXIT_TOKEN_REJECTED, EXIT_UNREACHABLE, StartupError
 
 log = logging.getLogger("isobot.telegram_check")
 
-A = TypeVar("A", bound=Application[Any, Any, Any, Any, Any, Any])
+A = TypeVar("A", bound=IsobotApp)
 
 # How long start-up keeps trying, in TELEGRAM_TIMEOUT_SECONDS (the longest one try may take):
 # a minute by default, and a test that sets a short timeout waits only a little.

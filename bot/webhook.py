@@ -11,11 +11,11 @@ import asyncio
 import hmac
 import json
 import logging
-from typing import Any
 
 from aiohttp import web
 from telegram import Update
-from telegram.ext import Application
+
+from bot.services import IsobotApp
 
 log = logging.getLogger("isobot.webhook")
 
@@ -30,9 +30,7 @@ def secret_matches(given: str | None, expected: str) -> bool:
     )
 
 
-def webhook_route(
-    app: Application[Any, Any, Any, Any, Any, Any], path: str, secret: str, body_seconds: float
-) -> web.RouteDef:
+def webhook_route(app: IsobotApp, path: str, secret: str, body_seconds: float) -> web.RouteDef:
     async def handle(request: web.Request) -> web.StreamResponse:
         if not secret_matches(request.headers.get(SECRET_HEADER), secret):
             # INFO, not WARNING: anyone can post here, and a scanner must not flood the log.

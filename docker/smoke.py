@@ -40,7 +40,8 @@ BASE = "python:3.11-slim"
 USER = 1001
 # Well-formed tokens that no fake knows: Telegram answers such a one 401 Unauthorized.
 UNKNOWN_TOKEN = "123456789:AAEhBP0av28_smoke-test-unknown-token_x"
-APP_ENTRIES = {"bot", "content", "data", "healthcheck.py", "sandbox", "scheduler", "storage"}
+# The packages are installed in the virtualenv (a wheel of pyproject.toml), not copied to /app.
+APP_ENTRIES = {"data", "healthcheck.py"}
 LABEL = "org.isobot.smoke"
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 EXIT_CONFIG, EXIT_UNREACHABLE, EXIT_TOKEN_REJECTED = 2, 3, 4
@@ -181,17 +182,20 @@ class Smoke:
         )
 
     async def venv_is_on_path(self) -> str:
-        """`docker run IMAGE python -m bot ...` runs the bot's Python, with its packages."""
-        done = await docker(*self.docker_run, "--rm", self.image, "sh", "-c", "command -v python")
-        expect(done.last_line == "/opt/venv/bin/python", f"python is {done.output.strip()}")
-        done = await docker(*self.docker_run, "--rm", self.image, "python", "-m", "bot", "migrate")
-        expect(done.status == 0, f"python -m bot migrate: status {done.status}:\n{done.output}")
+        """`docker run IMAGE isobot ...` (or `python -m bot ...`) runs the installed bot."""
+        where = "command -v python; command -v isobot"
+        done = await docker(*self.docker_run, "--rm", self.image, "sh", "-c", where)
+        found = done.output.split()
+        expected = ["/opt/venv/bin/python", "/opt/venv/bin/isobot"]
+        expect(found == expected, f"python and isobot are {done.output.strip()}")
+        done = await docker(*self.docker_run, "--rm", self.image, "isobot", "migrate")
+        expect(done.status == 0, f"isobot migrate: status {done.status}:\n{done.output}")
         expect(done.last_line == "Database is up to date.", f"migrate said {done.last_line!r}")
         done = await docker(*self.docker_run, "--rm", self.image, "python", "-m", "bot")
         expect(done.status == EXIT_CONFIG, f"no token: status {done.status}:\n{done.output}")
         expect("python -m bot sandbox" in done.last_line, f"no token: {done.last_line!r}")
         done.expect_clean()
-        return "python is the venv's; `python -m bot migrate` migrates; no token: status 2"
+        return "python and isobot are the venv's; `isobot migrate` migrates; no token: status 2"
 
     async def dockerignore_keeps_secrets_home(self) -> str:
         """What the build sends the daemon, through the repository's .dockerignore."""
@@ -222,6 +226,8 @@ class Smoke:
             "storage/db.py",
             "sandbox/static/chat.js",
             "docker/healthcheck.py",
+            "pyproject.toml",
+            "README.md",
         ]
         canary = f"TELEGRAM_BOT_TOKEN={UNKNOWN_TOKEN}\n"
         for name in (*stay, *arrive):

@@ -30,7 +30,9 @@ from sandbox.state import BotMessage, Call, World, callback_buttons
 
 T = TypeVar("T")
 
-_MAX_UPLOAD = 50 * 1024 * 1024  # Telegram's limit for bots sending files
+# Telegram's limit for a file a bot sends is 50 MB (sandbox/media.py); the request around it
+# may be a little larger.
+_MAX_UPLOAD = 51 * 1024 * 1024
 _POLL_INTERVAL = 0.01
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
 
@@ -277,7 +279,7 @@ class FakeBotApi(People):
 
     async def wait_for(
         self,
-        predicate: Callable[[], T | bool | None],
+        predicate: Callable[[], T | None],
         timeout: float = 10.0,  # noqa: ASYNC109 - the public API others code against
     ) -> T:
         """Poll ``predicate`` until it returns something truthy, and return that."""
@@ -286,7 +288,7 @@ class FakeBotApi(People):
         while True:
             value = predicate()
             if value:
-                return value  # type: ignore[return-value]
+                return value
             if loop.time() >= deadline:
                 name = getattr(predicate, "__qualname__", repr(predicate))
                 raise TimeoutError(

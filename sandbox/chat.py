@@ -57,6 +57,7 @@ class Entry:
     edits: int
     date: int
     document: dict[str, Any] | None = None
+    photo: dict[str, Any] | None = None  # the largest size: file_id, width, height
 
     @property
     def flat_buttons(self) -> list[Button]:
@@ -72,6 +73,7 @@ class Entry:
             "edited": self.edits > 0,
             "date": self.date,
             "document": self.document,
+            "photo": self.photo,
         }
 
 
@@ -180,6 +182,10 @@ def entry_of(message: BotMessage) -> Entry:
             "file_name": message.document.get("file_name") or "file",
             "file_size": message.document.get("file_size"),
         }
+    photo = None
+    if message.photo:
+        largest = message.photo[-1]
+        photo = {k: largest.get(k) for k in ("file_id", "width", "height", "file_size")}
     return Entry(
         message_id=message.message_id,
         from_bot=message.from_bot,
@@ -189,6 +195,7 @@ def entry_of(message: BotMessage) -> Entry:
         edits=message.edits,
         date=message.date,
         document=document,
+        photo=photo,
     )
 
 
@@ -216,6 +223,24 @@ class PersonChat:
 
     def entries(self) -> list[Entry]:
         return [entry_of(m) for m in self.fake.conversation(self.user_id)]
+
+    def file(self, file_id: str) -> tuple[bytes, str, str] | None:
+        """(content, file name, MIME type) of a photo or document the bot sent in this chat;
+        None for any other file id."""
+        for entry in self.entries():
+            photo = entry.photo is not None and entry.photo["file_id"] == file_id
+            if not photo and (entry.document is None or entry.document["file_id"] != file_id):
+                continue
+            content = self.fake.document_content(file_id)
+            if content is None:
+                return None
+            if not photo:
+                assert entry.document is not None
+                return content, str(entry.document["file_name"]), "application/octet-stream"
+            jpeg = content.startswith(b"\xff\xd8")
+            name = f"photo-{entry.message_id}.{'jpg' if jpeg else 'png'}"
+            return content, name, "image/jpeg" if jpeg else "image/png"
+        return None
 
     def answers(self) -> list[tuple[str, str]]:
         """(query id, text) of this user's presses that the bot answered with a text."""

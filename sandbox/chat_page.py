@@ -5,7 +5,7 @@ GET  /events      server-sent events: the conversation, then every change as it 
 GET  /messages    the conversation now, as JSON
 POST /send        {"text": "..."}: the user writes a message
 POST /press       {"message_id": 3, "data": "..."}: the user presses an inline button
-GET  /files/{id}  a document the bot sent
+GET  /files/{id}  a photo the bot sent (shown inline) or a document (offered for download)
 """
 
 from __future__ import annotations
@@ -156,17 +156,19 @@ class ChatPage:
         return web.json_response({"ok": True})
 
     async def _file(self, request: web.Request) -> web.Response:
-        file_id = request.match_info["file_id"]
-        for entry in self.chat.entries():
-            document = entry.document
-            if document is not None and document["file_id"] == file_id:
-                content = self.chat.fake.document_content(file_id)
-                if content is None:
-                    break
-                name = str(document["file_name"]).replace('"', "")
-                return web.Response(
-                    body=content,
-                    content_type="application/octet-stream",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'},
-                )
-        raise web.HTTPNotFound(text="No such file in this chat.")
+        found = self.chat.file(request.match_info["file_id"])
+        if found is None:
+            raise web.HTTPNotFound(text="No such file in this chat.")
+        content, name, mime_type = found
+        # A photo is shown in the page; anything else is offered for download, never opened.
+        disposition = "inline" if mime_type.startswith("image/") else "attachment"
+        safe_name = name.replace('"', "").replace("\\", "")
+        return web.Response(
+            body=content,
+            content_type=mime_type,
+            headers={
+                "Content-Disposition": f'{disposition}; filename="{safe_name}"',
+                "X-Content-Type-Options": "nosniff",
+                "Cache-Control": "no-store",
+            },
+        )

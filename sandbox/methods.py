@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from sandbox.errors import ApiError, bad_request
 from sandbox.faults import FaultPlan, RateLimiter
+from sandbox.media import check_document, check_photo, photo_sizes
 from sandbox.params import Params, UploadedFile, require_error
 from sandbox.state import Chat, StoredMessage, World
 from sandbox.telegram_html import Entity, HtmlParseError, parse_html, utf16_len
@@ -100,6 +101,9 @@ class Methods:
             "deleteMyCommands": self.delete_my_commands,
             "sendChatAction": self.send_chat_action,
             "sendDocument": self.send_document,
+            "sendPhoto": self.send_photo,
+            "editMessageMedia": self.edit_message_media,
+            "editMessageCaption": self.edit_message_caption,
             "copyMessage": self.copy_message,
             "getFile": self.get_file,
             "close": self.close,
@@ -237,6 +241,26 @@ class Methods:
             raise bad_request(too_long)
         return RenderedText(text, entities, source, parse_mode)
 
+    def _text(self, params: Params) -> RenderedText:
+        return self._render(
+            params,
+            text_name="text",
+            entities_name="entities",
+            limit=MAX_TEXT,
+            too_long="message is too long",
+            required=True,
+        )
+
+    def _caption(self, params: Params) -> RenderedText:
+        return self._render(
+            params,
+            text_name="caption",
+            entities_name="caption_entities",
+            limit=MAX_CAPTION,
+            too_long="message caption is too long",
+            required=False,
+        )
+
     def _new_bot_message(
         self,
         chat: Chat,
@@ -244,6 +268,7 @@ class Methods:
         markup: dict[str, Any] | None,
         document: dict[str, Any] | None = None,
         reply_to: int | None = None,
+        photo: list[dict[str, Any]] | None = None,
     ) -> StoredMessage:
         message = StoredMessage(
             message_id=chat.new_message_id(),
@@ -257,6 +282,7 @@ class Methods:
             reply_markup=markup,
             document=document,
             reply_to=reply_to,
+            photo=photo,
         )
         chat.messages[message.message_id] = message
         self._delivered(chat)
@@ -374,14 +400,7 @@ class Methods:
 
     def send_message(self, params: Params) -> dict[str, Any]:
         chat = self._chat(params)
-        rendered = self._render(
-            params,
-            text_name="text",
-            entities_name="entities",
-            limit=MAX_TEXT,
-            too_long="message is too long",
-            required=True,
-        )
+        rendered = self._text(params)
         params.get_json("link_preview_options")  # must at least be valid JSON
         markup = check_reply_markup(params.get_json("reply_markup"))
         reply_to = self._reply_to(params, chat)
@@ -403,31 +422,39 @@ class Methods:
         message.edit_date = self.world.now()
         return self.world.message_dict(chat, message)
 
-    def edit_message_text(self, params: Params) -> dict[str, Any]:
-        chat, message = self._editable(params)
-        if message.document is not None:
-            raise bad_request("there is no text in the message to edit")
-        rendered = self._render(
-            params,
-            text_name="text",
-            entities_name="entities",
-            limit=MAX_TEXT,
-            too_long="message is too long",
-            required=True,
-        )
-        # Without reply_markup an edit removes the inline keyboard, as on Telegram.
-        markup = check_reply_markup(params.get_json("reply_markup"), inline_only=True)
-        if (rendered.text, rendered.entities, markup) == (
+    def _replace_text(
+        self,
+        chat: Chat,
+        message: StoredMessage,
+        rendered: RenderedText,
+        markup: dict[str, Any] | None,
+        photo: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """A message's text or caption, its keyboard and, given one, its photo replaced; like
+        Telegram, refused when the edit would change nothing."""
+        same_photo = photo is None or (message.photo is not None and photo[-1] is message.photo[-1])
+        if same_photo and (rendered.text, rendered.entities, markup) == (
             message.text,
             message.entities,
             _inline_markup(message),
         ):
             raise bad_request(NOT_MODIFIED)
         self._check_reachable(chat)
+        if photo is not None:
+            message.photo, message.document = photo, None
         message.text, message.entities = rendered.text, rendered.entities
         message.html, message.parse_mode = rendered.source, rendered.parse_mode
         message.reply_markup = markup
         return self._apply_edit(chat, message)
+
+    def edit_message_text(self, params: Params) -> dict[str, Any]:
+        chat, message = self._editable(params)
+        if message.has_media:
+            raise bad_request("there is no text in the message to edit")
+        rendered = self._text(params)
+        # Without reply_markup an edit removes the inline keyboard, as on Telegram.
+        markup = check_reply_markup(params.get_json("reply_markup"), inline_only=True)
+        return self._replace_text(chat, message, rendered, markup)
 
     def edit_message_reply_markup(self, params: Params) -> dict[str, Any]:
         chat, message = self._editable(params)
@@ -454,21 +481,16 @@ class Methods:
         source = source_chat.messages.get(self._message_id(params, "message to copy not found"))
         if source is None:
             raise bad_request("message to copy not found")
-        if params.has("caption") and source.document is not None:
-            rendered = self._render(
-                params,
-                text_name="caption",
-                entities_name="caption_entities",
-                limit=MAX_CAPTION,
-                too_long="message caption is too long",
-                required=False,
-            )
+        if params.has("caption") and source.has_media:
+            rendered = self._caption(params)
         else:
             rendered = RenderedText(source.text, source.entities, source.html, source.parse_mode)
         markup = check_reply_markup(params.get_json("reply_markup"))
         reply_to = self._reply_to(params, chat)
         self._check_send_allowed(chat)
-        copy = self._new_bot_message(chat, rendered, markup, source.document, reply_to)
+        copy = self._new_bot_message(
+            chat, rendered, markup, source.document, reply_to, source.photo
+        )
         return {"message_id": copy.message_id}
 
     def send_chat_action(self, params: Params) -> bool:
@@ -480,46 +502,88 @@ class Methods:
 
     # -- documents -----------------------------------------------------------------------------
 
-    def _document_upload(self, params: Params) -> dict[str, Any]:
-        """The document to send: an uploaded file, an attach:// part or a known file_id."""
-        upload: UploadedFile | None = params.files.get("document")
-        reference = params.get_str("document")
+    def _upload(self, params: Params, name: str) -> UploadedFile | dict[str, Any]:
+        """The file to send: an uploaded file, an attach:// part, or a file_id sent before."""
+        upload: UploadedFile | None = params.files.get(name)
+        reference = params.get_str(name)
         if upload is None and reference and reference.startswith("attach://"):
             upload = params.files.get(reference.removeprefix("attach://"))
             if upload is None:
-                raise bad_request("there is no document in the request")
+                raise bad_request(f"there is no {name} in the request")
         if upload is not None:
             if not upload.content:
                 raise bad_request("file must be non-empty")
-            return {"upload": upload}
+            return upload
         if not reference:
-            raise bad_request("there is no document in the request")
+            raise bad_request(f"there is no {name} in the request")
         known = self.world.files.get(reference)
         if known is None:
             raise bad_request("wrong file identifier/HTTP URL specified")
-        return {"known": known}
+        return known
 
     def send_document(self, params: Params) -> dict[str, Any]:
         chat = self._chat(params)
-        source = self._document_upload(params)
-        rendered = self._render(
-            params,
-            text_name="caption",
-            entities_name="caption_entities",
-            limit=MAX_CAPTION,
-            too_long="message caption is too long",
-            required=False,
-        )
+        source = self._upload(params, "document")
+        if isinstance(source, UploadedFile):
+            check_document(source.content)
+        rendered = self._caption(params)
         markup = check_reply_markup(params.get_json("reply_markup"))
         reply_to = self._reply_to(params, chat)
         self._check_send_allowed(chat)
-        if "upload" in source:
-            upload: UploadedFile = source["upload"]
-            document = self.world.store_file(upload.file_name, upload.mime_type, upload.content)
+        if isinstance(source, UploadedFile):
+            document = self.world.store_file(source.file_name, source.mime_type, source.content)
         else:
-            document = source["known"]
+            document = source
         message = self._new_bot_message(chat, rendered, markup, dict(document), reply_to)
         return self.world.message_dict(chat, message)
+
+    def _photo(self, source: UploadedFile | dict[str, Any]) -> list[dict[str, Any]]:
+        """The photo's stored sizes: a new upload checked as Telegram checks photos, or the
+        sizes of a photo sent before (by the file_id of any of its sizes)."""
+        if isinstance(source, UploadedFile):
+            width, height, mime_type = check_photo(source.content)
+            return self.world.store_photo(source.content, mime_type, photo_sizes(width, height))
+        if "width" not in source:
+            raise bad_request("wrong file identifier/HTTP URL specified")  # not a photo's id
+        return [source]
+
+    def send_photo(self, params: Params) -> dict[str, Any]:
+        chat = self._chat(params)
+        source = self._upload(params, "photo")
+        rendered = self._caption(params)
+        markup = check_reply_markup(params.get_json("reply_markup"))
+        reply_to = self._reply_to(params, chat)
+        photo = self._photo(source)
+        self._check_send_allowed(chat)
+        message = self._new_bot_message(chat, rendered, markup, None, reply_to, photo)
+        return self.world.message_dict(chat, message)
+
+    def edit_message_media(self, params: Params) -> dict[str, Any]:
+        """A photo message's photo and caption replaced (the sandbox edits photos only)."""
+        chat, message = self._editable(params)
+        media = params.get_json("media")
+        if not isinstance(media, dict) or not isinstance(media.get("media"), str):
+            raise bad_request("can't parse InputMedia JSON object")
+        if media.get("type") != "photo":
+            raise bad_request("the sandbox edits photos only: media type must be photo")
+        if not message.has_media:
+            raise bad_request("there is no media in the message to edit")
+        inner = Params(
+            {**{k: v for k, v in media.items() if k != "media"}, "photo": media["media"]},
+            params.files,
+        )
+        source = self._upload(inner, "photo")
+        rendered = self._caption(inner)
+        markup = check_reply_markup(params.get_json("reply_markup"), inline_only=True)
+        return self._replace_text(chat, message, rendered, markup, self._photo(source))
+
+    def edit_message_caption(self, params: Params) -> dict[str, Any]:
+        chat, message = self._editable(params)
+        if not message.has_media:
+            raise bad_request("there is no caption in the message to edit")
+        rendered = self._caption(params)
+        markup = check_reply_markup(params.get_json("reply_markup"), inline_only=True)
+        return self._replace_text(chat, message, rendered, markup)
 
     def get_file(self, params: Params) -> dict[str, Any]:
         file_id = params.get_str("file_id")

@@ -27,6 +27,7 @@ JSON_PARAMS = {
     "scope": "can't parse BotCommandScope JSON object",
     "link_preview_options": "can't parse link preview options JSON object",
     "reply_parameters": "can't parse reply parameters JSON object",
+    "media": "can't parse InputMedia JSON object",
 }
 _INT_PARAMS = frozenset(
     {
@@ -177,6 +178,9 @@ async def read_params(request: web.Request) -> Params:
     elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         try:
             form = await request.post()
+        except web.HTTPRequestEntityTooLarge:
+            # Telegram's front end refuses a bot's upload over 50 MB before reading it.
+            raise ApiError(413, "Request Entity Too Large") from None
         except ValueError:
             raise bad_request("can't parse request body") from None
         for name, field in form.items():

@@ -4,6 +4,7 @@ queries, the update queue and the log of API calls. Plain data, no HTTP."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ GROUP_TYPES = frozenset({"group", "supergroup"})
 CHANNEL = "channel"
 # What the bot gets when it names no allowed_updates: everything but these, as on Telegram.
 _NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+_PHOTO_SIZE = ("file_id", "file_unique_id", "width", "height", "file_size")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class BotMessage:
     date: int = 0
     sender_id: int | None = None  # the person who wrote it; None for the bot or a channel
     reply_to_message_id: int | None = None
+    # A photo's sizes, smallest first (PhotoSize fields); its caption is `text`.
+    photo: list[dict[str, Any]] | None = None
 
 
 @dataclass
@@ -91,6 +95,11 @@ class StoredMessage:
     sender_id: int | None = None  # the person who wrote it; None for the bot or a channel
     reply_to: int | None = None  # the id of the message it replies to, in the same chat
     service: dict[str, Any] | None = None  # a service message's fields (new_chat_members...)
+    photo: list[dict[str, Any]] | None = None  # PhotoSize fields, smallest first
+
+    @property
+    def has_media(self) -> bool:
+        return self.document is not None or self.photo is not None
 
     def snapshot(self) -> BotMessage:
         return BotMessage(
@@ -107,6 +116,7 @@ class StoredMessage:
             date=self.date,
             sender_id=self.sender_id,
             reply_to_message_id=self.reply_to,
+            photo=[dict(size) for size in self.photo] if self.photo is not None else None,
         )
 
     def to_dict(
@@ -130,12 +140,11 @@ class StoredMessage:
         entities = [e.to_dict() for e in self.entities]
         if self.service is not None:
             data.update(self.service)
-        elif self.document is not None:
-            data["document"] = {
-                k: v
-                for k, v in self.document.items()
-                if k not in ("content", "file_path") and v is not None
-            }
+        elif self.has_media:
+            if self.document is not None:
+                data["document"] = _public(self.document)
+            if self.photo is not None:
+                data["photo"] = [{k: size[k] for k in _PHOTO_SIZE} for size in self.photo]
             if self.text:
                 data["caption"] = self.text
                 if entities:
@@ -148,6 +157,11 @@ class StoredMessage:
         if self.reply_markup is not None and "inline_keyboard" in self.reply_markup:
             data["reply_markup"] = self.reply_markup
         return data
+
+
+def _public(file: dict[str, Any]) -> dict[str, Any]:
+    """A stored file's Bot API fields: no content, no path (getFile gives that)."""
+    return {k: v for k, v in file.items() if k not in ("content", "file_path") and v is not None}
 
 
 @dataclass
@@ -284,7 +298,7 @@ class World:
         self.commands: dict[str, list[dict[str, str]]] = {}
         self.files: dict[str, dict[str, Any]] = {}  # file_id -> stored document
         self._next_callback = 1
-        self._next_file = 1
+        self._file_numbers = itertools.count(1)
 
     def now(self) -> int:
         return int(self.clock())
@@ -336,8 +350,7 @@ class World:
 
     def store_file(self, file_name: str, mime_type: str | None, content: bytes) -> dict[str, Any]:
         """Keep an uploaded document; returns its Document fields plus content and path."""
-        number = self._next_file
-        self._next_file += 1
+        number = next(self._file_numbers)
         document: dict[str, Any] = {
             "file_id": f"BQACAgIAAxkBAAI-sandbox-{number}",
             "file_unique_id": f"AgADsandbox{number}",
@@ -349,3 +362,26 @@ class World:
         }
         self.files[document["file_id"]] = document
         return document
+
+    def store_photo(
+        self, content: bytes, mime_type: str, sizes: list[tuple[int, int]]
+    ) -> list[dict[str, Any]]:
+        """Keep an uploaded photo; returns its PhotoSize fields, smallest first. Every size
+        has a file of its own, as on Telegram; the sandbox keeps the upload's bytes in each."""
+        found = []
+        extension = "png" if mime_type == "image/png" else "jpg"
+        for width, height in sizes:
+            number = next(self._file_numbers)
+            size: dict[str, Any] = {
+                "file_id": f"AgACAgIAAxkBAAI-sandbox-{number}",
+                "file_unique_id": f"AQADsandbox{number}",
+                "width": width,
+                "height": height,
+                "file_size": len(content),
+                "content": content,
+                "mime_type": mime_type,
+                "file_path": f"photos/file_{number}.{extension}",
+            }
+            self.files[size["file_id"]] = size
+            found.append(size)
+        return found

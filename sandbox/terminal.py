@@ -1,8 +1,9 @@
 """The terminal chat: type messages and /commands, see the bot's replies with numbered buttons.
 
 Typing a number presses that button of the last message shown with buttons. Ctrl-D ends the
-chat. A plain readline loop: input() runs in a daemon thread so the event loop keeps serving the
-bot, and lines printed meanwhile redraw the prompt with what was typed so far.
+chat. Photos and documents the bot sends are saved to a private folder, and their path printed.
+A plain readline loop: input() runs in a daemon thread so the event loop keeps serving the bot,
+and lines printed meanwhile redraw the prompt with what was typed so far.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from sandbox.chat import Button, Change, Entry, PersonChat
@@ -25,13 +28,21 @@ PROMPT = "you> "
 _POLL_SECONDS = 0.1
 
 
-def format_entry(entry: Entry, *, edited: bool, numbered: bool) -> list[str]:
-    """The lines for one message: who, the text, then the buttons numbered from 1."""
+def format_entry(
+    entry: Entry, *, edited: bool, numbered: bool, saved_to: Path | None = None
+) -> list[str]:
+    """The lines for one message: who, the file it brought (and where it was saved), the text,
+    then the buttons numbered from 1."""
     who = "isobot" if entry.from_bot else "you"
     label = f"{who} (edited)" if edited else who
     lines = entry.text.splitlines() or [""]
+    where = f", saved to {saved_to}" if saved_to is not None else ""
     if entry.document is not None:
-        lines.insert(0, f"📎 {entry.document['file_name']} ({entry.document['file_size']} bytes)")
+        size = entry.document["file_size"]
+        lines.insert(0, f"📎 {entry.document['file_name']} ({size} bytes{where})")
+    if entry.photo is not None:
+        width, height = entry.photo["width"], entry.photo["height"]
+        lines.insert(0, f"🖼 a picture, {width}×{height}{where}")
     out = [f"{label}: {lines[0]}", *(f"  {line}" for line in lines[1:])]
     if numbered:
         number = 0
@@ -53,10 +64,13 @@ class TerminalChat:
         *,
         out: TextIO | None = None,
         poll_seconds: float = _POLL_SECONDS,
+        files_dir: Path | None = None,
     ) -> None:
         self.chat = chat
         self.out = out or sys.stdout
         self.poll_seconds = poll_seconds
+        # Made on the first file: a private temporary folder unless one is given.
+        self.files_dir = files_dir
         self._feed = chat.feed()
         self._typed: set[int] = set()  # messages typed here, not echoed back
         self._numbered: int | None = None  # the message whose buttons the numbers press
@@ -171,8 +185,27 @@ class TerminalChat:
         if entry.from_bot and entry.buttons:
             self._numbered = entry.message_id
         edited = change.kind == "edit"
-        lines = format_entry(entry, edited=edited, numbered=entry.message_id == self._numbered)
+        saved = self._save_file(entry) if entry.from_bot else None
+        numbered = entry.message_id == self._numbered
+        lines = format_entry(entry, edited=edited, numbered=numbered, saved_to=saved)
         self._print(["", *lines] if entry.from_bot else lines)
+
+    def _save_file(self, entry: Entry) -> Path | None:
+        """Save the photo or document a message brings; its path, or None without one."""
+        file_id = (entry.photo or entry.document or {}).get("file_id")
+        found = self.chat.file(str(file_id)) if file_id else None
+        if found is None:
+            return None
+        content, name, _ = found
+        if self.files_dir is None:
+            # mkdtemp makes it readable by this user only: the files hold health data.
+            self.files_dir = Path(tempfile.mkdtemp(prefix="isobot-sandbox-files-"))
+        stem, dot, suffix = Path(name).name.rpartition(".")
+        if entry.edits:  # an edited photo is a new picture; the earlier one stays
+            name = f"{stem}-edit{entry.edits}{dot}{suffix}" if dot else f"{name}-edit{entry.edits}"
+        path = self.files_dir / Path(name).name
+        path.write_bytes(content)
+        return path
 
     def _print(self, lines: list[str]) -> None:
         with self._lock:

@@ -9,7 +9,6 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.adherence import DoseRecord, DoseState, dose_state
-from scheduler.dispatcher import insert_ignoring_duplicates
 from scheduler.recurrence import local_day, occurrence_day, parse_hhmm
 from storage.models import (
     Delivery,
@@ -20,6 +19,7 @@ from storage.models import (
     Reminder,
     ReminderKind,
 )
+from storage.writes import insert_ignoring_duplicates
 
 
 async def log_outcome(

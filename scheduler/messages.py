@@ -81,6 +81,9 @@ def _body(kind: ReminderKind, local_time: str, purpose: Purpose, late: bool) -> 
         # Normally rendered with the user's figures by the summary renderer; this is the plain
         # fallback, so a summary without a renderer still says something true.
         return "📊 Your weekly summary: /course shows your progress and /history your doses."
+    if kind == ReminderKind.CHECKIN:
+        # Normally rendered with its Start button by the check-in renderer, as the summary is.
+        return "📝 Time for your weekly check-in: send /checkin. It takes about a minute."
     return _care(kind, local_time, purpose, late)
 
 
@@ -93,8 +96,8 @@ def reminder_message(
         if purpose == Purpose.FIRST:
             buttons.append(("⏰ Snooze 15 min", encode(Action.SNOOZE, delivery_id)))
         buttons.append(("⏭ Skip", encode(Action.SKIP, delivery_id)))
-    elif kind == ReminderKind.WEEKLY_SUMMARY:
-        buttons = []  # information only: nothing to answer
+    elif kind in {ReminderKind.WEEKLY_SUMMARY, ReminderKind.CHECKIN}:
+        buttons = []  # nothing to answer here: a check-in is answered in its own message
     else:
         buttons = [("✅ Done", encode(Action.DONE, delivery_id))]
         if purpose == Purpose.FIRST:

@@ -17,6 +17,8 @@ class Policy:
     # A monthly check is just as useful a day late; a weekly summary within the evening it was due.
     check_grace: timedelta = timedelta(days=1)
     summary_grace: timedelta = timedelta(hours=12)
+    # A check-in asked half a day late still asks about the same week.
+    checkin_grace: timedelta = timedelta(hours=12)
     # Sent this much after the due time, a reminder is marked late in its text.
     late_after: timedelta = timedelta(minutes=5)
     follow_up_after: timedelta = timedelta(minutes=30)
@@ -29,4 +31,6 @@ class Policy:
             return self.check_grace
         if kind == ReminderKind.WEEKLY_SUMMARY:
             return self.summary_grace
+        if kind == ReminderKind.CHECKIN:
+            return self.checkin_grace
         return self.care_grace

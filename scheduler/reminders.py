@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.dispatcher import MAX_BACKLOG, PRIORITY_REMINDER, insert_ignoring_duplicates
+from scheduler.dispatcher import PRIORITY_REMINDER, dispatch_user
 from scheduler.schedules import DAILY_KINDS, MONTHLY_KINDS, fire_after
 from scheduler.spacing import Last, Plan, Slot, plan
 from storage.models import (
@@ -28,6 +28,7 @@ from storage.models import (
     User,
     UserStatus,
 )
+from storage.writes import insert_ignoring_duplicates
 
 # A monthly or weekly reminder moved to a new day never fires again within half its period.
 _HALF_PERIOD = {True: timedelta(days=14), False: timedelta(days=3, hours=12)}
@@ -56,30 +57,7 @@ async def reminders_of(session: AsyncSession, user_id: int) -> list[Reminder]:
 async def queue_due(session: AsyncSession, user_id: int, now: datetime) -> None:
     """Queue the user's occurrences that fell due but were not dispatched yet, as the dispatcher
     would, so that a change made in that moment cannot drop them. The sender judges the grace."""
-    query = select(Reminder).where(Reminder.user_id == user_id, Reminder.next_fire_at <= now)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=Reminder)  # wait for a tick that holds them
-    rows = []
-    due = list(await session.scalars(query))
-    chat_id = await _chat_of(session, user_id) if due else 0
-    for reminder in due:
-        occurrence = reminder.next_fire_at
-        assert occurrence is not None
-        for _ in range(MAX_BACKLOG):
-            if occurrence > now:
-                break
-            rows.append(_first_delivery(reminder, chat_id, occurrence, now))
-            occurrence = fire_after(reminder, occurrence)
-        reminder.next_fire_at = occurrence if occurrence > now else fire_after(reminder, now)
-    if rows:
-        await session.execute(insert_ignoring_duplicates(session, Delivery).values(rows))
-    await session.flush()
-
-
-async def _chat_of(session: AsyncSession, user_id: int) -> int:
-    user = await session.get(User, user_id)
-    assert user is not None
-    return user.chat_id
+    await dispatch_user(session, user_id, now)
 
 
 def _first_delivery(

@@ -13,7 +13,7 @@ from storage.models import Reminder, ReminderKind
 # Kinds that fire on one day of each month (Reminder.day_of_month) or of each week
 # (Reminder.day_of_week); every other kind fires daily.
 MONTHLY_KINDS = frozenset({ReminderKind.LABS, ReminderKind.PREGNANCY_TEST})
-WEEKLY_KINDS = frozenset({ReminderKind.WEEKLY_SUMMARY})
+WEEKLY_KINDS = frozenset({ReminderKind.WEEKLY_SUMMARY, ReminderKind.CHECKIN})
 DAILY_KINDS = tuple(k for k in ReminderKind if k not in MONTHLY_KINDS | WEEKLY_KINDS)
 
 

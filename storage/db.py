@@ -120,17 +120,19 @@ class Database:
         finally:
             _session_owner.reset(owner)
 
-    async def execute_alone(self, statement: Executable) -> int:
-        """One statement as a transaction of its own; the rows it changed.
-
-        On PostgreSQL it runs in autocommit, which spares the BEGIN and COMMIT round trips.
+    async def execute_alone(
+        self, statement: Executable, params: dict[str, Any] | None = None
+    ) -> int:
+        """One statement (with its bound `params`) as a transaction of its own; the rows it
+        changed. On PostgreSQL it runs in autocommit, which spares the BEGIN and COMMIT round
+        trips.
         """
         if self._writer is not None:
             async with self.session() as session:
-                return int((await session.execute(statement)).rowcount)  # type: ignore[attr-defined]
+                return int((await session.execute(statement, params)).rowcount)  # type: ignore[attr-defined]
         async with self.engine.connect() as connection:
             await connection.execution_options(isolation_level="AUTOCOMMIT")
-            return int((await connection.execute(statement)).rowcount)
+            return int((await connection.execute(statement, params)).rowcount)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

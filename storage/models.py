@@ -55,6 +55,9 @@ class ReminderKind(enum.StrEnum):
     PREGNANCY_TEST = "pregnancy_test"
     # Weekly, on Reminder.day_of_week: adherence and course progress, rendered at send time.
     WEEKLY_SUMMARY = "weekly_summary"
+    # Weekly, on Reminder.day_of_week, only when the user switches it on: the mood and
+    # side-effect check-in (CheckIn), which the message offers to start.
+    CHECKIN = "checkin"
 
 
 class Purpose(enum.StrEnum):
@@ -96,6 +99,15 @@ class Outcome(enum.StrEnum):
     TAKEN = "taken"
     SKIPPED = "skipped"
     DONE = "done"
+
+
+class Severity(enum.StrEnum):
+    """How much a side effect bothered the user, as a check-in asks it."""
+
+    NONE = "none"
+    MILD = "mild"
+    MODERATE = "moderate"
+    SEVERE = "severe"
 
 
 def _str_enum(kind: type[enum.StrEnum]) -> Enum:
@@ -276,3 +288,33 @@ class CourseWeight(Base):
     measured_on: Mapped[date] = mapped_column(Date)
     kg: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CheckIn(Base):
+    """One check-in: the PHQ-2 mood screen, the self-harm question when it was asked, and how
+    much each side effect bothered the user. Each answer is stored as it is given, so a check-in
+    left unfinished keeps what it got; NULL is a question not (yet) answered."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (Index("ix_checkins_user_id_started_at", "user_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The user's own date when it started, for /history and the trend.
+    local_date: Mapped[date] = mapped_column(Date)
+    # NULL until the last question is answered or the user finishes early.
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # PHQ-2, each 0 (not at all) to 3 (nearly every day): little interest or pleasure in doing
+    # things; feeling down, depressed or hopeless.
+    phq_interest: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    phq_mood: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Asked only after a worrying mood screen: thoughts of ending their life or self-harm.
+    self_harm_thoughts: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    dry_lips_skin: Mapped[Severity | None] = mapped_column(_str_enum(Severity), nullable=True)
+    dry_eyes: Mapped[Severity | None] = mapped_column(_str_enum(Severity), nullable=True)
+    nosebleeds: Mapped[Severity | None] = mapped_column(_str_enum(Severity), nullable=True)
+    joint_back_pain: Mapped[Severity | None] = mapped_column(_str_enum(Severity), nullable=True)
+    headache: Mapped[Severity | None] = mapped_column(_str_enum(Severity), nullable=True)
+    sexual: Mapped[Severity | None] = mapped_column(_str_enum(Severity), nullable=True)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, update
+from sqlalchemy import String, Table, Update, bindparam, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
 from storage.models import User, UserStatus, table_of
+from storage.types import UTCDateTime
 
 # A guided flow (typing a time, a dose, a date) is forgotten after this long without a word from
 # the user, so that a question typed days later is not read as the answer to an old prompt.
@@ -16,12 +19,19 @@ FLOW_FORGOTTEN_AFTER = timedelta(minutes=30)
 
 
 async def record_seen(
-    session: AsyncSession, user_id: int, chat_id: int, language: str, now: datetime
+    session: AsyncSession,
+    user_id: int,
+    chat_id: int,
+    language: str,
+    now: datetime,
+    *,
+    first_seen: datetime | None = None,
 ) -> User:
     """Create the user on first contact; afterwards refresh chat, language and last-seen time.
 
     A user who writes again after blocking the bot has unblocked it, so they are active again.
-    A guided flow left for `FLOW_FORGOTTEN_AFTER` is forgotten.
+    A guided flow left for `FLOW_FORGOTTEN_AFTER` is forgotten (counted up to `first_seen`, as
+    in `refresh_active`).
     """
     user = await session.get(User, user_id)
     if user is None:
@@ -36,7 +46,7 @@ async def record_seen(
         )
         session.add(user)
     else:
-        if user.last_seen_at < now - FLOW_FORGOTTEN_AFTER:
+        if user.last_seen_at < (first_seen or now) - FLOW_FORGOTTEN_AFTER:
             user.awaiting = ""
         user.chat_id = chat_id
         user.language = language or user.language
@@ -47,25 +57,126 @@ async def record_seen(
 
 
 async def refresh_active(
-    db: Database, user_id: int, chat_id: int, language: str, now: datetime
+    db: Database,
+    user_id: int,
+    chat_id: int,
+    language: str,
+    now: datetime,
+    *,
+    first_seen: datetime | None = None,
 ) -> bool:
-    """`record_seen` in one statement for a known, active user; False for anyone else."""
-    table = table_of(User)
-    values: dict[str, object] = {
-        "chat_id": chat_id,
-        "last_seen_at": now,
-        "awaiting": case(
-            (table.c.last_seen_at < now - FLOW_FORGOTTEN_AFTER, ""), else_=table.c.awaiting
-        ),
-    }
-    if language:
-        values["language"] = language
-    changed = await db.execute_alone(
-        update(table)
-        .where(table.c.id == user_id, table.c.status == UserStatus.ACTIVE)
-        .values(values)
+    """`record_seen` in one statement for a known, active user; False for anyone else.
+
+    `first_seen` is the earliest of this user's updates whose sighting is not written yet, if
+    one came before `now`: the silence that forgets a flow ended there.
+    """
+    params = _refresh_params(user_id, chat_id, language, now, first_seen or now)
+    return await db.execute_alone(_REFRESH, params) == 1
+
+
+async def refresh_loaded(
+    session: AsyncSession,
+    user_id: int,
+    chat_id: int,
+    language: str,
+    now: datetime,
+    *,
+    first_seen: datetime | None = None,
+) -> User | None:
+    """`refresh_active` in a session of the caller's, returning the user it refreshed, or None
+    for anyone else: one statement where loading and then refreshing takes two."""
+    params = _refresh_params(user_id, chat_id, language, now, first_seen or now)
+    # The returned row is the loaded user: nothing else in the session to bring up to date.
+    found = await session.scalars(
+        _REFRESH_LOADED, params, execution_options={"synchronize_session": False}
     )
-    return changed == 1
+    return found.first()
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """Updates from one user not written yet: the chat and language of the latest, and when
+    the first and the latest came."""
+
+    user_id: int
+    chat_id: int
+    language: str
+    first: datetime
+    last: datetime
+
+
+def _refresh_params(
+    user_id: int, chat_id: int, language: str, at: datetime, first_seen: datetime
+) -> dict[str, object]:
+    return {
+        "uid": user_id,
+        "chat": chat_id,
+        "lang": language,
+        "at": at,
+        "since": first_seen - FLOW_FORGOTTEN_AFTER,
+    }
+
+
+def _refresh(target: type[User] | Table, *, keep_latest: bool) -> Update:
+    """The refresh of a known, active user: the chat, the language if one was sent, the time
+    seen, and a flow forgotten after a silence that ended at `since` + FLOW_FORGOTTEN_AFTER.
+
+    `keep_latest` is for sightings written late: last_seen_at never goes back, and a flow
+    that a later update has written since is kept.
+    """
+    table = table_of(User)
+    at = bindparam("at", type_=UTCDateTime())
+    language = bindparam("lang", type_=String())
+    since = bindparam("since", type_=UTCDateTime())
+    seen = case((table.c.last_seen_at > at, table.c.last_seen_at), else_=at) if keep_latest else at
+    return (
+        update(target)
+        .where(table.c.id == bindparam("uid"), table.c.status == UserStatus.ACTIVE)
+        .values(
+            chat_id=bindparam("chat"),
+            language=case((language == "", table.c.language), else_=language),
+            awaiting=case((table.c.last_seen_at < since, ""), else_=table.c.awaiting),
+            last_seen_at=seen,
+        )
+    )
+
+
+# Built once: a statement is cheap to run from SQLAlchemy's cache, not to build (building the
+# refresh took most of its CPU).
+_REFRESH = _refresh(table_of(User), keep_latest=False)
+_REFRESH_LOADED = _refresh(User, keep_latest=False).returning(User)
+_REFRESH_MANY = _refresh(table_of(User), keep_latest=True)
+
+
+async def refresh_seen_many(session: AsyncSession, sightings: Sequence[Sighting]) -> list[Sighting]:
+    """Write the sightings of known, active users, two statements a thousand; returns the others
+    (new users, and those who blocked the bot), which need `record_seen` and what follows it."""
+    others: list[Sighting] = []
+    for start in range(0, len(sightings), _CHUNK):
+        others.extend(await _refresh_chunk(session, sightings[start : start + _CHUNK]))
+    return others
+
+
+# Within both backends' limits on parameters per statement.
+_CHUNK = 1_000
+
+
+async def _refresh_chunk(session: AsyncSession, sightings: Sequence[Sighting]) -> list[Sighting]:
+    table = table_of(User)
+    ids = [s.user_id for s in sightings]
+    active: set[int] = set(
+        await session.scalars(
+            select(table.c.id).where(table.c.id.in_(ids), table.c.status == UserStatus.ACTIVE)
+        )
+    )
+    known = [
+        _refresh_params(s.user_id, s.chat_id, s.language, s.last, s.first)
+        for s in sightings
+        if s.user_id in active
+    ]
+    if known:
+        await session.execute(_REFRESH_MANY, known)
+    return [s for s in sightings if s.user_id not in active]
 
 
 async def get_user(session: AsyncSession, user_id: int) -> User | None:

@@ -34,6 +34,14 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 
 @pytest.fixture
+async def postgres_db_url() -> AsyncIterator[str]:
+    """A migrated, empty PostgreSQL database alone, for what SQLite cannot do."""
+    async with throwaway_postgres() as url:
+        await upgrade(url)
+        yield url
+
+
+@pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
     database = Database(database_url)
     yield database

@@ -9,12 +9,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import MessageLimit
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.admin import refuse_unless_admin
 from bot.awaiting import expect_input
 from bot.broadcast_progress import progress_text
-from bot.services import Services, services, user_session
+from bot.services import Context, IsobotApp, Services, services, user_session
 from content import tip_message
 from content.telegram_html import utf16_length, visible_text
 from scheduler.broadcast import count_recipients, enqueue, progress, stop
@@ -80,7 +80,7 @@ def start_text(page: int, pages: int) -> str:
     )
 
 
-async def broadcast_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def broadcast_command(update: Update, context: Context) -> None:
     if await refuse_unless_admin(update, context):
         return
     svc = services(context)
@@ -150,7 +150,7 @@ def own_text_problem(text: str, disclaimer_html: str) -> str | None:
     return None
 
 
-async def own_text(update: Update, context: ContextTypes.DEFAULT_TYPE, awaiting: str) -> bool:
+async def own_text(update: Update, context: Context, awaiting: str) -> bool:
     """The admin's own text: shown to users as plain text, so any HTML in it is escaped."""
     message = update.effective_message
     if message is None or message.text is None or update.effective_user is None:
@@ -178,9 +178,7 @@ async def own_text(update: Update, context: ContextTypes.DEFAULT_TYPE, awaiting:
     return True
 
 
-async def _preview(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, draft: Broadcast, count: int
-) -> None:
+async def _preview(update: Update, context: Context, draft: Broadcast, count: int) -> None:
     assert update.effective_chat is not None and draft.text_html and draft.audience
     chat = update.effective_chat.id
     await context.bot.send_message(
@@ -233,7 +231,7 @@ class _Started:
 _Outcome = str | _Edit | _Preview | _Started
 
 
-async def broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def broadcast_button(update: Update, context: Context) -> None:
     if await refuse_unless_admin(update, context):
         return
     query = update.callback_query
@@ -317,7 +315,7 @@ async def _apply_press(
     return "That button is out of date."
 
 
-async def _announce(context: ContextTypes.DEFAULT_TYPE, svc: Services, started: _Started) -> None:
+async def _announce(context: Context, svc: Services, started: _Started) -> None:
     """The progress message, which report_progress edits: its id is stored once it is sent."""
     try:
         sent = await context.bot.send_message(started.draft.admin_chat_id, started.report)
@@ -331,7 +329,7 @@ async def _announce(context: ContextTypes.DEFAULT_TYPE, svc: Services, started: 
             svc.sender.wake()
 
 
-async def broadcast_cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def broadcast_cancel_command(update: Update, context: Context) -> None:
     if await refuse_unless_admin(update, context):
         return
     svc = services(context)
@@ -352,7 +350,7 @@ async def broadcast_cancel_command(update: Update, context: ContextTypes.DEFAULT
     await update.effective_message.reply_text("\n".join(lines))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: IsobotApp) -> None:
     # Not in the command menu or /help: admins know them, and everyone else must not see them.
     app.add_handler(CommandHandler("broadcast", broadcast_command))
     app.add_handler(CommandHandler("broadcast_cancel", broadcast_cancel_command))

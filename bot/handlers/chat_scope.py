@@ -23,17 +23,15 @@ from telegram import (
 )
 from telegram.constants import ChatType
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
     ChatMemberHandler,
-    ContextTypes,
     TypeHandler,
 )
 
 from bot.handlers.unknown import typed_command, unknown_command_text
 from bot.keyboards import ASK_PREFIX, SOS, SOS_PREFIX, TOPIC_PREFIX, button_owner
-from bot.services import services
-from scheduler.sender import mark_blocked
+from bot.services import Context, IsobotApp, services
+from storage.writes import mark_blocked
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +82,7 @@ def addressed_to_bot(message: Message, bot_username: str, bot_id: int) -> bool:
     )
 
 
-async def scope(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def scope(update: Update, context: Context) -> None:
     if update.channel_post is not None or update.edited_channel_post is not None:
         raise ApplicationHandlerStop
     if update.callback_query is not None:
@@ -122,7 +120,7 @@ async def scope(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # Anything else is unknown to everybody, and the catch-all answers it.
 
 
-async def _button_scope(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _button_scope(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None
     chat = query.message.chat if query.message is not None else None
@@ -142,7 +140,7 @@ def _is_theirs(presser: int, data: str, chat: Chat | None) -> bool:
     return chat is None or chat.id == presser
 
 
-async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def membership(update: Update, context: Context) -> None:
     """Added to a group: say once what the bot does there. Blocked in private: as the sender
     does on a 403, stop the user's reminders."""
     change: ChatMemberUpdated | None = update.my_chat_member
@@ -168,6 +166,6 @@ async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         log.info("a user blocked the bot")
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: IsobotApp) -> None:
     app.add_handler(TypeHandler(Update, scope), group=GROUP)
     app.add_handler(ChatMemberHandler(membership, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.awaiting import answer_words, expect_input
 from bot.check_args import (
@@ -29,7 +29,7 @@ from bot.check_view import (
 from bot.commands import COURSE, CommandInfo
 from bot.course_view import with_prescriber
 from bot.handlers.timezone import zone_keyboard
-from bot.services import add_commands, services, user_session
+from bot.services import Context, IsobotApp, add_commands, services, user_session
 from scheduler.checks import CHECK_KINDS, checks_of, set_check
 from scheduler.recurrence import parse_hhmm
 from scheduler.reminders import switch_kind_off
@@ -57,7 +57,7 @@ async def _set(
     return confirmation(reminder, ZoneInfo(user.timezone), user.reminders_paused, now)
 
 
-async def checks_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def checks_command(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and update.effective_user is not None
     svc = services(context)
@@ -85,7 +85,7 @@ async def _command_reply(
     return await _set(session, user, request.kind, request.day_of_month, request.local, now), None
 
 
-async def check_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def check_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     svc = services(context)
@@ -128,9 +128,7 @@ async def _button_reply(
     raise ValueError("unknown check button")
 
 
-async def typed_day_and_time(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, awaiting: str
-) -> bool:
+async def typed_day_and_time(update: Update, context: Context, awaiting: str) -> bool:
     """`15 09:00` typed after tapping a check; anything without a digit is a question instead."""
     words = answer_words(update)
     if words is None:
@@ -151,7 +149,7 @@ async def typed_day_and_time(
     return True
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: IsobotApp) -> None:
     add_commands(
         app, CommandInfo("checks", "Monthly blood test and pregnancy test reminders", COURSE)
     )

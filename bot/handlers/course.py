@@ -10,10 +10,19 @@ import html
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    InputFile,
+    InputMediaPhoto,
+    Message,
+    Update,
+)
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.awaiting import expect_input
+from bot.button_replies import show_after_press
+from bot.checkin_settings_view import with_weekly_checkin
 from bot.commands import COURSE, CommandInfo
 from bot.course_args import (
     Action,
@@ -38,7 +47,12 @@ from bot.course_view import (
     weight_prompt,
     with_prescriber,
 )
-from bot.services import add_commands, services, user_session
+from bot.pictures.caption import MAX_CAPTION, visible_length
+from bot.pictures.chart_data import ChartData, chart_data
+from bot.pictures.course_chart import draw_course_chart
+from bot.pictures.renderer import PictureError, renderer
+from bot.services import Context, IsobotApp, add_commands, services, user_session
+from scheduler.course_series import course_history, course_last_day, series_of
 from scheduler.courses import (
     course_of,
     dose_history,
@@ -84,7 +98,7 @@ async def screen(session: AsyncSession, user: User, course: Course, now: datetim
         has_dose_reminders=any(r.kind == ReminderKind.DOSE and r.enabled for r in reminders),
         ended_on=local_day(course.ended_at, user_zone(user)) if course.ended_at else None,
     )
-    return course_screen(progress, facts), course_keyboard(facts)
+    return course_screen(progress, facts), with_weekly_checkin(course_keyboard(facts), user.id)
 
 
 async def next_step(session: AsyncSession, user: User, course: Course, now: datetime) -> Reply:
@@ -146,17 +160,47 @@ async def apply_action(session: AsyncSession, user: User, action: Action, now: d
     return await screen(session, user, course, now)
 
 
-async def course_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def chart_for(session: AsyncSession, user: User, now: datetime) -> ChartData | None:
+    """The cumulative chart as things stand; None without a course, a weight or a day of it."""
+    course = await course_of(session, user.id)
+    if course is None:
+        return None
+    progress = await load_progress(session, user, course, now)
+    history = await course_history(session, user, course, now)
+    points = series_of(history, course.start_date, course_last_day(user, course, now))
+    return chart_data(progress, points)
+
+
+async def _chart_png(chart: ChartData | None, caption: str) -> bytes | None:
+    """The chart drawn, when there is one and the screen fits as its caption."""
+    if chart is None or visible_length(caption) > MAX_CAPTION:
+        return None
+    try:
+        return await renderer.render(draw_course_chart, chart)
+    except PictureError:
+        return None
+
+
+async def course_command(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and update.effective_user is not None
     svc = services(context)
     now = svc.clock.now()
+    chart = None
     async with user_session(svc.db, update) as (session, user):
         reply: Reply
         try:
             reply = await _command_reply(session, user, context.args or [], now)
+            # /course alone shows the progress screen: with the chart, the screen its caption.
+            if not context.args and not user.awaiting:
+                chart = await chart_for(session, user, now)
         except CourseInputError as error:
             reply = with_prescriber(html.escape(str(error))), None
+    png = await _chart_png(chart, reply[0])
+    if png is not None:
+        picture = InputFile(png, filename="course.png")
+        await message.reply_photo(picture, caption=reply[0], reply_markup=reply[1])
+        return
     await message.reply_text(reply[0], reply_markup=reply[1])
 
 
@@ -196,7 +240,7 @@ def _looks_like_an_answer(text: str) -> bool:
     return any(ch.isdigit() for ch in text) or len(words) <= 2
 
 
-async def typed_input(update: Update, context: ContextTypes.DEFAULT_TYPE, awaiting: str) -> bool:
+async def typed_input(update: Update, context: Context, awaiting: str) -> bool:
     """A value typed while the flow waits for it; a question goes on to free text (a warning
     sign never reaches here: bot/awaiting.py sends it there first)."""
     message = update.effective_message
@@ -222,17 +266,21 @@ async def typed_input(update: Update, context: ContextTypes.DEFAULT_TYPE, awaiti
     return True
 
 
-async def course_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def course_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     svc = services(context)
     action, _, argument = query.data.removeprefix(PREFIX).partition(":")
     now = svc.clock.now()
+    on_chart = isinstance(query.message, Message) and bool(query.message.photo)
+    chart = None
     async with user_session(svc.db, update) as (session, user):
         course = await course_of(session, user.id)
         outcome: tuple[Reply, bool] | str
         try:
             outcome = await _button_reply(session, user, course, action, argument, now)
+            if on_chart and action not in {"end", "ask"}:
+                chart = await chart_for(session, user, now)
         except CourseInputError as error:
             outcome = str(error)[:200]
     if isinstance(outcome, str):
@@ -240,10 +288,22 @@ async def course_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     reply, new_message = outcome
     await query.answer()
-    if new_message and query.message is not None:
-        await query.message.reply_text(reply[0], reply_markup=reply[1])
-    else:
-        await query.edit_message_text(reply[0], reply_markup=reply[1])
+    if on_chart and not new_message and visible_length(reply[0]) <= MAX_CAPTION:
+        await _edit_chart(query, reply, chart)
+        return
+    # A screen too long for a caption goes below the chart as a message of its own.
+    await show_after_press(query, context, reply[0], reply[1], new_message=new_message or on_chart)
+
+
+async def _edit_chart(query: CallbackQuery, reply: Reply, chart: ChartData | None) -> None:
+    """A screen under the chart is redrawn with it, so the two never disagree; a question
+    (has it ended?) changes the caption only."""
+    png = await _chart_png(chart, reply[0])
+    if png is None:
+        await query.edit_message_caption(reply[0], reply_markup=reply[1])
+        return
+    media = InputMediaPhoto(InputFile(png, filename="course.png", attach=True), caption=reply[0])
+    await query.edit_message_media(media, reply_markup=reply[1])
 
 
 async def _button_reply(
@@ -300,7 +360,7 @@ async def _ask(session: AsyncSession, user: User, course: Course, what: str, tod
     return dose_prompt(course.start_date if first else today), None
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: IsobotApp) -> None:
     add_commands(
         app, CommandInfo("course", "Your course: dose, weight and cumulative progress", COURSE)
     )

@@ -2,24 +2,49 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram import InlineKeyboardMarkup, InputFile, InputMediaPhoto, Message, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.checkin_history import checkin_summary_lines
 from bot.commands import DOSES, CommandInfo
-from bot.services import add_commands, services, user_session
-from scheduler.adherence import Adherence, DoseState, streak, summarize
+from bot.history_view import (
+    PREFIX,
+    RECENT_DAYS,
+    HistoryView,
+    has_whole_course,
+    history_keyboard,
+    history_text,
+    parse_history_data,
+    picture_title,
+    short_caption,
+    view_for,
+)
+from bot.pictures.calendar import draw_calendar
+from bot.pictures.calendar_layout import CalendarData, calendar_data
+from bot.pictures.caption import fit_caption
+from bot.pictures.renderer import PictureError, renderer
+from bot.services import Context, IsobotApp, add_commands, services, user_session
+from scheduler.adherence import DoseState
+from scheduler.courses import course_of
+from scheduler.dose_span import first_dose_day
 from scheduler.doses import dose_records
 from scheduler.recurrence import local_day, occurrence_on, parse_hhmm
 from scheduler.reminders import reminders_of
+from storage.checkins import checkins_of
 from storage.models import Delivery, DoseLog, Purpose, ReminderKind, User
 
 NO_ZONE = "Set your timezone first with /timezone, then your dose times with /remind dose 08:00."
 NO_DOSES = "You have no dose reminders. Set them with /remind dose 08:00 (or two times)."
+NOT_YOURS = "This button isn't yours."
+DRAWING_FAILED = "Sorry, I could not draw that just now. Please try again in a minute."
+# Enough check-ins to count the last 30 days' (weekly, or a few more) and compare the latest two.
+CHECKINS_COMPARED = 12
 STATE_TEXT = {
     DoseState.TAKEN: "✅ taken",
     DoseState.SKIPPED: "⏭ skipped",
@@ -29,7 +54,7 @@ STATE_TEXT = {
 }
 
 
-async def today_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def today_command(update: Update, context: Context) -> None:
     svc = services(context)
     assert update.effective_user is not None and update.effective_message is not None
     async with user_session(svc.db, update) as (session, user):
@@ -79,49 +104,101 @@ async def _today_text(session: AsyncSession, user: User, now: datetime) -> str:
     return "\n".join([header, *lines, "", footer])
 
 
-def _adherence_line(label: str, adherence: Adherence) -> str:
-    if adherence.counted == 0:
-        return f"<b>{label}</b>: no doses yet."
-    return (
-        f"<b>{label}</b>: {adherence.percent}% taken ({adherence.taken} of {adherence.counted})\n"
-        f"   ⏭ skipped {adherence.skipped} · ❔ no answer {adherence.no_answer} · "
-        f"⚠️ not sent {adherence.not_sent}"
-    )
+@dataclass(frozen=True)
+class HistoryReply:
+    calendar: CalendarData
+    text: str
+    view: HistoryView
+    keyboard: InlineKeyboardMarkup | None
 
 
-async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
-    assert update.effective_user is not None and update.effective_message is not None
-    now = svc.clock.now()
-    async with user_session(svc.db, update) as (session, user):
-        zone = ZoneInfo(user.timezone) if user.timezone else None
-        records = await dose_records(session, user.id, zone, now, days=30) if zone else []
-    if zone is None:
-        await update.effective_message.reply_text(NO_ZONE)
-        return
+async def _history_reply(
+    session: AsyncSession, user: User, now: datetime, *, whole: bool
+) -> HistoryReply | None:
+    """The calendar and its caption, read in the handler's one session; None without a zone."""
+    if not user.timezone:
+        return None
+    zone = ZoneInfo(user.timezone)
     today = local_day(now, zone)
-    days_in_row = streak(records, today)
-    text = "\n".join(
-        [
-            "📈 <b>Your dose history</b>",
-            _adherence_line("Last 7 days", summarize(records, today, 7)),
-            _adherence_line("Last 30 days", summarize(records, today, 30)),
-            f"🔥 Current streak: {days_in_row} day{'s' if days_in_row != 1 else ''} "
-            "with every dose taken.",
-            "",
-            "“No answer” means the reminder was sent but neither Taken nor Skip was pressed "
-            "that day.",
-            "<i>Your prescriber's instructions come first.</i>",
-        ]
+    course = await course_of(session, user.id)
+    first = course.start_date if course is not None and course.start_date <= today else None
+    first = first or await first_dose_day(session, user.id, zone)
+    view = view_for(whole, today, first)
+    records = await dose_records(session, user.id, zone, now, days=max(view.days, RECENT_DAYS))
+    reminders = await reminders_of(session, user.id)
+    has_doses = any(r.kind == ReminderKind.DOSE and r.enabled for r in reminders)
+    calendar = calendar_data(
+        picture_title(view), records, view.first, today, has_dose_reminders=has_doses
     )
-    await update.effective_message.reply_text(text)
+    keyboard = history_keyboard(view, user.id, offer=has_whole_course(today, first))
+    # Only for those who use the check-in: /history does not push it on anyone.
+    checkins = await checkins_of(session, user.id, limit=CHECKINS_COMPARED)
+    checkin_lines = checkin_summary_lines(checkins, today) if checkins else []
+    text = history_text(records, view, calendar, checkin_lines)
+    return HistoryReply(calendar, text, view, keyboard)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+async def history_command(update: Update, context: Context) -> None:
+    svc = services(context)
+    message = update.effective_message
+    assert update.effective_user is not None and message is not None
+    async with user_session(svc.db, update) as (session, user):
+        reply = await _history_reply(session, user, svc.clock.now(), whole=False)
+    if reply is None:
+        await message.reply_text(NO_ZONE)
+        return
+    try:
+        png = await renderer.render(draw_calendar, reply.calendar)
+    except PictureError:
+        await message.reply_text(reply.text)
+        return
+    caption, rest = fit_caption(reply.text, short_caption(reply.view))
+    await message.reply_photo(
+        InputFile(png, filename="history.png"), caption=caption, reply_markup=reply.keyboard
+    )
+    if rest is not None:
+        await message.reply_text(rest)
+
+
+async def history_button(update: Update, context: Context) -> None:
+    """Switch the picture between the last 30 days and the whole course, in place."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    parsed = parse_history_data(query.data)
+    if parsed is None or parsed[1] != update.effective_user.id:
+        await query.answer(NOT_YOURS, show_alert=True)
+        return
+    svc = services(context)
+    async with user_session(svc.db, update) as (session, user):
+        reply = await _history_reply(session, user, svc.clock.now(), whole=parsed[0])
+    if reply is None:
+        await query.answer(NO_ZONE[:200], show_alert=True)
+        return
+    try:
+        png = await renderer.render(draw_calendar, reply.calendar)
+    except PictureError:
+        await query.answer(DRAWING_FAILED, show_alert=True)
+        return
+    await query.answer()
+    caption, _ = fit_caption(reply.text, short_caption(reply.view))
+    picture = InputFile(png, filename="history.png", attach=True)
+    message = query.message
+    if isinstance(message, Message) and message.photo:
+        await query.edit_message_media(
+            InputMediaPhoto(picture, caption=caption), reply_markup=reply.keyboard
+        )
+    elif message is not None:
+        await context.bot.send_photo(
+            message.chat.id, picture, caption=caption, reply_markup=reply.keyboard
+        )
+
+
+def register(app: IsobotApp) -> None:
     add_commands(
         app,
         CommandInfo("today", "Today's doses", DOSES),
-        CommandInfo("history", "Adherence over 7 and 30 days", DOSES),
+        CommandInfo("history", "Adherence over 7 and 30 days, as a calendar", DOSES),
     )
     app.add_handler(CommandHandler("today", today_command))
     app.add_handler(CommandHandler("history", history_command))
+    app.add_handler(CallbackQueryHandler(history_button, pattern=f"^{PREFIX}"))

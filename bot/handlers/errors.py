@@ -7,14 +7,15 @@ import traceback
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application, ContextTypes
+
+from bot.services import Context, IsobotApp
 
 log = logging.getLogger("isobot.errors")
 
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     error = context.error
     # Only the update id, the exception's type and the frames go to the log: an exception's message
     # can quote what a user wrote or what was sent, and that may be health information.
@@ -31,5 +32,5 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("could not tell chat about a failed update %s", update_id)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: IsobotApp) -> None:
     app.add_error_handler(on_error)

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
+from telegram.ext import ApplicationHandlerStop, TypeHandler
+
+from bot.services import Context, IsobotApp
 
 log = logging.getLogger("isobot.flood")
 
@@ -89,7 +91,7 @@ class FloodGate:
         self._buckets = {u: b for u, b in self._buckets.items() if b.at > horizon}
 
 
-async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def guard(update: Update, context: Context) -> None:
     user = update.effective_user
     if user is None:
         return
@@ -106,15 +108,15 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     raise ApplicationHandlerStop
 
 
-def gate_of(app: Application) -> FloodGate:  # type: ignore[type-arg]
+def gate_of(app: IsobotApp) -> FloodGate:
     gate = app.bot_data[_KEY]
     assert isinstance(gate, FloodGate)
     return gate
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: IsobotApp) -> None:
     # Twenty updates at once are fine (quick taps, a few forwarded messages); then one a second.
-    settings = app.bot_data["services"].settings
+    settings = app.bot_data.services.settings
     app.bot_data[_KEY] = FloodGate(settings.flood_burst, settings.flood_per_second)
     # Below the users handler's group (-2), so a dropped update is not even recorded.
     app.add_handler(TypeHandler(Update, guard), group=-3)

@@ -4,12 +4,12 @@ weak), otherwise the best-matching topics. Every reply that is not a topic offer
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
 from bot.handlers.topics import send_topic
 from bot.handlers.urgent import send_urgent
 from bot.keyboards import ask_keyboard, chooser_keyboard, topic_keyboard, with_sos
-from bot.services import services
+from bot.services import Context, IsobotApp, services
 from content import Level, ask_message, assess, find_flag_subject, match_topics
 
 NO_MATCH = (
@@ -24,13 +24,13 @@ CHECK_IN = (
 )
 
 
-async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def free_text(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     await answer_text(update, context, message.text)
 
 
-async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def group_text(update: Update, context: Context) -> None:
     """Free text in a group, which reaches here only when it mentions or replies to the bot
     (handlers/chat_scope.py): answered as in private, with nothing personal."""
     message = update.effective_message
@@ -40,7 +40,7 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await answer_text(update, context, text)
 
 
-async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+async def answer_text(update: Update, context: Context, text: str) -> None:
     message = update.effective_message
     assert message is not None and update.effective_user is not None
     library = services(context).library
@@ -83,7 +83,7 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: 
     )
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: IsobotApp) -> None:
     text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(text & filters.ChatType.PRIVATE, free_text))
     app.add_handler(MessageHandler(text & filters.ChatType.GROUPS, group_text))

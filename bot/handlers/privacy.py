@@ -6,10 +6,10 @@ import logging
 from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import PRIVACY, CommandInfo
-from bot.services import add_commands, services
+from bot.services import Context, IsobotApp, add_commands, services
 from storage.personal_data import erase_user, export_document, rows_of
 
 log = logging.getLogger("isobot.privacy")
@@ -31,6 +31,10 @@ PRIVACY_TEXT = "\n".join(
         "• Your answers to reminders (Taken, Skipped, Done): for /today, /history and /course.",
         "• Your course: start date, daily doses, weights, target and end: for /course and the "
         "weekly summary.",
+        "• Your check-ins (/checkin): every answer you tap about mood and side effects, and about "
+        "self-harm when that question is asked, with the date: so that you can see in /history "
+        "how you have been over time, and tell your prescriber. They are a screen, not a "
+        "diagnosis.",
         "• If you are an admin, the broadcasts you wrote.",
         "",
         "<b>What I do not store</b>: your name, your username, or the questions you write. They "
@@ -46,7 +50,8 @@ PRIVACY_TEXT = "\n".join(
 CONFIRM_TEXT = (
     "🗑 <b>Delete all your data?</b>\n\n"
     "This erases your profile, reminders and checks, the record of messages sent to you, your "
-    "dose log and your course. Pending reminders stop at once. It cannot be undone.\n\n"
+    "dose log, your course and your check-ins. Pending reminders stop at once. It cannot be "
+    "undone.\n\n"
     "Want a copy first? Send /export before you confirm."
 )
 KEPT = "Nothing was deleted. /privacy says what I store."
@@ -71,13 +76,13 @@ def erased_text(count: int) -> str:
     )
 
 
-async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def privacy_command(update: Update, context: Context) -> None:
     assert update.effective_message is not None
     disclaimer = services(context).library.disclaimer_html
     await update.effective_message.reply_text(f"{PRIVACY_TEXT}\n\n{disclaimer}")
 
 
-async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def export_command(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and update.effective_user is not None
     svc = services(context)
@@ -94,13 +99,13 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
 
 
-async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def delete_command(update: Update, context: Context) -> None:
     assert update.effective_message is not None
     now = services(context).clock.now()
     await update.effective_message.reply_text(CONFIRM_TEXT, reply_markup=confirm_keyboard(now))
 
 
-async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def delete_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     svc = services(context)
@@ -133,7 +138,7 @@ def _asked_at(answer: str, now: datetime) -> datetime | None:
         return None
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: IsobotApp) -> None:
     add_commands(
         app,
         CommandInfo("privacy", "What I store about you, and why", PRIVACY),

@@ -8,12 +8,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.awaiting import answer_words, expect_input
 from bot.commands import REMINDERS, CommandInfo
 from bot.formatting import join_words, when_local
 from bot.handlers.timezone import zone_keyboard
+from bot.handlers.users import seen_user_session, takes_own_sighting
 from bot.keyboards import rows
 from bot.reminder_args import (
     KIND_LABELS,
@@ -22,7 +23,7 @@ from bot.reminder_args import (
     parse_remind_args,
     parse_times,
 )
-from bot.services import add_commands, services, user_session
+from bot.services import Context, IsobotApp, add_commands, services, user_session
 from scheduler.recurrence import parse_hhmm
 from scheduler.reminders import format_hhmm, reminders_of, set_times, switch_kind_off
 from scheduler.schedules import DAILY_KINDS
@@ -92,13 +93,13 @@ def picker(kind: ReminderKind, chosen: list[str]) -> Screen:
     return text, InlineKeyboardMarkup(keyboard)
 
 
-async def remind_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def remind_command(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and update.effective_user is not None
     svc = services(context)
     args = context.args or []
     if not args:
-        async with user_session(svc.db, update) as (session, user):
+        async with seen_user_session(update, context) as (session, user):
             user.awaiting = ""
         keyboard = InlineKeyboardMarkup(
             [
@@ -114,7 +115,7 @@ async def remind_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await message.reply_text(html.escape(str(error)))
         return
     now = svc.clock.now()
-    async with user_session(svc.db, update) as (session, user):
+    async with seen_user_session(update, context) as (session, user):
         if not user.timezone:
             reply, markup = NEED_ZONE, zone_keyboard(COMMON_ZONES)
         elif request.times:
@@ -127,7 +128,7 @@ async def remind_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await message.reply_text(reply, reply_markup=markup)
 
 
-async def kind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def kind_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     svc = services(context)
@@ -146,7 +147,7 @@ async def kind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.edit_message_text(screen[0], reply_markup=screen[1])
 
 
-async def time_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def time_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     svc = services(context)
@@ -195,7 +196,7 @@ async def _pick_time(
     return picker(kind, sorted(chosen))
 
 
-async def typed_times(update: Update, context: ContextTypes.DEFAULT_TYPE, awaiting: str) -> bool:
+async def typed_times(update: Update, context: Context, awaiting: str) -> bool:
     """Times typed during the guided flow; anything without a digit is a question instead."""
     words = answer_words(update)
     if words is None:
@@ -217,9 +218,11 @@ async def typed_times(update: Update, context: ContextTypes.DEFAULT_TYPE, awaiti
     return True
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: IsobotApp) -> None:
     add_commands(app, CommandInfo("remind", "Set dose, moisturiser or sunscreen times", REMINDERS))
     app.add_handler(CommandHandler("remind", remind_command))
+    # Its user is recorded in its own transaction, not in one before it.
+    takes_own_sighting(app, "remind")
     app.add_handler(CallbackQueryHandler(kind_button, pattern=f"^{KIND_PREFIX}"))
     app.add_handler(CallbackQueryHandler(time_button, pattern=f"^{TIME_PREFIX}"))
     expect_input(app, AWAITING.rstrip(":"), typed_times)

@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import CallbackQuery, Update
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler
 
-from bot.services import Services, services
+from bot.services import Context, IsobotApp, Services, services
 from scheduler.callbacks import MAX_ROW_ID, PATTERN, Action, decode
-from scheduler.dispatcher import insert_ignoring_duplicates
 from scheduler.doses import log_outcome, outcome_of
 from scheduler.messages import outcome_message
 from storage.models import Delivery, DeliveryStatus, Outcome, Purpose, Reminder, User
+from storage.writes import insert_ignoring_duplicates
 
 OUTCOMES = {Action.TAKEN: Outcome.TAKEN, Action.SKIP: Outcome.SKIPPED, Action.DONE: Outcome.DONE}
 GONE = "This reminder no longer exists."
@@ -87,7 +87,7 @@ async def _press(query: CallbackQuery, svc: Services, user_id: int) -> str | Non
     return None
 
 
-async def reminder_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reminder_press(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and update.effective_user is not None
     notice = await _press(query, services(context), update.effective_user.id)
@@ -95,5 +95,5 @@ async def reminder_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.answer(notice)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: IsobotApp) -> None:
     app.add_handler(CallbackQueryHandler(reminder_press, pattern=PATTERN))

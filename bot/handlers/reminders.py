@@ -6,12 +6,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import REMINDERS, CommandInfo
 from bot.formatting import schedule_words, when_local
 from bot.reminder_args import KIND_LABELS
-from bot.services import add_commands, services, user_session
+from bot.services import Context, IsobotApp, add_commands, services, user_session
 from scheduler.callbacks import row_id
 from scheduler.reminders import delete_reminder, reminders_of, set_enabled, set_paused
 from storage.models import Reminder, User
@@ -57,7 +57,7 @@ def listing(
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
 
-async def reminders_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reminders_command(update: Update, context: Context) -> None:
     svc = services(context)
     assert update.effective_user is not None and update.effective_message is not None
     async with user_session(svc.db, update) as (session, user):
@@ -65,7 +65,7 @@ async def reminders_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await update.effective_message.reply_text(text, reply_markup=markup)
 
 
-async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reminder_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     svc = services(context)
@@ -90,9 +90,7 @@ async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await query.edit_message_text(shown[0], reply_markup=shown[1])
 
 
-async def _pause_or_resume(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, paused: bool
-) -> None:
+async def _pause_or_resume(update: Update, context: Context, paused: bool) -> None:
     svc = services(context)
     assert update.effective_user is not None and update.effective_message is not None
     async with user_session(svc.db, update) as (session, user):
@@ -106,15 +104,15 @@ async def _pause_or_resume(
     await update.effective_message.reply_text(reply)
 
 
-async def pause_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def pause_command(update: Update, context: Context) -> None:
     await _pause_or_resume(update, context, paused=True)
 
 
-async def resume_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def resume_command(update: Update, context: Context) -> None:
     await _pause_or_resume(update, context, paused=False)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: IsobotApp) -> None:
     add_commands(
         app,
         CommandInfo("reminders", "List and change your reminders", REMINDERS),

@@ -9,14 +9,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from telegram import Update
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
     CommandHandler,
-    ContextTypes,
 )
 
 from bot.commands import CommandInfo
-from bot.services import Services, add_commands, services
+from bot.services import Context, IsobotApp, Services, add_commands, services
 from scheduler.clock import ScaledClock
 from storage.models import Delivery, DeliveryStatus, Reminder
 from storage.users import get_user
@@ -76,7 +74,7 @@ async def _shown(svc: Services, user_id: int, instant: datetime) -> str:
     return f"<b>{instant.astimezone(zone):%a %d %b %Y, %H:%M}</b> ({zone_name})"
 
 
-async def sandbox_time_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def sandbox_time_command(update: Update, context: Context) -> None:
     svc = services(context)
     clock = _clock(svc)
     message, user = update.effective_message, update.effective_user
@@ -106,7 +104,7 @@ async def sandbox_time_command(update: Update, context: ContextTypes.DEFAULT_TYP
     raise ApplicationHandlerStop
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: IsobotApp) -> None:
     add_commands(app, CommandInfo(COMMAND, "Show or jump the simulated clock: +30m, +2h", SANDBOX))
     # Group -1: before group 0, whose last handler answers every command nobody took.
     app.add_handler(CommandHandler(COMMAND, sandbox_time_command), group=-1)

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.checkin_settings_view import weekly_checkin_button
 from bot.commands import START, TOPICS, CommandInfo, help_text, topic_commands
 from bot.handlers.chat_scope import private_link
 from bot.handlers.remind import remind_command
 from bot.handlers.timezone import timezone_command
 from bot.keyboards import rows, topic_button
-from bot.services import add_commands, services
+from bot.services import Context, IsobotApp, add_commands, services
 
 WELCOME = (
     "👋 <b>Welcome to isobot.</b>\n\n"
     "I keep you company through an isotretinoin (Accutane) course: plain-language answers "
     "about how the medicine works, what to expect and how to look after your skin, and "
-    "reminders for your dose, moisturiser and sunscreen.\n\n"
+    "reminders for your dose, moisturiser and sunscreen, and, if you like, a weekly check-in on "
+    "mood and side effects.\n\n"
     "Ask me anything in your own words, or pick a topic below. /help lists every command."
 )
 
@@ -28,7 +30,7 @@ START_REMIND = "start:remind"
 START_TOPICS = ("howitworks", "treatment", "sideeffects", "pregnancy")
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: Context) -> None:
     chat = update.effective_chat
     private = chat is not None and chat.type == ChatType.PRIVATE
     # `/start history` is what a group's "open our private chat" button sends: run it here.
@@ -41,6 +43,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if private:
         buttons.append(InlineKeyboardButton("🌍 Set my timezone", callback_data=START_TIMEZONE))
         buttons.append(InlineKeyboardButton("⏰ Set reminders", callback_data=START_REMIND))
+        if update.effective_user is not None:
+            buttons.append(weekly_checkin_button(update.effective_user.id))
     else:
         link = private_link(context.bot.username, "start")
         buttons.append(InlineKeyboardButton("🔒 Reminders, in private", url=link))
@@ -51,7 +55,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def run_command(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str) -> bool:
+async def run_command(update: Update, context: Context, name: str) -> bool:
     """Run the command `name` as if it had been typed, if the bot has it (not /start itself)."""
     name = name.lower()
     if name == "start":
@@ -64,7 +68,7 @@ async def run_command(update: Update, context: ContextTypes.DEFAULT_TYPE, name: 
     return False
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: Context) -> None:
     svc = services(context)
     text = "Here is everything I can do.\n\n" + help_text(svc.commands)
     text += "\n\nYou can also just write a question, like “why are my lips so dry?”."
@@ -73,7 +77,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await update.effective_message.reply_text(text)
 
 
-async def start_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start_button(update: Update, context: Context) -> None:
     """The set-up buttons under /start open the same flows as /timezone and /remind."""
     query = update.callback_query
     assert query is not None
@@ -85,8 +89,8 @@ async def start_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await remind_command(update, context)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    library = app.bot_data["services"].library
+def register(app: IsobotApp) -> None:
+    library = app.bot_data.services.library
     add_commands(
         app,
         CommandInfo("start", "Welcome and what I can do", START),

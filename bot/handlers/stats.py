@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import CommandHandler
 
 from bot.admin import refuse_unless_admin
 from bot.handlers.broadcast import AUDIENCE_LABELS
-from bot.services import services
+from bot.services import Context, IsobotApp, services
 from scheduler.broadcast import progress
 from storage.models import (
     Broadcast,
@@ -28,9 +30,12 @@ from storage.models import (
 RECENT_BROADCASTS = 5
 
 
-async def _grouped(session: AsyncSession, column: object, *where: object) -> dict[str, int]:
-    rows = await session.execute(select(column, func.count()).where(*where).group_by(column))  # type: ignore[call-overload]
-    return {str(key): int(n) for key, n in rows}
+async def _grouped(
+    session: AsyncSession, column: InstrumentedAttribute[Any], *where: ColumnElement[bool]
+) -> dict[str, int]:
+    count = func.count().label("n")
+    rows = await session.execute(select(column, count).where(*where).group_by(column))
+    return {str(row[0]): int(row.n) for row in rows}
 
 
 async def _adherence(session: AsyncSession, now: datetime) -> tuple[int, int]:
@@ -100,7 +105,7 @@ async def stats_text(session: AsyncSession, now: datetime) -> str:
     return "\n".join(lines)
 
 
-async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stats_command(update: Update, context: Context) -> None:
     if await refuse_unless_admin(update, context):
         return
     svc = services(context)
@@ -110,5 +115,5 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await update.effective_message.reply_text(text)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: IsobotApp) -> None:
     app.add_handler(CommandHandler("stats", stats_command))

@@ -7,11 +7,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import REMINDERS, CommandInfo
 from bot.keyboards import rows
-from bot.services import add_commands, services, user_session
+from bot.services import Context, IsobotApp, add_commands, services, user_session
 from scheduler.reminders import set_timezone
 from scheduler.zones import COMMON_ZONES, lookup_zone
 from storage.users import get_user
@@ -30,7 +30,7 @@ def local_clock(zone: ZoneInfo, now: datetime) -> str:
     return now.astimezone(zone).strftime("%H:%M")
 
 
-async def apply_zone(update: Update, context: ContextTypes.DEFAULT_TYPE, zone: ZoneInfo) -> str:
+async def apply_zone(update: Update, context: Context, zone: ZoneInfo) -> str:
     svc = services(context)
     assert update.effective_user is not None
     now = svc.clock.now()
@@ -55,7 +55,7 @@ def next_dose_line(at: datetime, zone: ZoneInfo, now: datetime) -> str:
     return f"💊 Next dose reminder: <b>{day} at {local:%H:%M}</b>."
 
 
-async def timezone_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def timezone_command(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and update.effective_user is not None
     svc = services(context)
@@ -90,7 +90,7 @@ async def timezone_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         )
 
 
-async def zone_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def zone_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     found = lookup_zone(query.data.removeprefix(PREFIX))
@@ -102,7 +102,7 @@ async def zone_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.edit_message_text(text)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: IsobotApp) -> None:
     add_commands(app, CommandInfo("timezone", "Set your timezone", REMINDERS))
     app.add_handler(CommandHandler("timezone", timezone_command))
     app.add_handler(CallbackQueryHandler(zone_button, pattern=f"^{PREFIX}"))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.keyboards import TOPIC_PREFIX, topic_keyboard, with_sos
-from bot.services import services
+from bot.services import Context, IsobotApp, services
 from content import RedFlagFamily, Topic, topic_message
 
 MENU_TEXT = "📚 <b>Topics</b>\nPick one to read about it."
@@ -14,7 +14,7 @@ MENU_TEXT = "📚 <b>Topics</b>\nPick one to read about it."
 
 async def send_topic(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     topic: Topic,
     flag_pointer: RedFlagFamily | None = None,
 ) -> None:
@@ -31,7 +31,7 @@ async def send_topic(
     )
 
 
-async def topics_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def topics_menu(update: Update, context: Context) -> None:
     library = services(context).library
     assert update.effective_chat is not None
     await context.bot.send_message(
@@ -39,13 +39,13 @@ async def topics_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     )
 
 
-async def topic_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def topic_command(update: Update, context: Context) -> None:
     assert update.effective_message is not None and update.effective_message.text is not None
     name = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
     await send_topic(update, context, services(context).library.topics[name])
 
 
-async def topic_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def topic_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     topic = services(context).library.topics.get(query.data.removeprefix(TOPIC_PREFIX))
@@ -56,14 +56,14 @@ async def topic_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await send_topic(update, context, topic)
 
 
-async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def menu_button(update: Update, context: Context) -> None:
     assert update.callback_query is not None
     await update.callback_query.answer()
     await topics_menu(update, context)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    library = app.bot_data["services"].library
+def register(app: IsobotApp) -> None:
+    library = app.bot_data.services.library
     app.add_handler(CommandHandler("topics", topics_menu))
     app.add_handler(CommandHandler(list(library.topics), topic_command))
     app.add_handler(CallbackQueryHandler(topic_button, pattern=f"^{TOPIC_PREFIX}"))

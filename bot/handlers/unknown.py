@@ -6,14 +6,12 @@ import html
 
 from telegram import Update
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
 
-from bot.services import services
+from bot.services import Context, IsobotApp, services
 from content import suggest_command
 
 STALE_BUTTON = "That button is out of date. Send the command again."
@@ -27,7 +25,7 @@ def unknown_command_text(name: str, known: list[str]) -> str:
     return text + " /help lists every command."
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     known = [c.name for c in services(context).commands]
@@ -39,14 +37,14 @@ def typed_command(text: str) -> str:
     return text.split()[0].lstrip("/").split("@")[0][:32]
 
 
-async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stale_button(update: Update, context: Context) -> None:
     """A press no area recognises (an old keyboard, or forged data): answered, so the user's
     button stops spinning, and otherwise ignored."""
     assert update.callback_query is not None
     await update.callback_query.answer(STALE_BUTTON)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: IsobotApp) -> None:
     # Registered last in group 0 by the composition root: within a group the first matching
     # handler wins, so these see only commands and presses that nobody else took.
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command))

@@ -6,7 +6,7 @@ import logging
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import START, CommandInfo
 from bot.handlers.topics import send_topic
@@ -19,7 +19,7 @@ from bot.keyboards import (
     parse_ask,
     topic_keyboard,
 )
-from bot.services import add_commands, services
+from bot.services import Context, IsobotApp, add_commands, services
 from content import HelpLine, RedFlagFamily, reply_no_message, urgent_message
 from storage.users import get_user
 
@@ -31,7 +31,7 @@ CHOOSER_TEXT = (
 )
 
 
-async def help_line(update: Update, context: ContextTypes.DEFAULT_TYPE) -> HelpLine | None:
+async def help_line(update: Update, context: Context) -> HelpLine | None:
     """Where to call, for the country of the user's timezone; the fallback when unknown."""
     svc = services(context)
     lines = svc.library.crisis_lines
@@ -50,9 +50,7 @@ async def help_line(update: Update, context: ContextTypes.DEFAULT_TYPE) -> HelpL
     return lines.for_zone(zone)
 
 
-async def send_urgent(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, family: RedFlagFamily | None
-) -> None:
+async def send_urgent(update: Update, context: Context, family: RedFlagFamily | None) -> None:
     """A family's urgent guidance (None: the shared advice), with the local numbers."""
     assert update.effective_chat is not None
     library = services(context).library
@@ -62,7 +60,7 @@ async def send_urgent(
     await context.bot.send_message(update.effective_chat.id, text)
 
 
-async def urgent_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def urgent_command(update: Update, context: Context) -> None:
     assert update.effective_chat is not None
     library = services(context).library
     await context.bot.send_message(
@@ -70,7 +68,7 @@ async def urgent_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
 
 
-async def sos_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def sos_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     library = services(context).library
@@ -87,7 +85,7 @@ async def sos_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await send_urgent(update, context, family)
 
 
-async def ask_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ask_button(update: Update, context: Context) -> None:
     """An answer to the check-in: yes gets the urgent guidance, no gets support and the topic,
     "asking in general" gets the topic with its pointer."""
     query = update.callback_query
@@ -117,7 +115,7 @@ async def ask_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await send_topic(update, context, topic, family)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: IsobotApp) -> None:
     add_commands(app, CommandInfo("urgent", "Urgent help: what to do about a warning sign", START))
     app.add_handler(CommandHandler("urgent", urgent_command))
     app.add_handler(CallbackQueryHandler(sos_button, pattern=f"^{SOS}($|:)"))

@@ -1,36 +1,176 @@
-"""Records every person who talks to the bot, before any other handler runs."""
+"""Records every person who talks to the bot, before any other handler runs.
+
+Most updates write their user's row (last seen, chat, language) at once, in one statement. Those
+that can wait only note it (bot/sightings.py says why this is safe), and a job writes what was
+noted once a second: the public commands and topic buttons, which read nothing personal, and the
+commands whose handlers record their user in their own transaction (`seen_user_session`).
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.ext import TypeHandler
 
-from bot.services import services
+from bot.handlers.chat_scope import PUBLIC_COMMANDS, command_of
+from bot.keyboards import TOPIC_PREFIX
+from bot.services import Context, IsobotApp, services, user_session, with_last_message
+from bot.sightings import Sightings
 from scheduler.reminders import reschedule_all
-from storage.models import UserStatus
-from storage.users import get_user, record_seen, refresh_active
+from storage.db import Database
+from storage.models import User, UserStatus
+from storage.users import (
+    get_user,
+    record_seen,
+    refresh_active,
+    refresh_loaded,
+    refresh_seen_many,
+)
+
+log = logging.getLogger(__name__)
+
+# How often the noted sightings are written.
+WRITE_SIGHTINGS_EVERY = 1.0
+_KEY = "sightings"
+_CAN_WAIT_KEY = "sightings_can_wait"
 
 
-async def remember_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def remember_user(update: Update, context: Context) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or chat.type != ChatType.PRIVATE:
         return
     svc = services(context)
     now = svc.clock.now()
     language = user.language_code or ""
-    # Nearly every update comes from a known, active user: one statement, nothing loaded.
-    if await refresh_active(svc.db, user.id, chat.id, language, now):
+    sightings = sightings_of(context)
+    if _can_wait(update, context):
+        sightings.note(user.id, chat.id, language, now)
         return
+    first = sightings.first_unwritten(user.id)
+    # Nearly every update comes from a known, active user: one statement, nothing loaded.
+    if await refresh_active(svc.db, user.id, chat.id, language, now, first_seen=first):
+        return
+    await _record(svc.db, user.id, chat.id, language, now, first)
+
+
+async def _record(
+    db: Database,
+    user_id: int,
+    chat_id: int,
+    language: str,
+    now: datetime,
+    first_seen: datetime | None,
+) -> None:
+    async with db.session() as session:
+        await _record_in(session, user_id, chat_id, language, now, first_seen)
+
+
+async def _record_in(
+    session: AsyncSession,
+    user_id: int,
+    chat_id: int,
+    language: str,
+    now: datetime,
+    first_seen: datetime | None,
+) -> User:
+    """The user as seen now; a new one, or one who had blocked the bot, is (again) active."""
+    found = await refresh_loaded(session, user_id, chat_id, language, now, first_seen=first_seen)
+    if found is not None:
+        return found
+    known = await get_user(session, user_id)
+    was_blocked = known is not None and known.status == UserStatus.BLOCKED
+    stored = await record_seen(session, user_id, chat_id, language, now, first_seen=first_seen)
+    if was_blocked:
+        # Writing again means they unblocked the bot: their reminders resume from now.
+        await reschedule_all(session, stored, now)
+    return stored
+
+
+@asynccontextmanager
+async def seen_user_session(
+    update: Update, context: Context
+) -> AsyncIterator[tuple[AsyncSession, User]]:
+    """`user_session` for the commands of `takes_own_sighting`: the user is recorded as seen
+    (created, or made active again) in this transaction, not in one of its own before it."""
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    svc = services(context)
+    if chat.type != ChatType.PRIVATE:  # personal commands answer only in private (chat_scope)
+        async with user_session(svc.db, update) as found:
+            yield found
+        return
+    first = sightings_of(context).first_unwritten(user.id)
+    language = user.language_code or ""
     async with svc.db.session() as session:
-        known = await get_user(session, user.id)
-        was_blocked = known is not None and known.status == UserStatus.BLOCKED
-        stored = await record_seen(session, user.id, chat.id, language, now)
-        if was_blocked:
-            # Writing again means they unblocked the bot: their reminders resume from now.
-            await reschedule_all(session, stored, now)
+        stored = await _record_in(session, user.id, chat.id, language, svc.clock.now(), first)
+        yield session, stored
+        # As user_session does: a flow waiting for typed input notes the message it came after.
+        if update.message is not None and stored.awaiting:
+            stored.awaiting = with_last_message(stored.awaiting, update.message.message_id)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def takes_own_sighting(app: IsobotApp, *commands: str) -> None:
+    """Updates with these commands only note their sighting: their handlers record the user
+    through `seen_user_session`, or read nothing personal and leave it to the next write."""
+    app.bot_data[_CAN_WAIT_KEY] = app.bot_data.get(_CAN_WAIT_KEY, frozenset()) | frozenset(commands)
+
+
+def sightings_of(context: Context) -> Sightings:
+    sightings = context.bot_data[_KEY]
+    assert isinstance(sightings, Sightings)
+    return sightings
+
+
+def _can_wait(update: Update, context: Context) -> bool:
+    """A command of `takes_own_sighting`, or a topic button."""
+    query = update.callback_query
+    if query is not None:
+        data = query.data or ""
+        return data == "topics" or data.startswith(TOPIC_PREFIX)
+    message = update.message
+    if message is None:
+        return False
+    command = command_of(message, context.bot.username)
+    if command is None or command[1]:
+        return False
+    return command[0] in context.bot_data.get(_CAN_WAIT_KEY, frozenset())
+
+
+async def write_sightings(context: Context) -> None:
+    """Write every noted sighting: one transaction for the known, active users, and the full
+    path for anyone else (new users, and those who had blocked the bot)."""
+    svc = services(context)
+    sightings = sightings_of(context)
+    taken = sightings.take()
+    if not taken:
+        return
+    try:
+        async with svc.db.session() as session:
+            others = await refresh_seen_many(session, taken)
+        for s in others:
+            await _record(svc.db, s.user_id, s.chat_id, s.language, s.last, s.first)
+    except Exception:
+        sightings.give_back()
+        log.exception("could not write %d sightings; trying again", len(taken))
+        return
+    sightings.written()
+
+
+def register(app: IsobotApp) -> None:
+    app.bot_data[_KEY] = Sightings()
+    # The public commands (a group may use them too) read nothing personal; /start is not one
+    # here, since its deep links run personal commands.
+    library = app.bot_data.services.library
+    takes_own_sighting(app, *(PUBLIC_COMMANDS - {"start"}), *library.topics)
     # The lowest group runs before every other one, and does not stop them.
     app.add_handler(TypeHandler(Update, remember_user), group=-2)
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(
+        write_sightings, interval=WRITE_SIGHTINGS_EVERY, first=WRITE_SIGHTINGS_EVERY, name="seen"
+    )

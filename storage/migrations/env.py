@@ -1,20 +1,69 @@
-"""Alembic environment: always handed an open connection by storage.migrate."""
+"""Alembic environment.
+
+The bot hands it an open connection (storage.migrate, under the migration lock). The `alembic`
+command line (alembic.ini at the repository root) connects to DATABASE_URL itself, so that
+`alembic revision --autogenerate` works against a database at head.
+"""
 
 from __future__ import annotations
 
-from alembic import context
+import asyncio
+import os
+from typing import Any
 
+from alembic import context
+from alembic.operations.ops import MigrationScript
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+
+from storage.db import make_engine
 from storage.models import Base
 
-connection = context.config.attributes.get("connection")
-if connection is None:
-    raise RuntimeError("run migrations through `python -m bot migrate` (storage.migrate.upgrade)")
 
-context.configure(
-    connection=connection,
-    target_metadata=Base.metadata,
-    render_as_batch=connection.dialect.name == "sqlite",
-    compare_type=True,
-)
-with context.begin_transaction():
-    context.run_migrations()
+def _numbered(
+    migration: MigrationContext, _revision: Any, directives: list[MigrationScript]
+) -> None:
+    """Number a new revision after the head (0004, 0005, ...), and write none that is empty.
+
+    Alembic runs this file for a revision only with --autogenerate (revision_environment is off).
+    """
+    script = directives[0]
+    if script.upgrade_ops is not None and script.upgrade_ops.is_empty():
+        directives[:] = []
+        print("The models and the migrations agree: no revision written.")
+        return
+    head = ScriptDirectory.from_config(context.config).get_current_head()
+    if head is not None and head.isdigit():
+        script.rev_id = f"{int(head) + 1:04d}"
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+        process_revision_directives=_numbered,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_from_command_line() -> None:
+    url = os.environ.get("DATABASE_URL") or context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("set DATABASE_URL (or sqlalchemy.url in alembic.ini)")
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_run)
+    finally:
+        await engine.dispose()
+
+
+given = context.config.attributes.get("connection")
+if given is not None:
+    _run(given)
+else:
+    asyncio.run(_run_from_command_line())

@@ -13,18 +13,18 @@ from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import select
-from telegram.ext import Application
 
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.logs import configure_logging
+from bot.services import IsobotApp
 from sandbox import FakeBotApi
 from sandbox.state import BotMessage
 from scheduler.clock import ManualClock
+from scheduler.sender import Sender
 from storage import Database
 from storage.migrate import upgrade
 from storage.models import Delivery, DeliveryStatus, Purpose
-from tests.databases import throwaway_postgres
 
 T = TypeVar("T")
 
@@ -37,11 +37,17 @@ START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 @dataclass
 class BotUnderTest:
     fake: FakeBotApi
-    app: Application[Any, Any, Any, Any, Any, Any]
+    app: IsobotApp
     db: Database
     clock: ManualClock
     log: io.StringIO
     said: list[str] = field(default_factory=list)
+
+    @property
+    def sender(self) -> Sender:
+        sender = self.app.bot_data.services.sender
+        assert sender is not None, "the sender starts in post_init"
+        return sender
 
     async def say(self, text: str, user_id: int = USER, replies: int = 1) -> BotMessage:
         """Send a message as the user; wait for the bot's reply (the last of `replies`)."""
@@ -95,12 +101,12 @@ def settings_for(fake: FakeBotApi, database_url: str, **overrides: Any) -> Setti
         "health_listen": "",
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 @asynccontextmanager
 async def bot_running(
-    fake: FakeBotApi, database_url: str, clock: ManualClock | None = None, **overrides: Any
+    fake: FakeBotApi, database_url: str, *, clock: ManualClock | None = None, **overrides: Any
 ) -> AsyncIterator[BotUnderTest]:
     """The real Application against `fake`, with its logs captured as an operator would see them."""
     settings = settings_for(fake, database_url, **overrides)
@@ -111,6 +117,17 @@ async def bot_running(
     app = build_application(settings, db=db, clock=clock)
     async with running(app, poll_timeout=1):
         yield BotUnderTest(fake=fake, app=app, db=db, clock=clock, log=log)
+
+
+def edited_last(fake: FakeBotApi, chat_id: int = USER, edits: int = 1) -> BotMessage | None:
+    """The bot's last message in the chat, once edited `edits` times; for `fake.wait_for`."""
+    last = fake.last_message(chat_id)
+    return last if last is not None and last.edits >= edits else None
+
+
+def answered(fake: FakeBotApi, query_id: str) -> Callable[[], bool]:
+    """Whether the bot has answered that button press yet; for `fake.wait_for`."""
+    return lambda: query_id in fake.answered_callbacks()
 
 
 @pytest.fixture
@@ -137,10 +154,10 @@ async def bot(fake: FakeBotApi, sqlite_db_url: str) -> AsyncIterator[BotUnderTes
 
 
 @pytest.fixture
-async def postgres_db_url() -> AsyncIterator[str]:
-    async with throwaway_postgres() as url:
-        await upgrade(url)
-        yield url
+async def any_bot(fake: FakeBotApi, database_url: str) -> AsyncIterator[BotUnderTest]:
+    """The bot on SQLite and on PostgreSQL."""
+    async with bot_running(fake, database_url) as running_bot:
+        yield running_bot
 
 
 async def all_handled(bot: BotUnderTest, timeout: float = 30.0) -> None:  # noqa: ASYNC109

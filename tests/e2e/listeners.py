@@ -13,9 +13,8 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from telegram.ext import Application
 
-from bot.services import Services
+from bot.services import IsobotApp
 from bot.webhook import SECRET_HEADER
 
 SECRET = "Webhook_secret-42_long-enough-for-the-rule"
@@ -28,8 +27,8 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def listener_port(app: Application[Any, Any, Any, Any, Any, Any], index: int = 0) -> int:
-    svc: Services = app.bot_data["services"]
+def listener_port(app: IsobotApp, index: int = 0) -> int:
+    svc = app.bot_data.services
     return svc.listeners[index].port
 
 

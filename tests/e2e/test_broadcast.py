@@ -5,69 +5,41 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import insert
 
 from bot.handlers.unknown import STALE_BUTTON, unknown_command_text
 from content import load_library
 from sandbox import FakeBotApi
 from sandbox.state import BotMessage
-from storage.migrate import upgrade
 from storage.models import (
     Broadcast,
     BroadcastStatus,
     Delivery,
     DeliveryStatus,
-    Reminder,
-    ReminderKind,
     User,
     UserStatus,
 )
-from tests.databases import throwaway_postgres
-from tests.e2e.conftest import ADMIN, START, USER, BotUnderTest, bot_running
+from tests.e2e.conftest import ADMIN, START, USER, BotUnderTest, answered, bot_running
+from tests.e2e.test_reminders import set_dose_reminder_in_kolkata
+from tests.seeding import add_users_with_reminders
 
 LIBRARY = load_library()
 FIRST_TIP = next(iter(LIBRARY.tips.values()))
-FAST = {"send_rate_per_second": 200.0}
+FAST: dict[str, Any] = {"send_rate_per_second": 200.0}
 
 
 async def add_recipients(bot: BotUnderTest, count: int, first_id: int = 50_000) -> list[int]:
     """`count` users in treatment (a dose reminder each), known to the fake Telegram."""
-    ids = list(range(first_id, first_id + count))
-    async with bot.db.session() as session:
-        await session.execute(
-            insert(User),
-            [
-                {
-                    "id": i,
-                    "chat_id": i,
-                    "language": "en",
-                    "timezone": "Europe/Berlin",
-                    "status": UserStatus.ACTIVE,
-                    "reminders_paused": False,
-                    "awaiting": "",
-                    "created_at": START,
-                    "last_seen_at": START,
-                }
-                for i in ids
-            ],
-        )
-        await session.execute(
-            insert(Reminder),
-            [
-                {
-                    "user_id": i,
-                    "kind": ReminderKind.DOSE,
-                    "local_time": "21:00",
-                    "timezone": "Europe/Berlin",
-                    "enabled": True,
-                    "next_fire_at": START + timedelta(days=1),
-                    "created_at": START,
-                }
-                for i in ids
-            ],
-        )
+    ids = await add_users_with_reminders(
+        bot.db,
+        range(first_id, first_id + count),
+        START,
+        timezone="Europe/Berlin",
+        local_time="21:00",
+        next_fire_at=START + timedelta(days=1),
+    )
     for i in ids:
         bot.fake.add_user(i)
     return ids
@@ -179,8 +151,7 @@ async def test_reminders_due_during_a_broadcast_are_not_held_back(
     fake: FakeBotApi, sqlite_db_url: str
 ) -> None:
     async with bot_running(fake, sqlite_db_url, send_rate_per_second=20.0) as bot:
-        await bot.say("/timezone Asia/Kolkata")
-        await bot.say("/remind dose 08:00")
+        await set_dose_reminder_in_kolkata(bot)
         await add_recipients(bot, 200)
         await confirm_tip_broadcast(bot)
         await fake.wait_for(lambda: sum(got_tip(bot, i) for i in range(50_000, 50_200)) >= 20)
@@ -191,29 +162,19 @@ async def test_reminders_due_during_a_broadcast_are_not_held_back(
         assert len(pending) > 50, "the reminder should overtake most of the broadcast"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def any_db_url(request: pytest.FixtureRequest, sqlite_db_url: str) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        yield sqlite_db_url
-        return
-    async with throwaway_postgres() as url:
-        await upgrade(url)
-        yield url
-
-
 async def test_crash_halfway_then_restart_delivers_to_each_recipient_exactly_once(
-    fake: FakeBotApi, any_db_url: str
+    fake: FakeBotApi, database_url: str
 ) -> None:
-    async with bot_running(fake, any_db_url, send_rate_per_second=60.0) as bot:
+    async with bot_running(fake, database_url, send_rate_per_second=60.0) as bot:
         ids = await add_recipients(bot, 200)
         await confirm_tip_broadcast(bot)
         await fake.wait_for(lambda: sum(got_tip(bot, i) for i in ids) >= 80, timeout=30)
         # The process dies: the sender stops mid-call, nothing is shut down politely.
-        await bot.app.bot_data["services"].sender.abort()
+        await bot.sender.abort()
     reached_before = sum(got_tip(bot, i) for i in ids)
     assert reached_before < 200
 
-    async with bot_running(fake, any_db_url, send_rate_per_second=60.0) as bot:
+    async with bot_running(fake, database_url, send_rate_per_second=60.0) as bot:
         report = await final_report(bot)
         rows = await deliveries(bot)
     counts = [got_tip(bot, i) for i in ids]
@@ -304,9 +265,9 @@ async def test_non_admin_gets_exactly_the_unknown_command_answer(
 ) -> None:
     await bot.say("/start")
     reply = await bot.say(f"/{command}")
-    known = [c.name for c in bot.app.bot_data["services"].commands]
+    known = [c.name for c in bot.app.bot_data.services.commands]
     assert reply.html == unknown_command_text(command, known)
-    assert command not in {c.name for c in bot.app.bot_data["services"].commands}
+    assert command not in {c.name for c in bot.app.bot_data.services.commands}
 
 
 async def test_forged_admin_button_from_non_admin_does_nothing(fast_bot: BotUnderTest) -> None:
@@ -321,7 +282,7 @@ async def test_forged_admin_button_from_non_admin_does_nothing(fast_bot: BotUnde
     for data in [f"bc:aud:{draft.id}:all", f"bc:go:{draft.id}", f"bc:cancel:{draft.id}"]:
         message_id = bot.fake.last_message(USER).message_id  # type: ignore[union-attr]
         query_id = bot.fake.forge_callback(USER, message_id, data)
-        await bot.fake.wait_for(lambda q=query_id: q in bot.fake.answered_callbacks())
+        await bot.fake.wait_for(answered(bot.fake, query_id))
         # Answered like any out-of-date button, and nothing else is said.
         assert bot.fake.answered_callbacks()[query_id].get("text") == STALE_BUTTON
     assert len(bot.fake.messages(USER)) == before

@@ -18,7 +18,13 @@ from storage.models import (
     ReminderKind,
 )
 from tests.e2e.conftest import USER, BotUnderTest, eventually
-from tests.e2e.test_reminders import KOLKATA_0800, button, fire, settle
+from tests.e2e.test_reminders import (
+    KOLKATA_0800,
+    button,
+    fire,
+    set_dose_reminder_in_kolkata,
+    settle,
+)
 
 PRESCRIBER = "Your prescriber decides your dose and length of treatment."
 SUNDAY_1800_BERLIN = datetime(2026, 3, 8, 17, 0, tzinfo=UTC)
@@ -129,13 +135,7 @@ async def test_typed_shortcuts_and_their_bad_input(bot: BotUnderTest) -> None:
 
 
 async def test_cumulative_counts_the_doses_marked_taken(bot: BotUnderTest) -> None:
-    await bot.say("/timezone Asia/Kolkata")
-    await bot.say("/remind dose 08:00")
-    await bot.say("/course start 2026-03-02")
-    await bot.say("/course dose 40")
-    await bot.say("/course weight 80")
-    reminder = await fire(bot, KOLKATA_0800)
-    await bot.press(reminder, button(bot, reminder, "Taken"))
+    await course_with_one_dose_taken(bot)
     screen = await bot.say("/course")
     assert "Day 2, started Mon 2 Mar 2026" in screen.text
     assert "40 mg from 1 dose taken" in screen.text
@@ -167,6 +167,17 @@ async def test_ending_the_course_offers_to_switch_dose_reminders_off(bot: BotUnd
     back = await press_and_edit(bot, off, "Undo")
     assert "Day 2" in back.text
     assert (await course_row(bot)).ended_at is None
+
+
+async def course_with_one_dose_taken(bot: BotUnderTest) -> None:
+    """A course in Kolkata from Mon 2 March at 40 mg a day for 80 kg, with a dose reminder at
+    08:00 and its first dose (3 March) marked taken."""
+    await set_dose_reminder_in_kolkata(bot)
+    await bot.say("/course start 2026-03-02")
+    await bot.say("/course dose 40")
+    await bot.say("/course weight 80")
+    reminder = await fire(bot, KOLKATA_0800)
+    await bot.press(reminder, button(bot, reminder, "Taken"))
 
 
 async def test_typed_end_and_resume(bot: BotUnderTest) -> None:

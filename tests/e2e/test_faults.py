@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from sandbox import FakeBotApi
 from storage.models import Delivery, DeliveryStatus, Purpose, User, UserStatus
-from tests.due_reminders import insert_due_reminders
 from tests.e2e.conftest import START, BotUnderTest, bot_running, eventually
+from tests.seeding import insert_due_reminders
 
 DUE = START + timedelta(hours=1)
 FIRST_USER = 70_000
@@ -108,7 +108,7 @@ async def test_a_crash_while_waiting_out_retry_after_leaves_the_reminder_to_send
         await eventually(told_to_wait, what="the 429")
         await asyncio.sleep(1.5)  # past its chat's one-second spacing: the sender is back at it
         [waiting] = await bot.rows(Delivery)
-        await bot.app.bot_data["services"].sender.abort()  # as a crash would
+        await bot.sender.abort()  # as a crash would
     # Nothing left while it waited, so nothing is uncertain: the restarted bot sends it.
     assert waiting.status == DeliveryStatus.PENDING
     async with bot_running(fake, sqlite_db_url) as bot:
@@ -126,7 +126,7 @@ async def test_5xx_for_30_seconds_is_retried_until_telegram_is_back(
         ids = await due_reminders(bot, 20)
         # The one-second spacing per chat is real time, and would cost a real second per retry;
         # it is not what is under test here.
-        bot.app.bot_data["services"].sender.per_chat_interval = 0.05
+        bot.sender.per_chat_interval = 0.05
         fake.fail_next("sendMessage", 502, "Bad Gateway", times=1_000_000)
         outage_ends = DUE + timedelta(seconds=30)
         await step_through(bot, DUE, outage_ends)
@@ -146,7 +146,7 @@ async def step_through(
 ) -> None:
     """Move the clock from `start` to `end`, jumping to each retry's due time once the sender
     has nothing left to do at the current one; with `until_sent`, stop once that many are sent."""
-    sender = bot.app.bot_data["services"].sender
+    sender = bot.sender
     bot.clock.set(start)
     while True:
         await eventually(lambda: caught_up(bot), within=30, what="the sender to catch up")
@@ -262,7 +262,7 @@ async def test_postgres_connections_dropped_mid_tick_the_bot_recovers_and_loses_
         # Hold the deliveries table, so that the tick claims its reminders and then waits
         # mid-transaction to write their deliveries; drop every connection of the bot right there.
         transaction = await locker.begin()
-        locker_pid = (await locker.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        locker_pid = await locker.scalar(text("SELECT pg_backend_pid()"))
         await locker.execute(text("LOCK TABLE deliveries IN ACCESS EXCLUSIVE MODE"))
         bot.clock.set(DUE)
         await eventually(lambda: waiting_insert(admin), what="a tick waiting mid-transaction")
@@ -277,7 +277,7 @@ async def test_postgres_connections_dropped_mid_tick_the_bot_recovers_and_loses_
     assert states[DeliveryStatus.SENT] + states[DeliveryStatus.UNCERTAIN] == len(ids)
     # Only sends in flight when the sender found its lock connection gone may be uncertain (it
     # stops at once, since another instance may take over): a window at most per drop.
-    window = bot.app.bot_data["services"].settings.send_concurrency
+    window = bot.app.bot_data.services.settings.send_concurrency
     assert states[DeliveryStatus.UNCERTAIN] <= 2 * window
     assert_each_sent_once(bot, ids, states)
 

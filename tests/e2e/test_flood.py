@@ -4,6 +4,7 @@ users are not slowed."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from bot.handlers.flood import NOTICE, gate_of
 from sandbox import FakeBotApi
 from tests.e2e.conftest import BotUnderTest, all_handled, bot_running
 
-DEFAULTS = Settings(_env_file=None)  # type: ignore[call-arg]
+DEFAULTS = Settings(_env_file=None)
 BURST = DEFAULTS.flood_burst
 
 FLOODER = 5001
@@ -33,7 +34,7 @@ class StillTime:
 @pytest.fixture
 async def bot(fake: FakeBotApi, sqlite_db_url: str) -> AsyncIterator[BotUnderTest]:
     """The bot with the flood limits it ships with."""
-    limits = {"flood_burst": BURST, "flood_per_second": DEFAULTS.flood_per_second}
+    limits: dict[str, Any] = {"flood_burst": BURST, "flood_per_second": DEFAULTS.flood_per_second}
     async with bot_running(fake, sqlite_db_url, **limits) as running_bot:
         yield running_bot
 

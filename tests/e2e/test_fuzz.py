@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from bot.checkin_callbacks import decode as decode_check_in
 from content import load_library
 from sandbox import FakeBotApi
 from scheduler.callbacks import decode
@@ -113,12 +114,14 @@ def commands() -> list[str]:
     names = ["start", "help", "urgent", "topics", *LIBRARY.topics, "timezone", "remind"]
     names += ["reminders"]
     names += ["pause", "resume", "today", "history", "course", "checks", "privacy", "export"]
+    names += ["checkin"]
+    names += ["report"]
     names += ["delete", "broadcast", "broadcast_cancel", "stats", "nonexistent", "START"]
     return names
 
 
 def test_the_fuzzed_commands_are_every_command_the_bot_has(fuzz_bot: BotUnderTest) -> None:
-    registered = {c.name for c in fuzz_bot.app.bot_data["services"].commands}
+    registered = {c.name for c in fuzz_bot.app.bot_data.services.commands}
     assert registered <= set(commands())
 
 
@@ -200,6 +203,7 @@ async def test_commands_and_free_text_never_crash_and_replies_are_valid_and_esca
 # --- callback data ----------------------------------------------------------------------------
 
 PREFIXES = ["rem:", "rm:", "rk:", "rt:", "tz:", "topic:", "start:", "erase:", "crs:", "chk:", "bc:"]
+PREFIXES += ["ci:"]
 ACTIONS = ["t", "s", "z", "d", "on", "off", "del", "k", "x", "", "start", "ask", "target", "sum"]
 NUMBERS = ["0", "-1", "²", "١٢", "99999999999", "9" * 18, "9" * 40, "1.5", "0x10", " 1", "1 "]
 
@@ -286,6 +290,9 @@ class CallbackWorld:
             return rest.isascii() and rest.isdigit()
         if prefix == "crs":
             return bool(COURSE_BUTTON.fullmatch(rest))
+        if prefix == "ci":  # a check-in button names its owner: the user's own may act
+            check_in = decode_check_in(data)
+            return check_in is not None and check_in.owner == USER
         if prefix == "chk":
             return parts[0] in {"k", "d", "t", "off"} and len(parts) > 1 and parts[1] in CHECK_KINDS
         return False

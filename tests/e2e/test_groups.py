@@ -20,7 +20,7 @@ from bot.handlers.unknown import STALE_BUTTON
 from sandbox import FakeBotApi
 from sandbox.state import BotMessage
 from scheduler.callbacks import PREFIX as REMINDER_PREFIX
-from storage.models import Course, Delivery, DoseLog, Reminder, User, UserStatus
+from storage.models import Course, Delivery, DoseLog, Reminder, User, UserStatus, table_of
 from tests.e2e.conftest import USER, BotUnderTest, bot_running, eventually
 
 OTHER = 1002
@@ -66,11 +66,10 @@ async def snapshot(bot: BotUnderTest, user_id: int) -> list[Any]:
     async with bot.db.session() as session:
         rows: list[Any] = []
         for model in (User, Reminder, Course, DoseLog, Delivery):
-            column = model.id if model is User else model.user_id  # type: ignore[attr-defined]
+            column = getattr(model, "id" if model is User else "user_id")
             found = await session.scalars(select(model).where(column == user_id))
             rows += [
-                {c.name: getattr(row, c.name) for c in model.__table__.columns}  # type: ignore[attr-defined]
-                for row in found
+                {c.name: getattr(row, c.name) for c in table_of(model).columns} for row in found
             ]
         return rows
 

@@ -25,8 +25,8 @@ from sqlalchemy import func, select
 from sandbox import FakeBotApi
 from storage import Database
 from storage.models import Delivery, DeliveryStatus
-from tests.due_reminders import insert_due_reminders
 from tests.e2e.listeners import SECRET, Balancer, free_port
+from tests.seeding import insert_due_reminders
 
 pytestmark = pytest.mark.postgres
 

@@ -11,17 +11,16 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
 
 import pytest
-from telegram.ext import Application
 
 from bot.app import build_application, running
+from bot.services import IsobotApp
 from sandbox import FakeBotApi
 from scheduler.clock import ManualClock
 from storage import Database
 from storage.models import Reminder
-from tests.e2e.conftest import START, USER, BotUnderTest, settings_for
+from tests.e2e.conftest import START, USER, BotUnderTest, edited_last, settings_for
 from tests.e2e.listeners import SECRET, Balancer, listener_port
 from tests.e2e.test_remind_input import button
 
@@ -30,7 +29,7 @@ pytestmark = pytest.mark.postgres
 
 @dataclass
 class Fleet:
-    apps: list[Application[Any, Any, Any, Any, Any, Any]]
+    apps: list[IsobotApp]
     balancer: Balancer
 
 
@@ -64,20 +63,16 @@ async def test_a_guided_flow_works_whichever_instance_gets_each_step(
 ) -> None:
     async with fleet(fake, postgres_db_url, 2) as two:
         app = two.apps[0]
-        db = app.bot_data["services"].db
+        db = app.bot_data.services.db
         bot = BotUnderTest(fake, app, db, ManualClock(START), io.StringIO())
         await bot.say("/timezone Europe/Berlin")
         menu = await bot.say("/remind")
         await bot.press(menu, "rk:dose")
-        picker = await fake.wait_for(lambda: (m := fake.last_message(USER)) and m.edits and m)
+        picker = await fake.wait_for(lambda: edited_last(fake))
         await bot.press(picker, button(bot, picker, "08:00"))
-        await fake.wait_for(lambda: fake.last_message(USER).edits == 2)  # type: ignore[union-attr]
-        picker = fake.last_message(USER)
-        assert picker is not None
+        picker = await fake.wait_for(lambda: edited_last(fake, edits=2))
         await bot.press(picker, button(bot, picker, "20:00"))
-        await fake.wait_for(lambda: fake.last_message(USER).edits == 3)  # type: ignore[union-attr]
-        picker = fake.last_message(USER)
-        assert picker is not None
+        picker = await fake.wait_for(lambda: edited_last(fake, edits=3))
         await bot.press(picker, button(bot, picker, "Finish"))
         await fake.wait_for(lambda: fake.last_message(USER).edits == 4)  # type: ignore[union-attr]
         # Typed input waits in users.awaiting, not in the memory of whoever asked for it.

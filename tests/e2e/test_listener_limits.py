@@ -49,7 +49,8 @@ async def hooked(
 
 
 def webhook_listener(bot: BotUnderTest) -> Listener:
-    found: Listener = bot.app.bot_data["services"].listeners[0]
+    found = bot.app.bot_data.services.listeners[0]
+    assert isinstance(found, Listener)
     return found
 
 

@@ -12,35 +12,23 @@ answered (the fake makes that reply hang), and one chat's updates are handled in
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from sandbox import FakeBotApi
 from storage import Database
-from storage.models import DoseLog, Outcome, Reminder, ReminderKind, User, UserStatus
+from storage.models import DoseLog, Outcome
+from tests.bot_settings import environment_without_settings
 from tests.e2e.conftest import USER
 from tests.e2e.test_polling import served
 from tests.e2e.test_redelivery import message_is, press_is
+from tests.seeding import add_users_with_reminders
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SETTINGS = (
-    "TELEGRAM_BOT_TOKEN",
-    "DATABASE_URL",
-    "TELEGRAM_API_BASE_URL",
-    "SIMULATED_CLOCK_URL",
-    "ADMIN_IDS",
-    "LOG_LEVEL",
-    "BOT_MODE",
-    "WEBHOOK_URL",
-    "HEALTH_LISTEN",
-    "TICK_SECONDS",
-    "TELEGRAM_TIMEOUT_SECONDS",
-)
 
 
 async def dose_due_now(database_url: str) -> None:
@@ -48,31 +36,7 @@ async def dose_due_now(database_url: str) -> None:
     now = datetime.now(UTC)
     db = Database(database_url)
     try:
-        async with db.session() as session:
-            await session.execute(
-                insert(User).values(
-                    id=USER,
-                    chat_id=USER,
-                    language="en",
-                    timezone="UTC",
-                    status=UserStatus.ACTIVE,
-                    reminders_paused=False,
-                    awaiting="",
-                    created_at=now,
-                    last_seen_at=now,
-                )
-            )
-            await session.execute(
-                insert(Reminder).values(
-                    user_id=USER,
-                    kind=ReminderKind.DOSE,
-                    local_time=now.strftime("%H:%M"),
-                    timezone="UTC",
-                    enabled=True,
-                    next_fire_at=now,
-                    created_at=now,
-                )
-            )
+        await add_users_with_reminders(db, [USER], now, next_fire_at=now)
     finally:
         await db.dispose()
 
@@ -91,7 +55,7 @@ class Bot:
     """`python -m bot` in polling mode against the fake, each run logging to its own file."""
 
     def __init__(self, fake: FakeBotApi, database_url: str, folder: Path) -> None:
-        env = {k: v for k, v in os.environ.items() if k.upper() not in SETTINGS}
+        env = environment_without_settings()
         env.update(
             {
                 "PYTHONPATH": str(REPO_ROOT),

@@ -194,7 +194,7 @@ async def test_no_message_text_reaches_the_log(bot: BotUnderTest) -> None:
 
 
 async def test_urgent_guidance_is_sent_even_when_the_database_fails(bot: BotUnderTest) -> None:
-    svc = bot.app.bot_data["services"]
+    svc = bot.app.bot_data.services
     working = svc.db
     svc.db = Database("sqlite+aiosqlite:////nonexistent/folder/isobot.sqlite3")
     mood = _family("mood")

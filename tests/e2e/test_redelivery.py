@@ -9,36 +9,23 @@ and must change nothing more, tell the user nothing wrong, and log no error.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
-
 from sandbox import FakeBotApi
+from sandbox.state import BotMessage
 from scheduler.clock import ManualClock
-from storage.migrate import upgrade
 from storage.models import CourseDose, CourseWeight, Delivery, DoseLog, Purpose, Reminder, User
-from tests.databases import throwaway_postgres
 from tests.e2e.conftest import START, USER, BotUnderTest, all_handled, bot_running
 from tests.e2e.test_course import press_and_edit
 from tests.e2e.test_polling import served
-from tests.e2e.test_reminders import KOLKATA_0800, button, fire
+from tests.e2e.test_reminders import KOLKATA_0800, button, fire, set_dose_reminder_in_kolkata
 
 # Every call about the user's chat waits this long: time to cut the bot off from the fake while
 # the handler is still at work.
 SLOW = 1.0
 Matches = Callable[[dict[str, Any]], bool]
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def any_db_url(request: pytest.FixtureRequest, sqlite_db_url: str) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        yield sqlite_db_url
-        return
-    async with throwaway_postgres() as url:
-        await upgrade(url)
-        yield url
 
 
 def press_is(query_id: str) -> Matches:
@@ -71,6 +58,24 @@ async def handle_without_confirming(
     return matches
 
 
+async def press_without_confirming(
+    bot: BotUnderTest, message: BotMessage, data: str, handled: Callable[[], bool]
+) -> Matches:
+    """Press a button of `message` as the user; see `handle_without_confirming`."""
+    return await handle_without_confirming(
+        bot, lambda: press_is(bot.fake.press_button(USER, message.message_id, data)), handled
+    )
+
+
+async def say_without_confirming(
+    bot: BotUnderTest, text: str, handled: Callable[[], bool]
+) -> Matches:
+    """Send `text` as the user; see `handle_without_confirming`."""
+    return await handle_without_confirming(
+        bot, lambda: message_is(bot.fake.send_text(USER, text)), handled
+    )
+
+
 async def handle_again(
     fake: FakeBotApi, database_url: str, clock: ManualClock, matches: Matches
 ) -> BotUnderTest:
@@ -93,24 +98,18 @@ def no_harm_done(fake: FakeBotApi, bot: BotUnderTest, messages_before: int) -> N
 
 
 async def test_taken_pressed_once_but_delivered_twice_is_noted_once(
-    fake: FakeBotApi, any_db_url: str
+    fake: FakeBotApi, database_url: str
 ) -> None:
     clock = ManualClock(START)
-    async with bot_running(fake, any_db_url, clock=clock) as bot:
-        await bot.say("/timezone Asia/Kolkata")
-        await bot.say("/remind dose 08:00")
+    async with bot_running(fake, database_url, clock=clock) as bot:
+        await set_dose_reminder_in_kolkata(bot)
         message = await fire(bot, KOLKATA_0800)
         taken = button(bot, message, "Taken")
         before = len(fake.messages(USER))
-
-        def press() -> Matches:
-            query_id = fake.press_button(USER, message.message_id, taken)
-            return press_is(query_id)
-
-        matches = await handle_without_confirming(
-            bot, press, lambda: fake.answered_callbacks() != {}
+        matches = await press_without_confirming(
+            bot, message, taken, lambda: fake.answered_callbacks() != {}
         )
-    again = await handle_again(fake, any_db_url, clock, matches)
+    again = await handle_again(fake, database_url, clock, matches)
     assert len(await again.rows(DoseLog)) == 1
     assert "Taken at 08:00" in fake.messages(USER)[-1].text
     no_harm_done(fake, again, before)
@@ -119,17 +118,12 @@ async def test_taken_pressed_once_but_delivered_twice_is_noted_once(
 async def test_snooze_delivered_twice_snoozes_once(fake: FakeBotApi, sqlite_db_url: str) -> None:
     clock = ManualClock(START)
     async with bot_running(fake, sqlite_db_url, clock=clock) as bot:
-        await bot.say("/timezone Asia/Kolkata")
-        await bot.say("/remind dose 08:00")
+        await set_dose_reminder_in_kolkata(bot)
         message = await fire(bot, KOLKATA_0800)
         snooze = button(bot, message, "Snooze")
         before = len(fake.messages(USER))
-
-        def press() -> Matches:
-            return press_is(fake.press_button(USER, message.message_id, snooze))
-
-        matches = await handle_without_confirming(
-            bot, press, lambda: fake.answered_callbacks() != {}
+        matches = await press_without_confirming(
+            bot, message, snooze, lambda: fake.answered_callbacks() != {}
         )
     again = await handle_again(fake, sqlite_db_url, clock, matches)
     snoozes = await again.rows(Delivery, Delivery.purpose == Purpose.SNOOZE)
@@ -144,12 +138,8 @@ async def test_remind_command_delivered_twice_sets_the_times_once(
     async with bot_running(fake, sqlite_db_url, clock=clock) as bot:
         await bot.say("/timezone Europe/Berlin")
         before = len(fake.messages(USER))
-
-        def send() -> Matches:
-            return message_is(fake.send_text(USER, "/remind dose 08:00 20:00"))
-
-        matches = await handle_without_confirming(
-            bot, send, lambda: len(fake.messages(USER)) > before
+        matches = await say_without_confirming(
+            bot, "/remind dose 08:00 20:00", lambda: len(fake.messages(USER)) > before
         )
     again = await handle_again(fake, sqlite_db_url, clock, matches)
     reminders = await again.rows(Reminder)
@@ -168,12 +158,8 @@ async def test_timezone_picked_once_but_delivered_twice_is_set_once(
         menu = await bot.say("/timezone")
         berlin = button(bot, menu, "Europe/Berlin")
         before = len(fake.messages(USER))
-
-        def press() -> Matches:
-            return press_is(fake.press_button(USER, menu.message_id, berlin))
-
-        matches = await handle_without_confirming(
-            bot, press, lambda: bool(fake.messages(USER)[-1].edits)
+        matches = await press_without_confirming(
+            bot, menu, berlin, lambda: bool(fake.messages(USER)[-1].edits)
         )
     again = await handle_again(fake, sqlite_db_url, clock, matches)
     [user] = await again.rows(User)
@@ -193,12 +179,8 @@ async def test_a_time_tapped_once_but_delivered_twice_stays_chosen(
         picker = fake.messages(USER)[-1]
         seven = button(bot, picker, "07:00")
         before = len(fake.messages(USER))
-
-        def press() -> Matches:
-            return press_is(fake.press_button(USER, picker.message_id, seven))
-
-        matches = await handle_without_confirming(
-            bot, press, lambda: "✓ 07:00" in str(fake.buttons(fake.messages(USER)[-1]))
+        matches = await press_without_confirming(
+            bot, picker, seven, lambda: "✓ 07:00" in str(fake.buttons(fake.messages(USER)[-1]))
         )
     again = await handle_again(fake, sqlite_db_url, clock, matches)
     # A toggle would have taken 07:00 away again; the button says "on", so it stays.
@@ -216,13 +198,7 @@ async def test_a_typed_dose_delivered_twice_is_not_taken_as_the_weight(
         prompt = await bot.say("/course")
         await press_and_edit(bot, prompt, "Today")
         before = len(fake.messages(USER))
-
-        def send() -> Matches:
-            return message_is(fake.send_text(USER, "40"))
-
-        matches = await handle_without_confirming(
-            bot, send, lambda: len(fake.messages(USER)) > before
-        )
+        matches = await say_without_confirming(bot, "40", lambda: len(fake.messages(USER)) > before)
     again = await handle_again(fake, sqlite_db_url, clock, matches)
     # The dose was asked for and given; the weight is still to come, not 40 kg.
     assert await again.rows(CourseWeight) == []
@@ -240,12 +216,8 @@ async def test_erasure_confirmed_once_but_delivered_twice_erases_once(
         prompt = await bot.say("/delete")
         yes = button(bot, prompt, "Yes, delete")
         before = len(fake.messages(USER))
-
-        def press() -> Matches:
-            return press_is(fake.press_button(USER, prompt.message_id, yes))
-
-        matches = await handle_without_confirming(
-            bot, press, lambda: bool(fake.messages(USER)[-1].edits)
+        matches = await press_without_confirming(
+            bot, prompt, yes, lambda: bool(fake.messages(USER)[-1].edits)
         )
     again = await handle_again(fake, sqlite_db_url, clock, matches)
     assert await again.rows(User) == [] and await again.rows(Reminder) == []

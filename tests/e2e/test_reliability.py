@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-
-import pytest
 
 from bot.app import policy_from
 from sandbox import FakeBotApi
 from scheduler.dispatcher import dispatch_due
 from storage import Database
-from storage.migrate import upgrade
 from storage.models import Delivery, DeliveryStatus, Purpose
-from tests.databases import throwaway_postgres
 from tests.e2e.conftest import USER, BotUnderTest, bot_running, eventually, settings_for
-from tests.e2e.test_reminders import KOLKATA_0800, settle
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def any_db_url(request: pytest.FixtureRequest, sqlite_db_url: str) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        yield sqlite_db_url
-        return
-    async with throwaway_postgres() as url:
-        await upgrade(url)
-        yield url
+from tests.e2e.test_reminders import KOLKATA_0800, set_dose_reminder_in_kolkata, settle
 
 
 def reminder_messages(fake: FakeBotApi) -> list[str]:
@@ -34,8 +19,7 @@ def reminder_messages(fake: FakeBotApi) -> list[str]:
 
 async def set_dose_reminder(fake: FakeBotApi, url: str) -> None:
     async with bot_running(fake, url) as bot:
-        await bot.say("/timezone Asia/Kolkata")
-        await bot.say("/remind dose 08:00")
+        await set_dose_reminder_in_kolkata(bot)
 
 
 async def first_deliveries(bot: BotUnderTest) -> list[Delivery]:
@@ -43,18 +27,18 @@ async def first_deliveries(bot: BotUnderTest) -> list[Delivery]:
 
 
 async def test_restart_between_due_and_sent_neither_loses_nor_doubles(
-    fake: FakeBotApi, any_db_url: str
+    fake: FakeBotApi, database_url: str
 ) -> None:
-    await set_dose_reminder(fake, any_db_url)
+    await set_dose_reminder(fake, database_url)
     # The tick ran and wrote the delivery, then the process died before the sender sent it.
-    db = Database(any_db_url)
-    policy = policy_from(settings_for(fake, any_db_url))
+    db = Database(database_url)
+    policy = policy_from(settings_for(fake, database_url))
     result = await dispatch_due(db, KOLKATA_0800, policy)
     await db.dispose()
     assert result.queued == 1
 
     bot_clock_start = KOLKATA_0800 + timedelta(minutes=1)
-    async with bot_running(fake, any_db_url) as bot:
+    async with bot_running(fake, database_url) as bot:
         bot.clock.set(bot_clock_start)
         await fake.wait_for(lambda: len(reminder_messages(fake)) == 1)
         await bot.first_delivery(DeliveryStatus.SENT)
@@ -63,12 +47,12 @@ async def test_restart_between_due_and_sent_neither_loses_nor_doubles(
 
 
 async def test_kill_between_call_and_commit_leaves_uncertain_and_never_resends(
-    fake: FakeBotApi, any_db_url: str
+    fake: FakeBotApi, database_url: str
 ) -> None:
-    await set_dose_reminder(fake, any_db_url)
+    await set_dose_reminder(fake, database_url)
     # Telegram takes the message, but the answer never reaches the bot before it dies.
     fake.hang_next("sendMessage", 1.0, chat_id=USER, then_apply=True)
-    async with bot_running(fake, any_db_url) as bot:
+    async with bot_running(fake, database_url) as bot:
         bot.clock.set(KOLKATA_0800)
 
         async def in_flight() -> bool:
@@ -76,11 +60,11 @@ async def test_kill_between_call_and_commit_leaves_uncertain_and_never_resends(
             return bool(rows) and rows[0].status == DeliveryStatus.SENDING
 
         await eventually(in_flight, what="the delivery in flight")
-        sender = bot.app.bot_data["services"].sender
+        sender = bot.sender
         await sender.abort()
     await fake.wait_for(lambda: len(reminder_messages(fake)) == 1)
 
-    async with bot_running(fake, any_db_url) as bot:
+    async with bot_running(fake, database_url) as bot:
         bot.clock.set(KOLKATA_0800 + timedelta(minutes=2))
         await settle(bot)
         [delivery] = await first_deliveries(bot)
@@ -89,8 +73,7 @@ async def test_kill_between_call_and_commit_leaves_uncertain_and_never_resends(
 
 
 async def test_rate_limited_send_waits_retry_after_then_sends_once(bot: BotUnderTest) -> None:
-    await bot.say("/timezone Asia/Kolkata")
-    await bot.say("/remind dose 08:00")
+    await set_dose_reminder_in_kolkata(bot)
     bot.fake.fail_next(
         "sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1, chat_id=USER
     )
@@ -102,8 +85,7 @@ async def test_rate_limited_send_waits_retry_after_then_sends_once(bot: BotUnder
 
 
 async def test_server_error_is_retried_with_backoff_and_sent_once(bot: BotUnderTest) -> None:
-    await bot.say("/timezone Asia/Kolkata")
-    await bot.say("/remind dose 08:00")
+    await set_dose_reminder_in_kolkata(bot)
     bot.fake.fail_next("sendMessage", 500, "Internal Server Error", chat_id=USER)
     bot.clock.set(KOLKATA_0800)
 
@@ -122,8 +104,7 @@ async def test_server_error_is_retried_with_backoff_and_sent_once(bot: BotUnderT
 
 
 async def test_timed_out_send_is_uncertain_and_not_retried(bot: BotUnderTest) -> None:
-    await bot.say("/timezone Asia/Kolkata")
-    await bot.say("/remind dose 08:00")
+    await set_dose_reminder_in_kolkata(bot)
     bot.fake.hang_next("sendMessage", 4.0, chat_id=USER)  # longer than the 2 s client timeout
     bot.clock.set(KOLKATA_0800)
 

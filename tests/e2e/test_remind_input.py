@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from sandbox.state import BotMessage
 from storage.models import Reminder, User
-from tests.e2e.conftest import USER, BotUnderTest
+from tests.e2e.conftest import USER, BotUnderTest, edited_last
 from tests.e2e.test_reminders import button
 
 
@@ -102,13 +103,23 @@ async def test_bad_reminder_input_gets_one_clear_sentence_and_changes_nothing(
     assert after == before
 
 
-async def test_guided_flow_kind_then_time_buttons(bot: BotUnderTest) -> None:
+async def kind_picked_in_berlin(bot: BotUnderTest, kind: str) -> BotMessage:
+    """In Berlin, /remind and `kind` pressed: the menu turns into the time picker."""
     await bot.say("/timezone Europe/Berlin")
     menu = await bot.say("/remind")
-    await bot.press(menu, "rk:dose")
-    picker = await bot.fake.wait_for(lambda: (m := bot.fake.last_message(USER)) and m.edits and m)
-    assert "at what time" in picker.text
-    await bot.press(picker, button(bot, picker, "08:00"))
+    await bot.press(menu, f"rk:{kind}")
+
+    def edited() -> BotMessage | None:
+        last = bot.fake.last_message(USER)
+        return last if last is not None and last.edits else None
+
+    return await bot.fake.wait_for(edited)
+
+
+async def test_guided_flow_kind_then_time_buttons(bot: BotUnderTest) -> None:
+    times = await kind_picked_in_berlin(bot, "dose")
+    assert "at what time" in times.text
+    await bot.press(times, button(bot, times, "08:00"))
     await bot.fake.wait_for(lambda: bot.fake.last_message(USER).edits == 2)  # type: ignore[union-attr]
     picker = bot.fake.last_message(USER)
     assert picker is not None and "Chosen: 08:00" in picker.text
@@ -128,10 +139,7 @@ async def test_guided_flow_kind_then_time_buttons(bot: BotUnderTest) -> None:
 
 
 async def test_guided_flow_accepts_typed_times(bot: BotUnderTest) -> None:
-    await bot.say("/timezone Europe/Berlin")
-    menu = await bot.say("/remind")
-    await bot.press(menu, "rk:sunscreen")
-    await bot.fake.wait_for(lambda: bot.fake.last_message(USER).edits == 1)  # type: ignore[union-attr]
+    await kind_picked_in_berlin(bot, "sunscreen")
     reply = await bot.say("08:45")
     assert "Sunscreen reminders at 08:45" in reply.text
     [reminder] = await bot.rows(Reminder)
@@ -142,10 +150,7 @@ async def test_guided_flow_accepts_typed_times(bot: BotUnderTest) -> None:
 
 
 async def test_guided_flow_typed_bad_time_is_explained(bot: BotUnderTest) -> None:
-    await bot.say("/timezone Europe/Berlin")
-    menu = await bot.say("/remind")
-    await bot.press(menu, "rk:dose")
-    await bot.fake.wait_for(lambda: bot.fake.last_message(USER).edits == 1)  # type: ignore[union-attr]
+    await kind_picked_in_berlin(bot, "dose")
     reply = await bot.say("25:00")
     assert "Hours go from 0 to 23" in reply.text
     assert await bot.rows(Reminder) == []
@@ -154,7 +159,7 @@ async def test_guided_flow_typed_bad_time_is_explained(bot: BotUnderTest) -> Non
 async def test_guided_flow_before_timezone_asks_for_it(bot: BotUnderTest) -> None:
     menu = await bot.say("/remind")
     await bot.press(menu, "rk:dose")
-    asked = await bot.fake.wait_for(lambda: (m := bot.fake.last_message(USER)) and m.edits and m)
+    asked = await bot.fake.wait_for(lambda: edited_last(bot.fake))
     assert "timezone" in asked.text
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sandbox.state import BotMessage
 from storage.models import Delivery, DeliveryStatus, DoseLog, Outcome, Purpose, Reminder, User
-from tests.e2e.conftest import USER, BotUnderTest, eventually
+from tests.e2e.conftest import USER, BotUnderTest, answered, edited_last, eventually
 
 KOLKATA_0800 = datetime(2026, 3, 3, 2, 30, tzinfo=UTC)  # 08:00 IST, the day after START
 
@@ -31,9 +31,14 @@ async def settle(bot: BotUnderTest) -> None:
     await asyncio.sleep(0.6)
 
 
-async def dose_at_0800_in_kolkata(bot: BotUnderTest) -> BotMessage:
+async def set_dose_reminder_in_kolkata(bot: BotUnderTest) -> None:
+    """A dose reminder at 08:00 in Asia/Kolkata, first due at KOLKATA_0800."""
     await bot.say("/timezone Asia/Kolkata")
     await bot.say("/remind dose 08:00")
+
+
+async def dose_at_0800_in_kolkata(bot: BotUnderTest) -> BotMessage:
+    await set_dose_reminder_in_kolkata(bot)
     return await fire(bot, KOLKATA_0800)
 
 
@@ -56,7 +61,7 @@ async def test_kolkata_dose_fires_at_the_right_instant_and_taken_is_logged_once(
     assert delivery.occurrence == KOLKATA_0800
 
     await bot.press(message, button(bot, message, "Taken"))
-    edited = await bot.fake.wait_for(lambda: (m := bot.fake.last_message(USER)) and m.edits and m)
+    edited = await bot.fake.wait_for(lambda: edited_last(bot.fake))
     assert "Taken at 08:00" in edited.text
     assert bot.fake.buttons(edited) == []
     [log] = await bot.rows(DoseLog)
@@ -146,14 +151,13 @@ async def test_forged_reminder_data_changes_nothing(bot: BotUnderTest) -> None:
     message = await dose_at_0800_in_kolkata(bot)
     for data in ["rem:t:999999", "rem:x:1", "rem:t:", "rem:t:1:2", "rem:" + "9" * 40]:
         forged = bot.fake.forge_callback(USER, message.message_id, data)
-        await bot.fake.wait_for(lambda q=forged: q in bot.fake.answered_callbacks())
+        await bot.fake.wait_for(answered(bot.fake, forged))
     assert await bot.rows(DoseLog) == []
     assert bot.fake.last_message(USER).edits == 0  # type: ignore[union-attr]
 
 
 async def test_late_reminder_within_grace_is_sent_marked_late(bot: BotUnderTest) -> None:
-    await bot.say("/timezone Asia/Kolkata")
-    await bot.say("/remind dose 08:00")
+    await set_dose_reminder_in_kolkata(bot)
     message = await fire(bot, KOLKATA_0800 + timedelta(minutes=50))
     assert "Late reminder" in message.text
     assert "If you have not taken it yet" in message.text
@@ -161,8 +165,7 @@ async def test_late_reminder_within_grace_is_sent_marked_late(bot: BotUnderTest)
 
 
 async def test_reminder_past_grace_is_recorded_missed_not_sent(bot: BotUnderTest) -> None:
-    await bot.say("/timezone Asia/Kolkata")
-    await bot.say("/remind dose 08:00")
+    await set_dose_reminder_in_kolkata(bot)
     count = len(bot.fake.messages(USER))
     bot.clock.set(KOLKATA_0800 + timedelta(hours=2, minutes=1))
     await bot.first_delivery(DeliveryStatus.MISSED)
@@ -203,7 +206,7 @@ async def test_reminders_list_switches_off_on_and_deletes(bot: BotUnderTest) -> 
     listing = await bot.say("/reminders")
     assert "08:00" in listing.text and "20:00" in listing.text
     await bot.press(listing, button(bot, listing, "Switch off 08:00"))
-    edited = await bot.fake.wait_for(lambda: (m := bot.fake.last_message(USER)) and m.edits and m)
+    edited = await bot.fake.wait_for(lambda: edited_last(bot.fake))
     assert "08:00 — off" in edited.text
     off = await bot.rows(Reminder, Reminder.local_time == "08:00")
     assert not off[0].enabled and off[0].next_fire_at is None
@@ -244,8 +247,7 @@ async def test_today_and_history_show_taken_dose(bot: BotUnderTest) -> None:
 
 
 async def test_blocked_user_is_marked_and_reminders_stop(bot: BotUnderTest) -> None:
-    await bot.say("/timezone Asia/Kolkata")
-    await bot.say("/remind dose 08:00")
+    await set_dose_reminder_in_kolkata(bot)
     bot.fake.block_chat(USER)
     bot.clock.set(KOLKATA_0800)
     await eventually(lambda: _user_status(bot, "blocked"), what="user marked blocked after a 403")

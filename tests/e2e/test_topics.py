@@ -29,7 +29,7 @@ async def test_start_menu_button_opens_every_topic(bot: BotUnderTest) -> None:
 
 async def test_help_lists_every_command_in_groups(bot: BotUnderTest) -> None:
     reply = await bot.say("/help")
-    for command in bot.app.bot_data["services"].commands:
+    for command in bot.app.bot_data.services.commands:
         assert f"/{command.name}" in reply.text
     assert "Getting started" in reply.text
     assert "Learn about isotretinoin" in reply.text

@@ -7,7 +7,13 @@ from datetime import timedelta
 
 from storage.models import Delivery, DeliveryStatus, Purpose
 from tests.e2e.conftest import USER, BotUnderTest
-from tests.e2e.test_reminders import KOLKATA_0800, dose_at_0800_in_kolkata, fire, settle
+from tests.e2e.test_reminders import (
+    KOLKATA_0800,
+    dose_at_0800_in_kolkata,
+    fire,
+    set_dose_reminder_in_kolkata,
+    settle,
+)
 
 # 08:00 in Berlin (UTC+1 in early March) comes 4 h 30 min after 08:00 in Kolkata.
 BERLIN_0800_SAME_DAY = KOLKATA_0800 + timedelta(hours=4, minutes=30)
@@ -27,8 +33,7 @@ async def test_moving_west_after_the_dose_waits_for_tomorrow_and_says_so(bot: Bo
 
 
 async def test_the_same_timezone_again_keeps_a_queued_dose(bot: BotUnderTest) -> None:
-    await bot.say("/timezone Asia/Kolkata")
-    await bot.say("/remind dose 08:00")
+    await set_dose_reminder_in_kolkata(bot)
     # Telegram refuses the first try, so the dose waits, queued, while the user re-picks the zone.
     bot.fake.fail_next(
         "sendMessage", 429, "Too Many Requests: retry after 2", retry_after=2, chat_id=USER

@@ -27,6 +27,7 @@ from tests.e2e.listeners import (
     start_update,
     webhook_settings,
 )
+from tests.e2e.test_reminders import set_dose_reminder_in_kolkata
 
 MALLORY = 4242
 
@@ -45,7 +46,7 @@ async def test_webhook_mode_sets_the_webhook_with_the_url_and_the_secret(
     hooked: BotUnderTest,
 ) -> None:
     [call] = hooked.fake.calls_to("setWebhook")
-    assert call.params["url"] == hooked.app.bot_data["services"].settings.webhook_url
+    assert call.params["url"] == hooked.app.bot_data.services.settings.webhook_url
     assert call.params["secret_token"] == SECRET
     assert hooked.fake.calls_to("getUpdates", ok=None) == []
 
@@ -113,16 +114,15 @@ async def test_healthz_in_polling_mode_answers_on_health_listen(
 
 
 async def test_polling_mode_without_health_listen_opens_no_port(bot: BotUnderTest) -> None:
-    assert bot.app.bot_data["services"].listeners == []
+    assert bot.app.bot_data.services.listeners == []
 
 
 async def test_pending_deliveries_counts_what_is_due_and_not_yet_sent(
     fake: FakeBotApi, sqlite_db_url: str
 ) -> None:
     async with bot_running(fake, sqlite_db_url, health_listen="127.0.0.1:0") as bot:
-        await bot.app.bot_data["services"].sender.stop()  # nothing goes out: what is due waits
-        await bot.say("/timezone Asia/Kolkata")
-        await bot.say("/remind dose 08:00")
+        await bot.sender.stop()  # nothing goes out: what is due waits
+        await set_dose_reminder_in_kolkata(bot)
         await bot.say("/remind sunscreen 09:00")
         health = f"http://127.0.0.1:{listener_port(bot.app)}/healthz"
         bot.clock.set(START.replace(day=3, hour=3))  # 08:30 in Kolkata: only the dose is due
@@ -204,7 +204,7 @@ async def test_a_flood_of_probes_makes_one_database_query_at_a_time(fake: FakeBo
     url = f"postgresql+asyncpg://isobot@127.0.0.1:{blackhole.port}/isobot"
     db = Database(url)
     app = build_application(settings_for(fake, url), db=db, clock=ManualClock(START))
-    health = Listener([health_route(app.bot_data["services"])], ("127.0.0.1", 0))
+    health = Listener([health_route(app.bot_data.services)], ("127.0.0.1", 0))
     await health.start()
     try:
         probes = [get_json(f"http://127.0.0.1:{health.port}/healthz") for _ in range(40)]

@@ -3,37 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 
-from sandbox import FakeBotApi
-from storage.migrate import upgrade
 from storage.models import Delivery, DeliveryStatus, Purpose, User
 from storage.personal_data import personal_tables
-from tests.databases import throwaway_postgres
-from tests.e2e.conftest import USER, BotUnderTest, bot_running, eventually
+from tests.e2e.conftest import USER, BotUnderTest, eventually
 from tests.e2e.test_course import press_and_edit
 from tests.e2e.test_reminders import KOLKATA_0800, button, fire, settle
 
 OTHER = 2002
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def any_bot(
-    request: pytest.FixtureRequest, fake: FakeBotApi, sqlite_db_url: str
-) -> AsyncIterator[BotUnderTest]:
-    if request.param == "sqlite":
-        async with bot_running(fake, sqlite_db_url) as running_bot:
-            yield running_bot
-        return
-    async with throwaway_postgres() as url:
-        await upgrade(url)
-        async with bot_running(fake, url) as running_bot:
-            yield running_bot
 
 
 async def set_up_everything(bot: BotUnderTest, user_id: int) -> None:

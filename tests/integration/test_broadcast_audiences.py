@@ -21,38 +21,35 @@ from storage.models import (
     User,
     UserStatus,
 )
+from tests.seeding import Row, draft_broadcast, reminder_row, user_row
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 ADMIN = 900
 
 
-def _user(user_id: int, status: UserStatus = UserStatus.ACTIVE, paused: bool = False) -> dict:
-    return {
-        "id": user_id,
-        "chat_id": user_id,
-        "language": "en",
-        "timezone": "Europe/Berlin",
-        "status": status,
-        "reminders_paused": paused,
-        "awaiting": "",
-        "created_at": NOW - timedelta(days=90),
-        "last_seen_at": NOW,
-    }
+def _user(user_id: int, status: UserStatus = UserStatus.ACTIVE, paused: bool = False) -> Row:
+    return user_row(
+        user_id,
+        NOW,
+        timezone="Europe/Berlin",
+        status=status,
+        paused=paused,
+        created_at=NOW - timedelta(days=90),
+    )
 
 
-def _reminder(user_id: int, enabled: bool = True) -> dict:
-    return {
-        "user_id": user_id,
-        "kind": ReminderKind.DOSE,
-        "local_time": "08:00",
-        "timezone": "Europe/Berlin",
-        "enabled": enabled,
-        "next_fire_at": None,
-        "created_at": NOW,
-    }
+def _reminder(user_id: int, enabled: bool = True) -> Row:
+    return reminder_row(
+        user_id,
+        NOW,
+        next_fire_at=None,
+        local_time="08:00",
+        timezone="Europe/Berlin",
+        enabled=enabled,
+    )
 
 
-def _dose_delivery(user_id: int, days_ago: int) -> dict:
+def _dose_delivery(user_id: int, days_ago: int) -> Row:
     at = NOW - timedelta(days=days_ago)
     return {
         "user_id": user_id,
@@ -143,16 +140,7 @@ async def test_enqueue_writes_one_delivery_per_recipient_and_stop_cancels_the_re
 ) -> None:
     await population(db)
     async with db.session() as session:
-        broadcast = Broadcast(
-            admin_id=ADMIN,
-            admin_chat_id=ADMIN,
-            text_html="hello",
-            audience=Audience.ALL,
-            status=BroadcastStatus.DRAFT,
-            total=0,
-            created_at=NOW,
-            updated_at=NOW,
-        )
+        broadcast = draft_broadcast(ADMIN, NOW)
         session.add(broadcast)
         await session.flush()
         total = await enqueue(session, broadcast, NOW, {ADMIN})

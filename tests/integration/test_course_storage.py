@@ -168,8 +168,8 @@ async def test_ending_the_course_stops_the_summary(db: Database) -> None:
         course = await start_course(session, user, date(2026, 3, 1), NOW)
         await end_course(session, user, course, NOW)
     async with db.session() as session:
-        course = await course_of(session, USER)
-        assert course is not None and course.ended_at == NOW
+        ended = await course_of(session, USER)
+        assert ended is not None and ended.ended_at == NOW
         summary = await summary_reminder(session, USER)
         assert summary is not None and not summary.enabled and summary.next_fire_at is None
 
@@ -190,9 +190,9 @@ async def test_monthly_check_on_the_31st_is_scheduled_for_the_months_last_day(
         assert (labs.day_of_month, labs.local_time) == (30, "09:30")
         assert labs.next_fire_at == datetime(2026, 3, 30, 7, 30, tzinfo=UTC)  # CEST by then
         assert pregnancy.next_fire_at == datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
-        user = await get_user(session, USER)
-        assert user is not None
-        await switch_kind_off(session, user, ReminderKind.LABS, NOW)
+        again = await get_user(session, USER)
+        assert again is not None
+        await switch_kind_off(session, again, ReminderKind.LABS, NOW)
     async with db.session() as session:
         labs_row = await session.get(Reminder, labs.id)
         assert labs_row is not None and not labs_row.enabled and labs_row.next_fire_at is None

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, insert, select
 
-from scheduler.dispatcher import dispatch_batch, dispatch_due
+from scheduler.dispatcher import dispatch_batch, dispatch_due, dispatch_user
 from scheduler.policy import Policy
 from scheduler.recurrence import next_fire, parse_hhmm
 from storage import Database
@@ -175,6 +175,37 @@ async def test_the_tick_stores_deliveries_exactly_as_the_orm_would(db: Database)
     for tick_row in by_tick:
         # purpose aside, which differs on purpose.
         assert tick_row[:2] + tick_row[3:] == orm_row[:2] + orm_row[3:]
+
+
+async def test_a_users_change_queues_their_backlog_pending_for_the_sender_to_judge(
+    db: Database,
+) -> None:
+    """What a change finds due is queued first, as the tick would, but the grace and the late
+    mark are left to the sender: the change may cancel what is pending (docs/reliability.md)."""
+    await add_users(db, 2, NOW - timedelta(days=2))  # two days past the dose's grace
+    async with db.session() as session:
+        loaded = await session.scalar(select(Reminder).where(Reminder.user_id == 1))
+        assert loaded is not None
+        await dispatch_user(session, 1, NOW)
+        # The reminder the change already holds knows where it moved.
+        expected_next = next_fire(parse_hhmm("14:00"), ZoneInfo("Europe/Berlin"), NOW)
+        assert loaded.next_fire_at == expected_next
+    async with db.session() as session:
+        queued = list(await session.scalars(select(Delivery).order_by(Delivery.occurrence)))
+        untouched = await session.scalar(select(Reminder).where(Reminder.user_id == 2))
+    assert [(d.user_id, d.status, d.late) for d in queued] == [
+        (1, DeliveryStatus.PENDING, False)
+    ] * 3
+    assert [d.occurrence for d in queued] == [NOW - timedelta(days=2 - n) for n in range(3)]
+    assert untouched is not None
+    assert untouched.next_fire_at == NOW - timedelta(days=2)
+
+
+async def test_a_users_change_with_nothing_due_writes_nothing(db: Database) -> None:
+    await add_users(db, 1, NOW + timedelta(minutes=1))
+    async with db.session() as session:
+        await dispatch_user(session, 1, NOW)
+    assert await count_deliveries(db) == 0
 
 
 @pytest.fixture

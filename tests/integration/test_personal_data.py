@@ -11,10 +11,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from scheduler.checkin_reminder import set_weekly_checkin
 from scheduler.checks import set_check
 from scheduler.courses import set_dose, set_weight, start_course
 from scheduler.reminders import set_times
 from storage import Database
+from storage.checkins import start_checkin
 from storage.models import (
     Base,
     Broadcast,
@@ -25,6 +27,7 @@ from storage.models import (
     Outcome,
     Purpose,
     ReminderKind,
+    Severity,
 )
 from storage.personal_data import (
     SHARED_TABLES,
@@ -50,6 +53,9 @@ async def give_everything(db: Database, user_id: int) -> None:
         course = await start_course(session, user, date(2026, 3, 1), NOW)
         await set_dose(session, course, 40, date(2026, 3, 1), NOW)
         await set_weight(session, course, 68.5, date(2026, 3, 1), NOW)
+        await set_weekly_checkin(session, user, 6, time(18, 0), NOW)
+        checkin = await start_checkin(session, user_id, date(2026, 3, 20), NOW)
+        checkin.phq_interest, checkin.phq_mood, checkin.headache = 1, 2, Severity.MILD
         occurrence = datetime(2026, 3, 20, 7, 0, tzinfo=UTC)
         session.add(
             Delivery(
@@ -117,6 +123,7 @@ async def test_the_test_user_has_a_row_in_every_personal_table(db: Database) -> 
         "course_doses",
         "course_weights",
         "broadcasts",
+        "checkins",
     } <= set(counts)
 
 
@@ -132,7 +139,9 @@ async def test_export_is_valid_json_with_the_users_rows_and_nobody_elses(db: Dat
     assert tables["users"] == [
         {**tables["users"][0], "id": ALICE, "timezone": "Europe/Berlin", "chat_id": ALICE}
     ]
-    assert {r["kind"] for r in tables["reminders"]} == {"dose", "labs", "weekly_summary"}
+    assert {r["kind"] for r in tables["reminders"]} == {"dose", "labs", "weekly_summary", "checkin"}
+    [checkin] = tables["checkins"]
+    assert (checkin["phq_interest"], checkin["phq_mood"], checkin["headache"]) == (1, 2, "mild")
     assert [r["day_of_month"] for r in tables["reminders"] if r["kind"] == "labs"] == [31]
     assert tables["courses"][0]["start_date"] == "2026-03-01"
     assert tables["course_doses"][0]["mg_per_day"] == 40

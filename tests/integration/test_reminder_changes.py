@@ -54,9 +54,11 @@ async def run_until(db: Database, start: datetime, end: datetime) -> None:
         at += timedelta(minutes=10)
 
 
-def spaced_a_day_apart(sent: list[datetime]) -> bool:
+def spaced_a_day_apart(sent: list[datetime | None]) -> bool:
     """The travel rule for a daily dose: 12 to 36 hours between reminders."""
-    return all(timedelta(hours=12) <= b - a <= timedelta(hours=36) for a, b in pairwise(sent))
+    assert None not in sent
+    times = [when for when in sent if when is not None]
+    return all(timedelta(hours=12) <= b - a <= timedelta(hours=36) for a, b in pairwise(times))
 
 
 async def change_zone(db: Database, zone: ZoneInfo, now: datetime) -> datetime | None:

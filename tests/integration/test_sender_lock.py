@@ -21,8 +21,8 @@ from storage.advisory_lock import AdvisoryLock, lock_key
 from storage.migrate import upgrade
 from storage.models import Delivery, DeliveryStatus
 from tests.databases import throwaway_postgres
-from tests.due_reminders import insert_due_reminders
 from tests.e2e.conftest import eventually
+from tests.seeding import insert_due_reminders
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 TOKEN = "777000:TEST-sender-lock"

@@ -86,5 +86,5 @@ async def test_sessions_of_one_process_take_turns(db: Database) -> None:
 
     await asyncio.gather(*(one(i) for i in range(1, 41)))
     async with db.session() as session:
-        count = (await session.execute(text("SELECT count(*) FROM users"))).scalar_one()
+        count = await session.scalar(text("SELECT count(*) FROM users"))
     assert (most, count) == (1, 40)

@@ -81,7 +81,11 @@ async def test_two_members_write_and_the_bot_answers_in_the_group(
     second = fake.send_group_text(group, OTHER_USER, f"/help@{fake.bot_username}")
     assert second > first
     updates = await fetch(bot)
-    senders = [(u.message.from_user.id, u.message.chat.id) for u in updates if u.message]
+    senders = [
+        (u.message.from_user.id, u.message.chat.id)
+        for u in updates
+        if u.message and u.message.from_user
+    ]
     assert senders == [(USER, group), (OTHER_USER, group)]
     assert updates[1].message is not None
     assert updates[1].message.chat.type == "supergroup"

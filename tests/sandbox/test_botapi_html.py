@@ -170,7 +170,7 @@ async def test_length_limit_is_4096_after_parsing(bot: Bot, fake: FakeBotApi, us
     long_html = "<b>" + "&amp;" * 4000 + "</b>" + "<i>x</i>" * 96
     assert len(long_html) > 4096
     sent = await bot.send_message(user, long_html, parse_mode="HTML")
-    assert len(sent.text) == 4096
+    assert sent.text is not None and len(sent.text) == 4096
     with pytest.raises(BadRequest, match=r"(?i)message is too long"):
         await bot.send_message(user, long_html + "<b>y</b>", parse_mode="HTML")
 

@@ -31,6 +31,21 @@ def _missing() -> str | None:
     return None
 
 
+def run_browser_script(script: str, url: str, out: Path, timeout: float) -> tuple[str, str]:
+    """Run tests/browser/`script` against the sandbox at `url`, writing to `out`; once it has
+    exited cleanly, its stdout and a report of both its outputs for a failing assertion."""
+    browser = subprocess.run(
+        ["node", str(BROWSER_TESTS / script), url, str(out)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    report = f"stdout:\n{browser.stdout}\nstderr:\n{browser.stderr}"
+    assert browser.returncode == 0, report
+    return browser.stdout, report
+
+
 @pytest.fixture
 def browser_ready() -> None:
     missing = _missing()
@@ -46,15 +61,7 @@ def test_browser_chat_start_topic_button_and_edit_in_place(tmp_path: Path) -> No
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     SCREENSHOT.unlink(missing_ok=True)
     with sandbox_process(tmp_path / "sandbox.sqlite3") as sandbox:
-        browser = subprocess.run(
-            ["node", str(BROWSER_TESTS / "chat.mjs"), sandbox.url, str(SCREENSHOT)],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=90,
-        )
-    report = f"stdout:\n{browser.stdout}\nstderr:\n{browser.stderr}"
-    assert browser.returncode == 0, report
-    assert "topic shown: " in browser.stdout, report
-    assert "edited in place" in browser.stdout, report
+        stdout, report = run_browser_script("chat.mjs", sandbox.url, SCREENSHOT, timeout=90)
+    assert "topic shown: " in stdout, report
+    assert "edited in place" in stdout, report
     assert SCREENSHOT.stat().st_size > 10_000

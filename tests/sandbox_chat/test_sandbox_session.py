@@ -125,7 +125,7 @@ async def test_sandbox_time_jumps_and_stops_where_a_reminder_is_due(
 
 async def follow_up_queued(sandbox: Sandbox) -> None:
     """The sender queues the follow-up just after the reminder went out; wait for that row."""
-    db = sandbox.app.bot_data["services"].db  # type: ignore[union-attr]
+    db = sandbox.app.bot_data.services.db  # type: ignore[union-attr]
     for _ in range(200):
         async with db.session() as session:
             found = await session.scalar(
@@ -142,7 +142,7 @@ async def test_users_are_simulated_and_the_sandbox_user_is_an_admin(
 ) -> None:
     sandbox, _ = real_time
     assert sandbox.app is not None
-    assert sandbox.app.bot_data["services"].is_admin(SANDBOX_USER)
+    assert sandbox.app.bot_data.services.is_admin(SANDBOX_USER)
     db = Database(sandbox.database_url)
     try:
         async with db.session() as session:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -15,34 +14,16 @@ from bot.config import (
     Settings,
     async_database_url,
 )
+from tests.bot_settings import clear_settings, settings
 
 GOOD_TOKEN = "123456789:AAEhBP0av28_example-Token_abcdefghij"
-SETTING_VARS = [
-    "TELEGRAM_BOT_TOKEN",
-    "DATABASE_URL",
-    "ADMIN_IDS",
-    "TELEGRAM_API_BASE_URL",
-    "LOG_LEVEL",
-    "DOSE_GRACE_MINUTES",
-    "CARE_GRACE_MINUTES",
-    "FOLLOW_UP_MINUTES",
-    "TICK_SECONDS",
-    "SEND_RATE_PER_SECOND",
-    "TELEGRAM_TIMEOUT_SECONDS",
-]
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No setting leaks in from the machine running the tests, nor from a stray .env."""
-    for name in SETTING_VARS:
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
+    clear_settings(monkeypatch)
     monkeypatch.chdir(tmp_path)
-
-
-def settings(**values: Any) -> Settings:
-    return Settings(_env_file=None, **values)
 
 
 # ADMIN_IDS --------------------------------------------------------------------------------------

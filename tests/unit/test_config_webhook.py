@@ -10,21 +10,15 @@ import pytest
 from pydantic import ValidationError
 
 from bot.config import ConfigError, Settings, parse_listen
+from tests.bot_settings import clear_settings, settings
 
 SECRET = "s3cret_-token-of-32-or-more-chars_x"
-SETTING_VARS = ["BOT_MODE", "WEBHOOK_URL", "WEBHOOK_LISTEN", "WEBHOOK_SECRET", "HEALTH_LISTEN"]
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in SETTING_VARS:
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
+    clear_settings(monkeypatch)
     monkeypatch.chdir(tmp_path)
-
-
-def settings(**values: Any) -> Settings:
-    return Settings(_env_file=None, **values)
 
 
 def webhook(**values: Any) -> Settings:

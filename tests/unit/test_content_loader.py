@@ -9,26 +9,11 @@ from pathlib import Path
 import pytest
 
 from content import ContentError, Library, load_library, tip_message, topic_message, urgent_message
+from content.documents import REQUIRED_TOPICS
 from content.loader import PACKAGE_ROOT
 from content.red_flags import REQUIRED_FAMILIES
 from content.telegram_html import html_problems, utf16_length, visible_text
 
-REQUIRED_COMMANDS = [
-    "about",
-    "causes",
-    "howitworks",
-    "sebum",
-    "pores",
-    "bacteria",
-    "inflammation",
-    "results",
-    "treatment",
-    "sideeffects",
-    "pregnancy",
-    "aftercare",
-    "wellbeing",
-    "interactions",
-]
 FAMILIES = list(REQUIRED_FAMILIES)
 
 
@@ -72,7 +57,7 @@ def all_messages(library: Library) -> list[str]:
 
 
 def test_real_library_has_every_topic_in_menu_order(library: Library) -> None:
-    assert list(library.topics) == REQUIRED_COMMANDS
+    assert list(library.topics) == list(REQUIRED_TOPICS)
     assert [topic.order for topic in library.topics.values()] == sorted(
         topic.order for topic in library.topics.values()
     )
@@ -192,19 +177,108 @@ def test_loader_rejects_command_name_telegram_would_refuse(root: Path, bad_name:
     assert f"command '{bad_name}' is not a valid Telegram command" in problems_of(root)
 
 
-def test_loader_rejects_related_link_to_missing_topic(root: Path) -> None:
-    edit(root / "topics" / "sebum.md", "related: [pores,", "related: [porez,")
-    assert "related topic 'porez' does not exist" in problems_of(root)
+# One value broken in one file, and the problem the loader reports for that file.
+BROKEN_VALUES = [
+    pytest.param(
+        "topics/sebum.md",
+        "related: [pores,",
+        "related: [porez,",
+        "related topic 'porez' does not exist",
+        id="related_link_to_missing_topic",
+    ),
+    pytest.param(
+        "topics/sebum.md",
+        "related: [pores,",
+        "related: [sebum,",
+        "related links to itself",
+        id="related_link_to_itself",
+    ),
+    pytest.param(
+        "topics/sebum.md",
+        "description: Why less oil",
+        'description: ""\n#',
+        "description is empty",
+        id="empty_description",
+    ),
+    pytest.param(
+        "topics/sebum.md",
+        "title: How it turns down the oil",
+        'title: "  "',
+        "title is empty",
+        id="empty_title",
+    ),
+    pytest.param(
+        "topics/sebum.md",
+        'section: "3. Reducing Sebum (Oil) Production"\n',
+        "",
+        "missing key 'section'",
+        id="missing_front_matter_key",
+    ),
+    pytest.param(
+        "topics/sebum.md",
+        "order: 4",
+        "order: 4\nauthor: someone",
+        "unknown key 'author'",
+        id="unknown_front_matter_key",
+    ),
+    pytest.param(
+        "topics/sebum.md",
+        "order: 4",
+        "order: four",
+        "'order' must be a whole number",
+        id="wrongly_typed_front_matter_value",
+    ),
+    pytest.param(
+        "topics/sebum.md",
+        "order: 4",
+        "order: 5",
+        "order 5 is also used by",
+        id="duplicate_menu_order",
+    ),
+    pytest.param(
+        "texts.yaml",
+        'pointer_line: "⚠️ {text}"',
+        'pointer_line: "⚠️"',
+        "'pointer_line' must contain {text}",
+        id="pointer_line_without_slot",
+    ),
+    pytest.param(
+        "tips/lip_balm.md",
+        "audience: in_treatment",
+        "audience: everyone",
+        "audience 'everyone' is not one of",
+        id="unknown_tip_audience",
+    ),
+    pytest.param(
+        "tips/lip_balm.md",
+        "audience: in_treatment",
+        "audience: all\ntopic: sebum",
+        "unknown key 'topic'",
+        id="unknown_tip_front_matter_key",
+    ),
+    pytest.param(
+        "redflags.yaml",
+        "topic: wellbeing",
+        "topic: feelings",
+        "family #1 ('mood'): topic 'feelings' does not exist",
+        id="red_flag_pointing_at_missing_topic",
+    ),
+    pytest.param(
+        "redflags.yaml",
+        "topic: wellbeing",
+        "topic: wellbeing\n    colour: red",
+        "family #1 ('mood'): unknown key 'colour'",
+        id="red_flag_family_with_unknown_key",
+    ),
+]
 
 
-def test_loader_rejects_related_link_to_itself(root: Path) -> None:
-    edit(root / "topics" / "sebum.md", "related: [pores,", "related: [sebum,")
-    assert "topics/sebum.md: related links to itself" in problems_of(root)
-
-
-def test_loader_rejects_empty_description(root: Path) -> None:
-    edit(root / "topics" / "sebum.md", "description: Why less oil", 'description: ""\n#')
-    assert "topics/sebum.md: description is empty" in problems_of(root)
+@pytest.mark.parametrize(("file", "old", "new", "problem"), BROKEN_VALUES)
+def test_loader_rejects_a_broken_value(
+    root: Path, file: str, old: str, new: str, problem: str
+) -> None:
+    edit(root / file, old, new)
+    assert f"{file}: {problem}" in problems_of(root)
 
 
 def test_loader_rejects_description_over_256_characters(root: Path) -> None:
@@ -213,34 +287,9 @@ def test_loader_rejects_description_over_256_characters(root: Path) -> None:
     assert "description is 257 characters, over Telegram's 256" in problems_of(root)
 
 
-def test_loader_rejects_empty_title(root: Path) -> None:
-    edit(root / "topics" / "sebum.md", "title: How it turns down the oil", 'title: "  "')
-    assert "topics/sebum.md: title is empty" in problems_of(root)
-
-
-def test_loader_rejects_missing_front_matter_key(root: Path) -> None:
-    edit(root / "topics" / "sebum.md", 'section: "3. Reducing Sebum (Oil) Production"\n', "")
-    assert "topics/sebum.md: missing key 'section'" in problems_of(root)
-
-
-def test_loader_rejects_unknown_front_matter_key(root: Path) -> None:
-    edit(root / "topics" / "sebum.md", "order: 4", "order: 4\nauthor: someone")
-    assert "topics/sebum.md: unknown key 'author'" in problems_of(root)
-
-
-def test_loader_rejects_wrongly_typed_front_matter_value(root: Path) -> None:
-    edit(root / "topics" / "sebum.md", "order: 4", "order: four")
-    assert "topics/sebum.md: 'order' must be a whole number" in problems_of(root)
-
-
 def test_loader_rejects_file_without_front_matter(root: Path) -> None:
     (root / "topics" / "sebum.md").write_text("Just a body.\n", encoding="utf-8")
     assert "topics/sebum.md: no front matter" in problems_of(root)
-
-
-def test_loader_rejects_duplicate_menu_order(root: Path) -> None:
-    edit(root / "topics" / "sebum.md", "order: 4", "order: 5")
-    assert "order 5 is also used by" in problems_of(root)
 
 
 # --- message size and HTML ------------------------------------------------------------------
@@ -315,11 +364,6 @@ def test_loader_accepts_every_tag_telegram_allows(root: Path) -> None:
     assert load_library(root).red_flags[0].pointer_html.startswith(allowed)
 
 
-def test_loader_rejects_pointer_line_without_slot(root: Path) -> None:
-    edit(root / "texts.yaml", 'pointer_line: "⚠️ {text}"', 'pointer_line: "⚠️"')
-    assert "'pointer_line' must contain {text}" in problems_of(root)
-
-
 def test_loader_rejects_missing_shared_text(root: Path) -> None:
     edit(root / "texts.yaml", "disclaimer:", "disclaimer_typo:")
     problems = problems_of(root)
@@ -344,16 +388,6 @@ def test_loader_rejects_duplicate_tip_id(root: Path) -> None:
     assert "tips/zz_copy.md: file name must match its id 'lip_balm'" in problems
 
 
-def test_loader_rejects_unknown_tip_audience(root: Path) -> None:
-    edit(root / "tips" / "lip_balm.md", "audience: in_treatment", "audience: everyone")
-    assert "audience 'everyone' is not one of" in problems_of(root)
-
-
-def test_loader_rejects_unknown_tip_front_matter_key(root: Path) -> None:
-    edit(root / "tips" / "lip_balm.md", "audience: in_treatment", "audience: all\ntopic: sebum")
-    assert "tips/lip_balm.md: unknown key 'topic'" in problems_of(root)
-
-
 # --- red flags ------------------------------------------------------------------------------
 
 
@@ -370,16 +404,6 @@ def test_loader_rejects_red_flag_family_with_empty_phrases(root: Path) -> None:
     end = text.index("    weak:", start)
     path.write_text(text[:start] + "    phrases: []\n" + text[end:], encoding="utf-8")
     assert "('jaundice'): 'phrases' is empty" in problems_of(root)
-
-
-def test_loader_rejects_red_flag_pointing_at_missing_topic(root: Path) -> None:
-    edit(root / "redflags.yaml", "topic: wellbeing", "topic: feelings")
-    assert "('mood'): topic 'feelings' does not exist" in problems_of(root)
-
-
-def test_loader_rejects_red_flag_family_with_unknown_key(root: Path) -> None:
-    edit(root / "redflags.yaml", "topic: wellbeing", "topic: wellbeing\n    colour: red")
-    assert "('mood'): unknown key 'colour'" in problems_of(root)
 
 
 def test_loader_rejects_missing_red_flag_file(root: Path) -> None:

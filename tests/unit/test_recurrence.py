@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import FrozenInstanceError
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
@@ -160,9 +161,20 @@ def test_eight_am_is_still_eight_am_local_the_day_after_spring_forward(
 
 # --- the autumn fold -------------------------------------------------------------------------
 
-# (zone, fall-back day, a wall time read twice, first instant, second instant, next day's instant)
+
+class Fold(NamedTuple):
+    """A wall time that the clock reads twice on a fall-back day, and the instants it stands for."""
+
+    zone: str
+    day: date
+    local: str
+    first: datetime
+    second: datetime
+    next_day: datetime
+
+
 AUTUMN_FOLDS = [
-    (
+    Fold(
         BERLIN,
         date(2026, 10, 25),
         "02:30",
@@ -170,7 +182,7 @@ AUTUMN_FOLDS = [
         utc(2026, 10, 25, 1, 30),
         utc(2026, 10, 26, 1, 30),
     ),
-    (
+    Fold(
         NEW_YORK,
         date(2026, 11, 1),
         "01:30",
@@ -178,7 +190,7 @@ AUTUMN_FOLDS = [
         utc(2026, 11, 1, 6, 30),
         utc(2026, 11, 2, 6, 30),
     ),
-    (
+    Fold(
         LORD_HOWE,
         date(2026, 4, 5),
         "01:45",
@@ -186,7 +198,7 @@ AUTUMN_FOLDS = [
         utc(2026, 4, 4, 15, 15),
         utc(2026, 4, 5, 15, 15),
     ),
-    (
+    Fold(
         CHATHAM,
         date(2026, 4, 5),
         "03:00",
@@ -197,53 +209,33 @@ AUTUMN_FOLDS = [
 ]
 
 
-@pytest.mark.parametrize(("zone", "day", "local", "first", "second", "next_day"), AUTUMN_FOLDS)
-def test_time_in_autumn_fold_fires_at_its_first_occurrence(
-    zone: str,
-    day: date,
-    local: str,
-    first: datetime,
-    second: datetime,
-    next_day: datetime,
-) -> None:
-    _assert_in_fold(zone, day, local)
-    assert wall(second, zone) == local  # the hand-written second instant really reads `local`
-    assert occurrence_on(hhmm(local), ZoneInfo(zone), day) == first
+@pytest.mark.parametrize("fold", AUTUMN_FOLDS, ids=lambda fold: fold.zone)
+def test_time_in_autumn_fold_fires_at_its_first_occurrence(fold: Fold) -> None:
+    _assert_in_fold(fold.zone, fold.day, fold.local)
+    # The hand-written second instant really reads `local`.
+    assert wall(fold.second, fold.zone) == fold.local
+    assert occurrence_on(hhmm(fold.local), ZoneInfo(fold.zone), fold.day) == fold.first
 
 
-@pytest.mark.parametrize(("zone", "day", "local", "first", "second", "next_day"), AUTUMN_FOLDS)
-def test_time_in_autumn_fold_does_not_fire_again_at_its_second_occurrence(
-    zone: str,
-    day: date,
-    local: str,
-    first: datetime,
-    second: datetime,
-    next_day: datetime,
-) -> None:
-    tz = ZoneInfo(zone)
-    assert next_fire(hhmm(local), tz, first) == next_day
+@pytest.mark.parametrize("fold", AUTUMN_FOLDS, ids=lambda fold: fold.zone)
+def test_time_in_autumn_fold_does_not_fire_again_at_its_second_occurrence(fold: Fold) -> None:
+    tz, at = ZoneInfo(fold.zone), hhmm(fold.local)
+    assert next_fire(at, tz, fold.first) == fold.next_day
     # Even when the dispatcher wakes between the two readings of the wall clock.
-    assert next_fire(hhmm(local), tz, first + (second - first) / 2) == next_day
-    assert next_fire(hhmm(local), tz, second) == next_day
+    assert next_fire(at, tz, fold.first + (fold.second - fold.first) / 2) == fold.next_day
+    assert next_fire(at, tz, fold.second) == fold.next_day
 
 
-@pytest.mark.parametrize(("zone", "day", "local", "first", "second", "next_day"), AUTUMN_FOLDS)
-def test_consecutive_next_fire_across_fold_day_gives_one_reminder_that_day(
-    zone: str,
-    day: date,
-    local: str,
-    first: datetime,
-    second: datetime,
-    next_day: datetime,
-) -> None:
-    tz = ZoneInfo(zone)
-    cursor = datetime.combine(day - timedelta(days=2), time(12), tzinfo=tz)
+@pytest.mark.parametrize("fold", AUTUMN_FOLDS, ids=lambda fold: fold.zone)
+def test_consecutive_next_fire_across_fold_day_gives_one_reminder_that_day(fold: Fold) -> None:
+    tz = ZoneInfo(fold.zone)
+    cursor = datetime.combine(fold.day - timedelta(days=2), time(12), tzinfo=tz)
     fires = []
     for _ in range(5):
-        cursor = next_fire(hhmm(local), tz, cursor)
+        cursor = next_fire(hhmm(fold.local), tz, cursor)
         fires.append(cursor)
-    on_fold_day = [fire for fire in fires if local_day(fire, tz) == day]
-    assert on_fold_day == [first]
+    on_fold_day = [fire for fire in fires if local_day(fire, tz) == fold.day]
+    assert on_fold_day == [fold.first]
 
 
 # --- a zone without daylight saving ----------------------------------------------------------

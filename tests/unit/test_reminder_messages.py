@@ -15,8 +15,10 @@ from storage.models import Outcome, Purpose, ReminderKind
 LARGEST_ID = 10**18 - 1
 CARE_KINDS = [ReminderKind.MOISTURISER, ReminderKind.SUNSCREEN]
 CHECK_KINDS = [ReminderKind.LABS, ReminderKind.PREGNANCY_TEST]
-# The weekly summary is information only: no button to answer it, and it is never snoozed.
-ANSWERABLE_KINDS = [k for k in ReminderKind if k != ReminderKind.WEEKLY_SUMMARY]
+# The weekly summary is information only: no button to answer it, and it is never snoozed. The
+# check-in is answered in its own message (bot/checkin_message.py renders it with its buttons).
+RENDERED_KINDS = {ReminderKind.WEEKLY_SUMMARY, ReminderKind.CHECKIN}
+ANSWERABLE_KINDS = [k for k in ReminderKind if k not in RENDERED_KINDS]
 REMINDER_PURPOSES = [Purpose.FIRST, Purpose.SNOOZE, Purpose.FOLLOW_UP]
 ALL_CASES = list(itertools.product(ReminderKind, REMINDER_PURPOSES, [False, True]))
 CASE_IDS = [
@@ -181,9 +183,14 @@ def test_pregnancy_check_warns_of_birth_defects_and_asks_for_contraception() -> 
     assert "can become pregnant" in text
 
 
-def test_weekly_summary_fallback_has_no_buttons() -> None:
+@pytest.mark.parametrize("kind", sorted(RENDERED_KINDS))
+def test_rendered_kinds_fallback_has_no_buttons(kind: ReminderKind) -> None:
     for purpose in REMINDER_PURPOSES:
-        assert message(ReminderKind.WEEKLY_SUMMARY, purpose, late=False).buttons == ()
+        assert message(kind, purpose, late=False).buttons == ()
+
+
+def test_check_in_fallback_points_to_the_command() -> None:
+    assert "/checkin" in message(ReminderKind.CHECKIN, Purpose.FIRST, late=False).html
 
 
 # Outcome edits ----------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ parallel, since each one pays for importing PTB and SQLAlchemy.
 
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
 import sys
@@ -15,20 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.bot_settings import environment_without_settings
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXIT_CONFIG = 2
-SETTING_VARS = [
-    "TELEGRAM_BOT_TOKEN",
-    "DATABASE_URL",
-    "ADMIN_IDS",
-    "TELEGRAM_API_BASE_URL",
-    "LOG_LEVEL",
-    "BOT_MODE",
-    "WEBHOOK_URL",
-    "WEBHOOK_LISTEN",
-    "WEBHOOK_SECRET",
-    "HEALTH_LISTEN",
-]
 GOOD_TOKEN = "123456789:AAEhBP0av28_example-Token_abcdefghij"
 SHORT_SECRET = "short-secret_1"
 
@@ -42,7 +31,7 @@ class Run:
 
 
 def _environment(database: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k.upper() not in SETTING_VARS}
+    env = environment_without_settings()
     env["PYTHONUNBUFFERED"] = "1"
     # Set, and empty, so that a .env in the repository could not supply a token either.
     env["TELEGRAM_BOT_TOKEN"] = ""

@@ -1,0 +1,33 @@
+"""Answering a button press with a message, also when the pressed message is gone.
+
+Telegram hands a callback query an InaccessibleMessage when the bot can no longer see the message
+that carried the button (deleted, for example). It can be neither edited nor replied to, so the
+answer goes to the chat as a new message instead.
+"""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot.services import Context
+
+
+async def show_after_press(
+    query: CallbackQuery,
+    context: Context,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    *,
+    new_message: bool = False,
+) -> None:
+    """Edit the pressed message in place, or send `text` below it when `new_message`."""
+    pressed = query.message
+    # PTB gives such a message as a Message dated 0 or as an InaccessibleMessage.
+    visible = isinstance(pressed, Message) and pressed.is_accessible
+    if visible and not new_message:
+        await query.edit_message_text(text, reply_markup=markup)
+    elif visible and isinstance(pressed, Message):
+        await pressed.reply_text(text, reply_markup=markup)
+    else:
+        chat_id = pressed.chat.id if pressed is not None else query.from_user.id
+        await context.bot.send_message(chat_id, text, reply_markup=markup)

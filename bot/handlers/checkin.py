@@ -1,0 +1,311 @@
+"""/checkin: a check-in of mood and side effects, answered in taps, and the weekly check-in.
+
+Every answer is stored as it is tapped, so a check-in left unfinished keeps what it got; /checkin
+always starts a new one. A worrying answer leads on as scheduler/checkin_screen.py decides, with
+the urgent guidance and crisis lines of bot/handlers/urgent.py. Typed text is never read as an
+answer: it goes to free text, where warning signs are checked first, whatever the check-in.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.checkin_callbacks import PATTERN, Act, Press, decode
+from bot.checkin_settings_view import NEED_ZONE, day_picker, settings_screen, time_picker
+from bot.checkin_view import (
+    THANKS_FOR_ANSWERING,
+    TITLE,
+    Screen,
+    mood_screen,
+    screen_for,
+    support_message,
+    tell_prescriber_message,
+)
+from bot.commands import COURSE, CommandInfo
+from bot.handlers.chat_scope import NOT_YOURS
+from bot.handlers.timezone import zone_keyboard
+from bot.handlers.urgent import help_line, send_urgent
+from bot.services import Context, IsobotApp, add_commands, services, user_session
+from scheduler.callbacks import MAX_ROW_ID
+from scheduler.checkin_reminder import (
+    checkin_reminder,
+    set_weekly_checkin,
+    switch_weekly_checkin_off,
+)
+from scheduler.checkin_screen import (
+    PHQ_QUESTIONS,
+    PHQ_WORST,
+    SEVERITIES,
+    SIDE_EFFECTS,
+    Decision,
+    Escalation,
+    SideEffect,
+    Step,
+    after_self_harm_answer,
+    after_side_effect,
+    has_answers,
+    position,
+    severity_of,
+)
+from scheduler.courses import user_zone
+from scheduler.recurrence import local_day, parse_hhmm
+from scheduler.zones import COMMON_ZONES
+from storage.checkins import latest_checkin, start_checkin
+from storage.models import CheckIn, Severity, User
+
+log = logging.getLogger(__name__)
+
+OUT_OF_DATE = "That button is out of date. Send /checkin to start a new check-in."
+REPLACED = "A newer check-in has started; this one is saved as far as it got."
+USAGE = (
+    "/checkin starts a check-in now. /checkin weekly sets a weekly one, /checkin off switches "
+    "the weekly one off."
+)
+
+
+@dataclass(frozen=True)
+class Urgent:
+    family_id: str
+
+
+@dataclass(frozen=True)
+class Support:
+    """Kind words, the prescriber nudge and the crisis line."""
+
+
+@dataclass(frozen=True)
+class TellPrescriber:
+    effect: SideEffect
+
+
+@dataclass(frozen=True)
+class Then:
+    screen: Screen
+
+
+After = Urgent | Support | TellPrescriber | Then
+
+
+@dataclass
+class Reply:
+    """What a press leads to, worked out inside the session and sent after it closes."""
+
+    edit: Screen | None = None  # the pressed message's new text and buttons
+    new: Screen | None = None  # a new message instead
+    notice: str | None = None  # the short answer to the press
+    after: list[After] = field(default_factory=list)  # further messages, in order
+
+
+async def _settings(session: AsyncSession, user: User, now: datetime) -> Screen:
+    if not user.timezone:
+        return NEED_ZONE, zone_keyboard(COMMON_ZONES)
+    reminder = await checkin_reminder(session, user.id)
+    zone = ZoneInfo(user.timezone)
+    return settings_screen(reminder, user.reminders_paused, zone, now, user.id)
+
+
+async def _start(session: AsyncSession, user: User, now: datetime) -> Screen:
+    # A new check-in ends any other guided flow, as starting one of those does.
+    user.awaiting = ""
+    today = local_day(now, user_zone(user))
+    checkin = await latest_checkin(session, user.id)
+    # One not answered at all is as fresh as a new one: a Start tapped twice, or handled twice,
+    # leaves no empty check-ins behind.
+    if checkin is None or checkin.finished_at is not None or has_answers(checkin):
+        checkin = await start_checkin(session, user.id, today, now)
+    else:
+        checkin.started_at = checkin.updated_at = now
+        checkin.local_date = today
+    return mood_screen(checkin.id, 0, user.id)
+
+
+async def checkin_command(update: Update, context: Context) -> None:
+    message = update.effective_message
+    assert message is not None and update.effective_user is not None
+    svc = services(context)
+    now = svc.clock.now()
+    word = (context.args or [""])[0].lower()
+    async with user_session(svc.db, update) as (session, user):
+        if word == "":
+            screen = await _start(session, user, now)
+        elif word in {"weekly", "settings", "on"}:
+            screen = await _settings(session, user, now)
+        elif word == "off":
+            await switch_weekly_checkin_off(session, user, now)
+            screen = await _settings(session, user, now)
+        else:
+            screen = USAGE, None
+    await message.reply_text(screen[0], reply_markup=screen[1])
+
+
+async def checkin_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    press = decode(query.data or "")
+    if press is None:
+        await query.answer(OUT_OF_DATE)
+        return
+    chat = query.message.chat if query.message is not None else None
+    # Check-ins are personal: only their owner, and only in the private chat.
+    if press.owner != query.from_user.id or chat is None or chat.type != ChatType.PRIVATE:
+        await query.answer(NOT_YOURS, show_alert=True)
+        return
+    svc = services(context)
+    now = svc.clock.now()
+    try:
+        async with user_session(svc.db, update) as (session, user):
+            reply = await _apply(session, user, press, now)
+    except (ValueError, IndexError):
+        reply = Reply(notice=OUT_OF_DATE)  # nothing was written: the session rolled back
+    await query.answer(reply.notice)
+    # Guidance first: an edit that fails must not hold it back. The edit changes a message
+    # above, so the chat still reads in order.
+    for item in reply.after:
+        await _send(update, context, item)
+    if reply.edit is not None:
+        await query.edit_message_text(reply.edit[0], reply_markup=reply.edit[1])
+    if reply.new is not None:
+        await context.bot.send_message(press.owner, reply.new[0], reply_markup=reply.new[1])
+
+
+async def _send(update: Update, context: Context, item: After) -> None:
+    assert update.effective_chat is not None
+    chat_id = update.effective_chat.id
+    library = services(context).library
+    if isinstance(item, Urgent):
+        await send_urgent(update, context, library.red_flag(item.family_id))
+    elif isinstance(item, Support):
+        text = support_message(await help_line(update, context), library)
+        await context.bot.send_message(chat_id, text)
+    elif isinstance(item, TellPrescriber):
+        tip = library.tips.get(item.effect.tip or "")
+        await context.bot.send_message(chat_id, tell_prescriber_message(item.effect, tip, library))
+    else:
+        await context.bot.send_message(chat_id, item.screen[0], reply_markup=item.screen[1])
+
+
+async def _apply(session: AsyncSession, user: User, press: Press, now: datetime) -> Reply:
+    """Apply a press; malformed arguments raise ValueError, and the caller says out of date."""
+    if press.act is Act.START:
+        return Reply(edit=await _start(session, user, now))
+    if press.act is Act.WEEKLY:
+        return Reply(new=await _settings(session, user, now))
+    if press.act in {Act.DAYS, Act.TIMES, Act.SET, Act.OFF}:
+        return await _weekly(session, user, press, now)
+    checkin = await session.get(CheckIn, press.number(0, MAX_ROW_ID))
+    if checkin is None or checkin.user_id != user.id:
+        return Reply(notice=OUT_OF_DATE)
+    latest = await latest_checkin(session, user.id)
+    if latest is None or latest.id != checkin.id:
+        return Reply(notice=REPLACED)
+    reply = _answer(checkin, press, now)
+    if reply.edit is None and reply.new is None and reply.notice is None:
+        reply.edit = screen_for(checkin, position(checkin), user.id)
+    return reply
+
+
+async def _weekly(session: AsyncSession, user: User, press: Press, now: datetime) -> Reply:
+    day = press.number(0, 6) if press.act in {Act.TIMES, Act.SET} else 0
+    local = _button_time(press.args[1]) if press.act is Act.SET else None
+    if not user.timezone:
+        return Reply(edit=(NEED_ZONE, zone_keyboard(COMMON_ZONES)))
+    if press.act is Act.DAYS:
+        return Reply(edit=day_picker(user.id))
+    if press.act is Act.TIMES:
+        return Reply(edit=time_picker(day, user.id))
+    if local is not None:
+        await set_weekly_checkin(session, user, day, local, now)
+        notice = "Weekly check-in on."
+    else:
+        await switch_weekly_checkin_off(session, user, now)
+        notice = "Weekly check-in off."
+    return Reply(edit=await _settings(session, user, now), notice=notice)
+
+
+def _button_time(hhmm: str) -> time:
+    """ "0830" from a button; ValueError for anything else."""
+    if len(hhmm) != 4:
+        raise ValueError("not a time")
+    return parse_hhmm(f"{hhmm[:2]}:{hhmm[2:]}")
+
+
+def _answer(checkin: CheckIn, press: Press, now: datetime) -> Reply:
+    """Record an answer where the check-in is at it. A press from a step already passed (the
+    same tap handled twice) changes nothing and repeats no escalation: the caller shows where
+    the check-in is now. Malformed arguments raise ValueError, whatever the step."""
+    at = position(checkin)
+    if press.act is Act.FINISH:
+        if checkin.finished_at is None:
+            checkin.finished_at = checkin.updated_at = now
+    elif press.act is Act.MOOD:
+        question = PHQ_QUESTIONS[press.number(1, len(PHQ_QUESTIONS) - 1)]
+        answer = press.number(2, PHQ_WORST)
+        if at.step is Step.MOOD and getattr(checkin, question.field) is None:
+            setattr(checkin, question.field, answer)
+            checkin.updated_at = now
+    elif press.act is Act.SELF_HARM:
+        if press.args[1] not in {"y", "n"}:
+            raise ValueError("not an answer")
+        if at.step is Step.SELF_HARM:
+            return _self_harm(checkin, press.args[1] == "y", now)
+    elif press.act is Act.SIDE_EFFECT:
+        effect = SIDE_EFFECTS[press.number(1, len(SIDE_EFFECTS) - 1)]
+        severity = SEVERITIES[press.number(2, len(SEVERITIES) - 1)]
+        if at.step is Step.SIDE_EFFECT:
+            return _side_effect(checkin, effect, severity, now)
+    elif press.act is Act.BACK:
+        effect = SIDE_EFFECTS[press.number(1, len(SIDE_EFFECTS) - 1)]
+        if at.step is Step.SIDE_EFFECT:
+            setattr(checkin, effect.field, None)
+            checkin.updated_at = now
+    return Reply()
+
+
+def _self_harm(checkin: CheckIn, yes: bool, now: datetime) -> Reply:
+    checkin.self_harm_thoughts = yes
+    checkin.updated_at = now
+    decision = after_self_harm_answer(yes)
+    _log(decision)
+    if yes:
+        # Nothing more is asked: the urgent guidance is the last word.
+        checkin.finished_at = now
+        return Reply(after=[Urgent(decision.family or "mood")])
+    # The side effects come after the support, as a new message, so they read in order.
+    return Reply(
+        edit=(f"{TITLE}\n\n{THANKS_FOR_ANSWERING}", None),
+        after=[Support(), Then(screen_for(checkin, position(checkin), checkin.user_id))],
+    )
+
+
+def _side_effect(checkin: CheckIn, effect: SideEffect, severity: Severity, now: datetime) -> Reply:
+    before = severity_of(checkin, effect)
+    setattr(checkin, effect.field, severity)
+    checkin.updated_at = now
+    if position(checkin).step is Step.DONE:
+        checkin.finished_at = now
+    decision = after_side_effect(effect, severity)
+    if before == severity or decision.escalation is Escalation.NONE:
+        return Reply()
+    _log(decision)
+    if decision.escalation is Escalation.URGENT and decision.family is not None:
+        return Reply(after=[Urgent(decision.family)])
+    return Reply(after=[TellPrescriber(effect)])
+
+
+def _log(decision: Decision) -> None:
+    # Which branch, never what was answered beyond it.
+    log.info("check-in escalation: %s %s", decision.escalation, decision.family or "")
+
+
+def register(app: IsobotApp) -> None:
+    add_commands(app, CommandInfo("checkin", "A check-in on mood and side effects", COURSE))
+    app.add_handler(CommandHandler("checkin", checkin_command))
+    app.add_handler(CallbackQueryHandler(checkin_button, pattern=PATTERN))

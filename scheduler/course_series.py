@@ -1,0 +1,69 @@
+"""The cumulative dose day by day, as the /course chart and the report draw it: the same rules
+as scheduler/cumulative.py (only logged Taken doses count), one point a local day."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scheduler.courses import dose_history, user_zone, weight_history
+from scheduler.cumulative import DoseChange, DoseDay, WeightEntry, latest_weight, mg_on_day
+from scheduler.dose_days import dose_days
+from scheduler.recurrence import local_day
+from storage.models import Course, User
+
+
+@dataclass(frozen=True)
+class CourseHistory:
+    """What a course's series is made from, read in one session."""
+
+    doses: list[DoseChange]
+    weights: list[WeightEntry]
+    days: list[DoseDay]
+
+
+def cumulative_series(
+    days: Sequence[DoseDay], doses: Sequence[DoseChange], start: date, last: date, kg: float
+) -> list[tuple[date, float]]:
+    """(day, cumulative mg/kg by the end of it) for every day `start`..`last`; mg/kg uses the
+    one weight given, as /course does with the latest."""
+    by_day = {d.local_date: d for d in days}
+    total = 0.0
+    series = []
+    day = start
+    while day <= last:
+        found = by_day.get(day)
+        if found is not None:
+            total += mg_on_day(found, doses)
+        series.append((day, total / kg))
+        day += timedelta(days=1)
+    return series
+
+
+async def course_history(
+    session: AsyncSession, user: User, course: Course, now: datetime
+) -> CourseHistory:
+    zone = user_zone(user)
+    return CourseHistory(
+        doses=await dose_history(session, user.id),
+        weights=await weight_history(session, user.id),
+        days=await dose_days(session, user.id, zone, course.start_date, now),
+    )
+
+
+def series_of(history: CourseHistory, start: date, last: date) -> list[tuple[date, float]]:
+    """The series with the latest weight; empty without one."""
+    weight = latest_weight(history.weights)
+    if weight is None or last < start:
+        return []
+    return cumulative_series(history.days, history.doses, start, last, weight.kg)
+
+
+def course_last_day(user: User, course: Course, now: datetime) -> date:
+    """Today, or the day an ended course ended."""
+    zone = user_zone(user)
+    today = local_day(now, zone)
+    return min(today, local_day(course.ended_at, zone)) if course.ended_at else today

@@ -1,0 +1,117 @@
+"""Recording what became of each call on its delivery row: `sent` with Telegram's message id,
+or the failure, with what follows from it (scheduler/outcomes.py); and a sent dose reminder's
+follow-up."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scheduler.claims import Job
+from scheduler.outcomes import Failure, after_failure, classify, describe
+from scheduler.policy import Policy
+from storage.models import Delivery, DeliveryStatus, Purpose, ReminderKind, table_of
+from storage.writes import insert_ignoring_duplicates, mark_blocked
+
+log = logging.getLogger("isobot.sender")
+
+_DELIVERIES = table_of(Delivery)
+_MARK_SENT = (
+    update(_DELIVERIES)
+    .where(_DELIVERIES.c.id == bindparam("b_id"))
+    .values(
+        status=DeliveryStatus.SENT,
+        telegram_message_id=bindparam("b_message"),
+        sent_at=bindparam("b_at"),
+        updated_at=bindparam("b_at"),
+        error=None,
+    )
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    """How one call ended: Telegram's message id, or the error."""
+
+    job: Job
+    message_id: int | None
+    error: Exception | None
+
+
+async def record(
+    session: AsyncSession,
+    results: Sequence[Result],
+    now: datetime,
+    policy: Policy,
+    max_attempts: int,
+) -> None:
+    """Store every result on its delivery row, in the caller's transaction."""
+    sent = [r for r in results if r.error is None]
+    if sent:
+        # One executemany UPDATE by primary key, in Core: the ORM's bulk update by
+        # primary key cost more than the statement itself.
+        await session.execute(
+            _MARK_SENT,
+            [
+                {"b_id": r.job.delivery.id, "b_message": r.message_id, "b_at": r.job.started}
+                for r in sent
+            ],
+        )
+        await _queue_follow_ups(session, [r.job for r in sent], policy)
+    for result in results:
+        if result.error is not None:
+            await _record_failure(
+                session, result.job.delivery.id, result.error, now, policy, max_attempts
+            )
+
+
+async def _queue_follow_ups(session: AsyncSession, jobs: list[Job], policy: Policy) -> None:
+    """A sent dose reminder gets its one follow-up, counted from when it was sent."""
+    rows = [
+        {
+            "user_id": job.delivery.user_id,
+            "chat_id": job.delivery.chat_id,
+            "reminder_id": job.delivery.reminder_id,
+            "kind": job.delivery.kind,
+            "occurrence": job.delivery.occurrence,
+            "purpose": Purpose.FOLLOW_UP,
+            "priority": job.delivery.priority,
+            "due_at": job.started + policy.follow_up_after,
+            "status": DeliveryStatus.PENDING,
+            "late": False,
+            "attempts": 0,
+            "updated_at": job.started,
+        }
+        for job in jobs
+        if job.delivery.kind == ReminderKind.DOSE and job.delivery.purpose == Purpose.FIRST
+    ]
+    if rows:
+        await session.execute(insert_ignoring_duplicates(session, Delivery), rows)
+
+
+async def _record_failure(
+    session: AsyncSession,
+    delivery_id: int,
+    error: Exception,
+    now: datetime,
+    policy: Policy,
+    max_attempts: int,
+) -> None:
+    failure = classify(error)
+    log.warning("delivery %d: %s (%s)", delivery_id, failure.value, type(error).__name__)
+    delivery = await session.get(Delivery, delivery_id)
+    if delivery is None:
+        return
+    after = after_failure(failure, delivery, now, policy, max_attempts)
+    delivery.updated_at = now
+    delivery.error = describe(error)
+    delivery.status = after.status
+    if after.due_at is not None:
+        delivery.due_at = after.due_at
+    if failure == Failure.BLOCKED:
+        await mark_blocked(session, delivery.user_id, now)

@@ -1,0 +1,168 @@
+"""Rounds of sending: pick the due deliveries that pacing allows, claim them, call Telegram with
+a window of calls in flight, and record what became of each."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+
+from scheduler import claims, recording
+from scheduler.claims import Job, Renderers
+from scheduler.clock import Clock
+from scheduler.outcomes import retry_after_seconds
+from scheduler.pacing import Pacing
+from scheduler.policy import Policy
+from scheduler.recording import Result
+from storage import Database
+
+log = logging.getLogger("isobot.sender")
+
+
+class SendLoop:
+    """Sends until stopped, and waits for a wake-up (or `idle_wait`) when nothing is due."""
+
+    def __init__(
+        self,
+        db: Database,
+        bot: Bot,
+        clock: Clock,
+        policy: Policy,
+        pacing: Pacing,
+        *,
+        concurrency: int,
+        max_attempts: int,
+        batch: int,
+        idle_wait: float,
+        renderers: Renderers,
+    ) -> None:
+        self.db, self.bot, self.clock, self.policy, self.pacing = db, bot, clock, policy, pacing
+        # Messages sent at once, and so the most that a crash can leave uncertain.
+        self.group_size = concurrency
+        self.max_attempts = max_attempts
+        self.batch = batch
+        self.idle_wait = idle_wait
+        self.renderers = renderers
+        self.stopping = False
+        self._wakeup = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    def stop(self) -> None:
+        """Start no more calls; the calls in flight end and are recorded."""
+        self.stopping = True
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        # Taking over: whatever the last holder left in `sending` may have reached Telegram.
+        await self.recover()
+        while not self.stopping:
+            try:
+                handled = await self.drain_once()
+            except Exception:
+                log.exception("sender round failed; retrying shortly")
+                handled = 0
+            if handled == 0 and not self.stopping:
+                await self._idle()
+
+    async def _idle(self) -> None:
+        self._wakeup.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wakeup.wait(), timeout=self.idle_wait)
+
+    async def recover(self) -> int:
+        async with self.db.session() as session:
+            return await claims.recover(session, self.clock.now())
+
+    async def drain_once(self) -> int:
+        """Send one batch of due deliveries, a group at a time; the number started."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            due = await claims.due(session, now, self.pacing.round_size(self.batch))
+        chosen = self.pacing.choose(due)
+        await self._send_window(chosen)
+        if not chosen and due:
+            # Everything due is waiting for its chat's one-second spacing.
+            await asyncio.sleep(min(self.pacing.per_chat_interval, self.idle_wait) / 4)
+        return len(chosen)
+
+    async def _send_window(self, delivery_ids: list[int]) -> None:
+        """Send these deliveries with at most `group_size` of them in `sending` at any moment.
+
+        `sending` is committed before a call, so a crash leaves at most that many uncertain. The
+        claims and the records are transactions of their own, run while other calls are in
+        flight: claiming, sending and recording one group after another left the limiter idle
+        for two transactions in every group, and held a paid broadcast to a fraction of its
+        cap. A claim waits until half the window is free, and a record until half of it has
+        finished, so that there are few transactions per message.
+        """
+        waiting = deque(delivery_ids)
+        calls: set[asyncio.Task[Result]] = set()
+        # Calls report here as they end: asyncio.wait on the whole window would hook into and
+        # unhook from every call in flight each time one ends.
+        ended: asyncio.Queue[asyncio.Task[Result]] = asyncio.Queue()
+        finished: list[Result] = []
+        half = max(1, self.group_size // 2)
+        try:
+            while calls or finished or (waiting and not self.stopping):
+                busy = len(calls) + len(finished)
+                if waiting and not self.stopping and (self.group_size - busy >= half or not busy):
+                    group = [
+                        waiting.popleft() for _ in range(min(self.group_size - busy, len(waiting)))
+                    ]
+                    # Telegram's retry_after is waited out before the claim, not after it: a
+                    # row claimed and waiting is `sending`, and a crash then makes it uncertain
+                    # although it never left, so it would never be sent.
+                    await self.pacing.wait_out_hold()
+                    for job in await self._claim(group):
+                        call = asyncio.create_task(self._call(job))
+                        call.add_done_callback(ended.put_nowait)
+                        calls.add(call)
+                elif finished and (len(finished) >= half or not calls):
+                    await self._record(finished)
+                    finished = []
+                else:
+                    done = [await ended.get()]
+                    while not ended.empty():
+                        done.append(ended.get_nowait())
+                    calls.difference_update(done)
+                    finished += [call.result() for call in done]
+        finally:
+            # Cancelled (an abort, or the sender lock lost), or a transaction failed: calls in
+            # flight stop with us, and their rows stay `sending`, to be found uncertain.
+            for call in calls:
+                call.cancel()
+
+    async def _claim(self, delivery_ids: list[int]) -> list[Job]:
+        now = self.clock.now()
+        async with self.db.session() as session:
+            return await claims.claim(session, delivery_ids, now, self.policy, self.renderers)
+
+    async def _call(self, job: Job) -> Result:
+        await self.pacing.turn(job.chat_id)
+        markup = (
+            InlineKeyboardMarkup(
+                [[InlineKeyboardButton(t, callback_data=d) for t, d in job.message.buttons]]
+            )
+            if job.message.buttons
+            else None
+        )
+        try:
+            sent = await self.bot.send_message(job.chat_id, job.message.html, reply_markup=markup)
+        except Exception as error:  # every outcome is recorded on the row
+            return Result(job, None, error)
+        return Result(job, sent.message_id, None)
+
+    async def _record(self, results: list[Result]) -> None:
+        # Telegram asked for a pause: nothing more goes out, nor is claimed, until it is over.
+        for result in results:
+            if result.error is not None and (seconds := retry_after_seconds(result.error)):
+                self.pacing.hold(seconds)
+        async with self.db.session() as session:
+            await recording.record(
+                session, results, self.clock.now(), self.policy, self.max_attempts
+            )

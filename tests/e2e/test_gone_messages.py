@@ -1,0 +1,36 @@
+"""A button pressed on a message the bot can no longer see (deleted, for example): Telegram sends
+an inaccessible message, which can be neither edited nor replied to. The answer comes as a new
+message in the chat instead of an error."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import USER, BotUnderTest
+from tests.e2e.test_course import press_and_edit
+
+GONE = 999  # a message id the chat never had: the fake sends it as an inaccessible message
+
+
+async def _answer_to_gone_press(bot: BotUnderTest, data: str) -> str:
+    before = len(bot.fake.messages(USER))
+    query = bot.fake.forge_callback(USER, GONE, data)
+    await bot.fake.wait_for(lambda: query in bot.fake.answered_callbacks())
+    [*_, new] = await bot.fake.wait_for_messages(USER, before + 1)
+    return new.text
+
+
+async def test_a_course_button_edit_on_a_gone_message_is_sent_as_a_new_message(
+    bot: BotUnderTest,
+) -> None:
+    # No course yet: the button's answer (the start prompt) would edit the pressed message.
+    assert "When did you take your first dose" in await _answer_to_gone_press(bot, "crs:ask:weight")
+
+
+async def test_a_course_button_reply_to_a_gone_message_is_sent_as_a_new_message(
+    bot: BotUnderTest,
+) -> None:
+    prompt = await bot.say("/course")
+    await press_and_edit(bot, prompt, "Today")
+    await bot.say("40")
+    assert "Daily dose: 40 mg" in (await bot.say("68.5")).text
+    # With a course, "change weight" answers below the pressed message.
+    assert "What do you weigh" in await _answer_to_gone_press(bot, "crs:ask:weight")
