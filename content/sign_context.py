@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from content.normalize import FIRST_PERSON, Sentence
+from content.sign_words import EXPLAINED, EXPLAINED_PHRASES, OTHERS, PAST
 
 _NEGATION_REACH = 6  # words between a negation and the sign it denies
 NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "neither", "none", "nothing"})
@@ -40,96 +41,6 @@ _INABILITY = frozenset({"can", "could", "unable"})
 _INTENSIFIERS = frozenset({"this", "so", "such", "worse", "that"})
 _THINKING = frozenset({"think", "thinks", "feel", "feels", "believe", "say", "guess", "suppose"})
 _SUBJECTS = FIRST_PERSON | frozenset({"she", "he", "it", "they", "we", "this", "that"})
-_OTHERS = frozenset(
-    {"she", "he", "her", "his", "him", "they", "their", "friend", "girlfriend", "gf"}
-    | {"boyfriend", "bf", "sister", "brother", "sis", "bro", "mum", "mom", "mother", "mam"}
-    | {"dad", "father", "wife", "husband", "partner", "son", "daughter", "cousin", "aunt"}
-    | {"auntie", "uncle", "niece", "nephew", "someone", "somebody", "people", "anyone"}
-    | {"everyone", "kid", "child", "children", "roommate", "flatmate", "colleague"}
-    | {"coworker", "classmate", "grandma", "grandad", "grandpa", "nan", "gran", "fiance"}
-    | {"fiancee", "patient", "patients", "person", "others", "guy", "girl", "teen", "teenager"}
-    | {"grandmother", "grandfather", "granny", "nana", "grandparents", "parents", "family"}
-    | {"cat", "dog", "pet", "puppy", "kitten", "hamster", "rabbit", "horse", "twin"}
-    | {"team", "class", "character", "hero", "heroine", "lad", "lads", "woman", "women"}
-    | {"man", "men", "boy", "toddler", "baby"}
-    | {"boys", "girls", "mate", "mates", "teammate", "neighbour", "neighbor", "boss"}
-    | {"teacher", "celebrity", "influencer", "youtuber", "tiktoker"}
-)
-# A cause that explains the sign, or words of hyperbole or hearsay: worth a question, not an
-# alarm ("my ears are still ringing from the concert", "I read that it causes suicide").
-_EXPLAINED = frozenset(
-    {"concert", "gig", "gigs", "festival", "gym", "workout", "tan", "eyeshadow", "makeup"}
-    | {"literally", "screen", "documentary", "video", "article", "tiktok", "reddit", "forum"}
-    | {"leaflet", "heard", "read", "watched", "news", "story", "study", "hungover", "hangover"}
-    | {"glasses", "3d", "movie", "film", "lighting", "bulbs", "filter", "photo", "rage"}
-    | {"paperwork", "covid", "shoes", "shoe", "heel", "sandwich", "drill", "twin", "outfit"}
-    | {"book", "novel", "show", "series", "episode", "laughed", "laughing", "sunburn"}
-    | {"sunburnt", "sunburned", "contacts", "lenses", "fireworks", "dehydration", "dehydrated"}
-    | {"questionnaire", "phq", "survey", "pints", "pint", "cider", "beer", "beers", "vodka"}
-    | {"wine", "shots", "tequila", "drunk", "drumming", "drummer", "prevention", "charity"}
-    | {"awareness", "volunteer", "laptop", "computer", "battery", "printer", "karaoke", "song"}
-    | {"songs", "lyrics", "lyric", "band", "sang", "singing", "album", "house", "mortgage"}
-    | {"solicitor", "lawyer", "dentist", "dental", "numbed", "anaesthetic", "lemsip", "spin"}
-    | {"cardio", "parkrun", "marathon", "sprint", "hiit", "iron", "pharmacist", "beetroot"}
-    | {"phones", "bruise", "bruising", "bruised", "car", "paint", "fence", "wall", "shirt"}
-    | {"hoodie", "dress", "jacket", "pace", "board", "liquorice", "licorice", "shouting"}
-    | {"filler", "deadlift", "deadlifts", "squats", "lifting", "weights", "hike", "hiking"}
-    | {"yoga", "hairdryer", "curry", "spicy", "optician", "dryness", "saline", "crust"}
-    | {"selfie", "selfies", "bathroom", "nose", "music", "blink", "squad", "anxiety"}
-    | {"swimming", "swim", "pool", "flight", "flying", "plane", "oven", "burnt", "shootout"}
-    | {"penalty", "penalties", "match", "evidence", "research", "statistics", "stats"}
-    | {"bench", "exam", "exams", "earbuds", "headphones", "camping", "holiday", "holidays"}
-    | {"vacation", "trip", "travelling", "traveling", "stung", "sting", "bite", "bitten"}
-    | {"jagerbombs", "jagerbomb", "jager", "carrot", "carrots", "cough", "coughing"}
-    | {"coughed", "sprinting", "scrub", "exfoliating", "exfoliated", "exfoliant"}
-    | {"searching", "googling", "googled", "virgin", "homework", "assignment", "coursework"}
-    | {"essay", "monday", "mondays"}
-)
-_EXPLAINED_PHRASES = (
-    ("leg", "day"),
-    ("i", "bit"),
-    ("bit", "it"),
-    ("bit", "my"),
-    ("an", "orange"),
-    ("drink", "enough"),
-    ("drinking", "more"),
-    ("a", "blind", "eye"),
-    ("food", "poisoning"),
-    ("deaf", "ears"),
-    ("cold", "sore"),
-    ("watch", "for"),
-    ("look", "out", "for"),
-    ("what", "to", "watch"),
-    ("through", "my", "nose"),
-    ("sight", "of"),
-    ("a", "cold"),
-    ("the", "flu"),
-    ("hay", "fever"),
-    ("blister", "pack"),
-    ("food", "baby"),
-    ("stomach", "bug"),
-    ("water", "in", "my"),
-    ("of", "embarrassment"),
-    ("of", "boredom"),
-    ("bit", "into"),
-    ("not", "sexually", "active"),
-    ("never", "had", "sex"),
-    ("made", "me", "think"),
-    ("made", "me", "wonder"),
-    ("makes", "me", "wonder"),
-    ("of", "cringe"),
-    ("of", "laughter"),
-    ("of", "shame"),
-    ("alarm", "clock"),
-    ("just", "checking"),
-    ("ask", "me", "about"),
-    ("asked", "me", "about"),
-    ("asks", "me", "about"),
-    ("much", "water"),
-    ("enough", "water"),
-    ("drink", "water"),
-    ("drinking", "water"),
-)
 _WRITER = frozenset({"i", "me", "myself"})
 _DENIALS = frozenset({("i", "am", "not"), ("i", "was", "not"), ("i", "do", "not")})
 # Verbs and prepositions after which "my friends" is whom the writer acts on, not the subject.
@@ -145,92 +56,6 @@ _CONDITIONS = frozenset({"if", "unless"})
 _WHETHER_BEFORE = frozenset(
     {"know", "sure", "wonder", "wondering", "unsure", "check", "checking", "tell", "see"}
     | {"ask", "asking", "idea", "certain", "clue", "wondered", "notice", "noticed"}
-)
-_MONTHS = (
-    *("january", "february", "march", "april", "june", "july", "august", "september"),
-    *("october", "november", "december"),
-)
-_PAST = (
-    ("ago",),
-    ("last", "week"),
-    ("last", "month"),
-    ("last", "year"),
-    ("last", "summer"),
-    ("last", "winter"),
-    ("last", "time"),
-    ("used", "to"),
-    ("in", "the", "past"),
-    ("went", "away"),
-    ("gone", "now"),
-    ("is", "gone"),
-    ("has", "gone"),
-    ("better", "now"),
-    ("resolved",),
-    ("cleared", "up"),
-    ("previous", "course"),
-    ("first", "course"),
-    ("as", "a", "kid"),
-    ("as", "a", "child"),
-    ("as", "a", "teen"),
-    ("as", "a", "teenager"),
-    ("since", "birth"),
-    ("since", "i", "was"),
-    ("it", "stopped"),
-    ("clear", "now"),
-    ("same", "as", "always"),
-    ("nothing", "new"),
-    ("as", "always"),
-    ("since", "childhood"),
-    ("unchanged",),
-    ("nothing", "to", "worry"),
-    ("sorted",),
-    ("passed", "now"),
-    ("it", "passed"),
-    ("has", "passed"),
-    ("all", "good"),
-    ("gone", "by"),
-    ("was", "negative"),
-    ("came", "back", "negative"),
-    ("tested", "negative"),
-    ("settled", "after"),
-    ("settled", "down"),
-    ("clear", "again"),
-    ("better", "after"),
-    ("stopped", "when"),
-    ("since", "school"),
-    ("always", "get"),
-    ("every", "winter"),
-    ("every", "time"),
-    ("recovered",),
-    ("since", "i", "was", "born"),
-    ("when", "i", "had"),
-    ("when", "i", "was"),
-    ("back", "in"),
-    ("years", "back"),
-    ("newborn",),
-    ("as", "a", "baby"),
-    ("for", "years"),
-    ("been", "like", "that"),
-    ("doing", "great"),
-    ("doing", "well"),
-    ("doing", "fine"),
-    ("doing", "better"),
-    ("fine", "now"),
-    ("phew",),
-    ("false", "alarm"),
-    ("period", "came"),
-    ("period", "arrived"),
-    ("period", "started"),
-    ("healed",),
-    ("pale", "again"),
-    ("normal", "again"),
-    ("fine", "again"),
-    ("settled", "once"),
-    ("clears", "up"),
-    ("not", "anymore"),
-    ("not", "any", "more"),
-    # "in march", "last june"; not "since march", which goes on now, nor "may", a modal too.
-    *((before, month) for before in ("in", "last") for month in _MONTHS),
 )
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 # "slight chest ache after the gym": worth a question, not an alarm.
@@ -286,7 +111,7 @@ def read(span: Span, sentence: Sentence, *, personal: bool, negations: int, weak
     if _about_someone_else(span, words):
         return Reading.OTHER
     near = set(words[max(0, span.start - 3) : span.end])
-    explained = bool(_EXPLAINED & set(words)) or _has_any(words, _EXPLAINED_PHRASES)
+    explained = bool(EXPLAINED & set(words)) or _has_any(words, EXPLAINED_PHRASES)
     if weak and (sentence.question or explained or _in_the_past(words) or _MILDER & near):
         return Reading.NONE
     # "will I lose my hearing?", "could I go blind?": a worry about what may come.
@@ -419,7 +244,7 @@ def _about_someone_else(span: Span, words: tuple[str, ...]) -> bool:
         word = words[i]
         if word in FIRST_PERSON and not _names_an_object(words, i):
             return False
-        if (word in _OTHERS or word.removesuffix("s") in _OTHERS) and not (
+        if (word in OTHERS or word.removesuffix("s") in OTHERS) and not (
             _names_an_object(words, i - 1)
             or (i > 0 and words[i - 1] in _OBJECT_BEFORE)
             or _with_the_writer(words, i)
@@ -451,7 +276,7 @@ def _in_the_past(words: tuple[str, ...]) -> bool:
         for i in range(len(words) - 2)
     ):
         return True  # "had tinnitus for 10 years"
-    return _has_any(words, _PAST)
+    return _has_any(words, PAST)
 
 
 def _has_any(words: tuple[str, ...], phrases: Iterable[tuple[str, ...]]) -> bool:

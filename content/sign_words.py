@@ -1,0 +1,181 @@
+"""The word lists the context rules read a warning sign by (content/sign_context.py): who else
+a message may be about, what explains a sign away, and what puts it in the past. Data only."""
+
+from __future__ import annotations
+
+OTHERS = frozenset(
+    {"she", "he", "her", "his", "him", "they", "their", "friend", "girlfriend", "gf"}
+    | {"boyfriend", "bf", "sister", "brother", "sis", "bro", "mum", "mom", "mother", "mam"}
+    | {"dad", "father", "wife", "husband", "partner", "son", "daughter", "cousin", "aunt"}
+    | {"auntie", "uncle", "niece", "nephew", "someone", "somebody", "people", "anyone"}
+    | {"everyone", "kid", "child", "children", "roommate", "flatmate", "colleague"}
+    | {"coworker", "classmate", "grandma", "grandad", "grandpa", "nan", "gran", "fiance"}
+    | {"fiancee", "patient", "patients", "person", "others", "guy", "girl", "teen", "teenager"}
+    | {"grandmother", "grandfather", "granny", "nana", "grandparents", "parents", "family"}
+    | {"cat", "dog", "pet", "puppy", "kitten", "hamster", "rabbit", "horse", "twin"}
+    | {"team", "class", "character", "hero", "heroine", "lad", "lads", "woman", "women"}
+    | {"man", "men", "boy", "toddler", "baby"}
+    | {"boys", "girls", "mate", "mates", "teammate", "neighbour", "neighbor", "boss"}
+    | {"teacher", "celebrity", "influencer", "youtuber", "tiktoker"}
+)
+# A cause that explains the sign, or words of hyperbole or hearsay: worth a question, not an
+# alarm ("my ears are still ringing from the concert", "I read that it causes suicide").
+EXPLAINED = frozenset(
+    {"concert", "gig", "gigs", "festival", "gym", "workout", "tan", "eyeshadow", "makeup"}
+    | {"literally", "screen", "documentary", "video", "article", "tiktok", "reddit", "forum"}
+    | {"leaflet", "heard", "read", "watched", "news", "story", "study", "hungover", "hangover"}
+    | {"glasses", "3d", "movie", "film", "lighting", "bulbs", "filter", "photo", "rage"}
+    | {"paperwork", "covid", "shoes", "shoe", "heel", "sandwich", "drill", "twin", "outfit"}
+    | {"book", "novel", "show", "series", "episode", "laughed", "laughing", "sunburn"}
+    | {"sunburnt", "sunburned", "contacts", "lenses", "fireworks", "dehydration", "dehydrated"}
+    | {"questionnaire", "phq", "survey", "pints", "pint", "cider", "beer", "beers", "vodka"}
+    | {"wine", "shots", "tequila", "drunk", "drumming", "drummer", "prevention", "charity"}
+    | {"awareness", "volunteer", "laptop", "computer", "battery", "printer", "karaoke", "song"}
+    | {"songs", "lyrics", "lyric", "band", "sang", "singing", "album", "house", "mortgage"}
+    | {"solicitor", "lawyer", "dentist", "dental", "numbed", "anaesthetic", "lemsip", "spin"}
+    | {"cardio", "parkrun", "marathon", "sprint", "hiit", "iron", "pharmacist", "beetroot"}
+    | {"phones", "bruise", "bruising", "bruised", "car", "paint", "fence", "wall", "shirt"}
+    | {"hoodie", "dress", "jacket", "pace", "board", "liquorice", "licorice", "shouting"}
+    | {"filler", "deadlift", "deadlifts", "squats", "lifting", "weights", "hike", "hiking"}
+    | {"yoga", "hairdryer", "curry", "spicy", "optician", "dryness", "saline", "crust"}
+    | {"selfie", "selfies", "bathroom", "nose", "music", "blink", "squad", "anxiety"}
+    | {"swimming", "swim", "pool", "flight", "flying", "plane", "oven", "burnt", "shootout"}
+    | {"penalty", "penalties", "match", "evidence", "research", "statistics", "stats"}
+    | {"bench", "exam", "exams", "earbuds", "headphones", "camping", "holiday", "holidays"}
+    | {"vacation", "trip", "travelling", "traveling", "stung", "sting", "bite", "bitten"}
+    | {"jagerbombs", "jagerbomb", "jager", "carrot", "carrots", "cough", "coughing"}
+    | {"coughed", "sprinting", "scrub", "exfoliating", "exfoliated", "exfoliant"}
+    | {"searching", "googling", "googled", "virgin", "homework", "assignment", "coursework"}
+    | {"essay", "monday", "mondays"}
+)
+EXPLAINED_PHRASES = (
+    ("leg", "day"),
+    ("i", "bit"),
+    ("bit", "it"),
+    ("bit", "my"),
+    ("an", "orange"),
+    ("drink", "enough"),
+    ("drinking", "more"),
+    ("a", "blind", "eye"),
+    ("food", "poisoning"),
+    ("deaf", "ears"),
+    ("cold", "sore"),
+    ("watch", "for"),
+    ("look", "out", "for"),
+    ("what", "to", "watch"),
+    ("through", "my", "nose"),
+    ("sight", "of"),
+    ("a", "cold"),
+    ("the", "flu"),
+    ("hay", "fever"),
+    ("blister", "pack"),
+    ("food", "baby"),
+    ("stomach", "bug"),
+    ("water", "in", "my"),
+    ("of", "embarrassment"),
+    ("of", "boredom"),
+    ("bit", "into"),
+    ("not", "sexually", "active"),
+    ("never", "had", "sex"),
+    ("made", "me", "think"),
+    ("made", "me", "wonder"),
+    ("makes", "me", "wonder"),
+    ("of", "cringe"),
+    ("of", "laughter"),
+    ("of", "shame"),
+    ("alarm", "clock"),
+    ("just", "checking"),
+    ("ask", "me", "about"),
+    ("asked", "me", "about"),
+    ("asks", "me", "about"),
+    ("much", "water"),
+    ("enough", "water"),
+    ("drink", "water"),
+    ("drinking", "water"),
+)
+MONTHS = (
+    *("january", "february", "march", "april", "june", "july", "august", "september"),
+    *("october", "november", "december"),
+)
+PAST = (
+    ("ago",),
+    ("last", "week"),
+    ("last", "month"),
+    ("last", "year"),
+    ("last", "summer"),
+    ("last", "winter"),
+    ("last", "time"),
+    ("used", "to"),
+    ("in", "the", "past"),
+    ("went", "away"),
+    ("gone", "now"),
+    ("is", "gone"),
+    ("has", "gone"),
+    ("better", "now"),
+    ("resolved",),
+    ("cleared", "up"),
+    ("previous", "course"),
+    ("first", "course"),
+    ("as", "a", "kid"),
+    ("as", "a", "child"),
+    ("as", "a", "teen"),
+    ("as", "a", "teenager"),
+    ("since", "birth"),
+    ("since", "i", "was"),
+    ("it", "stopped"),
+    ("clear", "now"),
+    ("same", "as", "always"),
+    ("nothing", "new"),
+    ("as", "always"),
+    ("since", "childhood"),
+    ("unchanged",),
+    ("nothing", "to", "worry"),
+    ("sorted",),
+    ("passed", "now"),
+    ("it", "passed"),
+    ("has", "passed"),
+    ("all", "good"),
+    ("gone", "by"),
+    ("was", "negative"),
+    ("came", "back", "negative"),
+    ("tested", "negative"),
+    ("settled", "after"),
+    ("settled", "down"),
+    ("clear", "again"),
+    ("better", "after"),
+    ("stopped", "when"),
+    ("since", "school"),
+    ("always", "get"),
+    ("every", "winter"),
+    ("every", "time"),
+    ("recovered",),
+    ("since", "i", "was", "born"),
+    ("when", "i", "had"),
+    ("when", "i", "was"),
+    ("back", "in"),
+    ("years", "back"),
+    ("newborn",),
+    ("as", "a", "baby"),
+    ("for", "years"),
+    ("been", "like", "that"),
+    ("doing", "great"),
+    ("doing", "well"),
+    ("doing", "fine"),
+    ("doing", "better"),
+    ("fine", "now"),
+    ("phew",),
+    ("false", "alarm"),
+    ("period", "came"),
+    ("period", "arrived"),
+    ("period", "started"),
+    ("healed",),
+    ("pale", "again"),
+    ("normal", "again"),
+    ("fine", "again"),
+    ("settled", "once"),
+    ("clears", "up"),
+    ("not", "anymore"),
+    ("not", "any", "more"),
+    # "in march", "last june"; not "since march", which goes on now, nor "may", a modal too.
+    *((before, month) for before in ("in", "last") for month in MONTHS),
+)
