@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from telegram.request import BaseRequest, HTTPXRequest
 
 import bot.app as app_module
@@ -27,14 +27,10 @@ from scheduler.broadcast import enqueue
 from scheduler.clock import ManualClock
 from storage import Database
 from storage.models import (
-    Audience,
-    Broadcast,
-    BroadcastStatus,
     Delivery,
     DeliveryStatus,
-    User,
-    UserStatus,
 )
+from tests.seeding import draft_broadcast, insert_rows, user_row
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 TOKEN = "123456:BENCH-broadcast-token"
@@ -43,34 +39,10 @@ ADMIN = 1
 
 async def populate(db: Database, recipients: int) -> int:
     ids = range(ADMIN, recipients + 1)
+    await insert_rows(db, (user_row(i, NOW, timezone="") for i in ids))
     async with db.session() as session:
-        await session.execute(
-            insert(User),
-            [
-                {
-                    "id": i,
-                    "chat_id": i,
-                    "language": "en",
-                    "timezone": "",
-                    "status": UserStatus.ACTIVE,
-                    "reminders_paused": False,
-                    "awaiting": "",
-                    "created_at": NOW,
-                    "last_seen_at": NOW,
-                }
-                for i in ids
-            ],
-        )
-        broadcast = Broadcast(
-            admin_id=ADMIN,
-            admin_chat_id=ADMIN,
-            text_html="💡 <b>Benchmark tip</b>\nKeep using a gentle moisturiser.",
-            audience=Audience.ALL,
-            status=BroadcastStatus.DRAFT,
-            total=0,
-            created_at=NOW,
-            updated_at=NOW,
-        )
+        tip = "💡 <b>Benchmark tip</b>\nKeep using a gentle moisturiser."
+        broadcast = draft_broadcast(ADMIN, NOW, tip)
         session.add(broadcast)
         await session.flush()
         await enqueue(session, broadcast, NOW, {ADMIN})

@@ -11,6 +11,7 @@ copy a held lock into the child.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import Callable
@@ -105,10 +106,9 @@ renderer = Renderer()
 def _lower_priority() -> None:
     """In the worker, before its first picture."""
     if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_IDLE"):
-        try:
+        # A container may refuse it; lowering the niceness is always allowed.
+        with contextlib.suppress(OSError):
             os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
             return
-        except OSError:
-            pass  # a container may refuse it; niceness is always allowed
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)

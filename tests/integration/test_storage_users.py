@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 
 from storage import Database
 from storage.migrate import current_revision
@@ -17,6 +17,7 @@ from storage.users import (
     refresh_loaded,
     refresh_seen_many,
 )
+from tests.seeding import insert_rows, user_row
 
 T0 = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
 
@@ -231,22 +232,7 @@ async def test_many_sightings_never_undo_a_later_write(db: Database) -> None:
 
 async def test_many_sightings_go_past_one_statements_limit_on_parameters(db: Database) -> None:
     ids = range(1_000, 2_500)
-    async with db.session() as session:
-        await session.execute(
-            insert(User),
-            [
-                {
-                    "id": i,
-                    "chat_id": i,
-                    "language": "en",
-                    "timezone": "",
-                    "status": UserStatus.ACTIVE,
-                    "created_at": T0,
-                    "last_seen_at": T0,
-                }
-                for i in ids
-            ],
-        )
+    await insert_rows(db, (user_row(i, T0, timezone="") for i in ids))
     later = T0 + timedelta(minutes=5)
     sightings = [Sighting(i, i, "", later, later) for i in [*ids, 9_999]]
     async with db.session() as session:
