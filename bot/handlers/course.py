@@ -67,7 +67,7 @@ from scheduler.courses import (
     user_zone,
     weight_history,
 )
-from scheduler.cumulative import dose_in_effect
+from scheduler.cumulative import CourseProgress, dose_in_effect
 from scheduler.recurrence import local_day
 from scheduler.reminders import reminders_of, switch_kind_off
 from storage.models import Course, ReminderKind, User
@@ -166,6 +166,13 @@ async def chart_for(session: AsyncSession, user: User, now: datetime) -> ChartDa
     if course is None:
         return None
     progress = await load_progress(session, user, course, now)
+    return await course_chart(session, user, course, progress, now)
+
+
+async def course_chart(
+    session: AsyncSession, user: User, course: Course, progress: CourseProgress, now: datetime
+) -> ChartData | None:
+    """The chart of a course whose progress the caller has read already."""
     history = await course_history(session, user, course, now)
     points = series_of(history, course.start_date, course_last_day(user, course, now))
     return chart_data(progress, points)

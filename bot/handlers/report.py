@@ -14,7 +14,7 @@ from telegram.ext import CommandHandler
 
 from bot.checkin_history import checkin_line
 from bot.commands import COURSE, CommandInfo
-from bot.handlers.course import chart_for
+from bot.handlers.course import course_chart
 from bot.pictures.renderer import PictureError, renderer
 from bot.pictures.report_model import (
     CheckLine,
@@ -65,9 +65,11 @@ async def gather(session: AsyncSession, user: User, now: datetime, disclaimer: s
     today = local_day(now, zone)
     course = await course_of(session, user.id)
     figures = None
+    chart = None
     first = await first_dose_day(session, user.id, zone)
     if course is not None:
         progress = await load_progress(session, user, course, now)
+        chart = await course_chart(session, user, course, progress, now)
         figures = CourseFigures(
             start=course.start_date,
             ended_on=local_day(course.ended_at, zone) if course.ended_at else None,
@@ -103,7 +105,7 @@ async def gather(session: AsyncSession, user: User, now: datetime, disclaimer: s
         checks=tuple(CheckLine(CHECK_NAMES[c.kind], c.day, c.done) for c in checks),
         next_checks=tuple((CHECK_NAMES[kind], day) for kind, day in upcoming),
         disclaimer=disclaimer,
-        chart=await chart_for(session, user, now),
+        chart=chart,
         checkin_lines=tuple(
             checkin_line(c) for c in await checkins_of(session, user.id, limit=CHECKINS_LISTED)
         ),
