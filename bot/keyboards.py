@@ -26,13 +26,17 @@ def topic_keyboard(topics: Iterable[Topic], width: int = 2) -> InlineKeyboardMar
 
 
 # The urgent-help chooser and the check-in: "sos" opens the chooser, "sos:<family>" sends that
-# family's guidance ("sos:general" the shared advice), "ask:<y|n|g>:<family>" answers a check-in.
+# family's guidance ("sos:general" the shared advice), "ask:<y|n|g>:<family>:<owner>" answers a
+# check-in, and "ask:<o|m|g>:..." the carer's check-in about someone else (now, milder, general).
 SOS = "sos"
 SOS_PREFIX = "sos:"
 SOS_GENERAL = "general"
 ASK_PREFIX = "ask:"
 SOS_LABEL = "🆘 I feel unwell or unsafe"
 ASK_GENERAL = "I was asking in general"
+CARER_NOW = "Yes, it's happening now"
+CARER_MILDER = "No, it's milder than that"
+ANSWERS = frozenset({"y", "n", "g", "o", "m"})
 
 
 def sos_button() -> InlineKeyboardButton:
@@ -70,13 +74,25 @@ def ask_keyboard(family: RedFlagFamily, owner: int) -> InlineKeyboardMarkup:
     )
 
 
+def carer_keyboard(family: RedFlagFamily, owner: int) -> InlineKeyboardMarkup:
+    """The carer's check-in answers, naming their owner like the writer's own check-in."""
+    data = f"{ASK_PREFIX}{{}}:{family.id}:{owner}"
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(CARER_NOW, callback_data=data.format("o"))],
+            [InlineKeyboardButton(CARER_MILDER, callback_data=data.format("m"))],
+            [InlineKeyboardButton(ASK_GENERAL, callback_data=data.format("g"))],
+        ]
+    )
+
+
 def parse_ask(data: str) -> tuple[str, str, int] | None:
     """(answer, family id, owner) of a check-in button, or None for anything malformed."""
     fields = data.removeprefix(ASK_PREFIX).split(":")
     if not data.startswith(ASK_PREFIX) or len(fields) != 3:
         return None
     answer, family_id, owner = fields
-    if answer not in {"y", "n", "g"} or not owner.isdigit():
+    if answer not in ANSWERS or not owner.isdigit():
         return None
     return answer, family_id, int(owner)
 

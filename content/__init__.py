@@ -7,6 +7,8 @@ from content.loader import load_library
 from content.matcher import find_flag_subject, match_topics, suggest_command
 from content.messages import (
     ask_message,
+    carer_ask_message,
+    carer_milder_message,
     reply_no_message,
     tip_message,
     topic_message,
@@ -26,6 +28,8 @@ __all__ = [
     "Topic",
     "ask_message",
     "assess",
+    "carer_ask_message",
+    "carer_milder_message",
     "find_flag_subject",
     "find_red_flag",
     "load_library",

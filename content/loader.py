@@ -41,6 +41,8 @@ def load_library(root: Path | None = None) -> Library:
         red_flags,
         texts.disclaimer,
         urgent_general_html=texts.urgent_general,
+        carer_ask_html=texts.carer_ask,
+        carer_milder_html=texts.carer_milder,
         crisis_lines=crisis_lines,
         sign_model=load_sign_model(root / "sign_model.json", problems),
     )

@@ -24,12 +24,18 @@ def tip_message(tip: Tip, library: Library) -> str:
 
 
 def urgent_message(
-    family: RedFlagFamily | None, library: Library, help_line: HelpLine | None = None
+    family: RedFlagFamily | None,
+    library: Library,
+    help_line: HelpLine | None = None,
+    *,
+    someone_else: bool = False,
 ) -> str:
     """Short guidance for a warning sign (the shared advice alone for None), where to call,
-    then the disclaimer."""
+    then the disclaimer; with `someone_else`, the advice for the person looking after them."""
     if family is None:
         parts = [_heading("🚨 ", GENERAL_URGENT_TITLE), library.urgent_general_html]
+    elif someone_else:
+        parts = [_heading("🚨 ", CARER_URGENT_TITLE), family.carer_html]
     else:
         parts = [_heading("🚨 ", family.title), family.urgent_html]
     if help_line is not None:
@@ -38,6 +44,7 @@ def urgent_message(
 
 
 GENERAL_URGENT_TITLE = "Feeling unwell or unsafe"
+CARER_URGENT_TITLE = "If this is happening to them now"
 
 
 def help_line_text(line: HelpLine, *, crisis: bool) -> str:
@@ -53,6 +60,16 @@ def help_line_text(line: HelpLine, *, crisis: bool) -> str:
 def ask_message(family: RedFlagFamily, library: Library) -> str:
     """The check-in question for a weak sign."""
     return _join([family.ask_html, library.disclaimer_html])
+
+
+def carer_ask_message(library: Library) -> str:
+    """The check-in for a sign of someone else who is on the course."""
+    return _join([library.carer_ask_html, library.disclaimer_html])
+
+
+def carer_milder_message(library: Library) -> str:
+    """The answer when the person looking after them says it is milder."""
+    return _join([library.carer_milder_html, library.disclaimer_html])
 
 
 def reply_no_message(family: RedFlagFamily, library: Library) -> str:

@@ -55,6 +55,8 @@ class RedFlagFamily:
     ask_no: str = ""
     # The answer to "no" in the check-in.
     reply_no_html: str = ""
+    # The advice for someone looking after a person on the course, with its closing line.
+    carer_html: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,9 @@ class Library:
     disclaimer_html: str
     # The shared urgent advice, for the chooser's "something else".
     urgent_general_html: str = ""
+    # The check-in for someone else's sign, and its "milder" answer (texts.yaml).
+    carer_ask_html: str = ""
+    carer_milder_html: str = ""
     crisis_lines: CrisisLines | None = None
     sign_model: SignModel | None = None
 

@@ -39,6 +39,7 @@ _FIELDS = {
     "label": "str",
     "topic": "str",
     "urgent": "str",
+    "carer": "str",
     "pointer": "str",
     "ask": "str",
     "ask_yes": "str",
@@ -152,6 +153,7 @@ def _family(
         ask_yes=entry["ask_yes"].strip(),
         ask_no=entry["ask_no"].strip(),
         reply_no_html=entry["reply_no"].strip(),
+        carer_html=f"{entry['carer'].strip()}\n\n{texts.carer_general}",
     )
     problems += _family_problems(family, entry, where, topics)
     return family
@@ -174,7 +176,7 @@ def _family_problems(
             problems.append(f"{where}: '{key}' must be 1-{MAX_LABEL} characters")
     if not all(isinstance(p, str) and p.strip() for p in entry["weak"]):
         problems.append(f"{where}: 'weak' must be a list of non-empty texts")
-    for key in ("urgent", "pointer", "ask", "reply_no"):
+    for key in ("urgent", "carer", "pointer", "ask", "reply_no"):
         if not entry[key].strip():
             problems.append(f"{where}: '{key}' is empty")
         problems += [f"{where}: '{key}': {problem}" for problem in html_problems(entry[key])]

@@ -9,7 +9,14 @@ from content.schema import field_problems, read_yaml
 from content.telegram_html import html_problems
 
 POINTER_SLOT = "{text}"  # where a family's pointer goes in the pointer line
-_FIELDS = {"disclaimer": "str", "pointer_line": "str", "urgent_general": "str"}
+_FIELDS = {
+    "disclaimer": "str",
+    "pointer_line": "str",
+    "urgent_general": "str",
+    "carer_general": "str",
+    "carer_ask": "str",
+    "carer_milder": "str",
+}
 
 
 @dataclass(frozen=True)
@@ -19,6 +26,9 @@ class SharedTexts:
     disclaimer: str
     pointer_line: str
     urgent_general: str
+    carer_general: str
+    carer_ask: str
+    carer_milder: str
 
     def pointer(self, text: str) -> str:
         """One family's pointer placed in the shared pointer line."""
@@ -30,10 +40,10 @@ def load_shared_texts(path: Path, problems: list[str]) -> SharedTexts:
     label = path.name
     data = read_yaml(path, label, problems)
     if data is None:
-        return SharedTexts("", POINTER_SLOT, "")
+        return _blank()
     if not isinstance(data, dict):
         problems.append(f"{label}: must be a mapping of names to texts")
-        return SharedTexts("", POINTER_SLOT, "")
+        return _blank()
     shape = field_problems(data, _FIELDS, label)
     problems += shape
     values = {key: str(data.get(key) or "").strip() for key in _FIELDS}
@@ -45,3 +55,7 @@ def load_shared_texts(path: Path, problems: list[str]) -> SharedTexts:
         problems.append(f"{label}: 'pointer_line' must contain {POINTER_SLOT}")
         values["pointer_line"] = POINTER_SLOT
     return SharedTexts(**values)
+
+
+def _blank() -> SharedTexts:
+    return SharedTexts("", POINTER_SLOT, "", "", "", "")

@@ -14,7 +14,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from content.normalize import FIRST_PERSON, Sentence
-from content.sign_words import EXPLAINED, EXPLAINED_PHRASES, OTHERS, PAST
+from content.sign_words import (
+    DEPENDANTS,
+    EXPLAINED,
+    EXPLAINED_PHRASES,
+    MEDICINE,
+    ON_BEHALF,
+    OTHERS,
+    PAST,
+    TAKING,
+)
 
 _NEGATION_REACH = 6  # words between a negation and the sign it denies
 NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "neither", "none", "nothing"})
@@ -49,6 +58,8 @@ _OBJECT_BEFORE = frozenset(
     | {"texting", "tell", "telling", "told", "ask", "asking", "asked", "with", "to", "from"}
     | {"avoid", "avoiding", "avoided", "ignore", "ignoring", "ignored", "miss", "missing"}
 )
+# Pronouns that may stand for the writer's own things: "my eyes ... they".
+_THINGS_OF_MINE = frozenset({"they", "them", "their"})
 _MODALS = frozenset({"will", "going", "could", "can", "might", "would", "may", "gonna"})
 _WISHES = frozenset({"would", "better", "easier", "rather", "wish", "happier"})
 # "if" that opens a condition, not "not sure if" or "idk if", which mean "whether".
@@ -86,9 +97,15 @@ class Span:
     end: int
 
 
+# "I'm not joking", "no joke": said to be believed.
+_IN_EARNEST = re.compile(
+    r"\b(?:not|no|n[o'’]?t|never)\s+(?:even\s+|a\s+)?(?:joking|joke|jokes|kidding|jk)\b", re.I
+)
+
+
 def joking(text: str) -> bool:
-    """Whether the message carries a joke marker ("lol", "jk", 😂)."""
-    return bool(_JOKING.search(text))
+    """Whether the message carries a joke marker ("lol", "jk", 😂), not "I'm not joking"."""
+    return bool(_JOKING.search(_IN_EARNEST.sub(" ", text)))
 
 
 def names_writer(span: Span, sentence: Sentence) -> bool:
@@ -96,9 +113,19 @@ def names_writer(span: Span, sentence: Sentence) -> bool:
     return bool(_WRITER & set(sentence.words[span.start : span.end]))
 
 
-def read(span: Span, sentence: Sentence, *, personal: bool, negations: int, weak: bool) -> Reading:
+def read(
+    span: Span,
+    sentence: Sentence,
+    *,
+    personal: bool,
+    negations: int,
+    weak: bool,
+    theirs: bool = False,
+) -> Reading:
     """How the match at `span` reads; `personal` says the wording names the writer (so it
-    counts inside a question too), `negations` how many negations it carries itself."""
+    counts inside a question too), `negations` how many negations it carries itself. With
+    `theirs`, the message is read as told by the person on the course it is about, so whoever
+    it names counts as the writer."""
     words = sentence.words
     if _negated(span, sentence, negations) or set(range(span.start, span.end)) <= sentence.quoted:
         return Reading.NONE  # denied, or quoted: a song's line, someone else's words
@@ -108,7 +135,7 @@ def read(span: Span, sentence: Sentence, *, personal: bool, negations: int, weak
         return Reading.DOUBT if about_me and not weak else Reading.NONE
     if sentence.general_question and not personal:
         return Reading.DOUBT if _ASKING & set(words[:4]) and not weak else Reading.NONE
-    if _about_someone_else(span, words):
+    if not theirs and _about_someone_else(span, words):
         return Reading.OTHER
     near = set(words[max(0, span.start - 3) : span.end])
     explained = bool(EXPLAINED & set(words)) or _has_any(words, EXPLAINED_PHRASES)
@@ -244,11 +271,85 @@ def _about_someone_else(span: Span, words: tuple[str, ...]) -> bool:
         word = words[i]
         if word in FIRST_PERSON and not _names_an_object(words, i):
             return False
+        if word in _THINGS_OF_MINE and "my" in words[max(0, i - 4) : i]:
+            continue  # "my eyes, like they're being pushed out": the writer's eyes
         if (word in OTHERS or word.removesuffix("s") in OTHERS) and not (
             _names_an_object(words, i - 1)
             or (i > 0 and words[i - 1] in _OBJECT_BEFORE)
             or _with_the_writer(words, i)
         ):
+            return True
+    return False
+
+
+def on_the_course(said: list[Sentence]) -> bool:
+    """Whether the message is about someone else who takes the medicine: a parent's child
+    ("my son", "writing for my daughter") or a person it names as taking it ("she's on
+    roaccutane", "his tablets"), so that their sign is as urgent as the writer's own."""
+    for sentence in said:
+        words = sentence.words
+        if _has_any(words, ON_BEHALF):
+            return True
+        for i, word in enumerate(words):
+            if word in {"my", "our"} and DEPENDANTS & {
+                w.removesuffix("s") for w in words[i + 1 : i + 4]
+            }:
+                return True
+            if _medicine(word) and _taken_by_someone_else(words, i):
+                return True
+            if word in TAKING and i and words[i - 1] in {"her", "his", "their"}:
+                return True
+    return False
+
+
+_THEY = re.compile(
+    r"\b(?:he|she|they)(?:(?:'|’)(s|re|ve|d|ll)| (is|are|was|were|has|have))?\b", re.I
+)
+_VERBS = {"s": "'m", "re": "'m", "ve": "'ve", "d": "'d", "ll": "'ll", "is": " am", "are": " am"}
+_VERBS |= {"was": " was", "were": " was", "has": " have", "have": " have"}
+_THEM = (
+    (re.compile(r"\b(?:himself|herself|themselves|themself)\b", re.I), "myself"),
+    (re.compile(r"\b(?:him|them)\b", re.I), "me"),
+    (re.compile(r"\b(?:his|her|their|hers|theirs)\b", re.I), "my"),
+)
+
+
+def in_their_words(text: str) -> str:
+    """The message as the person it is about would write it: "she's sure her throat is
+    closing" → "I'm sure my throat is closing"."""
+    text = _THEY.sub(lambda m: "I" + _VERBS.get((m[1] or m[2] or "").lower(), ""), text)
+    for pattern, replacement in _THEM:
+        text = pattern.sub(replacement, text)
+    return _I_VERB.sub(lambda m: f"I {_first_person_verb(m[1])}", text)
+
+
+_I_VERB = re.compile(r"\bI ([a-z]{3,})\b")
+_NOT_A_VERB_ENDING = ("ss", "us", "is", "as", "os")
+_NOT_VERBS = frozenset({"always", "sometimes", "perhaps", "nowadays", "was", "does"})
+
+
+def _first_person_verb(word: str) -> str:
+    """ "wishes" → "wish", "cries" → "cry", "says" → "say": the verb after "I"."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("shes", "ches", "sses", "xes", "zes", "oes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(_NOT_A_VERB_ENDING) and word not in _NOT_VERBS:
+        return word[:-1]
+    return word
+
+
+def _medicine(word: str) -> bool:
+    return word in MEDICINE or word.startswith(("accut", "isotret", "roaccut"))
+
+
+def _taken_by_someone_else(words: tuple[str, ...], i: int) -> bool:
+    """Whether the nearest person before the medicine at `i` is someone else: "she is on
+    accutane", "my brother takes roaccutane" (but not "i am on accutane, my gf ...")."""
+    for j in range(i - 1, max(-1, i - 7), -1):
+        if words[j] in FIRST_PERSON and not (j + 1 < i and words[j + 1] in OTHERS):
+            return False
+        if words[j] in OTHERS or words[j].removesuffix("s") in OTHERS:
             return True
     return False
 

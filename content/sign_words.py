@@ -1,5 +1,6 @@
 """The word lists the context rules read a warning sign by (content/sign_context.py): who else
-a message may be about, what explains a sign away, and what puts it in the past. Data only."""
+a message may be about, whether that person is on the course, what explains a sign away, and what
+puts it in the past. Data only."""
 
 from __future__ import annotations
 
@@ -16,7 +17,35 @@ OTHERS = frozenset(
     | {"team", "class", "character", "hero", "heroine", "lad", "lads", "woman", "women"}
     | {"man", "men", "boy", "toddler", "baby"}
     | {"boys", "girls", "mate", "mates", "teammate", "neighbour", "neighbor", "boss"}
-    | {"teacher", "celebrity", "influencer", "youtuber", "tiktoker"}
+    | {"teacher", "celebrity", "influencer", "youtuber", "tiktoker", "grandson", "granddaughter"}
+    | {"stepson", "stepdaughter", "student", "pupil", "client"}
+)
+# Whose treatment a parent looks after: "my son" on a bot about the course is on it.
+DEPENDANTS = frozenset(
+    {"son", "daughter", "kid", "child", "teen", "teenager", "stepson", "stepdaughter", "boy"}
+    | {"sons", "daughters", "kids", "children", "teens", "teenagers", "ward", "grandson"}
+    | {"granddaughter"}
+)
+# The medicine and its names, and the words for taking it: "she's on roaccutane", "his tablets".
+MEDICINE = frozenset(
+    {"accutane", "isotretinoin", "roaccutane", "absorica", "claravis", "amnesteem", "zenatane"}
+    | {"myorisan", "roacutan", "oratane", "epuris", "isotroin", "acnotin"}
+    | {"accutaine", "acutane", "accutan", "isotretinion", "isotretnoin", "roaccutaine", "roacutane"}
+)
+TAKING = frozenset(
+    {"tablet", "tablets", "pill", "pills", "capsule", "capsules", "dose", "doses", "meds"}
+    | {"medication", "medicine", "course", "treatment"}
+)
+# Writing on someone's behalf: "writing for my son", "on behalf of my daughter", "as his dad".
+ON_BEHALF = (
+    ("writing", "for"),
+    ("on", "behalf"),
+    ("asking", "for", "my"),
+    *(
+        ("as", whose, parent)
+        for whose in ("his", "her", "their")
+        for parent in ("dad", "mum", "mom", "mother", "father", "parent", "carer", "guardian")
+    ),
 )
 # A cause that explains the sign, or words of hyperbole or hearsay: worth a question, not an
 # alarm ("my ears are still ringing from the concert", "I read that it causes suicide").
@@ -61,6 +90,7 @@ EXPLAINED_PHRASES = (
     ("deaf", "ears"),
     ("cold", "sore"),
     ("watch", "for"),
+    ("look", "for"),
     ("look", "out", "for"),
     ("what", "to", "watch"),
     ("through", "my", "nose"),

@@ -37,6 +37,9 @@ class Level(enum.StrEnum):
 class Finding:
     family: RedFlagFamily | None  # None: only the statistical net saw a sign, not which one
     level: Level
+    # The sign is someone else's who is on the course (a parent writing about their son): the
+    # check-in asks whether it is happening to them now, and the guidance speaks of them.
+    someone_else: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,8 +112,31 @@ def _index(phrases: tuple[str, ...]) -> _Index:
 
 def assess(text: str, library: Library) -> Finding | None:
     """The most urgent thing `text` says about a warning sign, families in priority order."""
-    index = _index(tuple(p for f in library.red_flags for p in (*f.phrases, *f.weak_phrases)))
     said = sentences(text)
+    found = _phrase_finding(text, said, library)
+    if (found is None or found.level is Level.SUBJECT) and sign_context.on_the_course(said):
+        # Someone else's sign, and they take the medicine: a parent writing about their son.
+        # Read as if they had written it, what would be theirs gets the carer's check-in.
+        told = sentences(sign_context.in_their_words(text))
+        theirs = _phrase_finding(text, told, library, theirs=True)
+        if theirs is not None and theirs.level is not Level.SUBJECT and theirs.family:
+            return Finding(theirs.family, Level.ASK, someone_else=True)
+    if found is not None:
+        return found
+    # The net is for wordings no phrase foresaw. It cannot read a negation, so it may ask about
+    # "no chest pain or trouble breathing" too: a needless question is the cheaper mistake
+    # (docs/safety.md compares the two choices).
+    if library.sign_model is not None and library.sign_model.flags(text):
+        return Finding(None, Level.ASK)
+    return None
+
+
+def _phrase_finding(
+    text: str, said: list[Sentence], library: Library, *, theirs: bool = False
+) -> Finding | None:
+    """What the phrases find in the sentences `said` of `text`, read in their context (with
+    `theirs`, as told by the person on the course the message is about)."""
+    index = _index(tuple(p for f in library.red_flags for p in (*f.phrases, *f.weak_phrases)))
     parts = [(s, index.possible(s.words)) for s in said if s not in denied(said)]
     # A joke marker, "I'm fine" or an ending that says it passed turns an alarm into a question.
     joking = (
@@ -121,7 +147,7 @@ def assess(text: str, library: Library) -> Finding | None:
     asked: Finding | None = None
     other: Finding | None = None
     for family in library.red_flags:
-        strong = _reading(family.phrases, parts, weak=False)
+        strong = _reading(family.phrases, parts, weak=False, theirs=theirs)
         if strong is Reading.SELF and not joking:
             # A wording the net finds most unlike any sign ("my laptop committed suicide", "a
             # blistering pace") gets the check-in, not the alarm, unless the writer says it of
@@ -132,21 +158,14 @@ def assess(text: str, library: Library) -> Finding | None:
             return Finding(family, Level.ASK if doubted else Level.URGENT)
         # A weak sign is asked about only when stated plainly: not in a question, the past,
         # mild words or a joke ("laughing so hard my stomach hurts 😂").
-        weak = _reading(family.weak_phrases, parts, weak=True)
+        weak = _reading(family.weak_phrases, parts, weak=True, theirs=theirs)
         if asked is None and (
             strong in {Reading.SELF, Reading.DOUBT} or (weak is Reading.SELF and not joking)
         ):
             asked = Finding(family, Level.ASK)
         if other is None and Reading.OTHER in {strong, weak}:
             other = Finding(family, Level.SUBJECT)
-    if asked or other:
-        return asked or other
-    # The net is for wordings no phrase foresaw. It cannot read a negation, so it may ask about
-    # "no chest pain or trouble breathing" too: a needless question is the cheaper mistake
-    # (docs/safety.md compares the two choices).
-    if library.sign_model is not None and library.sign_model.flags(text):
-        return Finding(None, Level.ASK)
-    return None
+    return asked or other
 
 
 def find_red_flag(text: str, library: Library) -> RedFlagFamily | None:
@@ -161,9 +180,10 @@ def _reading(
     *,
     weak: bool,
     own: bool = False,
+    theirs: bool = False,
 ) -> Reading:
     """The strongest reading of the phrases; with `own`, only of matches that have the writer
-    as a word of their own (I, me, myself)."""
+    as a word of their own (I, me, myself); with `theirs`, anyone named counts as the writer."""
     best = Reading.NONE
     for phrase in phrases:
         sign = compile_sign(phrase)
@@ -174,7 +194,12 @@ def _reading(
                 if own and not names_writer(span, sentence):
                     continue
                 reading = read(
-                    span, sentence, personal=sign.personal, negations=sign.negations, weak=weak
+                    span,
+                    sentence,
+                    personal=sign.personal,
+                    negations=sign.negations,
+                    weak=weak,
+                    theirs=theirs,
                 )
                 if reading is Reading.SELF:
                     return reading

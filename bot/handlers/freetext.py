@@ -8,9 +8,16 @@ from telegram.ext import MessageHandler, filters
 
 from bot.handlers.topics import send_topic
 from bot.handlers.urgent import send_urgent
-from bot.keyboards import ask_keyboard, chooser_keyboard, topic_keyboard, with_sos
+from bot.keyboards import ask_keyboard, carer_keyboard, chooser_keyboard, topic_keyboard, with_sos
 from bot.services import Context, IsobotApp, services
-from content import Level, ask_message, assess, find_flag_subject, match_topics
+from content import (
+    Level,
+    ask_message,
+    assess,
+    carer_ask_message,
+    find_flag_subject,
+    match_topics,
+)
 
 NO_MATCH = (
     "I'm not sure which topic that is about. Try /topics for the full menu, or /help for "
@@ -57,6 +64,11 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
             )
             return
         owner = update.effective_user.id
+        if finding.someone_else:
+            await message.reply_text(
+                carer_ask_message(library), reply_markup=carer_keyboard(finding.family, owner)
+            )
+            return
         await message.reply_text(
             ask_message(finding.family, library),
             reply_markup=ask_keyboard(finding.family, owner),

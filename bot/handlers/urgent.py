@@ -20,7 +20,13 @@ from bot.keyboards import (
     topic_keyboard,
 )
 from bot.services import Context, IsobotApp, add_commands, services
-from content import HelpLine, RedFlagFamily, reply_no_message, urgent_message
+from content import (
+    HelpLine,
+    RedFlagFamily,
+    carer_milder_message,
+    reply_no_message,
+    urgent_message,
+)
 from storage.users import get_user
 
 log = logging.getLogger(__name__)
@@ -50,13 +56,18 @@ async def help_line(update: Update, context: Context) -> HelpLine | None:
     return lines.for_zone(zone)
 
 
-async def send_urgent(update: Update, context: Context, family: RedFlagFamily | None) -> None:
-    """A family's urgent guidance (None: the shared advice), with the local numbers."""
+async def send_urgent(
+    update: Update, context: Context, family: RedFlagFamily | None, *, someone_else: bool = False
+) -> None:
+    """A family's urgent guidance (None: the shared advice), with the local numbers; with
+    `someone_else`, the advice for the person looking after someone on the course."""
     assert update.effective_chat is not None
     library = services(context).library
     # Which family, never the words the person wrote.
-    log.info("urgent guidance sent: %s", family.id if family else SOS_GENERAL)
-    text = urgent_message(family, library, await help_line(update, context))
+    whose = " (for someone else)" if someone_else else ""
+    log.info("urgent guidance sent: %s%s", family.id if family else SOS_GENERAL, whose)
+    line = await help_line(update, context)
+    text = urgent_message(family, library, line, someone_else=someone_else)
     await context.bot.send_message(update.effective_chat.id, text)
 
 
@@ -86,8 +97,9 @@ async def sos_button(update: Update, context: Context) -> None:
 
 
 async def ask_button(update: Update, context: Context) -> None:
-    """An answer to the check-in: yes gets the urgent guidance, no gets support and the topic,
-    "asking in general" gets the topic with its pointer."""
+    """An answer to the check-in: yes gets the urgent guidance (for a carer, the advice for
+    them), no gets support and the topic, "milder" a nudge and the topic, "asking in general"
+    the topic with its pointer."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_chat is not None
     svc = services(context)
@@ -99,10 +111,16 @@ async def ask_button(update: Update, context: Context) -> None:
     answer = parsed[0]
     await query.answer()
     log.info("check-in answered: %s %s", family.id, answer)
-    if answer == "y":
-        await send_urgent(update, context, family)
+    if answer in {"y", "o"}:
+        await send_urgent(update, context, family, someone_else=answer == "o")
         return
     topic = svc.library.topics[family.topic]
+    if answer == "m":
+        text = carer_milder_message(svc.library)
+        await context.bot.send_message(
+            update.effective_chat.id, text, reply_markup=topic_keyboard([topic])
+        )
+        return
     if answer == "n":
         # Low mood gets the wellbeing topic itself; the others a button to their topic.
         mood = family.id == "mood"

@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from bot.handlers.freetext import NO_MATCH
 from bot.handlers.remind import KIND_PREFIX
-from bot.keyboards import SOS, SOS_LABEL
+from bot.keyboards import ASK_GENERAL, CARER_MILDER, CARER_NOW, SOS, SOS_LABEL
 from content import RedFlagFamily, load_library
 from storage import Database
 from storage.models import User
@@ -163,6 +163,62 @@ async def test_someone_elses_pregnancy_gets_the_topic_not_the_emergency(
     reply = await bot.say("my girlfriend is pregnant, can she be around me while I'm on it")
     assert not _is_urgent(reply.text, _family("pregnancy"))
     assert LIBRARY.topics["pregnancy"].title in reply.text
+
+
+# A parent, partner or friend writing about someone on the course.
+CARERS = [
+    ("mood", "my son (17) keeps saying he wishes he was dead, he's on accutane"),
+    ("allergy", "my daughter's face has swollen up and she says her throat feels tight"),
+    ("hearing", "my son says he can't hear out of his left ear since this morning"),
+]
+
+
+def _is_carer_urgent(text: str, family: RedFlagFamily) -> bool:
+    return _plain(family.carer_html)[:60] in text
+
+
+@pytest.mark.parametrize(("family_id", "text"), CARERS)
+async def test_a_carer_is_asked_and_now_leads_to_guidance_for_them(
+    bot: BotUnderTest, family_id: str, text: str
+) -> None:
+    await bot.say("/timezone Europe/London")
+    question = await bot.say(text)
+    assert "Is it happening to them now?" in question.text
+    labels = [label for label, _ in bot.fake.buttons(question)]
+    assert labels == [CARER_NOW, CARER_MILDER, ASK_GENERAL]
+    family = _family(family_id)
+    guidance = await bot.press_and_wait(question, f"ask:o:{family_id}:{USER}")
+    assert _is_carer_urgent(guidance.text, family)
+    assert not _is_urgent(guidance.text, family)
+    assert "their prescriber needs to know now" in guidance.text
+    assert "999" in guidance.text  # the emergency number of the user's country
+    assert ("116 123" in guidance.text) is (family_id == "mood")
+
+
+async def test_a_carer_who_says_milder_gets_a_nudge_and_the_topic(bot: BotUnderTest) -> None:
+    question = await bot.say(CARERS[2][1])
+    reply = await bot.press_and_wait(question, f"ask:m:hearing:{USER}")
+    assert "telling their prescriber" in reply.text
+    topic = LIBRARY.topics[_family("hearing").topic]
+    assert (topic.title, f"topic:{topic.command}") in bot.fake.buttons(reply)
+
+
+async def test_a_carer_asking_in_general_gets_the_topic_with_its_pointer(
+    bot: BotUnderTest,
+) -> None:
+    question = await bot.say(CARERS[0][1])
+    mood = _family("mood")
+    topic = await bot.press_and_wait(question, f"ask:g:mood:{USER}")
+    assert LIBRARY.topics["wellbeing"].title in topic.text
+    assert _plain(mood.pointer_html)[:40] in topic.text
+
+
+async def test_a_carers_check_in_is_logged_without_their_words(bot: BotUnderTest) -> None:
+    question = await bot.say(CARERS[1][1])
+    await bot.press_and_wait(question, f"ask:o:allergy:{USER}")
+    logged = bot.log.getvalue()
+    assert "urgent guidance sent: allergy (for someone else)" in logged
+    assert CARERS[1][1] not in logged
 
 
 async def test_general_question_gets_the_topic_with_the_pointer_and_sos(bot: BotUnderTest) -> None:

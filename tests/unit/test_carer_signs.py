@@ -1,0 +1,122 @@
+"""Someone else's sign when they are on the course: a parent writing about their son gets the
+carer's check-in, not the topic; someone else off the course still gets the topic."""
+
+from __future__ import annotations
+
+import pytest
+
+from content import Level, Library, assess, load_library
+from content.normalize import sentences
+from content.sign_context import in_their_words, joking, on_the_course
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("my son's eyes are yellow today", "jaundice"),
+        ("my daughter says she suddenly can't see out of her left eye", "vision_loss"),
+        ("my son keeps saying he wants to kill himself", "mood"),
+        ("writing for my boy, his lips and tongue are swelling up", "allergy"),
+        ("my sister is on roaccutane and she is throwing up nonstop since last night", "gut"),
+        ("flatmate's on accutane and her throat is closing, she's wheezing", "allergy"),
+        ("as his dad: he has crushing chest pain and can't breathe", "chest"),
+    ],
+)
+def test_a_sign_of_someone_on_the_course_gets_the_carers_check_in(
+    library: Library, text: str, family: str
+) -> None:
+    found = assess(text, library)
+    assert found is not None and found.family is not None
+    assert (found.family.id, found.level, found.someone_else) == (family, Level.ASK, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("my mum has a terrible headache", "headache_vision"),
+        ("my girlfriend thinks she might be pregnant", "pregnancy"),
+        ("my friend's eyes look yellow", "jaundice"),
+    ],
+)
+def test_someone_off_the_course_still_gets_the_topic(
+    library: Library, text: str, family: str
+) -> None:
+    found = assess(text, library)
+    assert found is not None and found.family is not None
+    assert (found.family.id, found.level, found.someone_else) == (family, Level.SUBJECT, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my son has chickenpox, can I catch it?",
+        "my daughter starts isotretinoin next week, what mood changes should i look out for",
+        "my son has no headache or vision problems, just dry lips",
+    ],
+)
+def test_a_question_a_denial_or_no_sign_about_them_is_no_check_in(
+    library: Library, text: str
+) -> None:
+    found = assess(text, library)
+    assert found is None or not found.someone_else
+
+
+def test_their_past_is_asked_about_as_the_writers_own_would_be(library: Library) -> None:
+    found = assess("my son had a severe headache last year", library)
+    assert found is not None and (found.level, found.someone_else) == (Level.ASK, True)
+
+
+def test_the_writers_own_sign_still_comes_first(library: Library) -> None:
+    found = assess("my son is on accutane and I can't stop throwing up", library)
+    assert found is not None and found.family is not None
+    assert (found.family.id, found.level, found.someone_else) == ("gut", Level.URGENT, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("she's sure her throat is closing", "I'm sure my throat is closing"),
+        ("He says he wants to kill himself", "I say I want to kill myself"),
+        ("she cries and says she wishes she was dead", "I cry and says I wish I was dead"),
+        ("she always feels sick", "I always feels sick"),
+        ("they were sick, I think they're dehydrated", "I was sick, I think I'm dehydrated"),
+        ("the shed is there", "the shed is there"),
+    ],
+)
+def test_in_their_words(text: str, expected: str) -> None:
+    assert in_their_words(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "on_it"),
+    [
+        ("my son has a rash", True),
+        ("writing for my granddaughter", True),
+        ("she's on roaccutane", True),
+        ("her tablets are in the kitchen", True),
+        ("I'm on accutane and my girlfriend is late", False),
+        ("my mum has a migraine", False),
+    ],
+)
+def test_on_the_course(text: str, on_it: bool) -> None:
+    assert on_the_course(sentences(text)) is on_it
+
+
+def test_saying_it_is_no_joke_is_no_joke_marker(library: Library) -> None:
+    assert not joking("I'm not joking, I want to die")
+    assert not joking("this is no joke, my lips are swelling")
+    assert joking("my lips are huge lol")
+    found = assess("He is not joking. My son says he wants to die", library)
+    assert found is not None and found.someone_else
+
+
+def test_their_things_are_the_writers_own(library: Library) -> None:
+    text = "pressure behind my eyes like they're being pushed out, pounding head for 2 days"
+    found = assess(text, library)
+    assert found is not None and found.family is not None
+    assert (found.family.id, found.level) == ("headache_vision", Level.URGENT)
