@@ -34,19 +34,11 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 from sqlalchemy import func, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from scheduler.callbacks import decode
 from scheduler.recurrence import next_fire, parse_hhmm
-from storage import Database
-from storage.models import (
-    Delivery,
-    DeliveryStatus,
-    DoseLog,
-    Outcome,
-    Purpose,
-    Reminder,
-    ReminderKind,
-)
+from storage import Database, models
 from tests.bot_settings import environment_without_settings
 from tests.seeding import insert_rows, reminder_row, user_row
 
@@ -58,13 +50,13 @@ START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 # Whole and half-hour offsets, so one UTC minute is a local HH:MM everywhere.
 ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata")
 KINDS = (
-    ReminderKind.DOSE,
-    ReminderKind.DOSE,
-    ReminderKind.DOSE,
-    ReminderKind.MOISTURISER,
-    ReminderKind.SUNSCREEN,
+    models.ReminderKind.DOSE,
+    models.ReminderKind.DOSE,
+    models.ReminderKind.DOSE,
+    models.ReminderKind.MOISTURISER,
+    models.ReminderKind.SUNSCREEN,
 )
-FINAL = {DeliveryStatus.SENT, DeliveryStatus.MISSED, DeliveryStatus.UNCERTAIN}
+FINAL = {models.DeliveryStatus.SENT, models.DeliveryStatus.MISSED, models.DeliveryStatus.UNCERTAIN}
 
 
 @dataclass(frozen=True)
@@ -136,7 +128,7 @@ class SoakReport:
         # With one message in flight at a time, a kill leaves at most one in doubt, whatever it
         # was: a first reminder or a follow-up.
         limit = self.kills * self.config.concurrency
-        in_doubt = self.uncertain + self.follow_ups[str(DeliveryStatus.UNCERTAIN)]
+        in_doubt = self.uncertain + self.follow_ups[str(models.DeliveryStatus.UNCERTAIN)]
         checks = [
             (self.duplicates == 0, f"{self.duplicates} sent twice"),
             (self.lost == 0, f"{self.lost} lost ({dict(self.lost_detail)})"),
@@ -183,7 +175,7 @@ class SoakReport:
 # --- setting up -------------------------------------------------------------------------------
 
 
-def planned(config: SoakConfig) -> list[tuple[int, ReminderKind, str, str, datetime]]:
+def planned(config: SoakConfig) -> list[tuple[int, models.ReminderKind, str, str, datetime]]:
     """(user id, kind, zone, local HH:MM, occurrence) for each reminder: one user each. Kinds
     and zones are drawn at random (from the seed), so that every minute has a mix of them."""
     rng = random.Random(config.seed)
@@ -214,7 +206,9 @@ async def populate(db: Database, config: SoakConfig) -> dict[int, datetime]:
         ],
     )
     async with db.session() as session:
-        rows = (await session.execute(select(Reminder.id, Reminder.next_fire_at))).all()
+        rows = (
+            await session.execute(select(models.Reminder.id, models.Reminder.next_fire_at))
+        ).all()
     return {reminder_id: at for reminder_id, at in rows if at is not None}
 
 
@@ -361,48 +355,46 @@ async def poll(check: Any, timeout: float, what: str, interval: float = 0.05) ->
         await asyncio.sleep(interval)
 
 
-async def open_deliveries(db: Database) -> int:
+async def _count_deliveries(db: Database, *where: ColumnElement[bool]) -> int:
     async with db.session() as session:
-        return int(
-            await session.scalar(
-                select(func.count())
-                .select_from(Delivery)
-                .where(Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]))
-            )
-            or 0
+        counted = await session.scalar(
+            select(func.count()).select_from(models.Delivery).where(*where)
         )
+    return int(counted or 0)
+
+
+async def open_deliveries(db: Database) -> int:
+    return await _count_deliveries(
+        db,
+        models.Delivery.status.in_([models.DeliveryStatus.PENDING, models.DeliveryStatus.SENDING]),
+    )
 
 
 async def next_due_at(db: Database) -> datetime | None:
     async with db.session() as session:
         return await session.scalar(
-            select(func.min(Delivery.due_at)).where(Delivery.status == DeliveryStatus.PENDING)
+            select(func.min(models.Delivery.due_at)).where(
+                models.Delivery.status == models.DeliveryStatus.PENDING
+            )
         )
 
 
 async def due_deliveries(db: Database, now: datetime) -> int:
     """Deliveries in flight, or waiting although due."""
-    async with db.session() as session:
-        return int(
-            await session.scalar(
-                select(func.count())
-                .select_from(Delivery)
-                .where(
-                    (Delivery.status == DeliveryStatus.SENDING)
-                    | ((Delivery.status == DeliveryStatus.PENDING) & (Delivery.due_at <= now))
-                )
-            )
-            or 0
-        )
+    return await _count_deliveries(
+        db,
+        (models.Delivery.status == models.DeliveryStatus.SENDING)
+        | (
+            (models.Delivery.status == models.DeliveryStatus.PENDING)
+            & (models.Delivery.due_at <= now)
+        ),
+    )
 
 
 async def all_first_final(db: Database, expected: int) -> bool:
-    async with db.session() as session:
-        final = await session.scalar(
-            select(func.count())
-            .select_from(Delivery)
-            .where(Delivery.purpose == Purpose.FIRST, Delivery.status.in_(FINAL))
-        )
+    final = await _count_deliveries(
+        db, models.Delivery.purpose == models.Purpose.FIRST, models.Delivery.status.in_(FINAL)
+    )
     return final == expected
 
 
@@ -509,8 +501,12 @@ async def check(
     report: SoakReport,
 ) -> None:
     async with db.session() as session:
-        deliveries = list(await session.scalars(select(Delivery)))
-        taken = list(await session.scalars(select(DoseLog).where(DoseLog.outcome == Outcome.TAKEN)))
+        deliveries = list(await session.scalars(select(models.Delivery)))
+        taken = list(
+            await session.scalars(
+                select(models.DoseLog).where(models.DoseLog.outcome == models.Outcome.TAKEN)
+            )
+        )
     sends_by_delivery: Counter[int] = Counter()
     for send in fake["sends"]:
         ids = {press.delivery_id for d in send["data"] if (press := decode(d)) is not None}
@@ -525,7 +521,7 @@ async def check(
     firsts = {
         (d.reminder_id, d.occurrence): d
         for d in deliveries
-        if d.purpose == Purpose.FIRST and d.reminder_id is not None
+        if d.purpose == models.Purpose.FIRST and d.reminder_id is not None
     }
     report.occurrences = len(expected)
     report.unexpected += sum(1 for key in firsts if expected.get(key[0]) != key[1])
@@ -533,22 +529,25 @@ async def check(
         delivery = firsts.get((reminder_id, occurrence))
         arrived = sends_by_delivery[delivery.id] if delivery is not None else 0
         status = delivery.status if delivery is not None else None
-        if status == DeliveryStatus.SENT:
+        if status == models.DeliveryStatus.SENT:
             report.sent += 1
             report.phantom += arrived == 0
-        elif status == DeliveryStatus.MISSED:
+        elif status == models.DeliveryStatus.MISSED:
             report.not_sent += 1
             report.missed_but_delivered += arrived > 0
-        elif status == DeliveryStatus.UNCERTAIN:
+        elif status == models.DeliveryStatus.UNCERTAIN:
             report.uncertain += 1
             report.uncertain_delivered += arrived > 0
         else:
             report.lost += 1
             report.lost_detail[str(status or "no delivery row")] += 1
     for delivery in deliveries:
-        if delivery.purpose == Purpose.FOLLOW_UP:
+        if delivery.purpose == models.Purpose.FOLLOW_UP:
             report.follow_ups[str(delivery.status)] += 1
-            if delivery.status == DeliveryStatus.SENT and sends_by_delivery[delivery.id] == 0:
+            if (
+                delivery.status == models.DeliveryStatus.SENT
+                and sends_by_delivery[delivery.id] == 0
+            ):
                 report.phantom += 1
 
     # A dose reminder after Taken: any message to that chat after the bot answered the press.

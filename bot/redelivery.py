@@ -17,13 +17,15 @@ raised as before.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from telegram import Message
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
 log = logging.getLogger("isobot.redelivery")
+T = TypeVar("T")
 
 # Telegram's descriptions, in lower case; PTB may change their first letter.
 QUERY_GONE = ("query is too old", "query id is invalid")
@@ -35,34 +37,39 @@ def _says(error: BadRequest, phrases: tuple[str, ...]) -> bool:
     return any(phrase in text for phrase in phrases)
 
 
+async def _taken_as_done(call: Awaitable[T], phrases: tuple[str, ...], done: T, note: str) -> T:
+    """What `call` returns, or `done` (logging `note`) when Telegram refuses it with one of
+    `phrases`."""
+    try:
+        return await call
+    except BadRequest as error:
+        if not _says(error, phrases):
+            raise
+        log.info(note)
+        return done
+
+
+async def _shown_already(call: Awaitable[Message | bool], what: str) -> Message | bool:
+    """An edit to what the message shows already counts as made."""
+    note = f"a message already showed the {what} it was to be edited to"
+    return await _taken_as_done(call, NOT_MODIFIED, True, note)
+
+
 class RedeliverySafeBot(ExtBot[None]):
     """PTB's ExtBot, with the two refusals above taken as done."""
 
     __slots__ = ()
 
     async def answer_callback_query(self, *args: Any, **kwargs: Any) -> bool:
-        try:
-            return await super().answer_callback_query(*args, **kwargs)
-        except BadRequest as error:
-            if not _says(error, QUERY_GONE):
-                raise
-            log.info("a button press was answered before, or too late to answer: left as it is")
-            return False
+        return await _taken_as_done(
+            super().answer_callback_query(*args, **kwargs),
+            QUERY_GONE,
+            False,
+            "a button press was answered before, or too late to answer: left as it is",
+        )
 
     async def edit_message_text(self, *args: Any, **kwargs: Any) -> Message | bool:
-        try:
-            return await super().edit_message_text(*args, **kwargs)
-        except BadRequest as error:
-            if not _says(error, NOT_MODIFIED):
-                raise
-            log.info("a message already showed the text it was to be edited to")
-            return True
+        return await _shown_already(super().edit_message_text(*args, **kwargs), "text")
 
     async def edit_message_reply_markup(self, *args: Any, **kwargs: Any) -> Message | bool:
-        try:
-            return await super().edit_message_reply_markup(*args, **kwargs)
-        except BadRequest as error:
-            if not _says(error, NOT_MODIFIED):
-                raise
-            log.info("a message already showed the buttons it was to be edited to")
-            return True
+        return await _shown_already(super().edit_message_reply_markup(*args, **kwargs), "buttons")

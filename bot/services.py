@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,7 +10,14 @@ from typing import Any, Protocol, TypeAlias
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
-from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
+from telegram.ext import (
+    Application,
+    CallbackContext,
+    CommandHandler,
+    ContextTypes,
+    ExtBot,
+    JobQueue,
+)
 
 from bot.commands import CommandInfo
 from bot.config import Settings
@@ -69,6 +76,18 @@ CONTEXT_TYPES = ContextTypes(bot_data=BotData)
 def add_commands(app: IsobotApp, *infos: CommandInfo) -> None:
     known = app.bot_data.services.commands
     known.extend(info for info in infos if info.name not in {c.name for c in known})
+
+
+def add_command(
+    app: IsobotApp,
+    callback: Callable[[Update, Context], Coroutine[Any, Any, None]],
+    name: str,
+    description: str,
+    group: str,
+) -> None:
+    """List a command in /help and the menu, and handle it: its name written once for both."""
+    add_commands(app, CommandInfo(name, description, group))
+    app.add_handler(CommandHandler(name, callback))
 
 
 def services(context: Context) -> Services:

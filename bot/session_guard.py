@@ -19,9 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-from telegram._utils.types import ODVInput
-from telegram.request import BaseRequest, RequestData
+from typing import Any
 
 from bot.transport import AiohttpRequest
 from storage.db import session_open
@@ -67,23 +65,7 @@ class SessionGuardedRequest(AiohttpRequest):
 
     __slots__ = ()
 
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
+    async def do_request(self, url: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        # PTB's arguments pass through as they came; only the URL is looked at.
         check_outside_session(url)
-        return await super().do_request(
-            url,
-            method,
-            request_data,
-            read_timeout=read_timeout,
-            write_timeout=write_timeout,
-            connect_timeout=connect_timeout,
-            pool_timeout=pool_timeout,
-        )
+        return await super().do_request(url, *args, **kwargs)

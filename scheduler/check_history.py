@@ -12,23 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.checks import CHECK_KINDS
 from scheduler.recurrence import local_day
-from storage.models import (
-    Delivery,
-    DeliveryStatus,
-    DoseLog,
-    Outcome,
-    Purpose,
-    Reminder,
-    ReminderKind,
-)
+from storage import models
 
 # Sent, or possibly sent (a timeout mid-call): the user may have seen it.
-_SEEN = (DeliveryStatus.SENT, DeliveryStatus.UNCERTAIN)
+_SEEN = (models.DeliveryStatus.SENT, models.DeliveryStatus.UNCERTAIN)
 
 
 @dataclass(frozen=True)
 class CheckOccurrence:
-    kind: ReminderKind
+    kind: models.ReminderKind
     day: date
     done: bool
 
@@ -38,20 +30,20 @@ async def check_occurrences(
 ) -> list[CheckOccurrence]:
     """Every check reminder sent, oldest first, with whether it was marked done."""
     sent = await session.execute(
-        select(Delivery.reminder_id, Delivery.kind, Delivery.occurrence).where(
-            Delivery.user_id == user_id,
-            Delivery.kind.in_(CHECK_KINDS),
-            Delivery.purpose == Purpose.FIRST,
-            Delivery.status.in_(_SEEN),
+        select(models.Delivery.reminder_id, models.Delivery.kind, models.Delivery.occurrence).where(
+            models.Delivery.user_id == user_id,
+            models.Delivery.kind.in_(CHECK_KINDS),
+            models.Delivery.purpose == models.Purpose.FIRST,
+            models.Delivery.status.in_(_SEEN),
         )
     )
     done = {
         (row.reminder_id, row.occurrence)
         for row in await session.scalars(
-            select(DoseLog).where(
-                DoseLog.user_id == user_id,
-                DoseLog.kind.in_(CHECK_KINDS),
-                DoseLog.outcome == Outcome.DONE,
+            select(models.DoseLog).where(
+                models.DoseLog.user_id == user_id,
+                models.DoseLog.kind.in_(CHECK_KINDS),
+                models.DoseLog.outcome == models.Outcome.DONE,
             )
         )
     }
@@ -65,14 +57,14 @@ async def check_occurrences(
 
 async def next_checks(
     session: AsyncSession, user_id: int, zone: ZoneInfo
-) -> list[tuple[ReminderKind, date]]:
+) -> list[tuple[models.ReminderKind, date]]:
     """The next day each check reminder is due, for those switched on."""
     rows = await session.scalars(
-        select(Reminder).where(
-            Reminder.user_id == user_id,
-            Reminder.kind.in_(CHECK_KINDS),
-            Reminder.enabled.is_(True),
-            Reminder.next_fire_at.is_not(None),
+        select(models.Reminder).where(
+            models.Reminder.user_id == user_id,
+            models.Reminder.kind.in_(CHECK_KINDS),
+            models.Reminder.enabled.is_(True),
+            models.Reminder.next_fire_at.is_not(None),
         )
     )
     return sorted(

@@ -33,9 +33,7 @@ def _dose(local_time: str, purpose: Purpose, late: bool) -> str:
     return f"💊 Time for your {local_time} isotretinoin dose. Take it with food or a meal."
 
 
-def _care(kind: ReminderKind, local_time: str, purpose: Purpose, late: bool) -> str:
-    prefix = "Snoozed reminder: " if purpose == Purpose.SNOOZE else ""
-    late_note = f" (late: it was due at {local_time})" if late else ""
+def _care(kind: ReminderKind, prefix: str, late_note: str) -> str:
     if kind == ReminderKind.MOISTURISER:
         return (
             f"🧴 {prefix}Moisturiser time{late_note}. Isotretinoin dries skin and lips, so a "
@@ -54,9 +52,7 @@ SCHEDULE_SET_BY = (
 )
 
 
-def _check(kind: ReminderKind, local_time: str, purpose: Purpose, late: bool) -> str:
-    prefix = "Snoozed reminder: " if purpose == Purpose.SNOOZE else ""
-    late_note = f" (late: it was due at {local_time})" if late else ""
+def _check(kind: ReminderKind, prefix: str, late_note: str) -> str:
     if kind == ReminderKind.LABS:
         return (
             f"🩸 {prefix}Monthly check: blood tests{late_note}. Isotretinoin can raise liver "
@@ -75,8 +71,6 @@ def _check(kind: ReminderKind, local_time: str, purpose: Purpose, late: bool) ->
 def _body(kind: ReminderKind, local_time: str, purpose: Purpose, late: bool) -> str:
     if kind == ReminderKind.DOSE:
         return _dose(local_time, purpose, late)
-    if kind in {ReminderKind.LABS, ReminderKind.PREGNANCY_TEST}:
-        return _check(kind, local_time, purpose, late)
     if kind == ReminderKind.WEEKLY_SUMMARY:
         # Normally rendered with the user's figures by the summary renderer; this is the plain
         # fallback, so a summary without a renderer still says something true.
@@ -84,7 +78,12 @@ def _body(kind: ReminderKind, local_time: str, purpose: Purpose, late: bool) -> 
     if kind == ReminderKind.CHECKIN:
         # Normally rendered with its Start button by the check-in renderer, as the summary is.
         return "📝 Time for your weekly check-in: send /checkin. It takes about a minute."
-    return _care(kind, local_time, purpose, late)
+    # Care and check reminders say snoozed and late the same way, in their own texts.
+    prefix = "Snoozed reminder: " if purpose == Purpose.SNOOZE else ""
+    late_note = f" (late: it was due at {local_time})" if late else ""
+    if kind in {ReminderKind.LABS, ReminderKind.PREGNANCY_TEST}:
+        return _check(kind, prefix, late_note)
+    return _care(kind, prefix, late_note)
 
 
 def reminder_message(

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, InputFile, InputMediaPhoto, Message, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot.checkin_history import checkin_summary_lines
-from bot.commands import DOSES, CommandInfo
+from bot.commands import DOSES
 from bot.history_view import (
     PREFIX,
     RECENT_DAYS,
@@ -29,7 +29,7 @@ from bot.pictures.calendar import draw_calendar
 from bot.pictures.calendar_layout import CalendarData, calendar_data
 from bot.pictures.caption import fit_caption
 from bot.pictures.renderer import PictureError, renderer
-from bot.services import Context, IsobotApp, add_commands, services, user_session
+from bot.services import Context, IsobotApp, add_command, services, user_session
 from scheduler.adherence import DoseState
 from scheduler.courses import course_of
 from scheduler.dose_span import first_dose_day
@@ -194,11 +194,8 @@ async def history_button(update: Update, context: Context) -> None:
 
 
 def register(app: IsobotApp) -> None:
-    add_commands(
-        app,
-        CommandInfo("today", "Today's doses", DOSES),
-        CommandInfo("history", "Adherence over 7 and 30 days, as a calendar", DOSES),
+    add_command(app, today_command, "today", "Today's doses", DOSES)
+    add_command(
+        app, history_command, "history", "Adherence over 7 and 30 days, as a calendar", DOSES
     )
-    app.add_handler(CommandHandler("today", today_command))
-    app.add_handler(CommandHandler("history", history_command))
     app.add_handler(CallbackQueryHandler(history_button, pattern=f"^{PREFIX}"))

@@ -6,10 +6,10 @@ import logging
 from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler
 
-from bot.commands import PRIVACY, CommandInfo
-from bot.services import Context, IsobotApp, add_commands, services
+from bot.commands import PRIVACY
+from bot.services import Context, IsobotApp, add_command, services
 from storage.personal_data import erase_user, export_document, rows_of
 
 log = logging.getLogger("isobot.privacy")
@@ -139,13 +139,7 @@ def _asked_at(answer: str, now: datetime) -> datetime | None:
 
 
 def register(app: IsobotApp) -> None:
-    add_commands(
-        app,
-        CommandInfo("privacy", "What I store about you, and why", PRIVACY),
-        CommandInfo("export", "A copy of all your data, as a JSON file", PRIVACY),
-        CommandInfo("delete", "Erase all your data", PRIVACY),
-    )
-    app.add_handler(CommandHandler("privacy", privacy_command))
-    app.add_handler(CommandHandler("export", export_command))
-    app.add_handler(CommandHandler("delete", delete_command))
+    add_command(app, privacy_command, "privacy", "What I store about you, and why", PRIVACY)
+    add_command(app, export_command, "export", "A copy of all your data, as a JSON file", PRIVACY)
+    add_command(app, delete_command, "delete", "Erase all your data", PRIVACY)
     app.add_handler(CallbackQueryHandler(delete_button, pattern=f"^{PREFIX}"))

@@ -6,12 +6,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler
 
-from bot.commands import REMINDERS, CommandInfo
+from bot.commands import REMINDERS
 from bot.formatting import schedule_words, when_local
 from bot.reminder_args import KIND_LABELS
-from bot.services import Context, IsobotApp, add_commands, services, user_session
+from bot.services import Context, IsobotApp, add_command, services, user_session
 from scheduler.callbacks import row_id
 from scheduler.reminders import delete_reminder, reminders_of, set_enabled, set_paused
 from storage.models import Reminder, User
@@ -113,13 +113,7 @@ async def resume_command(update: Update, context: Context) -> None:
 
 
 def register(app: IsobotApp) -> None:
-    add_commands(
-        app,
-        CommandInfo("reminders", "List and change your reminders", REMINDERS),
-        CommandInfo("pause", "Pause all reminders", REMINDERS),
-        CommandInfo("resume", "Start reminders again", REMINDERS),
-    )
-    app.add_handler(CommandHandler("reminders", reminders_command))
-    app.add_handler(CommandHandler("pause", pause_command))
-    app.add_handler(CommandHandler("resume", resume_command))
+    add_command(app, reminders_command, "reminders", "List and change your reminders", REMINDERS)
+    add_command(app, pause_command, "pause", "Pause all reminders", REMINDERS)
+    add_command(app, resume_command, "resume", "Start reminders again", REMINDERS)
     app.add_handler(CallbackQueryHandler(reminder_button, pattern=f"^{PREFIX}"))

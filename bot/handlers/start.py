@@ -12,7 +12,7 @@ from bot.handlers.chat_scope import private_link
 from bot.handlers.remind import remind_command
 from bot.handlers.timezone import timezone_command
 from bot.keyboards import rows, topic_button
-from bot.services import Context, IsobotApp, add_commands, services
+from bot.services import Context, IsobotApp, add_command, add_commands, services
 
 WELCOME = (
     "👋 <b>Welcome to isobot.</b>\n\n"
@@ -91,15 +91,10 @@ async def start_button(update: Update, context: Context) -> None:
 
 def register(app: IsobotApp) -> None:
     library = app.bot_data.services.library
-    add_commands(
-        app,
-        CommandInfo("start", "Welcome and what I can do", START),
-        CommandInfo("help", "Every command, grouped", START),
-        CommandInfo("topics", "Menu of all topics", TOPICS),
-        *topic_commands(library),
-    )
-    app.add_handler(CommandHandler("start", start))
-    app.add_handler(CommandHandler("help", help_command))
+    add_command(app, start, "start", "Welcome and what I can do", START)
+    add_command(app, help_command, "help", "Every command, grouped", START)
+    # /topics and each topic's command are handled by the topics module.
+    add_commands(app, CommandInfo("topics", "Menu of all topics", TOPICS), *topic_commands(library))
     # Exactly these two: anything else under start: is forged, for the catch-all to refuse.
     app.add_handler(
         CallbackQueryHandler(start_button, pattern=f"^({START_TIMEZONE}|{START_REMIND})$")

@@ -15,17 +15,7 @@ from bot.admin import refuse_unless_admin
 from bot.handlers.broadcast import AUDIENCE_LABELS
 from bot.services import Context, IsobotApp, services
 from scheduler.broadcast import progress
-from storage.models import (
-    Broadcast,
-    Delivery,
-    DeliveryStatus,
-    DoseLog,
-    Outcome,
-    Purpose,
-    Reminder,
-    ReminderKind,
-    User,
-)
+from storage import models
 
 RECENT_BROADCASTS = 5
 
@@ -41,39 +31,43 @@ async def _grouped(
 async def _adherence(session: AsyncSession, now: datetime) -> tuple[int, int]:
     """(taken, counted) dose occurrences across users over the last 7 days."""
     window = and_(
-        Delivery.kind == ReminderKind.DOSE,
-        Delivery.purpose == Purpose.FIRST,
-        Delivery.occurrence >= now - timedelta(days=7),
-        Delivery.occurrence <= now,
-        Delivery.status.not_in([DeliveryStatus.CANCELLED, DeliveryStatus.PENDING]),
+        models.Delivery.kind == models.ReminderKind.DOSE,
+        models.Delivery.purpose == models.Purpose.FIRST,
+        models.Delivery.occurrence >= now - timedelta(days=7),
+        models.Delivery.occurrence <= now,
+        models.Delivery.status.not_in(
+            [models.DeliveryStatus.CANCELLED, models.DeliveryStatus.PENDING]
+        ),
     )
-    counted = await session.scalar(select(func.count()).select_from(Delivery).where(window))
+    counted = await session.scalar(select(func.count()).select_from(models.Delivery).where(window))
     taken = await session.scalar(
         select(func.count())
-        .select_from(Delivery)
+        .select_from(models.Delivery)
         .join(
-            DoseLog,
+            models.DoseLog,
             and_(
-                DoseLog.reminder_id == Delivery.reminder_id,
-                DoseLog.occurrence == Delivery.occurrence,
+                models.DoseLog.reminder_id == models.Delivery.reminder_id,
+                models.DoseLog.occurrence == models.Delivery.occurrence,
             ),
         )
-        .where(window, DoseLog.outcome == Outcome.TAKEN)
+        .where(window, models.DoseLog.outcome == models.Outcome.TAKEN)
     )
     return int(taken or 0), int(counted or 0)
 
 
 async def stats_text(session: AsyncSession, now: datetime) -> str:
-    users = await _grouped(session, User.status)
-    reminders = await _grouped(session, Reminder.kind, Reminder.enabled.is_(True))
+    users = await _grouped(session, models.User.status)
+    reminders = await _grouped(session, models.Reminder.kind, models.Reminder.enabled.is_(True))
     day_ago = now - timedelta(hours=24)
-    deliveries = await _grouped(session, Delivery.status, Delivery.updated_at >= day_ago)
+    deliveries = await _grouped(
+        session, models.Delivery.status, models.Delivery.updated_at >= day_ago
+    )
     taken, counted = await _adherence(session, now)
     lines = [
         "📊 <b>isobot stats</b>",
         f"👥 Users: {users.get('active', 0)} active, {users.get('blocked', 0)} blocked",
         "⏰ Active reminders: "
-        + ", ".join(f"{kind.value} {reminders.get(kind.value, 0)}" for kind in ReminderKind),
+        + ", ".join(f"{kind.value} {reminders.get(kind.value, 0)}" for kind in models.ReminderKind),
         f"📬 Last 24 h: {deliveries.get('sent', 0)} sent, {deliveries.get('failed', 0)} failed, "
         f"{deliveries.get('blocked', 0)} blocked, {deliveries.get('uncertain', 0)} uncertain, "
         f"{deliveries.get('missed', 0)} missed",
@@ -86,9 +80,9 @@ async def stats_text(session: AsyncSession, now: datetime) -> str:
     ]
     recent = list(
         await session.scalars(
-            select(Broadcast)
-            .where(Broadcast.started_at.is_not(None))
-            .order_by(Broadcast.started_at.desc())
+            select(models.Broadcast)
+            .where(models.Broadcast.started_at.is_not(None))
+            .order_by(models.Broadcast.started_at.desc())
             .limit(RECENT_BROADCASTS)
         )
     )

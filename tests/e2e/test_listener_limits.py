@@ -150,20 +150,27 @@ def slow_post(secret: str | None) -> bytes:
     ).encode()
 
 
+async def answers_to_trickled_bodies(
+    bot: BotUnderTest, secret: str | None, user_id: int, within: float
+) -> list[bytes]:
+    """Five posts whose bodies come a byte at a time: Telegram still gets through meanwhile, and
+    what each client got before the listener closed it, within `within` seconds."""
+    clients = await open_clients(webhook_listener(bot).port, 5, slow_post(secret))
+    trickle = await in_background(keep_sending(clients, lambda: b" ", 0.05))
+    try:
+        await telegram_still_gets_through(bot, user_id, 900_000 + user_id)
+        return await closed_within(clients, within)
+    finally:
+        trickle.cancel()
+        await close_all(clients)
+
+
 async def test_a_body_trickled_in_with_the_secret_gets_408_at_the_deadline(
     fake: FakeBotApi, sqlite_db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with hooked(fake, sqlite_db_url, monkeypatch) as bot:
-        clients = await open_clients(webhook_listener(bot).port, 5, slow_post(SECRET))
-        trickle = await in_background(keep_sending(clients, lambda: b" ", 0.05))
-        try:
-            await telegram_still_gets_through(bot, 4002, 900_201)
-            answers = await closed_within(
-                clients, SHORT.body_seconds + SHORT.linger_seconds + SLACK
-            )
-        finally:
-            trickle.cancel()
-            await close_all(clients)
+        within = SHORT.body_seconds + SHORT.linger_seconds + SLACK
+        answers = await answers_to_trickled_bodies(bot, SECRET, 4002, within)
         assert all(a.startswith(b"HTTP/1.1 408 Request Timeout") for a in answers), answers
 
 
@@ -173,14 +180,7 @@ async def test_a_body_trickled_in_without_the_secret_is_cut_off_after_the_403(
     # Long head and body deadlines: what closes the connection must be the short lingering.
     limits = replace(SHORT, head_seconds=30.0, body_seconds=30.0, linger_seconds=0.3)
     async with hooked(fake, sqlite_db_url, monkeypatch, limits) as bot:
-        clients = await open_clients(webhook_listener(bot).port, 5, slow_post(None))
-        trickle = await in_background(keep_sending(clients, lambda: b" ", 0.05))
-        try:
-            await telegram_still_gets_through(bot, 4003, 900_301)
-            answers = await closed_within(clients, limits.linger_seconds + SLACK)
-        finally:
-            trickle.cancel()
-            await close_all(clients)
+        answers = await answers_to_trickled_bodies(bot, None, 4003, limits.linger_seconds + SLACK)
         assert all(a.startswith(b"HTTP/1.1 403 Forbidden") for a in answers), answers
 
 

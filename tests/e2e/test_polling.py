@@ -30,13 +30,19 @@ def message_is(sent: dict[str, Any]) -> Callable[[dict[str, Any]], bool]:
     return lambda update: update.get("message", {}).get("message_id") == sent["message_id"]
 
 
+async def fetched_from_a_slow_chat(fake: FakeBotApi, text: str) -> None:
+    """The user, whose chat is slow, sends `text`; back once the bot has fetched it, with its
+    handler still at work."""
+    fake.slow_chat(USER, SLOW)
+    sent = fake.send_text(USER, text)
+    await fake.wait_for(lambda: served(fake, message_is(sent)))
+
+
 async def test_an_update_is_confirmed_only_once_it_has_been_handled(
     fake: FakeBotApi, sqlite_db_url: str
 ) -> None:
     async with bot_running(fake, sqlite_db_url) as bot:
-        fake.slow_chat(USER, SLOW)
-        sent = fake.send_text(USER, "/start")
-        await fake.wait_for(lambda: served(fake, message_is(sent)))
+        await fetched_from_a_slow_chat(fake, "/start")
         # Fetched, and the bot polls again meanwhile (PTB's Updater confirmed it right there),
         # but a kill now would not lose it.
         polls = len(fake.calls_to("getUpdates"))
@@ -52,9 +58,7 @@ async def test_a_slow_chat_holds_back_confirmation_but_not_other_chats(
     fake: FakeBotApi, sqlite_db_url: str
 ) -> None:
     async with bot_running(fake, sqlite_db_url):
-        fake.slow_chat(USER, SLOW)
-        slow = fake.send_text(USER, "/start")
-        await fake.wait_for(lambda: served(fake, message_is(slow)))
+        await fetched_from_a_slow_chat(fake, "/start")
         fake.send_text(OTHER, "/start")
         await fake.wait_for_messages(OTHER, 1)
         assert fake.messages(USER) == []
@@ -68,9 +72,7 @@ async def test_a_stop_lets_the_update_in_hand_finish_and_confirms_it(
     fake: FakeBotApi, sqlite_db_url: str
 ) -> None:
     async with bot_running(fake, sqlite_db_url):
-        fake.slow_chat(USER, SLOW)
-        sent = fake.send_text(USER, "/help")
-        await fake.wait_for(lambda: served(fake, message_is(sent)))
+        await fetched_from_a_slow_chat(fake, "/help")
     # Stopped (as on SIGTERM): the reply went out first, then the last poll confirmed it.
     assert len(fake.messages(USER)) == 1
     assert fake.pending_updates == 0

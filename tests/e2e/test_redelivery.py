@@ -9,7 +9,7 @@ and must change nothing more, tell the user nothing wrong, and log no error.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,6 +43,27 @@ def times_served(fake: FakeBotApi, matches: Matches) -> int:
     )
 
 
+# How to send the update that is to come twice, and how to tell it has been handled.
+Update = tuple[Callable[[], Matches], Callable[[], bool]]
+
+
+def pressing(bot: BotUnderTest, message: BotMessage, label: str) -> Callable[[], Matches]:
+    """Pressing the button labelled `label` under `message`, as the user."""
+    data = button(bot, message, label)
+    return lambda: press_is(bot.fake.press_button(USER, message.message_id, data))
+
+
+def saying(bot: BotUnderTest, text: str) -> Callable[[], Matches]:
+    """Sending `text`, as the user."""
+    return lambda: message_is(bot.fake.send_text(USER, text))
+
+
+def replied(fake: FakeBotApi) -> Callable[[], bool]:
+    """True once the user has a message more than now."""
+    before = len(fake.messages(USER))
+    return lambda: len(fake.messages(USER)) > before
+
+
 async def handle_without_confirming(
     bot: BotUnderTest, send: Callable[[], Matches], handled: Callable[[], bool]
 ) -> Matches:
@@ -58,28 +79,20 @@ async def handle_without_confirming(
     return matches
 
 
-async def press_without_confirming(
-    bot: BotUnderTest, message: BotMessage, data: str, handled: Callable[[], bool]
-) -> Matches:
-    """Press a button of `message` as the user; see `handle_without_confirming`."""
-    return await handle_without_confirming(
-        bot, lambda: press_is(bot.fake.press_button(USER, message.message_id, data)), handled
-    )
-
-
-async def say_without_confirming(
-    bot: BotUnderTest, text: str, handled: Callable[[], bool]
-) -> Matches:
-    """Send `text` as the user; see `handle_without_confirming`."""
-    return await handle_without_confirming(
-        bot, lambda: message_is(bot.fake.send_text(USER, text)), handled
-    )
-
-
-async def handle_again(
-    fake: FakeBotApi, database_url: str, clock: ManualClock, matches: Matches
-) -> BotUnderTest:
-    """Start the bot again, as after the kill; return it once it has handled the update again."""
+async def handled_twice(
+    fake: FakeBotApi,
+    database_url: str,
+    prepare: Callable[[BotUnderTest], Awaitable[Update]],
+    clock: ManualClock | None = None,
+) -> tuple[BotUnderTest, int]:
+    """Let `prepare` set the scene and name the update; the bot handles it without confirming
+    it, and a second start handles it again. Returns the second bot, and how many messages the
+    user had before the update."""
+    clock = clock or ManualClock(START)
+    async with bot_running(fake, database_url, clock=clock) as bot:
+        send, handled = await prepare(bot)
+        before = len(fake.messages(USER))
+        matches = await handle_without_confirming(bot, send, handled)
     # Stopped, the first bot tried to confirm the update, and could not.
     assert fake.pending_updates == 1
     fake.clear_faults()
@@ -87,7 +100,7 @@ async def handle_again(
     async with bot_running(fake, database_url, clock=clock) as again:
         await all_handled(again)
     assert times_served(fake, matches) > served_before
-    return again
+    return again, before
 
 
 def no_harm_done(fake: FakeBotApi, bot: BotUnderTest, messages_before: int) -> None:
@@ -97,35 +110,30 @@ def no_harm_done(fake: FakeBotApi, bot: BotUnderTest, messages_before: int) -> N
     assert " ERROR " not in bot.log.getvalue()
 
 
+async def dose_button_handled_twice(
+    fake: FakeBotApi, database_url: str, label: str
+) -> tuple[BotUnderTest, int]:
+    """`label` pressed on a dose reminder that has just fired, and handled twice."""
+
+    async def prepare(bot: BotUnderTest) -> Update:
+        await set_dose_reminder_in_kolkata(bot)
+        message = await fire(bot, KOLKATA_0800)
+        return pressing(bot, message, label), lambda: fake.answered_callbacks() != {}
+
+    return await handled_twice(fake, database_url, prepare)
+
+
 async def test_taken_pressed_once_but_delivered_twice_is_noted_once(
     fake: FakeBotApi, database_url: str
 ) -> None:
-    clock = ManualClock(START)
-    async with bot_running(fake, database_url, clock=clock) as bot:
-        await set_dose_reminder_in_kolkata(bot)
-        message = await fire(bot, KOLKATA_0800)
-        taken = button(bot, message, "Taken")
-        before = len(fake.messages(USER))
-        matches = await press_without_confirming(
-            bot, message, taken, lambda: fake.answered_callbacks() != {}
-        )
-    again = await handle_again(fake, database_url, clock, matches)
+    again, before = await dose_button_handled_twice(fake, database_url, "Taken")
     assert len(await again.rows(DoseLog)) == 1
     assert "Taken at 08:00" in fake.messages(USER)[-1].text
     no_harm_done(fake, again, before)
 
 
 async def test_snooze_delivered_twice_snoozes_once(fake: FakeBotApi, sqlite_db_url: str) -> None:
-    clock = ManualClock(START)
-    async with bot_running(fake, sqlite_db_url, clock=clock) as bot:
-        await set_dose_reminder_in_kolkata(bot)
-        message = await fire(bot, KOLKATA_0800)
-        snooze = button(bot, message, "Snooze")
-        before = len(fake.messages(USER))
-        matches = await press_without_confirming(
-            bot, message, snooze, lambda: fake.answered_callbacks() != {}
-        )
-    again = await handle_again(fake, sqlite_db_url, clock, matches)
+    again, before = await dose_button_handled_twice(fake, sqlite_db_url, "Snooze")
     snoozes = await again.rows(Delivery, Delivery.purpose == Purpose.SNOOZE)
     assert len(snoozes) == 1
     no_harm_done(fake, again, before)
@@ -134,14 +142,11 @@ async def test_snooze_delivered_twice_snoozes_once(fake: FakeBotApi, sqlite_db_u
 async def test_remind_command_delivered_twice_sets_the_times_once(
     fake: FakeBotApi, sqlite_db_url: str
 ) -> None:
-    clock = ManualClock(START)
-    async with bot_running(fake, sqlite_db_url, clock=clock) as bot:
+    async def prepare(bot: BotUnderTest) -> Update:
         await bot.say("/timezone Europe/Berlin")
-        before = len(fake.messages(USER))
-        matches = await say_without_confirming(
-            bot, "/remind dose 08:00 20:00", lambda: len(fake.messages(USER)) > before
-        )
-    again = await handle_again(fake, sqlite_db_url, clock, matches)
+        return saying(bot, "/remind dose 08:00 20:00"), replied(fake)
+
+    again, before = await handled_twice(fake, sqlite_db_url, prepare)
     reminders = await again.rows(Reminder)
     assert sorted(r.local_time for r in reminders) == ["08:00", "20:00"]
     # A command's reply comes again with it: it says the same, and that is all.
@@ -153,15 +158,11 @@ async def test_remind_command_delivered_twice_sets_the_times_once(
 async def test_timezone_picked_once_but_delivered_twice_is_set_once(
     fake: FakeBotApi, sqlite_db_url: str
 ) -> None:
-    clock = ManualClock(START)
-    async with bot_running(fake, sqlite_db_url, clock=clock) as bot:
+    async def prepare(bot: BotUnderTest) -> Update:
         menu = await bot.say("/timezone")
-        berlin = button(bot, menu, "Europe/Berlin")
-        before = len(fake.messages(USER))
-        matches = await press_without_confirming(
-            bot, menu, berlin, lambda: bool(fake.messages(USER)[-1].edits)
-        )
-    again = await handle_again(fake, sqlite_db_url, clock, matches)
+        return pressing(bot, menu, "Europe/Berlin"), lambda: bool(fake.messages(USER)[-1].edits)
+
+    again, before = await handled_twice(fake, sqlite_db_url, prepare)
     [user] = await again.rows(User)
     assert user.timezone == "Europe/Berlin"
     assert "Europe/Berlin" in fake.messages(USER)[-1].text
@@ -171,18 +172,18 @@ async def test_timezone_picked_once_but_delivered_twice_is_set_once(
 async def test_a_time_tapped_once_but_delivered_twice_stays_chosen(
     fake: FakeBotApi, sqlite_db_url: str
 ) -> None:
-    clock = ManualClock(START)
-    async with bot_running(fake, sqlite_db_url, clock=clock) as bot:
+    async def prepare(bot: BotUnderTest) -> Update:
         await bot.say("/timezone Europe/Berlin")
         menu = await bot.say("/remind")
         await bot.press(menu, button(bot, menu, "Dose"))
         picker = fake.messages(USER)[-1]
-        seven = button(bot, picker, "07:00")
-        before = len(fake.messages(USER))
-        matches = await press_without_confirming(
-            bot, picker, seven, lambda: "✓ 07:00" in str(fake.buttons(fake.messages(USER)[-1]))
-        )
-    again = await handle_again(fake, sqlite_db_url, clock, matches)
+
+        def chosen() -> bool:
+            return "✓ 07:00" in str(fake.buttons(fake.messages(USER)[-1]))
+
+        return pressing(bot, picker, "07:00"), chosen
+
+    again, before = await handled_twice(fake, sqlite_db_url, prepare)
     # A toggle would have taken 07:00 away again; the button says "on", so it stays.
     [reminder] = await again.rows(Reminder)
     assert reminder.local_time == "07:00"
@@ -192,14 +193,13 @@ async def test_a_time_tapped_once_but_delivered_twice_stays_chosen(
 async def test_a_typed_dose_delivered_twice_is_not_taken_as_the_weight(
     fake: FakeBotApi, sqlite_db_url: str
 ) -> None:
-    clock = ManualClock(START)
-    async with bot_running(fake, sqlite_db_url, clock=clock) as bot:
+    async def prepare(bot: BotUnderTest) -> Update:
         await bot.say("/timezone Europe/Berlin")
         prompt = await bot.say("/course")
         await press_and_edit(bot, prompt, "Today")
-        before = len(fake.messages(USER))
-        matches = await say_without_confirming(bot, "40", lambda: len(fake.messages(USER)) > before)
-    again = await handle_again(fake, sqlite_db_url, clock, matches)
+        return saying(bot, "40"), replied(fake)
+
+    again, _ = await handled_twice(fake, sqlite_db_url, prepare)
     # The dose was asked for and given; the weight is still to come, not 40 kg.
     assert await again.rows(CourseWeight) == []
     assert [d.mg_per_day for d in await again.rows(CourseDose)] == [40]
@@ -209,17 +209,15 @@ async def test_a_typed_dose_delivered_twice_is_not_taken_as_the_weight(
 async def test_erasure_confirmed_once_but_delivered_twice_erases_once(
     fake: FakeBotApi, sqlite_db_url: str
 ) -> None:
-    # The confirmation button expires after a while; the clock is the bot's own.
-    clock = ManualClock(datetime.now(UTC))
-    async with bot_running(fake, sqlite_db_url, clock=clock) as bot:
+    async def prepare(bot: BotUnderTest) -> Update:
         await bot.say("/remind sunscreen 08:30")
         prompt = await bot.say("/delete")
-        yes = button(bot, prompt, "Yes, delete")
-        before = len(fake.messages(USER))
-        matches = await press_without_confirming(
-            bot, prompt, yes, lambda: bool(fake.messages(USER)[-1].edits)
-        )
-    again = await handle_again(fake, sqlite_db_url, clock, matches)
+        return pressing(bot, prompt, "Yes, delete"), lambda: bool(fake.messages(USER)[-1].edits)
+
+    # The confirmation button expires after a while; the clock is the bot's own.
+    again, before = await handled_twice(
+        fake, sqlite_db_url, prepare, clock=ManualClock(datetime.now(UTC))
+    )
     assert await again.rows(User) == [] and await again.rows(Reminder) == []
     assert "Deleted" in fake.messages(USER)[-1].text
     no_harm_done(fake, again, before)

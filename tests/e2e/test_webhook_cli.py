@@ -29,6 +29,11 @@ def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
     return env
 
 
+def talking_to(fake: FakeBotApi) -> dict[str, str]:
+    """The settings that point the bot at the fake Bot API."""
+    return {"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url}
+
+
 @asynccontextmanager
 async def python_m_bot(
     tmp_path: Path, **settings: str
@@ -66,8 +71,7 @@ async def test_python_m_bot_in_webhook_mode_serves_updates_and_health_until_sigt
     port = free_port()
     async with python_m_bot(
         tmp_path,
-        TELEGRAM_BOT_TOKEN=fake.token,
-        TELEGRAM_API_BASE_URL=fake.base_url,
+        **talking_to(fake),
         BOT_MODE="webhook",
         WEBHOOK_URL=f"http://127.0.0.1:{port}/tg",
         WEBHOOK_LISTEN=f"127.0.0.1:{port}",
@@ -95,8 +99,7 @@ async def test_python_m_bot_polling_with_health_listen_answers_healthz_until_sig
     port = free_port()
     async with python_m_bot(
         tmp_path,
-        TELEGRAM_BOT_TOKEN=fake.token,
-        TELEGRAM_API_BASE_URL=fake.base_url,
+        **talking_to(fake),
         HEALTH_LISTEN=f"127.0.0.1:{port}",
     ) as process:
         fake.send_text(USER, "/start")

@@ -17,18 +17,19 @@ from tests.e2e.test_reminders import KOLKATA_0800, button, fire, settle
 OTHER = 2002
 
 
-async def set_up_everything(bot: BotUnderTest, user_id: int) -> None:
-    """A user with a timezone, dose reminders, checks and a course."""
-    for text in [
-        "/timezone Asia/Kolkata",
-        "/remind dose 08:00",
-        "/remind sunscreen 09:00",
-        "/checks labs 15 09:00",
-        "/course start 2026-03-01",
-        "/course dose 40",
-        "/course weight 68.5",
-    ]:
-        await bot.say(text, user_id=user_id)
+async def set_up_everything(bot: BotUnderTest, *user_ids: int) -> None:
+    """Each user with a timezone, dose reminders, checks and a course."""
+    for user_id in user_ids:
+        for text in [
+            "/timezone Asia/Kolkata",
+            "/remind dose 08:00",
+            "/remind sunscreen 09:00",
+            "/checks labs 15 09:00",
+            "/course start 2026-03-01",
+            "/course dose 40",
+            "/course weight 68.5",
+        ]:
+            await bot.say(text, user_id=user_id)
 
 
 async def rows_per_table(bot: BotUnderTest, user_id: int) -> dict[str, int]:
@@ -52,8 +53,7 @@ async def test_export_sends_json_with_the_users_rows_and_nobody_elses(
     any_bot: BotUnderTest,
 ) -> None:
     bot = any_bot
-    await set_up_everything(bot, USER)
-    await set_up_everything(bot, OTHER)
+    await set_up_everything(bot, USER, OTHER)
     reminder = await fire(bot, KOLKATA_0800)
     await bot.press(reminder, button(bot, reminder, "Taken"))
     document_message = await bot.say("/export")
@@ -88,8 +88,7 @@ async def test_delete_erases_every_row_stops_pending_messages_and_starts_fresh(
     any_bot: BotUnderTest,
 ) -> None:
     bot = any_bot
-    await set_up_everything(bot, USER)
-    await set_up_everything(bot, OTHER)
+    await set_up_everything(bot, USER, OTHER)
     # A dose reminder is sent: its follow-up is now pending.
     await fire(bot, KOLKATA_0800)
 

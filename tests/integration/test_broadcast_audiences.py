@@ -7,27 +7,16 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, insert, select
 
 from scheduler.broadcast import count_recipients, enqueue, progress, stop
-from storage import Database
-from storage.models import (
-    Audience,
-    Broadcast,
-    BroadcastStatus,
-    Course,
-    Delivery,
-    DeliveryStatus,
-    Purpose,
-    Reminder,
-    ReminderKind,
-    User,
-    UserStatus,
-)
+from storage import Database, models
 from tests.seeding import Row, draft_broadcast, reminder_row, user_row
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 ADMIN = 900
 
 
-def _user(user_id: int, status: UserStatus = UserStatus.ACTIVE, paused: bool = False) -> Row:
+def _user(
+    user_id: int, status: models.UserStatus = models.UserStatus.ACTIVE, paused: bool = False
+) -> Row:
     return user_row(
         user_id,
         NOW,
@@ -55,12 +44,12 @@ def _dose_delivery(user_id: int, days_ago: int) -> Row:
         "user_id": user_id,
         "chat_id": user_id,
         "reminder_id": None,
-        "kind": ReminderKind.DOSE,
+        "kind": models.ReminderKind.DOSE,
         "occurrence": at,
-        "purpose": Purpose.FIRST,
+        "purpose": models.Purpose.FIRST,
         "priority": 0,
         "due_at": at,
-        "status": DeliveryStatus.SENT,
+        "status": models.DeliveryStatus.SENT,
         "late": False,
         "attempts": 1,
         "updated_at": at,
@@ -72,23 +61,23 @@ async def population(db: Database) -> None:
     had a dose reminder, 6 blocked and in treatment, ADMIN."""
     async with db.session() as session:
         await session.execute(
-            insert(User),
+            insert(models.User),
             [
                 _user(1),
                 _user(2, paused=True),
                 _user(3),
                 _user(4),
                 _user(5),
-                _user(6, status=UserStatus.BLOCKED),
+                _user(6, status=models.UserStatus.BLOCKED),
                 _user(ADMIN),
             ],
         )
         await session.execute(
-            insert(Reminder),
+            insert(models.Reminder),
             [_reminder(1), _reminder(2), _reminder(3, enabled=False), _reminder(6)],
         )
         await session.execute(
-            insert(Delivery),
+            insert(models.Delivery),
             [
                 _dose_delivery(1, 1),
                 _dose_delivery(3, 20),
@@ -103,13 +92,13 @@ async def test_each_audience_reaches_the_right_users(db: Database) -> None:
     async with db.session() as session:
         counts = {
             audience: await count_recipients(session, audience, NOW, {ADMIN})
-            for audience in Audience
+            for audience in models.Audience
         }
     assert counts == {
-        Audience.ALL: 6,  # everyone but the blocked user
-        Audience.IN_TREATMENT: 1,  # user 1; paused user 2 is not reminded now
-        Audience.AFTER_COURSE: 2,  # user 3 (20 days) and paused user 2 (30 days)
-        Audience.ADMINS: 1,
+        models.Audience.ALL: 6,  # everyone but the blocked user
+        models.Audience.IN_TREATMENT: 1,  # user 1; paused user 2 is not reminded now
+        models.Audience.AFTER_COURSE: 2,  # user 3 (20 days) and paused user 2 (30 days)
+        models.Audience.ADMINS: 1,
     }
 
 
@@ -117,7 +106,7 @@ async def test_a_course_said_to_be_over_counts_as_after_the_course(db: Database)
     await population(db)
     async with db.session() as session:
         await session.execute(
-            insert(Course),
+            insert(models.Course),
             [
                 {
                     "user_id": 1,
@@ -130,8 +119,8 @@ async def test_a_course_said_to_be_over_counts_as_after_the_course(db: Database)
             ],
         )
     async with db.session() as session:
-        after = await count_recipients(session, Audience.AFTER_COURSE, NOW, {ADMIN})
-        during = await count_recipients(session, Audience.IN_TREATMENT, NOW, {ADMIN})
+        after = await count_recipients(session, models.Audience.AFTER_COURSE, NOW, {ADMIN})
+        during = await count_recipients(session, models.Audience.IN_TREATMENT, NOW, {ADMIN})
     assert (after, during) == (3, 0)
 
 
@@ -148,16 +137,18 @@ async def test_enqueue_writes_one_delivery_per_recipient_and_stop_cancels_the_re
     assert total == 6
     async with db.session() as session:
         rows = list(
-            await session.scalars(select(Delivery).where(Delivery.broadcast_id == broadcast_id))
+            await session.scalars(
+                select(models.Delivery).where(models.Delivery.broadcast_id == broadcast_id)
+            )
         )
         assert {r.user_id for r in rows} == {1, 2, 3, 4, 5, ADMIN}
-        assert all(r.status == DeliveryStatus.PENDING and r.due_at == NOW for r in rows)
+        assert all(r.status == models.DeliveryStatus.PENDING and r.due_at == NOW for r in rows)
         assert all(r.priority > 0 for r in rows)  # behind reminders
-        loaded = await session.get(Broadcast, broadcast_id)
-        assert loaded is not None and loaded.status == BroadcastStatus.SENDING
+        loaded = await session.get(models.Broadcast, broadcast_id)
+        assert loaded is not None and loaded.status == models.BroadcastStatus.SENDING
         assert await stop(session, loaded, NOW) == 6
         state = await progress(session, broadcast_id)
     assert (state.total, state.cancelled, state.pending, state.finished) == (6, 6, 0, True)
     async with db.session() as session:
-        again = await session.scalar(select(func.count()).select_from(Delivery))
+        again = await session.scalar(select(func.count()).select_from(models.Delivery))
     assert again == 4 + 6

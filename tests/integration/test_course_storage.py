@@ -22,16 +22,7 @@ from scheduler.courses import (
 from scheduler.cumulative import DoseDay
 from scheduler.dose_days import dose_days
 from scheduler.reminders import set_times, switch_kind_off
-from storage import Database
-from storage.models import (
-    Delivery,
-    DeliveryStatus,
-    DoseLog,
-    Outcome,
-    Purpose,
-    Reminder,
-    ReminderKind,
-)
+from storage import Database, models
 from storage.users import get_user, record_seen
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -49,30 +40,32 @@ async def _user_with_two_daily_doses(db: Database) -> tuple[int, int]:
         user = await record_seen(session, USER, USER, "en", NOW)
         user.timezone = "Europe/Berlin"
         morning, evening = await set_times(
-            session, user, ReminderKind.DOSE, [time(8, 0), time(20, 0)], NOW
+            session, user, models.ReminderKind.DOSE, [time(8, 0), time(20, 0)], NOW
         )
         return morning.id, evening.id
 
 
-def _delivery(reminder_id: int, occurrence: datetime, status: DeliveryStatus) -> Delivery:
-    return Delivery(
+def _delivery(
+    reminder_id: int, occurrence: datetime, status: models.DeliveryStatus
+) -> models.Delivery:
+    return models.Delivery(
         user_id=USER,
         chat_id=USER,
         reminder_id=reminder_id,
-        kind=ReminderKind.DOSE,
+        kind=models.ReminderKind.DOSE,
         occurrence=occurrence,
-        purpose=Purpose.FIRST,
+        purpose=models.Purpose.FIRST,
         due_at=occurrence,
         status=status,
         updated_at=NOW,
     )
 
 
-def _log(reminder_id: int, occurrence: datetime, outcome: Outcome) -> DoseLog:
-    return DoseLog(
+def _log(reminder_id: int, occurrence: datetime, outcome: models.Outcome) -> models.DoseLog:
+    return models.DoseLog(
         user_id=USER,
         reminder_id=reminder_id,
-        kind=ReminderKind.DOSE,
+        kind=models.ReminderKind.DOSE,
         occurrence=occurrence,
         local_date=occurrence.astimezone(BERLIN).date(),
         outcome=outcome,
@@ -82,7 +75,7 @@ def _log(reminder_id: int, occurrence: datetime, outcome: Outcome) -> DoseLog:
 
 async def test_dose_days_and_cumulative_from_the_log(db: Database) -> None:
     morning, evening = await _user_with_two_daily_doses(db)
-    sent, cancelled = DeliveryStatus.SENT, DeliveryStatus.CANCELLED
+    sent, cancelled = models.DeliveryStatus.SENT, models.DeliveryStatus.CANCELLED
     async with db.session() as session:
         session.add_all(
             [
@@ -91,18 +84,18 @@ async def test_dose_days_and_cumulative_from_the_log(db: Database) -> None:
                 _delivery(evening, berlin(1, 20), sent),
                 _delivery(morning, berlin(2, 8), sent),
                 _delivery(evening, berlin(2, 20), sent),
-                _log(morning, berlin(1, 8), Outcome.TAKEN),
-                _log(evening, berlin(1, 20), Outcome.TAKEN),
-                _log(morning, berlin(2, 8), Outcome.TAKEN),
-                _log(evening, berlin(2, 20), Outcome.SKIPPED),
+                _log(morning, berlin(1, 8), models.Outcome.TAKEN),
+                _log(evening, berlin(1, 20), models.Outcome.TAKEN),
+                _log(morning, berlin(2, 8), models.Outcome.TAKEN),
+                _log(evening, berlin(2, 20), models.Outcome.SKIPPED),
                 # 3 March: the morning one was switched off before it went out, so that day
                 # had one dose, and it was taken.
                 _delivery(morning, berlin(3, 8), cancelled),
                 _delivery(evening, berlin(3, 20), sent),
-                _log(evening, berlin(3, 20), Outcome.TAKEN),
+                _log(evening, berlin(3, 20), models.Outcome.TAKEN),
                 # 4 March (today): the morning one taken, the evening one still to come.
                 _delivery(morning, berlin(4, 8), sent),
-                _log(morning, berlin(4, 8), Outcome.TAKEN),
+                _log(morning, berlin(4, 8), models.Outcome.TAKEN),
                 # Before the course: not counted.
                 _delivery(morning, berlin(1, 8).replace(month=2, day=28), sent),
             ]
@@ -180,19 +173,22 @@ async def test_monthly_check_on_the_31st_is_scheduled_for_the_months_last_day(
     async with db.session() as session:
         user = await record_seen(session, USER, USER, "en", NOW)
         user.timezone = "Europe/Berlin"
-        await set_check(session, user, ReminderKind.LABS, 31, time(9, 0), NOW)
+        await set_check(session, user, models.ReminderKind.LABS, 31, time(9, 0), NOW)
         # Changing it keeps one row for the kind.
-        await set_check(session, user, ReminderKind.LABS, 30, time(9, 30), NOW)
-        await set_check(session, user, ReminderKind.PREGNANCY_TEST, 1, time(8, 0), NOW)
+        await set_check(session, user, models.ReminderKind.LABS, 30, time(9, 30), NOW)
+        await set_check(session, user, models.ReminderKind.PREGNANCY_TEST, 1, time(8, 0), NOW)
     async with db.session() as session:
         checks = await checks_of(session, USER)
-        labs, pregnancy = checks[ReminderKind.LABS], checks[ReminderKind.PREGNANCY_TEST]
+        labs, pregnancy = (
+            checks[models.ReminderKind.LABS],
+            checks[models.ReminderKind.PREGNANCY_TEST],
+        )
         assert (labs.day_of_month, labs.local_time) == (30, "09:30")
         assert labs.next_fire_at == datetime(2026, 3, 30, 7, 30, tzinfo=UTC)  # CEST by then
         assert pregnancy.next_fire_at == datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
         again = await get_user(session, USER)
         assert again is not None
-        await switch_kind_off(session, again, ReminderKind.LABS, NOW)
+        await switch_kind_off(session, again, models.ReminderKind.LABS, NOW)
     async with db.session() as session:
-        labs_row = await session.get(Reminder, labs.id)
+        labs_row = await session.get(models.Reminder, labs.id)
         assert labs_row is not None and not labs_row.enabled and labs_row.next_fire_at is None

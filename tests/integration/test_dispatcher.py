@@ -13,17 +13,8 @@ from sqlalchemy import func, insert, select
 from scheduler.dispatcher import dispatch_batch, dispatch_due, dispatch_user
 from scheduler.policy import Policy
 from scheduler.recurrence import next_fire, parse_hhmm
-from storage import Database
+from storage import Database, models
 from storage.migrate import upgrade
-from storage.models import (
-    Delivery,
-    DeliveryStatus,
-    Purpose,
-    Reminder,
-    ReminderKind,
-    User,
-    UserStatus,
-)
 from tests.databases import throwaway_postgres
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -38,7 +29,7 @@ async def add_users(db: Database, count: int, fire_at: datetime | None, start_id
             "chat_id": start_id + i,
             "language": "en",
             "timezone": "Europe/Berlin",
-            "status": UserStatus.ACTIVE,
+            "status": models.UserStatus.ACTIVE,
             "reminders_paused": False,
             "awaiting": "",
             "created_at": NOW,
@@ -49,7 +40,7 @@ async def add_users(db: Database, count: int, fire_at: datetime | None, start_id
     reminders = [
         {
             "user_id": u["id"],
-            "kind": ReminderKind.DOSE,
+            "kind": models.ReminderKind.DOSE,
             "local_time": "14:00",
             "timezone": "Europe/Berlin",
             "enabled": True,
@@ -59,13 +50,13 @@ async def add_users(db: Database, count: int, fire_at: datetime | None, start_id
         for u in users
     ]
     async with db.session() as session:
-        await session.execute(insert(User), users)
-        await session.execute(insert(Reminder), reminders)
+        await session.execute(insert(models.User), users)
+        await session.execute(insert(models.Reminder), reminders)
 
 
 async def count_deliveries(db: Database) -> int:
     async with db.session() as session:
-        return int(await session.scalar(select(func.count(Delivery.id))) or 0)
+        return int(await session.scalar(select(func.count(models.Delivery.id))) or 0)
 
 
 async def test_only_due_reminders_are_dispatched_and_advanced(db: Database) -> None:
@@ -74,7 +65,9 @@ async def test_only_due_reminders_are_dispatched_and_advanced(db: Database) -> N
     result = await dispatch_due(db, NOW, POLICY)
     assert (result.claimed, result.queued, result.missed) == (3, 3, 0)
     async with db.session() as session:
-        reminders = list(await session.scalars(select(Reminder).order_by(Reminder.user_id)))
+        reminders = list(
+            await session.scalars(select(models.Reminder).order_by(models.Reminder.user_id))
+        )
     expected_next = next_fire(parse_hhmm("14:00"), ZoneInfo("Europe/Berlin"), NOW)
     assert [r.next_fire_at for r in reminders[:3]] == [expected_next] * 3
     assert all(r.next_fire_at == NOW + timedelta(hours=1) for r in reminders[3:])
@@ -96,17 +89,21 @@ async def test_outage_backlog_is_missed_and_the_latest_within_grace_is_sent(db: 
     result = await dispatch_due(db, now, POLICY)
     assert (result.queued, result.missed) == (1, 3)
     async with db.session() as session:
-        rows = list(await session.scalars(select(Delivery).order_by(Delivery.occurrence)))
-    assert [r.status for r in rows] == [DeliveryStatus.MISSED] * 3 + [DeliveryStatus.PENDING]
+        rows = list(
+            await session.scalars(select(models.Delivery).order_by(models.Delivery.occurrence))
+        )
+    assert [r.status for r in rows] == [models.DeliveryStatus.MISSED] * 3 + [
+        models.DeliveryStatus.PENDING
+    ]
     assert rows[-1].late is True
 
 
 async def test_blocked_and_paused_users_are_not_dispatched(db: Database) -> None:
     await add_users(db, 2, NOW)
     async with db.session() as session:
-        blocked = await session.get(User, 1)
+        blocked = await session.get(models.User, 1)
         assert blocked is not None
-        blocked.status = UserStatus.BLOCKED
+        blocked.status = models.UserStatus.BLOCKED
     result = await dispatch_due(db, NOW, POLICY)
     assert result.claimed == 1
 
@@ -116,7 +113,7 @@ async def test_monthly_and_weekly_reminders_move_to_their_own_next_day(db: Datab
     # Monday 1 June 2026, 14:00 in Berlin: a check on the 1st and a summary on Mondays fall due.
     async with db.session() as session:
         await session.execute(
-            insert(Reminder),
+            insert(models.Reminder),
             [
                 {
                     "user_id": 1,
@@ -130,17 +127,21 @@ async def test_monthly_and_weekly_reminders_move_to_their_own_next_day(db: Datab
                     "created_at": NOW,
                 }
                 for kind, day_of_month, day_of_week in [
-                    (ReminderKind.LABS, 1, None),
-                    (ReminderKind.WEEKLY_SUMMARY, None, 0),
+                    (models.ReminderKind.LABS, 1, None),
+                    (models.ReminderKind.WEEKLY_SUMMARY, None, 0),
                 ]
             ],
         )
     result = await dispatch_due(db, NOW, POLICY)
     assert (result.claimed, result.queued) == (2, 2)
     async with db.session() as session:
-        moved = dict((await session.execute(select(Reminder.kind, Reminder.next_fire_at))).all())
-    assert moved[ReminderKind.LABS] == datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
-    assert moved[ReminderKind.WEEKLY_SUMMARY] == datetime(2026, 6, 8, 12, 0, tzinfo=UTC)
+        moved = dict(
+            (
+                await session.execute(select(models.Reminder.kind, models.Reminder.next_fire_at))
+            ).all()
+        )
+    assert moved[models.ReminderKind.LABS] == datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    assert moved[models.ReminderKind.WEEKLY_SUMMARY] == datetime(2026, 6, 8, 12, 0, tzinfo=UTC)
 
 
 async def test_the_tick_stores_deliveries_exactly_as_the_orm_would(db: Database) -> None:
@@ -149,16 +150,16 @@ async def test_the_tick_stores_deliveries_exactly_as_the_orm_would(db: Database)
     await add_users(db, 2, NOW)
     await dispatch_due(db, NOW, POLICY)
     async with db.session() as session:
-        by_orm = Delivery(
+        by_orm = models.Delivery(
             user_id=2,
             chat_id=2,
             reminder_id=None,
-            kind=ReminderKind.DOSE,
+            kind=models.ReminderKind.DOSE,
             occurrence=NOW,
-            purpose=Purpose.SNOOZE,
+            purpose=models.Purpose.SNOOZE,
             priority=0,
             due_at=NOW,
-            status=DeliveryStatus.PENDING,
+            status=models.DeliveryStatus.PENDING,
             late=False,
             attempts=0,
             updated_at=NOW,
@@ -184,17 +185,21 @@ async def test_a_users_change_queues_their_backlog_pending_for_the_sender_to_jud
     mark are left to the sender: the change may cancel what is pending (docs/reliability.md)."""
     await add_users(db, 2, NOW - timedelta(days=2))  # two days past the dose's grace
     async with db.session() as session:
-        loaded = await session.scalar(select(Reminder).where(Reminder.user_id == 1))
+        loaded = await session.scalar(select(models.Reminder).where(models.Reminder.user_id == 1))
         assert loaded is not None
         await dispatch_user(session, 1, NOW)
         # The reminder the change already holds knows where it moved.
         expected_next = next_fire(parse_hhmm("14:00"), ZoneInfo("Europe/Berlin"), NOW)
         assert loaded.next_fire_at == expected_next
     async with db.session() as session:
-        queued = list(await session.scalars(select(Delivery).order_by(Delivery.occurrence)))
-        untouched = await session.scalar(select(Reminder).where(Reminder.user_id == 2))
+        queued = list(
+            await session.scalars(select(models.Delivery).order_by(models.Delivery.occurrence))
+        )
+        untouched = await session.scalar(
+            select(models.Reminder).where(models.Reminder.user_id == 2)
+        )
     assert [(d.user_id, d.status, d.late) for d in queued] == [
-        (1, DeliveryStatus.PENDING, False)
+        (1, models.DeliveryStatus.PENDING, False)
     ] * 3
     assert [d.occurrence for d in queued] == [NOW - timedelta(days=2 - n) for n in range(3)]
     assert untouched is not None
@@ -240,7 +245,9 @@ async def test_two_dispatchers_share_due_reminders_each_exactly_once(postgres_ur
     async with first.session() as session:
         per_reminder = (
             await session.execute(
-                select(Delivery.reminder_id, func.count()).group_by(Delivery.reminder_id)
+                select(models.Delivery.reminder_id, func.count()).group_by(
+                    models.Delivery.reminder_id
+                )
             )
         ).all()
     await first.dispose()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 import aiohttp
+import pytest
 from telegram import Bot
+from telegram.error import BadRequest
 from telegram.request import HTTPXRequest
 
 from sandbox import FakeBotApi
@@ -73,3 +76,10 @@ def last_error(fake: FakeBotApi) -> str:
     assert failed, "no call was refused"
     assert failed[-1].description is not None
     return failed[-1].description
+
+
+async def refusal(fake: FakeBotApi, call: Awaitable[object]) -> str:
+    """Telegram's exact description of why `call` was refused with 400; fails if it was not."""
+    with pytest.raises(BadRequest):
+        await call
+    return last_error(fake)

@@ -75,25 +75,19 @@ async def test_edit_that_changes_nothing_is_refused(bot: Bot, fake: FakeBotApi, 
     sent = await bot.send_message(
         user, "<b>Same</b>", parse_mode="HTML", reply_markup=keyboard("a")
     )
-    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
+
+    async def edit(html: str, button: str) -> None:
         await bot.edit_message_text(
-            "<strong>Same</strong>",
-            chat_id=user,
-            message_id=sent.message_id,
-            parse_mode="HTML",
-            reply_markup=keyboard("a"),
+            html, user, sent.message_id, parse_mode="HTML", reply_markup=keyboard(button)
         )
+
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
+        await edit("<strong>Same</strong>", "a")
     assert last_error(fake) == NOT_MODIFIED
     with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await bot.edit_message_reply_markup(user, sent.message_id, reply_markup=keyboard("a"))
     # Same text but a different keyboard is a change.
-    await bot.edit_message_text(
-        "<b>Same</b>",
-        chat_id=user,
-        message_id=sent.message_id,
-        parse_mode="HTML",
-        reply_markup=keyboard("b"),
-    )
+    await edit("<b>Same</b>", "b")
     assert fake.messages(user)[0].edits == 1
 
 

@@ -29,7 +29,14 @@ from bot.sandbox_session import (
 )
 from storage import Database
 from storage.models import Delivery, Purpose, User
-from tests.sandbox_chat.conftest import START, ZONE, PageClient, button, local_time_plus
+from tests.sandbox_chat.conftest import (
+    START,
+    ZONE,
+    Message,
+    PageClient,
+    button,
+    local_time_plus,
+)
 
 
 def options(tmp_path: Path, **overrides: Any) -> SandboxOptions:
@@ -64,12 +71,17 @@ async def real_time(tmp_path: Path) -> AsyncIterator[tuple[Sandbox, PageClient]]
         yield running
 
 
+async def welcomed(page: PageClient) -> Message:
+    """/start sent from the page, and the welcome it gets."""
+    await page.send("/start")
+    return await page.reply("Welcome to isobot")
+
+
 async def test_scripted_session_reminder_fires_and_taken_shows_in_history(
     fast: tuple[Sandbox, PageClient],
 ) -> None:
     _, page = fast
-    await page.send("/start")
-    welcome = await page.reply("Welcome to isobot")
+    welcome = await welcomed(page)
     topic = welcome["buttons"][0][0]
     await page.press(welcome, topic["text"])
     shown = await page.reply(topic["text"])
@@ -204,8 +216,7 @@ async def test_page_refuses_a_button_the_message_does_not_have(
     fast: tuple[Sandbox, PageClient],
 ) -> None:
     _, page = fast
-    await page.send("/start")
-    welcome = await page.reply("Welcome to isobot")
+    welcome = await welcomed(page)
     body = {"message_id": welcome["id"], "data": "no-such-button"}
     async with page.http.post(f"{page.url}/press", json=body) as response:
         assert response.status == 400

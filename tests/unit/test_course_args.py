@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -23,6 +24,13 @@ from bot.course_args import (
 TODAY = date(2026, 3, 15)
 
 
+def refusal(parse: Callable[..., object], *args: object) -> str:
+    """The sentence the user gets when `parse` refuses their input."""
+    with pytest.raises(CourseInputError) as caught:
+        parse(*args)
+    return str(caught.value)
+
+
 def _user_sentence(message: str) -> None:
     assert message[0].isupper()
     assert message.rstrip().endswith(".")
@@ -42,18 +50,14 @@ def test_weight_is_read_in_kilograms(text: str, kg: float) -> None:
 
 @pytest.mark.parametrize("text", ["24.9", "0", "301", "1000", "20 kg"])
 def test_weight_outside_25_to_300_kg_is_refused_with_the_range(text: str) -> None:
-    with pytest.raises(CourseInputError) as caught:
-        parse_weight(text)
-    message = str(caught.value)
+    message = refusal(parse_weight, text)
     assert "25–300 kg" in message
     _user_sentence(message)
 
 
 @pytest.mark.parametrize("text", ["seventy", "heavy", "", "-70", "70 lb", "68.5.1", "kg"])
 def test_text_where_the_weight_belongs_asks_for_a_number(text: str) -> None:
-    with pytest.raises(CourseInputError) as caught:
-        parse_weight(text)
-    message = str(caught.value)
+    message = refusal(parse_weight, text)
     assert "as a number" in message and "kilograms" in message
     _user_sentence(message)
 
@@ -70,9 +74,7 @@ def test_dose_is_read_in_mg_a_day(text: str, mg: float) -> None:
 
 @pytest.mark.parametrize("text", ["0", "0.5", "201", "400"])
 def test_dose_outside_1_to_200_mg_is_refused_with_the_range(text: str) -> None:
-    with pytest.raises(CourseInputError) as caught:
-        parse_dose(text)
-    message = str(caught.value)
+    message = refusal(parse_dose, text)
     assert "1–200 mg a day" in message
     assert "prescriber" in message
     _user_sentence(message)
@@ -80,9 +82,8 @@ def test_dose_outside_1_to_200_mg_is_refused_with_the_range(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["forty", "a lot", "40 kg", "½"])
 def test_text_where_the_dose_belongs_asks_for_a_number(text: str) -> None:
-    with pytest.raises(CourseInputError) as caught:
-        parse_dose(text)
-    assert "as a number" in str(caught.value)
+    message = refusal(parse_dose, text)
+    assert "as a number" in message
 
 
 # --- target -----------------------------------------------------------------------------------
@@ -95,18 +96,15 @@ def test_target_within_120_to_150(text: str, target: int) -> None:
 
 @pytest.mark.parametrize("text", ["119", "151", "100", "130.5"])
 def test_target_outside_the_range_says_where_the_range_comes_from(text: str) -> None:
-    with pytest.raises(CourseInputError) as caught:
-        parse_target(text)
-    message = str(caught.value)
+    message = refusal(parse_target, text)
     assert "120" in message and "150" in message
     assert "commonly used clinical range" in message
     assert "prescriber" in message
 
 
 def test_text_where_the_target_belongs_asks_for_a_number() -> None:
-    with pytest.raises(CourseInputError) as caught:
-        parse_target("high")
-    assert "as a number" in str(caught.value)
+    message = refusal(parse_target, "high")
+    assert "as a number" in message
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -131,31 +129,26 @@ def test_dates_in_unambiguous_forms(text: str, day: date) -> None:
 
 
 def test_a_date_with_slashes_is_refused_because_it_is_ambiguous() -> None:
-    with pytest.raises(CourseInputError) as caught:
-        parse_date("03/04/2026", TODAY)
-    assert "slashes" in str(caught.value)
-    assert "2026-03-01" in str(caught.value)
+    message = refusal(parse_date, "03/04/2026", TODAY)
+    assert "slashes" in message
+    assert "2026-03-01" in message
 
 
 @pytest.mark.parametrize("text", ["2026-02-30", "31.4.2026"])
 def test_a_date_that_does_not_exist_is_refused(text: str) -> None:
-    with pytest.raises(CourseInputError) as caught:
-        parse_date(text, TODAY)
-    assert "does not exist" in str(caught.value)
+    message = refusal(parse_date, text, TODAY)
+    assert "does not exist" in message
 
 
 @pytest.mark.parametrize("text", ["last spring", "soon", "2026"])
 def test_text_where_a_date_belongs_shows_the_forms(text: str) -> None:
-    with pytest.raises(CourseInputError) as caught:
-        parse_date(text, TODAY)
-    assert "like 2026-03-01" in str(caught.value)
+    message = refusal(parse_date, text, TODAY)
+    assert "like 2026-03-01" in message
 
 
 @pytest.mark.parametrize("text", ["2026-03-16", "2027-01-01", "16 March 2026"])
 def test_future_start_date_is_refused(text: str) -> None:
-    with pytest.raises(CourseInputError) as caught:
-        parse_start_date(text, TODAY)
-    message = str(caught.value)
+    message = refusal(parse_start_date, text, TODAY)
     assert "in the future" in message
     assert "2026-03-15" in message
     _user_sentence(message)
@@ -167,9 +160,8 @@ def test_start_date_today_and_in_the_past_are_fine() -> None:
 
 
 def test_start_date_years_ago_is_taken_for_a_typo() -> None:
-    with pytest.raises(CourseInputError) as caught:
-        parse_start_date("2016-03-01", TODAY)
-    assert "three years" in str(caught.value)
+    message = refusal(parse_start_date, "2016-03-01", TODAY)
+    assert "three years" in message
 
 
 # --- /course arguments ------------------------------------------------------------------------
@@ -215,7 +207,6 @@ def test_course_shortcuts(args: list[str], expected: FieldValue | Action) -> Non
     ],
 )
 def test_bad_course_shortcuts_say_what_to_type(args: list[str], phrase: str) -> None:
-    with pytest.raises(CourseInputError) as caught:
-        parse_course_args(args, TODAY)
-    assert phrase in str(caught.value)
-    _user_sentence(str(caught.value))
+    message = refusal(parse_course_args, args, TODAY)
+    assert phrase in message
+    _user_sentence(message)
