@@ -16,39 +16,37 @@ def library() -> Library:
 
 
 @pytest.mark.parametrize(
-    ("text", "family"),
+    ("text", "family", "level", "someone_else"),
     [
-        ("my son's eyes are yellow today", "jaundice"),
-        ("my daughter says she suddenly can't see out of her left eye", "vision_loss"),
-        ("my son keeps saying he wants to kill himself", "mood"),
-        ("writing for my boy, his lips and tongue are swelling up", "allergy"),
-        ("my sister is on roaccutane and she is throwing up nonstop since last night", "gut"),
-        ("flatmate's on accutane and her throat is closing, she's wheezing", "allergy"),
-        ("as his dad: he has crushing chest pain and can't breathe", "chest"),
+        ("my son's eyes are yellow today", "jaundice", Level.ASK, True),
+        (
+            "my daughter says she suddenly can't see out of her left eye",
+            "vision_loss",
+            Level.ASK,
+            True,
+        ),
+        ("my son keeps saying he wants to kill himself", "mood", Level.ASK, True),
+        ("writing for my boy, his lips and tongue are swelling up", "allergy", Level.ASK, True),
+        ("my sister is on roaccutane and she is throwing up nonstop", "gut", Level.ASK, True),
+        (
+            "flatmate's on accutane and her throat is closing, she's wheezing",
+            "allergy",
+            Level.ASK,
+            True,
+        ),
+        ("as his dad: he has crushing chest pain and can't breathe", "chest", Level.ASK, True),
+        # Off the course: the topic, with its pointer to urgent help.
+        ("my mum has a terrible headache", "headache_vision", Level.SUBJECT, False),
+        ("my girlfriend thinks she might be pregnant", "pregnancy", Level.SUBJECT, False),
+        ("my friend's eyes look yellow", "jaundice", Level.SUBJECT, False),
     ],
 )
-def test_a_sign_of_someone_on_the_course_gets_the_carers_check_in(
-    library: Library, text: str, family: str
+def test_someone_on_the_course_gets_the_carers_check_in_others_the_topic(
+    library: Library, text: str, family: str, level: Level, someone_else: bool
 ) -> None:
     found = assess(text, library)
     assert found is not None and found.family is not None
-    assert (found.family.id, found.level, found.someone_else) == (family, Level.ASK, True)
-
-
-@pytest.mark.parametrize(
-    ("text", "family"),
-    [
-        ("my mum has a terrible headache", "headache_vision"),
-        ("my girlfriend thinks she might be pregnant", "pregnancy"),
-        ("my friend's eyes look yellow", "jaundice"),
-    ],
-)
-def test_someone_off_the_course_still_gets_the_topic(
-    library: Library, text: str, family: str
-) -> None:
-    found = assess(text, library)
-    assert found is not None and found.family is not None
-    assert (found.family.id, found.level, found.someone_else) == (family, Level.SUBJECT, False)
+    assert (found.family.id, found.level, found.someone_else) == (family, level, someone_else)
 
 
 @pytest.mark.parametrize(
