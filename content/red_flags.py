@@ -12,7 +12,7 @@ from content.models import RedFlagFamily
 from content.schema import field_problems, read_yaml
 from content.shared_texts import SharedTexts
 from content.telegram_html import html_problems
-from content.warning_signs import COMBINE
+from content.warning_signs import ASKED, COMBINE
 
 REQUIRED_FAMILIES = (
     "mood",
@@ -191,6 +191,8 @@ def _family_problems(
         problems += [
             f"{where}: '{key}' entry {value!r} has an empty part"
             for value in values
-            if not all(compile_phrase(chunk) for chunk in str(value).split(COMBINE))
+            if not all(
+                compile_phrase(chunk) for chunk in str(value).removeprefix(ASKED).split(COMBINE)
+            )
         ]
     return problems

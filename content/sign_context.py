@@ -121,9 +121,11 @@ def read(
     negations: int,
     weak: bool,
     theirs: bool = False,
+    asked: bool = False,
 ) -> Reading:
     """How the match at `span` reads; `personal` says the wording names the writer (so it
-    counts inside a question too), `negations` how many negations it carries itself. With
+    counts inside a question too), `negations` how many negations it carries itself, `asked`
+    that in a general question it still deserves the check-in ("what's the lethal dose"). With
     `theirs`, the message is read as told by the person on the course it is about, so whoever
     it names counts as the writer."""
     words = sentence.words
@@ -134,7 +136,7 @@ def read(
         about_me = names_writer(span, sentence)
         return Reading.DOUBT if about_me and not weak else Reading.NONE
     if sentence.general_question and not personal:
-        return Reading.DOUBT if _ASKING & set(words[:4]) and not weak else Reading.NONE
+        return Reading.DOUBT if (asked or _ASKING & set(words[:4])) and not weak else Reading.NONE
     if not theirs and _about_someone_else(span, words):
         return Reading.OTHER
     near = set(words[max(0, span.start - 3) : span.end])

@@ -21,6 +21,9 @@ from content.normalize import FIRST_PERSON, Sentence, sentences
 from content.sign_context import NEGATIONS, Reading, Span, denied, names_writer, read
 
 COMBINE = "+"
+# Opens a wording that is a sign even as a general question ("how long does it take to die"):
+# such a question gets the check-in.
+ASKED = "?"
 _GAP = 2  # filler words allowed inside one phrase ("my period is really late")
 _WINDOW = 9  # words a combination may span ("my face and lips are all swollen")
 
@@ -48,17 +51,21 @@ class Sign:
 
     parts: tuple[Pattern, ...]
     personal: bool  # it names the writer (i, me, my), so it counts inside a question too
+    asked: bool  # a general question in these words gets the check-in (ASKED)
     negations: int  # negation words the wording itself carries ("can't breathe")
 
 
 @lru_cache(maxsize=8192)
 def compile_sign(text: str) -> Sign:
     """Parse "@face + swollen|puffy" (vocabulary already expanded) into a Sign."""
+    asked = text.startswith(ASKED)
+    text = text.removeprefix(ASKED)
     parts = tuple(p for p in (compile_phrase(chunk) for chunk in text.split(COMBINE)) if p)
     slots = [slot for part in parts for slot in part]
     return Sign(
         parts=parts,
         personal=any(set(slot) & FIRST_PERSON for slot in slots),
+        asked=asked,
         negations=sum(1 for slot in slots if set(slot) & NEGATIONS),
     )
 
@@ -197,6 +204,7 @@ def _reading(
                     span,
                     sentence,
                     personal=sign.personal,
+                    asked=sign.asked,
                     negations=sign.negations,
                     weak=weak,
                     theirs=theirs,

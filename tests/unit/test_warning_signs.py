@@ -161,3 +161,22 @@ def test_sentences_keep_every_word_of_a_clause_split() -> None:
 
 def test_the_families_are_checked_most_urgent_first(library: Library) -> None:
     assert reading("I think I'm pregnant and I want to die", library) == ("mood", "urgent")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what's the lethal dose of isotretinoin", "how long does it take to die from an overdose"],
+)
+def test_asking_how_to_die_gets_the_check_in_even_as_a_general_question(
+    library: Library, text: str
+) -> None:
+    assert reading(text, library) == ("mood", "ask")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["how many tablets can i take for a headache", "how many pills can I take in a day for pain"],
+)
+def test_asking_an_everyday_dose_is_no_alarm(library: Library, text: str) -> None:
+    found = assess(text, library)
+    assert found is None or found.level is not Level.URGENT
