@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     exists,
     func,
     insert,
@@ -21,19 +23,15 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.messages import Outgoing
-from storage.models import (
-    Audience,
-    Broadcast,
-    BroadcastStatus,
-    Course,
-    Delivery,
-    DeliveryStatus,
-    Purpose,
-    Reminder,
-    ReminderKind,
-    User,
-    UserStatus,
-)
+from storage import models
+
+
+class Broadcasted(Protocol):
+    """What rendering reads of a delivery: the broadcast it belongs to, if any."""
+
+    @property
+    def broadcast_id(self) -> int | None: ...
+
 
 # Behind every reminder: the sender takes lower priorities first.
 PRIORITY_BROADCAST = 10
@@ -57,50 +55,54 @@ class Progress:
 
 
 def _course_ended() -> ColumnElement[bool]:
-    return exists().where(Course.user_id == User.id, Course.ended_at.is_not(None))
+    return exists().where(
+        models.Course.user_id == models.User.id, models.Course.ended_at.is_not(None)
+    )
 
 
 def _in_treatment() -> ColumnElement[bool]:
     return and_(
-        User.reminders_paused.is_(False),
+        models.User.reminders_paused.is_(False),
         ~_course_ended(),
         exists().where(
-            Reminder.user_id == User.id,
-            Reminder.kind == ReminderKind.DOSE,
-            Reminder.enabled.is_(True),
+            models.Reminder.user_id == models.User.id,
+            models.Reminder.kind == models.ReminderKind.DOSE,
+            models.Reminder.enabled.is_(True),
         ),
     )
 
 
-def recipients(audience: Audience, now: datetime, admin_ids: Collection[int]) -> Select:
+def recipients(audience: models.Audience, now: datetime, admin_ids: Collection[int]) -> Select:
     """The (user id, chat id) of everyone an audience reaches; blocked users never are."""
-    query = select(User.id, User.chat_id).where(User.status == UserStatus.ACTIVE)
-    if audience == Audience.IN_TREATMENT:
+    query = select(models.User.id, models.User.chat_id).where(
+        models.User.status == models.UserStatus.ACTIVE
+    )
+    if audience == models.Audience.IN_TREATMENT:
         return query.where(_in_treatment())
-    if audience == Audience.AFTER_COURSE:
-        dose_fired = select(Delivery.id).where(
-            Delivery.user_id == User.id,
-            Delivery.kind == ReminderKind.DOSE,
-            Delivery.purpose == Purpose.FIRST,
+    if audience == models.Audience.AFTER_COURSE:
+        dose_fired = select(models.Delivery.id).where(
+            models.Delivery.user_id == models.User.id,
+            models.Delivery.kind == models.ReminderKind.DOSE,
+            models.Delivery.purpose == models.Purpose.FIRST,
         )
-        recent = dose_fired.where(Delivery.occurrence > now - AFTER_COURSE_QUIET)
+        recent = dose_fired.where(models.Delivery.occurrence > now - AFTER_COURSE_QUIET)
         # Said so themselves with /course, or their dose reminders went quiet 14 days ago.
         went_quiet = and_(~_in_treatment(), exists(dose_fired), ~exists(recent))
         return query.where(or_(_course_ended(), went_quiet))
-    if audience == Audience.ADMINS:
-        return query.where(User.id.in_(list(admin_ids) or [-1]))
+    if audience == models.Audience.ADMINS:
+        return query.where(models.User.id.in_(list(admin_ids) or [-1]))
     return query
 
 
 async def count_recipients(
-    session: AsyncSession, audience: Audience, now: datetime, admin_ids: Collection[int]
+    session: AsyncSession, audience: models.Audience, now: datetime, admin_ids: Collection[int]
 ) -> int:
     sub = recipients(audience, now, admin_ids).subquery()
     return int(await session.scalar(select(func.count()).select_from(sub)) or 0)
 
 
 async def enqueue(
-    session: AsyncSession, broadcast: Broadcast, now: datetime, admin_ids: Collection[int]
+    session: AsyncSession, broadcast: models.Broadcast, now: datetime, admin_ids: Collection[int]
 ) -> int:
     """One delivery per recipient in a single INSERT … SELECT; the broadcast starts sending."""
     assert broadcast.audience is not None
@@ -109,13 +111,13 @@ async def enqueue(
         chosen.c.id,
         chosen.c.chat_id,
         literal(broadcast.id),
-        literal(Purpose.BROADCAST.value),
+        literal(models.Purpose.BROADCAST.value),
         literal(PRIORITY_BROADCAST),
-        literal(now, type_=Delivery.__table__.c.due_at.type),
-        literal(DeliveryStatus.PENDING.value),
+        literal(now, type_=models.Delivery.__table__.c.due_at.type),
+        literal(models.DeliveryStatus.PENDING.value),
         literal(False),
         literal(0),
-        literal(now, type_=Delivery.__table__.c.updated_at.type),
+        literal(now, type_=models.Delivery.__table__.c.updated_at.type),
     )
     columns = [
         "user_id",
@@ -129,9 +131,9 @@ async def enqueue(
         "attempts",
         "updated_at",
     ]
-    result = await session.execute(insert(Delivery).from_select(columns, rows))
+    result = await session.execute(insert(models.Delivery).from_select(columns, rows))
     broadcast.total = int(result.rowcount or 0)  # type: ignore[attr-defined]
-    broadcast.status = BroadcastStatus.SENDING
+    broadcast.status = models.BroadcastStatus.SENDING
     broadcast.started_at = now
     broadcast.updated_at = now
     return broadcast.total
@@ -139,40 +141,64 @@ async def enqueue(
 
 async def progress(session: AsyncSession, broadcast_id: int) -> Progress:
     rows = await session.execute(
-        select(Delivery.status, func.count())
-        .where(Delivery.broadcast_id == broadcast_id)
-        .group_by(Delivery.status)
+        select(models.Delivery.status, func.count())
+        .where(models.Delivery.broadcast_id == broadcast_id)
+        .group_by(models.Delivery.status)
     )
-    counts = {DeliveryStatus(status): int(n) for status, n in rows}
-    waiting = counts.get(DeliveryStatus.PENDING, 0) + counts.get(DeliveryStatus.SENDING, 0)
+    counts = {models.DeliveryStatus(status): int(n) for status, n in rows}
+    waiting = counts.get(models.DeliveryStatus.PENDING, 0) + counts.get(
+        models.DeliveryStatus.SENDING, 0
+    )
     return Progress(
         total=sum(counts.values()),
-        sent=counts.get(DeliveryStatus.SENT, 0),
-        blocked=counts.get(DeliveryStatus.BLOCKED, 0),
-        failed=counts.get(DeliveryStatus.FAILED, 0),
-        uncertain=counts.get(DeliveryStatus.UNCERTAIN, 0),
-        cancelled=counts.get(DeliveryStatus.CANCELLED, 0),
+        sent=counts.get(models.DeliveryStatus.SENT, 0),
+        blocked=counts.get(models.DeliveryStatus.BLOCKED, 0),
+        failed=counts.get(models.DeliveryStatus.FAILED, 0),
+        uncertain=counts.get(models.DeliveryStatus.UNCERTAIN, 0),
+        cancelled=counts.get(models.DeliveryStatus.CANCELLED, 0),
         pending=waiting,
     )
 
 
-async def stop(session: AsyncSession, broadcast: Broadcast, now: datetime) -> int:
+async def stop(session: AsyncSession, broadcast: models.Broadcast, now: datetime) -> int:
     """Stop a running broadcast: what is not yet sent stays unsent. Returns how many."""
     result = await session.execute(
-        update(Delivery)
-        .where(Delivery.broadcast_id == broadcast.id, Delivery.status == DeliveryStatus.PENDING)
-        .values(status=DeliveryStatus.CANCELLED, updated_at=now)
+        update(models.Delivery)
+        .where(
+            models.Delivery.broadcast_id == broadcast.id,
+            models.Delivery.status == models.DeliveryStatus.PENDING,
+        )
+        .values(status=models.DeliveryStatus.CANCELLED, updated_at=now)
     )
-    broadcast.status = BroadcastStatus.CANCELLED
+    broadcast.status = models.BroadcastStatus.CANCELLED
     broadcast.updated_at = now
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-async def render_broadcast(session: AsyncSession, delivery: Delivery) -> Outgoing | None:
+_BROADCASTS = models.table_of(models.Broadcast)
+# Built once: the sender asks it for every group it claims.
+_SENDING_TEXTS = select(_BROADCASTS.c.id, _BROADCASTS.c.text_html).where(
+    _BROADCASTS.c.id.in_(bindparam("b_ids", expanding=True)),
+    _BROADCASTS.c.status == models.BroadcastStatus.SENDING,
+)
+
+
+class _BroadcastRenderer:
     """The sender's renderer for broadcast deliveries; None once the broadcast is stopped."""
-    if delivery.broadcast_id is None:
-        return None
-    broadcast = await session.get(Broadcast, delivery.broadcast_id)
-    if broadcast is None or broadcast.status != BroadcastStatus.SENDING or not broadcast.text_html:
-        return None
-    return Outgoing(broadcast.text_html)
+
+    async def __call__(self, session: AsyncSession, delivery: models.Delivery) -> Outgoing | None:
+        [message] = await self.render_many(session, [delivery])
+        return message
+
+    async def render_many(
+        self, session: AsyncSession, deliveries: Sequence[Broadcasted]
+    ) -> list[Outgoing | None]:
+        """One query for a whole claim: its recipients share a few broadcasts at most."""
+        ids = list({d.broadcast_id for d in deliveries if d.broadcast_id is not None})
+        rows = await session.execute(_SENDING_TEXTS, {"b_ids": ids})
+        # One Outgoing per broadcast, shared by its recipients.
+        texts = {broadcast_id: Outgoing(str(text)) for broadcast_id, text in rows if text}
+        return [texts.get(d.broadcast_id) if d.broadcast_id else None for d in deliveries]
+
+
+render_broadcast = _BroadcastRenderer()

@@ -9,42 +9,62 @@ recording of `sent` after the call, that is what makes delivery at most once. A 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.messages import Outgoing, reminder_message
 from scheduler.policy import Policy
-from storage.models import (
-    Broadcast,
-    Delivery,
-    DeliveryStatus,
-    DoseLog,
-    Purpose,
-    Reminder,
-    ReminderKind,
-    User,
-    UserStatus,
-)
+from storage import models
 
 log = logging.getLogger("isobot.sender")
 
 # Builds the message of a delivery that is not a plain daily reminder (a broadcast, a summary);
 # looked up by the delivery's kind first, then by its purpose. None cancels the delivery.
-Renderer = Callable[[AsyncSession, Delivery], Awaitable[Outgoing | None]]
-Renderers = dict[ReminderKind | Purpose, Renderer]
+Renderer = Callable[[AsyncSession, models.Delivery], Awaitable[Outgoing | None]]
+Renderers = dict[models.ReminderKind | models.Purpose, Renderer]
 
 Occurrence = tuple[int | None, datetime | None]  # (reminder id, occurrence)
+
+
+@dataclass(slots=True)
+class Claimed:
+    """A delivery as its claim returned it, now `sending`: plain values, read once, so that a
+    broadcast of thousands builds no ORM object per recipient."""
+
+    id: int
+    user_id: int
+    chat_id: int
+    reminder_id: int | None
+    broadcast_id: int | None
+    kind: models.ReminderKind | None
+    occurrence: datetime | None
+    purpose: models.Purpose
+    priority: int
+    due_at: datetime
+    attempts: int
+    late: bool
+
+
+@runtime_checkable
+class RendersMany(Protocol):
+    """A renderer that builds the messages of a whole claim at once (a broadcast's text is the
+    same for every recipient): one query for the group, not one per delivery."""
+
+    async def render_many(
+        self, session: AsyncSession, deliveries: Sequence[Claimed]
+    ) -> list[Outgoing | None]: ...
 
 
 @dataclass(frozen=True)
 class Job:
     """A claimed delivery, now `sending`, and the message to send for it."""
 
-    delivery: Delivery  # as claimed; detached once the claim commits
+    delivery: Claimed
     message: Outgoing
     started: datetime
 
@@ -63,13 +83,55 @@ class Known:
     snoozed: set[Occurrence]
 
 
+class Judged(Protocol):
+    """What the rules read of a delivery: a claimed one, or a model in the tests."""
+
+    @property
+    def kind(self) -> models.ReminderKind | None: ...
+    @property
+    def reminder_id(self) -> int | None: ...
+    @property
+    def occurrence(self) -> datetime | None: ...
+    @property
+    def purpose(self) -> models.Purpose: ...
+    @property
+    def due_at(self) -> datetime: ...
+
+
+_DELIVERIES = models.table_of(models.Delivery)
+_FIELDS = Claimed.__slots__
+# Built once: a statement built per claim, with its IN list and ORM bookkeeping, cost more than
+# the claim's own work.
+_CLAIM = (
+    update(_DELIVERIES)
+    .where(
+        _DELIVERIES.c.id.in_(bindparam("b_ids", expanding=True)),
+        _DELIVERIES.c.status == models.DeliveryStatus.PENDING,
+    )
+    .values(
+        status=models.DeliveryStatus.SENDING,
+        attempts=_DELIVERIES.c.attempts + 1,
+        updated_at=bindparam("b_now", type_=_DELIVERIES.c.updated_at.type),
+    )
+    .returning(*(_DELIVERIES.c[name] for name in _FIELDS))
+)
+_END = (
+    update(_DELIVERIES)
+    .where(_DELIVERIES.c.id == bindparam("b_id"))
+    .values(status=bindparam("b_status", type_=_DELIVERIES.c.status.type))
+)
+_MARK_LATE = update(_DELIVERIES).where(_DELIVERIES.c.id == bindparam("b_id")).values(late=True)
+
+
 async def due(session: AsyncSession, now: datetime, limit: int) -> list[tuple[int, int]]:
     """(delivery id, chat id) of pending deliveries due by now: reminders before broadcasts,
     then the oldest first."""
     rows = await session.execute(
-        select(Delivery.id, Delivery.chat_id)
-        .where(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now)
-        .order_by(Delivery.priority, Delivery.due_at, Delivery.id)
+        select(models.Delivery.id, models.Delivery.chat_id)
+        .where(
+            models.Delivery.status == models.DeliveryStatus.PENDING, models.Delivery.due_at <= now
+        )
+        .order_by(models.Delivery.priority, models.Delivery.due_at, models.Delivery.id)
         .limit(limit)
     )
     return [(delivery_id, chat_id) for delivery_id, chat_id in rows]
@@ -78,9 +140,9 @@ async def due(session: AsyncSession, now: datetime, limit: int) -> list[tuple[in
 async def recover(session: AsyncSession, now: datetime) -> int:
     """A delivery left in `sending` by a crash may have reached Telegram: never resend it."""
     result = await session.execute(
-        update(Delivery)
-        .where(Delivery.status == DeliveryStatus.SENDING)
-        .values(status=DeliveryStatus.UNCERTAIN, updated_at=now)
+        update(models.Delivery)
+        .where(models.Delivery.status == models.DeliveryStatus.SENDING)
+        .values(status=models.DeliveryStatus.UNCERTAIN, updated_at=now)
     )
     count = int(result.rowcount or 0)  # type: ignore[attr-defined]
     if count:
@@ -100,69 +162,111 @@ async def claim(
     One that must not go out after all is ended here (cancelled or missed), in the same
     transaction, and is not among the jobs.
     """
-    # One statement claims the rows and loads them.
-    claimed = await session.scalars(
-        update(Delivery)
-        .where(Delivery.id.in_(delivery_ids), Delivery.status == DeliveryStatus.PENDING)
-        .values(status=DeliveryStatus.SENDING, attempts=Delivery.attempts + 1, updated_at=now)
-        .returning(Delivery)
-        .execution_options(populate_existing=True)
+    if not delivery_ids:
+        return []
+    # One statement claims the rows and reads them.
+    rows: Iterable[Sequence[Any]] = await session.execute(
+        _CLAIM, {"b_ids": list(delivery_ids), "b_now": now}
     )
-    deliveries = sorted(claimed, key=lambda delivery: delivery.id)
-    jobs: list[Job] = []
+    deliveries = sorted((Claimed(*row) for row in rows), key=lambda d: d.id)
     if not deliveries:
-        return jobs
+        return []
     known = await _load_for(session, deliveries)
-    for delivery in deliveries:
-        status = await _verdict(session, delivery, now, policy, known)
-        message = None if status else await _render(session, delivery, now, policy, renderers)
+    messages = await _messages(session, deliveries, now, policy, renderers, known)
+    jobs: list[Job] = []
+    ended: list[dict[str, object]] = []
+    for delivery, (status, message) in zip(deliveries, messages, strict=True):
         if status is not None or message is None:
-            delivery.status = status or DeliveryStatus.CANCELLED
-            continue
-        jobs.append(Job(delivery, message, now))
+            ended.append(
+                {"b_id": delivery.id, "b_status": status or models.DeliveryStatus.CANCELLED}
+            )
+        else:
+            jobs.append(Job(delivery, message, now))
+    if ended:
+        await session.execute(_END, ended)
+    late = [{"b_id": job.delivery.id} for job in jobs if job.delivery.late]
+    if late:
+        await session.execute(_MARK_LATE, late)
     return jobs
 
 
+async def _messages(
+    session: AsyncSession,
+    deliveries: list[Claimed],
+    now: datetime,
+    policy: Policy,
+    renderers: Renderers,
+    known: Known,
+) -> list[tuple[models.DeliveryStatus | None, Outgoing | None]]:
+    """For each delivery, why it must not go out, or its message (None: cancel it)."""
+    verdicts = [await _verdict(session, d, now, policy, known) for d in deliveries]
+    groups: dict[int, tuple[RendersMany, list[int]]] = {}  # by renderer, those it renders
+    outcome: list[tuple[models.DeliveryStatus | None, Outgoing | None]] = []
+    for i, (delivery, status) in enumerate(zip(deliveries, verdicts, strict=True)):
+        renderer = _renderer_of(delivery, renderers)
+        group = groups.get(id(renderer))
+        if group is None and status is None and isinstance(renderer, RendersMany):
+            # isinstance on a Protocol is slow: asked once per renderer, not per delivery.
+            group = groups[id(renderer)] = (renderer, [])
+        if status is None and group is not None:
+            group[1].append(i)
+            outcome.append((None, None))
+            continue
+        message = None
+        if status is None:
+            message = await _render(session, delivery, renderer, now, policy)
+        outcome.append((status, message))
+    for many, indexes in groups.values():
+        messages = await many.render_many(session, [deliveries[i] for i in indexes])
+        for i, message in zip(indexes, messages, strict=True):
+            outcome[i] = (None, message)
+    return outcome
+
+
+def _renderer_of(delivery: Claimed, renderers: Renderers) -> Renderer | None:
+    return (delivery.kind and renderers.get(delivery.kind)) or renderers.get(delivery.purpose)
+
+
 def verdict(
-    delivery: Delivery,
-    user: User | None,
-    reminder: Reminder | None,
+    delivery: Judged,
+    user: models.User | None,
+    reminder: models.Reminder | None,
     now: datetime,
     policy: Policy,
     known: Known,
-) -> DeliveryStatus | None:
+) -> models.DeliveryStatus | None:
     """Why a reminder delivery must not go out after all, if it must not; None for anything
     that is not a reminder. `user` and `reminder` are the delivery's, None if gone."""
     if delivery.kind is None:  # not a reminder
         return None
     if delivery.reminder_id is None:  # the reminder was deleted
-        return DeliveryStatus.CANCELLED
-    if user is None or reminder is None or user.status != UserStatus.ACTIVE:
-        return DeliveryStatus.CANCELLED
+        return models.DeliveryStatus.CANCELLED
+    if user is None or reminder is None or user.status != models.UserStatus.ACTIVE:
+        return models.DeliveryStatus.CANCELLED
     if not reminder.enabled or user.reminders_paused:
-        return DeliveryStatus.CANCELLED
+        return models.DeliveryStatus.CANCELLED
     if now - delivery.due_at > policy.grace(delivery.kind):
-        return DeliveryStatus.MISSED
+        return models.DeliveryStatus.MISSED
     occurrence = (delivery.reminder_id, delivery.occurrence)
     if occurrence in known.answered:
-        return DeliveryStatus.CANCELLED
-    if delivery.purpose == Purpose.FOLLOW_UP and occurrence in known.snoozed:
-        return DeliveryStatus.CANCELLED
+        return models.DeliveryStatus.CANCELLED
+    if delivery.purpose == models.Purpose.FOLLOW_UP and occurrence in known.snoozed:
+        return models.DeliveryStatus.CANCELLED
     return None
 
 
 async def _verdict(
-    session: AsyncSession, delivery: Delivery, now: datetime, policy: Policy, known: Known
-) -> DeliveryStatus | None:
+    session: AsyncSession, delivery: Claimed, now: datetime, policy: Policy, known: Known
+) -> models.DeliveryStatus | None:
     user = reminder = None
     if delivery.kind is not None and delivery.reminder_id is not None:
         # From the identity map: _load_for loaded them.
-        user = await session.get(User, delivery.user_id)
-        reminder = await session.get(Reminder, delivery.reminder_id)
+        user = await session.get(models.User, delivery.user_id)
+        reminder = await session.get(models.Reminder, delivery.reminder_id)
     return verdict(delivery, user, reminder, now, policy, known)
 
 
-async def _load_for(session: AsyncSession, deliveries: list[Delivery]) -> Known:
+async def _load_for(session: AsyncSession, deliveries: list[Claimed]) -> Known:
     """What the verdicts and the renderers of a group read, in a few queries for the group.
 
     One query per delivery (its user, its reminder, its broadcast...) was most of a claim's
@@ -177,45 +281,50 @@ async def _load_for(session: AsyncSession, deliveries: list[Delivery]) -> Known:
         user_ids = {d.user_id for d in reminders}
         reminder_ids = {d.reminder_id for d in reminders}
         occurrences = {d.occurrence for d in reminders}
-        held += await session.scalars(select(User).where(User.id.in_(user_ids)))
-        held += await session.scalars(select(Reminder).where(Reminder.id.in_(reminder_ids)))
+        held += await session.scalars(select(models.User).where(models.User.id.in_(user_ids)))
+        held += await session.scalars(
+            select(models.Reminder).where(models.Reminder.id.in_(reminder_ids))
+        )
         # The pairs asked for and a few more at most; the checks look pairs up exactly.
         answered.update(
             await session.execute(
-                select(DoseLog.reminder_id, DoseLog.occurrence).where(
-                    DoseLog.reminder_id.in_(reminder_ids),
-                    DoseLog.occurrence.in_(occurrences),
+                select(models.DoseLog.reminder_id, models.DoseLog.occurrence).where(
+                    models.DoseLog.reminder_id.in_(reminder_ids),
+                    models.DoseLog.occurrence.in_(occurrences),
                 )
             )
         )
-        if any(d.purpose == Purpose.FOLLOW_UP for d in reminders):
+        if any(d.purpose == models.Purpose.FOLLOW_UP for d in reminders):
             snoozed.update(
                 await session.execute(
-                    select(Delivery.reminder_id, Delivery.occurrence).where(
-                        Delivery.reminder_id.in_(reminder_ids),
-                        Delivery.occurrence.in_(occurrences),
-                        Delivery.purpose == Purpose.SNOOZE,
+                    select(models.Delivery.reminder_id, models.Delivery.occurrence).where(
+                        models.Delivery.reminder_id.in_(reminder_ids),
+                        models.Delivery.occurrence.in_(occurrences),
+                        models.Delivery.purpose == models.Purpose.SNOOZE,
                     )
                 )
             )
-    broadcast_ids = {d.broadcast_id for d in deliveries if d.broadcast_id is not None}
-    if broadcast_ids:
-        held += await session.scalars(select(Broadcast).where(Broadcast.id.in_(broadcast_ids)))
     return Known(held, answered, snoozed)
 
 
 async def _render(
-    session: AsyncSession, delivery: Delivery, now: datetime, policy: Policy, renderers: Renderers
+    session: AsyncSession,
+    delivery: Claimed,
+    renderer: Renderer | None,
+    now: datetime,
+    policy: Policy,
 ) -> Outgoing | None:
-    renderer = (delivery.kind and renderers.get(delivery.kind)) or renderers.get(delivery.purpose)
     if renderer is not None:
-        return await renderer(session, delivery)
+        # A renderer of one delivery at a time reads the model; these are few (a weekly
+        # summary, a check-in), so loading each costs little.
+        model = await session.get(models.Delivery, delivery.id, populate_existing=True)
+        return None if model is None else await renderer(session, model)
     if delivery.reminder_id is None or delivery.kind is None:
         return None
-    reminder = await session.get(Reminder, delivery.reminder_id)
+    reminder = await session.get(models.Reminder, delivery.reminder_id)
     if reminder is None:
         return None
-    if delivery.purpose == Purpose.FIRST and now - delivery.due_at > policy.late_after:
+    if delivery.purpose == models.Purpose.FIRST and now - delivery.due_at > policy.late_after:
         delivery.late = True
     return reminder_message(
         delivery.kind, reminder.local_time, delivery.purpose, delivery.late, delivery.id

@@ -12,15 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.cumulative import DoseDay
 from scheduler.recurrence import local_day, occurrence_day, occurrence_on, parse_hhmm
-from storage.models import (
-    Delivery,
-    DeliveryStatus,
-    DoseLog,
-    Outcome,
-    Purpose,
-    Reminder,
-    ReminderKind,
-)
+from storage import models
 
 # One occurrence of one dose reminder; a deleted reminder's rows keep None and their instant.
 _Key = tuple[int | None, datetime]
@@ -39,14 +31,19 @@ async def dose_days(
     since = datetime.combine(first - timedelta(days=1), time(), UTC)
     found: dict[_Key, tuple[date, bool]] = {}
     dispatched = await session.execute(
-        select(Delivery.reminder_id, Delivery.occurrence, Reminder.timezone, Reminder.local_time)
-        .outerjoin(Reminder, Reminder.id == Delivery.reminder_id)
+        select(
+            models.Delivery.reminder_id,
+            models.Delivery.occurrence,
+            models.Reminder.timezone,
+            models.Reminder.local_time,
+        )
+        .outerjoin(models.Reminder, models.Reminder.id == models.Delivery.reminder_id)
         .where(
-            Delivery.user_id == user_id,
-            Delivery.kind == ReminderKind.DOSE,
-            Delivery.purpose == Purpose.FIRST,
-            Delivery.status != DeliveryStatus.CANCELLED,
-            Delivery.occurrence >= since,
+            models.Delivery.user_id == user_id,
+            models.Delivery.kind == models.ReminderKind.DOSE,
+            models.Delivery.purpose == models.Purpose.FIRST,
+            models.Delivery.status != models.DeliveryStatus.CANCELLED,
+            models.Delivery.occurrence >= since,
         )
     )
     for reminder_id, occurrence, tz, wall_time in dispatched:
@@ -56,14 +53,17 @@ async def dose_days(
         day = occurrence_day(occurrence, local, ZoneInfo(tz) if tz else zone)
         found[(reminder_id, occurrence)] = (day, False)
     answered = await session.scalars(
-        select(DoseLog).where(
-            DoseLog.user_id == user_id,
-            DoseLog.kind == ReminderKind.DOSE,
-            DoseLog.occurrence >= since,
+        select(models.DoseLog).where(
+            models.DoseLog.user_id == user_id,
+            models.DoseLog.kind == models.ReminderKind.DOSE,
+            models.DoseLog.occurrence >= since,
         )
     )
     for log in answered:
-        found[(log.reminder_id, log.occurrence)] = (log.local_date, log.outcome == Outcome.TAKEN)
+        found[(log.reminder_id, log.occurrence)] = (
+            log.local_date,
+            log.outcome == models.Outcome.TAKEN,
+        )
     for key in await _still_to_come_today(session, user_id, zone, now):
         found.setdefault(key, (local_day(now, zone), False))
     return _by_day(found.values(), first)
@@ -74,10 +74,10 @@ async def _still_to_come_today(
 ) -> list[_Key]:
     today = local_day(now, zone)
     active = await session.scalars(
-        select(Reminder).where(
-            Reminder.user_id == user_id,
-            Reminder.kind == ReminderKind.DOSE,
-            Reminder.next_fire_at.is_not(None),
+        select(models.Reminder).where(
+            models.Reminder.user_id == user_id,
+            models.Reminder.kind == models.ReminderKind.DOSE,
+            models.Reminder.next_fire_at.is_not(None),
         )
     )
     keys: list[_Key] = []

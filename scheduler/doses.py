@@ -10,29 +10,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.adherence import DoseRecord, DoseState, dose_state
 from scheduler.recurrence import local_day, occurrence_day, parse_hhmm
-from storage.models import (
-    Delivery,
-    DeliveryStatus,
-    DoseLog,
-    Outcome,
-    Purpose,
-    Reminder,
-    ReminderKind,
-)
+from storage import models
 from storage.writes import insert_ignoring_duplicates
 
 
 async def log_outcome(
-    session: AsyncSession, delivery: Delivery, outcome: Outcome, zone: ZoneInfo, now: datetime
+    session: AsyncSession,
+    delivery: models.Delivery,
+    outcome: models.Outcome,
+    zone: ZoneInfo,
+    now: datetime,
 ) -> bool:
     """Record the answer for the delivery's occurrence; False when it was already answered."""
     assert delivery.occurrence is not None and delivery.kind is not None
     wall_time = await session.scalar(
-        select(Reminder.local_time).where(Reminder.id == delivery.reminder_id)
+        select(models.Reminder.local_time).where(models.Reminder.id == delivery.reminder_id)
     )
     local = parse_hhmm(wall_time) if wall_time else None
     result = await session.execute(
-        insert_ignoring_duplicates(session, DoseLog).values(
+        insert_ignoring_duplicates(session, models.DoseLog).values(
             user_id=delivery.user_id,
             reminder_id=delivery.reminder_id,
             kind=delivery.kind,
@@ -46,22 +42,22 @@ async def log_outcome(
         return False
     # Nothing more for this occurrence: a pending snooze or follow-up would only nag.
     await session.execute(
-        update(Delivery)
+        update(models.Delivery)
         .where(
-            Delivery.reminder_id == delivery.reminder_id,
-            Delivery.occurrence == delivery.occurrence,
-            Delivery.status == DeliveryStatus.PENDING,
+            models.Delivery.reminder_id == delivery.reminder_id,
+            models.Delivery.occurrence == delivery.occurrence,
+            models.Delivery.status == models.DeliveryStatus.PENDING,
         )
-        .values(status=DeliveryStatus.CANCELLED, updated_at=now)
+        .values(status=models.DeliveryStatus.CANCELLED, updated_at=now)
     )
     return True
 
 
-async def outcome_of(session: AsyncSession, delivery: Delivery) -> Outcome | None:
+async def outcome_of(session: AsyncSession, delivery: models.Delivery) -> models.Outcome | None:
     return await session.scalar(
-        select(DoseLog.outcome).where(
-            DoseLog.reminder_id == delivery.reminder_id,
-            DoseLog.occurrence == delivery.occurrence,
+        select(models.DoseLog.outcome).where(
+            models.DoseLog.reminder_id == delivery.reminder_id,
+            models.DoseLog.occurrence == delivery.occurrence,
         )
     )
 
@@ -75,27 +71,27 @@ async def dose_records(
     logged = {
         (row.reminder_id, row.occurrence): row
         for row in await session.scalars(
-            select(DoseLog).where(
-                DoseLog.user_id == user_id,
-                DoseLog.kind == ReminderKind.DOSE,
-                DoseLog.occurrence >= since,
+            select(models.DoseLog).where(
+                models.DoseLog.user_id == user_id,
+                models.DoseLog.kind == models.ReminderKind.DOSE,
+                models.DoseLog.occurrence >= since,
             )
         )
     }
     deliveries = await session.execute(
         select(
-            Delivery.reminder_id,
-            Delivery.occurrence,
-            Delivery.status,
-            Reminder.timezone,
-            Reminder.local_time,
+            models.Delivery.reminder_id,
+            models.Delivery.occurrence,
+            models.Delivery.status,
+            models.Reminder.timezone,
+            models.Reminder.local_time,
         )
-        .outerjoin(Reminder, Reminder.id == Delivery.reminder_id)
+        .outerjoin(models.Reminder, models.Reminder.id == models.Delivery.reminder_id)
         .where(
-            Delivery.user_id == user_id,
-            Delivery.kind == ReminderKind.DOSE,
-            Delivery.purpose == Purpose.FIRST,
-            Delivery.occurrence >= since,
+            models.Delivery.user_id == user_id,
+            models.Delivery.kind == models.ReminderKind.DOSE,
+            models.Delivery.purpose == models.Purpose.FIRST,
+            models.Delivery.occurrence >= since,
         )
     )
     records = []
@@ -110,6 +106,6 @@ async def dose_records(
             records.append(DoseRecord(day, state))
     # Answers without a delivery row (none is expected, but the log is the record) still count.
     for log in logged.values():
-        state = DoseState.TAKEN if log.outcome == Outcome.TAKEN else DoseState.SKIPPED
+        state = DoseState.TAKEN if log.outcome == models.Outcome.TAKEN else DoseState.SKIPPED
         records.append(DoseRecord(log.local_date, state))
     return records

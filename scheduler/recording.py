@@ -9,29 +9,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.claims import Job
 from scheduler.outcomes import Failure, after_failure, classify, describe
 from scheduler.policy import Policy
-from storage.models import Delivery, DeliveryStatus, Purpose, ReminderKind, table_of
-from storage.writes import insert_ignoring_duplicates, mark_blocked
+from storage.models import Delivery, DeliveryStatus, Purpose, ReminderKind
+from storage.writes import insert_ignoring_duplicates, mark_blocked, mark_sent
 
 log = logging.getLogger("isobot.sender")
-
-_DELIVERIES = table_of(Delivery)
-_MARK_SENT = (
-    update(_DELIVERIES)
-    .where(_DELIVERIES.c.id == bindparam("b_id"))
-    .values(
-        status=DeliveryStatus.SENT,
-        telegram_message_id=bindparam("b_message"),
-        sent_at=bindparam("b_at"),
-        updated_at=bindparam("b_at"),
-        error=None,
-    )
-)
 
 
 @dataclass(frozen=True)
@@ -53,15 +39,7 @@ async def record(
     """Store every result on its delivery row, in the caller's transaction."""
     sent = [r for r in results if r.error is None]
     if sent:
-        # One executemany UPDATE by primary key, in Core: the ORM's bulk update by
-        # primary key cost more than the statement itself.
-        await session.execute(
-            _MARK_SENT,
-            [
-                {"b_id": r.job.delivery.id, "b_message": r.message_id, "b_at": r.job.started}
-                for r in sent
-            ],
-        )
+        await mark_sent(session, [(r.job.delivery.id, r.message_id, r.job.started) for r in sent])
         await _queue_follow_ups(session, [r.job for r in sent], policy)
     for result in results:
         if result.error is not None:

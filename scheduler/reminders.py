@@ -9,6 +9,7 @@ after the last one, nor, after a move, too late. docs/reliability.md has the tab
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -19,14 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scheduler.dispatcher import PRIORITY_REMINDER, dispatch_user
 from scheduler.schedules import DAILY_KINDS, MONTHLY_KINDS, fire_after
 from scheduler.spacing import Last, Plan, Slot, plan
-from storage.models import (
-    Delivery,
-    DeliveryStatus,
-    Purpose,
-    Reminder,
-    ReminderKind,
-    User,
-    UserStatus,
+from storage import models
+from storage.reminders import (
+    last_occurrence_row,
+    reminders_and_last,
+    reminders_of,
+    user_and_reminders,
 )
 from storage.writes import insert_ignoring_duplicates
 
@@ -34,24 +33,23 @@ from storage.writes import insert_ignoring_duplicates
 _HALF_PERIOD = {True: timedelta(days=14), False: timedelta(days=3, hours=12)}
 
 
+class _Unread(enum.Enum):
+    """`replan`'s default: the last occurrence is not read yet."""
+
+    LAST = enum.auto()
+
+
 def format_hhmm(value: time) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
 
 
-def active(reminder: Reminder, user: User) -> bool:
+def active(reminder: models.Reminder, user: models.User) -> bool:
     return bool(
         reminder.enabled
         and not user.reminders_paused
-        and user.status == UserStatus.ACTIVE
+        and user.status == models.UserStatus.ACTIVE
         and reminder.timezone
     )
-
-
-async def reminders_of(session: AsyncSession, user_id: int) -> list[Reminder]:
-    rows = await session.scalars(
-        select(Reminder).where(Reminder.user_id == user_id).order_by(Reminder.local_time)
-    )
-    return sorted(rows, key=lambda r: (list(ReminderKind).index(r.kind), r.local_time))
 
 
 async def queue_due(session: AsyncSession, user_id: int, now: datetime) -> None:
@@ -60,8 +58,42 @@ async def queue_due(session: AsyncSession, user_id: int, now: datetime) -> None:
     await dispatch_user(session, user_id, now)
 
 
+# The user's reminders of a kind and its last occurrence, as read in this session.
+Read = tuple[list[models.Reminder], Last | None]
+
+
+async def due_queued_reminders(
+    session: AsyncSession, user_id: int, kind: models.ReminderKind, now: datetime, read: Read | None
+) -> Read:
+    """The user's reminders of `kind`, and its `last_occurrence`, with what fell due of them
+    queued first (`queue_due`): one statement when none is due, as nearly always.
+
+    The claim is the only way an occurrence is queued, and it takes exactly the rows with
+    `next_fire_at <= now`; when none of the kind's is, nothing of what changes here is owed
+    (other kinds' are the tick's, as ever). On PostgreSQL a tick that holds one of them shows
+    it still due here, so the claim runs and waits for that tick, and the rows are read again
+    as it left them. `read`, if given, is what this session read of them before any change.
+    """
+    if read is None:
+        reminders, row = await reminders_and_last(session, user_id, kind)
+        read = reminders, None if row is None else Last(*row)
+    if any(r.next_fire_at is not None and r.next_fire_at <= now for r in read[0]):
+        await queue_due(session, user_id, now)
+        reminders, row = await reminders_and_last(session, user_id, kind, refresh=True)
+        read = reminders, None if row is None else Last(*row)
+    return read
+
+
+async def read_user_and_kind(
+    session: AsyncSession, user_id: int, kind: models.ReminderKind
+) -> tuple[models.User | None, Read]:
+    """The user (None if unknown) and what `set_times` reads of `kind`, in one statement."""
+    user, reminders, row = await user_and_reminders(session, user_id, kind)
+    return user, (reminders, None if row is None else Last(*row))
+
+
 def _first_delivery(
-    reminder: Reminder, chat_id: int, occurrence: datetime, now: datetime
+    reminder: models.Reminder, chat_id: int, occurrence: datetime, now: datetime
 ) -> dict[str, object]:
     return {
         "user_id": reminder.user_id,
@@ -69,10 +101,10 @@ def _first_delivery(
         "reminder_id": reminder.id,
         "kind": reminder.kind,
         "occurrence": occurrence,
-        "purpose": Purpose.FIRST,
+        "purpose": models.Purpose.FIRST,
         "priority": PRIORITY_REMINDER,
         "due_at": occurrence,
-        "status": DeliveryStatus.PENDING,
+        "status": models.DeliveryStatus.PENDING,
         "late": False,
         "attempts": 0,
         "updated_at": now,
@@ -84,49 +116,38 @@ async def cancel_pending(session: AsyncSession, reminder_ids: Sequence[int], now
     if not reminder_ids:
         return
     await session.execute(
-        update(Delivery)
-        .where(Delivery.reminder_id.in_(reminder_ids), Delivery.status == DeliveryStatus.PENDING)
-        .values(status=DeliveryStatus.CANCELLED, updated_at=now)
+        update(models.Delivery)
+        .where(
+            models.Delivery.reminder_id.in_(reminder_ids),
+            models.Delivery.status == models.DeliveryStatus.PENDING,
+        )
+        .values(status=models.DeliveryStatus.CANCELLED, updated_at=now)
     )
 
 
 async def last_occurrence(
-    session: AsyncSession, user_id: int, kind: ReminderKind, reminder_id: int | None = None
+    session: AsyncSession, user_id: int, kind: models.ReminderKind, reminder_id: int | None = None
 ) -> Last | None:
     """The latest first reminder of the kind that went out or was owed (anything not cancelled)."""
-    query = (
-        select(Delivery.occurrence, Delivery.reminder_id)
-        .where(
-            Delivery.user_id == user_id,
-            Delivery.kind == kind,
-            Delivery.purpose == Purpose.FIRST,
-            Delivery.status != DeliveryStatus.CANCELLED,
-            Delivery.occurrence.is_not(None),
-        )
-        .order_by(Delivery.occurrence.desc())
-        .limit(1)
-    )
-    if reminder_id is not None:
-        query = query.where(Delivery.reminder_id == reminder_id)
-    row = (await session.execute(query)).first()
-    if row is None or row[0] is None:
-        return None
-    return Last(row[0], row[1])
+    row = await last_occurrence_row(session, user_id, kind, reminder_id)
+    return None if row is None else Last(*row)
 
 
 async def replan(
     session: AsyncSession,
-    user: User,
-    kind: ReminderKind,
+    user: models.User,
+    kind: models.ReminderKind,
     now: datetime,
     *,
     catch_up: bool,
-    loaded: Sequence[Reminder] | None = None,
+    loaded: Sequence[models.Reminder] | None = None,
+    last: Last | _Unread | None = _Unread.LAST,
 ) -> Plan:
     """Plan the kind's reminders from now, spaced from its last occurrence.
 
     `catch_up` (after a new zone or new times) lets a reminder owed in between go out at once;
-    after a pause or a switch-off the user chose the silence, so nothing is caught up.
+    after a pause or a switch-off the user chose the silence, so nothing is caught up. Callers
+    that read the kind's `last_occurrence` since anything last changed pass it as `last`.
     """
     if loaded is None:  # callers that hold the user's reminders already pass them
         loaded = await reminders_of(session, user.id)
@@ -139,7 +160,8 @@ async def replan(
         return Plan({})
     if kind not in DAILY_KINDS:
         return await _replan_periodic(session, live, kind, now)
-    last = await last_occurrence(session, user.id, kind)
+    if isinstance(last, _Unread):
+        last = await last_occurrence(session, user.id, kind)
     zone = ZoneInfo(user.timezone)
     planned = plan([Slot(r.id, r.local_time) for r in live], zone, now, last)
     for reminder in live:
@@ -148,7 +170,7 @@ async def replan(
         owed_id, at = planned.catch_up
         owed = next(r for r in live if r.id == owed_id)
         await session.execute(
-            insert_ignoring_duplicates(session, Delivery).values(
+            insert_ignoring_duplicates(session, models.Delivery).values(
                 [_first_delivery(owed, user.chat_id, at, now)]
             )
         )
@@ -157,7 +179,7 @@ async def replan(
 
 
 async def _replan_periodic(
-    session: AsyncSession, live: list[Reminder], kind: ReminderKind, now: datetime
+    session: AsyncSession, live: list[models.Reminder], kind: models.ReminderKind, now: datetime
 ) -> Plan:
     half = _HALF_PERIOD[kind in MONTHLY_KINDS]
     for reminder in live:
@@ -170,38 +192,53 @@ async def _replan_periodic(
 
 
 async def set_times(
-    session: AsyncSession, user: User, kind: ReminderKind, times: Sequence[time], now: datetime
-) -> list[Reminder]:
+    session: AsyncSession,
+    user: models.User,
+    kind: models.ReminderKind,
+    times: Sequence[time],
+    now: datetime,
+    *,
+    read: Read | None = None,
+) -> list[models.Reminder]:
     """Make `times` the kind's reminders: keep matching ones, move or add others, delete the rest.
 
     What is already pending stays; only a deleted time's pending messages are cancelled.
+    `read`: the kind's reminders and last occurrence, if the caller read them in this session.
     """
-    await queue_due(session, user.id, now)
     wanted = {format_hhmm(t) for t in times}
-    existing = [r for r in await reminders_of(session, user.id) if r.kind == kind]
+    existing, last = await due_queued_reminders(session, user.id, kind, now, read)
     kept = {r.local_time: r for r in existing if r.local_time in wanted}
     unwanted = [r for r in existing if r.local_time not in wanted]
+    added = False
     for hhmm in sorted(wanted - kept.keys()):
         if unwanted:  # a moved time keeps its row, so its last occurrence spaces the next one
             kept[hhmm] = unwanted.pop()
             kept[hhmm].local_time = hhmm
         else:
-            kept[hhmm] = Reminder(user_id=user.id, kind=kind, local_time=hhmm, created_at=now)
+            kept[hhmm] = models.Reminder(
+                user_id=user.id, kind=kind, local_time=hhmm, created_at=now
+            )
             session.add(kept[hhmm])
+            added = True
     await cancel_pending(session, [r.id for r in unwanted], now)
     for reminder in unwanted:
         await session.delete(reminder)
     for reminder in kept.values():
         reminder.enabled = True
         reminder.timezone = user.timezone
-    await session.flush()
-    await replan(session, user, kind, now, catch_up=True, loaded=list(kept.values()))
+    if added or unwanted:
+        # New rows need their ids for the plan, and a deleted one's deliveries lose theirs; a
+        # time only moved is written once, with its next fire time, by the flush below.
+        await session.flush()
+    # A deleted time's pending messages, cancelled, no longer count as its last occurrence.
+    known = _Unread.LAST if unwanted else last
+    await replan(session, user, kind, now, catch_up=True, loaded=list(kept.values()), last=known)
     await session.flush()
     return sorted(kept.values(), key=lambda r: r.local_time)
 
 
 async def switch_kind_off(
-    session: AsyncSession, user: User, kind: ReminderKind, now: datetime
+    session: AsyncSession, user: models.User, kind: models.ReminderKind, now: datetime
 ) -> int:
     """Switch every reminder of a kind off, keeping its times for later."""
     await queue_due(session, user.id, now)
@@ -214,9 +251,9 @@ async def switch_kind_off(
 
 
 async def set_enabled(
-    session: AsyncSession, user: User, reminder_id: int, enabled: bool, now: datetime
-) -> Reminder | None:
-    reminder = await session.get(Reminder, reminder_id)
+    session: AsyncSession, user: models.User, reminder_id: int, enabled: bool, now: datetime
+) -> models.Reminder | None:
+    reminder = await session.get(models.Reminder, reminder_id)
     if reminder is None or reminder.user_id != user.id:
         return None
     if reminder.enabled == enabled:
@@ -230,9 +267,9 @@ async def set_enabled(
 
 
 async def delete_reminder(
-    session: AsyncSession, user: User, reminder_id: int, now: datetime
+    session: AsyncSession, user: models.User, reminder_id: int, now: datetime
 ) -> bool:
-    reminder = await session.get(Reminder, reminder_id)
+    reminder = await session.get(models.Reminder, reminder_id)
     if reminder is None or reminder.user_id != user.id:
         return False
     await queue_due(session, user.id, now)
@@ -242,8 +279,8 @@ async def delete_reminder(
 
 
 async def reschedule_all(
-    session: AsyncSession, user: User, now: datetime, *, catch_up: bool = False
-) -> list[Reminder]:
+    session: AsyncSession, user: models.User, now: datetime, *, catch_up: bool = False
+) -> list[models.Reminder]:
     """After a pause, a resume, a new timezone or an unblock: every reminder from now."""
     reminders = await reminders_of(session, user.id)
     for reminder in reminders:
@@ -253,7 +290,7 @@ async def reschedule_all(
     return reminders
 
 
-async def set_paused(session: AsyncSession, user: User, paused: bool, now: datetime) -> int:
+async def set_paused(session: AsyncSession, user: models.User, paused: bool, now: datetime) -> int:
     if user.reminders_paused == paused:
         return len(await reminders_of(session, user.id))
     await queue_due(session, user.id, now)
@@ -265,7 +302,7 @@ async def set_paused(session: AsyncSession, user: User, paused: bool, now: datet
 
 
 async def set_timezone(
-    session: AsyncSession, user: User, zone: ZoneInfo, now: datetime
+    session: AsyncSession, user: models.User, zone: ZoneInfo, now: datetime
 ) -> datetime | None:
     """Move the user's reminders to `zone`; the next dose reminder, if any.
 
@@ -283,24 +320,24 @@ async def set_timezone(
 async def next_dose(session: AsyncSession, user_id: int, now: datetime) -> datetime | None:
     """When the next dose reminder goes out: a pending one or the next planned."""
     pending = await session.scalar(
-        select(Delivery.due_at)
+        select(models.Delivery.due_at)
         .where(
-            Delivery.user_id == user_id,
-            Delivery.kind == ReminderKind.DOSE,
-            Delivery.purpose == Purpose.FIRST,
-            Delivery.status == DeliveryStatus.PENDING,
+            models.Delivery.user_id == user_id,
+            models.Delivery.kind == models.ReminderKind.DOSE,
+            models.Delivery.purpose == models.Purpose.FIRST,
+            models.Delivery.status == models.DeliveryStatus.PENDING,
         )
-        .order_by(Delivery.due_at)
+        .order_by(models.Delivery.due_at)
         .limit(1)
     )
     planned = await session.scalar(
-        select(Reminder.next_fire_at)
+        select(models.Reminder.next_fire_at)
         .where(
-            Reminder.user_id == user_id,
-            Reminder.kind == ReminderKind.DOSE,
-            Reminder.next_fire_at.is_not(None),
+            models.Reminder.user_id == user_id,
+            models.Reminder.kind == models.ReminderKind.DOSE,
+            models.Reminder.next_fire_at.is_not(None),
         )
-        .order_by(Reminder.next_fire_at)
+        .order_by(models.Reminder.next_fire_at)
         .limit(1)
     )
     return min((t for t in (pending, planned) if t is not None), default=None)

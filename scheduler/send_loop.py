@@ -94,56 +94,75 @@ class SendLoop:
         """Send these deliveries with at most `group_size` of them in `sending` at any moment.
 
         `sending` is committed before a call, so a crash leaves at most that many uncertain. The
-        claims and the records are transactions of their own, run while other calls are in
-        flight: claiming, sending and recording one group after another left the limiter idle
-        for two transactions in every group, and held a paid broadcast to a fraction of its
-        cap. A claim waits until half the window is free, and a record until half of it has
-        finished, so that there are few transactions per message.
+        claims and the records run while other calls are in flight: claiming, sending and
+        recording one group after another left the limiter idle for two transactions in every
+        group. Once seven eighths of the window have finished, one transaction records what
+        finished and claims as many more: transactions, not rows, were most of the sender's own
+        cost, and a record and a claim of their own were two.
         """
         waiting = deque(delivery_ids)
         calls: set[asyncio.Task[Result]] = set()
-        # Calls report here as they end: asyncio.wait on the whole window would hook into and
-        # unhook from every call in flight each time one ends.
-        ended: asyncio.Queue[asyncio.Task[Result]] = asyncio.Queue()
         finished: list[Result] = []
-        half = max(1, self.group_size // 2)
+        enough = max(1, self.group_size - self.group_size // 8)
+        # Set when it is time to exchange: waking this loop once per call that ended cost about
+        # as much as the rest of the sender's work on a message.
+        exchange_due = asyncio.Event()
+
+        def ended(call: asyncio.Task[Result]) -> None:
+            calls.discard(call)
+            if not call.cancelled():
+                finished.append(call.result())
+            if len(finished) >= enough or not calls:
+                exchange_due.set()
+
         try:
             while calls or finished or (waiting and not self.stopping):
-                busy = len(calls) + len(finished)
-                if waiting and not self.stopping and (self.group_size - busy >= half or not busy):
-                    group = [
-                        waiting.popleft() for _ in range(min(self.group_size - busy, len(waiting)))
-                    ]
-                    # Telegram's retry_after is waited out before the claim, not after it: a
-                    # row claimed and waiting is `sending`, and a crash then makes it uncertain
-                    # although it never left, so it would never be sent.
-                    await self.pacing.wait_out_hold()
-                    for job in await self._claim(group):
+                more = bool(waiting) and not self.stopping
+                free = self.group_size - len(calls)
+                if (finished and (len(finished) >= enough or not calls)) or (
+                    more and not finished and free >= enough
+                ):
+                    results, finished[:] = finished[:], []
+                    self._hold_for(results)
+                    take = more and not self.pacing.holding()
+                    group = (
+                        [waiting.popleft() for _ in range(min(free, len(waiting)))] if take else []
+                    )
+                    for job in await self._exchange(results, group):
                         call = asyncio.create_task(self._call(job))
-                        call.add_done_callback(ended.put_nowait)
+                        call.add_done_callback(ended)
                         calls.add(call)
-                elif finished and (len(finished) >= half or not calls):
-                    await self._record(finished)
-                    finished = []
+                    if more and not take:
+                        # Telegram's retry_after is waited out before the claim, not after
+                        # it: a row claimed and waiting is `sending`, and a crash then makes
+                        # it uncertain although it never left, so it would never be sent.
+                        await self.pacing.wait_out_hold()
                 else:
-                    done = [await ended.get()]
-                    while not ended.empty():
-                        done.append(ended.get_nowait())
-                    calls.difference_update(done)
-                    finished += [call.result() for call in done]
+                    exchange_due.clear()
+                    await exchange_due.wait()
         finally:
             # Cancelled (an abort, or the sender lock lost), or a transaction failed: calls in
             # flight stop with us, and their rows stay `sending`, to be found uncertain.
-            for call in calls:
+            for call in list(calls):
                 call.cancel()
 
-    async def _claim(self, delivery_ids: list[int]) -> list[Job]:
+    def _hold_for(self, results: list[Result]) -> None:
+        # Telegram asked for a pause: nothing more goes out, nor is claimed, until it is over.
+        for result in results:
+            if result.error is not None and (seconds := retry_after_seconds(result.error)):
+                self.pacing.hold(seconds)
+
+    async def _exchange(self, results: list[Result], delivery_ids: list[int]) -> list[Job]:
+        """Record these results and claim these deliveries, in one transaction."""
         now = self.clock.now()
         async with self.db.session() as session:
+            if results:
+                await recording.record(session, results, now, self.policy, self.max_attempts)
+            if not delivery_ids:
+                return []
             return await claims.claim(session, delivery_ids, now, self.policy, self.renderers)
 
     async def _call(self, job: Job) -> Result:
-        await self.pacing.turn(job.chat_id)
         markup = (
             InlineKeyboardMarkup(
                 [[InlineKeyboardButton(t, callback_data=d) for t, d in job.message.buttons]]
@@ -151,18 +170,12 @@ class SendLoop:
             if job.message.buttons
             else None
         )
+        turn = await self.pacing.turn(job.chat_id)
         try:
             sent = await self.bot.send_message(job.chat_id, job.message.html, reply_markup=markup)
         except Exception as error:  # every outcome is recorded on the row
             return Result(job, None, error)
+        finally:
+            # By its answer, the message has arrived: pacing counts from then.
+            self.pacing.answered(turn)
         return Result(job, sent.message_id, None)
-
-    async def _record(self, results: list[Result]) -> None:
-        # Telegram asked for a pause: nothing more goes out, nor is claimed, until it is over.
-        for result in results:
-            if result.error is not None and (seconds := retry_after_seconds(result.error)):
-                self.pacing.hold(seconds)
-        async with self.db.session() as session:
-            await recording.record(
-                session, results, self.clock.now(), self.policy, self.max_attempts
-            )

@@ -66,8 +66,8 @@ def plan(slots: list[Slot], zone: ZoneInfo, now: datetime, last: Last | None) ->
     if not slots:
         return Plan({})
     ordered = sorted(slots, key=lambda s: s.local_time)
-    if last is None:
-        return Plan({s.id: _regular(s, zone, now)[0] for s in ordered})
+    if last is None:  # each slot's next regular time; the later two are not needed
+        return Plan({s.id: next_fire(parse_hhmm(s.local_time), zone, now) for s in ordered})
     candidates = sorted(
         (when, index) for index, slot in enumerate(ordered) for when in _regular(slot, zone, now)
     )

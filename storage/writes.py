@@ -1,17 +1,21 @@
 """Writes shared by the reminder engine and the handlers: inserts that let uniqueness make them
-idempotent, and what follows when a user blocks the bot."""
+idempotent, what follows when a user blocks the bot, and the sender's record of what was sent."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Insert, update
+from sqlalchemy import BigInteger, DateTime, Insert, Integer, bindparam, func, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.schema import Table
 
-from storage.models import Delivery, DeliveryStatus, Reminder, User, UserStatus
+from storage.models import Delivery, DeliveryStatus, Reminder, User, UserStatus, table_of
+
+_DELIVERIES = table_of(Delivery)
 
 
 def insert_ignoring_duplicates(session: AsyncSession, model: type[Any] | Table) -> Insert:
@@ -31,3 +35,83 @@ async def mark_blocked(session: AsyncSession, user_id: int, now: datetime) -> No
         .where(Delivery.user_id == user_id, Delivery.status == DeliveryStatus.PENDING)
         .values(status=DeliveryStatus.CANCELLED, updated_at=now)
     )
+
+
+# (delivery id, Telegram's message id, when it was sent)
+SentRow = tuple[int, int | None, datetime]
+
+
+async def mark_sent(session: AsyncSession, rows: Sequence[SentRow]) -> None:
+    """These deliveries were sent: one statement for them all, in the caller's transaction.
+
+    The sender records a few dozen at a time, many times a second at a paid broadcast's cap,
+    so the rows skip SQLAlchemy's preparation of each one: on PostgreSQL they travel as three
+    arrays, on SQLite as plain tuples to the driver, each value converted by its column's own
+    converter (the stored format stays SQLAlchemy's).
+    """
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        ids, messages, times = (list(column) for column in zip(*rows, strict=True))
+        await connection.execute(_PG_MARK_SENT, {"a_id": ids, "a_message": messages, "a_at": times})
+        return
+    sql, order, constants, at = _sqlite_mark_sent(connection.dialect)
+    converted: dict[datetime, Any] = {}
+    params = []
+    for delivery_id, message, when in rows:
+        if when not in converted:  # a group shares a few times at most
+            converted[when] = at(when)
+        values = {**constants, "b_id": delivery_id, "b_message": message, "b_at": converted[when]}
+        params.append(tuple(values[name] for name in order))
+    await connection.exec_driver_sql(sql, params)
+
+
+_PG_SENT = (
+    func.unnest(
+        bindparam("a_id", type_=postgresql.ARRAY(Integer())),
+        bindparam("a_message", type_=postgresql.ARRAY(BigInteger())),
+        bindparam("a_at", type_=postgresql.ARRAY(DateTime(timezone=True))),
+    )
+    .table_valued("id", "message", "at")
+    .render_derived()
+)
+_PG_MARK_SENT = (
+    update(_DELIVERIES)
+    .where(_DELIVERIES.c.id == _PG_SENT.c.id)
+    .values(
+        status=DeliveryStatus.SENT,
+        telegram_message_id=_PG_SENT.c.message,
+        sent_at=_PG_SENT.c.at,
+        updated_at=_PG_SENT.c.at,
+        error=None,
+    )
+)
+_SqliteMarkSent = tuple[str, tuple[str, ...], dict[str, Any], Callable[[datetime], Any]]
+_sqlite_statements: dict[Dialect, _SqliteMarkSent] = {}
+
+
+def _sqlite_mark_sent(dialect: Dialect) -> _SqliteMarkSent:
+    """The UPDATE's SQL, the names of its parameters in order, the values of those that are the
+    same for every row (converted), and the time columns' converter."""
+    found = _sqlite_statements.get(dialect)
+    if found is None:
+        compiled = (
+            update(_DELIVERIES)
+            .where(_DELIVERIES.c.id == bindparam("b_id"))
+            .values(
+                status=DeliveryStatus.SENT,
+                telegram_message_id=bindparam("b_message"),
+                sent_at=bindparam("b_at"),
+                updated_at=bindparam("b_at"),
+                error=None,
+            )
+            .compile(dialect=dialect)
+        )
+        order = tuple(compiled.positiontup or ())
+        assert set(order) == {"status", "error", "b_id", "b_message", "b_at"}, order
+        status, convert = (
+            _DELIVERIES.c[name].type.dialect_impl(dialect).bind_processor(dialect) or (lambda v: v)
+            for name in ("status", "sent_at")
+        )
+        constants = {"status": status(DeliveryStatus.SENT), "error": None}
+        found = _sqlite_statements[dialect] = (compiled.string, order, constants, convert)
+    return found

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import html
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.awaiting import answer_words, expect_input
@@ -23,12 +26,26 @@ from bot.reminder_args import (
     parse_remind_args,
     parse_times,
 )
-from bot.services import Context, IsobotApp, add_commands, services, user_session
+from bot.services import (
+    Context,
+    IsobotApp,
+    add_commands,
+    services,
+    user_session,
+    with_last_message,
+)
 from scheduler.recurrence import parse_hhmm
-from scheduler.reminders import format_hhmm, reminders_of, set_times, switch_kind_off
+from scheduler.reminders import (
+    Read,
+    format_hhmm,
+    read_user_and_kind,
+    reminders_of,
+    set_times,
+    switch_kind_off,
+)
 from scheduler.schedules import DAILY_KINDS
 from scheduler.zones import COMMON_ZONES
-from storage.models import Reminder, ReminderKind, User
+from storage.models import Reminder, ReminderKind, User, UserStatus
 
 KIND_PREFIX = "rk:"
 TIME_PREFIX = "rt:"
@@ -115,17 +132,44 @@ async def remind_command(update: Update, context: Context) -> None:
         await message.reply_text(html.escape(str(error)))
         return
     now = svc.clock.now()
-    async with seen_user_session(update, context) as (session, user):
+    async with _kind_session(update, context, request.kind) as (session, user, read):
         if not user.timezone:
             reply, markup = NEED_ZONE, zone_keyboard(COMMON_ZONES)
         elif request.times:
-            changed = await set_times(session, user, request.kind, request.times, now)
+            changed = await set_times(session, user, request.kind, request.times, now, read=read)
             reply, markup = summary(request.kind, changed, user, now), None
         else:
             await switch_kind_off(session, user, request.kind, now)
             reply = f"{KIND_LABELS[request.kind]} reminders are off. /reminders shows the rest."
             markup = None
     await message.reply_text(reply, reply_markup=markup)
+
+
+@asynccontextmanager
+async def _kind_session(
+    update: Update, context: Context, kind: ReminderKind
+) -> AsyncIterator[tuple[AsyncSession, User, Read | None]]:
+    """The session of `/remind <kind> ...`, its user, and the kind's reminders if read with them.
+
+    A known, active user in their private chat is read with the kind's reminders in one
+    statement, and this update's sighting stays noted (bot/sightings.py) for the next write of
+    noted ones, a second later at most, as a topic's does: that write, or any update of theirs
+    that cannot wait, still forgets a flow left too long. Anyone else (new, blocked, in a group)
+    takes `seen_user_session`, which records them first.
+    """
+    sender, chat = update.effective_user, update.effective_chat
+    assert sender is not None and chat is not None
+    if chat.type == ChatType.PRIVATE:
+        async with services(context).db.session() as session:
+            user, read = await read_user_and_kind(session, sender.id, kind)
+            if user is not None and user.status == UserStatus.ACTIVE:
+                yield session, user, read
+                # As user_session does: a flow waiting for typed input notes this message.
+                if update.message is not None and user.awaiting:
+                    user.awaiting = with_last_message(user.awaiting, update.message.message_id)
+                return
+    async with seen_user_session(update, context) as (session, user):
+        yield session, user, None
 
 
 async def kind_button(update: Update, context: Context) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from sandbox.state import BotMessage
 from storage.models import Reminder, User
-from tests.e2e.conftest import USER, BotUnderTest, edited_last
+from storage.users import FLOW_FORGOTTEN_AFTER
+from tests.e2e.conftest import START, USER, BotUnderTest, edited_last, eventually
 from tests.e2e.test_reminders import button
 
 
@@ -177,3 +178,29 @@ async def test_general_question_on_a_warning_sign_gets_topic_and_pointer(
     reply = await bot.say("does it cause depression?")
     assert "⚠️" in reply.text
     assert "prescriber" in reply.text
+
+
+async def test_a_known_users_remind_is_recorded_as_seen_soon_after(bot: BotUnderTest) -> None:
+    await bot.say("/timezone Europe/Berlin")
+    later = START + timedelta(hours=2)
+    bot.clock.set(later)
+    reply = await bot.say("/remind dose 09:00")
+    assert "reminders at 09:00" in reply.text
+
+    async def seen_later() -> bool:
+        [user] = await bot.rows(User, User.id == USER)
+        return user.last_seen_at == later
+
+    await eventually(seen_later, what="the command's sighting written")
+
+
+async def test_a_flow_left_too_long_is_forgotten_though_remind_came_in_between(
+    bot: BotUnderTest,
+) -> None:
+    await kind_picked_in_berlin(bot, "dose")
+    bot.clock.set(START + FLOW_FORGOTTEN_AFTER + timedelta(minutes=1))
+    assert "reminders at 08:30" in (await bot.say("/remind sunscreen 08:30")).text
+    # The time typed now is no longer an answer to the old dose prompt.
+    reply = await bot.say("09:00")
+    assert "reminders at 09:00" not in reply.text
+    assert [r.kind for r in await bot.rows(Reminder)] == ["sunscreen"]

@@ -18,9 +18,7 @@ from scheduler.policy import Policy
 from scheduler.sender import Sender
 from storage import Database
 from storage.advisory_lock import AdvisoryLock, lock_key
-from storage.migrate import upgrade
 from storage.models import Delivery, DeliveryStatus
-from tests.databases import throwaway_postgres
 from tests.e2e.conftest import eventually
 from tests.seeding import insert_due_reminders
 
@@ -32,17 +30,9 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-async def pg_url() -> AsyncIterator[str]:
-    async with throwaway_postgres() as url:
-        await upgrade(url)
-        yield url
-
-
-@pytest.fixture
-async def db(pg_url: str) -> AsyncIterator[Database]:
-    database = Database(pg_url)
-    yield database
-    await database.dispose()
+def database_url(postgres_db_url: str) -> str:
+    """PostgreSQL alone, the only backend with advisory locks: conftest's `db` opens this one."""
+    return postgres_db_url
 
 
 @pytest.fixture
@@ -103,8 +93,12 @@ def test_lock_keys_are_stable_signed_64_bit_and_per_bot() -> None:
     assert -(2**63) <= lock_key("isobot sender 1") < 2**63
 
 
-async def test_one_session_holds_the_lock_until_it_lets_go(pg_url: str) -> None:
-    first, second, other_bot = lock(pg_url), lock(pg_url), AdvisoryLock(pg_url, KEY + 1)
+async def test_one_session_holds_the_lock_until_it_lets_go(postgres_db_url: str) -> None:
+    first, second, other_bot = (
+        lock(postgres_db_url),
+        lock(postgres_db_url),
+        AdvisoryLock(postgres_db_url, KEY + 1),
+    )
     try:
         assert await first.acquire()
         assert not await second.acquire()
@@ -119,9 +113,9 @@ async def test_one_session_holds_the_lock_until_it_lets_go(pg_url: str) -> None:
 
 
 async def test_a_killed_lock_connection_is_a_lost_lock_and_frees_it(
-    pg_url: str, db: Database
+    postgres_db_url: str, db: Database
 ) -> None:
-    first, second = lock(pg_url), lock(pg_url)
+    first, second = lock(postgres_db_url), lock(postgres_db_url)
     try:
         assert await first.acquire()
         await terminate(db, first.backend_pid)
@@ -133,9 +127,9 @@ async def test_a_killed_lock_connection_is_a_lost_lock_and_frees_it(
 
 
 async def test_only_the_holder_sends_and_a_standby_takes_over_when_it_dies(
-    pg_url: str, db: Database, bot: Bot, fake: FakeBotApi
+    postgres_db_url: str, db: Database, bot: Bot, fake: FakeBotApi
 ) -> None:
-    senders = [sender(db, bot, pg_url) for _ in range(3)]
+    senders = [sender(db, bot, postgres_db_url) for _ in range(3)]
     for each in senders:
         each.start()
     try:
@@ -161,10 +155,10 @@ async def test_only_the_holder_sends_and_a_standby_takes_over_when_it_dies(
 
 
 async def test_a_sender_that_loses_its_lock_connection_stops_and_takes_it_again(
-    pg_url: str, db: Database, bot: Bot, fake: FakeBotApi
+    postgres_db_url: str, db: Database, bot: Bot, fake: FakeBotApi
 ) -> None:
-    alone = sender(db, bot, pg_url)
-    intruder = lock(pg_url)
+    alone = sender(db, bot, postgres_db_url)
+    intruder = lock(postgres_db_url)
     alone.start()
     try:
         await eventually(lambda: _truthy(alone.active), what="the sender to hold the lock")

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 
-from storage import Database
+from storage import Database, sqlite_inline
+from storage.db import SQLITE_BUSY_TIMEOUT_MS
 from storage.users import record_seen
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -22,9 +23,9 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
-async def test_statements_run_in_the_loop_thread_and_begin_and_commit_in_the_worker(
-    db: Database,
-) -> None:
+def trace_threads(db: Database) -> list[tuple[str, bool]]:
+    """Each statement the bot's connections run from now on: its first words, and whether it
+    ran in the event loop's thread."""
     seen: list[tuple[str, bool]] = []
     loop_thread = threading.get_ident()
 
@@ -32,15 +33,39 @@ async def test_statements_run_in_the_loop_thread_and_begin_and_commit_in_the_wor
     def _trace(dbapi_connection: Any, _record: Any) -> None:
         raw: sqlite3.Connection = dbapi_connection.driver_connection._conn
         raw.set_trace_callback(
-            lambda sql: seen.append((sql.split()[0].upper(), threading.get_ident() == loop_thread))
+            lambda sql: seen.append(
+                (" ".join(sql.split()[:2]).upper(), threading.get_ident() == loop_thread)
+            )
         )
 
+    return seen
+
+
+async def test_statements_begin_and_commit_run_in_the_loop_thread_when_nothing_waits(
+    db: Database,
+) -> None:
+    seen = trace_threads(db)
+    for _ in range(2):
+        async with db.session() as session:
+            await session.execute(text("SELECT count(*) FROM users"))
+    assert {words for words, _ in seen} >= {"BEGIN IMMEDIATE", "SELECT COUNT(*)", "COMMIT"}
+    assert all(in_loop for words, in_loop in seen if not words.startswith("PRAGMA"))
+    async with db.session() as session:  # the BEGIN tried at once left the busy timeout as set
+        assert await session.scalar(text("PRAGMA busy_timeout")) == SQLITE_BUSY_TIMEOUT_MS
+        # A commit made at once never checkpoints: that is left to the worker thread.
+        assert await session.scalar(text("PRAGMA wal_autocheckpoint")) == 0
+
+
+async def test_the_wal_is_checkpointed_in_the_worker_thread(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_inline, "CHECKPOINT_EVERY", 0.0)  # every commit, not each second
+    seen = trace_threads(db)
     async with db.session() as session:
-        await session.execute(text("SELECT count(*) FROM users"))
-    statements = dict(seen)
-    assert statements["SELECT"] is True
-    assert statements["BEGIN"] is False
-    assert statements["COMMIT"] is False
+        await record_seen(session, 1, 1, "en", T0)
+    # The commit went to the worker, and the WAL was copied into the database there.
+    assert ("COMMIT", False) in seen
+    assert ("PRAGMA WAL_CHECKPOINT(PASSIVE)", False) in seen
 
 
 async def test_another_process_writing_does_not_block_the_event_loop(
@@ -70,6 +95,8 @@ async def test_another_process_writing_does_not_block_the_event_loop(
     counting.cancel()
     other.close()
     assert ticks_while_waiting >= 5
+    async with db.session() as session:  # it waited with the busy timeout, and keeps it
+        assert await session.scalar(text("PRAGMA busy_timeout")) == SQLITE_BUSY_TIMEOUT_MS
 
 
 async def test_sessions_of_one_process_take_turns(db: Database) -> None:

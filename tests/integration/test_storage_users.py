@@ -165,6 +165,22 @@ async def test_refresh_loaded_returns_the_refreshed_user_and_none_for_anyone_els
     assert blocked is not None and blocked.last_seen_at == T0
 
 
+async def test_refresh_loaded_brings_a_user_the_session_holds_up_to_date(db: Database) -> None:
+    await _user_with_flow(db, 19)
+    late = T0 + FLOW_FORGOTTEN_AFTER + timedelta(minutes=1)
+    async with db.session() as session:
+        held = await get_user(session, 19)
+        assert held is not None and held.awaiting == "remind:dose"
+        refreshed = await refresh_loaded(session, 19, 1900, "pt", late)
+        assert refreshed is held
+        assert (held.chat_id, held.language, held.last_seen_at, held.awaiting) == (
+            1900,
+            "pt",
+            late,
+            "",
+        )
+
+
 async def test_many_sightings_are_written_for_known_active_users_only(db: Database) -> None:
     for user_id in (21, 22, 23):
         await _user_with_flow(db, user_id, blocked=user_id == 23)
