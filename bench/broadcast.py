@@ -21,6 +21,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 import bot.app as app_module
 from bench.databases import fresh_database
+from bench.settings import bot_settings
 from bot.app import build_application, running
 from bot.config import Settings
 from scheduler.broadcast import enqueue
@@ -158,15 +159,8 @@ async def measure(
     ):
         db = Database(url)
         total = await populate(db, recipients)
-        settings = Settings(
-            _env_file=None,
-            telegram_bot_token=TOKEN,
-            database_url=url,
-            telegram_api_base_url=base,
-            log_level="WARNING",
-            send_rate_per_second=cap,
-            send_concurrency=group,
-            tick_seconds=1.0,
+        settings = bot_settings(
+            TOKEN, url, base, send_rate_per_second=cap, send_concurrency=group, tick_seconds=1.0
         )
         with transport(transport_name):
             app = build_application(settings, db=Database(url), clock=ManualClock(NOW))

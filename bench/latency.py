@@ -25,6 +25,7 @@ import bot.app as app_module
 from bench.broadcast import TOKEN, fake_in_another_process
 from bench.databases import fresh_database
 from bench.population import NOW, populate
+from bench.settings import bot_settings
 from bot.app import build_application
 from bot.config import Settings
 from bot.keyboards import topic_keyboard
@@ -114,13 +115,7 @@ async def measure(
         db = Database(url)
         await populate(db, users)  # users with a zone and reminders, as a running bot has
         await db.dispose()
-        settings = Settings(
-            _env_file=None,
-            telegram_bot_token=TOKEN,
-            database_url=url,
-            telegram_api_base_url=base,
-            log_level="WARNING",
-        )
+        settings = bot_settings(TOKEN, url, base)
         original = app_module.bot_request
         timed = TimedRequest(read_timeout=10.0, write_timeout=10.0, connect_timeout=10.0)
 

@@ -36,20 +36,14 @@ def memory_mb() -> dict[str, float]:
 async def isobot(url: str, base_url: str) -> dict[str, Any]:
     """Our design: build the Application, initialize it, start it, run the first tick."""
     started = time.perf_counter()
+    from bench.settings import bot_settings
     from bot.app import build_application
-    from bot.config import Settings
     from scheduler.clock import ManualClock
     from scheduler.dispatcher import dispatch_due
 
     imported = time.perf_counter()
     before = memory_mb()["rss_mb"]
-    settings = Settings(
-        _env_file=None,
-        telegram_bot_token=TOKEN,
-        database_url=url,
-        telegram_api_base_url=base_url,
-        log_level="WARNING",
-    )
+    settings = bot_settings(TOKEN, url, base_url)
     app = build_application(settings, clock=ManualClock(NOW))
     await app.initialize()
     assert app.post_init is not None

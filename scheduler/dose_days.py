@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.cumulative import DoseDay
-from scheduler.recurrence import local_day, occurrence_day, occurrence_on, parse_hhmm
+from scheduler.doses import first_doses
+from scheduler.recurrence import local_day, occurrence_on, parse_hhmm
 from storage import models
 
 # One occurrence of one dose reminder; a deleted reminder's rows keep None and their instant.
@@ -30,28 +31,9 @@ async def dose_days(
     # A day early in UTC covers every zone's local `first`; the local date filters exactly.
     since = datetime.combine(first - timedelta(days=1), time(), UTC)
     found: dict[_Key, tuple[date, bool]] = {}
-    dispatched = await session.execute(
-        select(
-            models.Delivery.reminder_id,
-            models.Delivery.occurrence,
-            models.Reminder.timezone,
-            models.Reminder.local_time,
-        )
-        .outerjoin(models.Reminder, models.Reminder.id == models.Delivery.reminder_id)
-        .where(
-            models.Delivery.user_id == user_id,
-            models.Delivery.kind == models.ReminderKind.DOSE,
-            models.Delivery.purpose == models.Purpose.FIRST,
-            models.Delivery.status != models.DeliveryStatus.CANCELLED,
-            models.Delivery.occurrence >= since,
-        )
-    )
-    for reminder_id, occurrence, tz, wall_time in dispatched:
-        if occurrence is None:  # not a reminder's delivery; the filter above keeps none
-            continue
-        local = parse_hhmm(wall_time) if wall_time else None
-        day = occurrence_day(occurrence, local, ZoneInfo(tz) if tz else zone)
-        found[(reminder_id, occurrence)] = (day, False)
+    for dose in await first_doses(session, user_id, zone, since):
+        if dose.status != models.DeliveryStatus.CANCELLED:
+            found[(dose.reminder_id, dose.occurrence)] = (dose.day, False)
     answered = await session.scalars(
         select(models.DoseLog).where(
             models.DoseLog.user_id == user_id,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -78,7 +79,36 @@ async def dose_records(
             )
         )
     }
-    deliveries = await session.execute(
+    records = []
+    for dose in await first_doses(session, user_id, zone, since):
+        log = logged.pop((dose.reminder_id, dose.occurrence), None)
+        state = dose_state(dose.status, log.outcome if log else None, day_over=dose.day < today)
+        if state is not None:
+            records.append(DoseRecord(dose.day, state))
+    # Answers without a delivery row (none is expected, but the log is the record) still count.
+    for log in logged.values():
+        state = DoseState.TAKEN if log.outcome == models.Outcome.TAKEN else DoseState.SKIPPED
+        records.append(DoseRecord(log.local_date, state))
+    return records
+
+
+class FirstDose(NamedTuple):
+    """One dose occurrence's first delivery, and the local day it fell on."""
+
+    reminder_id: int | None  # None once its reminder was deleted
+    occurrence: datetime
+    status: models.DeliveryStatus
+    day: date
+
+
+async def first_doses(
+    session: AsyncSession, user_id: int, zone: ZoneInfo, since: datetime
+) -> list[FirstDose]:
+    """The user's first dose deliveries from `since` on, each on the local day of its reminder.
+
+    A deleted reminder's rows fall back to the user's `zone`.
+    """
+    rows = await session.execute(
         select(
             models.Delivery.reminder_id,
             models.Delivery.occurrence,
@@ -94,18 +124,11 @@ async def dose_records(
             models.Delivery.occurrence >= since,
         )
     )
-    records = []
-    for reminder_id, occurrence, status, tz, wall_time in deliveries:
-        if occurrence is None:
+    found = []
+    for reminder_id, occurrence, status, tz, wall_time in rows:
+        if occurrence is None:  # not a reminder's delivery; the filter above keeps none
             continue
         local = parse_hhmm(wall_time) if wall_time else None
         day = occurrence_day(occurrence, local, ZoneInfo(tz) if tz else zone)
-        log = logged.pop((reminder_id, occurrence), None)
-        state = dose_state(status, log.outcome if log else None, day_over=day < today)
-        if state is not None:
-            records.append(DoseRecord(day, state))
-    # Answers without a delivery row (none is expected, but the log is the record) still count.
-    for log in logged.values():
-        state = DoseState.TAKEN if log.outcome == models.Outcome.TAKEN else DoseState.SKIPPED
-        records.append(DoseRecord(log.local_date, state))
-    return records
+        found.append(FirstDose(reminder_id, occurrence, status, day))
+    return found

@@ -18,6 +18,7 @@ from scheduler.policy import Policy
 from scheduler.send_loop import SendLoop
 from storage import Database
 from storage.models import Delivery, DeliveryStatus, Purpose
+from tests.fake_api import fake_with_users
 from tests.integration.test_claims import NOW, reminders_due
 
 TOKEN = "777001:TEST-send-loop"
@@ -25,9 +26,7 @@ TOKEN = "777001:TEST-send-loop"
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi(token=TOKEN) as server:
-        for user_id in range(1, 4):
-            server.add_user(user_id)
+    async with fake_with_users(TOKEN, range(1, 4)) as server:
         yield server
 
 

@@ -20,6 +20,7 @@ from storage import Database
 from storage.advisory_lock import AdvisoryLock, lock_key
 from storage.models import Delivery, DeliveryStatus
 from tests.e2e.conftest import eventually
+from tests.fake_api import fake_with_users
 from tests.seeding import insert_due_reminders
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
@@ -37,9 +38,7 @@ def database_url(postgres_db_url: str) -> str:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi(token=TOKEN) as server:
-        for user_id in range(1, 201):
-            server.add_user(user_id)
+    async with fake_with_users(TOKEN, range(1, 201)) as server:
         yield server
 
 
