@@ -22,6 +22,7 @@ from scheduler.schedules import DAILY_KINDS, MONTHLY_KINDS, fire_after
 from scheduler.spacing import Last, Plan, Slot, plan
 from storage import models
 from storage.reminders import (
+    LastRow,
     last_occurrence_row,
     reminders_and_last,
     reminders_of,
@@ -58,6 +59,10 @@ async def queue_due(session: AsyncSession, user_id: int, now: datetime) -> None:
     await dispatch_user(session, user_id, now)
 
 
+def _last(row: LastRow | None) -> Last | None:
+    return None if row is None else Last(*row)
+
+
 # The user's reminders of a kind and its last occurrence, as read in this session.
 Read = tuple[list[models.Reminder], Last | None]
 
@@ -76,11 +81,11 @@ async def due_queued_reminders(
     """
     if read is None:
         reminders, row = await reminders_and_last(session, user_id, kind)
-        read = reminders, None if row is None else Last(*row)
+        read = reminders, _last(row)
     if any(r.next_fire_at is not None and r.next_fire_at <= now for r in read[0]):
         await queue_due(session, user_id, now)
         reminders, row = await reminders_and_last(session, user_id, kind, refresh=True)
-        read = reminders, None if row is None else Last(*row)
+        read = reminders, _last(row)
     return read
 
 
@@ -89,7 +94,7 @@ async def read_user_and_kind(
 ) -> tuple[models.User | None, Read]:
     """The user (None if unknown) and what `set_times` reads of `kind`, in one statement."""
     user, reminders, row = await user_and_reminders(session, user_id, kind)
-    return user, (reminders, None if row is None else Last(*row))
+    return user, (reminders, _last(row))
 
 
 def _first_delivery(
@@ -130,7 +135,7 @@ async def last_occurrence(
 ) -> Last | None:
     """The latest first reminder of the kind that went out or was owed (anything not cancelled)."""
     row = await last_occurrence_row(session, user_id, kind, reminder_id)
-    return None if row is None else Last(*row)
+    return _last(row)
 
 
 async def replan(
