@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.reminders import format_hhmm, queue_due, replan, switch_kind_off
+from scheduler.reminders import first_of_kind, set_periodic, switch_kind_off
 from storage.models import Reminder, ReminderKind, User
 
 
 async def checkin_reminder(session: AsyncSession, user_id: int) -> Reminder | None:
-    return await session.scalar(
-        select(Reminder)
-        .where(Reminder.user_id == user_id, Reminder.kind == ReminderKind.CHECKIN)
-        .order_by(Reminder.id)
-        .limit(1)
-    )
+    return await first_of_kind(session, user_id, ReminderKind.CHECKIN)
 
 
 async def set_weekly_checkin(
@@ -26,20 +20,9 @@ async def set_weekly_checkin(
     """Ask every week on `day_of_week` (0 = Monday) at the local time `local`, from now on."""
     if not 0 <= day_of_week <= 6:
         raise ValueError(f"no weekday {day_of_week}")
-    await queue_due(session, user.id, now)
-    reminder = await checkin_reminder(session, user.id)
-    if reminder is None:
-        reminder = Reminder(user_id=user.id, kind=ReminderKind.CHECKIN, created_at=now)
-        session.add(reminder)
-    reminder.local_time = format_hhmm(local)
-    reminder.day_of_week = day_of_week
-    reminder.enabled = True
-    # An empty zone leaves it unscheduled until /timezone, which reschedules every reminder.
-    reminder.timezone = user.timezone
-    await session.flush()
-    # One already due still goes out; a new day never comes within half a week of it.
-    await replan(session, user, ReminderKind.CHECKIN, now, catch_up=False)
-    return reminder
+    return await set_periodic(
+        session, user, ReminderKind.CHECKIN, local, now, day_of_week=day_of_week
+    )
 
 
 async def switch_weekly_checkin_off(session: AsyncSession, user: User, now: datetime) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime, time
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.reminders import format_hhmm, queue_due, replan
+from scheduler.reminders import set_periodic
 from scheduler.schedules import MONTHLY_KINDS
 from storage.models import Reminder, ReminderKind, User
 
@@ -37,16 +37,4 @@ async def set_check(
     """Make the kind's one monthly reminder fire on `day_of_month` at `local`, from now on."""
     if kind not in MONTHLY_KINDS:
         raise ValueError(f"{kind} is not a monthly check")
-    await queue_due(session, user.id, now)
-    reminder = (await checks_of(session, user.id)).get(kind)
-    if reminder is None:
-        reminder = Reminder(user_id=user.id, kind=kind, created_at=now)
-        session.add(reminder)
-    reminder.local_time = format_hhmm(local)
-    reminder.day_of_month = day_of_month
-    reminder.enabled = True
-    reminder.timezone = user.timezone
-    await session.flush()
-    # A check already due still goes out; the new day is never within half a month of it.
-    await replan(session, user, kind, now, catch_up=False)
-    return reminder
+    return await set_periodic(session, user, kind, local, now, day_of_month=day_of_month)

@@ -4,10 +4,12 @@ the weekly summary reminder that comes with it."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from scheduler.cumulative import (
     DEFAULT_TARGET,
@@ -18,9 +20,10 @@ from scheduler.cumulative import (
 )
 from scheduler.dose_days import dose_days
 from scheduler.recurrence import local_day
-from scheduler.reminders import cancel_pending, queue_due, replan
+from scheduler.reminders import cancel_pending, first_of_kind, queue_due, replan
 from storage.models import Course, CourseDose, CourseWeight, Reminder, ReminderKind, User
 
+_Entry = TypeVar("_Entry", CourseDose, CourseWeight)
 # The weekly summary comes on Sunday evening, local time: the end of the week it looks back on.
 SUMMARY_DAY_OF_WEEK = 6
 SUMMARY_TIME = "18:00"
@@ -61,16 +64,10 @@ async def set_dose(
     session: AsyncSession, course: Course, mg_per_day: float, effective_from: date, now: datetime
 ) -> None:
     """Record the mg/day from a date on; a second change on the same date replaces the first."""
-    row = await session.scalar(
-        select(CourseDose).where(
-            CourseDose.user_id == course.user_id, CourseDose.effective_from == effective_from
-        )
+    row = await _entry_on(
+        session, course, CourseDose, CourseDose.effective_from, effective_from, now
     )
-    if row is None:
-        row = CourseDose(user_id=course.user_id, effective_from=effective_from, created_at=now)
-        session.add(row)
     row.mg_per_day = mg_per_day
-    course.updated_at = now
     await session.flush()
 
 
@@ -78,17 +75,27 @@ async def set_weight(
     session: AsyncSession, course: Course, kg: float, measured_on: date, now: datetime
 ) -> None:
     """Record a weight; a second one on the same date replaces the first."""
-    row = await session.scalar(
-        select(CourseWeight).where(
-            CourseWeight.user_id == course.user_id, CourseWeight.measured_on == measured_on
-        )
-    )
-    if row is None:
-        row = CourseWeight(user_id=course.user_id, measured_on=measured_on, created_at=now)
-        session.add(row)
+    row = await _entry_on(session, course, CourseWeight, CourseWeight.measured_on, measured_on, now)
     row.kg = kg
-    course.updated_at = now
     await session.flush()
+
+
+async def _entry_on(
+    session: AsyncSession,
+    course: Course,
+    model: type[_Entry],
+    day_column: InstrumentedAttribute[date],
+    day: date,
+    now: datetime,
+) -> _Entry:
+    """The course's dose or weight entry dated `day` (in `day_column`), new when there is none."""
+    owned = model.user_id == course.user_id
+    row = await session.scalar(select(model).where(owned, day_column == day))
+    if row is None:
+        row = model(user_id=course.user_id, created_at=now, **{day_column.key: day})
+        session.add(row)
+    course.updated_at = now
+    return row
 
 
 async def dose_history(session: AsyncSession, user_id: int) -> list[DoseChange]:
@@ -120,11 +127,7 @@ async def resume_course(session: AsyncSession, course: Course, now: datetime) ->
 
 
 async def summary_reminder(session: AsyncSession, user_id: int) -> Reminder | None:
-    return await session.scalar(
-        select(Reminder).where(
-            Reminder.user_id == user_id, Reminder.kind == ReminderKind.WEEKLY_SUMMARY
-        )
-    )
+    return await first_of_kind(session, user_id, ReminderKind.WEEKLY_SUMMARY)
 
 
 async def set_summary(session: AsyncSession, user: User, on: bool, now: datetime) -> None:

@@ -242,6 +242,46 @@ async def set_times(
     return sorted(kept.values(), key=lambda r: r.local_time)
 
 
+async def first_of_kind(
+    session: AsyncSession, user_id: int, kind: models.ReminderKind
+) -> models.Reminder | None:
+    """The user's reminder of a kind that keeps one (a check, the check-in): the oldest."""
+    return await session.scalar(
+        select(models.Reminder)
+        .where(models.Reminder.user_id == user_id, models.Reminder.kind == kind)
+        .order_by(models.Reminder.id)
+        .limit(1)
+    )
+
+
+async def set_periodic(
+    session: AsyncSession,
+    user: models.User,
+    kind: models.ReminderKind,
+    local: time,
+    now: datetime,
+    *,
+    day_of_month: int | None = None,
+    day_of_week: int | None = None,
+) -> models.Reminder:
+    """Make the kind's one monthly or weekly reminder fire on the day given at `local`."""
+    await queue_due(session, user.id, now)
+    reminder = await first_of_kind(session, user.id, kind)
+    if reminder is None:
+        reminder = models.Reminder(user_id=user.id, kind=kind, created_at=now)
+        session.add(reminder)
+    reminder.local_time = format_hhmm(local)
+    reminder.day_of_month = day_of_month
+    reminder.day_of_week = day_of_week
+    reminder.enabled = True
+    # An empty zone leaves it unscheduled until /timezone, which reschedules every reminder.
+    reminder.timezone = user.timezone
+    await session.flush()
+    # One already due still goes out; the new day never comes within half a period of it.
+    await replan(session, user, kind, now, catch_up=False)
+    return reminder
+
+
 async def switch_kind_off(
     session: AsyncSession, user: models.User, kind: models.ReminderKind, now: datetime
 ) -> int:

@@ -1,5 +1,6 @@
 """Writes shared by the reminder engine and the handlers: inserts that let uniqueness make them
-idempotent, what follows when a user blocks the bot, and the sender's record of what was sent."""
+idempotent (a snooze among them), what follows when a user blocks the bot, and the sender's
+record of what was sent."""
 
 from __future__ import annotations
 
@@ -13,7 +14,15 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.schema import Table
 
-from storage.models import Delivery, DeliveryStatus, Reminder, User, UserStatus, table_of
+from storage.models import (
+    Delivery,
+    DeliveryStatus,
+    Purpose,
+    Reminder,
+    User,
+    UserStatus,
+    table_of,
+)
 
 _DELIVERIES = table_of(Delivery)
 
@@ -22,6 +31,29 @@ def insert_ignoring_duplicates(session: AsyncSession, model: type[Any] | Table) 
     """INSERT … ON CONFLICT DO NOTHING on either backend: uniqueness keeps work idempotent."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(model).on_conflict_do_nothing()
+
+
+async def queue_snooze(
+    session: AsyncSession, delivery: Delivery, due_at: datetime, now: datetime
+) -> bool:
+    """Queue the one snooze an occurrence may have; False when it already had one."""
+    result = await session.execute(
+        insert_ignoring_duplicates(session, Delivery).values(
+            user_id=delivery.user_id,
+            chat_id=delivery.chat_id,
+            reminder_id=delivery.reminder_id,
+            kind=delivery.kind,
+            occurrence=delivery.occurrence,
+            purpose=Purpose.SNOOZE,
+            priority=delivery.priority,
+            due_at=due_at,
+            status=DeliveryStatus.PENDING,
+            late=False,
+            attempts=0,
+            updated_at=now,
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def mark_blocked(session: AsyncSession, user_id: int, now: datetime) -> None:

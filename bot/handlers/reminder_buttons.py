@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import CallbackQuery, Update
 from telegram.ext import CallbackQueryHandler
 
@@ -13,8 +11,8 @@ from bot.services import Context, IsobotApp, Services, services
 from scheduler.callbacks import MAX_ROW_ID, PATTERN, Action, decode
 from scheduler.doses import log_outcome, outcome_of
 from scheduler.messages import outcome_message
-from storage.models import Delivery, DeliveryStatus, Outcome, Purpose, Reminder, User
-from storage.writes import insert_ignoring_duplicates
+from storage.models import Delivery, Outcome, Reminder, User
+from storage.writes import queue_snooze
 
 OUTCOMES = {Action.TAKEN: Outcome.TAKEN, Action.SKIP: Outcome.SKIPPED, Action.DONE: Outcome.DONE}
 GONE = "This reminder no longer exists."
@@ -23,27 +21,6 @@ ALREADY = {
     Outcome.SKIPPED: "Already noted as skipped.",
     Outcome.DONE: "Already noted as done.",
 }
-
-
-async def _snooze(session: AsyncSession, delivery: Delivery, svc: Services, now: datetime) -> bool:
-    """Queue the one snooze this occurrence may have; False when it already had one."""
-    result = await session.execute(
-        insert_ignoring_duplicates(session, Delivery).values(
-            user_id=delivery.user_id,
-            chat_id=delivery.chat_id,
-            reminder_id=delivery.reminder_id,
-            kind=delivery.kind,
-            occurrence=delivery.occurrence,
-            purpose=Purpose.SNOOZE,
-            priority=delivery.priority,
-            due_at=now + svc.policy.snooze_for,
-            status=DeliveryStatus.PENDING,
-            late=False,
-            attempts=0,
-            updated_at=now,
-        )
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def _press(query: CallbackQuery, svc: Services, user_id: int) -> str | None:
@@ -67,7 +44,7 @@ async def _press(query: CallbackQuery, svc: Services, user_id: int) -> str | Non
         if previous is not None:
             return ALREADY[previous]
         if press.action == Action.SNOOZE:
-            if not await _snooze(session, delivery, svc, now):
+            if not await queue_snooze(session, delivery, now + svc.policy.snooze_for, now):
                 return "Already snoozed."
             outcome = None
         else:

@@ -19,6 +19,7 @@ from scheduler.reminders import set_paused, set_times, set_timezone
 from storage import Database
 from storage.models import Delivery, DeliveryStatus, Purpose, Reminder, ReminderKind
 from storage.users import get_user, record_seen
+from storage.writes import queue_snooze
 
 USER = 7
 POLICY = Policy()
@@ -109,18 +110,7 @@ async def test_the_same_zone_after_snooze_keeps_the_snooze(db: Database) -> None
     [first] = await firsts(db, DeliveryStatus.SENT)
     snoozed_until = BERLIN_0800 + timedelta(minutes=15)
     async with db.session() as session:  # what the Snooze button writes
-        session.add(
-            Delivery(
-                user_id=USER,
-                chat_id=USER,
-                reminder_id=first.reminder_id,
-                kind=ReminderKind.DOSE,
-                occurrence=first.occurrence,
-                purpose=Purpose.SNOOZE,
-                due_at=snoozed_until,
-                updated_at=BERLIN_0800,
-            )
-        )
+        assert await queue_snooze(session, first, snoozed_until, BERLIN_0800)
     await change_zone(db, BERLIN, BERLIN_0800 + timedelta(minutes=1))
     await send_due(db, snoozed_until)
     async with db.session() as session:

@@ -18,6 +18,7 @@ from scheduler.policy import Policy
 from scheduler.send_loop import SendLoop
 from storage import Database
 from storage.models import Delivery, DeliveryStatus, Purpose
+from storage.writes import queue_snooze
 from tests.fake_api import fake_with_users
 from tests.integration.test_claims import NOW, reminders_due
 
@@ -62,18 +63,7 @@ async def test_a_round_sends_each_chat_once_and_records_it(
     async with db.session() as session:
         first = await session.scalar(select(Delivery).where(Delivery.user_id == 1))
         assert first is not None
-        session.add(
-            Delivery(
-                user_id=1,
-                chat_id=1,
-                reminder_id=first.reminder_id,
-                kind=first.kind,
-                occurrence=first.occurrence,
-                purpose=Purpose.SNOOZE,
-                due_at=NOW,
-                updated_at=NOW,
-            )
-        )
+        assert await queue_snooze(session, first, NOW, NOW)
     assert await loop.drain_once() == 3
     assert sorted(call.params["chat_id"] for call in fake.calls_to("sendMessage")) == [1, 2, 3]
     found = await by_purpose(db)
