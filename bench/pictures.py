@@ -23,7 +23,7 @@ from bot.pictures.renderer import Renderer
 from bot.pictures.report_model import CheckLine, CourseFigures, ReportData, missed_days
 from bot.pictures.report_pdf import build_report_pdf
 from scheduler.adherence import Adherence, DoseRecord, DoseState, summarize
-from scheduler.cumulative import DoseChange, WeightEntry
+from scheduler.cumulative import DoseChange, DoseDay, WeightEntry, course_progress
 
 TODAY = date(2026, 6, 30)
 COURSE_DAYS = 180
@@ -41,6 +41,17 @@ def sample_records() -> list[DoseRecord]:
     return found
 
 
+def dose_days(records: list[DoseRecord]) -> list[DoseDay]:
+    """The records as the cumulative dose counts them: occurrences and those taken, a day."""
+    days: dict[date, list[DoseRecord]] = {}
+    for record in records:
+        days.setdefault(record.local_date, []).append(record)
+    return [
+        DoseDay(day, len(found), sum(r.state == DoseState.TAKEN for r in found))
+        for day, found in sorted(days.items())
+    ]
+
+
 def sample_chart() -> ChartData:
     start = TODAY - timedelta(days=COURSE_DAYS - 1)
     points = tuple((start + timedelta(days=i), (i + 1) * 40 * 0.9 / 68) for i in range(COURSE_DAYS))
@@ -54,20 +65,23 @@ def sample_report(records: list[DoseRecord]) -> ReportData:
         ("Last 30 days", summarize(records, TODAY, 30)),
         ("Since start", summarize(records, TODAY, COURSE_DAYS)),
     ]
+    doses = (DoseChange(start, 40), DoseChange(start + timedelta(days=60), 60))
     return ReportData(
         made_on=TODAY,
         timezone="Europe/Berlin",
         course=CourseFigures(
             start=start,
             ended_on=None,
-            doses=(DoseChange(start, 40), DoseChange(start + timedelta(days=60), 60)),
-            weight=WeightEntry(start, 68),
-            target=120,
-            cumulative_mg=6500,
-            taken_doses=300,
-            mg_per_kg=95.6,
-            percent=79,
-            projected_end=TODAY + timedelta(days=55),
+            doses=doses,
+            progress=course_progress(
+                start=start,
+                today=TODAY,
+                ended_on=None,
+                target_mg_per_kg=120,
+                doses=doses,
+                weights=(WeightEntry(start, 68),),
+                days=dose_days(records),
+            ),
         ),
         adherence=tuple(adherence),
         missed=missed_days(records, start, TODAY),

@@ -177,9 +177,7 @@ async def _dispatch(
     work = _Batch(now, policy)
     for row in claimed:
         work.add(_Due._make(row))
-    await write_dispatched(
-        session, work.columns, work.reminder_ids, work.next_fire_at, now, PRIORITY_REMINDER
-    )
+    await write_dispatched(session, work, now, PRIORITY_REMINDER)
     return work
 
 

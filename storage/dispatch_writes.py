@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     BindParameter,
@@ -43,20 +43,27 @@ _REMINDERS = table_of(Reminder)
 _DELIVERIES = table_of(Delivery)
 
 
+class DispatchedBatch(Protocol):
+    """A batch of first deliveries, column by column, and its reminders' next fire times."""
+
+    @property
+    def columns(self) -> Mapping[str, Sequence[Any]]:
+        """The deliveries' columns named in VARYING."""
+
+    @property
+    def reminder_ids(self) -> Sequence[int]: ...
+
+    @property
+    def next_fire_at(self) -> Sequence[datetime]: ...
+
+
 async def write_dispatched(
-    session: AsyncSession,
-    deliveries: Mapping[str, Sequence[Any]],
-    reminder_ids: Sequence[int],
-    next_fire_at: Sequence[datetime],
-    now: datetime,
-    priority: int,
+    session: AsyncSession, batch: DispatchedBatch, now: datetime, priority: int
 ) -> None:
-    """Insert the first deliveries (columns named in VARYING, in that order; an occurrence
-    already there is left alone) and move each reminder on to its next fire time."""
-    if session.get_bind().dialect.name == "postgresql":
-        await _write_postgres(session, deliveries, reminder_ids, next_fire_at, now, priority)
-    else:
-        await _write_sqlite(session, deliveries, reminder_ids, next_fire_at, now, priority)
+    """Insert the first deliveries (an occurrence already there is left alone) and move each
+    reminder on to its next fire time."""
+    write = _write_postgres if session.get_bind().dialect.name == "postgresql" else _write_sqlite
+    await write(session, batch, now, priority)
 
 
 async def commit_without_waiting_for_disk(session: AsyncSession) -> None:
@@ -144,16 +151,12 @@ def _compile_sqlite_writes(dialect: Dialect) -> _SqliteWrites:
 
 
 async def _write_sqlite(
-    session: AsyncSession,
-    deliveries: Mapping[str, Sequence[Any]],
-    reminder_ids: Sequence[int],
-    next_fire_at: Sequence[datetime],
-    now: datetime,
-    priority: int,
+    session: AsyncSession, batch: DispatchedBatch, now: datetime, priority: int
 ) -> None:
     connection = await session.connection()
     w = _sqlite_writes_for(connection.dialect)
     db_time, kinds, statuses, flags = w.db_time, w.kinds, w.statuses, w.flags
+    deliveries = batch.columns
     if deliveries[VARYING[0]]:
         first, updated = w.first, db_time(now)
         rows = []
@@ -180,7 +183,7 @@ async def _write_sqlite(
         await connection.exec_driver_sql(w.insert_sql, rows)
     advances = [
         (db_time(following), reminder)
-        for reminder, following in zip(reminder_ids, next_fire_at, strict=True)
+        for reminder, following in zip(batch.reminder_ids, batch.next_fire_at, strict=True)
     ]
     await connection.exec_driver_sql(w.advance_sql, advances)
 
@@ -234,14 +237,10 @@ _PG_ADVANCE = (
 
 
 async def _write_postgres(
-    session: AsyncSession,
-    deliveries: Mapping[str, Sequence[Any]],
-    reminder_ids: Sequence[int],
-    next_fire_at: Sequence[datetime],
-    now: datetime,
-    priority: int,
+    session: AsyncSession, batch: DispatchedBatch, now: datetime, priority: int
 ) -> None:
-    if deliveries[VARYING[0]]:
-        arrays = {f"a_{name}": deliveries[name] for name in VARYING}
+    if batch.columns[VARYING[0]]:
+        arrays = {f"a_{name}": batch.columns[name] for name in VARYING}
         await session.execute(_PG_INSERT, {**arrays, "b_now": now, "b_priority": priority})
-    await session.execute(_PG_ADVANCE, {"a_id": reminder_ids, "a_next_fire_at": next_fire_at})
+    advances = {"a_id": batch.reminder_ids, "a_next_fire_at": batch.next_fire_at}
+    await session.execute(_PG_ADVANCE, advances)

@@ -74,13 +74,7 @@ async def gather(session: AsyncSession, user: User, now: datetime, disclaimer: s
             start=course.start_date,
             ended_on=local_day(course.ended_at, zone) if course.ended_at else None,
             doses=tuple(await dose_history(session, user.id)),
-            weight=progress.weight,
-            target=progress.target_mg_per_kg,
-            cumulative_mg=progress.cumulative_mg,
-            taken_doses=progress.taken_doses,
-            mg_per_kg=progress.mg_per_kg,
-            percent=progress.percent,
-            projected_end=progress.projected_end,
+            progress=progress,
         )
         if course.start_date <= today:
             first = course.start_date

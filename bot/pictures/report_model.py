@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from bot.pictures.chart_data import ChartData
 from scheduler.adherence import Adherence, DoseRecord, DoseState
-from scheduler.cumulative import DoseChange, WeightEntry
+from scheduler.cumulative import CourseProgress, DoseChange
 
 REPORT_TITLE = "isotretinoin course summary"
 # Missed days listed one by one up to here; a longer list is cut, saying how many are left out.
@@ -25,16 +25,12 @@ MAX_MISSED_ENTRIES = 24
 
 @dataclass(frozen=True)
 class CourseFigures:
+    """The course as the report shows it: its dates, its dose history and where it stands."""
+
     start: date
     ended_on: date | None
     doses: tuple[DoseChange, ...]
-    weight: WeightEntry | None
-    target: int
-    cumulative_mg: float
-    taken_doses: int
-    mg_per_kg: float | None
-    percent: int | None
-    projected_end: date | None
+    progress: CourseProgress
 
 
 @dataclass(frozen=True)
@@ -85,7 +81,8 @@ def course_lines(course: CourseFigures | None) -> list[tuple[str, str]]:
         )
     if not course.doses:
         rows.append(("Daily dose", "not entered"))
-    weight = course.weight
+    progress = course.progress
+    weight = progress.weight
     rows.append(
         (
             "Weight",
@@ -94,17 +91,15 @@ def course_lines(course: CourseFigures | None) -> list[tuple[str, str]]:
             else "not entered",
         )
     )
-    rows.append(("Cumulative target", f"{course.target} mg/kg"))
-    taken = f"{number(course.cumulative_mg)} mg from {course.taken_doses} doses logged as taken"
+    rows.append(("Cumulative target", f"{progress.target_mg_per_kg} mg/kg"))
+    taken = f"{number(progress.cumulative_mg)} mg from {progress.taken_doses} doses logged as taken"
     rows.append(("Cumulative dose", taken))
-    if course.mg_per_kg is not None and course.percent is not None:
-        rows.append(
-            ("Cumulative per kg", f"{course.mg_per_kg:.1f} mg/kg ({course.percent}% of target)")
-        )
-    if course.projected_end is not None:
-        rows.append(
-            ("Projected target date", f"{long_day(course.projected_end)} if every dose is taken")
-        )
+    if progress.mg_per_kg is not None and progress.percent is not None:
+        per_kg = f"{progress.mg_per_kg:.1f} mg/kg ({progress.percent}% of target)"
+        rows.append(("Cumulative per kg", per_kg))
+    if progress.projected_end is not None:
+        projected = f"{long_day(progress.projected_end)} if every dose is taken"
+        rows.append(("Projected target date", projected))
     return rows
 
 

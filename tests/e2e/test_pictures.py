@@ -164,8 +164,8 @@ async def test_report_gathers_only_what_was_entered_and_recorded(bot: BotUnderTe
         user = await session.get(User, USER)
         assert user is not None
         data = await gather(session, user, bot.clock.now(), "disclaimer")
-    assert data.course is not None and data.course.cumulative_mg == 40
-    assert data.course.weight is not None and data.course.weight.kg == 80
+    assert data.course is not None and data.course.progress.cumulative_mg == 40
+    assert (weight := data.course.progress.weight) is not None and weight.kg == 80
     assert data.missed == ((date(2026, 3, 4), "skipped"),)
     assert [(label, a.taken, a.skipped) for label, a in data.adherence] == [
         ("Last 7 days", 1, 1),
