@@ -6,8 +6,10 @@ The state lives in the database, so a restart or another instance picks the conv
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import (
     ApplicationHandlerStop,
     MessageHandler,
@@ -33,6 +35,36 @@ def answer_words(update: Update) -> list[str] | None:
     if not any(ch.isdigit() for ch in message.text) or len(words) > 3:
         return None
     return words
+
+
+@dataclass(frozen=True)
+class ShortAnswer:
+    """A short typed answer to a guided flow's prompt, and what its handler needs with it."""
+
+    update: Update
+    message: Message
+    words: list[str]
+    flow: str  # the stored `awaiting` value, "remind:dose"
+    now: datetime
+
+
+# Gets the answer and the context; replies to it.
+ShortAnswerHandler = Callable[[ShortAnswer, Context], Awaitable[None]]
+
+
+def expect_short_answer(app: IsobotApp, flow: str, handler: ShortAnswerHandler) -> None:
+    """`expect_input` for a time or a day: text with no digit, or longer than three words, is a
+    question instead and goes on to free text."""
+
+    async def take(update: Update, context: Context, awaiting: str) -> bool:
+        words = answer_words(update)
+        if words is None or update.effective_message is None:
+            return False
+        now = services(context).clock.now()
+        await handler(ShortAnswer(update, update.effective_message, words, awaiting, now), context)
+        return True
+
+    expect_input(app, flow, take)
 
 
 def expect_input(app: IsobotApp, flow: str, handler: InputHandler) -> None:

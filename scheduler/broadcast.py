@@ -107,31 +107,22 @@ async def enqueue(
     """One delivery per recipient in a single INSERT … SELECT; the broadcast starts sending."""
     assert broadcast.audience is not None
     chosen = recipients(broadcast.audience, now, admin_ids).subquery()
-    rows = select(
-        chosen.c.id,
-        chosen.c.chat_id,
-        literal(broadcast.id),
-        literal(models.Purpose.BROADCAST.value),
-        literal(PRIORITY_BROADCAST),
-        literal(now, type_=models.Delivery.__table__.c.due_at.type),
-        literal(models.DeliveryStatus.PENDING.value),
-        literal(False),
-        literal(0),
-        literal(now, type_=models.Delivery.__table__.c.updated_at.type),
-    )
-    columns = [
-        "user_id",
-        "chat_id",
-        "broadcast_id",
-        "purpose",
-        "priority",
-        "due_at",
-        "status",
-        "late",
-        "attempts",
-        "updated_at",
-    ]
-    result = await session.execute(insert(models.Delivery).from_select(columns, rows))
+    deliveries = models.Delivery.__table__.c
+    # Each column with what it is set to, so that the two cannot drift apart.
+    values = {
+        "user_id": chosen.c.id,
+        "chat_id": chosen.c.chat_id,
+        "broadcast_id": literal(broadcast.id),
+        "purpose": literal(models.Purpose.BROADCAST.value),
+        "priority": literal(PRIORITY_BROADCAST),
+        "due_at": literal(now, type_=deliveries.due_at.type),
+        "status": literal(models.DeliveryStatus.PENDING.value),
+        "late": literal(False),
+        "attempts": literal(0),
+        "updated_at": literal(now, type_=deliveries.updated_at.type),
+    }
+    rows = select(*values.values())
+    result = await session.execute(insert(models.Delivery).from_select(list(values), rows))
     broadcast.total = int(result.rowcount or 0)  # type: ignore[attr-defined]
     broadcast.status = models.BroadcastStatus.SENDING
     broadcast.started_at = now

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.awaiting import answer_words, expect_input
+from bot.awaiting import ShortAnswer, expect_short_answer
 from bot.check_args import (
     CheckArgsError,
     parse_check_args,
@@ -128,25 +128,17 @@ async def _button_reply(
     raise ValueError("unknown check button")
 
 
-async def typed_day_and_time(update: Update, context: Context, awaiting: str) -> bool:
-    """`15 09:00` typed after tapping a check; anything without a digit is a question instead."""
-    words = answer_words(update)
-    if words is None:
-        return False
-    message = update.effective_message
-    assert message is not None and update.effective_user is not None
-    svc = services(context)
-    now = svc.clock.now()
-    async with user_session(svc.db, update) as (session, user):
+async def typed_day_and_time(answer: ShortAnswer, context: Context) -> None:
+    """`15 09:00` typed after tapping a check."""
+    async with user_session(services(context).db, answer.update) as (session, user):
         try:
-            kind = parse_check_kind(awaiting.removeprefix(AWAITING))
-            day, local = parse_day_and_time(words)
+            kind = parse_check_kind(answer.flow.removeprefix(AWAITING))
+            day, local = parse_day_and_time(answer.words)
         except CheckArgsError as error:
             reply = with_prescriber(html.escape(str(error)))
         else:
-            reply = await _set(session, user, kind, day, local, now)
-    await message.reply_text(reply)
-    return True
+            reply = await _set(session, user, kind, day, local, answer.now)
+    await answer.message.reply_text(reply)
 
 
 def register(app: IsobotApp) -> None:
@@ -155,4 +147,4 @@ def register(app: IsobotApp) -> None:
     )
     app.add_handler(CommandHandler("checks", checks_command))
     app.add_handler(CallbackQueryHandler(check_button, pattern=f"^{PREFIX}"))
-    expect_input(app, AWAITING.rstrip(":"), typed_day_and_time)
+    expect_short_answer(app, AWAITING.rstrip(":"), typed_day_and_time)

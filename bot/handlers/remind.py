@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.awaiting import answer_words, expect_input
+from bot.awaiting import ShortAnswer, expect_short_answer
 from bot.commands import REMINDERS, CommandInfo
 from bot.formatting import join_words, when_local
 from bot.handlers.timezone import zone_keyboard
@@ -240,26 +240,18 @@ async def _pick_time(
     return picker(kind, sorted(chosen))
 
 
-async def typed_times(update: Update, context: Context, awaiting: str) -> bool:
-    """Times typed during the guided flow; anything without a digit is a question instead."""
-    words = answer_words(update)
-    if words is None:
-        return False
-    message = update.effective_message
-    assert message is not None and update.effective_user is not None
-    svc = services(context)
-    now = svc.clock.now()
-    kind = ReminderKind(awaiting.removeprefix(AWAITING))
+async def typed_times(answer: ShortAnswer, context: Context) -> None:
+    """Times typed during the guided flow."""
+    kind, now = ReminderKind(answer.flow.removeprefix(AWAITING)), answer.now
     try:
-        times = parse_times(words)
+        times = parse_times(answer.words)
     except ReminderArgsError as error:
-        await message.reply_text(html.escape(str(error)))
-        return True
-    async with user_session(svc.db, update) as (session, user):
+        await answer.message.reply_text(html.escape(str(error)))
+        return
+    async with user_session(services(context).db, answer.update) as (session, user):
         user.awaiting = ""
         reply = summary(kind, await set_times(session, user, kind, times, now), user, now)
-    await message.reply_text(reply)
-    return True
+    await answer.message.reply_text(reply)
 
 
 def register(app: IsobotApp) -> None:
@@ -269,4 +261,4 @@ def register(app: IsobotApp) -> None:
     takes_own_sighting(app, "remind")
     app.add_handler(CallbackQueryHandler(kind_button, pattern=f"^{KIND_PREFIX}"))
     app.add_handler(CallbackQueryHandler(time_button, pattern=f"^{TIME_PREFIX}"))
-    expect_input(app, AWAITING.rstrip(":"), typed_times)
+    expect_short_answer(app, AWAITING.rstrip(":"), typed_times)
