@@ -111,13 +111,8 @@ def transport(name: str) -> Iterator[None]:
         return
 
     def httpx_request(settings: Settings, *, connection_pool_size: int = 256) -> BaseRequest:
-        timeout = settings.telegram_timeout_seconds
-        return HTTPXRequest(
-            connection_pool_size=connection_pool_size,
-            read_timeout=timeout,
-            write_timeout=timeout,
-            connect_timeout=timeout,
-        )
+        timeouts = app_module.request_timeouts(settings)
+        return HTTPXRequest(connection_pool_size=connection_pool_size, **timeouts)
 
     original = app_module.bot_request
     app_module.bot_request = httpx_request  # type: ignore[assignment]

@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import cast
+from typing import TypedDict, cast
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -157,15 +157,24 @@ def build_application(
 def bot_request(settings: Settings, *, connection_pool_size: int = 256) -> SessionGuardedRequest:
     """The HTTP transport for Bot API calls, with the timeouts from the settings; it checks
     that no call starts inside a database session (bot/session_guard.py)."""
-    timeout = settings.telegram_timeout_seconds
     return SessionGuardedRequest(
         connection_pool_size=connection_pool_size,
-        read_timeout=timeout,
-        write_timeout=timeout,
-        connect_timeout=timeout,
         # Uploads (/export) get at least PTB's default time to write the file.
-        media_write_timeout=max(timeout, 20.0),
+        media_write_timeout=max(settings.telegram_timeout_seconds, 20.0),
+        **request_timeouts(settings),
     )
+
+
+class RequestTimeouts(TypedDict):
+    read_timeout: float
+    write_timeout: float
+    connect_timeout: float
+
+
+def request_timeouts(settings: Settings) -> RequestTimeouts:
+    """Read, write and connect timeouts for a PTB request, all the one from the settings."""
+    timeout = settings.telegram_timeout_seconds
+    return {"read_timeout": timeout, "write_timeout": timeout, "connect_timeout": timeout}
 
 
 def clock_from(settings: Settings) -> Clock:
