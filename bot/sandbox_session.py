@@ -37,7 +37,7 @@ from storage import Database
 from storage.migrate import upgrade
 from storage.models import User
 from storage.private_files import make_private_file
-from storage.users import record_seen
+from storage.users import Sighting, record_seen
 
 # Shaped like a BotFather token so the real code path checks it; it opens nothing but the fake.
 SANDBOX_USER = 1
@@ -178,7 +178,7 @@ async def _seed_users(db: Database, fake: FakeBotApi, count: int, now: datetime)
     async with db.session() as session:
         for number in range(count):
             user_id = FIRST_SIMULATED_USER + number
-            user = await record_seen(session, user_id, user_id, "en", now)
+            user = await record_seen(session, Sighting.once(user_id, user_id, "en", now))
             if not user.timezone:
                 user.timezone = SIMULATED_ZONES[number % len(SIMULATED_ZONES)]
         known = list(await session.scalars(select(User.id)))

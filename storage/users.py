@@ -18,74 +18,49 @@ from storage.types import UTCDateTime
 FLOW_FORGOTTEN_AFTER = timedelta(minutes=30)
 
 
-async def record_seen(
-    session: AsyncSession,
-    user_id: int,
-    chat_id: int,
-    language: str,
-    now: datetime,
-    *,
-    first_seen: datetime | None = None,
-) -> User:
+async def record_seen(session: AsyncSession, seen: Sighting) -> User:
     """Create the user on first contact; afterwards refresh chat, language and last-seen time.
 
     A user who writes again after blocking the bot has unblocked it, so they are active again.
-    A guided flow left for `FLOW_FORGOTTEN_AFTER` is forgotten (counted up to `first_seen`, as
+    A guided flow left for `FLOW_FORGOTTEN_AFTER` is forgotten (counted up to `seen.first`, as
     in `refresh_active`).
     """
-    user = await session.get(User, user_id)
+    user = await session.get(User, seen.user_id)
     if user is None:
         user = User(
-            id=user_id,
-            chat_id=chat_id,
-            language=language,
+            id=seen.user_id,
+            chat_id=seen.chat_id,
+            language=seen.language,
             timezone="",
             status=UserStatus.ACTIVE,
-            created_at=now,
-            last_seen_at=now,
+            created_at=seen.last,
+            last_seen_at=seen.last,
         )
         session.add(user)
     else:
-        if user.last_seen_at < (first_seen or now) - FLOW_FORGOTTEN_AFTER:
+        if user.last_seen_at < seen.first - FLOW_FORGOTTEN_AFTER:
             user.awaiting = ""
-        user.chat_id = chat_id
-        user.language = language or user.language
-        user.last_seen_at = now
+        user.chat_id = seen.chat_id
+        user.language = seen.language or user.language
+        user.last_seen_at = seen.last
         user.status = UserStatus.ACTIVE
     await session.flush()
     return user
 
 
-async def refresh_active(
-    db: Database,
-    user_id: int,
-    chat_id: int,
-    language: str,
-    now: datetime,
-    *,
-    first_seen: datetime | None = None,
-) -> bool:
+async def refresh_active(db: Database, seen: Sighting) -> bool:
     """`record_seen` in one statement for a known, active user; False for anyone else.
 
-    `first_seen` is the earliest of this user's updates whose sighting is not written yet, if
-    one came before `now`: the silence that forgets a flow ended there.
+    `seen.first` is the earliest of this user's updates whose sighting is not written yet: the
+    silence that forgets a flow ended there.
     """
-    params = _refresh_params(user_id, chat_id, language, now, first_seen or now)
-    return await db.execute_alone(_REFRESH, params) == 1
+    return await db.execute_alone(_REFRESH, _refresh_params(seen)) == 1
 
 
-async def refresh_loaded(
-    session: AsyncSession,
-    user_id: int,
-    chat_id: int,
-    language: str,
-    now: datetime,
-    *,
-    first_seen: datetime | None = None,
-) -> User | None:
+async def refresh_loaded(session: AsyncSession, seen: Sighting) -> User | None:
     """`refresh_active` in a session of the caller's, returning the user it refreshed, or None
     for anyone else: one statement where loading and then refreshing takes two."""
-    params = _refresh_params(user_id, chat_id, language, now, first_seen or now)
+    params = _refresh_params(seen)
     # The returned row is the user, loaded or, if the session held them already, brought up to
     # date (populate_existing): nothing else in the session to synchronise.
     found = await session.scalars(
@@ -105,16 +80,19 @@ class Sighting:
     first: datetime
     last: datetime
 
+    @classmethod
+    def once(cls, user_id: int, chat_id: int, language: str, at: datetime) -> Sighting:
+        """A single update's sighting."""
+        return cls(user_id, chat_id, language, at, at)
 
-def _refresh_params(
-    user_id: int, chat_id: int, language: str, at: datetime, first_seen: datetime
-) -> dict[str, object]:
+
+def _refresh_params(seen: Sighting) -> dict[str, object]:
     return {
-        "uid": user_id,
-        "chat": chat_id,
-        "lang": language,
-        "at": at,
-        "since": first_seen - FLOW_FORGOTTEN_AFTER,
+        "uid": seen.user_id,
+        "chat": seen.chat_id,
+        "lang": seen.language,
+        "at": seen.last,
+        "since": seen.first - FLOW_FORGOTTEN_AFTER,
     }
 
 
@@ -172,11 +150,7 @@ async def _refresh_chunk(session: AsyncSession, sightings: Sequence[Sighting]) -
             select(table.c.id).where(table.c.id.in_(ids), table.c.status == UserStatus.ACTIVE)
         )
     )
-    known = [
-        _refresh_params(s.user_id, s.chat_id, s.language, s.last, s.first)
-        for s in sightings
-        if s.user_id in active
-    ]
+    known = [_refresh_params(s) for s in sightings if s.user_id in active]
     if known:
         await session.execute(_REFRESH_MANY, known)
     return [s for s in sightings if s.user_id not in active]

@@ -26,6 +26,7 @@ from scheduler.reminders import reschedule_all
 from storage.db import Database
 from storage.models import User, UserStatus
 from storage.users import (
+    Sighting,
     get_user,
     record_seen,
     refresh_active,
@@ -52,43 +53,36 @@ async def remember_user(update: Update, context: Context) -> None:
     if _can_wait(update, context):
         sightings.note(user.id, chat.id, language, now)
         return
-    first = sightings.first_unwritten(user.id)
+    seen = _sighting(user.id, chat.id, language, now, sightings.first_unwritten(user.id))
     # Nearly every update comes from a known, active user: one statement, nothing loaded.
-    if await refresh_active(svc.db, user.id, chat.id, language, now, first_seen=first):
+    if await refresh_active(svc.db, seen):
         return
-    await _record(svc.db, user.id, chat.id, language, now, first)
+    await _record(svc.db, seen)
 
 
-async def _record(
-    db: Database,
-    user_id: int,
-    chat_id: int,
-    language: str,
-    now: datetime,
-    first_seen: datetime | None,
-) -> None:
+def _sighting(
+    user_id: int, chat_id: int, language: str, now: datetime, first_unwritten: datetime | None
+) -> Sighting:
+    """This update's sighting, from the earliest of the user's not written yet."""
+    return Sighting(user_id, chat_id, language, first_unwritten or now, now)
+
+
+async def _record(db: Database, seen: Sighting) -> None:
     async with db.session() as session:
-        await _record_in(session, user_id, chat_id, language, now, first_seen)
+        await _record_in(session, seen)
 
 
-async def _record_in(
-    session: AsyncSession,
-    user_id: int,
-    chat_id: int,
-    language: str,
-    now: datetime,
-    first_seen: datetime | None,
-) -> User:
+async def _record_in(session: AsyncSession, seen: Sighting) -> User:
     """The user as seen now; a new one, or one who had blocked the bot, is (again) active."""
-    found = await refresh_loaded(session, user_id, chat_id, language, now, first_seen=first_seen)
+    found = await refresh_loaded(session, seen)
     if found is not None:
         return found
-    known = await get_user(session, user_id)
+    known = await get_user(session, seen.user_id)
     was_blocked = known is not None and known.status == UserStatus.BLOCKED
-    stored = await record_seen(session, user_id, chat_id, language, now, first_seen=first_seen)
+    stored = await record_seen(session, seen)
     if was_blocked:
         # Writing again means they unblocked the bot: their reminders resume from now.
-        await reschedule_all(session, stored, now)
+        await reschedule_all(session, stored, seen.last)
     return stored
 
 
@@ -106,9 +100,9 @@ async def seen_user_session(
             yield found
         return
     first = sightings_of(context).first_unwritten(user.id)
-    language = user.language_code or ""
+    seen = _sighting(user.id, chat.id, user.language_code or "", svc.clock.now(), first)
     async with svc.db.session() as session:
-        stored = await _record_in(session, user.id, chat.id, language, svc.clock.now(), first)
+        stored = await _record_in(session, seen)
         yield session, stored
         # As user_session does: a flow waiting for typed input notes the message it came after.
         if update.message is not None and stored.awaiting:
@@ -154,7 +148,7 @@ async def write_sightings(context: Context) -> None:
         async with svc.db.session() as session:
             others = await refresh_seen_many(session, taken)
         for s in others:
-            await _record(svc.db, s.user_id, s.chat_id, s.language, s.last, s.first)
+            await _record(svc.db, s)
     except Exception:
         sightings.give_back()
         log.exception("could not write %d sightings; trying again", len(taken))

@@ -23,7 +23,7 @@ from scheduler.cumulative import DoseDay
 from scheduler.dose_days import dose_days
 from scheduler.reminders import set_times, switch_kind_off
 from storage import Database, models
-from storage.users import get_user, record_seen
+from storage.users import Sighting, get_user, record_seen
 
 BERLIN = ZoneInfo("Europe/Berlin")
 USER = 77
@@ -37,7 +37,7 @@ def berlin(day: int, hour: int) -> datetime:
 
 async def _user_with_two_daily_doses(db: Database) -> tuple[int, int]:
     async with db.session() as session:
-        user = await record_seen(session, USER, USER, "en", NOW)
+        user = await record_seen(session, Sighting.once(USER, USER, "en", NOW))
         user.timezone = "Europe/Berlin"
         morning, evening = await set_times(
             session, user, models.ReminderKind.DOSE, [time(8, 0), time(20, 0)], NOW
@@ -123,7 +123,7 @@ async def test_dose_days_and_cumulative_from_the_log(db: Database) -> None:
 
 async def test_a_course_comes_with_the_weekly_summary_on_sunday_evening(db: Database) -> None:
     async with db.session() as session:
-        user = await record_seen(session, USER, USER, "en", NOW)
+        user = await record_seen(session, Sighting.once(USER, USER, "en", NOW))
         user.timezone = "Europe/Berlin"
         await start_course(session, user, date(2026, 3, 1), NOW)
     async with db.session() as session:
@@ -135,7 +135,7 @@ async def test_a_course_comes_with_the_weekly_summary_on_sunday_evening(db: Data
 
 async def test_summary_switched_off_stays_off_when_the_course_changes(db: Database) -> None:
     async with db.session() as session:
-        user = await record_seen(session, USER, USER, "en", NOW)
+        user = await record_seen(session, Sighting.once(USER, USER, "en", NOW))
         await start_course(session, user, date(2026, 3, 1), NOW)
         await set_summary(session, user, False, NOW)
         await start_course(session, user, date(2026, 3, 2), NOW)
@@ -148,7 +148,7 @@ async def test_summary_switched_off_stays_off_when_the_course_changes(db: Databa
 
 async def test_without_a_timezone_the_summary_waits_unscheduled(db: Database) -> None:
     async with db.session() as session:
-        user = await record_seen(session, USER, USER, "en", NOW)
+        user = await record_seen(session, Sighting.once(USER, USER, "en", NOW))
         await start_course(session, user, date(2026, 3, 1), NOW)
         summary = await summary_reminder(session, USER)
         assert summary is not None and summary.enabled and summary.next_fire_at is None
@@ -156,7 +156,7 @@ async def test_without_a_timezone_the_summary_waits_unscheduled(db: Database) ->
 
 async def test_ending_the_course_stops_the_summary(db: Database) -> None:
     async with db.session() as session:
-        user = await record_seen(session, USER, USER, "en", NOW)
+        user = await record_seen(session, Sighting.once(USER, USER, "en", NOW))
         user.timezone = "Europe/Berlin"
         course = await start_course(session, user, date(2026, 3, 1), NOW)
         await end_course(session, user, course, NOW)
@@ -171,7 +171,7 @@ async def test_monthly_check_on_the_31st_is_scheduled_for_the_months_last_day(
     db: Database,
 ) -> None:
     async with db.session() as session:
-        user = await record_seen(session, USER, USER, "en", NOW)
+        user = await record_seen(session, Sighting.once(USER, USER, "en", NOW))
         user.timezone = "Europe/Berlin"
         await set_check(session, user, models.ReminderKind.LABS, 31, time(9, 0), NOW)
         # Changing it keeps one row for the kind.

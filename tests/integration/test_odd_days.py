@@ -19,7 +19,7 @@ from scheduler.recurrence import occurrence_day
 from scheduler.reminders import set_times, set_timezone
 from storage import Database
 from storage.models import Delivery, DeliveryStatus, DoseLog, Outcome, Purpose, ReminderKind
-from storage.users import get_user, record_seen
+from storage.users import Sighting, get_user, record_seen
 
 USER = 9
 NUUK, APIA = ZoneInfo("America/Nuuk"), ZoneInfo("Pacific/Apia")
@@ -30,7 +30,7 @@ async def take_every_dose(
 ) -> None:
     """A user in `zone` with dose reminders at `times`, every one sent and taken, hour by hour."""
     async with db.session() as session:
-        user = await record_seen(session, USER, USER, "en", start)
+        user = await record_seen(session, Sighting.once(USER, USER, "en", start))
         await set_timezone(session, user, zone, start)
         await set_times(session, user, ReminderKind.DOSE, times, start)
     at = start

@@ -37,7 +37,7 @@ from storage.personal_data import (
     personal_tables,
     rows_of,
 )
-from storage.users import get_user, record_seen
+from storage.users import Sighting, get_user, record_seen
 
 NOW = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
 ALICE, BOB = 501, 502
@@ -46,7 +46,7 @@ ALICE, BOB = 501, 502
 async def give_everything(db: Database, user_id: int) -> None:
     """A user with a row in every table: reminders, checks, a course, deliveries, the log."""
     async with db.session() as session:
-        user = await record_seen(session, user_id, user_id, "en", NOW)
+        user = await record_seen(session, Sighting.once(user_id, user_id, "en", NOW))
         user.timezone = "Europe/Berlin"
         [dose] = await set_times(session, user, ReminderKind.DOSE, [time(8, 0)], NOW)
         await set_check(session, user, ReminderKind.LABS, 31, time(9, 0), NOW)
@@ -172,7 +172,7 @@ async def test_after_erasure_the_user_comes_back_as_new(db: Database) -> None:
         await erase_user(session, ALICE)
     later = NOW + timedelta(days=1)
     async with db.session() as session:
-        await record_seen(session, ALICE, ALICE, "en", later)
+        await record_seen(session, Sighting.once(ALICE, ALICE, "en", later))
     async with db.session() as session:
         user = await get_user(session, ALICE)
         assert user is not None

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from storage import Database
-from storage.users import get_user, record_seen
+from storage.users import Sighting, get_user, record_seen
 
 # The shared `db` fixture, on PostgreSQL only.
 pytestmark = pytest.mark.parametrize(
@@ -44,14 +44,14 @@ async def test_execute_alone_runs_outside_a_transaction_and_leaves_sessions_tran
     # VACUUM refuses to run inside a transaction block: this passes only without BEGIN.
     await db.execute_alone(text("VACUUM users"))
     async with db.session() as session:
-        await record_seen(session, 6, 6, "en", T0)
+        await record_seen(session, Sighting.once(6, 6, "en", T0))
     changed = await db.execute_alone(text("UPDATE users SET language = 'x' WHERE id = 6"))
     assert changed == 1
 
     # The connection went back to the pool transactional again: a failed session leaves nothing.
     async def fails_after_writing() -> None:
         async with db.session() as session:
-            await record_seen(session, 5, 5, "en", T0)
+            await record_seen(session, Sighting.once(5, 5, "en", T0))
             raise RuntimeError("undo")
 
     with pytest.raises(RuntimeError):

@@ -18,7 +18,7 @@ from scheduler.policy import Policy
 from scheduler.reminders import set_paused, set_times, set_timezone
 from storage import Database
 from storage.models import Delivery, DeliveryStatus, Purpose, Reminder, ReminderKind
-from storage.users import get_user, record_seen
+from storage.users import Sighting, get_user, record_seen
 from storage.writes import queue_snooze
 
 USER = 7
@@ -31,7 +31,7 @@ NEW_YORK_0800 = datetime(2026, 3, 3, 13, 0, tzinfo=UTC)
 
 async def dose_at_0800(db: Database, zone: ZoneInfo, now: datetime) -> None:
     async with db.session() as session:
-        user = await record_seen(session, USER, USER, "en", now)
+        user = await record_seen(session, Sighting.once(USER, USER, "en", now))
         await set_timezone(session, user, zone, now)
         await set_times(session, user, ReminderKind.DOSE, [time(8, 0)], now)
 

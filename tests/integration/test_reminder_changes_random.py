@@ -22,7 +22,7 @@ from scheduler.policy import Policy
 from scheduler.reminders import set_paused, set_times, set_timezone
 from storage import Database
 from storage.models import Delivery, DeliveryStatus, Outcome, Purpose, ReminderKind, User
-from storage.users import get_user, record_seen
+from storage.users import Sighting, get_user, record_seen
 
 USER = 11
 ZONES = (
@@ -51,7 +51,7 @@ class Simulation:
 
     async def start(self) -> None:
         async with self.db.session() as session:
-            user = await record_seen(session, USER, USER, "en", self.now)
+            user = await record_seen(session, Sighting.once(USER, USER, "en", self.now))
             await set_timezone(session, user, ZoneInfo("Europe/Berlin"), self.now)
             await set_times(session, user, ReminderKind.DOSE, [time(8, 0)], self.now)
 

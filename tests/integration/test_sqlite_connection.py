@@ -14,7 +14,7 @@ from sqlalchemy import event, text
 
 from storage import Database, sqlite_inline
 from storage.db import SQLITE_BUSY_TIMEOUT_MS
-from storage.users import record_seen
+from storage.users import Sighting, record_seen
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -62,7 +62,7 @@ async def test_the_wal_is_checkpointed_in_the_worker_thread(
     monkeypatch.setattr(sqlite_inline, "CHECKPOINT_EVERY", 0.0)  # every commit, not each second
     seen = trace_threads(db)
     async with db.session() as session:
-        await record_seen(session, 1, 1, "en", T0)
+        await record_seen(session, Sighting.once(1, 1, "en", T0))
     # The commit went to the worker, and the WAL was copied into the database there.
     assert ("COMMIT", False) in seen
     assert ("PRAGMA WAL_CHECKPOINT(PASSIVE)", False) in seen
@@ -108,7 +108,7 @@ async def test_sessions_of_one_process_take_turns(db: Database) -> None:
             open_now += 1
             most = max(most, open_now)
             await asyncio.sleep(0)
-            await record_seen(session, i, i, "en", T0)
+            await record_seen(session, Sighting.once(i, i, "en", T0))
             open_now -= 1
 
     await asyncio.gather(*(one(i) for i in range(1, 41)))

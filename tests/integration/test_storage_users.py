@@ -28,7 +28,7 @@ async def test_migrations_reach_head(database_url: str) -> None:
 
 async def test_first_contact_creates_active_user_without_timezone(db: Database) -> None:
     async with db.session() as session:
-        await record_seen(session, 42, 42, "de", T0)
+        await record_seen(session, Sighting.once(42, 42, "de", T0))
     async with db.session() as session:
         user = await get_user(session, 42)
     assert user is not None
@@ -39,10 +39,10 @@ async def test_first_contact_creates_active_user_without_timezone(db: Database) 
 
 async def test_later_contact_refreshes_last_seen_and_keeps_created(db: Database) -> None:
     async with db.session() as session:
-        await record_seen(session, 7, 7, "en", T0)
+        await record_seen(session, Sighting.once(7, 7, "en", T0))
     later = T0 + timedelta(days=3, minutes=5)
     async with db.session() as session:
-        await record_seen(session, 7, 7, "", later)
+        await record_seen(session, Sighting.once(7, 7, "", later))
     async with db.session() as session:
         user = await get_user(session, 7)
     assert user is not None
@@ -53,10 +53,10 @@ async def test_later_contact_refreshes_last_seen_and_keeps_created(db: Database)
 
 async def test_blocked_user_writing_again_is_active(db: Database) -> None:
     async with db.session() as session:
-        user = await record_seen(session, 9, 9, "en", T0)
+        user = await record_seen(session, Sighting.once(9, 9, "en", T0))
         user.status = UserStatus.BLOCKED
     async with db.session() as session:
-        await record_seen(session, 9, 9, "en", T0 + timedelta(hours=1))
+        await record_seen(session, Sighting.once(9, 9, "en", T0 + timedelta(hours=1)))
     async with db.session() as session:
         again = await get_user(session, 9)
     assert again is not None and again.status == UserStatus.ACTIVE
@@ -64,10 +64,10 @@ async def test_blocked_user_writing_again_is_active(db: Database) -> None:
 
 async def test_refresh_active_updates_a_known_active_user_in_place(db: Database) -> None:
     async with db.session() as session:
-        await record_seen(session, 11, 11, "en", T0)
+        await record_seen(session, Sighting.once(11, 11, "en", T0))
     later = T0 + timedelta(hours=2)
-    assert await refresh_active(db, 11, 1100, "", later)
-    assert await refresh_active(db, 11, 1100, "pt", later + timedelta(hours=1))
+    assert await refresh_active(db, Sighting.once(11, 1100, "", later))
+    assert await refresh_active(db, Sighting.once(11, 1100, "pt", later + timedelta(hours=1)))
     async with db.session() as session:
         user = await get_user(session, 11)
     assert user is not None
@@ -77,13 +77,13 @@ async def test_refresh_active_updates_a_known_active_user_in_place(db: Database)
 
 
 async def test_refresh_active_leaves_new_and_blocked_users_to_the_full_path(db: Database) -> None:
-    assert not await refresh_active(db, 12, 12, "en", T0)
+    assert not await refresh_active(db, Sighting.once(12, 12, "en", T0))
     async with db.session() as session:
-        user = await record_seen(session, 13, 13, "en", T0)
+        user = await record_seen(session, Sighting.once(13, 13, "en", T0))
         user.status = UserStatus.BLOCKED
     later = T0 + timedelta(hours=1)
     # A blocked user's return must reschedule their reminders, which this cannot do.
-    assert not await refresh_active(db, 13, 13, "en", later)
+    assert not await refresh_active(db, Sighting.once(13, 13, "en", later))
     async with db.session() as session:
         assert await get_user(session, 12) is None
         blocked = await get_user(session, 13)
@@ -94,15 +94,15 @@ async def test_refresh_active_leaves_new_and_blocked_users_to_the_full_path(db: 
 @pytest.mark.parametrize("blocked", [False, True], ids=["active", "blocked"])
 async def test_a_guided_flow_is_forgotten_after_a_long_silence(db: Database, blocked: bool) -> None:
     async with db.session() as session:
-        user = await record_seen(session, 14, 14, "en", T0)
+        user = await record_seen(session, Sighting.once(14, 14, "en", T0))
         user.awaiting = "remind:dose"
         if blocked:
             user.status = UserStatus.BLOCKED
 
     async def seen_at(at: datetime) -> str:
-        if not await refresh_active(db, 14, 14, "en", at):
+        if not await refresh_active(db, Sighting.once(14, 14, "en", at)):
             async with db.session() as session:
-                await record_seen(session, 14, 14, "en", at)
+                await record_seen(session, Sighting.once(14, 14, "en", at))
         async with db.session() as session:
             user = await get_user(session, 14)
         assert user is not None
@@ -125,11 +125,11 @@ async def test_refresh_active_counts_the_silence_up_to_the_first_unwritten_updat
     db: Database,
 ) -> None:
     async with db.session() as session:
-        user = await record_seen(session, 15, 15, "en", T0)
+        user = await record_seen(session, Sighting.once(15, 15, "en", T0))
         user.awaiting = "remind:dose"
     # A noted update 29 minutes after the prompt broke the silence; written only now, at 40.
     first = T0 + FLOW_FORGOTTEN_AFTER - timedelta(minutes=1)
-    assert await refresh_active(db, 15, 15, "", T0 + timedelta(minutes=40), first_seen=first)
+    assert await refresh_active(db, Sighting(15, 15, "", first, T0 + timedelta(minutes=40)))
     async with db.session() as session:
         stored = await get_user(session, 15)
     assert stored is not None and stored.awaiting == "remind:dose"
@@ -137,7 +137,7 @@ async def test_refresh_active_counts_the_silence_up_to_the_first_unwritten_updat
 
 async def _user_with_flow(db: Database, user_id: int, *, blocked: bool = False) -> None:
     async with db.session() as session:
-        user = await record_seen(session, user_id, user_id, "en", T0)
+        user = await record_seen(session, Sighting.once(user_id, user_id, "en", T0))
         user.awaiting = "remind:dose"
         if blocked:
             user.status = UserStatus.BLOCKED
@@ -150,7 +150,7 @@ async def test_refresh_loaded_returns_the_refreshed_user_and_none_for_anyone_els
     await _user_with_flow(db, 17, blocked=True)
     late = T0 + FLOW_FORGOTTEN_AFTER + timedelta(minutes=1)
     async with db.session() as session:
-        user = await refresh_loaded(session, 16, 1600, "pt", late)
+        user = await refresh_loaded(session, Sighting.once(16, 1600, "pt", late))
         assert user is not None
         assert (user.chat_id, user.language, user.last_seen_at, user.awaiting) == (
             1600,
@@ -158,8 +158,8 @@ async def test_refresh_loaded_returns_the_refreshed_user_and_none_for_anyone_els
             late,
             "",
         )
-        assert await refresh_loaded(session, 17, 17, "en", late) is None
-        assert await refresh_loaded(session, 18, 18, "en", late) is None
+        assert await refresh_loaded(session, Sighting.once(17, 17, "en", late)) is None
+        assert await refresh_loaded(session, Sighting.once(18, 18, "en", late)) is None
     async with db.session() as session:
         blocked = await get_user(session, 17)
     assert blocked is not None and blocked.last_seen_at == T0
@@ -171,7 +171,7 @@ async def test_refresh_loaded_brings_a_user_the_session_holds_up_to_date(db: Dat
     async with db.session() as session:
         held = await get_user(session, 19)
         assert held is not None and held.awaiting == "remind:dose"
-        refreshed = await refresh_loaded(session, 19, 1900, "pt", late)
+        refreshed = await refresh_loaded(session, Sighting.once(19, 1900, "pt", late))
         assert refreshed is held
         assert (held.chat_id, held.language, held.last_seen_at, held.awaiting) == (
             1900,
@@ -232,7 +232,7 @@ async def test_many_sightings_never_undo_a_later_write(db: Database) -> None:
     # An update of the user's own wrote at two hours (and kept the flow it had just started);
     # the write of an earlier noted sighting comes after it.
     later = T0 + timedelta(hours=2)
-    assert await refresh_active(db, 41, 41, "en", later)
+    assert await refresh_active(db, Sighting.once(41, 41, "en", later))
     async with db.session() as session:
         user = await get_user(session, 41)
         assert user is not None
@@ -264,7 +264,7 @@ async def test_many_sightings_go_past_one_statements_limit_on_parameters(db: Dat
 async def test_datetimes_come_back_aware_utc_from_any_zone(db: Database) -> None:
     kolkata = datetime(2026, 1, 1, 8, 0, tzinfo=timezone(timedelta(hours=5, minutes=30)))
     async with db.session() as session:
-        await record_seen(session, 5, 5, "en", kolkata)
+        await record_seen(session, Sighting.once(5, 5, "en", kolkata))
     async with db.session() as session:
         user = await get_user(session, 5)
     assert user is not None
