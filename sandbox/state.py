@@ -350,18 +350,13 @@ class World:
 
     def store_file(self, file_name: str, mime_type: str | None, content: bytes) -> dict[str, Any]:
         """Keep an uploaded document; returns its Document fields plus content and path."""
-        number = next(self._file_numbers)
-        document: dict[str, Any] = {
-            "file_id": f"BQACAgIAAxkBAAI-sandbox-{number}",
-            "file_unique_id": f"AgADsandbox{number}",
-            "file_name": file_name,
-            "mime_type": mime_type,
-            "file_size": len(content),
-            "content": content,
-            "file_path": f"documents/file_{number}",
-        }
-        self.files[document["file_id"]] = document
-        return document
+        return self._keep_file(
+            ("BQACAgIAAxkBAAI", "AgAD"),
+            "documents/file_{}",
+            content,
+            file_name=file_name,
+            mime_type=mime_type,
+        )
 
     def store_photo(
         self, content: bytes, mime_type: str, sizes: list[tuple[int, int]]
@@ -371,17 +366,32 @@ class World:
         found = []
         extension = "png" if mime_type == "image/png" else "jpg"
         for width, height in sizes:
-            number = next(self._file_numbers)
-            size: dict[str, Any] = {
-                "file_id": f"AgACAgIAAxkBAAI-sandbox-{number}",
-                "file_unique_id": f"AQADsandbox{number}",
-                "width": width,
-                "height": height,
-                "file_size": len(content),
-                "content": content,
-                "mime_type": mime_type,
-                "file_path": f"photos/file_{number}.{extension}",
-            }
-            self.files[size["file_id"]] = size
-            found.append(size)
+            path = f"photos/file_{{}}.{extension}"
+            found.append(
+                self._keep_file(
+                    ("AgACAgIAAxkBAAI", "AQAD"),
+                    path,
+                    content,
+                    width=width,
+                    height=height,
+                    mime_type=mime_type,
+                )
+            )
         return found
+
+    def _keep_file(
+        self, id_prefixes: tuple[str, str], path: str, content: bytes, **fields: Any
+    ) -> dict[str, Any]:
+        """A new file with its ids (prefixed as Telegram's are for its type), size, bytes and
+        path (`path` with the file's number in its braces), and the fields given."""
+        number = next(self._file_numbers)
+        stored: dict[str, Any] = {
+            "file_id": f"{id_prefixes[0]}-sandbox-{number}",
+            "file_unique_id": f"{id_prefixes[1]}sandbox{number}",
+            **fields,
+            "file_size": len(content),
+            "content": content,
+            "file_path": path.format(number),
+        }
+        self.files[stored["file_id"]] = stored
+        return stored
