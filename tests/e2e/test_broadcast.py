@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -62,11 +63,16 @@ async def edited(bot: BotUnderTest, message: BotMessage) -> BotMessage:
     return await bot.fake.wait_for(check)
 
 
-async def confirm_tip_broadcast(bot: BotUnderTest, audience: str = "In treatment") -> BotMessage:
-    """Walk the admin flow: /broadcast, the first tip, an audience, Confirm. Returns the preview."""
+async def first_tip_drafted(bot: BotUnderTest) -> BotMessage:
+    """/broadcast and the first tip picked, as the admin. Returns the audience menu."""
     start = await bot.say("/broadcast", user_id=ADMIN)
     await bot.press(start, button(bot, start, FIRST_TIP.title), user_id=ADMIN)
-    menu = await edited(bot, start)
+    return await edited(bot, start)
+
+
+async def confirm_tip_broadcast(bot: BotUnderTest, audience: str = "In treatment") -> BotMessage:
+    """Walk the admin flow: /broadcast, the first tip, an audience, Confirm. Returns the preview."""
+    menu = await first_tip_drafted(bot)
     before = len(bot.fake.messages(ADMIN))
     await bot.press(menu, button(bot, menu, audience), user_id=ADMIN)
     messages = await bot.fake.wait_for_messages(ADMIN, before + 3)
@@ -97,6 +103,36 @@ async def deliveries(bot: BotUnderTest) -> list[Delivery]:
     return await bot.rows(Delivery, Delivery.broadcast_id.is_not(None))
 
 
+@dataclass(frozen=True)
+class Sent:
+    """A tip broadcast run to its end: the recipients, the admin's preview, the final report."""
+
+    ids: list[int]
+    preview: BotMessage
+    report: BotMessage
+
+
+async def tip_sent_with_some_blocked(bot: BotUnderTest, recipients: int, blocked: int) -> Sent:
+    """The first tip broadcast to `recipients` users in treatment, the first `blocked` of whom
+    have blocked the bot; returns once the admin has the final report."""
+    ids = await add_recipients(bot, recipients)
+    for blocker in ids[:blocked]:
+        bot.fake.block_chat(blocker)
+    preview = await confirm_tip_broadcast(bot)
+    return Sent(ids, preview, await final_report(bot))
+
+
+async def tip_under_way(
+    bot: BotUnderTest, recipients: int, reached: int, within_seconds: float = 10.0
+) -> list[int]:
+    """The first tip broadcast to `recipients` users in treatment, caught halfway: returns their
+    ids once `reached` of them have it, waiting `within_seconds` at most."""
+    ids = await add_recipients(bot, recipients)
+    await confirm_tip_broadcast(bot)
+    await bot.fake.wait_for(lambda: sum(got_tip(bot, i) for i in ids) >= reached, within_seconds)
+    return ids
+
+
 @pytest.fixture
 async def fast_bot(fake: FakeBotApi, sqlite_db_url: str) -> AsyncIterator[BotUnderTest]:
     async with bot_running(fake, sqlite_db_url, **FAST) as running_bot:
@@ -105,31 +141,22 @@ async def fast_bot(fake: FakeBotApi, sqlite_db_url: str) -> AsyncIterator[BotUnd
 
 async def test_tip_to_50_users_with_5_blocked_reports_45_delivered(fast_bot: BotUnderTest) -> None:
     bot = fast_bot
-    ids = await add_recipients(bot, 50)
-    for blocked in ids[:5]:
-        bot.fake.block_chat(blocked)
-    preview = await confirm_tip_broadcast(bot)
-    assert FIRST_TIP.title in preview.text
-    report = await final_report(bot)
-    assert "Delivered: 45 of 50" in report.text
-    assert "Blocked the bot: 5" in report.text
-    assert [got_tip(bot, i) for i in ids] == [0] * 5 + [1] * 45
+    sent = await tip_sent_with_some_blocked(bot, recipients=50, blocked=5)
+    assert FIRST_TIP.title in sent.preview.text
+    assert "Delivered: 45 of 50" in sent.report.text
+    assert "Blocked the bot: 5" in sent.report.text
+    assert [got_tip(bot, i) for i in sent.ids] == [0] * 5 + [1] * 45
     blocked_users = await bot.rows(User, User.status == UserStatus.BLOCKED)
-    assert sorted(u.id for u in blocked_users) == ids[:5]
+    assert sorted(u.id for u in blocked_users) == sent.ids[:5]
     [broadcast] = await bot.rows(Broadcast)
     assert broadcast.status == BroadcastStatus.DONE and broadcast.total == 50
 
 
 async def test_blocked_users_are_left_out_of_later_audiences(fast_bot: BotUnderTest) -> None:
     bot = fast_bot
-    ids = await add_recipients(bot, 6)
-    bot.fake.block_chat(ids[0])
-    await confirm_tip_broadcast(bot)
-    await final_report(bot)
-    bot.fake.unblock_chat(ids[0])
-    start = await bot.say("/broadcast", user_id=ADMIN)
-    await bot.press(start, button(bot, start, FIRST_TIP.title), user_id=ADMIN)
-    menu = await edited(bot, start)
+    sent = await tip_sent_with_some_blocked(bot, recipients=6, blocked=1)
+    bot.fake.unblock_chat(sent.ids[0])
+    menu = await first_tip_drafted(bot)
     assert "In treatment (5)" in [t for t, _ in bot.fake.buttons(menu)]
 
 
@@ -152,9 +179,7 @@ async def test_reminders_due_during_a_broadcast_are_not_held_back(
 ) -> None:
     async with bot_running(fake, sqlite_db_url, send_rate_per_second=20.0) as bot:
         await set_dose_reminder_in_kolkata(bot)
-        await add_recipients(bot, 200)
-        await confirm_tip_broadcast(bot)
-        await fake.wait_for(lambda: sum(got_tip(bot, i) for i in range(50_000, 50_200)) >= 20)
+        await tip_under_way(bot, recipients=200, reached=20)
         before = len(fake.messages(USER))
         bot.clock.set(datetime(2026, 3, 3, 2, 30, tzinfo=UTC))
         await fake.wait_for_messages(USER, before + 1)
@@ -166,9 +191,7 @@ async def test_crash_halfway_then_restart_delivers_to_each_recipient_exactly_onc
     fake: FakeBotApi, database_url: str
 ) -> None:
     async with bot_running(fake, database_url, send_rate_per_second=60.0) as bot:
-        ids = await add_recipients(bot, 200)
-        await confirm_tip_broadcast(bot)
-        await fake.wait_for(lambda: sum(got_tip(bot, i) for i in ids) >= 80, timeout=30)
+        ids = await tip_under_way(bot, recipients=200, reached=80, within_seconds=30)
         # The process dies: the sender stops mid-call, nothing is shut down politely.
         await bot.sender.abort()
     reached_before = sum(got_tip(bot, i) for i in ids)
@@ -190,9 +213,7 @@ async def test_broadcast_cancel_stops_what_is_not_yet_sent(
     fake: FakeBotApi, sqlite_db_url: str
 ) -> None:
     async with bot_running(fake, sqlite_db_url, send_rate_per_second=20.0) as bot:
-        ids = await add_recipients(bot, 200)
-        await confirm_tip_broadcast(bot)
-        await fake.wait_for(lambda: sum(got_tip(bot, i) for i in ids) >= 10)
+        ids = await tip_under_way(bot, recipients=200, reached=10)
         reply = await bot.say("/broadcast_cancel", user_id=ADMIN)
         assert "stopped" in reply.text
         report = await final_report(bot)
@@ -249,9 +270,7 @@ async def test_own_text_too_long_is_refused_with_the_limit(bot: BotUnderTest) ->
 async def test_draft_survives_a_restart(fake: FakeBotApi, sqlite_db_url: str) -> None:
     async with bot_running(fake, sqlite_db_url) as bot:
         await add_recipients(bot, 2)
-        start = await bot.say("/broadcast", user_id=ADMIN)
-        await bot.press(start, button(bot, start, FIRST_TIP.title), user_id=ADMIN)
-        menu = await edited(bot, start)
+        menu = await first_tip_drafted(bot)
     async with bot_running(fake, sqlite_db_url) as bot:
         before = len(fake.messages(ADMIN))
         await bot.press(menu, button(bot, menu, "In treatment"), user_id=ADMIN)
@@ -273,9 +292,7 @@ async def test_non_admin_gets_exactly_the_unknown_command_answer(
 async def test_forged_admin_button_from_non_admin_does_nothing(fast_bot: BotUnderTest) -> None:
     bot = fast_bot
     await add_recipients(bot, 3)
-    start = await bot.say("/broadcast", user_id=ADMIN)
-    await bot.press(start, button(bot, start, FIRST_TIP.title), user_id=ADMIN)
-    menu = await edited(bot, start)
+    menu = await first_tip_drafted(bot)
     [draft] = await bot.rows(Broadcast)
     await bot.say("/start")
     before = len(bot.fake.messages(USER))
@@ -294,10 +311,7 @@ async def test_forged_admin_button_from_non_admin_does_nothing(fast_bot: BotUnde
 
 async def test_stats_show_users_reminders_and_last_broadcast(fast_bot: BotUnderTest) -> None:
     bot = fast_bot
-    ids = await add_recipients(bot, 4)
-    bot.fake.block_chat(ids[0])
-    await confirm_tip_broadcast(bot)
-    await final_report(bot)
+    await tip_sent_with_some_blocked(bot, recipients=4, blocked=1)
     stats = await bot.say("/stats", user_id=ADMIN)
     assert "Users: 4 active, 1 blocked" in stats.text
     assert "dose 4" in stats.text

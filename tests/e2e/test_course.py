@@ -46,6 +46,13 @@ async def press_and_edit(bot: BotUnderTest, message: BotMessage, label: str) -> 
     )
 
 
+def assert_all_in(text: str, *parts: str) -> None:
+    """Every one of `parts` is in `text`: a screen shows many things, and a failure should name
+    all that are missing, not only the first."""
+    missing = [part for part in parts if part not in text]
+    assert not missing, f"{missing} not in {text!r}"
+
+
 async def course_row(bot: BotUnderTest) -> Course:
     [course] = await bot.rows(Course, Course.user_id == USER)
     return course
@@ -67,14 +74,17 @@ async def test_guided_course_set_up_with_clear_replies_to_bad_input(bot: BotUnde
     assert "as a number" in (await bot.say("seventy")).text
     screen = await bot.say("68.5 kg")
 
-    assert "Day 1, started Mon 2 Mar 2026" in screen.text
-    assert "Daily dose: 40 mg" in screen.text
-    assert "Weight: 68.5 kg, on Mon 2 Mar 2026" in screen.text
-    assert "Target: 120 mg/kg (a commonly used clinical target is 120–150 mg/kg)" in screen.text
-    assert "0 mg from 0 doses taken" in screen.text
-    assert "░░░░░░░░░░ 0%" in screen.text
-    assert "/timezone" in screen.text  # the weekly summary waits for a timezone
-    assert PRESCRIBER in screen.text
+    assert_all_in(
+        screen.text,
+        "Day 1, started Mon 2 Mar 2026",
+        "Daily dose: 40 mg",
+        "Weight: 68.5 kg, on Mon 2 Mar 2026",
+        "Target: 120 mg/kg (a commonly used clinical target is 120–150 mg/kg)",
+        "0 mg from 0 doses taken",
+        "░░░░░░░░░░ 0%",
+        "/timezone",  # the weekly summary waits for a timezone
+        PRESCRIBER,
+    )
     course = await course_row(bot)
     assert (course.start_date, course.target_mg_per_kg, course.ended_at) == (
         date(2026, 3, 2),
@@ -137,12 +147,15 @@ async def test_typed_shortcuts_and_their_bad_input(bot: BotUnderTest) -> None:
 async def test_cumulative_counts_the_doses_marked_taken(bot: BotUnderTest) -> None:
     await course_with_one_dose_taken(bot)
     screen = await bot.say("/course")
-    assert "Day 2, started Mon 2 Mar 2026" in screen.text
-    assert "40 mg from 1 dose taken" in screen.text
-    assert "= 0.5 mg/kg of your 120 mg/kg target" in screen.text
-    # 120 x 80 = 9,600 mg at 40 mg a day: 240 days from 3 March, the last on 28 October.
-    assert "Projected end: Wed 28 Oct 2026, if every dose is taken at 40 mg a day" in screen.text
-    assert "Only doses you mark ✅ Taken" in screen.text
+    assert_all_in(
+        screen.text,
+        "Day 2, started Mon 2 Mar 2026",
+        "40 mg from 1 dose taken",
+        "= 0.5 mg/kg of your 120 mg/kg target",
+        # 120 x 80 = 9,600 mg at 40 mg a day: 240 days from 3 March, the last on 28 October.
+        "Projected end: Wed 28 Oct 2026, if every dose is taken at 40 mg a day",
+        "Only doses you mark ✅ Taken",
+    )
 
 
 async def test_ending_the_course_offers_to_switch_dose_reminders_off(bot: BotUnderTest) -> None:

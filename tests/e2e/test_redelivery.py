@@ -20,6 +20,7 @@ from storage.models import CourseDose, CourseWeight, Delivery, DoseLog, Purpose,
 from tests.e2e.conftest import START, USER, BotUnderTest, all_handled, bot_running
 from tests.e2e.test_course import press_and_edit
 from tests.e2e.test_polling import served
+from tests.e2e.test_remind_input import kind_picked_in_berlin
 from tests.e2e.test_reminders import KOLKATA_0800, button, fire, set_dose_reminder_in_kolkata
 
 # Every call about the user's chat waits this long: time to cut the bot off from the fake while
@@ -64,6 +65,17 @@ def replied(fake: FakeBotApi) -> Callable[[], bool]:
     return lambda: len(fake.messages(USER)) > before
 
 
+def edited(fake: FakeBotApi) -> Callable[[], bool]:
+    """True once the user's last message, as it is now, has been edited again."""
+    last = fake.messages(USER)[-1]
+
+    def more_edits() -> bool:
+        now = next(m for m in fake.messages(USER) if m.message_id == last.message_id)
+        return now.edits > last.edits
+
+    return more_edits
+
+
 async def handle_without_confirming(
     bot: BotUnderTest, send: Callable[[], Matches], handled: Callable[[], bool]
 ) -> Matches:
@@ -84,12 +96,15 @@ async def handled_twice(
     database_url: str,
     prepare: Callable[[BotUnderTest], Awaitable[Update]],
     clock: ManualClock | None = None,
+    timezone: str | None = None,
 ) -> tuple[BotUnderTest, int]:
     """Let `prepare` set the scene and name the update; the bot handles it without confirming
     it, and a second start handles it again. Returns the second bot, and how many messages the
-    user had before the update."""
+    user had before the update. With `timezone`, the user has set it first with /timezone."""
     clock = clock or ManualClock(START)
     async with bot_running(fake, database_url, clock=clock) as bot:
+        if timezone is not None:
+            await bot.say(f"/timezone {timezone}")
         send, handled = await prepare(bot)
         before = len(fake.messages(USER))
         matches = await handle_without_confirming(bot, send, handled)
@@ -143,10 +158,9 @@ async def test_remind_command_delivered_twice_sets_the_times_once(
     fake: FakeBotApi, sqlite_db_url: str
 ) -> None:
     async def prepare(bot: BotUnderTest) -> Update:
-        await bot.say("/timezone Europe/Berlin")
         return saying(bot, "/remind dose 08:00 20:00"), replied(fake)
 
-    again, before = await handled_twice(fake, sqlite_db_url, prepare)
+    again, before = await handled_twice(fake, sqlite_db_url, prepare, timezone="Europe/Berlin")
     reminders = await again.rows(Reminder)
     assert sorted(r.local_time for r in reminders) == ["08:00", "20:00"]
     # A command's reply comes again with it: it says the same, and that is all.
@@ -160,7 +174,7 @@ async def test_timezone_picked_once_but_delivered_twice_is_set_once(
 ) -> None:
     async def prepare(bot: BotUnderTest) -> Update:
         menu = await bot.say("/timezone")
-        return pressing(bot, menu, "Europe/Berlin"), lambda: bool(fake.messages(USER)[-1].edits)
+        return pressing(bot, menu, "Europe/Berlin"), edited(fake)
 
     again, before = await handled_twice(fake, sqlite_db_url, prepare)
     [user] = await again.rows(User)
@@ -173,10 +187,7 @@ async def test_a_time_tapped_once_but_delivered_twice_stays_chosen(
     fake: FakeBotApi, sqlite_db_url: str
 ) -> None:
     async def prepare(bot: BotUnderTest) -> Update:
-        await bot.say("/timezone Europe/Berlin")
-        menu = await bot.say("/remind")
-        await bot.press(menu, button(bot, menu, "Dose"))
-        picker = fake.messages(USER)[-1]
+        picker = await kind_picked_in_berlin(bot, "dose")
 
         def chosen() -> bool:
             return "✓ 07:00" in str(fake.buttons(fake.messages(USER)[-1]))
@@ -194,12 +205,11 @@ async def test_a_typed_dose_delivered_twice_is_not_taken_as_the_weight(
     fake: FakeBotApi, sqlite_db_url: str
 ) -> None:
     async def prepare(bot: BotUnderTest) -> Update:
-        await bot.say("/timezone Europe/Berlin")
         prompt = await bot.say("/course")
         await press_and_edit(bot, prompt, "Today")
         return saying(bot, "40"), replied(fake)
 
-    again, _ = await handled_twice(fake, sqlite_db_url, prepare)
+    again, _ = await handled_twice(fake, sqlite_db_url, prepare, timezone="Europe/Berlin")
     # The dose was asked for and given; the weight is still to come, not 40 kg.
     assert await again.rows(CourseWeight) == []
     assert [d.mg_per_day for d in await again.rows(CourseDose)] == [40]
@@ -211,12 +221,14 @@ async def test_erasure_confirmed_once_but_delivered_twice_erases_once(
 ) -> None:
     async def prepare(bot: BotUnderTest) -> Update:
         await bot.say("/remind sunscreen 08:30")
+        assert len(await bot.rows(Reminder)) == 1
         prompt = await bot.say("/delete")
-        return pressing(bot, prompt, "Yes, delete"), lambda: bool(fake.messages(USER)[-1].edits)
+        return pressing(bot, prompt, "Yes, delete"), edited(fake)
 
-    # The confirmation button expires after a while; the clock is the bot's own.
+    # The confirmation button expires after a while; the clock is the bot's own. Without a time
+    # zone /remind stores nothing, and there would be no reminder to erase.
     again, before = await handled_twice(
-        fake, sqlite_db_url, prepare, clock=ManualClock(datetime.now(UTC))
+        fake, sqlite_db_url, prepare, clock=ManualClock(datetime.now(UTC)), timezone="Europe/Berlin"
     )
     assert await again.rows(User) == [] and await again.rows(Reminder) == []
     assert "Deleted" in fake.messages(USER)[-1].text

@@ -28,6 +28,18 @@ def jpeg(width: int, height: int) -> bytes:
     return b"\xff\xd8" + app0 + sof0 + b"\xff\xd9"
 
 
+async def media_edit_refusal(
+    bot: Bot, fake: FakeBotApi, chat_id: int, message_id: int, picture: bytes
+) -> str:
+    """Why replacing the media of `message_id` with `picture` was refused; a refused edit must
+    leave the chat as it was, so that is checked too."""
+    before = fake.messages(chat_id)
+    edit = bot.edit_message_media(InputMediaPhoto(picture), chat_id, message_id)
+    refused = await refusal(fake, edit)
+    assert fake.messages(chat_id) == before
+    return refused
+
+
 def test_image_size_reads_png_and_jpeg_headers() -> None:
     assert image_size(png(800, 600)) == (800, 600, "image/png")
     assert image_size(jpeg(1024, 768)) == (1024, 768, "image/jpeg")
@@ -121,9 +133,7 @@ async def test_edit_message_media_replaces_the_photo_and_caption(
         1600,
         500,
     )
-    refused = await refusal(
-        fake, bot.edit_message_media(InputMediaPhoto(png(50, 5000)), user, sent.message_id)
-    )
+    refused = await media_edit_refusal(bot, fake, user, sent.message_id, png(50, 5000))
     assert refused == "Bad Request: PHOTO_INVALID_DIMENSIONS"
 
 
@@ -131,9 +141,7 @@ async def test_edit_message_media_needs_a_media_message(
     bot: Bot, fake: FakeBotApi, user: int
 ) -> None:
     text = await bot.send_message(user, "plain")
-    refused = await refusal(
-        fake, bot.edit_message_media(InputMediaPhoto(png(10, 10)), user, text.message_id)
-    )
+    refused = await media_edit_refusal(bot, fake, user, text.message_id, png(10, 10))
     assert refused == "Bad Request: there is no media in the message to edit"
 
 

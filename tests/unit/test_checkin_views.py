@@ -49,6 +49,11 @@ def checkin(**values: object) -> CheckIn:
     return CheckIn(**{**defaults, **values})
 
 
+def checkin_in_march(day: int, **answers: object) -> CheckIn:
+    """A check-in of `day` March 2026 with `answers`; the day serves as its id, any will do."""
+    return checkin(id=day, local_date=date(2026, 3, day), **answers)
+
+
 def buttons(markup: InlineKeyboardMarkup | None) -> list[tuple[str, str]]:
     if markup is None:
         return []
@@ -249,22 +254,12 @@ def test_history_without_check_ins_points_to_the_command() -> None:
 
 
 def test_history_gives_the_latest_mood_score_and_the_side_effect_trend() -> None:
-    newest = checkin(
-        id=3,
-        local_date=date(2026, 3, 22),
-        phq_interest=1,
-        phq_mood=0,
-        dry_lips_skin=Severity.MILD,
-        headache=Severity.NONE,
+    newest = checkin_in_march(
+        22, phq_interest=1, phq_mood=0, dry_lips_skin=Severity.MILD, headache=Severity.NONE
     )
-    unfinished = checkin(id=2, local_date=date(2026, 3, 18), phq_interest=2)
-    older = checkin(
-        id=1,
-        local_date=date(2026, 3, 15),
-        phq_interest=2,
-        phq_mood=2,
-        dry_lips_skin=Severity.MODERATE,
-        headache=Severity.NONE,
+    unfinished = checkin_in_march(18, phq_interest=2)
+    older = checkin_in_march(
+        15, phq_interest=2, phq_mood=2, dry_lips_skin=Severity.MODERATE, headache=Severity.NONE
     )
     lines = checkin_summary_lines([newest, unfinished, older], date(2026, 3, 23))
     text = "\n".join(lines)
