@@ -365,8 +365,8 @@ class World:
         has a file of its own, as on Telegram; the sandbox keeps the upload's bytes in each."""
         found = []
         extension = "png" if mime_type == "image/png" else "jpg"
+        path = f"photos/file_{{}}.{extension}"
         for width, height in sizes:
-            path = f"photos/file_{{}}.{extension}"
             found.append(
                 self._keep_file(
                     ("AgACAgIAAxkBAAI", "AQAD"),
