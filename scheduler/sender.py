@@ -77,14 +77,6 @@ class Sender:
         self.lock_check = lock_check
         self.active = False  # sending now, rather than stopped or on standby
 
-    @property
-    def per_chat_interval(self) -> float:
-        return self.pacing.per_chat_interval
-
-    @per_chat_interval.setter
-    def per_chat_interval(self, seconds: float) -> None:
-        self.pacing.per_chat_interval = seconds
-
     # --- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> None:

@@ -5,42 +5,15 @@
 //   node tests/browser/pictures.mjs http://127.0.0.1:PORT/ OUT_DIR
 //
 // Exits 0 when every step was seen; otherwise prints what was missing and exits 1.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { inChat, say as sayIn, twoArguments } from "./session.mjs";
 
-const [url, out] = process.argv.slice(2);
-if (!url || !out) {
-  console.error("usage: node pictures.mjs URL OUT_DIR");
-  process.exit(2);
-}
-const STEP_MS = 30000;
-const profile = mkdtempSync(join(tmpdir(), "isobot-chromium-"));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  viewport: { width: 760, height: 1240 },
-  acceptDownloads: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run"],
-});
-let failed = false;
-try {
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(STEP_MS);
-  await page.goto(url);
+const [url, out] = twoArguments("node pictures.mjs URL OUT_DIR");
+const launch = { acceptDownloads: true };
+await inChat(url, { name: "pictures", stepMs: 30000, launch }, async (page) => {
   const bot = page.locator(".msg.bot");
 
-  async function say(text, expected) {
-    const before = await bot.count();
-    await page.fill("#text", text);
-    await page.press("#text", "Enter");
-    const reply = bot.nth(before);
-    await reply.waitFor();
-    if (expected) await bot.filter({ hasText: expected }).last().waitFor();
-    return reply;
-  }
+  const say = (text, expected) => sayIn(page, text, expected);
   async function answerDose(label) {
     const reminder = bot.filter({ hasText: "isotretinoin dose" }).last();
     await reminder.locator(".keyboard button", { hasText: label }).click();
@@ -105,11 +78,4 @@ try {
   const saved = join(out, "report.pdf");
   await download.saveAs(saved);
   console.log(`report downloaded: ${download.suggestedFilename()}`);
-} catch (error) {
-  failed = true;
-  console.error(`pictures check failed: ${error.message}`);
-} finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
-}
-process.exit(failed ? 1 : 0);
+});
