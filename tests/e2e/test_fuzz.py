@@ -180,11 +180,17 @@ def unescaped_echoes(text: str, replies: list[Any]) -> list[str]:
     return found
 
 
-@settings(
-    max_examples=MESSAGE_EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+def fuzzing(examples: int) -> settings:
+    """Hypothesis settings for a fuzz test: no deadline and no slowness check (each example
+    drives the whole bot), and the function-scoped bot is shared by the examples on purpose."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+
+
+@fuzzing(MESSAGE_EXAMPLES)
 @given(text=messages, user_id=st.sampled_from([USER, USER + 1, ADMIN]))
 async def test_commands_and_free_text_never_crash_and_replies_are_valid_and_escaped(
     fuzz_bot: BotUnderTest, text: str, user_id: int
@@ -349,11 +355,7 @@ def callback_data(world: CallbackWorld) -> st.SearchStrategy[str]:
     return st.one_of(forged, st.sampled_from(world.others), st.sampled_from(world.stale))
 
 
-@settings(
-    max_examples=CALLBACK_EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzzing(CALLBACK_EXAMPLES)
 @given(data=st.data())
 async def test_forged_stale_and_other_users_callbacks_are_refused_without_effect(
     fuzz_bot: BotUnderTest, callback_world: CallbackWorld, data: st.DataObject
@@ -370,11 +372,7 @@ async def postgres_world(fake: FakeBotApi, postgres_db_url: str) -> AsyncIterato
 
 
 @pytest.mark.postgres
-@settings(
-    max_examples=CALLBACK_EXAMPLES_POSTGRES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzzing(CALLBACK_EXAMPLES_POSTGRES)
 @given(data=st.data())
 async def test_forged_callbacks_are_refused_without_effect_on_postgres(
     postgres_world: CallbackWorld, data: st.DataObject
