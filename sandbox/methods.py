@@ -270,9 +270,7 @@ class Methods:
         reply_to: int | None = None,
         photo: list[dict[str, Any]] | None = None,
     ) -> StoredMessage:
-        message = StoredMessage(
-            message_id=chat.new_message_id(),
-            chat_id=chat.id,
+        message = chat.add_message(
             from_bot=True,
             date=self.world.now(),
             text=rendered.text,
@@ -284,7 +282,6 @@ class Methods:
             reply_to=reply_to,
             photo=photo,
         )
-        chat.messages[message.message_id] = message
         self._delivered(chat)
         return message
 

@@ -313,9 +313,7 @@ class People:
         service: dict[str, Any] | None = None,
     ) -> StoredMessage:
         """Store what a person (or, with no sender, a channel) wrote, with Telegram's entities."""
-        message = StoredMessage(
-            message_id=chat.new_message_id(),
-            chat_id=chat.id,
+        return chat.add_message(
             from_bot=False,
             date=self._world.now(),
             text=text,
@@ -325,8 +323,6 @@ class People:
             reply_to=reply_to,
             service=service,
         )
-        chat.messages[message.message_id] = message
-        return message
 
     def _push_bot_status(self, chat: Chat, actor: User, old_status: str) -> None:
         """The my_chat_member update: the bot's own status in ``chat`` changed."""

@@ -192,6 +192,14 @@ class Chat:
         self.next_message_id += 1
         return message_id
 
+    def add_message(self, *, from_bot: bool, date: int, text: str, **fields: Any) -> StoredMessage:
+        """A new message in this chat, with the chat's next id; `fields` are StoredMessage's."""
+        message = StoredMessage(
+            self.new_message_id(), self.id, from_bot=from_bot, date=date, text=text, **fields
+        )
+        self.messages[message.message_id] = message
+        return message
+
     def to_dict(self) -> dict[str, Any]:
         """The Bot API Chat object."""
         if self.user is not None:
