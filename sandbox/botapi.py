@@ -15,7 +15,6 @@ import hmac
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from types import TracebackType
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -137,12 +136,7 @@ class FakeBotApi(People):
         await self.start()
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
 
     # -- HTTP ----------------------------------------------------------------------------------
