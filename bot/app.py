@@ -48,9 +48,12 @@ from bot.updates import PerChatUpdateProcessor
 from bot.weekly_summary import summary_renderer
 from content import Library, load_library
 from scheduler.broadcast import render_broadcast
+from scheduler.claims import Renderers
 from scheduler.clock import Clock, RemoteClock, SystemClock
 from scheduler.dispatcher import dispatch_due
+from scheduler.pacing import Pacing
 from scheduler.policy import Policy
+from scheduler.send_loop import SendLoop
 from scheduler.sender import Sender
 from storage import Database
 from storage.advisory_lock import AdvisoryLock, lock_key
@@ -204,20 +207,22 @@ async def _tick(context: Context) -> None:
 async def _post_init(app: IsobotApp) -> None:
     svc = app.bot_data.services
     await app.bot.set_my_commands([BotCommand(c.name, c.description) for c in svc.commands])
-    svc.sender = Sender(
+    renderers: Renderers = {
+        Purpose.BROADCAST: render_broadcast,
+        ReminderKind.WEEKLY_SUMMARY: summary_renderer(svc.library, svc.clock),
+        ReminderKind.CHECKIN: checkin_renderer(),
+    }
+    pacing = Pacing(svc.settings.send_rate_per_second, per_chat_interval=1.0)
+    loop = SendLoop(
         svc.db,
         app.bot,
         svc.clock,
         svc.policy,
-        rate_per_second=svc.settings.send_rate_per_second,
+        pacing,
         concurrency=svc.settings.send_concurrency,
-        renderers={
-            Purpose.BROADCAST: render_broadcast,
-            ReminderKind.WEEKLY_SUMMARY: summary_renderer(svc.library, svc.clock),
-            ReminderKind.CHECKIN: checkin_renderer(),
-        },
-        lock=sender_lock(svc.db, app.bot.id),
+        renderers=renderers,
     )
+    svc.sender = Sender(loop, lock=sender_lock(svc.db, app.bot.id))
     svc.sender.start()
     await start_listeners(app)
     # What is loaded by now (modules, content, the application) lives as long as the process.

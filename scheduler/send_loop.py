@@ -33,11 +33,11 @@ class SendLoop:
         policy: Policy,
         pacing: Pacing,
         *,
-        concurrency: int,
-        max_attempts: int,
-        batch: int,
-        idle_wait: float,
-        renderers: Renderers,
+        concurrency: int = 8,
+        max_attempts: int = 5,
+        batch: int = 50,
+        idle_wait: float = 1.0,
+        renderers: Renderers | None = None,
     ) -> None:
         self.db, self.bot, self.clock, self.policy, self.pacing = db, bot, clock, policy, pacing
         # Messages sent at once, and so the most that a crash can leave uncertain.
@@ -45,7 +45,7 @@ class SendLoop:
         self.max_attempts = max_attempts
         self.batch = batch
         self.idle_wait = idle_wait
-        self.renderers = renderers
+        self.renderers = renderers or {}
         self.stopping = False
         self._wakeup = asyncio.Event()
 

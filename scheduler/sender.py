@@ -18,16 +18,9 @@ import asyncio
 import contextlib
 import logging
 
-from telegram import Bot
-
 from scheduler.claims import Renderer
-from scheduler.clock import Clock
-from scheduler.pacing import Pacing
-from scheduler.policy import Policy
 from scheduler.send_loop import SendLoop
-from storage import Database
 from storage.advisory_lock import AdvisoryLock
-from storage.models import Purpose, ReminderKind
 
 __all__ = ["Renderer", "Sender"]
 
@@ -38,36 +31,9 @@ class Sender:
     """Drains pending deliveries: reminders first, one chat at most once a second."""
 
     def __init__(
-        self,
-        db: Database,
-        bot: Bot,
-        clock: Clock,
-        policy: Policy,
-        *,
-        rate_per_second: float = 25,
-        per_chat_interval: float = 1.0,
-        concurrency: int = 8,
-        max_attempts: int = 5,
-        batch: int = 50,
-        idle_wait: float = 1.0,
-        renderers: dict[ReminderKind | Purpose, Renderer] | None = None,
-        lock: AdvisoryLock | None = None,
-        lock_check: float = 1.0,
+        self, loop: SendLoop, *, lock: AdvisoryLock | None = None, lock_check: float = 1.0
     ) -> None:
-        self.pacing = Pacing(rate_per_second, per_chat_interval)
-        self.loop = SendLoop(
-            db,
-            bot,
-            clock,
-            policy,
-            self.pacing,
-            concurrency=concurrency,
-            max_attempts=max_attempts,
-            batch=batch,
-            idle_wait=idle_wait,
-            renderers=renderers or {},
-        )
-        self.idle_wait = idle_wait
+        self.loop = loop
         self._stop_requested = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         # With several instances on PostgreSQL only the holder of this lock sends; None (SQLite,
@@ -121,7 +87,7 @@ class Sender:
                 await self._send_while_allowed()
             except Exception:
                 log.exception("sender failed; starting again shortly")
-                await self._pause(self.idle_wait)
+                await self._pause(self.loop.idle_wait)
             finally:
                 self.active = False
                 if self.lock is not None:

@@ -126,7 +126,7 @@ async def test_5xx_for_30_seconds_is_retried_until_telegram_is_back(
         ids = await due_reminders(bot, 20)
         # The one-second spacing per chat is real time, and would cost a real second per retry;
         # it is not what is under test here.
-        bot.sender.pacing.per_chat_interval = 0.05
+        bot.sender.loop.pacing.per_chat_interval = 0.05
         fake.fail_next("sendMessage", 502, "Bad Gateway", times=1_000_000)
         outage_ends = DUE + timedelta(seconds=30)
         await step_through(bot, DUE, outage_ends)

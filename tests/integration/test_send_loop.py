@@ -40,11 +40,7 @@ async def loop(db: Database, fake: FakeBotApi) -> AsyncIterator[SendLoop]:
             ManualClock(NOW),
             Policy(),
             Pacing(1000, 1.0),
-            concurrency=8,
-            max_attempts=5,
-            batch=50,
             idle_wait=0.1,
-            renderers={},
         )
 
 

@@ -14,7 +14,9 @@ from telegram import Bot
 from sandbox import FakeBotApi
 from scheduler.clock import ManualClock
 from scheduler.dispatcher import dispatch_due
+from scheduler.pacing import Pacing
 from scheduler.policy import Policy
+from scheduler.send_loop import SendLoop
 from scheduler.sender import Sender
 from storage import Database
 from storage.advisory_lock import AdvisoryLock, lock_key
@@ -53,9 +55,8 @@ def lock(url: str) -> AdvisoryLock:
 
 
 def sender(db: Database, bot: Bot, url: str) -> Sender:
-    return Sender(
-        db, bot, ManualClock(NOW), Policy(), rate_per_second=1000, lock=lock(url), lock_check=0.2
-    )
+    loop = SendLoop(db, bot, ManualClock(NOW), Policy(), Pacing(1000, per_chat_interval=1.0))
+    return Sender(loop, lock=lock(url), lock_check=0.2)
 
 
 async def terminate(db: Database, pid: int | None) -> None:
