@@ -118,6 +118,9 @@ class SoakReport:
     after_taken: int = 0
     failed_calls: int = 0
     errors_logged: int = 0
+    # What was logged at each error, with the lines that follow it (a traceback's frames), so
+    # that a failed soak in CI says what went wrong.
+    error_context: list[str] = field(default_factory=list)
     recovered_at_start: int = 0
     real_seconds: float = 0.0
     simulated_minutes: float = 0.0
@@ -168,6 +171,7 @@ class SoakReport:
                 f"  refused API calls {self.failed_calls}, errors logged {self.errors_logged}, "
                 f"in flight at a kill and marked uncertain on restart {self.recovered_at_start}",
                 f"  {self.real_seconds:.0f} s real, {self.simulated_minutes:.1f} simulated minutes",
+                *(f"  | {line}" for line in self.error_context),
             ]
         )
 
@@ -596,7 +600,8 @@ async def run_soak(
                 report.simulated_minutes = (await server.now() - START).total_seconds() / 60
             report.starts = bot.starts
             lines = bot.log_lines()
-        report.errors_logged = sum(1 for line in lines if " ERROR " in line or "Traceback" in line)
+        report.errors_logged = sum(1 for line in lines if _is_error(line))
+        report.error_context = _error_context(lines)
         report.recovered_at_start = sum(
             int(line.split("WARNING isobot.sender: ")[1].split()[0])
             for line in lines
@@ -607,6 +612,19 @@ async def run_soak(
         await db.dispose()
     report.real_seconds = time.monotonic() - began
     return report
+
+
+def _is_error(line: str) -> bool:
+    return " ERROR " in line or "Traceback" in line
+
+
+def _error_context(lines: list[str], after: int = 15, most: int = 60) -> list[str]:
+    """Each error line with up to `after` lines after it, at most `most` lines in all."""
+    found: list[str] = []
+    for number, line in enumerate(lines):
+        if _is_error(line) and not (found and line in found):
+            found += [text.rstrip() for text in lines[number : number + after + 1]]
+    return found[:most]
 
 
 async def main_async(args: argparse.Namespace) -> int:
