@@ -622,7 +622,8 @@ def _error_context(lines: list[str], after: int = 15, most: int = 60) -> list[st
     """Each error line with up to `after` lines after it, at most `most` lines in all."""
     found: list[str] = []
     for number, line in enumerate(lines):
-        if _is_error(line) and not (found and line in found):
+        # A traceback already shown after the error line it belongs to is not shown again.
+        if _is_error(line) and line.rstrip() not in found:
             found += [text.rstrip() for text in lines[number : number + after + 1]]
     return found[:most]
 
