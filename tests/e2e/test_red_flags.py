@@ -16,6 +16,7 @@ from content import RedFlagFamily, load_library
 from storage import Database
 from storage.models import User
 from tests.e2e.conftest import USER, BotUnderTest
+from tests.e2e.test_course import assert_all_in
 
 LIBRARY = load_library()
 
@@ -106,7 +107,7 @@ async def test_mood_guidance_gives_the_numbers_for_where_the_user_is(
             await session.execute(update(User).where(User.id == USER).values(timezone=timezone))
             await session.commit()
     reply = await bot.say("i want to end it all")
-    assert [number for number in numbers if number not in reply.text] == []
+    assert_all_in(reply.text, *numbers)
 
 
 async def test_weak_mood_signal_gets_a_check_in_and_yes_leads_to_urgent_help(
