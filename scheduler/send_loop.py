@@ -17,6 +17,7 @@ from scheduler.outcomes import retry_after_seconds
 from scheduler.pacing import Pacing
 from scheduler.policy import Policy
 from scheduler.recording import Result
+from scheduler.telegram_send import send_html
 from storage import Database
 
 log = logging.getLogger("isobot.sender")
@@ -172,10 +173,10 @@ class SendLoop:
         )
         turn = await self.pacing.turn(job.chat_id)
         try:
-            sent = await self.bot.send_message(job.chat_id, job.message.html, reply_markup=markup)
+            message_id = await send_html(self.bot, job.chat_id, job.message.html, markup)
         except Exception as error:  # every outcome is recorded on the row
             return Result(job, None, error)
         finally:
             # By its answer, the message has arrived: pacing counts from then.
             self.pacing.answered(turn)
-        return Result(job, sent.message_id, None)
+        return Result(job, message_id, None)

@@ -69,6 +69,25 @@ async def test_a_round_sends_each_chat_once_and_records_it(
     assert await loop.drain_once() == 0  # nothing else may go within chat 1's second
 
 
+async def test_a_sent_reminder_is_html_without_preview_and_keeps_telegrams_message_id(
+    db: Database, fake: FakeBotApi, loop: SendLoop
+) -> None:
+    [delivery_id] = await reminders_due(db, range(1, 2), NOW)
+    assert await loop.drain_once() == 1
+    [call] = fake.calls_to("sendMessage")
+    assert call.params["parse_mode"] == "HTML"
+    assert call.params["link_preview_options"] == {"is_disabled": True}
+    [message] = fake.messages(1)
+    assert message.entities  # its markup was taken as HTML, not shown as tags
+    assert message.reply_markup is not None
+    [buttons] = message.reply_markup["inline_keyboard"]
+    assert [b["text"] for b in buttons] == ["✅ Taken", "⏰ Snooze 15 min", "⏭ Skip"]
+    async with db.session() as session:
+        row = await session.get(Delivery, delivery_id)
+        assert row is not None
+        assert (row.status, row.telegram_message_id) == (DeliveryStatus.SENT, message.message_id)
+
+
 async def test_a_429_puts_the_row_back_and_holds_the_next_send(
     db: Database, fake: FakeBotApi, loop: SendLoop
 ) -> None:
