@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scheduler.claims import Job
 from scheduler.outcomes import Failure, after_failure, classify, describe
 from scheduler.policy import Policy
-from storage.models import Delivery, DeliveryStatus, Purpose, ReminderKind
-from storage.writes import insert_ignoring_duplicates, mark_blocked, mark_sent
+from storage.models import Delivery, Purpose, ReminderKind
+from storage.writes import further_delivery, insert_ignoring_duplicates, mark_blocked, mark_sent
 
 log = logging.getLogger("isobot.sender")
 
@@ -51,20 +51,9 @@ async def record(
 async def _queue_follow_ups(session: AsyncSession, jobs: list[Job], policy: Policy) -> None:
     """A sent dose reminder gets its one follow-up, counted from when it was sent."""
     rows = [
-        {
-            "user_id": job.delivery.user_id,
-            "chat_id": job.delivery.chat_id,
-            "reminder_id": job.delivery.reminder_id,
-            "kind": job.delivery.kind,
-            "occurrence": job.delivery.occurrence,
-            "purpose": Purpose.FOLLOW_UP,
-            "priority": job.delivery.priority,
-            "due_at": job.started + policy.follow_up_after,
-            "status": DeliveryStatus.PENDING,
-            "late": False,
-            "attempts": 0,
-            "updated_at": job.started,
-        }
+        further_delivery(
+            job.delivery, Purpose.FOLLOW_UP, job.started + policy.follow_up_after, job.started
+        )
         for job in jobs
         if job.delivery.kind == ReminderKind.DOSE and job.delivery.purpose == Purpose.FIRST
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import BigInteger, DateTime, Insert, Integer, bindparam, func, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -19,6 +19,7 @@ from storage.models import (
     DeliveryStatus,
     Purpose,
     Reminder,
+    ReminderKind,
     User,
     UserStatus,
     table_of,
@@ -33,24 +34,51 @@ def insert_ignoring_duplicates(session: AsyncSession, model: type[Any] | Table) 
     return dialect.insert(model).on_conflict_do_nothing()
 
 
+class OfOccurrence(Protocol):
+    """What a further delivery of an occurrence copies from one before it."""
+
+    @property
+    def user_id(self) -> int: ...
+    @property
+    def chat_id(self) -> int: ...
+    @property
+    def reminder_id(self) -> int | None: ...
+    @property
+    def kind(self) -> ReminderKind | None: ...
+    @property
+    def occurrence(self) -> datetime | None: ...
+    @property
+    def priority(self) -> int: ...
+
+
+def further_delivery(
+    of: OfOccurrence, purpose: Purpose, due_at: datetime, now: datetime
+) -> dict[str, object]:
+    """The row of another delivery of `of`'s occurrence (its snooze, its follow-up): pending and
+    not yet tried. Uniqueness on (reminder, occurrence, purpose) makes each one once."""
+    return {
+        "user_id": of.user_id,
+        "chat_id": of.chat_id,
+        "reminder_id": of.reminder_id,
+        "kind": of.kind,
+        "occurrence": of.occurrence,
+        "purpose": purpose,
+        "priority": of.priority,
+        "due_at": due_at,
+        "status": DeliveryStatus.PENDING,
+        "late": False,
+        "attempts": 0,
+        "updated_at": now,
+    }
+
+
 async def queue_snooze(
     session: AsyncSession, delivery: Delivery, due_at: datetime, now: datetime
 ) -> bool:
     """Queue the one snooze an occurrence may have; False when it already had one."""
     result = await session.execute(
         insert_ignoring_duplicates(session, Delivery).values(
-            user_id=delivery.user_id,
-            chat_id=delivery.chat_id,
-            reminder_id=delivery.reminder_id,
-            kind=delivery.kind,
-            occurrence=delivery.occurrence,
-            purpose=Purpose.SNOOZE,
-            priority=delivery.priority,
-            due_at=due_at,
-            status=DeliveryStatus.PENDING,
-            late=False,
-            attempts=0,
-            updated_at=now,
+            further_delivery(delivery, Purpose.SNOOZE, due_at, now)
         )
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
