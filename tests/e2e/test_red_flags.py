@@ -47,8 +47,9 @@ def _family(family_id: str) -> RedFlagFamily:
     return family
 
 
-def _is_urgent(text: str, family: RedFlagFamily) -> bool:
-    return _plain(family.urgent_html)[:60] in text
+def _shows(text: str, guidance_html: str) -> bool:
+    """Whether a reply carries this guidance: its opening, as the user reads it."""
+    return _plain(guidance_html)[:60] in text
 
 
 @pytest.mark.parametrize(("family_id", "text"), RED_FLAGS)
@@ -56,7 +57,7 @@ async def test_warning_sign_gets_urgent_guidance_not_a_topic(
     bot: BotUnderTest, family_id: str, text: str
 ) -> None:
     reply = await bot.say(text)
-    assert _is_urgent(reply.text, _family(family_id))
+    assert _shows(reply.text, _family(family_id).urgent_html)
     assert bot.fake.buttons(reply) == []
     assert not any(t.title in reply.text for t in LIBRARY.topics.values())
     assert "prescriber" in reply.text.lower()
@@ -73,7 +74,7 @@ async def test_sos_chooser_reaches_each_familys_guidance_in_two_taps(
     family = _family(family_id)
     assert (family.label, f"sos:{family_id}") in bot.fake.buttons(chooser)
     guidance = await bot.press_and_wait(chooser, f"sos:{family_id}")
-    assert _is_urgent(guidance.text, family)
+    assert _shows(guidance.text, family.urgent_html)
 
 
 async def test_urgent_command_opens_the_chooser_with_every_family(bot: BotUnderTest) -> None:
@@ -119,7 +120,7 @@ async def test_weak_mood_signal_gets_a_check_in_and_yes_leads_to_urgent_help(
     labels = [label for label, _ in bot.fake.buttons(question)]
     assert labels == [mood.ask_yes, mood.ask_no, "I was asking in general"]
     guidance = await bot.press_and_wait(question, f"ask:y:mood:{USER}")
-    assert _is_urgent(guidance.text, mood)
+    assert _shows(guidance.text, mood.urgent_html)
 
 
 async def test_check_in_no_gives_support_the_wellbeing_topic_and_a_nudge(
@@ -156,14 +157,14 @@ async def test_check_in_general_question_gets_the_topic_with_its_pointer(
 )
 async def test_negations_and_jokes_are_not_emergencies(bot: BotUnderTest, text: str) -> None:
     reply = await bot.say(text)
-    assert not any(_is_urgent(reply.text, f) for f in LIBRARY.red_flags)
+    assert not any(_shows(reply.text, f.urgent_html) for f in LIBRARY.red_flags)
 
 
 async def test_someone_elses_pregnancy_gets_the_topic_not_the_emergency(
     bot: BotUnderTest,
 ) -> None:
     reply = await bot.say("my girlfriend is pregnant, can she be around me while I'm on it")
-    assert not _is_urgent(reply.text, _family("pregnancy"))
+    assert not _shows(reply.text, _family("pregnancy").urgent_html)
     assert LIBRARY.topics["pregnancy"].title in reply.text
 
 
@@ -173,10 +174,6 @@ CARERS = [
     ("allergy", "my daughter's face has swollen up and she says her throat feels tight"),
     ("hearing", "my son says he can't hear out of his left ear since this morning"),
 ]
-
-
-def _is_carer_urgent(text: str, family: RedFlagFamily) -> bool:
-    return _plain(family.carer_html)[:60] in text
 
 
 @pytest.mark.parametrize(("family_id", "text"), CARERS)
@@ -190,8 +187,8 @@ async def test_a_carer_is_asked_and_now_leads_to_guidance_for_them(
     assert labels == [CARER_NOW, CARER_MILDER, ASK_GENERAL]
     family = _family(family_id)
     guidance = await bot.press_and_wait(question, f"ask:o:{family_id}:{USER}")
-    assert _is_carer_urgent(guidance.text, family)
-    assert not _is_urgent(guidance.text, family)
+    assert _shows(guidance.text, family.carer_html)
+    assert not _shows(guidance.text, family.urgent_html)
     assert "their prescriber needs to know now" in guidance.text
     assert "999" in guidance.text  # the emergency number of the user's country
     assert ("116 123" in guidance.text) is (family_id == "mood")
@@ -238,7 +235,7 @@ async def test_warning_sign_typed_during_a_guided_flow_gets_urgent_help(
     kinds = await bot.say("/remind")
     await bot.press(kinds, f"{KIND_PREFIX}dose")  # the flow now waits for typed times
     reply = await bot.say("took 20 pills to overdose")
-    assert _is_urgent(reply.text, _family("mood"))
+    assert _shows(reply.text, _family("mood").urgent_html)
 
 
 async def test_no_message_text_reaches_the_log(bot: BotUnderTest) -> None:
@@ -260,7 +257,9 @@ async def test_urgent_guidance_is_sent_even_when_the_database_fails(bot: BotUnde
         bot.fake.send_text(USER, "i want to end it all")
         # Other handlers fail and apologise; the guidance still comes, with general numbers.
         urgent = await bot.fake.wait_for(
-            lambda: next((m for m in bot.fake.messages(USER) if _is_urgent(m.text, mood)), None)
+            lambda: next(
+                (m for m in bot.fake.messages(USER) if _shows(m.text, mood.urgent_html)), None
+            )
         )
     finally:
         await svc.db.dispose()

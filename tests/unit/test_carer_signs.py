@@ -15,31 +15,28 @@ def library() -> Library:
     return load_library()
 
 
+# Someone else's sign while they are on the course: the carer's check-in.
+ON_THE_COURSE = [
+    ("my son's eyes are yellow today", "jaundice"),
+    ("my daughter says she suddenly can't see out of her left eye", "vision_loss"),
+    ("my son keeps saying he wants to kill himself", "mood"),
+    ("writing for my boy, his lips and tongue are swelling up", "allergy"),
+    ("my sister is on roaccutane and she is throwing up nonstop", "gut"),
+    ("flatmate's on accutane and her throat is closing, she's wheezing", "allergy"),
+    ("as his dad: he has crushing chest pain and can't breathe", "chest"),
+]
+# Off the course: the topic, with its pointer to urgent help.
+OFF_THE_COURSE = [
+    ("my mum has a terrible headache", "headache_vision"),
+    ("my girlfriend thinks she might be pregnant", "pregnancy"),
+    ("my friend's eyes look yellow", "jaundice"),
+]
+
+
 @pytest.mark.parametrize(
     ("text", "family", "level", "someone_else"),
-    [
-        ("my son's eyes are yellow today", "jaundice", Level.ASK, True),
-        (
-            "my daughter says she suddenly can't see out of her left eye",
-            "vision_loss",
-            Level.ASK,
-            True,
-        ),
-        ("my son keeps saying he wants to kill himself", "mood", Level.ASK, True),
-        ("writing for my boy, his lips and tongue are swelling up", "allergy", Level.ASK, True),
-        ("my sister is on roaccutane and she is throwing up nonstop", "gut", Level.ASK, True),
-        (
-            "flatmate's on accutane and her throat is closing, she's wheezing",
-            "allergy",
-            Level.ASK,
-            True,
-        ),
-        ("as his dad: he has crushing chest pain and can't breathe", "chest", Level.ASK, True),
-        # Off the course: the topic, with its pointer to urgent help.
-        ("my mum has a terrible headache", "headache_vision", Level.SUBJECT, False),
-        ("my girlfriend thinks she might be pregnant", "pregnancy", Level.SUBJECT, False),
-        ("my friend's eyes look yellow", "jaundice", Level.SUBJECT, False),
-    ],
+    [(text, family, Level.ASK, True) for text, family in ON_THE_COURSE]
+    + [(text, family, Level.SUBJECT, False) for text, family in OFF_THE_COURSE],
 )
 def test_someone_on_the_course_gets_the_carers_check_in_others_the_topic(
     library: Library, text: str, family: str, level: Level, someone_else: bool

@@ -9,31 +9,23 @@ from hypothesis import strategies as st
 from content.markup import render
 from content.telegram_html import html_problems, utf16_length, visible_text
 
+MARKERS_BECOME_TAGS = [
+    ("**bold**", "<b>bold</b>"),
+    ("_italic_", "<i>italic</i>"),
+    ("a **b** and _c_.", "a <b>b</b> and <i>c</i>."),
+    ("**bold with _italic_ inside**", "<b>bold with <i>italic</i> inside</b>"),
+    ("(_C. acnes_)", "(<i>C. acnes</i>)"),
+]
+HTML_SPECIALS_ARE_ESCAPED = [
+    ("1 < 2 & 3 > 2", "1 &lt; 2 &amp; 3 &gt; 2"),
+    ("<b>not a tag</b>", "&lt;b&gt;not a tag&lt;/b&gt;"),
+    ("&amp;", "&amp;amp;"),
+    ('"quotes" stay', '"quotes" stay'),
+]
 
-@pytest.mark.parametrize(
-    ("source", "expected"),
-    [
-        ("**bold**", "<b>bold</b>"),
-        ("_italic_", "<i>italic</i>"),
-        ("a **b** and _c_.", "a <b>b</b> and <i>c</i>."),
-        ("**bold with _italic_ inside**", "<b>bold with <i>italic</i> inside</b>"),
-        ("(_C. acnes_)", "(<i>C. acnes</i>)"),
-    ],
-)
-def test_render_turns_markers_into_tags(source: str, expected: str) -> None:
-    assert render(source) == expected
 
-
-@pytest.mark.parametrize(
-    ("source", "expected"),
-    [
-        ("1 < 2 & 3 > 2", "1 &lt; 2 &amp; 3 &gt; 2"),
-        ("<b>not a tag</b>", "&lt;b&gt;not a tag&lt;/b&gt;"),
-        ("&amp;", "&amp;amp;"),
-        ('"quotes" stay', '"quotes" stay'),
-    ],
-)
-def test_render_escapes_html_special_characters(source: str, expected: str) -> None:
+@pytest.mark.parametrize(("source", "expected"), MARKERS_BECOME_TAGS + HTML_SPECIALS_ARE_ESCAPED)
+def test_render_turns_markers_into_tags_and_escapes_html(source: str, expected: str) -> None:
     assert render(source) == expected
 
 

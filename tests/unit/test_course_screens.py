@@ -3,6 +3,7 @@ valid Telegram HTML, buttons within 64 bytes, and where the figures come from.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -36,35 +37,27 @@ NOW = datetime(2026, 4, 14, 8, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def progress(**changes: object) -> CourseProgress:
-    values: dict[str, object] = {
-        "day": 45,
-        "cumulative_mg": 1720.0,
-        "taken_doses": 43,
-        "target_mg_per_kg": 120,
-        "mg_per_day": 40.0,
-        "weight": WeightEntry(START, 68.5),
-        "mg_per_kg": 1720 / 68.5,
-        "percent": 20,
-        "projected_end": date(2026, 9, 12),
-        "ended": False,
-    }
-    values.update(changes)
-    return CourseProgress(**values)  # type: ignore[arg-type]
-
-
-def facts(**changes: object) -> CourseFacts:
-    values: dict[str, object] = {
-        "start": START,
-        "today": TODAY,
-        "current_dose": DoseChange(START, 40),
-        "summary_on": True,
-        "has_zone": True,
-        "has_dose_reminders": True,
-        "ended_on": None,
-    }
-    values.update(changes)
-    return CourseFacts(**values)  # type: ignore[arg-type]
+PROGRESS = CourseProgress(
+    day=45,
+    cumulative_mg=1720.0,
+    taken_doses=43,
+    target_mg_per_kg=120,
+    mg_per_day=40.0,
+    weight=WeightEntry(START, 68.5),
+    mg_per_kg=1720 / 68.5,
+    percent=20,
+    projected_end=date(2026, 9, 12),
+    ended=False,
+)
+FACTS = CourseFacts(
+    start=START,
+    today=TODAY,
+    current_dose=DoseChange(START, 40),
+    summary_on=True,
+    has_zone=True,
+    has_dose_reminders=True,
+    ended_on=None,
+)
 
 
 def check(kind: ReminderKind, day: int) -> Reminder:
@@ -85,17 +78,17 @@ COURSE_SCREENS = {
     "weight prompt": weight_prompt(),
     "target prompt": target_prompt(120)[0],
     "end confirmation": end_confirmation()[0],
-    "course": course_screen(progress(), facts()),
+    "course": course_screen(PROGRESS, FACTS),
     "course without weight": course_screen(
-        progress(weight=None, mg_per_kg=None, percent=None, projected_end=None), facts()
+        replace(PROGRESS, weight=None, mg_per_kg=None, percent=None, projected_end=None), FACTS
     ),
     "course without dose": course_screen(
-        progress(mg_per_day=None, cumulative_mg=0, projected_end=None),
-        facts(current_dose=None, has_dose_reminders=False, has_zone=False),
+        replace(PROGRESS, mg_per_day=None, cumulative_mg=0, projected_end=None),
+        replace(FACTS, current_dose=None, has_dose_reminders=False, has_zone=False),
     ),
-    "course reached": course_screen(progress(percent=104, projected_end=None), facts()),
+    "course reached": course_screen(replace(PROGRESS, percent=104, projected_end=None), FACTS),
     "course ended": course_screen(
-        progress(ended=True, projected_end=None), facts(ended_on=date(2026, 9, 1))
+        replace(PROGRESS, ended=True, projected_end=None), replace(FACTS, ended_on=date(2026, 9, 1))
     ),
     "checks overview": overview(
         {ReminderKind.LABS: check(ReminderKind.LABS, 31)}, False, BERLIN, NOW
@@ -110,8 +103,8 @@ KEYBOARDS: dict[str, InlineKeyboardMarkup] = {
     "start": start_prompt(TODAY)[1],
     "target": target_prompt(150)[1],
     "end": end_confirmation()[1],
-    "course": course_keyboard(facts()),
-    "course ended": course_keyboard(facts(ended_on=date(2026, 9, 1))),
+    "course": course_keyboard(FACTS),
+    "course ended": course_keyboard(replace(FACTS, ended_on=date(2026, 9, 1))),
     "checks": overview(
         {k: check(k, 31) for k in (ReminderKind.LABS, ReminderKind.PREGNANCY_TEST)},
         False,
@@ -147,7 +140,7 @@ def test_every_button_fits_in_64_bytes(name: str) -> None:
 
 
 def test_course_screen_shows_day_cumulative_percent_bar_and_projection() -> None:
-    text = visible_text(course_screen(progress(), facts()))
+    text = visible_text(course_screen(PROGRESS, FACTS))
     assert "Day 45, started Sun 1 Mar 2026" in text
     assert "1,720 mg from 43 doses taken" in text
     assert "= 25.1 mg/kg of your 120 mg/kg target" in text
@@ -158,7 +151,7 @@ def test_course_screen_shows_day_cumulative_percent_bar_and_projection() -> None
 
 
 def test_the_target_range_says_where_it_comes_from() -> None:
-    for text in (course_screen(progress(), facts()), target_prompt(120)[0]):
+    for text in (course_screen(PROGRESS, FACTS), target_prompt(120)[0]):
         assert "a commonly used clinical target is 120–150 mg/kg" in text
 
 
@@ -171,7 +164,7 @@ def test_course_screen_never_suggests_more_than_the_prescribed_dose() -> None:
 
 
 def test_a_course_that_reached_the_target_leaves_the_end_to_the_prescriber() -> None:
-    text = course_screen(progress(percent=104, projected_end=None), facts())
+    text = course_screen(replace(PROGRESS, percent=104, projected_end=None), FACTS)
     assert "reached the target" in text
     assert "prescriber decides when the course ends" in text
 
@@ -217,7 +210,7 @@ def adherence(taken: int = 12, skipped: int = 1, no_answer: int = 1) -> Adherenc
 def test_summary_in_the_first_month_explains_the_purge(day: int) -> None:
     tip = pick_tip(LIBRARY, day)
     assert tip is not None and tip.id == PURGE_TIP
-    text = summary_text(progress(day=day), adherence(), tip)
+    text = summary_text(replace(PROGRESS, day=day), adherence(), tip)
     assert "purge" in text.lower()
 
 
@@ -231,7 +224,7 @@ def test_summary_after_the_first_month_rotates_other_tips() -> None:
 
 
 def test_summary_shows_adherence_progress_and_prescriber_line() -> None:
-    text = summary_text(progress(), adherence(), pick_tip(LIBRARY, 45))
+    text = summary_text(PROGRESS, adherence(), pick_tip(LIBRARY, 45))
     visible = visible_text(text)
     assert "Doses this week: 12 of 14 taken (86%)" in visible
     assert "1,720 mg = 25.1 mg/kg of your 120 mg/kg target" in visible
@@ -241,13 +234,13 @@ def test_summary_shows_adherence_progress_and_prescriber_line() -> None:
 
 
 def test_summary_without_dose_reminders_says_how_doses_count() -> None:
-    text = summary_text(progress(), adherence(0, 0, 0), None)
+    text = summary_text(PROGRESS, adherence(0, 0, 0), None)
     assert "No dose reminders this week" in text
     assert "/remind dose 08:00" in text
 
 
 @pytest.mark.parametrize("day", range(1, 400, 9))
 def test_every_summary_is_valid_html_within_the_limit(day: int) -> None:
-    text = summary_text(progress(day=day), adherence(), pick_tip(LIBRARY, day))
+    text = summary_text(replace(PROGRESS, day=day), adherence(), pick_tip(LIBRARY, day))
     assert html_problems(text) == []
     assert utf16_length(visible_text(text)) <= MAX_MESSAGE_UTF16

@@ -37,19 +37,34 @@ def test_negation_reaches_across_lists(library: Library, text: str) -> None:
     assert found is None or found == ("?", "ask")
 
 
+NEGATION_THAT_IS_PART_OF_THE_SIGN = [
+    ("i can't stop throwing up", "gut"),
+    ("my headache won't go away and I feel sick", "headache_vision"),
+    ("I can't breathe properly and my chest is tight", "chest"),
+    ("I've never felt this hopeless", "mood"),
+    ("I'm not sure if I'm pregnant, my period is late", "pregnancy"),
+]
+IF_MEANING_WHETHER_IS_NO_CONDITION = [
+    ("idk if im pregnant but my period is 9 days late", "pregnancy"),
+    ("not sure whether i'm pregnant", "pregnancy"),
+]
+TYPOS_SPLIT_WORDS_AND_WORD_FORMS = [
+    ("i want to kil my self", "mood"),
+    ("thinking about ending it all", "mood"),
+    ("i have a bad head ache and keep vomitting", "headache_vision"),
+    ("my pee is really dark like cola", "muscle"),
+    ("im losing my hearing", "hearing"),
+    ("my face is swollen and my throat feels tight", "allergy"),
+]
+
+
 @pytest.mark.parametrize(
     ("text", "family"),
-    [
-        ("i can't stop throwing up", "gut"),
-        ("my headache won't go away and I feel sick", "headache_vision"),
-        ("I can't breathe properly and my chest is tight", "chest"),
-        ("I've never felt this hopeless", "mood"),
-        ("I'm not sure if I'm pregnant, my period is late", "pregnancy"),
-    ],
+    NEGATION_THAT_IS_PART_OF_THE_SIGN
+    + IF_MEANING_WHETHER_IS_NO_CONDITION
+    + TYPOS_SPLIT_WORDS_AND_WORD_FORMS,
 )
-def test_a_negation_that_is_part_of_the_sign_still_counts(
-    library: Library, text: str, family: str
-) -> None:
+def test_a_sign_still_counts_as_urgent(library: Library, text: str, family: str) -> None:
     assert reading(text, library) == (family, "urgent")
 
 
@@ -94,17 +109,6 @@ def test_conditions_and_general_questions_are_not_reports(library: Library, text
     assert found is None or found.level is Level.SUBJECT
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "idk if im pregnant but my period is 9 days late",
-        "not sure whether i'm pregnant",
-    ],
-)
-def test_if_meaning_whether_is_no_condition(library: Library, text: str) -> None:
-    assert reading(text, library) == ("pregnancy", "urgent")
-
-
 def test_a_joke_marker_turns_urgent_guidance_into_a_question(library: Library) -> None:
     assert reading("i want to die lol", library) == ("mood", "ask")
     assert reading("this purge is killing me", library) is None
@@ -130,21 +134,6 @@ def test_weak_signs_get_the_check_in(library: Library, text: str, family: str) -
 def test_weak_signs_in_a_question_or_said_mildly_are_left_alone(library: Library) -> None:
     assert reading("can i take paracetamol for a headache on accutane", library) is None
     assert reading("slight joint ache after running", library) is None
-
-
-@pytest.mark.parametrize(
-    ("text", "family"),
-    [
-        ("i want to kil my self", "mood"),
-        ("thinking about ending it all", "mood"),
-        ("i have a bad head ache and keep vomitting", "headache_vision"),
-        ("my pee is really dark like cola", "muscle"),
-        ("im losing my hearing", "hearing"),
-        ("my face is swollen and my throat feels tight", "allergy"),
-    ],
-)
-def test_typos_split_words_and_word_forms(library: Library, text: str, family: str) -> None:
-    assert reading(text, library) == (family, "urgent")
 
 
 def test_first_letters_are_not_guessed() -> None:
