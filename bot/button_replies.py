@@ -1,4 +1,5 @@
-"""Answering a button press with a message, also when the pressed message is gone.
+"""Reading a button press, and answering it with a message, also when the pressed message is
+gone.
 
 Telegram hands a callback query an InaccessibleMessage when the bot can no longer see the message
 that carried the button (deleted, for example). It can be neither edited nor replied to, so the
@@ -7,9 +8,17 @@ answer goes to the chat as a new message instead.
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 
 from bot.services import Context
+
+
+def pressed(update: Update, prefix: str) -> tuple[CallbackQuery, str]:
+    """The press an update carries, and its data after the handler's `prefix`."""
+    query = update.callback_query
+    # A button handler is registered for presses whose data starts with its prefix.
+    assert query is not None and query.data is not None
+    return query, query.data.removeprefix(prefix)
 
 
 async def show_after_press(

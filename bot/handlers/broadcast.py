@@ -14,6 +14,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.admin import refuse_unless_admin
 from bot.awaiting import expect_input
 from bot.broadcast_progress import progress_text
+from bot.button_replies import pressed
 from bot.services import Context, IsobotApp, Services, services, user_session
 from content import tip_message
 from content.telegram_html import utf16_length, visible_text
@@ -234,13 +235,12 @@ _Outcome = str | _Edit | _Preview | _Started
 async def broadcast_button(update: Update, context: Context) -> None:
     if await refuse_unless_admin(update, context):
         return
-    query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
+    query, data = pressed(update, PREFIX)
     svc = services(context)
-    action, _, rest = query.data.removeprefix(PREFIX).partition(":")
+    action, _, rest = data.partition(":")
     raw_id, _, arg = rest.partition(":")
     broadcast_id = row_id(raw_id) or -1
-    admin_id = update.effective_user.id
+    admin_id = query.from_user.id
     async with svc.db.session() as session:
         draft = await _draft(session, broadcast_id, admin_id)
         outcome: _Outcome = GONE

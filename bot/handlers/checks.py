@@ -11,6 +11,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.awaiting import ShortAnswer, expect_short_answer
+from bot.button_replies import pressed
 from bot.check_args import (
     CheckArgsError,
     parse_check_args,
@@ -86,10 +87,9 @@ async def _command_reply(
 
 
 async def check_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
+    query, data = pressed(update, PREFIX)
     svc = services(context)
-    parts = query.data.removeprefix(PREFIX).split(":")
+    parts = data.split(":")
     now = svc.clock.now()
     reply: Reply | None = None
     notice = "Set your timezone first: /timezone"

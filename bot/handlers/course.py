@@ -21,7 +21,7 @@ from telegram import (
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.awaiting import expect_input
-from bot.button_replies import show_after_press
+from bot.button_replies import pressed, show_after_press
 from bot.checkin_settings_view import with_weekly_checkin
 from bot.commands import COURSE, CommandInfo
 from bot.course_args import (
@@ -274,10 +274,9 @@ async def typed_input(update: Update, context: Context, awaiting: str) -> bool:
 
 
 async def course_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
+    query, data = pressed(update, PREFIX)
     svc = services(context)
-    action, _, argument = query.data.removeprefix(PREFIX).partition(":")
+    action, _, argument = data.partition(":")
     now = svc.clock.now()
     on_chart = isinstance(query.message, Message) and bool(query.message.photo)
     chart = None

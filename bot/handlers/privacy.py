@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.button_replies import pressed
 from bot.commands import PRIVACY
 from bot.services import Context, IsobotApp, add_command, services
 from storage.personal_data import erase_user, export_document, rows_of
@@ -106,10 +107,8 @@ async def delete_command(update: Update, context: Context) -> None:
 
 
 async def delete_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
+    query, answer = pressed(update, PREFIX)
     svc = services(context)
-    answer = query.data.removeprefix(PREFIX)
     if answer == "no":
         await query.answer()
         await query.edit_message_text(KEPT)
@@ -120,7 +119,7 @@ async def delete_button(update: Update, context: Context) -> None:
         await query.answer(EXPIRED)
         return
     async with svc.db.session() as session:
-        count = await erase_user(session, update.effective_user.id)
+        count = await erase_user(session, query.from_user.id)
     # No id: after an erasure even the log should not say who it was.
     log.info("a user erased their data: %d rows", count)
     await query.answer("Deleted.")

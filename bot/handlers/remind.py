@@ -9,11 +9,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.awaiting import ShortAnswer, expect_short_answer
+from bot.button_replies import pressed
 from bot.commands import REMINDERS, CommandInfo
 from bot.formatting import join_words, when_local
 from bot.handlers.timezone import zone_keyboard
@@ -172,14 +173,19 @@ async def _kind_session(
         yield session, user, None
 
 
-async def kind_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
-    svc = services(context)
+async def _kind_named(query: CallbackQuery, name: str) -> ReminderKind | None:
+    """The daily kind a button names; None, once the press is told, for a button out of date."""
     try:
-        kind = daily_kind(query.data.removeprefix(KIND_PREFIX))
+        return daily_kind(name)
     except ValueError:
         await query.answer("That button is out of date. Send /remind again.")
+        return None
+
+
+async def kind_button(update: Update, context: Context) -> None:
+    query, data = pressed(update, KIND_PREFIX)
+    svc = services(context)
+    if (kind := await _kind_named(query, data)) is None:
         return
     async with user_session(svc.db, update) as (session, user):
         if user.timezone:
@@ -192,14 +198,10 @@ async def kind_button(update: Update, context: Context) -> None:
 
 
 async def time_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
+    query, data = pressed(update, TIME_PREFIX)
     svc = services(context)
-    kind_name, _, value = query.data.removeprefix(TIME_PREFIX).partition(":")  # "0800:on", "done"
-    try:
-        kind = daily_kind(kind_name)
-    except ValueError:
-        await query.answer("That button is out of date. Send /remind again.")
+    kind_name, _, value = data.partition(":")  # "0800:on", "done"
+    if (kind := await _kind_named(query, kind_name)) is None:
         return
     async with user_session(svc.db, update) as (session, user):
         outcome = await _pick_time(session, user, kind, value, svc.clock.now())

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.button_replies import pressed
 from bot.commands import REMINDERS
 from bot.formatting import schedule_words, when_local
 from bot.reminder_args import KIND_LABELS
@@ -66,10 +67,9 @@ async def reminders_command(update: Update, context: Context) -> None:
 
 
 async def reminder_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
+    query, data = pressed(update, PREFIX)
     svc = services(context)
-    action, _, raw_id = query.data.removeprefix(PREFIX).partition(":")
+    action, _, raw_id = data.partition(":")
     now = svc.clock.now()
     async with user_session(svc.db, update) as (session, user):
         reminder_id = row_id(raw_id) or -1

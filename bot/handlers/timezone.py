@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.button_replies import pressed
 from bot.commands import REMINDERS, CommandInfo
 from bot.keyboards import rows
 from bot.services import Context, IsobotApp, add_commands, services, user_session
@@ -91,9 +92,8 @@ async def timezone_command(update: Update, context: Context) -> None:
 
 
 async def zone_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    found = lookup_zone(query.data.removeprefix(PREFIX))
+    query, data = pressed(update, PREFIX)
+    found = lookup_zone(data)
     if found.zone is None:
         await query.answer("That timezone is not available. Try /timezone again.")
         return

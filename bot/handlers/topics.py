@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.button_replies import pressed
 from bot.keyboards import TOPIC_PREFIX, topic_keyboard, with_sos
 from bot.services import Context, IsobotApp, services
 from content import RedFlagFamily, Topic, topic_message
@@ -46,9 +47,8 @@ async def topic_command(update: Update, context: Context) -> None:
 
 
 async def topic_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    topic = services(context).library.topics.get(query.data.removeprefix(TOPIC_PREFIX))
+    query, data = pressed(update, TOPIC_PREFIX)
+    topic = services(context).library.topics.get(data)
     if topic is None:
         await query.answer("That topic is no longer here. Try /topics.")
         return

@@ -45,6 +45,9 @@ async def test_out_of_date_time_and_course_buttons_change_nothing_and_say_why(
     await bot.say("/timezone Europe/Berlin")
     kinds = await bot.say("/remind")
     assert OUT_OF_DATE in await notice(bot, kinds, "rt:dose:99xx", USER)
+    # A kind that is no longer offered, on the kind buttons and on the time buttons.
+    assert OUT_OF_DATE in await notice(bot, kinds, "rk:vitamins", USER)
+    assert OUT_OF_DATE in await notice(bot, kinds, "rt:vitamins:0800", USER)
     course = await bot.say("/course start 2026-03-01")
     # A target outside the clinical range, as an old keyboard could still offer.
     assert "whole number from" in await notice(bot, course, "crs:target:99", USER)
