@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/isobot.sqlite3"
@@ -19,6 +20,12 @@ DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,}$")
 
 BOT_MODES = ("polling", "webhook")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Settings that take one of a few words, in any case: how each is written, and the words.
+CHOICES: dict[str, tuple[Callable[[str], str], tuple[str, ...]]] = {
+    "log_level": (str.upper, LOG_LEVELS),
+    "bot_mode": (str.lower, BOT_MODES),
+}
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1:8443"
 # Telegram's alphabet for X-Telegram-Bot-Api-Secret-Token, and at least 32 characters: Telegram
 # takes 1, but the secret is all that stops a stranger posting forged updates to our listener.
@@ -170,21 +177,16 @@ class Settings(BaseSettings):
             raise ValueError("SIMULATED_CLOCK_URL is for tests: http://127.0.0.1:<port>/clock")
         return value
 
-    @field_validator("log_level", mode="after")
+    @field_validator("log_level", "bot_mode", mode="after")
     @classmethod
-    def _level_name(cls, value: str) -> str:
-        level = value.strip().upper()
-        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
-        return level
-
-    @field_validator("bot_mode", mode="after")
-    @classmethod
-    def _mode_name(cls, value: str) -> str:
-        mode = value.strip().lower()
-        if mode not in BOT_MODES:
-            raise ValueError("BOT_MODE must be polling or webhook")
-        return mode
+    def _one_of_the_choices(cls, value: str, info: ValidationInfo) -> str:
+        name = info.field_name or ""
+        fold, choices = CHOICES[name]
+        chosen = fold(value.strip())
+        if chosen not in choices:
+            *first, last = choices
+            raise ValueError(f"{name.upper()} must be {', '.join(first)} or {last}")
+        return chosen
 
     @field_validator("webhook_url", mode="after")
     @classmethod
