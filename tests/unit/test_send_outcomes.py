@@ -95,61 +95,13 @@ def test_answers_from_telegram_are_classified_by_type(
 
 
 @pytest.mark.parametrize(
-    ("error", "cause", "expected"),
+    ("error", "cause"),
     [
-        # Before the request left this machine: sending again cannot deliver it twice.
-        (NetworkError("httpx.ConnectError: refused"), connect_error(), Failure.RETRY),
-        (TimedOut(), httpx.ConnectTimeout("connect timed out", request=REQUEST), Failure.RETRY),
-        (
-            TimedOut("Pool timeout"),
-            httpx.PoolTimeout("no connection free", request=REQUEST),
-            Failure.RETRY,
-        ),
-        (
-            NetworkError("aiohttp.ClientConnectorError: refused"),
-            aiohttp_connect_error(),
-            Failure.RETRY,
-        ),
-        (TimedOut(), aiohttp.ConnectionTimeoutError("Connection timeout to host"), Failure.RETRY),
-        # After the request may have arrived: sending again could deliver it twice.
-        (TimedOut(), httpx.ReadTimeout("read timed out", request=REQUEST), Failure.UNCERTAIN),
-        (TimedOut(), httpx.WriteTimeout("write timed out", request=REQUEST), Failure.UNCERTAIN),
-        (
-            NetworkError("httpx.ReadError: "),
-            httpx.ReadError("reset", request=REQUEST),
-            Failure.UNCERTAIN,
-        ),
-        (
-            NetworkError("httpx.RemoteProtocolError: "),
-            httpx.RemoteProtocolError("Server disconnected", request=REQUEST),
-            Failure.UNCERTAIN,
-        ),
-        (
-            NetworkError("httpx.WriteError: "),
-            httpx.WriteError("broken pipe", request=REQUEST),
-            Failure.UNCERTAIN,
-        ),
-        (
-            NetworkError("Unknown error in HTTP implementation"),
-            RuntimeError("boom"),
-            Failure.UNCERTAIN,
-        ),
-        (
-            TimedOut(),
-            aiohttp.SocketTimeoutError("Timeout on reading data from socket"),
-            Failure.UNCERTAIN,
-        ),
-        (TimedOut(), TimeoutError(), Failure.UNCERTAIN),
-        (
-            NetworkError("aiohttp.ServerDisconnectedError: "),
-            aiohttp.ServerDisconnectedError(),
-            Failure.UNCERTAIN,
-        ),
-        (
-            NetworkError("aiohttp.ClientOSError: "),
-            aiohttp.ClientOSError(104, "Connection reset by peer"),
-            Failure.UNCERTAIN,
-        ),
+        (NetworkError("httpx.ConnectError: refused"), connect_error()),
+        (TimedOut(), httpx.ConnectTimeout("connect timed out", request=REQUEST)),
+        (TimedOut("Pool timeout"), httpx.PoolTimeout("no connection free", request=REQUEST)),
+        (NetworkError("aiohttp.ClientConnectorError: refused"), aiohttp_connect_error()),
+        (TimedOut(), aiohttp.ConnectionTimeoutError("Connection timeout to host")),
     ],
     ids=[
         "network_error_from_connect_error",
@@ -157,6 +109,43 @@ def test_answers_from_telegram_are_classified_by_type(
         "timed_out_from_pool",
         "aiohttp_connector_error",
         "aiohttp_connect_or_pool_timeout",
+    ],
+)
+def test_failures_before_the_request_left_are_retried(
+    error: Exception, cause: BaseException
+) -> None:
+    assert classify(raised_from(error, cause)) is Failure.RETRY
+
+
+def test_bare_network_error_from_a_5xx_answer_is_retried() -> None:
+    # PTB raises NetworkError("Bad Gateway") with no cause when Telegram answers 5xx.
+    assert classify(raised(NetworkError("Bad Gateway"))) is Failure.RETRY
+
+
+@pytest.mark.parametrize(
+    ("error", "cause"),
+    [
+        (TimedOut(), httpx.ReadTimeout("read timed out", request=REQUEST)),
+        (TimedOut(), httpx.WriteTimeout("write timed out", request=REQUEST)),
+        (NetworkError("httpx.ReadError: "), httpx.ReadError("reset", request=REQUEST)),
+        (
+            NetworkError("httpx.RemoteProtocolError: "),
+            httpx.RemoteProtocolError("Server disconnected", request=REQUEST),
+        ),
+        (NetworkError("httpx.WriteError: "), httpx.WriteError("broken pipe", request=REQUEST)),
+        (NetworkError("Unknown error in HTTP implementation"), RuntimeError("boom")),
+        (TimedOut(), aiohttp.SocketTimeoutError("Timeout on reading data from socket")),
+        (TimedOut(), TimeoutError()),
+        (
+            NetworkError("aiohttp.ServerDisconnectedError: "),
+            aiohttp.ServerDisconnectedError(),
+        ),
+        (
+            NetworkError("aiohttp.ClientOSError: "),
+            aiohttp.ClientOSError(104, "Connection reset by peer"),
+        ),
+    ],
+    ids=[
         "timed_out_from_read_timeout",
         "timed_out_from_write_timeout",
         "network_error_from_read_error",
@@ -169,15 +158,10 @@ def test_answers_from_telegram_are_classified_by_type(
         "aiohttp_connection_reset",
     ],
 )
-def test_a_failure_with_a_cause_is_retried_only_if_the_request_never_left(
-    error: Exception, cause: BaseException, expected: Failure
+def test_failures_after_the_request_may_have_arrived_are_uncertain(
+    error: Exception, cause: BaseException
 ) -> None:
-    assert classify(raised_from(error, cause)) is expected
-
-
-def test_bare_network_error_from_a_5xx_answer_is_retried() -> None:
-    # PTB raises NetworkError("Bad Gateway") with no cause when Telegram answers 5xx.
-    assert classify(raised(NetworkError("Bad Gateway"))) is Failure.RETRY
+    assert classify(raised_from(error, cause)) is Failure.UNCERTAIN
 
 
 def test_timed_out_without_a_cause_is_uncertain() -> None:
