@@ -157,7 +157,7 @@ async def stop(session: AsyncSession, broadcast: models.Broadcast, now: datetime
         update(models.Delivery)
         .where(
             models.Delivery.broadcast_id == broadcast.id,
-            models.Delivery.status == models.DeliveryStatus.PENDING,
+            models.delivery_status_in(models.DeliveryStatus.PENDING),
         )
         .values(status=models.DeliveryStatus.CANCELLED, updated_at=now)
     )

@@ -34,7 +34,7 @@ async def check_occurrences(
             models.Delivery.user_id == user_id,
             models.Delivery.kind.in_(CHECK_KINDS),
             models.Delivery.purpose == models.Purpose.FIRST,
-            models.Delivery.status.in_(_SEEN),
+            models.delivery_status_in(*_SEEN),
         )
     )
     done = {

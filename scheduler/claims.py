@@ -106,7 +106,7 @@ _CLAIM = (
     update(_DELIVERIES)
     .where(
         _DELIVERIES.c.id.in_(bindparam("b_ids", expanding=True)),
-        _DELIVERIES.c.status == models.DeliveryStatus.PENDING,
+        models.delivery_status_in(models.DeliveryStatus.PENDING),
     )
     .values(
         status=models.DeliveryStatus.SENDING,

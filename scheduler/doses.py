@@ -47,7 +47,7 @@ async def log_outcome(
         .where(
             models.Delivery.reminder_id == delivery.reminder_id,
             models.Delivery.occurrence == delivery.occurrence,
-            models.Delivery.status == models.DeliveryStatus.PENDING,
+            models.delivery_status_in(models.DeliveryStatus.PENDING),
         )
         .values(status=models.DeliveryStatus.CANCELLED, updated_at=now)
     )

@@ -124,7 +124,7 @@ async def cancel_pending(session: AsyncSession, reminder_ids: Sequence[int], now
         update(models.Delivery)
         .where(
             models.Delivery.reminder_id.in_(reminder_ids),
-            models.Delivery.status == models.DeliveryStatus.PENDING,
+            models.delivery_status_in(models.DeliveryStatus.PENDING),
         )
         .values(status=models.DeliveryStatus.CANCELLED, updated_at=now)
     )
@@ -370,7 +370,7 @@ async def next_dose(session: AsyncSession, user_id: int, now: datetime) -> datet
             models.Delivery.user_id == user_id,
             models.Delivery.kind == models.ReminderKind.DOSE,
             models.Delivery.purpose == models.Purpose.FIRST,
-            models.Delivery.status == models.DeliveryStatus.PENDING,
+            models.delivery_status_in(models.DeliveryStatus.PENDING),
         )
         .order_by(models.Delivery.due_at)
         .limit(1)

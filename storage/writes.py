@@ -22,6 +22,7 @@ from storage.models import (
     ReminderKind,
     User,
     UserStatus,
+    delivery_status_in,
     table_of,
 )
 
@@ -92,7 +93,7 @@ async def mark_blocked(session: AsyncSession, user_id: int, now: datetime) -> No
     )
     await session.execute(
         update(Delivery)
-        .where(Delivery.user_id == user_id, Delivery.status == DeliveryStatus.PENDING)
+        .where(Delivery.user_id == user_id, delivery_status_in(DeliveryStatus.PENDING))
         .values(status=DeliveryStatus.CANCELLED, updated_at=now)
     )
 
