@@ -46,6 +46,14 @@ def table_of(model: type[Base]) -> Table:
     return table
 
 
+class OwnedByUser:
+    """A row of one user's data: it has its own id, and erasing the user erases it."""
+
+    # First, as they stand in the migrations: compiled statements list columns in table order.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-2)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), sort_order=-1)
+
+
 class ReminderKind(enum.StrEnum):
     DOSE = "dose"
     MOISTURISER = "moisturiser"
@@ -138,7 +146,7 @@ class User(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Reminder(Base):
+class Reminder(OwnedByUser, Base):
     """One reminder: a kind at a local wall-clock time in the user's zone, daily unless its kind
     is monthly or weekly (scheduler/schedules.py)."""
 
@@ -150,8 +158,6 @@ class Reminder(Base):
         Index("ix_reminders_next_fire_at", "next_fire_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[ReminderKind] = mapped_column(_str_enum(ReminderKind))
     local_time: Mapped[str] = mapped_column(String(5))  # "HH:MM"
     # Set only for monthly kinds (1-31; a short month fires on its last day) and weekly kinds
@@ -165,7 +171,7 @@ class Reminder(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Delivery(Base):
+class Delivery(OwnedByUser, Base):
     """One message to send, and what became of it."""
 
     __tablename__ = "deliveries"
@@ -176,8 +182,6 @@ class Delivery(Base):
         Index("ix_deliveries_user_id", "user_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     chat_id: Mapped[int] = mapped_column(BigInteger)
     # Kept when a reminder is deleted (its pending ones are cancelled first): history stays true.
     reminder_id: Mapped[int | None] = mapped_column(
@@ -215,14 +219,12 @@ def delivery_status_in(*statuses: DeliveryStatus) -> ColumnElement[bool]:
     return Delivery.status.concat("").in_([status.value for status in statuses])
 
 
-class DoseLog(Base):
+class DoseLog(OwnedByUser, Base):
     """What the user answered for one occurrence: a dose taken or skipped, skincare done."""
 
     __tablename__ = "dose_log"
     __table_args__ = (UniqueConstraint("reminder_id", "occurrence"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # Kept when a reminder is deleted: the history stays true.
     reminder_id: Mapped[int | None] = mapped_column(
         ForeignKey("reminders.id", ondelete="SET NULL"), nullable=True
@@ -257,7 +259,7 @@ class Broadcast(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
-class Course(Base):
+class Course(OwnedByUser, Base):
     """The user's isotretinoin course: one per user. Doses and weights have their own histories.
 
     Whether the weekly summary is on is not stored here: it is the summary reminder's own
@@ -265,9 +267,8 @@ class Course(Base):
     """
 
     __tablename__ = "courses"
+    __table_args__ = (UniqueConstraint("user_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     start_date: Mapped[date] = mapped_column(Date)
     # Cumulative mg per kg of body weight aimed at: 120-150, 120 unless the user says otherwise.
     target_mg_per_kg: Mapped[int] = mapped_column(Integer, default=120)
@@ -277,33 +278,29 @@ class Course(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class CourseDose(Base):
+class CourseDose(OwnedByUser, Base):
     """The prescribed mg per day from a local date on, until the next change."""
 
     __tablename__ = "course_doses"
     __table_args__ = (UniqueConstraint("user_id", "effective_from"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     effective_from: Mapped[date] = mapped_column(Date)
     mg_per_day: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class CourseWeight(Base):
+class CourseWeight(OwnedByUser, Base):
     """A body weight and the local date it was measured on."""
 
     __tablename__ = "course_weights"
     __table_args__ = (UniqueConstraint("user_id", "measured_on"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     measured_on: Mapped[date] = mapped_column(Date)
     kg: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class CheckIn(Base):
+class CheckIn(OwnedByUser, Base):
     """One check-in: the PHQ-2 mood screen, the self-harm question when it was asked, and how
     much each side effect bothered the user. Each answer is stored as it is given, so a check-in
     left unfinished keeps what it got; NULL is a question not (yet) answered."""
@@ -311,8 +308,6 @@ class CheckIn(Base):
     __tablename__ = "checkins"
     __table_args__ = (Index("ix_checkins_user_id_started_at", "user_id", "started_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The user's own date when it started, for /history and the trend.
     local_date: Mapped[date] = mapped_column(Date)
