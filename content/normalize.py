@@ -77,6 +77,8 @@ FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine"})
 _QUERY_WORDS = frozenset(
     {"how", "what", "why", "which", "common", "risk", "risks", "list", "permanent", "normal"}
 )
+# A question word after these is told, not asked: "came round, no idea how long".
+_TELLING = frozenset({"idea", "clue", "idk", "know", "knows", "remember", "sure"})
 # Words that end what a negation before them can reach: "I'm not sad but ...".
 _SCOPE_WORDS = frozenset(
     {"but", "however", "though", "although", "yet", "except", "because", "so", "then", "just"}
@@ -179,7 +181,7 @@ def sentences(text: str) -> list[Sentence]:
             # "can't stop ..." states something; "can it ...?" asks.
             asking = out[0] in _QUESTION_OPENERS and out[1:2] != ["not"]
             # A search-engine query asks too: "chest pain accutane side effect how common".
-            query = bool(_QUERY_WORDS & set(out)) or _has_pair(out, ("side", "effect"))
+            query = _asks_of_anyone(out) or _has_pair(out, ("side", "effect"))
             general = (asking or query) and not (FIRST_PERSON & set(out))
             sentence = Sentence(
                 tuple(out),
@@ -219,6 +221,14 @@ def _plain(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text.lower()).replace("w/o", "without")
     plain = plain.replace("aunt flo", "period")  # not an aunt: a period
     return "".join(c for c in plain if not unicodedata.combining(c))
+
+
+def _asks_of_anyone(words: list[str]) -> bool:
+    """A query word that asks ("accutane seizures how common"), not one that tells."""
+    return any(
+        word in _QUERY_WORDS and not _TELLING & set(words[max(0, i - 2) : i])
+        for i, word in enumerate(words)
+    )
 
 
 def _has_pair(words: list[str], pair: tuple[str, str]) -> bool:

@@ -18,6 +18,7 @@ REQUIRED_FAMILIES = (
     "mood",
     "allergy",
     "chest",
+    "seizure",
     "pregnancy",
     "headache_vision",
     "vision_loss",

@@ -22,6 +22,7 @@ from content.sign_words import (
     ON_BEHALF,
     OTHERS,
     PAST,
+    RECENT_UNITS,
     TAKING,
 )
 
@@ -37,7 +38,7 @@ _PERSISTS = frozenset(
 _FILLERS = frozenset({"be", "been", "get", "getting", "to", "seem", "seems", "really", "even"})
 # "not sure", "no idea": doubt, which is no denial.
 _DOUBT = frozenset({"sure", "certain", "idea", "clue", "know", "only", "just", "one"})
-_FINE = frozenset({"fine", "ok", "okay", "alright", "good"})
+_FINE = frozenset({"fine", "ok", "okay", "alright", "good", "free"})
 _UNSURE = frozenset({"sure", "certain", "idea", "clue", "know"})
 _REASSURANCES = (
     *((subject, "am", fine) for subject in ("i",) for fine in ("fine", "ok", "okay", "alright")),
@@ -51,7 +52,9 @@ _INTENSIFIERS = frozenset({"this", "so", "such", "worse", "that"})
 _THINKING = frozenset({"think", "thinks", "feel", "feels", "believe", "say", "guess", "suppose"})
 _SUBJECTS = FIRST_PERSON | frozenset({"she", "he", "it", "they", "we", "this", "that"})
 _WRITER = frozenset({"i", "me", "myself"})
-_DENIALS = frozenset({("i", "am", "not"), ("i", "was", "not"), ("i", "do", "not")})
+_DENIALS = frozenset(
+    {("i", "am", "not"), ("i", "was", "not"), ("i", "do", "not"), ("i", "have", "not")}
+)
 # Verbs and prepositions after which "my friends" is whom the writer acts on, not the subject.
 _OBJECT_BEFORE = frozenset(
     {"see", "seeing", "saw", "meet", "meeting", "visit", "visiting", "call", "calling", "text"}
@@ -379,6 +382,10 @@ def _in_the_past(words: tuple[str, ...]) -> bool:
         for i in range(len(words) - 2)
     ):
         return True  # "had tinnitus for 10 years"
+    if any(
+        w == "ago" and not RECENT_UNITS & set(words[max(0, i - 2) : i]) for i, w in enumerate(words)
+    ):
+        return True  # "two weeks ago", not "20 minutes ago"
     return _has_any(words, PAST)
 
 

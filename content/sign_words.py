@@ -127,8 +127,12 @@ MONTHS = (
     *("january", "february", "march", "april", "june", "july", "august", "september"),
     *("october", "november", "december"),
 )
+# "ago" after these is now, not the past: "it started 20 minutes ago".
+RECENT_UNITS = frozenset(
+    {"sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "hour", "hours"}
+    | {"hr", "hrs"}
+)
 PAST = (
-    ("ago",),
     ("last", "week"),
     ("last", "month"),
     ("last", "year"),
@@ -146,10 +150,7 @@ PAST = (
     ("cleared", "up"),
     ("previous", "course"),
     ("first", "course"),
-    ("as", "a", "kid"),
-    ("as", "a", "child"),
-    ("as", "a", "teen"),
-    ("as", "a", "teenager"),
+    *(("as", "a", age) for age in ("baby", "toddler", "kid", "child", "teen", "teenager")),
     ("since", "birth"),
     ("since", "i", "was"),
     ("it", "stopped"),

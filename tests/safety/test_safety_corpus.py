@@ -31,13 +31,14 @@ FAMILIES = (
     "muscle",
     "pain_belly",
     "pregnancy",
+    "seizure",
     "skin_reaction",
     "vision_loss",
 )
 # Per part: the overall recall floor, the false-alarm ceiling, and each family's recall floor.
 FLOORS: dict[str, tuple[float, float, dict[str, float]]] = {
     "dev": (
-        0.998,
+        0.997,
         0.003,
         {
             "allergy": 1.0,
@@ -50,26 +51,28 @@ FLOORS: dict[str, tuple[float, float, dict[str, float]]] = {
             "muscle": 0.996,
             "pain_belly": 1.0,
             "pregnancy": 0.997,
+            "seizure": 0.994,
             "skin_reaction": 1.0,
             "vision_loss": 1.0,
         },
     ),
     "heldout": (
-        0.979,
-        0.019,
+        0.975,
+        0.021,
         {
-            "allergy": 0.991,
-            "chest": 0.964,
+            "allergy": 0.982,
+            "chest": 0.973,
             "gut": 0.99,
             "headache_vision": 0.977,
             "hearing": 1.0,
             "jaundice": 0.983,
-            "mood": 0.962,
+            "mood": 0.957,
             "muscle": 1.0,
-            "pain_belly": 0.984,
+            "pain_belly": 0.976,
             "pregnancy": 0.977,
+            "seizure": 0.948,
             "skin_reaction": 0.99,
-            "vision_loss": 0.974,
+            "vision_loss": 0.983,
         },
     ),
 }

@@ -56,13 +56,19 @@ TYPOS_SPLIT_WORDS_AND_WORD_FORMS = [
     ("im losing my hearing", "hearing"),
     ("my face is swollen and my throat feels tight", "allergy"),
 ]
+MINUTES_OR_HOURS_AGO_IS_NOW = [
+    ("my throat started closing up 10 minutes ago", "allergy"),
+    ("i fainted at work about an hour ago and came round on the floor", "seizure"),
+    ("had a seizure 20 mins ago, never had one before", "seizure"),
+]
 
 
 @pytest.mark.parametrize(
     ("text", "family"),
     NEGATION_THAT_IS_PART_OF_THE_SIGN
     + IF_MEANING_WHETHER_IS_NO_CONDITION
-    + TYPOS_SPLIT_WORDS_AND_WORD_FORMS,
+    + TYPOS_SPLIT_WORDS_AND_WORD_FORMS
+    + MINUTES_OR_HOURS_AGO_IS_NOW,
 )
 def test_a_sign_still_counts_as_urgent(library: Library, text: str, family: str) -> None:
     assert reading(text, library) == (family, "urgent")
@@ -116,6 +122,41 @@ def test_a_joke_marker_turns_urgent_guidance_into_a_question(library: Library) -
 
 def test_the_past_gets_a_question_not_an_alarm(library: Library) -> None:
     assert reading("I had severe stomach pain last year", library) == ("pain_belly", "ask")
+    assert reading("i had a seizure two weeks ago", library) == ("seizure", "ask")
+    assert reading("i had febrile seizures as a toddler", library) in {None, ("seizure", "ask")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i had a seizure this morning, never had one before",
+        "fainted at work and woke up on the floor",
+        "woke up on the bathroom floor with my tongue bitten",
+        "the left side of my face is drooping and my arm feels numb",
+        "my speech is slurred and i cant get my words out",
+    ],
+)
+def test_a_fit_a_faint_or_a_stroke_sign_is_the_seizure_family(library: Library, text: str) -> None:
+    assert reading(text, library) in {("seizure", "urgent"), ("seizure", "ask")}
+
+
+FREE_OF_THE_SIGN_OR_DENIED_AFTER = [
+    "seizure free for 5 years on my meds, is accutane ok",
+    "my mum keeps asking if i've had any seizures on it, i haven't",
+]
+FIT_AND_FAINT_IN_OTHER_SENSES = [
+    "passed out on the sofa watching netflix",
+    "my boss is gonna have a fit when i ask for another day off",
+    "collapsed into bed after work, so knackered",
+    "knocked out cold after my shift, slept 12 hours",
+    "can accutane cause seizures?",
+]
+
+
+@pytest.mark.parametrize("text", FREE_OF_THE_SIGN_OR_DENIED_AFTER + FIT_AND_FAINT_IN_OTHER_SENSES)
+def test_no_alarm_for_a_sign_denied_or_in_another_sense(library: Library, text: str) -> None:
+    found = assess(text, library)
+    assert found is None or found.level is not Level.URGENT
 
 
 @pytest.mark.parametrize(
