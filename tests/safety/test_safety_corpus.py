@@ -39,7 +39,7 @@ FAMILIES = (
 FLOORS: dict[str, tuple[float, float, dict[str, float]]] = {
     "dev": (
         0.997,
-        0.003,
+        0.004,
         {
             "allergy": 1.0,
             "chest": 1.0,
@@ -49,7 +49,7 @@ FLOORS: dict[str, tuple[float, float, dict[str, float]]] = {
             "jaundice": 0.997,
             "mood": 0.996,
             "muscle": 0.996,
-            "pain_belly": 1.0,
+            "pain_belly": 0.997,
             "pregnancy": 0.997,
             "seizure": 0.994,
             "skin_reaction": 1.0,
@@ -61,16 +61,16 @@ FLOORS: dict[str, tuple[float, float, dict[str, float]]] = {
         0.021,
         {
             "allergy": 0.982,
-            "chest": 0.991,
+            "chest": 0.982,
             "gut": 0.981,
             "headache_vision": 0.977,
             "hearing": 1.0,
             "jaundice": 0.983,
-            "mood": 0.954,
+            "mood": 0.957,
             "muscle": 1.0,
             "pain_belly": 0.976,
             "pregnancy": 0.977,
-            "seizure": 0.948,
+            "seizure": 0.954,
             "skin_reaction": 0.99,
             "vision_loss": 0.991,
         },
