@@ -56,6 +56,11 @@ TYPOS_SPLIT_WORDS_AND_WORD_FORMS = [
     ("im losing my hearing", "hearing"),
     ("my face is swollen and my throat feels tight", "allergy"),
 ]
+WISHES_TOLD_THROUGH_SLEEP = [
+    ("i keep hoping i dont wake up tomorrow", "mood"),
+    ("i just want to sleep forever and not wake up", "mood"),
+    ("praying god takes me in my sleep tonight", "mood"),
+]
 MINUTES_OR_HOURS_AGO_IS_NOW = [
     ("my throat started closing up 10 minutes ago", "allergy"),
     ("i fainted at work about an hour ago and came round on the floor", "seizure"),
@@ -68,6 +73,7 @@ MINUTES_OR_HOURS_AGO_IS_NOW = [
     NEGATION_THAT_IS_PART_OF_THE_SIGN
     + IF_MEANING_WHETHER_IS_NO_CONDITION
     + TYPOS_SPLIT_WORDS_AND_WORD_FORMS
+    + WISHES_TOLD_THROUGH_SLEEP
     + MINUTES_OR_HOURS_AGO_IS_NOW,
 )
 def test_a_sign_still_counts_as_urgent(library: Library, text: str, family: str) -> None:
