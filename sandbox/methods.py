@@ -62,6 +62,23 @@ class RenderedText:
     parse_mode: str | None
 
 
+@dataclass(frozen=True)
+class TextField:
+    """Where a method carries a text, and Telegram's rules for it."""
+
+    name: str
+    entities: str
+    limit: int
+    too_long: str
+    required: bool
+
+
+MESSAGE_TEXT = TextField("text", "entities", MAX_TEXT, "message is too long", required=True)
+CAPTION = TextField(
+    "caption", "caption_entities", MAX_CAPTION, "message caption is too long", required=False
+)
+
+
 def _inline_markup(message: StoredMessage) -> dict[str, Any] | None:
     # Only an inline keyboard belongs to the message; a reply keyboard belongs to the chat.
     markup = message.reply_markup
@@ -200,24 +217,15 @@ class Methods:
             return None
         raise bad_request("message to be replied not found")
 
-    def _render(
-        self,
-        params: Params,
-        *,
-        text_name: str,
-        entities_name: str,
-        limit: int,
-        too_long: str,
-        required: bool,
-    ) -> RenderedText:
+    def _render(self, params: Params, field: TextField) -> RenderedText:
         """Apply parse_mode (or explicit entities) and Telegram's length rules."""
-        source = params.get_str(text_name) or ""
+        source = params.get_str(field.name) or ""
         if not source:
-            if required:
+            if field.required:
                 raise bad_request("message text is empty")
             return RenderedText("", (), "", None)
         raw_mode = params.get_str("parse_mode") or ""
-        explicit = params.get_json(entities_name)
+        explicit = params.get_json(field.entities)
         parse_mode: str | None = None
         if explicit is not None:
             # Telegram uses given entities as they are and ignores parse_mode then.
@@ -235,31 +243,11 @@ class Methods:
             raise bad_request(f"parse_mode {raw_mode} is not supported by the sandbox; use HTML")
         else:
             raise bad_request("unsupported parse_mode")
-        if required and not text.strip():
+        if field.required and not text.strip():
             raise bad_request("message text is empty")
-        if utf16_len(text) > limit:
-            raise bad_request(too_long)
+        if utf16_len(text) > field.limit:
+            raise bad_request(field.too_long)
         return RenderedText(text, entities, source, parse_mode)
-
-    def _text(self, params: Params) -> RenderedText:
-        return self._render(
-            params,
-            text_name="text",
-            entities_name="entities",
-            limit=MAX_TEXT,
-            too_long="message is too long",
-            required=True,
-        )
-
-    def _caption(self, params: Params) -> RenderedText:
-        return self._render(
-            params,
-            text_name="caption",
-            entities_name="caption_entities",
-            limit=MAX_CAPTION,
-            too_long="message caption is too long",
-            required=False,
-        )
 
     def _new_bot_message(
         self,
@@ -397,7 +385,7 @@ class Methods:
 
     def send_message(self, params: Params) -> dict[str, Any]:
         chat = self._chat(params)
-        rendered = self._text(params)
+        rendered = self._render(params, MESSAGE_TEXT)
         params.get_json("link_preview_options")  # must at least be valid JSON
         markup = check_reply_markup(params.get_json("reply_markup"))
         reply_to = self._reply_to(params, chat)
@@ -448,7 +436,7 @@ class Methods:
         chat, message = self._editable(params)
         if message.has_media:
             raise bad_request("there is no text in the message to edit")
-        rendered = self._text(params)
+        rendered = self._render(params, MESSAGE_TEXT)
         # Without reply_markup an edit removes the inline keyboard, as on Telegram.
         markup = check_reply_markup(params.get_json("reply_markup"), inline_only=True)
         return self._replace_text(chat, message, rendered, markup)
@@ -479,7 +467,7 @@ class Methods:
         if source is None:
             raise bad_request("message to copy not found")
         if params.has("caption") and source.has_media:
-            rendered = self._caption(params)
+            rendered = self._render(params, CAPTION)
         else:
             rendered = RenderedText(source.text, source.entities, source.html, source.parse_mode)
         markup = check_reply_markup(params.get_json("reply_markup"))
@@ -523,7 +511,7 @@ class Methods:
         source = self._upload(params, "document")
         if isinstance(source, UploadedFile):
             check_document(source.content)
-        rendered = self._caption(params)
+        rendered = self._render(params, CAPTION)
         markup = check_reply_markup(params.get_json("reply_markup"))
         reply_to = self._reply_to(params, chat)
         self._check_send_allowed(chat)
@@ -547,7 +535,7 @@ class Methods:
     def send_photo(self, params: Params) -> dict[str, Any]:
         chat = self._chat(params)
         source = self._upload(params, "photo")
-        rendered = self._caption(params)
+        rendered = self._render(params, CAPTION)
         markup = check_reply_markup(params.get_json("reply_markup"))
         reply_to = self._reply_to(params, chat)
         photo = self._photo(source)
@@ -570,7 +558,7 @@ class Methods:
             params.files,
         )
         source = self._upload(inner, "photo")
-        rendered = self._caption(inner)
+        rendered = self._render(inner, CAPTION)
         markup = check_reply_markup(params.get_json("reply_markup"), inline_only=True)
         return self._replace_text(chat, message, rendered, markup, self._photo(source))
 
@@ -578,7 +566,7 @@ class Methods:
         chat, message = self._editable(params)
         if not message.has_media:
             raise bad_request("there is no caption in the message to edit")
-        rendered = self._caption(params)
+        rendered = self._render(params, CAPTION)
         markup = check_reply_markup(params.get_json("reply_markup"), inline_only=True)
         return self._replace_text(chat, message, rendered, markup)
 

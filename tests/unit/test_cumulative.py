@@ -8,11 +8,11 @@ latest weight.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 
 from scheduler.cumulative import (
-    CourseProgress,
     DoseChange,
     DoseDay,
     WeightEntry,
@@ -39,24 +39,8 @@ def every_day_taken(first: int, last: int, per_day: int = 1) -> list[DoseDay]:
     return [DoseDay(day(n), per_day, per_day) for n in range(first, last + 1)]
 
 
-def progress(
-    *,
-    today: date,
-    doses: list[DoseChange],
-    weights: list[WeightEntry],
-    days: list[DoseDay],
-    target: int = 120,
-    ended_on: date | None = None,
-) -> CourseProgress:
-    return course_progress(
-        start=START,
-        today=today,
-        ended_on=ended_on,
-        target_mg_per_kg=target,
-        doses=doses,
-        weights=weights,
-        days=days,
-    )
+# The course under test starts on START and runs to a 120 mg/kg target unless a test says otherwise.
+progress = partial(course_progress, start=START, ended_on=None, target_mg_per_kg=120)
 
 
 # --- the cumulative mg ----------------------------------------------------------------------
@@ -133,7 +117,7 @@ def test_target_of_150_measures_progress_against_150() -> None:
         doses=[DoseChange(day(1), 40)],
         weights=[WeightEntry(day(1), 70)],
         days=every_day_taken(1, 210),
-        target=150,
+        target_mg_per_kg=150,
     )
     assert result.mg_per_kg == pytest.approx(120)
     assert result.percent == 80
