@@ -11,12 +11,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.pictures.calendar_layout import CalendarData
 from bot.pictures.palette import DayState
 from scheduler.adherence import Adherence, DoseRecord, streak, summarize
+from scheduler.messages import PRESCRIBER
 
 PREFIX = "hist:"
 RECENT_DAYS = 30
 # The whole-course view goes back at most this far: two years make a picture still readable.
 LONGEST_DAYS = 731
-PRESCRIBER = "<i>Your prescriber's instructions come first.</i>"
 NO_ANSWER_MEANS = (
     "“No answer” means the reminder was sent but neither Taken nor Skip was pressed that day."
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Iterable
 from typing import IO
 
@@ -22,6 +23,15 @@ _CHATTY = {
     "asyncio": logging.INFO,
     "sqlalchemy": logging.WARNING,
 }
+
+
+def log_failed_update(
+    log: logging.Logger, update_id: int | None, error: BaseException | None
+) -> None:
+    """Only the update's id, the exception's type and its frames: an exception's message can
+    quote what a user wrote or what was sent, and that may be health information."""
+    frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
+    log.error("update %s failed with %s\n%s", update_id, type(error).__name__, frames)
 
 
 class RedactingFilter(logging.Filter):

@@ -20,13 +20,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import traceback
-from datetime import timedelta
 
 from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
 
+from bot.logs import log_failed_update
 from bot.services import IsobotApp
+from scheduler.outcomes import seconds_of
 
 log = logging.getLogger("isobot.polling")
 
@@ -138,7 +138,7 @@ class Poller:
             self._stopping = True
             return None
         except RetryAfter as error:
-            await asyncio.sleep(_seconds(error.retry_after) + RETRY_AFTER_SLACK_SECONDS)
+            await asyncio.sleep(seconds_of(error.retry_after) + RETRY_AFTER_SLACK_SECONDS)
             return None
         except TimedOut:
             return None  # the long poll outlived the read timeout: ask again at once
@@ -181,12 +181,8 @@ class Poller:
             await app.update_processor.process_update(update, app.process_update(update))
         except Exception as error:
             # Handlers' errors went to the error handler; this is what escaped it. Still handled:
-            # fetched again, the update would fail again, for ever. No message: it may quote
-            # what the user wrote.
-            frames = "".join(traceback.format_tb(error.__traceback__))
-            log.error(
-                "update %s failed with %s\n%s", update.update_id, type(error).__name__, frames
-            )
+            # fetched again, the update would fail again, for ever.
+            log_failed_update(log, update.update_id, error)
         # Cancelled (the loop is going away), it stays unconfirmed and comes again.
         if self._in_flight.done(update.update_id):
             self._moved.set()
@@ -219,8 +215,3 @@ class Backoff:
 
     def reset(self) -> None:
         self.next = FIRST_BACKOFF_SECONDS
-
-
-def _seconds(value: int | timedelta) -> float:
-    """RetryAfter.retry_after is whole seconds or a timedelta, by PTB's setting."""
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)

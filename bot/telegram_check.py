@@ -21,7 +21,6 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -31,6 +30,7 @@ from telegram.error import InvalidToken, RetryAfter, TelegramError
 from bot.config import Settings
 from bot.services import IsobotApp
 from bot.startup_errors import EXIT_TOKEN_REJECTED, EXIT_UNREACHABLE, StartupError
+from scheduler.outcomes import seconds_of
 
 log = logging.getLogger("isobot.telegram_check")
 
@@ -141,7 +141,7 @@ def _wait_after(
 ) -> float | None:
     if isinstance(error, RetryAfter):
         # Flood control says how long; asking sooner only extends it.
-        asked = _seconds(error.retry_after)
+        asked = seconds_of(error.retry_after)
         return asked if asked <= remaining else None
     return next_wait(failures, remaining, first)
 
@@ -176,8 +176,3 @@ def _api_origin(base_url: str) -> str:
     if not parts.scheme or not parts.hostname:
         return "TELEGRAM_API_BASE_URL"
     return f"{parts.scheme}://{parts.hostname}{port}"
-
-
-def _seconds(value: int | timedelta) -> float:
-    """RetryAfter.retry_after is whole seconds or a timedelta, by PTB's setting."""
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)

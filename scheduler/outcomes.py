@@ -120,8 +120,12 @@ def retry_after_seconds(error: Exception) -> float | None:
     """How long Telegram asked us to wait, for a 429; None for any other failure."""
     if classify(error) != Failure.RATE_LIMITED:
         return None
-    value = getattr(error, "retry_after", 1)
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+    return seconds_of(getattr(error, "retry_after", 1))
+
+
+def seconds_of(retry_after: int | timedelta) -> float:
+    """RetryAfter.retry_after is whole seconds or a timedelta, by PTB's setting."""
+    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
 
 
 def describe(error: Exception) -> str:

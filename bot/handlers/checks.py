@@ -29,7 +29,7 @@ from bot.check_view import (
 )
 from bot.commands import COURSE, CommandInfo
 from bot.course_view import with_prescriber
-from bot.handlers.timezone import zone_keyboard
+from bot.handlers.timezone import SET_ZONE_FIRST, zone_keyboard
 from bot.services import Context, IsobotApp, add_commands, services, user_session
 from scheduler.checks import CHECK_KINDS, checks_of, set_check
 from scheduler.recurrence import parse_hhmm
@@ -92,7 +92,7 @@ async def check_button(update: Update, context: Context) -> None:
     parts = data.split(":")
     now = svc.clock.now()
     reply: Reply | None = None
-    notice = "Set your timezone first: /timezone"
+    notice = SET_ZONE_FIRST
     async with user_session(svc.db, update) as (session, user):
         if user.timezone:
             try:

@@ -13,6 +13,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.checkin_history import checkin_summary_lines
 from bot.commands import DOSES
+from bot.handlers.chat_scope import NOT_YOURS
 from bot.history_view import (
     PREFIX,
     RECENT_DAYS,
@@ -41,7 +42,6 @@ from storage.models import Delivery, DoseLog, Purpose, ReminderKind, User
 
 NO_ZONE = "Set your timezone first with /timezone, then your dose times with /remind dose 08:00."
 NO_DOSES = "You have no dose reminders. Set them with /remind dose 08:00 (or two times)."
-NOT_YOURS = "This button isn't yours."
 DRAWING_FAILED = "Sorry, I could not draw that just now. Please try again in a minute."
 # Enough check-ins to count the last 30 days' (weekly, or a few more) and compare the latest two.
 CHECKINS_COMPARED = 12

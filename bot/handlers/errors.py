@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-import traceback
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
+from bot.logs import log_failed_update
 from bot.services import Context, IsobotApp
 
 log = logging.getLogger("isobot.errors")
@@ -17,11 +17,8 @@ SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 async def on_error(update: object, context: Context) -> None:
     error = context.error
-    # Only the update id, the exception's type and the frames go to the log: an exception's message
-    # can quote what a user wrote or what was sent, and that may be health information.
     update_id = update.update_id if isinstance(update, Update) else None
-    frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
-    log.error("update %s failed with %s\n%s", update_id, type(error).__name__, frames)
+    log_failed_update(log, update_id, error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if isinstance(error, Forbidden):

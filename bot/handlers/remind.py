@@ -17,7 +17,7 @@ from bot.awaiting import ShortAnswer, expect_short_answer
 from bot.button_replies import pressed
 from bot.commands import REMINDERS, CommandInfo
 from bot.formatting import join_words, when_local
-from bot.handlers.timezone import zone_keyboard
+from bot.handlers.timezone import SET_ZONE_FIRST, zone_keyboard
 from bot.handlers.users import seen_user_session, takes_own_sighting
 from bot.keyboards import rows
 from bot.reminder_args import (
@@ -217,7 +217,7 @@ async def _pick_time(
 ) -> str | Screen:
     """Apply a tap on a time, or on Finish: the new screen, or a notice to show instead."""
     if not user.timezone:
-        return "Set your timezone first: /timezone"
+        return SET_ZONE_FIRST
     reminders = await reminders_of(session, user.id)
     if value == "done":
         user.awaiting = ""

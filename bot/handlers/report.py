@@ -32,6 +32,7 @@ from scheduler.course_series import course_last_day
 from scheduler.courses import course_of, dose_history, load_progress, user_zone
 from scheduler.dose_span import first_dose_day
 from scheduler.doses import dose_records
+from scheduler.messages import PRESCRIBER
 from scheduler.recurrence import local_day
 from storage.checkins import checkins_of
 from storage.models import ReminderKind, User
@@ -39,7 +40,6 @@ from storage.models import ReminderKind, User
 CHECK_NAMES = {ReminderKind.LABS: "Blood test", ReminderKind.PREGNANCY_TEST: "Pregnancy test"}
 # The report lists the last check-ins, one line each.
 CHECKINS_LISTED = 8
-PRESCRIBER = "<i>Your prescriber's instructions come first.</i>"
 NOTHING_YET = (
     "There is nothing to put in a report yet. Set your course with /course, or dose reminders "
     "with /remind dose 08:00, and I will have something to show.\n\n" + PRESCRIBER

@@ -18,6 +18,7 @@ from scheduler.zones import COMMON_ZONES, lookup_zone
 from storage.users import get_user
 
 PREFIX = "tz:"
+SET_ZONE_FIRST = "Set your timezone first: /timezone"
 HOW_TO_TYPE = "Or type it yourself, like /timezone Europe/Berlin or /timezone America/New_York."
 
 

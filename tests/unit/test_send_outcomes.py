@@ -22,7 +22,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from scheduler.outcomes import Failure, classify
+from scheduler.outcomes import Failure, classify, retry_after_seconds
 
 REQUEST = httpx.Request("POST", "https://api.telegram.org/bot123:abc/sendMessage")
 
@@ -92,6 +92,19 @@ def test_answers_from_telegram_are_classified_by_type(
     make: Callable[[], Exception], expected: Failure
 ) -> None:
     assert classify(make()) is expected
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "seconds"), [(5, 5.0), (timedelta(seconds=30), 30.0), (timedelta(0), 0.0)]
+)
+def test_the_wait_a_429_asks_for_is_read_in_either_of_ptbs_forms(
+    retry_after: int | timedelta, seconds: float
+) -> None:
+    assert retry_after_seconds(raised(RetryAfter(retry_after))) == seconds
+
+
+def test_other_failures_ask_for_no_wait() -> None:
+    assert retry_after_seconds(raised(Forbidden("Forbidden: bot was blocked by the user"))) is None
 
 
 @pytest.mark.parametrize(
