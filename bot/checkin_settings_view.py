@@ -9,11 +9,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.checkin_callbacks import Act, encode
 from bot.formatting import WEEKDAYS, schedule_words, when_local
-from bot.keyboards import rows
+from bot.keyboards import Screen, rows
 from scheduler.messages import PRESCRIBER
 from storage.models import Reminder
-
-Screen = tuple[str, InlineKeyboardMarkup | None]
 
 DAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PICKER_TIMES = ("08:00", "09:00", "12:00", "17:00", "18:00", "19:00", "20:00", "21:00")

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.checkin_callbacks import Act, encode
 from bot.checkin_settings_view import weekly_checkin_button
-from bot.keyboards import rows
+from bot.keyboards import Screen, rows
 from content import Library, Tip, tip_message
 from content.messages import help_line_text
 from content.models import HelpLine
@@ -28,8 +28,6 @@ from scheduler.checkin_screen import (
 )
 from scheduler.messages import PRESCRIBER
 from storage.models import CheckIn, Severity
-
-Screen = tuple[str, InlineKeyboardMarkup | None]
 
 TITLE = "📝 <b>Check-in</b>"
 NOT_A_DIAGNOSIS = (

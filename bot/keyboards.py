@@ -9,6 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from content import RedFlagFamily, Topic
 
 TOPIC_PREFIX = "topic:"
+# A message as a handler answers with it: its text, and its buttons if it has any.
+Screen = tuple[str, InlineKeyboardMarkup | None]
 
 
 def rows(

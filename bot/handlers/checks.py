@@ -7,7 +7,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.awaiting import ShortAnswer, expect_short_answer
@@ -30,6 +30,7 @@ from bot.check_view import (
 from bot.commands import COURSE, CommandInfo
 from bot.course_view import with_prescriber
 from bot.handlers.timezone import SET_ZONE_FIRST, zone_keyboard
+from bot.keyboards import Screen
 from bot.services import Context, IsobotApp, add_commands, services, user_session
 from scheduler.checks import CHECK_KINDS, checks_of, set_check
 from scheduler.recurrence import parse_hhmm
@@ -42,10 +43,9 @@ NEED_ZONE = (
     "First, which timezone are you in? Checks come at your local time, so I never guess. "
     "Pick one below or type it, like /timezone Europe/Berlin. Then send /checks again."
 )
-Reply = tuple[str, InlineKeyboardMarkup | None]
 
 
-async def _overview(session: AsyncSession, user: User, now: datetime) -> Reply:
+async def _overview(session: AsyncSession, user: User, now: datetime) -> Screen:
     checks = await checks_of(session, user.id)
     return overview(checks, user.reminders_paused, ZoneInfo(user.timezone), now)
 
@@ -70,7 +70,7 @@ async def checks_command(update: Update, context: Context) -> None:
 
 async def _command_reply(
     session: AsyncSession, user: User, args: list[str], now: datetime
-) -> Reply:
+) -> Screen:
     if not user.timezone:
         return with_prescriber(NEED_ZONE), zone_keyboard(COMMON_ZONES)
     if not args:
@@ -91,7 +91,7 @@ async def check_button(update: Update, context: Context) -> None:
     svc = services(context)
     parts = data.split(":")
     now = svc.clock.now()
-    reply: Reply | None = None
+    reply: Screen | None = None
     notice = SET_ZONE_FIRST
     async with user_session(svc.db, update) as (session, user):
         if user.timezone:
@@ -108,7 +108,7 @@ async def check_button(update: Update, context: Context) -> None:
 
 async def _button_reply(
     session: AsyncSession, user: User, parts: list[str], now: datetime
-) -> Reply:
+) -> Screen:
     """`k:<kind>` day picker, `d:<kind>:<day>` time picker, `t:<kind>:<day>:<hhmm>` set,
     `off:<kind>` switch off. Malformed data raises, and the caller says it is out of date."""
     action, kind = parts[0], ReminderKind(parts[1])

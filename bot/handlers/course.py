@@ -12,7 +12,6 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import (
     CallbackQuery,
-    InlineKeyboardMarkup,
     InputFile,
     InputMediaPhoto,
     Message,
@@ -47,6 +46,7 @@ from bot.course_view import (
     weight_prompt,
     with_prescriber,
 )
+from bot.keyboards import Screen
 from bot.pictures.caption import MAX_CAPTION, visible_length
 from bot.pictures.chart_data import ChartData, chart_data
 from bot.pictures.course_chart import draw_course_chart
@@ -80,10 +80,9 @@ BUTTON_PATTERN = (
     "|end|endyes|resume|sum:(on|off)|show|dosesoff)$"
 )
 NO_COURSE = "First, the day you started: /course start 2026-03-01, or /course alone to be guided."
-Reply = tuple[str, InlineKeyboardMarkup | None]
 
 
-async def screen(session: AsyncSession, user: User, course: Course, now: datetime) -> Reply:
+async def screen(session: AsyncSession, user: User, course: Course, now: datetime) -> Screen:
     """The progress screen with its buttons, as things stand."""
     today = local_day(now, user_zone(user))
     progress = await load_progress(session, user, course, now)
@@ -101,7 +100,7 @@ async def screen(session: AsyncSession, user: User, course: Course, now: datetim
     return course_screen(progress, facts), with_weekly_checkin(course_keyboard(facts), user.id)
 
 
-async def next_step(session: AsyncSession, user: User, course: Course, now: datetime) -> Reply:
+async def next_step(session: AsyncSession, user: User, course: Course, now: datetime) -> Screen:
     """In the guided flow: ask for what is still missing, else show the screen."""
     if not await dose_history(session, user.id):
         user.awaiting = f"{AWAITING}{Field.DOSE}"
@@ -145,7 +144,7 @@ async def apply_value(
     return course
 
 
-async def apply_action(session: AsyncSession, user: User, action: Action, now: datetime) -> Reply:
+async def apply_action(session: AsyncSession, user: User, action: Action, now: datetime) -> Screen:
     course = await course_of(session, user.id)
     if course is None:
         raise CourseInputError(NO_COURSE)
@@ -195,7 +194,7 @@ async def course_command(update: Update, context: Context) -> None:
     now = svc.clock.now()
     chart = None
     async with user_session(svc.db, update) as (session, user):
-        reply: Reply
+        reply: Screen
         try:
             reply = await _command_reply(session, user, context.args or [], now)
             # /course alone shows the progress screen: with the chart, the screen its caption.
@@ -213,7 +212,7 @@ async def course_command(update: Update, context: Context) -> None:
 
 async def _command_reply(
     session: AsyncSession, user: User, args: list[str], now: datetime
-) -> Reply:
+) -> Screen:
     course = await course_of(session, user.id)
     if not args:
         if course is None:
@@ -262,7 +261,7 @@ async def typed_input(update: Update, context: Context, awaiting: str) -> bool:
         return False
     now = svc.clock.now()
     async with user_session(svc.db, update) as (session, user):
-        reply: Reply
+        reply: Screen
         try:
             value = _typed_value(field, message.text, local_day(now, user_zone(user)))
             course = await apply_value(session, user, value, now)
@@ -282,7 +281,7 @@ async def course_button(update: Update, context: Context) -> None:
     chart = None
     async with user_session(svc.db, update) as (session, user):
         course = await course_of(session, user.id)
-        outcome: tuple[Reply, bool] | str
+        outcome: tuple[Screen, bool] | str
         try:
             outcome = await _button_reply(session, user, course, action, argument, now)
             if on_chart and action not in {"end", "ask"}:
@@ -301,7 +300,7 @@ async def course_button(update: Update, context: Context) -> None:
     await show_after_press(query, context, reply[0], reply[1], new_message=new_message or on_chart)
 
 
-async def _edit_chart(query: CallbackQuery, reply: Reply, chart: ChartData | None) -> None:
+async def _edit_chart(query: CallbackQuery, reply: Screen, chart: ChartData | None) -> None:
     """A screen under the chart is redrawn with it, so the two never disagree; a question
     (has it ended?) changes the caption only."""
     png = await _chart_png(chart, reply[0])
@@ -319,7 +318,7 @@ async def _button_reply(
     action: str,
     argument: str,
     now: datetime,
-) -> tuple[Reply, bool]:
+) -> tuple[Screen, bool]:
     """The reply to a button, and whether it is a new message rather than an edit."""
     today = local_day(now, user_zone(user))
     if action == "start":
@@ -351,7 +350,7 @@ async def _button_reply(
     return await screen(session, user, course, now), False
 
 
-async def _ask(session: AsyncSession, user: User, course: Course, what: str, today: date) -> Reply:
+async def _ask(session: AsyncSession, user: User, course: Course, what: str, today: date) -> Screen:
     if what == Field.TARGET:
         user.awaiting = f"{AWAITING}{Field.TARGET}"
         return target_prompt(course.target_mg_per_kg)

@@ -19,7 +19,7 @@ from bot.commands import REMINDERS, CommandInfo
 from bot.formatting import join_words, when_local
 from bot.handlers.timezone import SET_ZONE_FIRST, zone_keyboard
 from bot.handlers.users import seen_user_session, takes_own_sighting
-from bot.keyboards import rows
+from bot.keyboards import Screen, rows
 from bot.reminder_args import (
     KIND_LABELS,
     MAX_TIMES,
@@ -52,7 +52,6 @@ KIND_PREFIX = "rk:"
 TIME_PREFIX = "rt:"
 AWAITING = "remind:"
 # A message's new text and buttons.
-Screen = tuple[str, InlineKeyboardMarkup | None]
 PICKER_TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "20:00", "21:00", "22:00")
 NEED_ZONE = (
     "First, which timezone are you in? Reminders come at your local time, so I never guess. "

@@ -11,6 +11,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.button_replies import pressed
 from bot.commands import REMINDERS
 from bot.formatting import schedule_words, when_local
+from bot.keyboards import Screen
 from bot.reminder_args import KIND_LABELS
 from bot.services import Context, IsobotApp, add_command, services, user_session
 from scheduler.callbacks import row_id
@@ -21,9 +22,7 @@ PREFIX = "rm:"
 EMPTY = "You have no reminders yet. Set one with /remind, for example /remind dose 08:00."
 
 
-def listing(
-    user: User, reminders: list[Reminder], now: datetime
-) -> tuple[str, InlineKeyboardMarkup | None]:
+def listing(user: User, reminders: list[Reminder], now: datetime) -> Screen:
     if not reminders:
         return EMPTY, None
     lines = ["⏰ <b>Your reminders</b>"]
