@@ -18,12 +18,12 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.messages import Outgoing
 from storage import models
+from storage.writes import cancel_pending_deliveries
 
 
 class Broadcasted(Protocol):
@@ -153,17 +153,12 @@ async def progress(session: AsyncSession, broadcast_id: int) -> Progress:
 
 async def stop(session: AsyncSession, broadcast: models.Broadcast, now: datetime) -> int:
     """Stop a running broadcast: what is not yet sent stays unsent. Returns how many."""
-    result = await session.execute(
-        update(models.Delivery)
-        .where(
-            models.Delivery.broadcast_id == broadcast.id,
-            models.delivery_status_in(models.DeliveryStatus.PENDING),
-        )
-        .values(status=models.DeliveryStatus.CANCELLED, updated_at=now)
+    stopped = await cancel_pending_deliveries(
+        session, now, models.Delivery.broadcast_id == broadcast.id
     )
     broadcast.status = models.BroadcastStatus.CANCELLED
     broadcast.updated_at = now
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return stopped
 
 
 _BROADCASTS = models.table_of(models.Broadcast)

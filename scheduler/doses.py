@@ -6,13 +6,13 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.adherence import DoseRecord, DoseState, dose_state
 from scheduler.recurrence import local_day, occurrence_day, parse_hhmm
 from storage import models
-from storage.writes import insert_ignoring_duplicates
+from storage.writes import cancel_pending_deliveries, insert_ignoring_duplicates
 
 
 async def log_outcome(
@@ -42,14 +42,11 @@ async def log_outcome(
     if not result.rowcount:  # type: ignore[attr-defined]
         return False
     # Nothing more for this occurrence: a pending snooze or follow-up would only nag.
-    await session.execute(
-        update(models.Delivery)
-        .where(
-            models.Delivery.reminder_id == delivery.reminder_id,
-            models.Delivery.occurrence == delivery.occurrence,
-            models.delivery_status_in(models.DeliveryStatus.PENDING),
-        )
-        .values(status=models.DeliveryStatus.CANCELLED, updated_at=now)
+    await cancel_pending_deliveries(
+        session,
+        now,
+        models.Delivery.reminder_id == delivery.reminder_id,
+        models.Delivery.occurrence == delivery.occurrence,
     )
     return True
 

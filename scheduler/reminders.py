@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.dispatcher import PRIORITY_REMINDER, dispatch_user
@@ -28,7 +28,7 @@ from storage.reminders import (
     reminders_of,
     user_and_reminders,
 )
-from storage.writes import insert_ignoring_duplicates
+from storage.writes import cancel_pending_deliveries, insert_ignoring_duplicates
 
 # A monthly or weekly reminder moved to a new day never fires again within half its period.
 _HALF_PERIOD = {True: timedelta(days=14), False: timedelta(days=3, hours=12)}
@@ -118,16 +118,8 @@ def _first_delivery(
 
 async def cancel_pending(session: AsyncSession, reminder_ids: Sequence[int], now: datetime) -> None:
     """Pending messages of paused, switched-off or deleted reminders: recorded as cancelled."""
-    if not reminder_ids:
-        return
-    await session.execute(
-        update(models.Delivery)
-        .where(
-            models.Delivery.reminder_id.in_(reminder_ids),
-            models.delivery_status_in(models.DeliveryStatus.PENDING),
-        )
-        .values(status=models.DeliveryStatus.CANCELLED, updated_at=now)
-    )
+    if reminder_ids:
+        await cancel_pending_deliveries(session, now, models.Delivery.reminder_id.in_(reminder_ids))
 
 
 async def last_occurrence(

@@ -12,6 +12,7 @@ from sqlalchemy import BigInteger, DateTime, Insert, Integer, bindparam, func, u
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.schema import Table
 
 from storage.models import (
@@ -85,17 +86,25 @@ async def queue_snooze(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def cancel_pending_deliveries(
+    session: AsyncSession, now: datetime, *where: ColumnElement[bool]
+) -> int:
+    """The pending deliveries that match `where`, recorded as cancelled; how many there were."""
+    result = await session.execute(
+        update(Delivery)
+        .where(*where, delivery_status_in(DeliveryStatus.PENDING))
+        .values(status=DeliveryStatus.CANCELLED, updated_at=now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 async def mark_blocked(session: AsyncSession, user_id: int, now: datetime) -> None:
     """The user blocked the bot: stop their reminders and drop what was waiting for them."""
     await session.execute(update(User).where(User.id == user_id).values(status=UserStatus.BLOCKED))
     await session.execute(
         update(Reminder).where(Reminder.user_id == user_id).values(next_fire_at=None)
     )
-    await session.execute(
-        update(Delivery)
-        .where(Delivery.user_id == user_id, delivery_status_in(DeliveryStatus.PENDING))
-        .values(status=DeliveryStatus.CANCELLED, updated_at=now)
-    )
+    await cancel_pending_deliveries(session, now, Delivery.user_id == user_id)
 
 
 # (delivery id, Telegram's message id, when it was sent)
