@@ -31,14 +31,14 @@ from bot.pictures.calendar_layout import CalendarData, calendar_data
 from bot.pictures.caption import fit_caption
 from bot.pictures.renderer import PictureError, renderer
 from bot.services import Context, IsobotApp, add_command, services, user_session
-from scheduler.adherence import DoseState
+from scheduler.adherence import DoseState, dose_state
 from scheduler.courses import course_of
 from scheduler.dose_span import first_dose_day
 from scheduler.doses import dose_records
 from scheduler.recurrence import local_day, occurrence_on, parse_hhmm
 from scheduler.reminders import reminders_of
 from storage.checkins import checkins_of
-from storage.models import Delivery, DoseLog, Purpose, ReminderKind, User
+from storage.models import Delivery, DeliveryStatus, DoseLog, Purpose, ReminderKind, User
 
 NO_ZONE = "Set your timezone first with /timezone, then your dose times with /remind dose 08:00."
 NO_DOSES = "You have no dose reminders. Set them with /remind dose 08:00 (or two times)."
@@ -49,7 +49,7 @@ STATE_TEXT = {
     DoseState.TAKEN: "✅ taken",
     DoseState.SKIPPED: "⏭ skipped",
     DoseState.NO_ANSWER: "❔ no answer",
-    DoseState.NOT_SENT: "⚠️ not sent (I was offline)",
+    DoseState.NOT_SENT: "⚠️ not sent",
     DoseState.OPEN: "⏳ waiting for your answer",
 }
 
@@ -88,14 +88,12 @@ async def _today_text(session: AsyncSession, user: User, now: datetime) -> str:
                 Delivery.purpose == Purpose.FIRST,
             )
         )
-        if outcome is not None:
-            state = STATE_TEXT[DoseState.TAKEN if outcome == "taken" else DoseState.SKIPPED]
-        elif occurrence > now:
+        if outcome is None and occurrence > now:
             state = "🕗 coming up"
-        elif sent == "missed":
-            state = STATE_TEXT[DoseState.NOT_SENT]
         else:
-            state = STATE_TEXT[DoseState.OPEN]
+            # The rule /history counts by; no delivery row yet is as good as one waiting to go.
+            counted = dose_state(sent or DeliveryStatus.PENDING, outcome, day_over=False)
+            state = STATE_TEXT[counted or DoseState.OPEN]
         lines.append(f"💊 {reminder.local_time} — {state}")
     if not lines:
         return NO_DOSES

@@ -246,6 +246,19 @@ async def test_today_and_history_show_taken_dose(bot: BotUnderTest) -> None:
     assert "streak: 1 day" in history.text
 
 
+async def test_today_says_not_sent_for_a_dose_telegram_refused_as_history_counts_it(
+    bot: BotUnderTest,
+) -> None:
+    await set_dose_reminder_in_kolkata(bot)
+    bot.fake.fail_next("sendMessage", 400, "Bad Request: chat not found", chat_id=USER)
+    bot.clock.set(KOLKATA_0800)
+    await bot.first_delivery(DeliveryStatus.FAILED)
+    today = await bot.say("/today")
+    assert "08:00 — ⚠️ not sent" in today.text
+    history = await bot.say("/history")
+    assert "⚠️ not sent 1" in history.text
+
+
 async def test_blocked_user_is_marked_and_reminders_stop(bot: BotUnderTest) -> None:
     await set_dose_reminder_in_kolkata(bot)
     bot.fake.block_chat(USER)
