@@ -18,7 +18,8 @@ from bot.formatting import grouped_number
 from content import Library, Tip
 from scheduler.adherence import Adherence, summarize
 from scheduler.clock import Clock
-from scheduler.courses import course_of, load_progress, user_zone
+from scheduler.course_series import load_progress
+from scheduler.courses import course_of, user_zone
 from scheduler.cumulative import CourseProgress, progress_bar
 from scheduler.doses import dose_records
 from scheduler.messages import Outgoing

@@ -1,16 +1,26 @@
-"""The cumulative dose day by day, as the /course chart and the report draw it: the same rules
-as scheduler/cumulative.py (only logged Taken doses count), one point a local day."""
+"""A course's history, read once: its progress, and the cumulative dose day by day as the /course
+chart and the report draw it (the rules of scheduler/cumulative.py: only logged Taken doses
+count), one point a local day."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.courses import dose_history, user_zone, weight_history
-from scheduler.cumulative import DoseChange, DoseDay, WeightEntry, latest_weight, mg_on_day
+from scheduler.courses import dose_history, end_day, user_zone, weight_history
+from scheduler.cumulative import (
+    CourseProgress,
+    DoseChange,
+    DoseDay,
+    WeightEntry,
+    course_progress,
+    latest_weight,
+    mg_on_day,
+)
 from scheduler.dose_days import dose_days
 from scheduler.recurrence import local_day
 from storage.models import Course, User
@@ -62,8 +72,31 @@ def series_of(history: CourseHistory, start: date, last: date) -> list[tuple[dat
     return cumulative_series(history.days, history.doses, start, last, weight.kg)
 
 
+def progress_of(
+    course: Course, history: CourseHistory, zone: ZoneInfo, now: datetime
+) -> CourseProgress:
+    """Everything /course and the weekly summary show, from a history already read."""
+    return course_progress(
+        start=course.start_date,
+        today=local_day(now, zone),
+        ended_on=end_day(course, zone),
+        target_mg_per_kg=course.target_mg_per_kg,
+        doses=history.doses,
+        weights=history.weights,
+        days=history.days,
+    )
+
+
+async def load_progress(
+    session: AsyncSession, user: User, course: Course, now: datetime
+) -> CourseProgress:
+    history = await course_history(session, user, course, now)
+    return progress_of(course, history, user_zone(user), now)
+
+
 def course_last_day(user: User, course: Course, now: datetime) -> date:
     """Today, or the day an ended course ended."""
     zone = user_zone(user)
     today = local_day(now, zone)
-    return min(today, local_day(course.ended_at, zone)) if course.ended_at else today
+    ended = end_day(course, zone)
+    return min(today, ended) if ended is not None else today

@@ -13,12 +13,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from scheduler.cumulative import (
     DEFAULT_TARGET,
-    CourseProgress,
     DoseChange,
     WeightEntry,
-    course_progress,
 )
-from scheduler.dose_days import dose_days
 from scheduler.recurrence import local_day
 from scheduler.reminders import cancel_pending, first_of_kind, queue_due, replan
 from storage.models import Course, CourseDose, CourseWeight, Reminder, ReminderKind, User
@@ -32,6 +29,11 @@ SUMMARY_TIME = "18:00"
 def user_zone(user: User) -> ZoneInfo:
     # Before a timezone is set, dates are UTC dates; the reminders wait for a zone anyway.
     return ZoneInfo(user.timezone or "UTC")
+
+
+def end_day(course: Course, zone: ZoneInfo) -> date | None:
+    """The local day an ended course ended; None while it runs."""
+    return local_day(course.ended_at, zone) if course.ended_at else None
 
 
 async def course_of(session: AsyncSession, user_id: int) -> Course | None:
@@ -152,18 +154,3 @@ async def set_summary(session: AsyncSession, user: User, on: bool, now: datetime
     if not on:
         await cancel_pending(session, [reminder.id], now)
     await replan(session, user, ReminderKind.WEEKLY_SUMMARY, now, catch_up=False)
-
-
-async def load_progress(
-    session: AsyncSession, user: User, course: Course, now: datetime
-) -> CourseProgress:
-    zone = user_zone(user)
-    return course_progress(
-        start=course.start_date,
-        today=local_day(now, zone),
-        ended_on=local_day(course.ended_at, zone) if course.ended_at else None,
-        target_mg_per_kg=course.target_mg_per_kg,
-        doses=await dose_history(session, user.id),
-        weights=await weight_history(session, user.id),
-        days=await dose_days(session, user.id, zone, course.start_date, now),
-    )

@@ -52,12 +52,18 @@ from bot.pictures.chart_data import ChartData, chart_data
 from bot.pictures.course_chart import draw_course_chart
 from bot.pictures.renderer import PictureError, renderer
 from bot.services import Context, IsobotApp, add_commands, services, user_session
-from scheduler.course_series import course_history, course_last_day, series_of
+from scheduler.course_series import (
+    CourseHistory,
+    course_history,
+    course_last_day,
+    progress_of,
+    series_of,
+)
 from scheduler.courses import (
     course_of,
     dose_history,
     end_course,
-    load_progress,
+    end_day,
     resume_course,
     set_dose,
     set_summary,
@@ -67,7 +73,7 @@ from scheduler.courses import (
     user_zone,
     weight_history,
 )
-from scheduler.cumulative import CourseProgress, dose_in_effect
+from scheduler.cumulative import dose_in_effect
 from scheduler.recurrence import local_day
 from scheduler.reminders import reminders_of, switch_kind_off
 from storage.models import Course, ReminderKind, User
@@ -84,19 +90,21 @@ NO_COURSE = "First, the day you started: /course start 2026-03-01, or /course al
 
 async def screen(session: AsyncSession, user: User, course: Course, now: datetime) -> Screen:
     """The progress screen with its buttons, as things stand."""
-    today = local_day(now, user_zone(user))
-    progress = await load_progress(session, user, course, now)
+    zone = user_zone(user)
+    today = local_day(now, zone)
+    history = await course_history(session, user, course, now)
     summary = await summary_reminder(session, user.id)
     reminders = await reminders_of(session, user.id)
     facts = CourseFacts(
         start=course.start_date,
         today=today,
-        current_dose=dose_in_effect(today, await dose_history(session, user.id)),
+        current_dose=dose_in_effect(today, history.doses),
         summary_on=summary is not None and summary.enabled,
         has_zone=bool(user.timezone),
         has_dose_reminders=any(r.kind == ReminderKind.DOSE and r.enabled for r in reminders),
-        ended_on=local_day(course.ended_at, user_zone(user)) if course.ended_at else None,
+        ended_on=end_day(course, zone),
     )
+    progress = progress_of(course, history, zone, now)
     return course_screen(progress, facts), with_weekly_checkin(course_keyboard(facts), user.id)
 
 
@@ -164,15 +172,15 @@ async def chart_for(session: AsyncSession, user: User, now: datetime) -> ChartDa
     course = await course_of(session, user.id)
     if course is None:
         return None
-    progress = await load_progress(session, user, course, now)
-    return await course_chart(session, user, course, progress, now)
-
-
-async def course_chart(
-    session: AsyncSession, user: User, course: Course, progress: CourseProgress, now: datetime
-) -> ChartData | None:
-    """The chart of a course whose progress the caller has read already."""
     history = await course_history(session, user, course, now)
+    return course_chart(user, course, history, now)
+
+
+def course_chart(
+    user: User, course: Course, history: CourseHistory, now: datetime
+) -> ChartData | None:
+    """The chart of a course from its history, read by the caller."""
+    progress = progress_of(course, history, user_zone(user), now)
     points = series_of(history, course.start_date, course_last_day(user, course, now))
     return chart_data(progress, points)
 

@@ -28,8 +28,8 @@ from bot.pictures.report_pdf import build_report_pdf
 from bot.services import Context, IsobotApp, add_commands, services, user_session
 from scheduler.adherence import summarize
 from scheduler.check_history import check_occurrences, next_checks
-from scheduler.course_series import course_last_day
-from scheduler.courses import course_of, dose_history, load_progress, user_zone
+from scheduler.course_series import course_history, course_last_day, progress_of
+from scheduler.courses import course_of, end_day, user_zone
 from scheduler.dose_span import first_dose_day
 from scheduler.doses import dose_records
 from scheduler.messages import PRESCRIBER
@@ -68,13 +68,13 @@ async def gather(session: AsyncSession, user: User, now: datetime, disclaimer: s
     chart = None
     first = await first_dose_day(session, user.id, zone)
     if course is not None:
-        progress = await load_progress(session, user, course, now)
-        chart = await course_chart(session, user, course, progress, now)
+        history = await course_history(session, user, course, now)
+        chart = course_chart(user, course, history, now)
         figures = CourseFigures(
             start=course.start_date,
-            ended_on=local_day(course.ended_at, zone) if course.ended_at else None,
-            doses=tuple(await dose_history(session, user.id)),
-            progress=progress,
+            ended_on=end_day(course, zone),
+            doses=tuple(history.doses),
+            progress=progress_of(course, history, zone, now),
         )
         if course.start_date <= today:
             first = course.start_date

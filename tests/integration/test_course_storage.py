@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from scheduler.checks import checks_of, set_check
+from scheduler.course_series import load_progress
 from scheduler.courses import (
     course_of,
     end_course,
-    load_progress,
     set_dose,
     set_summary,
     set_weight,

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from scheduler.courses import load_progress, set_dose, set_weight, start_course
+from scheduler.course_series import load_progress
+from scheduler.courses import set_dose, set_weight, start_course
 from scheduler.dispatcher import dispatch_due
 from scheduler.dose_days import dose_days
 from scheduler.doses import dose_records, log_outcome
