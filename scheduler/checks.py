@@ -11,7 +11,8 @@ from scheduler.reminders import set_periodic
 from scheduler.schedules import MONTHLY_KINDS
 from storage.models import Reminder, ReminderKind, User
 
-CHECK_KINDS = (ReminderKind.LABS, ReminderKind.PREGNANCY_TEST)
+# The monthly checks, in the order they are listed.
+CHECK_KINDS = tuple(kind for kind in ReminderKind if kind in MONTHLY_KINDS)
 
 
 async def checks_of(session: AsyncSession, user_id: int) -> dict[ReminderKind, Reminder]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scheduler.callbacks import Action, encode
+from scheduler.schedules import MONTHLY_KINDS
 from storage.models import Outcome, Purpose, ReminderKind
 
 PRESCRIBER = "<i>Your prescriber's instructions come first.</i>"
@@ -81,7 +82,7 @@ def _body(kind: ReminderKind, local_time: str, purpose: Purpose, late: bool) -> 
     # Care and check reminders say snoozed and late the same way, in their own texts.
     prefix = "Snoozed reminder: " if purpose == Purpose.SNOOZE else ""
     late_note = f" (late: it was due at {local_time})" if late else ""
-    if kind in {ReminderKind.LABS, ReminderKind.PREGNANCY_TEST}:
+    if kind in MONTHLY_KINDS:
         return _check(kind, prefix, late_note)
     return _care(kind, prefix, late_note)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from scheduler.schedules import MONTHLY_KINDS
 from storage.models import ReminderKind
 
 
@@ -27,7 +28,7 @@ class Policy:
     def grace(self, kind: ReminderKind) -> timedelta:
         if kind == ReminderKind.DOSE:
             return self.dose_grace
-        if kind in {ReminderKind.LABS, ReminderKind.PREGNANCY_TEST}:
+        if kind in MONTHLY_KINDS:
             return self.check_grace
         if kind == ReminderKind.WEEKLY_SUMMARY:
             return self.summary_grace
