@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
 from bot.pictures.calendar_layout import WEEKDAY_LETTERS, CalendarData, Grid, grid
+from bot.pictures.canvas import canvas, png_of
 from bot.pictures.palette import EDGE, LOOKS, ORDER, DayState
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-DPI = 110
 _CALENDAR_CELL = 0.8  # inches
 _STRIP_CELL = 0.24
 _GAP = 0.08  # of a cell
@@ -20,8 +19,6 @@ _GAP = 0.08  # of a cell
 def draw_calendar(data: CalendarData) -> bytes:
     """The calendar as PNG bytes."""
     # Imported here: only the worker process ever loads matplotlib (see renderer.py).
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
     layout = grid(data)
@@ -29,8 +26,7 @@ def draw_calendar(data: CalendarData) -> bytes:
     left, right, top, bottom = 0.95, 0.3, 0.95, 1.05
     width = left + right + layout.columns * cell
     height = top + bottom + layout.rows * cell
-    fig = Figure(figsize=(max(width, 6.4), height), dpi=DPI)
-    FigureCanvasAgg(fig)
+    fig = canvas(max(width, 6.4), height)
     fig_w, fig_h = fig.get_size_inches()
     ax = fig.add_axes(
         (left / fig_w, bottom / fig_h, layout.columns * cell / fig_w, layout.rows * cell / fig_h)
@@ -62,9 +58,7 @@ def draw_calendar(data: CalendarData) -> bytes:
         handleheight=1.2,
         bbox_to_anchor=(0.5, 0.02 / fig_h),
     )
-    out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=DPI, facecolor="white")
-    return out.getvalue()
+    return png_of(fig)
 
 
 def _draw_cells(ax: Axes, layout: Grid, data: CalendarData, cell: float) -> None:

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import io
-
+from bot.pictures.canvas import canvas, png_of
 from bot.pictures.chart_data import ChartData
 from bot.pictures.palette import LINE, PROJECTION, TARGET_BAND
-
-DPI = 110
 
 
 def draw_course_chart(data: ChartData) -> bytes:
     """The chart as PNG bytes: mg/kg by date against the target band, today's point marked,
     and a dashed line to the projected day the target is reached."""
     # Imported here: only the worker process ever loads matplotlib (see renderer.py).
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
-    from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(8, 5), dpi=DPI)
-    FigureCanvasAgg(fig)
+    fig = canvas(8, 5)
     ax = fig.add_axes((0.1, 0.2, 0.86, 0.68))
     # Dates as matplotlib's day numbers; the locator and formatter below show them as dates.
     days = [float(date2num(d)) for d, _ in data.points]
@@ -81,6 +75,4 @@ def draw_course_chart(data: ChartData) -> bytes:
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(data.title, fontsize=14, pad=12)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False, fontsize=9)
-    out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=DPI, facecolor="white")
-    return out.getvalue()
+    return png_of(fig)
