@@ -4,7 +4,10 @@ sendDocument."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sandbox.state import BotMessage
 from storage.models import User
@@ -22,6 +25,8 @@ OTHER = 2002
 GROUP = -100500
 PNG = b"\x89PNG\r\n\x1a\n"
 DAY_TWO_0800 = datetime(2026, 3, 4, 2, 30, tzinfo=UTC)  # 08:00 in Kolkata, 4 March
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def photo_bytes(bot: BotUnderTest, message: BotMessage) -> bytes:
@@ -190,3 +195,13 @@ async def test_pictures_and_report_stay_out_of_groups(bot: BotUnderTest) -> None
         [*_, reply] = await bot.fake.wait_for_messages(GROUP, before + 1)
         assert "only in our private chat" in reply.text
     assert bot.fake.calls_to("sendPhoto") == [] and bot.fake.calls_to("sendDocument") == []
+
+
+def test_the_bot_loads_no_drawing_library_until_it_draws() -> None:
+    """Only the renderer's worker process imports them: start-up and idle memory stay small."""
+    heavy = ("matplotlib", "fpdf", "PIL", "numpy")
+    code = f"import sys, bot.app; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT
+    )
+    assert loaded.stdout.split() == []
