@@ -236,16 +236,6 @@ async def test_remind_off_switches_the_kind_off(bot: BotUnderTest) -> None:
     assert not reminder.enabled and reminder.next_fire_at is None
 
 
-async def test_today_and_history_show_taken_dose(bot: BotUnderTest) -> None:
-    message = await dose_at_0800_in_kolkata(bot)
-    await bot.press(message, button(bot, message, "Taken"))
-    today = await bot.say("/today")
-    assert "08:00 — ✅ taken" in today.text
-    history = await bot.say("/history")
-    assert "100% taken (1 of 1)" in history.text
-    assert "streak: 1 day" in history.text
-
-
 async def test_today_says_not_sent_for_a_dose_telegram_refused_as_history_counts_it(
     bot: BotUnderTest,
 ) -> None:
@@ -257,6 +247,16 @@ async def test_today_says_not_sent_for_a_dose_telegram_refused_as_history_counts
     assert "08:00 — ⚠️ not sent" in today.text
     history = await bot.say("/history")
     assert "⚠️ not sent 1" in history.text
+
+
+async def test_today_and_history_show_taken_dose(bot: BotUnderTest) -> None:
+    message = await dose_at_0800_in_kolkata(bot)
+    await bot.press(message, button(bot, message, "Taken"))
+    today = await bot.say("/today")
+    assert "08:00 — ✅ taken" in today.text
+    history = await bot.say("/history")
+    assert "100% taken (1 of 1)" in history.text
+    assert "streak: 1 day" in history.text
 
 
 async def test_blocked_user_is_marked_and_reminders_stop(bot: BotUnderTest) -> None:
