@@ -99,6 +99,14 @@ def with_last_message(awaiting: str, message_id: int) -> str:
     return f"{awaiting.partition('@')[0]}@{message_id}"
 
 
+def note_last_message(user: User, update: Update) -> None:
+    """A flow still waiting for typed input remembers, in the same commit, the last message it
+    was written after: the same message delivered again (polling after a crash) is then not
+    taken as the next answer (bot/awaiting.py)."""
+    if update.message is not None and user.awaiting:
+        user.awaiting = with_last_message(user.awaiting, update.message.message_id)
+
+
 def flow_and_last_message(awaiting: str) -> tuple[str, int]:
     """ "course:weight@100" gives ("course:weight", 100); no message yet gives 0."""
     flow, _, seen = awaiting.partition("@")
@@ -113,8 +121,4 @@ async def user_session(db: Database, update: Update) -> AsyncIterator[tuple[Asyn
         user = await get_user(session, update.effective_user.id)
         assert user is not None
         yield session, user
-        # A flow still waiting for typed input remembers, in the same commit, the last message
-        # it was written after: the same message delivered again (polling after a crash) is then
-        # not taken as the next answer (bot/awaiting.py).
-        if update.message is not None and user.awaiting:
-            user.awaiting = with_last_message(user.awaiting, update.message.message_id)
+        note_last_message(user, update)

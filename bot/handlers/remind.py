@@ -31,9 +31,9 @@ from bot.services import (
     Context,
     IsobotApp,
     add_commands,
+    note_last_message,
     services,
     user_session,
-    with_last_message,
 )
 from scheduler.recurrence import parse_hhmm
 from scheduler.reminders import (
@@ -164,9 +164,7 @@ async def _kind_session(
             user, read = await read_user_and_kind(session, sender.id, kind)
             if user is not None and user.status == UserStatus.ACTIVE:
                 yield session, user, read
-                # As user_session does: a flow waiting for typed input notes this message.
-                if update.message is not None and user.awaiting:
-                    user.awaiting = with_last_message(user.awaiting, update.message.message_id)
+                note_last_message(user, update)
                 return
     async with seen_user_session(update, context) as (session, user):
         yield session, user, None

@@ -20,7 +20,7 @@ from telegram.ext import TypeHandler
 
 from bot.handlers.chat_scope import PUBLIC_COMMANDS, command_of
 from bot.keyboards import TOPIC_PREFIX
-from bot.services import Context, IsobotApp, services, user_session, with_last_message
+from bot.services import Context, IsobotApp, note_last_message, services, user_session
 from bot.sightings import Sightings
 from scheduler.reminders import reschedule_all
 from storage.db import Database
@@ -104,9 +104,7 @@ async def seen_user_session(
     async with svc.db.session() as session:
         stored = await _record_in(session, seen)
         yield session, stored
-        # As user_session does: a flow waiting for typed input notes the message it came after.
-        if update.message is not None and stored.awaiting:
-            stored.awaiting = with_last_message(stored.awaiting, update.message.message_id)
+        note_last_message(stored, update)
 
 
 def takes_own_sighting(app: IsobotApp, *commands: str) -> None:
