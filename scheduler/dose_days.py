@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.cumulative import DoseDay
-from scheduler.doses import first_doses
+from scheduler.doses import dose_logs_since, first_doses
 from scheduler.recurrence import local_day, occurrence_on, parse_hhmm
 from storage import models
 
@@ -34,14 +34,7 @@ async def dose_days(
     for dose in await first_doses(session, user_id, zone, since):
         if dose.status != models.DeliveryStatus.CANCELLED:
             found[(dose.reminder_id, dose.occurrence)] = (dose.day, False)
-    answered = await session.scalars(
-        select(models.DoseLog).where(
-            models.DoseLog.user_id == user_id,
-            models.DoseLog.kind == models.ReminderKind.DOSE,
-            models.DoseLog.occurrence >= since,
-        )
-    )
-    for log in answered:
+    for log in await dose_logs_since(session, user_id, since):
         found[(log.reminder_id, log.occurrence)] = (
             log.local_date,
             log.outcome == models.Outcome.TAKEN,

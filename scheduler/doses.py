@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -68,13 +69,7 @@ async def dose_records(
     today = local_day(now, zone)
     logged = {
         (row.reminder_id, row.occurrence): row
-        for row in await session.scalars(
-            select(models.DoseLog).where(
-                models.DoseLog.user_id == user_id,
-                models.DoseLog.kind == models.ReminderKind.DOSE,
-                models.DoseLog.occurrence >= since,
-            )
-        )
+        for row in await dose_logs_since(session, user_id, since)
     }
     records = []
     for dose in await first_doses(session, user_id, zone, since):
@@ -87,6 +82,20 @@ async def dose_records(
         state = DoseState.TAKEN if log.outcome == models.Outcome.TAKEN else DoseState.SKIPPED
         records.append(DoseRecord(log.local_date, state))
     return records
+
+
+async def dose_logs_since(
+    session: AsyncSession, user_id: int, since: datetime
+) -> Sequence[models.DoseLog]:
+    """The user's answers to dose reminders whose occurrence is `since` or later."""
+    rows = await session.scalars(
+        select(models.DoseLog).where(
+            models.DoseLog.user_id == user_id,
+            models.DoseLog.kind == models.ReminderKind.DOSE,
+            models.DoseLog.occurrence >= since,
+        )
+    )
+    return rows.all()
 
 
 class FirstDose(NamedTuple):
