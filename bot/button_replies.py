@@ -31,8 +31,7 @@ async def show_after_press(
 ) -> None:
     """Edit the pressed message in place, or send `text` below it when `new_message`."""
     pressed = query.message
-    # PTB gives such a message as a Message dated 0 or as an InaccessibleMessage.
-    visible = isinstance(pressed, Message) and pressed.is_accessible
+    visible = _visible(query)
     if visible and not new_message:
         await query.edit_message_text(text, reply_markup=markup)
     elif visible and isinstance(pressed, Message):
@@ -40,3 +39,14 @@ async def show_after_press(
     else:
         chat_id = pressed.chat.id if pressed is not None else query.from_user.id
         await context.bot.send_message(chat_id, text, reply_markup=markup)
+
+
+async def drop_buttons(query: CallbackQuery) -> None:
+    """Take the buttons off the pressed message, when the bot can still see it."""
+    if _visible(query):
+        await query.edit_message_reply_markup(reply_markup=None)
+
+
+def _visible(query: CallbackQuery) -> bool:
+    # PTB gives a message the bot cannot see as a Message dated 0 or as an InaccessibleMessage.
+    return isinstance(query.message, Message) and query.message.is_accessible

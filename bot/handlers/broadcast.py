@@ -14,7 +14,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.admin import refuse_unless_admin
 from bot.awaiting import expect_input
 from bot.broadcast_progress import progress_text
-from bot.button_replies import pressed
+from bot.button_replies import drop_buttons, pressed, show_after_press
 from bot.services import Context, IsobotApp, Services, services, user_session
 from content import tip_message
 from content.telegram_html import utf16_length, visible_text
@@ -251,14 +251,14 @@ async def broadcast_button(update: Update, context: Context) -> None:
         await query.answer(outcome)
     elif isinstance(outcome, _Edit):
         await query.answer(outcome.notice)
-        await query.edit_message_text(outcome.text, reply_markup=outcome.markup)
+        await show_after_press(query, context, outcome.text, outcome.markup)
     elif isinstance(outcome, _Preview):
         await query.answer()
-        await query.edit_message_reply_markup(reply_markup=None)
+        await drop_buttons(query)
         await _preview(update, context, outcome.draft, outcome.count)
     else:
         await query.answer("Sending.")
-        await query.edit_message_reply_markup(reply_markup=None)
+        await drop_buttons(query)
         await _announce(context, svc, outcome)
 
 

@@ -18,6 +18,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.button_replies import show_after_press
 from bot.checkin_callbacks import PATTERN, Act, Press, decode
 from bot.checkin_settings_view import NEED_ZONE, day_picker, settings_screen, time_picker
 from bot.checkin_view import (
@@ -171,7 +172,7 @@ async def checkin_button(update: Update, context: Context) -> None:
     for item in reply.after:
         await _send(update, context, item)
     if reply.edit is not None:
-        await query.edit_message_text(reply.edit[0], reply_markup=reply.edit[1])
+        await show_after_press(query, context, *reply.edit)
     if reply.new is not None:
         await context.bot.send_message(press.owner, reply.new[0], reply_markup=reply.new[1])
 

@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.awaiting import ShortAnswer, expect_short_answer
-from bot.button_replies import pressed
+from bot.button_replies import pressed, show_after_press
 from bot.check_args import (
     CheckArgsError,
     parse_check_args,
@@ -103,7 +103,7 @@ async def check_button(update: Update, context: Context) -> None:
         await query.answer(notice)
         return
     await query.answer()
-    await query.edit_message_text(reply[0], reply_markup=reply[1])
+    await show_after_press(query, context, *reply)
 
 
 async def _button_reply(

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.button_replies import pressed
+from bot.button_replies import pressed, show_after_press
 from bot.commands import PRIVACY
 from bot.services import Context, IsobotApp, add_command, services
 from storage.personal_data import erase_user, export_document, rows_of
@@ -111,7 +111,7 @@ async def delete_button(update: Update, context: Context) -> None:
     svc = services(context)
     if answer == "no":
         await query.answer()
-        await query.edit_message_text(KEPT)
+        await show_after_press(query, context, KEPT, None)
         return
     now = svc.clock.now()
     asked = _asked_at(answer, now)
@@ -123,7 +123,7 @@ async def delete_button(update: Update, context: Context) -> None:
     # No id: after an erasure even the log should not say who it was.
     log.info("a user erased their data: %d rows", count)
     await query.answer("Deleted.")
-    await query.edit_message_text(erased_text(count))
+    await show_after_press(query, context, erased_text(count), None)
 
 
 def _asked_at(answer: str, now: datetime) -> datetime | None:

@@ -14,7 +14,7 @@ from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.awaiting import ShortAnswer, expect_short_answer
-from bot.button_replies import pressed
+from bot.button_replies import pressed, show_after_press
 from bot.commands import REMINDERS, CommandInfo
 from bot.formatting import join_words, when_local
 from bot.handlers.timezone import SET_ZONE_FIRST, zone_keyboard
@@ -191,7 +191,7 @@ async def kind_button(update: Update, context: Context) -> None:
         else:
             screen = NEED_ZONE, zone_keyboard(COMMON_ZONES)
     await query.answer()
-    await query.edit_message_text(screen[0], reply_markup=screen[1])
+    await show_after_press(query, context, *screen)
 
 
 async def time_button(update: Update, context: Context) -> None:
@@ -206,7 +206,7 @@ async def time_button(update: Update, context: Context) -> None:
         await query.answer(outcome)
         return
     await query.answer()
-    await query.edit_message_text(outcome[0], reply_markup=outcome[1])
+    await show_after_press(query, context, *outcome)
 
 
 async def _pick_time(

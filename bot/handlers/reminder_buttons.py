@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 from telegram import CallbackQuery, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.services import Context, IsobotApp, Services, services
+from bot.button_replies import show_after_press
+from bot.services import Context, IsobotApp, services
 from scheduler.callbacks import MAX_ROW_ID, PATTERN, Action, decode
 from scheduler.doses import log_outcome, outcome_of
 from scheduler.messages import outcome_message
@@ -23,12 +24,13 @@ ALREADY = {
 }
 
 
-async def _press(query: CallbackQuery, svc: Services, user_id: int) -> str | None:
+async def _press(query: CallbackQuery, context: Context, user_id: int) -> str | None:
     """Apply the press; the notice to show, or None after a successful edit."""
     press = decode(query.data or "")
     # The format allows ids beyond our keys; a forged one must not reach the query.
     if press is None or press.delivery_id > MAX_ROW_ID:
         return GONE
+    svc = services(context)
     now = svc.clock.now()
     async with svc.db.session() as session:
         delivery = await session.get(Delivery, press.delivery_id)
@@ -60,14 +62,14 @@ async def _press(query: CallbackQuery, svc: Services, user_id: int) -> str | Non
             now.astimezone(zone).strftime("%H:%M"),
         )
     await query.answer("Snoozed for 15 minutes." if outcome is None else "Noted. Thank you!")
-    await query.edit_message_text(text, reply_markup=None)
+    await show_after_press(query, context, text, None)
     return None
 
 
 async def reminder_press(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and update.effective_user is not None
-    notice = await _press(query, services(context), update.effective_user.id)
+    notice = await _press(query, context, update.effective_user.id)
     if notice is not None:
         await query.answer(notice)
 

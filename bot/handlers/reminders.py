@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.button_replies import pressed
+from bot.button_replies import pressed, show_after_press
 from bot.commands import REMINDERS
 from bot.formatting import schedule_words, when_local
 from bot.keyboards import Screen
@@ -86,7 +86,7 @@ async def reminder_button(update: Update, context: Context) -> None:
         await query.answer("That reminder no longer exists.")
         return
     await query.answer("Done.")
-    await query.edit_message_text(shown[0], reply_markup=shown[1])
+    await show_after_press(query, context, *shown)
 
 
 async def _pause_or_resume(update: Update, context: Context, paused: bool) -> None:

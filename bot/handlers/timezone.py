@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.button_replies import pressed
+from bot.button_replies import pressed, show_after_press
 from bot.commands import REMINDERS, CommandInfo
 from bot.keyboards import rows
 from bot.services import Context, IsobotApp, add_commands, services, user_session
@@ -100,7 +100,7 @@ async def zone_button(update: Update, context: Context) -> None:
         return
     await query.answer()
     text = await apply_zone(update, context, found.zone)
-    await query.edit_message_text(text)
+    await show_after_press(query, context, text, None)
 
 
 def register(app: IsobotApp) -> None:
