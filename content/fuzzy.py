@@ -73,12 +73,13 @@ def word_similarity(word: str, target: str) -> float:
     if word == target:
         return 1.0
     # People rarely mistype the first letter, and guessing it turns "losing" into "dosing".
-    # (The spelling index in warning_signs.py relies on this rule.)
+    # (The spelling index in warning_signs.py relies on this rule, on the squeeze below being
+    # the only way past two letters' difference in length, and a test checks that it holds.)
     if word in _EXACT_ONLY or len(word) <= 1 or word[0] != target[:1]:
         return 0.0
     # Stretched or doubled letters ("kil", "pilss", "sooo") are a slip; in a short word only
     # when stretched, since "of" and "off" are different words.
-    if _squeeze(word) == _squeeze(target) and (len(target) >= 4 or len(word) >= len(target) + 2):
+    if squeeze(word) == squeeze(target) and (len(target) >= 4 or len(word) >= len(target) + 2):
         return _SWAP_SIMILARITY
     if _one_swap(word, target):
         return _SWAP_SIMILARITY
@@ -96,7 +97,7 @@ def word_similarity(word: str, target: str) -> float:
     return score if score >= floor else 0.0
 
 
-def _squeeze(word: str) -> str:
+def squeeze(word: str) -> str:
     """The word with each run of one letter cut to a single letter."""
     return "".join(c for i, c in enumerate(word) if i == 0 or c != word[i - 1])
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from itertools import pairwise, product
 
 from content import sign_context
-from content.fuzzy import Pattern, compile_phrase, find_hits, word_similarity
+from content.fuzzy import Pattern, compile_phrase, find_hits, squeeze, word_similarity
 from content.models import Library, RedFlagFamily
 from content.normalize import FIRST_PERSON, Sentence, sentences
 from content.sign_context import NEGATIONS, Reading, Span, denied, names_writer, read
@@ -72,8 +72,9 @@ def compile_sign(text: str) -> Sign:
 
 class _Index:
     """Which phrases could occur in a sentence at all, found from the spellings of their first
-    words, so that only those few are searched. Matches need the same first letter, so each
-    word is compared with the spellings that start as it does."""
+    words, so that only those few are searched. A word is compared only with the spellings that
+    word_similarity could find alike: the same first letter and at most two letters longer or
+    shorter, or the same letters once stretched ones are squeezed ("sooo", "so")."""
 
     _CACHE_LIMIT = 50_000
 
@@ -86,9 +87,11 @@ class _Index:
                     firsts |= {a + b for a in part[0] for b in part[1]}
                 for spelling in firsts:
                     self.starts.setdefault(spelling, set()).add(part)
-        self.by_letter: dict[str, tuple[str, ...]] = {}
+        self.by_start: dict[tuple[str, int], list[str]] = {}
+        self.by_squeezed: dict[str, list[str]] = {}
         for spelling in self.starts:
-            self.by_letter[spelling[0]] = (*self.by_letter.get(spelling[0], ()), spelling)
+            self.by_start.setdefault((spelling[0], len(spelling)), []).append(spelling)
+            self.by_squeezed.setdefault(squeeze(spelling), []).append(spelling)
         self._matches: dict[str, tuple[str, ...]] = {}
 
     def possible(self, words: tuple[str, ...]) -> set[Pattern]:
@@ -105,9 +108,13 @@ class _Index:
         if known is None:
             if len(self._matches) > self._CACHE_LIMIT:
                 self._matches.clear()
-            known = tuple(
-                s for s in self.by_letter.get(token[0], ()) if word_similarity(token, s) > 0
-            )
+            near = {
+                s
+                for length in range(len(token) - 2, len(token) + 3)
+                for s in self.by_start.get((token[0], length), ())
+            }
+            near.update(self.by_squeezed.get(squeeze(token), ()))
+            known = tuple(s for s in near if word_similarity(token, s) > 0)
             self._matches[token] = known
         return known
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from content import Finding, Level, Library, assess, load_library
-from content.fuzzy import word_similarity
+from content.fuzzy import squeeze, word_similarity
 from content.normalize import sentences
 
 
@@ -216,3 +218,33 @@ def test_asking_how_to_die_gets_the_check_in_even_as_a_general_question(
 def test_asking_an_everyday_dose_is_no_alarm(library: Library, text: str) -> None:
     found = assess(text, library)
     assert found is None or found.level is not Level.URGENT
+
+
+_LETTERS = "aeilnoprst"
+
+
+@st.composite
+def _slips_of(draw: st.DrawFn) -> tuple[str, str]:
+    """A word, and the word after a few slips: letters added, dropped or stretched."""
+    target = draw(st.text(alphabet=_LETTERS, min_size=1, max_size=12))
+    word = list(target)
+    for slip in draw(st.lists(st.sampled_from("ads"), max_size=5)):
+        at = draw(st.integers(0, len(word) - 1))
+        if slip == "a":
+            word.insert(at, draw(st.sampled_from(_LETTERS)))
+        elif slip == "d" and len(word) > 1:
+            del word[at]
+        else:
+            word.insert(at, word[at])
+    return "".join(word), target
+
+
+@given(pair=_slips_of())
+@settings(max_examples=1000, deadline=None)
+def test_alike_words_are_where_the_spelling_index_looks(pair: tuple[str, str]) -> None:
+    """The index compares a word only with spellings of its first letter within two letters of
+    its length, or with the same letters once stretched ones are squeezed (warning_signs.py)."""
+    word, target = pair
+    if word_similarity(word, target) > 0:
+        near = word[0] == target[0] and abs(len(word) - len(target)) <= 2
+        assert near or squeeze(word) == squeeze(target)
