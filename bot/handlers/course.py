@@ -73,7 +73,7 @@ from scheduler.courses import (
     user_zone,
     weight_history,
 )
-from scheduler.cumulative import dose_in_effect
+from scheduler.cumulative import CourseProgress, dose_in_effect
 from scheduler.recurrence import local_day
 from scheduler.reminders import reminders_of, switch_kind_off
 from storage.models import Course, ReminderKind, User
@@ -173,14 +173,14 @@ async def chart_for(session: AsyncSession, user: User, now: datetime) -> ChartDa
     if course is None:
         return None
     history = await course_history(session, user, course, now)
-    return course_chart(user, course, history, now)
+    progress = progress_of(course, history, user_zone(user), now)
+    return course_chart(user, course, history, progress, now)
 
 
 def course_chart(
-    user: User, course: Course, history: CourseHistory, now: datetime
+    user: User, course: Course, history: CourseHistory, progress: CourseProgress, now: datetime
 ) -> ChartData | None:
-    """The chart of a course from its history, read by the caller."""
-    progress = progress_of(course, history, user_zone(user), now)
+    """The chart of a course from its history and progress, both from the caller."""
     points = series_of(history, course.start_date, course_last_day(user, course, now))
     return chart_data(progress, points)
 

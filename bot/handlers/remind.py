@@ -51,7 +51,6 @@ from storage.models import Reminder, ReminderKind, User, UserStatus
 KIND_PREFIX = "rk:"
 TIME_PREFIX = "rt:"
 AWAITING = "remind:"
-# A message's new text and buttons.
 PICKER_TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "20:00", "21:00", "22:00")
 NEED_ZONE = (
     "First, which timezone are you in? Reminders come at your local time, so I never guess. "

@@ -69,12 +69,13 @@ async def gather(session: AsyncSession, user: User, now: datetime, disclaimer: s
     first = await first_dose_day(session, user.id, zone)
     if course is not None:
         history = await course_history(session, user, course, now)
-        chart = course_chart(user, course, history, now)
+        progress = progress_of(course, history, zone, now)
+        chart = course_chart(user, course, history, progress, now)
         figures = CourseFigures(
             start=course.start_date,
             ended_on=end_day(course, zone),
             doses=tuple(history.doses),
-            progress=progress_of(course, history, zone, now),
+            progress=progress,
         )
         if course.start_date <= today:
             first = course.start_date
