@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from bot.startup_errors import EXIT_TOKEN_REJECTED, EXIT_UNREACHABLE
 from bot.telegram_check import reach_telegram
 from sandbox import FakeBotApi
 from tests.e2e.conftest import USER, settings_for
+from tests.e2e.listeners import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Well-formed, and not the fake's: Telegram answers such a token 401 Unauthorized.
@@ -41,13 +41,6 @@ class Exit:
         assert "Traceback" not in self.output, self.output
         assert "Unclosed" not in self.output, self.output
         assert token not in self.output
-
-
-def closed_port() -> int:
-    """A port nothing listens on, so that connecting to it is refused."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def start_bot(tmp_path: Path, **settings: str) -> asyncio.subprocess.Process:
@@ -98,7 +91,7 @@ async def read_until(process: asyncio.subprocess.Process, text: str, timeout: fl
 async def test_unreachable_telegram_is_tried_again_then_one_sentence_and_status_3(
     tmp_path: Path,
 ) -> None:
-    port = closed_port()
+    port = free_port()  # nothing listens there, so every connection is refused
     process = await start_bot(
         tmp_path,
         TELEGRAM_BOT_TOKEN=OTHER_TOKEN,
@@ -161,7 +154,7 @@ async def test_sigterm_while_waiting_for_telegram_stops_at_once_and_cleanly(
     process = await start_bot(
         tmp_path,
         TELEGRAM_BOT_TOKEN=OTHER_TOKEN,
-        TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{closed_port()}/bot",
+        TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{free_port()}/bot",
     )
     before = await read_until(process, "Telegram cannot be reached yet")
     # As `docker stop` does; a minute of patience is left, and a container's PID 1 that has no

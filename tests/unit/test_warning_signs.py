@@ -159,10 +159,19 @@ FIT_AND_FAINT_IN_OTHER_SENSES = [
     "knocked out cold after my shift, slept 12 hours",
     "can accutane cause seizures?",
 ]
+EVERYDAY_DOSE_QUESTIONS = [
+    "how many tablets can i take for a headache",
+    "how many pills can I take in a day for pain",
+]
 
 
-@pytest.mark.parametrize("text", FREE_OF_THE_SIGN_OR_DENIED_AFTER + FIT_AND_FAINT_IN_OTHER_SENSES)
-def test_no_alarm_for_a_sign_denied_or_in_another_sense(library: Library, text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    FREE_OF_THE_SIGN_OR_DENIED_AFTER + FIT_AND_FAINT_IN_OTHER_SENSES + EVERYDAY_DOSE_QUESTIONS,
+)
+def test_no_alarm_for_a_sign_denied_in_another_sense_or_an_everyday_dose(
+    library: Library, text: str
+) -> None:
     found = assess(text, library)
     assert found is None or found.level is not Level.URGENT
 
@@ -209,15 +218,6 @@ def test_asking_how_to_die_gets_the_check_in_even_as_a_general_question(
     library: Library, text: str
 ) -> None:
     assert reading(text, library) == ("mood", "ask")
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["how many tablets can i take for a headache", "how many pills can I take in a day for pain"],
-)
-def test_asking_an_everyday_dose_is_no_alarm(library: Library, text: str) -> None:
-    found = assess(text, library)
-    assert found is None or found.level is not Level.URGENT
 
 
 _LETTERS = "aeilnoprst"
