@@ -76,16 +76,11 @@ def test_sent_but_unanswered_by_the_end_of_the_day_is_no_answer(status: Delivery
 # summarize --------------------------------------------------------------------------------------
 
 
-def test_seven_day_window_is_today_and_the_six_days_before() -> None:
-    history = taken_days(0, 6, 7, 29, 30)
-    week = summarize(history, TODAY, 7)
-    assert (week.days, week.taken, week.counted) == (7, 2, 2)
-
-
-def test_thirty_day_window_is_today_and_the_twenty_nine_days_before() -> None:
-    history = taken_days(0, 6, 7, 29, 30)
-    month = summarize(history, TODAY, 30)
-    assert (month.days, month.taken, month.counted) == (30, 4, 4)
+@pytest.mark.parametrize(("days", "taken"), [(7, 2), (30, 4)], ids=["week", "month"])
+def test_a_window_of_n_days_is_today_and_the_n_minus_one_days_before(days: int, taken: int) -> None:
+    # Taken today, and 6, 7, 29 and 30 days ago: the edges of both windows.
+    window = summarize(taken_days(0, 6, 7, 29, 30), TODAY, days)
+    assert (window.days, window.taken, window.counted) == (days, taken, taken)
 
 
 def test_records_after_today_are_not_counted() -> None:
