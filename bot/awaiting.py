@@ -17,7 +17,7 @@ from telegram.ext import (
 )
 
 from bot.services import Context, IsobotApp, flow_and_last_message, services
-from content import Level, assess
+from content import assess
 from storage.users import get_user
 
 # Gets the update and the stored `awaiting` value ("remind:dose"); True when it used the text.
@@ -71,11 +71,10 @@ def expect_input(app: IsobotApp, flow: str, handler: InputHandler) -> None:
     """Let `handler` take plain text while a user's `awaiting` starts with `flow:`."""
     routes: dict[str, InputHandler] = app.bot_data.setdefault(_KEY, {})
     if not routes:
-        # Before free text (group 0), after the user is recorded (group -2).
-        app.add_handler(
-            MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, _route),
-            group=-1,
-        )
+        # Before free text (group 0), after the user is recorded (group -2). New messages only:
+        # an edit of an earlier answer is not the answer to the question asked since.
+        text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
+        app.add_handler(MessageHandler(text & filters.ChatType.PRIVATE, _route), group=-1)
     routes[flow] = handler
 
 
@@ -88,13 +87,10 @@ async def _route(update: Update, context: Context) -> None:
     if user is None or not user.awaiting:
         return
     # Warning signs come first in every state: such a message goes to free text, not the flow.
-    # A sign only the statistical net saw goes there too unless the flow takes it as an
-    # answer, such as a time: short answers are what the net knows least.
+    # A sign only the statistical net saw goes there too unless the flow takes it as an answer.
     text = update.effective_message.text if update.effective_message else None
     finding = assess(text, svc.library) if text else None
-    if finding is not None and (
-        finding.level is Level.URGENT or (finding.level is Level.ASK and finding.family)
-    ):
+    if finding is not None and finding.named:
         return
     flow, last_message = flow_and_last_message(user.awaiting)
     message = update.message

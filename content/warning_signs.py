@@ -44,6 +44,13 @@ class Finding:
     # check-in asks whether it is happening to them now, and the guidance speaks of them.
     someone_else: bool = False
 
+    @property
+    def named(self) -> bool:
+        """A sign the phrases named, or any urgent one: it comes before whatever was asked of the
+        writer. A sign only the net saw in a short reply ("40") is too weak to stand in for the
+        reply: short answers are what the net knows least."""
+        return self.level is Level.URGENT or (self.level is Level.ASK and self.family is not None)
+
 
 @dataclass(frozen=True)
 class Sign:

@@ -69,6 +69,13 @@ class People:
         self._world.updates.push("message", payload)
         return payload
 
+    def edit_text(self, user_id: int, message_id: int, text: str) -> None:
+        """The user edits a message they wrote to the bot: an edited_message update."""
+        chat = self._world.chats.get(user_id)
+        if chat is None:
+            raise ValueError(f"user {user_id} has not written to the bot")
+        self._edit(chat, message_id, text, "edited_message")
+
     def add_user(
         self,
         user_id: int,
@@ -217,17 +224,20 @@ class People:
 
     def edit_channel_post(self, chat_id: int, message_id: int, text: str) -> None:
         """The channel edits a post: an edited_channel_post update."""
+        self._edit(self._channel(chat_id, create=False), message_id, text, "edited_channel_post")
+
+    def _edit(self, chat: Chat, message_id: int, text: str, update_type: str) -> None:
+        """A person's own message edited, as the bot is told of it."""
         _check_text(text)
-        chat = self._channel(chat_id, create=False)
         message = chat.messages.get(message_id)
         if message is None or message.from_bot:
-            raise ValueError(f"channel {chat_id} has no post {message_id}")
+            raise ValueError(f"chat {chat.id} has no message {message_id} of a person's")
         if message.text == text:
             raise ValueError("the edit changes nothing; Telegram sends no update for that")
         message.text, message.html, message.entities = text, text, user_entities(text)
         message.edits += 1
         message.edit_date = self._world.now()
-        self._world.updates.push("edited_channel_post", self._world.message_dict(chat, message))
+        self._world.updates.push(update_type, self._world.message_dict(chat, message))
 
     # -- buttons ---------------------------------------------------------------------------------
 

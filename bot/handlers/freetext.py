@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
+from bot.awaiting import answer_words
 from bot.handlers.topics import send_topic
 from bot.handlers.urgent import send_urgent
 from bot.keyboards import ask_keyboard, carer_keyboard, chooser_keyboard, topic_keyboard, with_sos
@@ -24,6 +25,10 @@ NO_MATCH = (
     "everything I can do. If you feel unwell or unsafe, tap 🆘 below."
 )
 CHOICE = "That could be one of these. Which would you like to read?"
+EDIT_NOT_READ = (
+    "I read new messages, not edits. If something should change, please send it again as a new "
+    "message."
+)
 CHECK_IN = (
     "I want to make sure you're okay. <b>Is something happening to you now that worries "
     "you?</b> Pick what fits best and I'll tell you what to do, or tell me you were asking in "
@@ -35,6 +40,20 @@ async def free_text(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     await answer_text(update, context, message.text)
+
+
+async def edited_text(update: Update, context: Context) -> None:
+    """An edited message in the private chat: a warning sign in it is answered as in a new one;
+    anything else is not read again, since it may be the answer to a question asked before."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    finding = assess(message.text, services(context).library)
+    if finding is not None and (
+        finding.named or (finding.level is Level.ASK and answer_words(update) is None)
+    ):
+        await answer_text(update, context, message.text)
+        return
+    await message.reply_text(EDIT_NOT_READ)
 
 
 async def group_text(update: Update, context: Context) -> None:
@@ -99,3 +118,5 @@ def register(app: IsobotApp) -> None:
     text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(text & filters.ChatType.PRIVATE, free_text))
     app.add_handler(MessageHandler(text & filters.ChatType.GROUPS, group_text))
+    edited = filters.TEXT & ~filters.COMMAND & filters.UpdateType.EDITED_MESSAGE
+    app.add_handler(MessageHandler(edited & filters.ChatType.PRIVATE, edited_text))

@@ -1,0 +1,47 @@
+"""A message the user edits after sending it: never taken as the answer to a later question, and
+a warning sign written into it is still answered first."""
+
+from __future__ import annotations
+
+from bot.handlers.freetext import CHECK_IN, EDIT_NOT_READ
+from storage.models import CourseDose, CourseWeight
+from tests.e2e.conftest import USER, BotUnderTest
+from tests.e2e.test_course import press_and_edit
+from tests.e2e.test_red_flags import _family, _shows
+
+
+async def _edit(bot: BotUnderTest, message_id: int, text: str) -> str:
+    """Edit the user's message; the bot's answer to the edit."""
+    before = len(bot.fake.messages(USER))
+    bot.fake.edit_text(USER, message_id, text)
+    [*_, answer] = await bot.fake.wait_for_messages(USER, before + 1)
+    return answer.text
+
+
+async def test_an_edited_dose_is_not_taken_as_the_weight_asked_since(bot: BotUnderTest) -> None:
+    prompt = await bot.say("/course")
+    await press_and_edit(bot, prompt, "Today")
+    before = len(bot.fake.messages(USER))
+    typed = bot.fake.send_text(USER, "30")
+    [*_, weight_prompt] = await bot.fake.wait_for_messages(USER, before + 1)
+    assert "What do you weigh" in weight_prompt.text
+
+    assert await _edit(bot, typed["message_id"], "40") == EDIT_NOT_READ
+    assert await bot.rows(CourseWeight) == []
+    assert [dose.mg_per_day for dose in await bot.rows(CourseDose)] == [30]
+    # The question asked since still waits for its answer.
+    assert "Weight: 68.5 kg" in (await bot.say("68.5")).text
+
+
+async def test_a_warning_sign_written_into_an_edit_gets_urgent_guidance(bot: BotUnderTest) -> None:
+    typed = bot.fake.send_text(USER, "how long does the dryness last")
+    await bot.fake.wait_for_messages(USER, 1)
+    answer = await _edit(bot, typed["message_id"], "my face is swollen and my throat feels tight")
+    assert _shows(answer, _family("allergy").urgent_html)
+
+
+async def test_an_edit_the_net_alone_reads_as_a_sign_gets_the_check_in(bot: BotUnderTest) -> None:
+    typed = bot.fake.send_text(USER, "how long does the dryness last")
+    await bot.fake.wait_for_messages(USER, 1)
+    answer = await _edit(bot, typed["message_id"], "something feels really wrong with me today")
+    assert CHECK_IN[:30] in answer
