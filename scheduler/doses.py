@@ -61,27 +61,43 @@ async def outcome_of(session: AsyncSession, delivery: models.Delivery) -> models
     )
 
 
-async def dose_records(
-    session: AsyncSession, user_id: int, zone: ZoneInfo, now: datetime, days: int
-) -> list[DoseRecord]:
-    """The state of every dose occurrence in the last `days` local days."""
-    since = now - timedelta(days=days + 1)
+class DoseOccurrence(NamedTuple):
+    """A dose occurrence, the local day it counts for, and what became of it."""
+
+    occurrence: datetime
+    day: date
+    state: DoseState
+
+
+async def dose_occurrences(
+    session: AsyncSession, user_id: int, zone: ZoneInfo, now: datetime, since: datetime
+) -> list[DoseOccurrence]:
+    """Every dose occurrence from `since` on that counts, as its delivery and answer left it."""
     today = local_day(now, zone)
     logged = {
         (row.reminder_id, row.occurrence): row
         for row in await dose_logs_since(session, user_id, since)
     }
-    records = []
+    found = []
     for dose in await first_doses(session, user_id, zone, since):
         log = logged.pop((dose.reminder_id, dose.occurrence), None)
         state = dose_state(dose.status, log.outcome if log else None, day_over=dose.day < today)
         if state is not None:
-            records.append(DoseRecord(dose.day, state))
+            found.append(DoseOccurrence(dose.occurrence, dose.day, state))
     # Answers without a delivery row (none is expected, but the log is the record) still count.
     for log in logged.values():
         state = DoseState.TAKEN if log.outcome == models.Outcome.TAKEN else DoseState.SKIPPED
-        records.append(DoseRecord(log.local_date, state))
-    return records
+        found.append(DoseOccurrence(log.occurrence, log.local_date, state))
+    return found
+
+
+async def dose_records(
+    session: AsyncSession, user_id: int, zone: ZoneInfo, now: datetime, days: int
+) -> list[DoseRecord]:
+    """The state of every dose occurrence in the last `days` local days."""
+    since = now - timedelta(days=days + 1)
+    found = await dose_occurrences(session, user_id, zone, now, since)
+    return [DoseRecord(dose.day, dose.state) for dose in found]
 
 
 async def dose_logs_since(

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, InputFile, InputMediaPhoto, Message, Update
 from telegram.ext import CallbackQueryHandler
@@ -31,20 +30,23 @@ from bot.pictures.calendar_layout import CalendarData, calendar_data
 from bot.pictures.caption import fit_caption
 from bot.pictures.renderer import PictureError, renderer
 from bot.services import Context, IsobotApp, add_command, services, user_session
-from scheduler.adherence import DoseState, dose_state
+from scheduler.adherence import DoseState
 from scheduler.courses import course_of
 from scheduler.dose_span import first_dose_day
-from scheduler.doses import dose_records
-from scheduler.recurrence import local_day, occurrence_on, parse_hhmm
+from scheduler.doses import dose_occurrences, dose_records
+from scheduler.recurrence import local_day
 from scheduler.reminders import reminders_of
 from storage.checkins import checkins_of
-from storage.models import Delivery, DeliveryStatus, DoseLog, Purpose, ReminderKind, User
+from storage.models import ReminderKind, User
 
 NO_ZONE = "Set your timezone first with /timezone, then your dose times with /remind dose 08:00."
 NO_DOSES = "You have no dose reminders. Set them with /remind dose 08:00 (or two times)."
 DRAWING_FAILED = "Sorry, I could not draw that just now. Please try again in a minute."
 # Enough check-ins to count the last 30 days' (weekly, or a few more) and compare the latest two.
 CHECKINS_COMPARED = 12
+COMING_UP = "🕗 coming up"
+PAUSED = "⏸ Your reminders are paused: /resume starts them again."
+NONE_LEFT = "No dose reminder is due for the rest of today."
 STATE_TEXT = {
     DoseState.TAKEN: "✅ taken",
     DoseState.SKIPPED: "⏭ skipped",
@@ -63,40 +65,33 @@ async def today_command(update: Update, context: Context) -> None:
 
 
 async def _today_text(session: AsyncSession, user: User, now: datetime) -> str:
-    """Today's doses and what became of each, read in the handler's one session."""
+    """Today's doses and what became of each, read in the handler's one session: the doses
+    reminded of so far (whatever time or zone their reminder has since), then those still due."""
     if not user.timezone:
         return NO_ZONE
     zone = ZoneInfo(user.timezone)
     today = local_day(now, zone)
-    doses = [
-        r for r in await reminders_of(session, user.id) if r.kind == ReminderKind.DOSE and r.enabled
-    ]
-    lines = []
-    for reminder in doses:
-        occurrence = occurrence_on(parse_hhmm(reminder.local_time), zone, today)
-        if occurrence is None:
-            continue
-        outcome = await session.scalar(
-            select(DoseLog.outcome).where(
-                DoseLog.reminder_id == reminder.id, DoseLog.occurrence == occurrence
-            )
-        )
-        sent = await session.scalar(
-            select(Delivery.status).where(
-                Delivery.reminder_id == reminder.id,
-                Delivery.occurrence == occurrence,
-                Delivery.purpose == Purpose.FIRST,
-            )
-        )
-        if outcome is None and occurrence > now:
-            state = "🕗 coming up"
-        else:
-            # The rule /history counts by; no delivery row yet is as good as one waiting to go.
-            counted = dose_state(sent or DeliveryStatus.PENDING, outcome, day_over=False)
-            state = STATE_TEXT[counted or DoseState.OPEN]
-        lines.append(f"💊 {reminder.local_time} — {state}")
-    if not lines:
+    # Today began less than a day ago in any zone; two days leave room for the reminders' zones.
+    found = await dose_occurrences(session, user.id, zone, now, now - timedelta(days=2))
+    states = {
+        dose.occurrence: COMING_UP
+        if dose.state is DoseState.OPEN and dose.occurrence > now
+        else STATE_TEXT[dose.state]
+        for dose in found
+        if dose.day == today
+    }
+    reminders = [r for r in await reminders_of(session, user.id) if r.kind == ReminderKind.DOSE]
+    for reminder in reminders:
+        due = reminder.next_fire_at  # None while it is off or paused
+        if due is not None and due > now and local_day(due, zone) == today:
+            states.setdefault(due, COMING_UP)
+    if not states and not any(r.enabled for r in reminders):
         return NO_DOSES
+    lines = [f"💊 {at.astimezone(zone):%H:%M} — {states[at]}" for at in sorted(states)]
+    if user.reminders_paused:
+        lines.append(PAUSED)
+    elif COMING_UP not in states.values():
+        lines.append(NONE_LEFT)
     header = f"📅 <b>Today's doses</b> ({today.strftime('%a %d %b')}, {user.timezone})"
     footer = "Take each dose with food. Missed one? Never take two to make up for it."
     return "\n".join([header, *lines, "", footer])
