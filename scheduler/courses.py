@@ -123,9 +123,14 @@ async def end_course(session: AsyncSession, user: User, course: Course, now: dat
     await set_summary(session, user, False, now)
 
 
-async def resume_course(session: AsyncSession, course: Course, now: datetime) -> None:
+async def resume_course(session: AsyncSession, user: User, course: Course, now: datetime) -> None:
+    """Undo the end: the weekly summary that stopped with the course starts again, as it was
+    when the course began (the screen shown next offers to switch it off)."""
+    if course.ended_at is None:
+        return
     course.ended_at = None
     course.updated_at = now
+    await set_summary(session, user, True, now)
 
 
 async def summary_reminder(session: AsyncSession, user_id: int) -> Reminder | None:

@@ -160,7 +160,7 @@ async def apply_action(session: AsyncSession, user: User, action: Action, now: d
         if course.ended_at is None:
             await end_course(session, user, course, now)
     elif action == Action.RESUME:
-        await resume_course(session, course, now)
+        await resume_course(session, user, course, now)
     else:
         await set_summary(session, user, action == Action.SUMMARY_ON, now)
     user.awaiting = ""

@@ -180,6 +180,11 @@ async def test_ending_the_course_offers_to_switch_dose_reminders_off(bot: BotUnd
     back = await press_and_edit(bot, off, "Undo")
     assert "Day 2" in back.text
     assert (await course_row(bot)).ended_at is None
+    # The weekly summary stopped with the course, and starts again with it.
+    assert "Weekly summary: on" in back.text
+    async with bot.db.session() as session:
+        summary = await summary_reminder(session, USER)
+    assert summary is not None and summary.enabled and summary.next_fire_at is not None
 
 
 async def course_with_one_dose_taken(bot: BotUnderTest) -> None:
@@ -196,7 +201,8 @@ async def course_with_one_dose_taken(bot: BotUnderTest) -> None:
 async def test_typed_end_and_resume(bot: BotUnderTest) -> None:
     await bot.say("/course start 2026-03-01")
     assert "Your course has ended" in (await bot.say("/course end")).text
-    assert "Day 2" in (await bot.say("/course resume")).text
+    resumed = await bot.say("/course resume")
+    assert "Day 2" in resumed.text and "Weekly summary: on" in resumed.text
 
 
 async def test_weekly_summary_arrives_on_sunday_evening_with_the_purge(bot: BotUnderTest) -> None:
