@@ -43,6 +43,7 @@ class Claimed:
     broadcast_id: int | None
     kind: models.ReminderKind | None
     occurrence: datetime | None
+    local_time: str | None
     purpose: models.Purpose
     priority: int
     due_at: datetime
@@ -327,5 +328,9 @@ async def _render(
     if delivery.purpose == models.Purpose.FIRST and now - delivery.due_at > policy.late_after:
         delivery.late = True
     return reminder_message(
-        delivery.kind, reminder.local_time, delivery.purpose, delivery.late, delivery.id
+        delivery.kind,
+        delivery.local_time or reminder.local_time,
+        delivery.purpose,
+        delivery.late,
+        delivery.id,
     )

@@ -119,6 +119,7 @@ class _Batch:
             columns["reminder_id"].append(reminder.id)
             columns["kind"].append(reminder.kind)
             columns["occurrence"].append(occurrence)
+            columns["local_time"].append(reminder.local_time)
             columns["status"].append(
                 DeliveryStatus.MISSED if overdue > grace else DeliveryStatus.PENDING
             )

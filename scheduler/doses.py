@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.adherence import DoseRecord, DoseState, dose_state
@@ -25,7 +25,7 @@ async def log_outcome(
 ) -> bool:
     """Record the answer for the delivery's occurrence; False when it was already answered."""
     assert delivery.occurrence is not None and delivery.kind is not None
-    wall_time = await session.scalar(
+    wall_time = delivery.local_time or await session.scalar(
         select(models.Reminder.local_time).where(models.Reminder.id == delivery.reminder_id)
     )
     local = parse_hhmm(wall_time) if wall_time else None
@@ -136,7 +136,7 @@ async def first_doses(
             models.Delivery.occurrence,
             models.Delivery.status,
             models.Reminder.timezone,
-            models.Reminder.local_time,
+            func.coalesce(models.Delivery.local_time, models.Reminder.local_time),
         )
         .outerjoin(models.Reminder, models.Reminder.id == models.Delivery.reminder_id)
         .where(

@@ -37,7 +37,16 @@ from storage.types import UTCDateTime
 
 # The delivery columns that differ from row to row, in this order; the rest are the same for a
 # whole batch. The occurrence is also when a delivery is due.
-VARYING = ("user_id", "chat_id", "reminder_id", "kind", "occurrence", "status", "late")
+VARYING = (
+    "user_id",
+    "chat_id",
+    "reminder_id",
+    "kind",
+    "occurrence",
+    "status",
+    "late",
+    "local_time",
+)
 
 _REMINDERS = table_of(Reminder)
 _DELIVERIES = table_of(Delivery)
@@ -86,6 +95,7 @@ _SQLITE_INSERT_ORDER = (
     "reminder_id",
     "kind",
     "occurrence",
+    "local_time",
     "purpose",
     "priority",
     "due_at",
@@ -160,7 +170,7 @@ async def _write_sqlite(
     if deliveries[VARYING[0]]:
         first, updated = w.first, db_time(now)
         rows = []
-        for user, chat, reminder, kind, occurrence, status, late in zip(
+        for user, chat, reminder, kind, occurrence, status, late, local_time in zip(
             *(deliveries[name] for name in VARYING), strict=True
         ):
             at = db_time(occurrence)  # the occurrence is also when it is due
@@ -171,6 +181,7 @@ async def _write_sqlite(
                     reminder,
                     kinds[kind],
                     at,
+                    local_time,
                     first,
                     priority,
                     at,

@@ -192,6 +192,10 @@ class Delivery(OwnedByUser, Base):
         ForeignKey("broadcasts.id", ondelete="CASCADE"), nullable=True
     )
     occurrence: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The reminder's wall time ("08:00") when the occurrence was dispatched, for the texts about
+    # it: the reminder may move to another time before a snooze, a follow-up or an answer. NULL
+    # for broadcasts, and for rows from before migration 0006 (their reminder's time is used).
+    local_time: Mapped[str | None] = mapped_column(String(5), nullable=True)
     purpose: Mapped[Purpose] = mapped_column(_str_enum(Purpose))
     # Lower goes first: reminders are never held back behind a broadcast.
     priority: Mapped[int] = mapped_column(Integer, default=0)

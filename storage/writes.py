@@ -50,6 +50,8 @@ class OfOccurrence(Protocol):
     @property
     def occurrence(self) -> datetime | None: ...
     @property
+    def local_time(self) -> str | None: ...
+    @property
     def priority(self) -> int: ...
 
 
@@ -64,6 +66,7 @@ def further_delivery(
         "reminder_id": of.reminder_id,
         "kind": of.kind,
         "occurrence": of.occurrence,
+        "local_time": of.local_time,
         "purpose": purpose,
         "priority": of.priority,
         "due_at": due_at,

@@ -55,7 +55,7 @@ async def _press(query: CallbackQuery, context: Context, user_id: int) -> str | 
                 return "Already noted."
         text = outcome_message(
             delivery.kind,
-            reminder.local_time,
+            delivery.local_time or reminder.local_time,
             delivery.purpose,
             delivery.late,
             outcome,

@@ -126,6 +126,21 @@ async def test_follow_up_is_not_sent_after_taken(bot: BotUnderTest) -> None:
     )
 
 
+async def test_a_dose_moved_to_another_time_keeps_its_own_time_in_its_snooze_and_answer(
+    bot: BotUnderTest,
+) -> None:
+    message = await dose_at_0800_in_kolkata(bot)
+    await bot.press(message, button(bot, message, "Snooze"))
+    await bot.say("/remind dose 09:00")  # the same reminder, from tomorrow at 09:00
+    snoozed = await fire(bot, KOLKATA_0800 + timedelta(minutes=15))
+    assert "Snoozed reminder: your 08:00 dose" in snoozed.text
+    await bot.press(snoozed, button(bot, snoozed, "Taken"))
+    answered = await bot.fake.wait_for(lambda: edited_last(bot.fake))
+    assert "Snoozed reminder: your 08:00 dose" in answered.text and "09:00" not in answered.text
+    [log] = await bot.rows(DoseLog)
+    assert log.outcome == Outcome.TAKEN
+
+
 async def test_moisturiser_has_done_and_snooze(bot: BotUnderTest) -> None:
     await bot.say("/timezone Europe/Berlin")
     await bot.say("/remind moisturizer 21:30")
