@@ -19,6 +19,7 @@ from scheduler.reminders import delete_reminder, reminders_of, set_enabled, set_
 from storage.models import Reminder, User
 
 PREFIX = "rm:"
+MOVED = "That reminder is at another time now: here is the list as it is, nothing changed."
 EMPTY = "You have no reminders yet. Set one with /remind, for example /remind dose 08:00."
 
 
@@ -42,19 +43,19 @@ def listing(user: User, reminders: list[Reminder], now: datetime) -> Screen:
             state = "on"
         lines.append(f"{label} — {state}")
         toggle = ("Switch off", "off") if r.enabled else ("Switch on", "on")
-        keyboard.append(
-            [
-                InlineKeyboardButton(
-                    f"{toggle[0]} {r.local_time}", callback_data=f"{PREFIX}{toggle[1]}:{r.id}"
-                ),
-                InlineKeyboardButton(
-                    f"🗑 Delete {r.local_time}", callback_data=f"{PREFIX}del:{r.id}"
-                ),
-            ]
-        )
+        keyboard.append([_button(*toggle, r), _button("🗑 Delete", "del", r)])
     if user.reminders_paused:
         lines.append("\nAll reminders are paused. /resume starts them again.")
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+
+def _button(label: str, action: str, reminder: Reminder) -> InlineKeyboardButton:
+    """A button naming the reminder by its time, which the press checks: a moved time keeps its
+    row, and a list shown before the move must not act on the new time."""
+    hhmm = reminder.local_time.replace(":", "")
+    return InlineKeyboardButton(
+        f"{label} {reminder.local_time}", callback_data=f"{PREFIX}{action}:{reminder.id}:{hhmm}"
+    )
 
 
 async def reminders_command(update: Update, context: Context) -> None:
@@ -68,24 +69,31 @@ async def reminders_command(update: Update, context: Context) -> None:
 async def reminder_button(update: Update, context: Context) -> None:
     query, data = pressed(update, PREFIX)
     svc = services(context)
-    action, _, raw_id = data.partition(":")
+    action, _, target = data.partition(":")
+    # Buttons from before the time was part of them name the row alone.
+    raw_id, _, shown_time = target.partition(":")
     now = svc.clock.now()
     async with user_session(svc.db, update) as (session, user):
-        reminder_id = row_id(raw_id) or -1
-        if action == "del":
-            changed = await delete_reminder(session, user, reminder_id, now)
+        reminder = await session.get(Reminder, row_id(raw_id) or -1)
+        notice = "Done."
+        if reminder is None or reminder.user_id != user.id:
+            relist = False
+        elif shown_time and reminder.local_time.replace(":", "") != shown_time:
+            notice, relist = MOVED, True
+        elif action == "del":
+            relist = await delete_reminder(session, user, reminder.id, now)
         elif action in {"on", "off"}:
-            changed = await set_enabled(session, user, reminder_id, action == "on", now) is not None
+            relist = await set_enabled(session, user, reminder.id, action == "on", now) is not None
         else:
-            changed = False
+            relist = False
         shown = None
-        if changed:
+        if relist:
             await session.flush()
             shown = listing(user, await reminders_of(session, user.id), now)
     if shown is None:
         await query.answer("That reminder no longer exists.")
         return
-    await query.answer("Done.")
+    await query.answer(notice)
     await show_after_press(query, context, *shown)
 
 

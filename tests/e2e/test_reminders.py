@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from bot.handlers.reminders import MOVED
 from sandbox.state import BotMessage
 from storage.models import Delivery, DeliveryStatus, DoseLog, Outcome, Purpose, Reminder, User
 from tests.e2e.conftest import USER, BotUnderTest, answered, edited_last, eventually
@@ -240,6 +241,28 @@ async def test_reminders_list_switches_off_on_and_deletes(bot: BotUnderTest) -> 
     stale = bot.fake.forge_callback(USER, current.message_id, "rm:del:999999")
     await bot.fake.wait_for(lambda: stale in bot.fake.answered_callbacks())
     assert "no longer exists" in bot.fake.answered_callbacks()[stale]["text"]
+
+
+async def test_a_list_shown_before_a_time_moved_acts_on_nothing_and_shows_it_anew(
+    bot: BotUnderTest,
+) -> None:
+    await bot.say("/timezone Europe/Berlin")
+    await bot.say("/remind dose 08:00 20:00")
+    listing = await bot.say("/reminders")
+    await bot.say("/remind dose 09:00")  # the row of 20:00 now stands for 09:00
+    for label in ("Switch off 20:00", "Delete 20:00"):
+        query = bot.fake.forge_callback(USER, listing.message_id, button(bot, listing, label))
+        await bot.fake.wait_for(lambda q=query: q in bot.fake.answered_callbacks())  # type: ignore[misc]
+        assert bot.fake.answered_callbacks()[query]["text"] == MOVED
+    [dose] = await bot.rows(Reminder)
+    assert (dose.local_time, dose.enabled) == ("09:00", True)
+    shown = await bot.fake.wait_for(
+        lambda: next(
+            (m for m in bot.fake.messages(USER) if m.message_id == listing.message_id and m.edits),
+            None,
+        )
+    )
+    assert "09:00" in shown.text and "20:00" not in shown.text
 
 
 async def test_remind_off_switches_the_kind_off(bot: BotUnderTest) -> None:
