@@ -67,7 +67,8 @@ def daily_kind(name: str) -> ReminderKind:
 
 
 def kind_times(reminders: list[Reminder], kind: ReminderKind) -> list[str]:
-    return sorted(r.local_time for r in reminders if r.kind == kind)
+    """The kind's times that are on: the ones the picker shows as chosen."""
+    return sorted(r.local_time for r in reminders if r.kind == kind and r.enabled)
 
 
 def summary(kind: ReminderKind, reminders: list[Reminder], user: User, now: datetime) -> str:

@@ -139,6 +139,24 @@ async def test_guided_flow_kind_then_time_buttons(bot: BotUnderTest) -> None:
     assert sorted(r.local_time for r in await bot.rows(Reminder)) == ["08:00", "20:00"]
 
 
+async def test_the_picker_shows_a_switched_off_time_as_not_chosen_and_a_tap_switches_it_on(
+    bot: BotUnderTest,
+) -> None:
+    await bot.say("/timezone Europe/Berlin")
+    await bot.say("/remind dose 08:00")
+    await bot.say("/remind dose off")
+    kinds = await bot.say("/remind")
+    await bot.press(kinds, "rk:dose")
+    picker = await bot.fake.wait_for(lambda: edited_last(bot.fake))
+    assert "Chosen: none yet" in picker.text
+    assert ("08:00", "rt:dose:0800:on") in bot.fake.buttons(picker)
+    await bot.press(picker, "rt:dose:0800:on")
+    chosen = await bot.fake.wait_for(lambda: edited_last(bot.fake, edits=2))
+    assert "Chosen: 08:00" in chosen.text
+    [dose] = await bot.rows(Reminder)
+    assert dose.enabled and dose.next_fire_at is not None
+
+
 async def test_guided_flow_accepts_typed_times(bot: BotUnderTest) -> None:
     await kind_picked_in_berlin(bot, "sunscreen")
     reply = await bot.say("08:45")
