@@ -76,7 +76,7 @@ async def timezone_command(update: Update, context: Context) -> None:
             f"{intro}\n{HOW_TO_TYPE}", reply_markup=zone_keyboard(COMMON_ZONES)
         )
         return
-    found = lookup_zone(wanted)
+    found = lookup_zone(wanted, now=services(context).clock.now())
     if found.zone is not None:
         await message.reply_text(await apply_zone(update, context, found.zone))
         return
