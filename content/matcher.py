@@ -7,9 +7,10 @@ from collections.abc import Iterable, Sequence
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from content.double_dose import MISSED_DOSE, asks_to_double_up
 from content.fuzzy import Hit, Pattern, compile_phrase, find_hits
 from content.models import Library, RedFlagFamily, Topic
-from content.normalize import Clause, clauses
+from content.normalize import Clause, clauses, words
 
 # Almost every message names the medicine or the skin, so these words alone say little.
 _GENERIC = frozenset(
@@ -27,6 +28,10 @@ _PHRASE_BONUS = 0.25
 def match_topics(text: str, library: Library, limit: int = 3) -> list[Topic]:
     """The topics `text` is about, best first; one when it clearly wins, [] when none fit."""
     parts = clauses(text)
+    if asks_to_double_up(text):
+        # Whether to take two after a missed dose is the missed-dose question in other words:
+        # scored as if it said so, it finds the topic that says never to double up.
+        parts.append(Clause(words(MISSED_DOSE), general_question=False))
     scored = [(_score(topic.keywords, parts), topic) for topic in library.topics.values()]
     scored = [(score, topic) for score, topic in scored if score > 0]
     if not scored:

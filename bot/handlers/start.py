@@ -56,9 +56,10 @@ async def start(update: Update, context: Context) -> None:
 
 
 async def run_command(update: Update, context: Context, name: str) -> bool:
-    """Run the command `name` as if it had been typed, if the bot has it (not /start itself)."""
+    """Run the command `name` as if it had been typed, if the bot has it (not /start itself)
+    and the user may know of it."""
     name = name.lower()
-    if name == "start":
+    if name == "start" or not _may_deep_link(update, context, name):
         return False
     for handler in context.application.handlers.get(0, []):
         if isinstance(handler, CommandHandler) and name in handler.commands:
@@ -66,6 +67,18 @@ async def run_command(update: Update, context: Context, name: str) -> bool:
             await handler.callback(update, context)
             return True
     return False
+
+
+def _may_deep_link(update: Update, context: Context, name: str) -> bool:
+    """Whether `/start <name>` may run the command `name` for this user.
+
+    Only commands listed in /help are public; the unlisted ones are admin-only. For anyone
+    else the payload must look like any unknown one (the welcome): running the handler would
+    answer from the text "/start <name>" and give the command away.
+    """
+    svc = services(context)
+    user = update.effective_user
+    return svc.is_admin(user.id if user else None) or name in {c.name for c in svc.commands}
 
 
 async def help_command(update: Update, context: Context) -> None:

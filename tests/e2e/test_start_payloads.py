@@ -1,0 +1,41 @@
+"""`/start <payload>`, what a deep link sends: it runs a public command, an admin's command only
+for an admin, and anything else gets the welcome."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.handlers.privacy import PRIVACY_TEXT
+from sandbox.state import BotMessage
+from tests.e2e.conftest import ADMIN, BotUnderTest
+
+ADMIN_COMMANDS = ["stats", "broadcast", "broadcast_cancel"]
+
+
+def seen(reply: BotMessage) -> tuple[str, object]:
+    """What the user sees of a reply: its text and its buttons."""
+    return reply.html, reply.reply_markup
+
+
+@pytest.mark.parametrize("command", ADMIN_COMMANDS)
+async def test_admin_command_as_start_payload_gets_the_welcome_for_non_admins(
+    bot: BotUnderTest, command: str
+) -> None:
+    # An unknown payload first: the admin command must be answered exactly like it, so the reply
+    # gives away nothing (not even "I don't know /start").
+    unknown = await bot.say("/start nonsense")
+    assert "Welcome" in unknown.text
+    assert seen(await bot.say(f"/start {command}")) == seen(unknown)
+    assert seen(await bot.say(f"/start {command.upper()}")) == seen(unknown)
+
+
+async def test_admin_command_as_start_payload_runs_for_the_admin(bot: BotUnderTest) -> None:
+    stats = await bot.say("/start stats", user_id=ADMIN)
+    assert "isobot stats" in stats.text
+    idle = await bot.say("/start broadcast_cancel", user_id=ADMIN)
+    assert idle.text == "No broadcast is running."
+
+
+async def test_public_command_as_start_payload_still_runs_for_everyone(bot: BotUnderTest) -> None:
+    reply = await bot.say("/start privacy")
+    assert reply.html.startswith(PRIVACY_TEXT)
