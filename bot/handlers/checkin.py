@@ -2,15 +2,17 @@
 
 Every answer is stored as it is tapped, so a check-in left unfinished keeps what it got; /checkin
 always starts a new one. A worrying answer leads on as scheduler/checkin_screen.py decides, with
-the urgent guidance and crisis lines of bot/handlers/urgent.py. Typed text is never read as an
-answer: it goes to free text, where warning signs are checked first, whatever the check-in.
+the urgent guidance and crisis lines of bot/handlers/urgent.py. Typed text goes to free text,
+where warning signs are checked first, whatever the check-in; the one typed answer taken is a yes
+or no to an open self-harm question, since a yes must get the urgent help however it is given.
+A worrying answer on the screen of a check-in since replaced still gets its help.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -66,6 +68,9 @@ log = logging.getLogger(__name__)
 
 OUT_OF_DATE = "That button is out of date. Send /checkin to start a new check-in."
 REPLACED = "A newer check-in has started; this one is saved as far as it got."
+# How long a typed yes or no is read as the answer to an open self-harm question; later, the
+# question was left, and a yes or no answers something else.
+TYPED_ANSWER_WINDOW = timedelta(hours=12)
 USAGE = (
     "/checkin starts a check-in now. /checkin weekly sets a weekly one, /checkin off switches "
     "the weekly one off."
@@ -205,12 +210,25 @@ async def _apply(session: AsyncSession, user: User, press: Press, now: datetime)
     if checkin is None or checkin.user_id != user.id:
         return Reply(notice=OUT_OF_DATE)
     latest = await latest_checkin(session, user.id)
-    if latest is None or latest.id != checkin.id:
+    if (latest is None or latest.id != checkin.id) and not _raises_alarm(press):
+        # A worrying answer still counts where it was asked: its help cannot wait for a newer
+        # check-in to reach the same question.
         return Reply(notice=REPLACED)
     reply = _answer(checkin, press, now)
     if reply.edit is None and reply.new is None and reply.notice is None:
         reply.edit = screen_for(checkin, position(checkin), user.id)
     return reply
+
+
+def _raises_alarm(press: Press) -> bool:
+    """A yes to the self-harm question, or a side effect severe enough for urgent guidance."""
+    if press.act is Act.SELF_HARM:
+        return press.args[1] == "y"
+    if press.act is Act.SIDE_EFFECT:
+        effect = SIDE_EFFECTS[press.number(1, len(SIDE_EFFECTS) - 1)]
+        severity = SEVERITIES[press.number(2, len(SEVERITIES) - 1)]
+        return after_side_effect(effect, severity).escalation is Escalation.URGENT
+    return False
 
 
 async def _weekly(session: AsyncSession, user: User, press: Press, now: datetime) -> Reply:
@@ -268,6 +286,27 @@ def _answer(checkin: CheckIn, press: Press, now: datetime) -> Reply:
             setattr(checkin, effect.field, None)
             checkin.updated_at = now
     return Reply()
+
+
+async def typed_self_harm_answer(update: Update, context: Context, yes: bool) -> bool:
+    """A yes or no typed while the self-harm question of a recent check-in is open, taken as the
+    button would be: a yes must get the urgent help, whatever way it was given. False when no
+    such question is open, and the text is a message of its own."""
+    svc = services(context)
+    now = svc.clock.now()
+    async with user_session(svc.db, update) as (session, user):
+        checkin = await latest_checkin(session, user.id)
+        if (
+            checkin is None
+            or now - checkin.updated_at > TYPED_ANSWER_WINDOW
+            or position(checkin).step is not Step.SELF_HARM
+        ):
+            return False
+        reply = _self_harm(checkin, yes, now)
+    # The question's own message keeps its buttons; a press on them now changes nothing.
+    for item in reply.after:
+        await _send(update, context, item)
+    return True
 
 
 def _self_harm(checkin: CheckIn, yes: bool, now: datetime) -> Reply:

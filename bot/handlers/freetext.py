@@ -7,6 +7,7 @@ from telegram import Update
 from telegram.ext import MessageHandler, filters
 
 from bot.awaiting import answer_words
+from bot.handlers.checkin import typed_self_harm_answer
 from bot.handlers.topics import send_topic
 from bot.handlers.urgent import send_urgent
 from bot.keyboards import ask_keyboard, carer_keyboard, chooser_keyboard, topic_keyboard, with_sos
@@ -19,10 +20,15 @@ from content import (
     find_flag_subject,
     match_topics,
 )
+from content.short_answers import yes_or_no
 
 NO_MATCH = (
     "I'm not sure which topic that is about. Try /topics for the full menu, or /help for "
     "everything I can do. If you feel unwell or unsafe, tap 🆘 below."
+)
+NOT_AN_ANSWER = (
+    "If that answers a question of mine, please tap one of its buttons above. If you feel unwell "
+    "or unsafe, tap 🆘 below."
 )
 CHOICE = "That could be one of these. Which would you like to read?"
 EDIT_NOT_READ = (
@@ -39,6 +45,9 @@ CHECK_IN = (
 async def free_text(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
+    answer = yes_or_no(message.text)
+    if answer is not None and await typed_self_harm_answer(update, context, answer):
+        return
     await answer_text(update, context, message.text)
 
 
@@ -104,8 +113,10 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
         await send_topic(update, context, topics[0])
         return
     if not topics:
+        # A bare yes or no answers a question the bot asked with buttons, not a topic.
+        unmatched = NOT_AN_ANSWER if yes_or_no(text) is not None else NO_MATCH
         await message.reply_text(
-            f"{NO_MATCH}\n\n{library.disclaimer_html}", reply_markup=with_sos()
+            f"{unmatched}\n\n{library.disclaimer_html}", reply_markup=with_sos()
         )
         return
     await message.reply_text(

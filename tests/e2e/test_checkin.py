@@ -8,7 +8,11 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
+from bot.handlers.freetext import NOT_AN_ANSWER
 from bot.handlers.report import gather
+from bot.keyboards import SOS, SOS_LABEL
 from content import load_library
 from sandbox.state import BotMessage
 from storage.models import CheckIn, Reminder, ReminderKind, Severity, User
@@ -246,7 +250,66 @@ async def test_the_same_tap_handled_twice_repeats_no_escalation(bot: BotUnderTes
     assert "the rest of the check-in can wait" in current(bot, question).text
 
 
+@pytest.mark.parametrize("typed", ["Yes I am", "yeah", "not sure"])
+async def test_a_yes_typed_to_the_self_harm_question_gets_urgent_help_at_once(
+    bot: BotUnderTest, typed: str
+) -> None:
+    await with_timezone(bot, "Europe/London")
+    question = await mood(bot, "Nearly every day", "Nearly every day")
+    urgent = await bot.say(typed)
+    assert MOOD is not None and MOOD.title in urgent.text and "116 123" in urgent.text
+    row = await the_checkin(bot)
+    assert row.self_harm_thoughts is True and row.finished_at is not None
+    # Its buttons, tapped after, repeat nothing.
+    count = len(bot.fake.messages(USER))
+    await forged_press(bot, question, data_of(bot, question, "Yes, I am"))
+    await settle(bot)
+    assert len(bot.fake.messages(USER)) == count
+
+
+async def test_a_no_typed_to_the_self_harm_question_goes_on_as_the_button_would(
+    bot: BotUnderTest,
+) -> None:
+    await with_timezone(bot, "Europe/London")
+    await mood(bot, "Nearly every day", "Nearly every day")
+    side_effects = await bot.say("no im not", replies=2)
+    support = bot.fake.messages(USER)[-2]
+    assert "tell your prescriber soon" in support.text and "116 123" in support.text
+    assert "1 of 6" in side_effects.text
+    assert (await the_checkin(bot)).self_harm_thoughts is False
+
+
+async def test_a_bare_yes_with_no_question_open_points_to_the_buttons(bot: BotUnderTest) -> None:
+    reply = await bot.say("yes")
+    assert NOT_AN_ANSWER[:40] in reply.text
+    assert (SOS_LABEL, SOS) in bot.fake.buttons(reply)
+
+
 # Unfinished, replaced, and other people's buttons ----------------------------------------------
+
+
+async def test_a_yes_to_self_harm_on_a_replaced_check_in_still_gets_urgent_help(
+    bot: BotUnderTest,
+) -> None:
+    await with_timezone(bot, "Europe/London")
+    question = await mood(bot, "Nearly every day", "Nearly every day")
+    await bot.say("/checkin")  # a newer one, before the question was answered
+    urgent = await bot.press_and_wait(current(bot, question), data_of(bot, question, "Yes, I am"))
+    assert MOOD is not None and MOOD.title in urgent.text and "116 123" in urgent.text
+    old, _ = sorted(await bot.rows(CheckIn), key=lambda c: c.id)
+    assert old.self_harm_thoughts is True
+
+
+async def test_a_severe_sign_on_a_replaced_check_in_still_gets_its_guidance(
+    bot: BotUnderTest,
+) -> None:
+    screen = await mood(bot, "Not at all", "Not at all")
+    for _ in range(4):  # dry lips, dry eyes, nosebleeds, joint or back pain
+        screen = await tap(bot, screen, "None")
+    assert "Headache" in screen.text
+    await bot.say("/checkin")
+    urgent = await bot.press_and_wait(current(bot, screen), data_of(bot, screen, "Severe"))
+    assert HEADACHE is not None and HEADACHE.title in urgent.text
 
 
 async def test_unfinished_check_in_is_kept_and_a_new_one_starts_fresh(bot: BotUnderTest) -> None:
