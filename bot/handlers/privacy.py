@@ -12,6 +12,7 @@ from bot.button_replies import pressed, show_after_press
 from bot.commands import PRIVACY
 from bot.services import Context, IsobotApp, add_command, services
 from storage.personal_data import erase_user, export_document, rows_of
+from storage.users import get_user
 
 log = logging.getLogger("isobot.privacy")
 
@@ -119,7 +120,16 @@ async def delete_button(update: Update, context: Context) -> None:
         await query.answer(EXPIRED)
         return
     async with svc.db.session() as session:
-        count = await erase_user(session, query.from_user.id)
+        user = await get_user(session, query.from_user.id)
+        # The button is for the data there was when it was asked: after an erasure and a fresh
+        # start, an older one must not erase what came since. Its time has whole seconds only.
+        if user is not None and user.created_at >= asked + timedelta(seconds=1):
+            count = None
+        else:
+            count = await erase_user(session, query.from_user.id)
+    if count is None:
+        await query.answer(EXPIRED)
+        return
     # No id: after an erasure even the log should not say who it was.
     log.info("a user erased their data: %d rows", count)
     await query.answer("Deleted.")

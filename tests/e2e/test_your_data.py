@@ -143,3 +143,19 @@ async def test_an_old_confirmation_button_has_expired(bot: BotUnderTest) -> None
     query = await bot.press(prompt, data)
     assert "expired" in bot.fake.answered_callbacks()[query]["text"]
     assert (await rows_per_table(bot, USER))["courses"] == 1
+
+
+async def test_a_confirmation_from_before_an_erasure_cannot_erase_the_fresh_start(
+    bot: BotUnderTest,
+) -> None:
+    first = await bot.say("/delete")
+    bot.clock.advance(timedelta(minutes=1))
+    second = await bot.say("/delete")
+    await press_and_edit(bot, second, "Yes, delete everything")
+    bot.clock.advance(timedelta(minutes=1))
+    await set_up_everything(bot, USER)  # a fresh start
+    before = await rows_per_table(bot, USER)
+    bot.clock.advance(timedelta(minutes=1))
+    query = await bot.press(first, button(bot, first, "Yes, delete everything"))
+    assert "expired" in bot.fake.answered_callbacks()[query]["text"]
+    assert await rows_per_table(bot, USER) == before
