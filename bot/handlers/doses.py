@@ -33,7 +33,7 @@ from bot.services import Context, IsobotApp, add_command, services, user_session
 from scheduler.adherence import DoseState
 from scheduler.courses import course_of
 from scheduler.dose_span import first_dose_day
-from scheduler.doses import dose_occurrences, dose_records
+from scheduler.doses import DoseOccurrence, dose_occurrences, dose_records
 from scheduler.recurrence import local_day
 from scheduler.reminders import reminders_of
 from storage.checkins import checkins_of
@@ -73,13 +73,7 @@ async def _today_text(session: AsyncSession, user: User, now: datetime) -> str:
     today = local_day(now, zone)
     # Today began less than a day ago in any zone; two days leave room for the reminders' zones.
     found = await dose_occurrences(session, user.id, zone, now, now - timedelta(days=2))
-    states = {
-        dose.occurrence: COMING_UP
-        if dose.state is DoseState.OPEN and dose.occurrence > now
-        else STATE_TEXT[dose.state]
-        for dose in found
-        if dose.day == today
-    }
+    states = {dose.occurrence: _state_text(dose, now) for dose in found if dose.day == today}
     reminders = [r for r in await reminders_of(session, user.id) if r.kind == ReminderKind.DOSE]
     for reminder in reminders:
         due = reminder.next_fire_at  # None while it is off or paused
@@ -95,6 +89,13 @@ async def _today_text(session: AsyncSession, user: User, now: datetime) -> str:
     header = f"📅 <b>Today's doses</b> ({today.strftime('%a %d %b')}, {user.timezone})"
     footer = "Take each dose with food. Missed one? Never take two to make up for it."
     return "\n".join([header, *lines, "", footer])
+
+
+def _state_text(dose: DoseOccurrence, now: datetime) -> str:
+    # A reminder queued ahead of its time is still to come, not waiting for an answer.
+    if dose.state is DoseState.OPEN and dose.occurrence > now:
+        return COMING_UP
+    return STATE_TEXT[dose.state]
 
 
 @dataclass(frozen=True)
