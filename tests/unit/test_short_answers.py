@@ -10,8 +10,24 @@ from content.short_answers import yes_or_no
 
 @pytest.mark.parametrize(
     "text",
-    ["yes", "Yes, I am", "yeah", "yep!", "Y", "i am", "I do", "kinda", "a bit", "sometimes"]
-    + ["maybe", "not sure", "idk", "I don't know", "kind of", "yes i think so"],
+    [
+        "yes",
+        "Yes, I am",
+        "yeah",
+        "yep!",
+        "Y",
+        "i am",
+        "I do",
+        "kinda",
+        "a bit",
+        "sometimes",
+        "maybe",
+        "not sure",
+        "idk",
+        "I don't know",
+        "kind of",
+        "yes i think so",
+    ],
 )
 def test_a_yes_or_an_unsure_answer_is_a_yes(text: str) -> None:
     assert yes_or_no(text) is True
@@ -26,8 +42,17 @@ def test_a_no_is_a_no(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "ok", "hello", "why are my lips so dry", "yes please send the report now", "no rash"]
-    + ["I am fine", "08:00", "yes no yes no yes no"],
+    [
+        "",
+        "ok",
+        "hello",
+        "why are my lips so dry",
+        "yes please send the report now",
+        "no rash",
+        "I am fine",
+        "08:00",
+        "yes no yes no yes no",
+    ],
 )
 def test_a_message_that_says_more_is_no_answer(text: str) -> None:
     assert yes_or_no(text) is None
