@@ -76,6 +76,31 @@ def parse_day_and_time(words: list[str]) -> tuple[int, time]:
         raise CheckArgsError(f"{error} {USAGE}") from None
 
 
+def parse_time_for_day(words: list[str], day: int) -> tuple[int, time]:
+    """The answer to "At what time?" once `day` was tapped: `10:30` for that day, `9` for 09:00
+    on it, or `20 10:30` for another day and time."""
+    if len(words) == 2:
+        return parse_day_and_time(words)
+    retry = (
+        f"At what time on day {day}? Type hours and minutes, like 10:30, or tap a time. "
+        "For another day, type the day and the time, like 30 10:30."
+    )
+    if len(words) != 1:
+        raise CheckArgsError(retry)
+    # The question on screen is "At what time?", so a bare number answers it: an hour on the
+    # 24-hour clock, as people say "at 9". Read as a day, it would silently move the day they
+    # just tapped and take a time they never chose; the confirmation shows the time we read.
+    if words[0].isdigit() and int(words[0]) <= 23:
+        return day, time(int(words[0]), 0)
+    try:
+        return day, parse_hhmm(words[0])
+    except ValueError as error:
+        # "25:00" is told what is wrong with it; "30" or "15th" only how to answer, which is
+        # all the general "hours and minutes" sentence would say again.
+        detail = f"{error} " if ":" in words[0] else ""
+        raise CheckArgsError(detail + retry) from None
+
+
 def parse_check_args(args: list[str]) -> CheckRequest:
     """`labs 15 09:00`, `pregnancy 1`, `labs off`. Empty args are the guided flow's job."""
     if not args:

@@ -96,7 +96,7 @@ def day_picker(kind: ReminderKind) -> tuple[str, InlineKeyboardMarkup]:
 def time_picker(kind: ReminderKind, day: int) -> tuple[str, InlineKeyboardMarkup]:
     text = with_prescriber(
         f"{KIND_LABELS[kind]} on day {day} of each month. <b>At what time?</b>",
-        "Tap one, or type the day and time, like 15 09:00.",
+        "Tap one, or type a time, like 10:30.",
     )
     buttons = [
         InlineKeyboardButton(t, callback_data=f"{PREFIX}t:{kind}:{day}:{t.replace(':', '')}")

@@ -89,12 +89,7 @@ async def broadcast_command(update: Update, context: Context) -> None:
     now = svc.clock.now()
     async with svc.db.session() as session:
         # One draft per admin: an abandoned one is simply replaced.
-        await session.execute(
-            delete(Broadcast).where(
-                Broadcast.admin_id == update.effective_user.id,
-                Broadcast.status == BroadcastStatus.DRAFT,
-            )
-        )
+        await _end_drafts(session, update.effective_user.id)
         draft = Broadcast(
             admin_id=update.effective_user.id,
             admin_chat_id=update.effective_chat.id,
@@ -110,6 +105,26 @@ async def broadcast_command(update: Update, context: Context) -> None:
     await context.bot.send_message(
         update.effective_chat.id, start_text(0, pages), reply_markup=tips_keyboard(svc, draft_id, 0)
     )
+
+
+async def _end_drafts(session: AsyncSession, admin_id: int) -> bool:
+    """Delete the admin's draft, if any, and with it the wait for its text; True if one was."""
+    ended = await session.scalars(
+        delete(Broadcast)
+        .where(Broadcast.admin_id == admin_id, Broadcast.status == BroadcastStatus.DRAFT)
+        .returning(Broadcast.id)
+    )
+    await _stop_waiting_for_text(session, admin_id)
+    return bool(ended.all())
+
+
+async def _stop_waiting_for_text(session: AsyncSession, admin_id: int) -> None:
+    """Forget the wait that "Write my own" set, once its draft has ended (cancelled, replaced,
+    sent): left in place, it would take the admin's next message, whatever it is about, as the
+    text of a draft that no longer exists. Another flow's wait is not ours to end."""
+    user = await get_user(session, admin_id)
+    if user is not None and user.awaiting.startswith(f"{FLOW}:"):
+        user.awaiting = ""
 
 
 async def _draft(session: AsyncSession, broadcast_id: int, admin_id: int) -> Broadcast | None:
@@ -161,19 +176,23 @@ async def own_text(update: Update, context: Context, awaiting: str) -> bool:
         return False
     broadcast_id = row_id(awaiting.split(":", 1)[1]) or -1
     problem = own_text_problem(message.text, svc.library.disclaimer_html)
-    if problem is not None:
-        await message.reply_text(html.escape(problem))
-        return True
-    markup = None  # stays None when the draft is gone
+    markup = None  # stays None unless the text is taken
     async with user_session(svc.db, update) as (session, user):
-        user.awaiting = ""
         draft = await _draft(session, broadcast_id, update.effective_user.id)
-        if draft is not None:
+        gone = draft is None
+        if gone or problem is None:
+            user.awaiting = ""
+        if draft is not None and problem is None:
             draft.text_html = f"{html.escape(message.text)}\n\n{svc.library.disclaimer_html}"
             draft.updated_at = svc.clock.now()
             markup = await audience_menu(session, svc, draft)
-    if markup is None:
-        await message.reply_text(GONE)
+    if gone:
+        # The wait outlived its draft (a row written by an older version kept it after a new
+        # /broadcast): no text is asked for any more, so the message is an ordinary one and
+        # goes on to free text, rather than being told of a draft the admin has moved on from.
+        return False
+    if problem is not None:
+        await message.reply_text(html.escape(problem))
         return True
     await message.reply_text("Who should get it?", reply_markup=markup)
     return True
@@ -269,9 +288,7 @@ async def _apply_press(
     now = svc.clock.now()
     if action == "cancel":
         await session.delete(draft)
-        user = await get_user(session, draft.admin_id)
-        if user is not None and user.awaiting.startswith(f"{FLOW}:"):
-            user.awaiting = ""
+        await _stop_waiting_for_text(session, draft.admin_id)
         return _Edit("Broadcast cancelled. Nothing was sent.", notice="Cancelled.")
     if action == "page":
         page = row_id(arg) or 0
@@ -311,6 +328,7 @@ async def _apply_press(
         if not draft.text_html or draft.audience is None:
             return "Choose the text and the audience first."
         total = await enqueue(session, draft, now, svc.settings.admin_ids)
+        await _stop_waiting_for_text(session, draft.admin_id)  # no longer a draft
         return _Started(draft, progress_text(draft, await progress(session, draft.id)), total)
     return "That button is out of date."
 
@@ -330,24 +348,26 @@ async def _announce(context: Context, svc: Services, started: _Started) -> None:
 
 
 async def broadcast_cancel_command(update: Update, context: Context) -> None:
+    """Stops every broadcast being sent, and ends the admin's own draft: an admin who sends it
+    while the bot waits for their text means to cancel that too."""
     if await refuse_unless_admin(update, context):
         return
     svc = services(context)
-    assert update.effective_message is not None
+    assert update.effective_message is not None and update.effective_user is not None
     now = svc.clock.now()
     stopped: list[tuple[int, int]] = []
     async with svc.db.session() as session:
+        draft_ended = await _end_drafts(session, update.effective_user.id)
         running = await session.scalars(
             select(Broadcast).where(Broadcast.status == BroadcastStatus.SENDING)
         )
         for broadcast in list(running):
             stopped.append((broadcast.id, await stop(session, broadcast, now)))
-    if not stopped:
-        await update.effective_message.reply_text("No broadcast is running.")
-        return
-    lines = [f"⏹ Broadcast #{b} stopped: {n} not sent." for b, n in stopped]
-    lines.append("The final report follows when the messages in flight are done.")
-    await update.effective_message.reply_text("\n".join(lines))
+    lines = ["Your draft broadcast is cancelled. Nothing was sent."] if draft_ended else []
+    lines += [f"⏹ Broadcast #{b} stopped: {n} not sent." for b, n in stopped]
+    if stopped:
+        lines.append("The final report follows when the messages in flight are done.")
+    await update.effective_message.reply_text("\n".join(lines) or "No broadcast is running.")
 
 
 def register(app: IsobotApp) -> None:

@@ -18,6 +18,7 @@ from bot.check_args import (
     parse_check_kind,
     parse_day_and_time,
     parse_day_of_month,
+    parse_time_for_day,
 )
 from bot.check_view import (
     PREFIX,
@@ -39,6 +40,10 @@ from scheduler.zones import COMMON_ZONES
 from storage.models import ReminderKind, User
 
 AWAITING = "checks:"
+# The kind's name in users.awaiting (parse_check_kind reads it back). That column holds 32
+# characters, and "@<message id>" (up to 10 digits) is added to it: "checks:pregnancy_test:31@"
+# and an id would not fit, "checks:ptest:31@" does.
+_AWAITING_NAMES = {ReminderKind.LABS: "labs", ReminderKind.PREGNANCY_TEST: "ptest"}
 NEED_ZONE = (
     "First, which timezone are you in? Checks come at your local time, so I never guess. "
     "Pick one below or type it, like /timezone Europe/Berlin. Then send /checks again."
@@ -115,10 +120,13 @@ async def _button_reply(
     if kind not in CHECK_KINDS:
         raise ValueError(f"{kind} is not a check")
     if action == "k" and len(parts) == 2:
-        user.awaiting = f"{AWAITING}{kind}"
+        user.awaiting = _awaiting(kind)
         return day_picker(kind)
     if action == "d" and len(parts) == 3:
-        return time_picker(kind, parse_day_of_month(parts[2]))
+        day = parse_day_of_month(parts[2])
+        # The day tapped is kept, so a time typed next is that day's: the screen asks for it.
+        user.awaiting = _awaiting(kind, day)
+        return time_picker(kind, day)
     if action == "t" and len(parts) == 4 and len(parts[3]) == 4:
         day, local = parse_day_of_month(parts[2]), parse_hhmm(f"{parts[3][:2]}:{parts[3][2:]}")
         return await _set(session, user, kind, day, local, now), None
@@ -128,12 +136,25 @@ async def _button_reply(
     raise ValueError("unknown check button")
 
 
+def _awaiting(kind: ReminderKind, day: int | None = None) -> str:
+    """ "checks:labs" while the day is asked for, "checks:labs:15" once day 15 was tapped."""
+    return f"{AWAITING}{_AWAITING_NAMES[kind]}" + (f":{day}" if day is not None else "")
+
+
+def _typed_when(flow: str, words: list[str]) -> tuple[ReminderKind, int, time]:
+    """The check, the day and the time that `words` typed in `flow` ask for."""
+    name, _, tapped = flow.removeprefix(AWAITING).partition(":")
+    kind = parse_check_kind(name)
+    if tapped:
+        return kind, *parse_time_for_day(words, parse_day_of_month(tapped))
+    return kind, *parse_day_and_time(words)
+
+
 async def typed_day_and_time(answer: ShortAnswer, context: Context) -> None:
-    """`15 09:00` typed after tapping a check."""
+    """`15 09:00` typed after tapping a check; `10:30` after tapping its day too."""
     async with user_session(services(context).db, answer.update) as (session, user):
         try:
-            kind = parse_check_kind(answer.flow.removeprefix(AWAITING))
-            day, local = parse_day_and_time(answer.words)
+            kind, day, local = _typed_when(answer.flow, answer.words)
         except CheckArgsError as error:
             reply = with_prescriber(html.escape(str(error)))
         else:

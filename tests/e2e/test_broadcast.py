@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
 
 from bot.handlers.unknown import STALE_BUTTON, unknown_command_text
 from content import load_library
@@ -234,6 +235,63 @@ async def test_cancel_in_the_flow_leaves_no_trace(bot: BotUnderTest) -> None:
     assert "Nothing was sent" in done.text
     assert await bot.rows(Broadcast) == []
     assert await deliveries(bot) == []
+
+
+QUESTION = "why are my lips so dry and cracked"
+SIDE_EFFECTS = LIBRARY.topics["sideeffects"].title
+
+
+async def write_my_own_tapped(bot: BotUnderTest) -> BotMessage:
+    """/broadcast and "Write my own" tapped, as the admin: the bot now waits for their text."""
+    start = await bot.say("/broadcast", user_id=ADMIN)
+    await bot.press(start, button(bot, start, "Write my own"), user_id=ADMIN)
+    return await edited(bot, start)
+
+
+async def admin_awaiting(bot: BotUnderTest) -> str:
+    [admin] = await bot.rows(User, User.id == ADMIN)
+    return admin.awaiting
+
+
+async def test_a_new_broadcast_after_write_my_own_leaves_the_admins_next_question_alone(
+    bot: BotUnderTest,
+) -> None:
+    """The admin changes their mind after "Write my own", sends a tip with a new /broadcast, then
+    asks a question of their own: it gets its topic, not "no longer a draft"."""
+    await add_recipients(bot, 2)
+    await write_my_own_tapped(bot)
+    await confirm_tip_broadcast(bot)  # a new /broadcast, a tip, an audience, Send
+    await final_report(bot)
+    assert await admin_awaiting(bot) == ""
+    reply = await bot.say(QUESTION, user_id=ADMIN)
+    assert SIDE_EFFECTS in reply.text, reply.text
+    [sent] = await bot.rows(Broadcast)
+    assert sent.status == BroadcastStatus.DONE
+
+
+async def test_broadcast_cancel_ends_a_draft_waiting_for_text(bot: BotUnderTest) -> None:
+    await write_my_own_tapped(bot)
+    reply = await bot.say("/broadcast_cancel", user_id=ADMIN)
+    assert "draft broadcast is cancelled" in reply.text and "Nothing was sent" in reply.text, (
+        reply.text
+    )
+    assert await bot.rows(Broadcast) == []
+    assert await admin_awaiting(bot) == ""
+    answer = await bot.say(QUESTION, user_id=ADMIN)
+    assert SIDE_EFFECTS in answer.text, answer.text
+
+
+async def test_text_typed_for_a_draft_that_is_gone_is_an_ordinary_message(
+    bot: BotUnderTest,
+) -> None:
+    """A wait for text that outlived its draft (as left by a version before this fix, or a draft
+    ended elsewhere) lets the message through to free text, and is forgotten."""
+    await write_my_own_tapped(bot)
+    async with bot.db.session() as session:
+        await session.execute(delete(Broadcast))
+    reply = await bot.say(QUESTION, user_id=ADMIN)
+    assert SIDE_EFFECTS in reply.text and "no longer a draft" not in reply.text, reply.text
+    assert await admin_awaiting(bot) == ""
 
 
 async def test_own_text_is_escaped_and_previewed_exactly(fast_bot: BotUnderTest) -> None:
