@@ -44,6 +44,7 @@ class Claimed:
     kind: models.ReminderKind | None
     occurrence: datetime | None
     local_time: str | None
+    timezone: str | None
     purpose: models.Purpose
     priority: int
     due_at: datetime

@@ -49,6 +49,9 @@ class DoseDay:
     local_date: date
     occurrences: int
     taken: int
+    # The part of the day's mg the Taken doses were, as their answers recorded it; None: each is
+    # the day's mg shared by its occurrences.
+    taken_share: float | None = None
 
 
 @dataclass(frozen=True)
@@ -87,12 +90,15 @@ def mg_per_day_on(day: date, doses: Sequence[DoseChange]) -> float | None:
 
 
 def mg_on_day(dose_day: DoseDay, doses: Sequence[DoseChange]) -> float:
-    """What that day's Taken doses add: each is the day's mg shared by its dose occurrences."""
+    """What that day's Taken doses add: the day's mg times their share of it (by default, each
+    is the day's mg shared by its dose occurrences)."""
     if dose_day.taken <= 0:
         return 0.0
     daily = mg_per_day_on(dose_day.local_date, doses)
     if daily is None:
         return 0.0
+    if dose_day.taken_share is not None:
+        return daily * dose_day.taken_share
     # More Taken than known occurrences cannot happen with our data; never count over the day.
     shares = max(dose_day.occurrences, dose_day.taken)
     return daily * dose_day.taken / shares

@@ -120,6 +120,7 @@ class _Batch:
             columns["kind"].append(reminder.kind)
             columns["occurrence"].append(occurrence)
             columns["local_time"].append(reminder.local_time)
+            columns["timezone"].append(reminder.timezone)
             columns["status"].append(
                 DeliveryStatus.MISSED if overdue > grace else DeliveryStatus.PENDING
             )

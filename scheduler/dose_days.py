@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -30,18 +31,24 @@ async def dose_days(
     """
     # A day early in UTC covers every zone's local `first`; the local date filters exactly.
     since = datetime.combine(first - timedelta(days=1), time(), UTC)
-    found: dict[_Key, tuple[date, bool]] = {}
+    found: dict[_Key, _Occurrence] = {}
     for dose in await first_doses(session, user_id, zone, since):
         if dose.status != models.DeliveryStatus.CANCELLED:
-            found[(dose.reminder_id, dose.occurrence)] = (dose.day, False)
+            found[(dose.reminder_id, dose.occurrence)] = _Occurrence(dose.day)
     for log in await dose_logs_since(session, user_id, since):
-        found[(log.reminder_id, log.occurrence)] = (
-            log.local_date,
-            log.outcome == models.Outcome.TAKEN,
-        )
+        if log.outcome == models.Outcome.TAKEN:
+            found[(log.reminder_id, log.occurrence)] = _Occurrence(log.local_date, True, log.share)
+        else:
+            found[(log.reminder_id, log.occurrence)] = _Occurrence(log.local_date)
     for key in await _still_to_come_today(session, user_id, zone, now):
-        found.setdefault(key, (local_day(now, zone), False))
+        found.setdefault(key, _Occurrence(local_day(now, zone)))
     return _by_day(found.values(), first)
+
+
+class _Occurrence(NamedTuple):
+    day: date
+    taken: bool = False
+    share: float | None = None  # of a Taken, when its answer recorded it
 
 
 async def _still_to_come_today(
@@ -63,11 +70,17 @@ async def _still_to_come_today(
     return keys
 
 
-def _by_day(occurrences: Iterable[tuple[date, bool]], first: date) -> list[DoseDay]:
-    counts: dict[date, list[int]] = {}
-    for day, taken in occurrences:
-        if day >= first:
-            tally = counts.setdefault(day, [0, 0])
-            tally[0] += 1
-            tally[1] += int(taken)
-    return [DoseDay(day, n, t) for day, (n, t) in sorted(counts.items())]
+def _by_day(occurrences: Iterable[_Occurrence], first: date) -> list[DoseDay]:
+    days: dict[date, list[_Occurrence]] = {}
+    for occurrence in occurrences:
+        if occurrence.day >= first:
+            days.setdefault(occurrence.day, []).append(occurrence)
+    return [_dose_day(day, found) for day, found in sorted(days.items())]
+
+
+def _dose_day(day: date, found: list[_Occurrence]) -> DoseDay:
+    taken = [o for o in found if o.taken]
+    # A Taken answered before its share was recorded is the day's mg shared by its occurrences.
+    unrecorded = 1 / max(len(found), len(taken), 1)
+    share = sum(unrecorded if o.share is None else o.share for o in taken)
+    return DoseDay(day, len(found), len(taken), share)

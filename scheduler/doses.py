@@ -23,21 +23,29 @@ async def log_outcome(
     zone: ZoneInfo,
     now: datetime,
 ) -> bool:
-    """Record the answer for the delivery's occurrence; False when it was already answered."""
+    """Record the answer for the delivery's occurrence; False when it was already answered.
+
+    Its local date is the one it was sent for (in the zone it was sent in, when the delivery
+    says; else `zone`), wherever the user is now.
+    """
     assert delivery.occurrence is not None and delivery.kind is not None
     wall_time = delivery.local_time or await session.scalar(
         select(models.Reminder.local_time).where(models.Reminder.id == delivery.reminder_id)
     )
     local = parse_hhmm(wall_time) if wall_time else None
+    sent_in = ZoneInfo(delivery.timezone) if delivery.timezone else zone
     result = await session.execute(
         insert_ignoring_duplicates(session, models.DoseLog).values(
             user_id=delivery.user_id,
             reminder_id=delivery.reminder_id,
             kind=delivery.kind,
             occurrence=delivery.occurrence,
-            local_date=occurrence_day(delivery.occurrence, local, zone),
+            local_date=occurrence_day(delivery.occurrence, local, sent_in),
             outcome=outcome,
             logged_at=now,
+            share=await _share(session, delivery.user_id)
+            if delivery.kind == models.ReminderKind.DOSE
+            else None,
         )
     )
     if not result.rowcount:  # type: ignore[attr-defined]
@@ -50,6 +58,18 @@ async def log_outcome(
         models.Delivery.occurrence == delivery.occurrence,
     )
     return True
+
+
+async def _share(session: AsyncSession, user_id: int) -> float | None:
+    """One dose's part of the day's mg: 1 / the user's daily dose reminders, as they are now."""
+    daily = await session.scalar(
+        select(func.count()).where(
+            models.Reminder.user_id == user_id,
+            models.Reminder.kind == models.ReminderKind.DOSE,
+            models.Reminder.enabled.is_(True),
+        )
+    )
+    return 1 / daily if daily else None
 
 
 async def outcome_of(session: AsyncSession, delivery: models.Delivery) -> models.Outcome | None:
@@ -135,7 +155,7 @@ async def first_doses(
             models.Delivery.reminder_id,
             models.Delivery.occurrence,
             models.Delivery.status,
-            models.Reminder.timezone,
+            func.coalesce(models.Delivery.timezone, models.Reminder.timezone),
             func.coalesce(models.Delivery.local_time, models.Reminder.local_time),
         )
         .outerjoin(models.Reminder, models.Reminder.id == models.Delivery.reminder_id)

@@ -46,6 +46,7 @@ VARYING = (
     "status",
     "late",
     "local_time",
+    "timezone",
 )
 
 _REMINDERS = table_of(Reminder)
@@ -96,6 +97,7 @@ _SQLITE_INSERT_ORDER = (
     "kind",
     "occurrence",
     "local_time",
+    "timezone",
     "purpose",
     "priority",
     "due_at",
@@ -170,7 +172,7 @@ async def _write_sqlite(
     if deliveries[VARYING[0]]:
         first, updated = w.first, db_time(now)
         rows = []
-        for user, chat, reminder, kind, occurrence, status, late, local_time in zip(
+        for user, chat, reminder, kind, occurrence, status, late, local_time, zone in zip(
             *(deliveries[name] for name in VARYING), strict=True
         ):
             at = db_time(occurrence)  # the occurrence is also when it is due
@@ -182,6 +184,7 @@ async def _write_sqlite(
                     kinds[kind],
                     at,
                     local_time,
+                    zone,
                     first,
                     priority,
                     at,

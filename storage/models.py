@@ -192,10 +192,12 @@ class Delivery(OwnedByUser, Base):
         ForeignKey("broadcasts.id", ondelete="CASCADE"), nullable=True
     )
     occurrence: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    # The reminder's wall time ("08:00") when the occurrence was dispatched, for the texts about
-    # it: the reminder may move to another time before a snooze, a follow-up or an answer. NULL
-    # for broadcasts, and for rows from before migration 0006 (their reminder's time is used).
+    # The reminder's wall time ("08:00") and zone when the occurrence was dispatched: its texts
+    # name that time, and its local day is in that zone, though the reminder may since have moved
+    # to another time or zone (a trip). NULL for broadcasts, and for rows from before migration
+    # 0006 (their reminder's own are used).
     local_time: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     purpose: Mapped[Purpose] = mapped_column(_str_enum(Purpose))
     # Lower goes first: reminders are never held back behind a broadcast.
     priority: Mapped[int] = mapped_column(Integer, default=0)
@@ -238,6 +240,10 @@ class DoseLog(OwnedByUser, Base):
     local_date: Mapped[date] = mapped_column(Date)
     outcome: Mapped[Outcome] = mapped_column(_str_enum(Outcome))
     logged_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The part of the day's prescribed mg a dose was: 1 / the daily dose reminders there were
+    # when it was answered. A day cut short or stretched by a trip has fewer or more occurrences
+    # than doses a day; each dose taken is still one dose. NULL before migration 0006.
+    share: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class Broadcast(Base):

@@ -52,6 +52,8 @@ class OfOccurrence(Protocol):
     @property
     def local_time(self) -> str | None: ...
     @property
+    def timezone(self) -> str | None: ...
+    @property
     def priority(self) -> int: ...
 
 
@@ -67,6 +69,7 @@ def further_delivery(
         "kind": of.kind,
         "occurrence": of.occurrence,
         "local_time": of.local_time,
+        "timezone": of.timezone,
         "purpose": purpose,
         "priority": of.priority,
         "due_at": due_at,

@@ -102,11 +102,13 @@ async def test_dose_days_and_cumulative_from_the_log(db: Database) -> None:
         )
     async with db.session() as session:
         days = await dose_days(session, USER, BERLIN, date(2026, 3, 1), NOW)
+        # These answers recorded no share (as before migration 0006): each Taken is the day's mg
+        # shared by the day's occurrences.
         assert days == [
-            DoseDay(date(2026, 3, 1), 2, 2),
-            DoseDay(date(2026, 3, 2), 2, 1),
-            DoseDay(date(2026, 3, 3), 1, 1),
-            DoseDay(date(2026, 3, 4), 2, 1),
+            DoseDay(date(2026, 3, 1), 2, 2, 1.0),
+            DoseDay(date(2026, 3, 2), 2, 1, 0.5),
+            DoseDay(date(2026, 3, 3), 1, 1, 1.0),
+            DoseDay(date(2026, 3, 4), 2, 1, 0.5),
         ]
         user = await get_user(session, USER)
         assert user is not None

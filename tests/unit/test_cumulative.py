@@ -21,6 +21,7 @@ from scheduler.cumulative import (
     cumulative_mg,
     dose_in_effect,
     latest_weight,
+    mg_on_day,
     mg_per_day_on,
     percent_of_target,
     progress_bar,
@@ -242,3 +243,13 @@ def test_an_ended_course_counts_up_to_its_end_and_projects_nothing() -> None:
     assert result.cumulative_mg == pytest.approx(1200)
     assert result.taken_doses == 30
     assert result.projected_end is None
+
+
+def test_a_recorded_share_counts_each_dose_taken_as_one_dose() -> None:
+    # Two doses a day of 40 mg: a day cut short by a trip east had one occurrence, a day
+    # stretched west three; each dose taken is still 20 mg.
+    short = DoseDay(day(1), occurrences=1, taken=1, taken_share=0.5)
+    long = DoseDay(day(2), occurrences=3, taken=3, taken_share=1.5)
+    doses = [DoseChange(day(1), 40)]
+    assert mg_on_day(short, doses) == pytest.approx(20)
+    assert mg_on_day(long, doses) == pytest.approx(60)

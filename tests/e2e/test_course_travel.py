@@ -1,0 +1,88 @@
+"""The course's figures across a trip, with two doses a day (40 mg a day, so 20 mg a dose): a dose
+keeps the local day it was sent for, and each dose taken counts as one dose, however many a day
+cut short or stretched by the trip had."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from storage.models import DoseLog
+from tests.e2e.conftest import BotUnderTest
+from tests.e2e.test_reminders import button, fire
+
+
+def utc(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
+
+
+async def twice_a_day_in_berlin(bot: BotUnderTest) -> None:
+    """From Mon 2 March, 40 mg a day at 08:00 and 20:00 Berlin time (UTC+1), 80 kg."""
+    for text in [
+        "/timezone Europe/Berlin",
+        "/remind dose 08:00 20:00",
+        "/course start 2026-03-02",
+        "/course dose 40",
+        "/course weight 80",
+    ]:
+        await bot.say(text)
+
+
+async def taken_at(bot: BotUnderTest, at: datetime) -> None:
+    reminder = await fire(bot, at)
+    await bot.press(reminder, button(bot, reminder, "Taken"))
+
+
+async def cumulative(bot: BotUnderTest) -> str:
+    [line] = [s for s in (await bot.say("/course")).text.splitlines() if s.startswith("Cumul")]
+    return line
+
+
+async def test_a_new_timezone_alone_changes_no_figure_of_the_days_before(
+    bot: BotUnderTest,
+) -> None:
+    await twice_a_day_in_berlin(bot)
+    await taken_at(bot, utc(2, 7))
+    await fire(bot, utc(2, 19))  # the evening dose, left unanswered
+    bot.clock.set(utc(2, 21))
+    assert await cumulative(bot) == "Cumulative: 20 mg from 1 dose taken"
+    await bot.say("/timezone Asia/Tokyo")
+    assert await cumulative(bot) == "Cumulative: 20 mg from 1 dose taken"
+    # Monday's 20:00 in Berlin was Tuesday 04:00 in Tokyo: it stays Monday's.
+    assert "04:00" not in (await bot.say("/today")).text
+
+
+async def test_a_snoozed_dose_taken_after_flying_east_counts_for_its_own_day(
+    bot: BotUnderTest,
+) -> None:
+    await twice_a_day_in_berlin(bot)
+    await taken_at(bot, utc(2, 7))
+    evening = await fire(bot, utc(2, 19))
+    await bot.press(evening, button(bot, evening, "Snooze"))
+    bot.clock.set(utc(2, 19, 5))
+    await bot.say("/timezone Asia/Tokyo")
+    await taken_at(bot, utc(2, 19, 15))  # the snoozed reminder, answered in Tokyo
+    logs = await bot.rows(DoseLog)
+    assert [log.local_date for log in logs] == [date(2026, 3, 2)] * 2
+    assert await cumulative(bot) == "Cumulative: 40 mg from 2 doses taken"
+
+
+async def test_a_day_cut_short_by_flying_east_counts_its_one_dose_as_one(
+    bot: BotUnderTest,
+) -> None:
+    await twice_a_day_in_berlin(bot)
+    await taken_at(bot, utc(2, 7))
+    bot.clock.set(utc(2, 12))
+    await bot.say("/timezone Asia/Tokyo")  # Monday's 20:00 never comes
+    await taken_at(bot, utc(2, 23))  # Tuesday 08:00 in Tokyo
+    await taken_at(bot, utc(3, 11))  # Tuesday 20:00 in Tokyo
+    assert await cumulative(bot) == "Cumulative: 60 mg from 3 doses taken"
+
+
+async def test_a_day_stretched_by_flying_west_counts_each_dose_taken(bot: BotUnderTest) -> None:
+    await twice_a_day_in_berlin(bot)
+    await taken_at(bot, utc(2, 7))
+    bot.clock.set(utc(2, 8))
+    await bot.say("/timezone America/New_York")
+    await taken_at(bot, utc(2, 13))  # Monday 08:00 in New York
+    await taken_at(bot, utc(3, 1))  # Monday 20:00 in New York
+    assert await cumulative(bot) == "Cumulative: 60 mg from 3 doses taken"
