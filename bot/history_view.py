@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.pictures.calendar_layout import CalendarData
 from bot.pictures.palette import DayState
-from scheduler.adherence import Adherence, DoseRecord, streak, summarize
+from scheduler.adherence import Adherence, DoseRecord, still_due_today, streak, summarize
 from scheduler.messages import PRESCRIBER
 
 PREFIX = "hist:"
@@ -67,10 +67,18 @@ def history_text(
     view: HistoryView,
     calendar: CalendarData,
     checkin_lines: Sequence[str] = (),
+    *,
+    next_dose_days: Sequence[date] = (),
 ) -> str:
     """The summary in words: 7 and 30 days (and the course), the streak, and what the picture
-    shows, so that a screen reader gets every number the calendar holds."""
-    days_in_row = streak(records, view.today)
+    shows, so that a screen reader gets every number the calendar holds.
+
+    `next_dose_days` holds the local day each enabled dose reminder fires next on. Only the
+    streak needs it: today's doses not sent yet have no record, and without them a day whose
+    first dose is taken would count as complete.
+    """
+    still_due = still_due_today(next_dose_days, view.today)
+    days_in_row = streak([*records, *still_due], view.today)
     lines = [
         "📈 <b>Your dose history</b>",
         adherence_line("Last 7 days", summarize(records, view.today, 7)),

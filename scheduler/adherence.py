@@ -65,6 +65,18 @@ def dose_state(status: DeliveryStatus, outcome: Outcome | None, day_over: bool) 
     return DoseState.NOT_SENT
 
 
+def still_due_today(next_days: Iterable[date], today: date) -> list[DoseRecord]:
+    """Today's dose occurrences not dispatched yet, as open records, from the local day each dose
+    reminder fires next on.
+
+    Until the dispatcher picks an occurrence up it has no delivery and so no record, and a day
+    whose first dose is taken would look complete. A reminder due today but not yet picked up
+    (its time has just come) is still open too; one that next fires on another day owes nothing
+    today.
+    """
+    return [DoseRecord(today, DoseState.OPEN) for day in next_days if day == today]
+
+
 def summarize(records: Iterable[DoseRecord], today: date, days: int) -> Adherence:
     """Counts over the `days` local days ending today; open occurrences are not counted yet."""
     first = today - timedelta(days=days - 1)

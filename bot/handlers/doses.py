@@ -120,15 +120,18 @@ async def _history_reply(
     view = view_for(whole, today, first)
     records = await dose_records(session, user.id, zone, now, days=max(view.days, RECENT_DAYS))
     reminders = await reminders_of(session, user.id)
-    has_doses = any(r.kind == ReminderKind.DOSE and r.enabled for r in reminders)
+    doses = [r for r in reminders if r.kind == ReminderKind.DOSE and r.enabled]
     calendar = calendar_data(
-        picture_title(view), records, view.first, today, has_dose_reminders=has_doses
+        picture_title(view), records, view.first, today, has_dose_reminders=bool(doses)
     )
     keyboard = history_keyboard(view, user.id, offer=has_whole_course(today, first))
     # Only for those who use the check-in: /history does not push it on anyone.
     checkins = await checkins_of(session, user.id, limit=CHECKINS_COMPARED)
     checkin_lines = checkin_summary_lines(checkins, today) if checkins else []
-    text = history_text(records, view, calendar, checkin_lines)
+    # Today's doses not sent yet have no record: the streak must still wait for them. A reminder
+    # off or paused has no next time and owes nothing.
+    next_days = [local_day(r.next_fire_at, zone) for r in doses if r.next_fire_at is not None]
+    text = history_text(records, view, calendar, checkin_lines, next_dose_days=next_days)
     return HistoryReply(calendar, text, view, keyboard)
 
 

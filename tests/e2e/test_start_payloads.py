@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from bot.handlers.privacy import PRIVACY_TEXT
+from content import Topic, load_library
 from sandbox.state import BotMessage
-from tests.e2e.conftest import ADMIN, BotUnderTest
+from tests.e2e.conftest import ADMIN, USER, BotUnderTest
 
 ADMIN_COMMANDS = ["stats", "broadcast", "broadcast_cancel"]
+TOPICS = list(load_library().topics.values())
 
 
 def seen(reply: BotMessage) -> tuple[str, object]:
@@ -39,3 +41,20 @@ async def test_admin_command_as_start_payload_runs_for_the_admin(bot: BotUnderTe
 async def test_public_command_as_start_payload_still_runs_for_everyone(bot: BotUnderTest) -> None:
     reply = await bot.say("/start privacy")
     assert reply.html.startswith(PRIVACY_TEXT)
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=[t.command for t in TOPICS])
+async def test_a_deep_link_to_a_topic_answers_as_the_topic_command_does(
+    bot: BotUnderTest, topic: Topic
+) -> None:
+    # t.me/<bot>?start=<topic>, the link someone shares to a topic, sends "/start <topic>".
+    before = len(bot.fake.messages(USER))
+    bot.fake.start_deep_link(USER, topic.command)
+    [*_, linked] = await bot.fake.wait_for_messages(USER, before + 1)
+    assert topic.title in linked.text
+    assert seen(linked) == seen(await bot.say(f"/{topic.command}"))
+
+
+async def test_a_start_addressed_to_the_bot_opens_the_topic_too(bot: BotUnderTest) -> None:
+    reply = await bot.say(f"/start@{bot.fake.bot_username} about")
+    assert seen(reply) == seen(await bot.say("/about"))

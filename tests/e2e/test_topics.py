@@ -135,3 +135,10 @@ def _plain(html_text: str) -> str:
     import re
 
     return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+async def test_a_topic_command_addressed_to_the_bot_answers_the_topic(bot: BotUnderTest) -> None:
+    # In a chat with several bots Telegram's menu sends "/sebum@<bot>".
+    reply = await bot.say(f"/sebum@{bot.fake.bot_username}")
+    assert LIBRARY.topics["sebum"].title in reply.text
+    assert reply.html == (await bot.say("/sebum")).html

@@ -6,7 +6,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from scheduler.adherence import Adherence, DoseRecord, DoseState, dose_state, streak, summarize
+from scheduler.adherence import (
+    Adherence,
+    DoseRecord,
+    DoseState,
+    dose_state,
+    still_due_today,
+    streak,
+    summarize,
+)
 from storage.models import DeliveryStatus, Outcome
 
 TODAY = date(2026, 3, 15)
@@ -207,3 +215,40 @@ def test_cancelled_reminder_without_answer_does_not_count(day_over: bool) -> Non
 @pytest.mark.parametrize("status", [DeliveryStatus.PENDING, DeliveryStatus.SENDING])
 def test_dose_never_sent_by_the_end_of_the_day_is_not_sent(status: DeliveryStatus) -> None:
     assert dose_state(status, None, day_over=True) == DoseState.NOT_SENT
+
+
+# still_due_today --------------------------------------------------------------------------------
+
+
+def test_a_dose_reminder_firing_next_today_is_an_open_dose_today() -> None:
+    assert still_due_today([TODAY], TODAY) == records((0, OPEN))
+
+
+def test_each_dose_still_due_today_is_its_own_open_dose() -> None:
+    assert still_due_today([TODAY, TODAY], TODAY) == records((0, OPEN), (0, OPEN))
+
+
+def test_a_dose_reminder_firing_next_on_another_day_owes_nothing_today() -> None:
+    # Tomorrow: today's dose was already sent. Yesterday: overdue, the dispatcher records it.
+    assert still_due_today([ago(-1), ago(1)], TODAY) == []
+
+
+def test_without_dose_reminders_nothing_is_still_due() -> None:
+    assert still_due_today([], TODAY) == []
+
+
+def test_today_with_its_morning_dose_taken_and_its_evening_dose_still_due_does_not_count() -> None:
+    # Twice a day: Monday and Tuesday complete, Wednesday's 08:00 taken, its 20:00 not sent yet.
+    history = [*taken_days(1, 1, 2, 2), *records((0, TAKEN))]
+    assert streak(history, TODAY) == 3  # what the sent doses alone would say
+    assert streak([*history, *still_due_today([TODAY], TODAY)], TODAY) == 2
+
+
+def test_today_counts_once_no_dose_is_still_due() -> None:
+    history = [*taken_days(1, 1, 2, 2), *records((0, TAKEN), (0, TAKEN))]
+    assert streak([*history, *still_due_today([ago(-1)], TODAY)], TODAY) == 3
+
+
+def test_a_dose_still_due_today_does_not_hide_one_skipped_today() -> None:
+    history = [*taken_days(1, 2), *records((0, SKIPPED))]
+    assert streak([*history, *still_due_today([TODAY], TODAY)], TODAY) == 0

@@ -1,0 +1,65 @@
+"""The streak /history shows while today's doses are still in progress: today counts only once
+none of its doses is still to come, and until then the streak is that of the days before."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sandbox.state import BotMessage
+from tests.e2e.conftest import BotUnderTest
+from tests.e2e.test_reminders import button, fire
+
+
+def berlin(day: int, hour: int) -> datetime:
+    """`hour`:00 on `day` March 2026 in Berlin (UTC+1 until the 29th)."""
+    return datetime(2026, 3, day, hour - 1, tzinfo=UTC)
+
+
+def streak_line(history: BotMessage) -> str:
+    [line] = [line for line in history.text.splitlines() if "Current streak" in line]
+    return line
+
+
+async def answer(bot: BotUnderTest, at: datetime, label: str) -> None:
+    reminder = await fire(bot, at)
+    await bot.press(reminder, button(bot, reminder, label))
+
+
+async def two_days_taken_and_wednesday_morning(bot: BotUnderTest) -> None:
+    """Doses at 08:00 and 20:00 in Berlin, all taken on Mon 2 and Tue 3 March, and the 08:00
+    one on Wednesday; the clock stops at Wednesday noon, with the 20:00 dose still to come."""
+    await bot.say("/timezone Europe/Berlin")
+    await bot.say("/remind dose 08:00 20:00")
+    for day, hour in [(2, 8), (2, 20), (3, 8), (3, 20), (4, 8)]:
+        await answer(bot, berlin(day, hour), "Taken")
+    bot.clock.set(berlin(4, 12))
+
+
+async def test_today_joins_the_streak_only_once_its_evening_dose_is_taken(
+    bot: BotUnderTest,
+) -> None:
+    await two_days_taken_and_wednesday_morning(bot)
+    in_progress = await bot.say("/history")
+    assert "Current streak: 2 days" in streak_line(in_progress)
+
+    await answer(bot, berlin(4, 20), "Taken")
+    assert "Current streak: 3 days" in streak_line(await bot.say("/history"))
+
+
+async def test_skipping_the_evening_dose_breaks_a_streak_that_never_counted_today(
+    bot: BotUnderTest,
+) -> None:
+    await two_days_taken_and_wednesday_morning(bot)
+    assert "Current streak: 2 days" in streak_line(await bot.say("/history"))
+
+    await answer(bot, berlin(4, 20), "Skip")
+    assert "Current streak: 0 days" in streak_line(await bot.say("/history"))
+
+
+async def test_with_reminders_paused_nothing_is_still_to_come_and_today_counts(
+    bot: BotUnderTest,
+) -> None:
+    # Paused, the evening dose is not owed: the morning one completes the day.
+    await two_days_taken_and_wednesday_morning(bot)
+    await bot.say("/pause")
+    assert "Current streak: 3 days" in streak_line(await bot.say("/history"))
