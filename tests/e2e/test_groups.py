@@ -21,7 +21,7 @@ from sandbox import FakeBotApi
 from sandbox.state import BotMessage
 from scheduler.callbacks import PREFIX as REMINDER_PREFIX
 from storage.models import Course, Delivery, DoseLog, Reminder, User, UserStatus, table_of
-from tests.e2e.conftest import USER, BotUnderTest, bot_running, eventually
+from tests.e2e.conftest import USER, BotUnderTest, all_handled, bot_running, eventually
 
 OTHER = 1002
 GROUP = -100_555
@@ -209,9 +209,22 @@ async def test_personal_buttons_do_nothing_in_a_group(group_bot: BotUnderTest, d
 async def test_admin_commands_in_a_group_look_unknown(group_bot: BotUnderTest) -> None:
     bot = group_bot
     for typed in ["/broadcast", "/BROADCAST", "/stats"]:
-        reply = await say_in_group(bot, OTHER, typed)
+        reply = await say_in_group(bot, OTHER, f"{typed}@{bot.app.bot.username}")
         assert reply.text.startswith(f"I don't know {typed}.")
         assert "broadcast" not in reply.text.lower().replace(typed.lower(), "", 1)
+
+
+async def test_a_command_we_do_not_offer_is_left_to_other_bots_unless_named_to_us(
+    group_bot: BotUnderTest,
+) -> None:
+    bot = group_bot
+    before = len(bot.fake.messages(GROUP))
+    for typed in ["/roll", "/stats", "/Roll 2d6"]:
+        bot.fake.send_group_text(GROUP, OTHER, typed)
+    await all_handled(bot)
+    assert len(bot.fake.messages(GROUP)) == before
+    reply = await say_in_group(bot, OTHER, f"/roll@{bot.app.bot.username}")
+    assert reply.text.startswith("I don't know /roll.")
 
 
 async def test_unknown_and_forged_admin_answers_match_in_private(bot: BotUnderTest) -> None:
