@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sandbox.state import BotMessage
 from storage.models import Reminder, User
 from tests.e2e.conftest import USER, BotUnderTest
@@ -22,27 +24,27 @@ async def checks_set(bot: BotUnderTest) -> list[tuple[int | None, str]]:
     ]
 
 
-async def test_a_time_typed_after_tapping_a_day_sets_that_day_at_that_time(
-    bot: BotUnderTest,
+@pytest.mark.parametrize(
+    ("typed", "day", "at"),
+    [
+        pytest.param("10:30", 15, "10:30", id="a_time_for_the_day_tapped"),
+        # A bare number answers "At what time?": an hour, not another day.
+        pytest.param("9", 15, "09:00", id="an_hour"),
+        pytest.param("20 07:45", 20, "07:45", id="another_day_and_time"),
+    ],
+)
+async def test_an_answer_typed_after_tapping_a_day_sets_the_check(
+    bot: BotUnderTest, typed: str, day: int, at: str
 ) -> None:
     times = await blood_tests_on_day(bot, "15")
     assert "day 15 of each month" in times.text and "At what time?" in times.text
     # The prompt asks for what is taken: a time, not the day again.
     assert "type a time, like 10:30" in times.text and "type the day and time" not in times.text
-    reply = await bot.say("10:30")
-    assert "day 15 of each month at 10:30 (Europe/Berlin)" in reply.text, reply.text
-    assert await checks_set(bot) == [(15, "10:30")]
+    reply = await bot.say(typed)
+    assert f"day {day} of each month at {at} (Europe/Berlin)" in reply.text, reply.text
+    assert await checks_set(bot) == [(day, at)]
     [user] = await bot.rows(User, User.id == USER)
     assert user.awaiting == ""  # set: the next message is an ordinary one
-
-
-async def test_a_bare_number_after_tapping_a_day_is_the_hour_not_another_day(
-    bot: BotUnderTest,
-) -> None:
-    await blood_tests_on_day(bot, "15")
-    reply = await bot.say("9")
-    assert "day 15 of each month at 09:00" in reply.text, reply.text
-    assert await checks_set(bot) == [(15, "09:00")]
 
 
 async def test_a_number_that_is_no_hour_after_tapping_a_day_asks_again_and_sets_nothing(
@@ -57,15 +59,6 @@ async def test_a_number_that_is_no_hour_after_tapping_a_day_asks_again_and_sets_
     reply = await bot.say("18:45")
     assert "day 15 of each month at 18:45" in reply.text, reply.text
     assert await checks_set(bot) == [(15, "18:45")]
-
-
-async def test_a_day_and_time_typed_after_tapping_a_day_still_sets_the_typed_day(
-    bot: BotUnderTest,
-) -> None:
-    await blood_tests_on_day(bot, "15")
-    reply = await bot.say("20 07:45")
-    assert "day 20 of each month at 07:45" in reply.text, reply.text
-    assert await checks_set(bot) == [(20, "07:45")]
 
 
 async def test_a_pregnancy_test_time_typed_after_tapping_a_day_is_taken(

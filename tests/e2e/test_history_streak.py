@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from sandbox.state import BotMessage
 from tests.e2e.conftest import BotUnderTest
 from tests.e2e.test_reminders import button, fire
@@ -35,25 +37,15 @@ async def two_days_taken_and_wednesday_morning(bot: BotUnderTest) -> None:
     bot.clock.set(berlin(4, 12))
 
 
-async def test_today_joins_the_streak_only_once_its_evening_dose_is_taken(
-    bot: BotUnderTest,
+@pytest.mark.parametrize(("evening", "after"), [("Taken", 3), ("Skip", 0)])
+async def test_today_counts_in_the_streak_only_once_its_evening_dose_is_answered(
+    bot: BotUnderTest, evening: str, after: int
 ) -> None:
     await two_days_taken_and_wednesday_morning(bot)
-    in_progress = await bot.say("/history")
-    assert "Current streak: 2 days" in streak_line(in_progress)
-
-    await answer(bot, berlin(4, 20), "Taken")
-    assert "Current streak: 3 days" in streak_line(await bot.say("/history"))
-
-
-async def test_skipping_the_evening_dose_breaks_a_streak_that_never_counted_today(
-    bot: BotUnderTest,
-) -> None:
-    await two_days_taken_and_wednesday_morning(bot)
+    # In progress: the streak is that of the days before, whatever the evening brings.
     assert "Current streak: 2 days" in streak_line(await bot.say("/history"))
-
-    await answer(bot, berlin(4, 20), "Skip")
-    assert "Current streak: 0 days" in streak_line(await bot.say("/history"))
+    await answer(bot, berlin(4, 20), evening)
+    assert f"Current streak: {after} days" in streak_line(await bot.say("/history"))
 
 
 async def test_with_reminders_paused_nothing_is_still_to_come_and_today_counts(
