@@ -106,6 +106,8 @@ def _first_delivery(
         "reminder_id": reminder.id,
         "kind": reminder.kind,
         "occurrence": occurrence,
+        "local_time": reminder.local_time,
+        "timezone": reminder.timezone,
         "purpose": models.Purpose.FIRST,
         "priority": PRIORITY_REMINDER,
         "due_at": occurrence,

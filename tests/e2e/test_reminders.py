@@ -142,6 +142,22 @@ async def test_a_dose_moved_to_another_time_keeps_its_own_time_in_its_snooze_and
     assert log.outcome == Outcome.TAKEN
 
 
+async def test_a_dose_owed_at_once_keeps_its_time_in_its_follow_up(bot: BotUnderTest) -> None:
+    await bot.say("/timezone Europe/Berlin")
+    await bot.say("/remind dose 08:00")
+    taken = await fire(bot, datetime(2026, 3, 2, 7, tzinfo=UTC))
+    await bot.press(taken, button(bot, taken, "Taken"))
+    bot.clock.set(datetime(2026, 3, 3, 6, 30, tzinfo=UTC))  # 07:30 on Tuesday in Berlin
+    before = len(bot.fake.messages(USER))
+    await bot.say("/remind dose 21:00")  # 37 hours after the last: one is owed at once
+    [*_, owed] = await bot.fake.wait_for_messages(USER, before + 2)
+    assert "your 21:00 isotretinoin dose" in owed.text
+    bot.clock.set(datetime(2026, 3, 3, 6, 35, tzinfo=UTC))
+    await bot.say("/remind dose 22:00")
+    follow_up = await fire(bot, datetime(2026, 3, 3, 7, tzinfo=UTC))
+    assert "did you take your 21:00 dose" in follow_up.text
+
+
 async def test_moisturiser_has_done_and_snooze(bot: BotUnderTest) -> None:
     await bot.say("/timezone Europe/Berlin")
     await bot.say("/remind moisturizer 21:30")
