@@ -82,5 +82,9 @@ def _dose_day(day: date, found: list[_Occurrence]) -> DoseDay:
     taken = [o for o in found if o.taken]
     # A Taken answered before its share was recorded is the day's mg shared by its occurrences.
     unrecorded = 1 / max(len(found), len(taken), 1)
-    share = sum(unrecorded if o.share is None else o.share for o in taken)
-    return DoseDay(day, len(found), len(taken), share)
+    shares = [unrecorded if o.share is None else o.share for o in taken]
+    # A day counts one day's dose at most (the reminders may change between a dose and its
+    # answer), unless it had more occurrences than doses a day, as a day a trip west stretched:
+    # then each dose it had.
+    most = max(1.0, len(found) * min(shares, default=1.0))
+    return DoseDay(day, len(found), len(taken), min(sum(shares), most))

@@ -158,3 +158,10 @@ async def _refresh_chunk(session: AsyncSession, sightings: Sequence[Sighting]) -
 
 async def get_user(session: AsyncSession, user_id: int) -> User | None:
     return await session.get(User, user_id)
+
+
+async def end_flow(session: AsyncSession, user_id: int, awaiting: str) -> None:
+    """Forget the flow `awaiting` was, unless the user has moved on to another since it was read."""
+    await session.execute(
+        update(User).where(User.id == user_id, User.awaiting == awaiting).values(awaiting="")
+    )

@@ -107,13 +107,12 @@ async def scope(update: Update, context: Context) -> None:
     svc = services(context)
     if name in PUBLIC_COMMANDS or name in svc.library.topics:
         return
-    known = {c.name for c in svc.commands}
+    known = [c.name for c in svc.commands]
     if name not in known and "@" not in (message.text or "").split()[0]:
         # A command we do not offer, not addressed to us by name, may be another bot's in the
         # group ("/roll" for a dice bot): not ours to answer. Named, "I don't know" answers it.
         raise ApplicationHandlerStop
     if name in ADMIN_COMMANDS:
-        known = [c.name for c in svc.commands]
         await message.reply_text(unknown_command_text(typed_command(message.text or ""), known))
         raise ApplicationHandlerStop
     if name in known:

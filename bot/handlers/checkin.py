@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.awaiting import expect_input
 from bot.button_replies import show_after_press
 from bot.checkin_callbacks import PATTERN, Act, Press, decode
 from bot.checkin_settings_view import NEED_ZONE, day_picker, settings_screen, time_picker
@@ -36,7 +37,15 @@ from bot.commands import COURSE, CommandInfo
 from bot.handlers.chat_scope import NOT_YOURS
 from bot.handlers.timezone import zone_keyboard
 from bot.handlers.urgent import help_line, send_urgent
-from bot.services import Context, IsobotApp, add_commands, services, user_session
+from bot.services import (
+    Context,
+    IsobotApp,
+    add_commands,
+    flow_and_last_message,
+    services,
+    user_session,
+)
+from content.short_answers import yes_or_no
 from scheduler.callbacks import MAX_ROW_ID
 from scheduler.checkin_reminder import (
     checkin_reminder,
@@ -68,9 +77,10 @@ log = logging.getLogger(__name__)
 
 OUT_OF_DATE = "That button is out of date. Send /checkin to start a new check-in."
 REPLACED = "A newer check-in has started; this one is saved as far as it got."
-# How long a typed yes or no is read as the answer to an open self-harm question; later, the
-# question was left, and a yes or no answers something else.
-TYPED_ANSWER_WINDOW = timedelta(hours=12)
+# users.awaiting while the self-harm question is the newest question asked: a yes or no typed
+# then answers it (bot/awaiting.py).
+FLOW = "checkin"
+SELF_HARM_WAIT = f"{FLOW}:self_harm"
 USAGE = (
     "/checkin starts a check-in now. /checkin weekly sets a weekly one, /checkin off switches "
     "the weekly one off."
@@ -217,6 +227,10 @@ async def _apply(session: AsyncSession, user: User, press: Press, now: datetime)
     reply = _answer(checkin, press, now)
     if reply.edit is None and reply.new is None and reply.notice is None:
         reply.edit = screen_for(checkin, position(checkin), user.id)
+    if position(checkin).step is Step.SELF_HARM:
+        user.awaiting = SELF_HARM_WAIT
+    elif flow_and_last_message(user.awaiting)[0] == SELF_HARM_WAIT:
+        user.awaiting = ""
     return reply
 
 
@@ -273,8 +287,11 @@ def _answer(checkin: CheckIn, press: Press, now: datetime) -> Reply:
     elif press.act is Act.SELF_HARM:
         if press.args[1] not in {"y", "n"}:
             raise ValueError("not an answer")
-        if at.step is Step.SELF_HARM:
-            return _self_harm(checkin, press.args[1] == "y", now)
+        yes = press.args[1] == "y"
+        # A yes after a no (typed, with the buttons still there) is a change of mind, and gets
+        # the help; the same answer again is the same tap handled twice.
+        if at.step is Step.SELF_HARM or (yes and checkin.self_harm_thoughts is False):
+            return _self_harm(checkin, yes, now)
     elif press.act is Act.SIDE_EFFECT:
         effect = SIDE_EFFECTS[press.number(1, len(SIDE_EFFECTS) - 1)]
         severity = SEVERITIES[press.number(2, len(SEVERITIES) - 1)]
@@ -288,22 +305,23 @@ def _answer(checkin: CheckIn, press: Press, now: datetime) -> Reply:
     return Reply()
 
 
-async def typed_self_harm_answer(update: Update, context: Context, yes: bool) -> bool:
-    """A yes or no typed while the self-harm question of a recent check-in is open, taken as the
-    button would be: a yes must get the urgent help, whatever way it was given. False when no
-    such question is open, and the text is a message of its own."""
+async def typed_answer(update: Update, context: Context, awaiting: str) -> bool:
+    """A yes or no typed while the self-harm question is the newest question asked, taken as
+    the button would be: a yes must get the urgent help however it is given. Anything else ends
+    the wait (a yes or no typed after it answers something else) and goes on to free text."""
+    message = update.effective_message
+    yes = yes_or_no(message.text) if message is not None and message.text else None
     svc = services(context)
     now = svc.clock.now()
+    reply = None
     async with user_session(svc.db, update) as (session, user):
+        user.awaiting = ""
         checkin = await latest_checkin(session, user.id)
-        if (
-            checkin is None
-            or now - checkin.updated_at > TYPED_ANSWER_WINDOW
-            or position(checkin).step is not Step.SELF_HARM
-        ):
-            return False
-        reply = _self_harm(checkin, yes, now)
-    # The question's own message keeps its buttons; a press on them now changes nothing.
+        if yes is not None and checkin is not None and position(checkin).step is Step.SELF_HARM:
+            reply = _self_harm(checkin, yes, now)
+    if reply is None:
+        return False
+    # The question's own message keeps its buttons; a yes tapped there after a no still counts.
     for item in reply.after:
         await _send(update, context, item)
     return True
@@ -349,3 +367,4 @@ def register(app: IsobotApp) -> None:
     add_commands(app, CommandInfo("checkin", "A check-in on mood and side effects", COURSE))
     app.add_handler(CommandHandler("checkin", checkin_command))
     app.add_handler(CallbackQueryHandler(checkin_button, pattern=PATTERN))
+    expect_input(app, FLOW, typed_answer, ended_by_a_sign=True)

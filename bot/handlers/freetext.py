@@ -6,8 +6,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
-from bot.awaiting import answer_words
-from bot.handlers.checkin import typed_self_harm_answer
 from bot.handlers.topics import send_topic
 from bot.handlers.urgent import send_urgent
 from bot.keyboards import ask_keyboard, carer_keyboard, chooser_keyboard, topic_keyboard, with_sos
@@ -21,6 +19,7 @@ from content import (
     match_topics,
 )
 from content.short_answers import yes_or_no
+from storage.users import get_user
 
 NO_MATCH = (
     "I'm not sure which topic that is about. Try /topics for the full menu, or /help for "
@@ -32,8 +31,12 @@ NOT_AN_ANSWER = (
 )
 CHOICE = "That could be one of these. Which would you like to read?"
 EDIT_NOT_READ = (
-    "I read new messages, not edits. If something should change, please send it again as a new "
-    "message."
+    "I read new messages, not edits. To change something, send it again as a new message: your "
+    "question, or the command with what you want, like /remind dose 09:00."
+)
+EDIT_WHILE_WAITING = (
+    "I read new messages, not edits, and my last question still waits for its answer. To change "
+    "something you sent before, use its command, like /course dose 40 or /remind dose 09:00."
 )
 CHECK_IN = (
     "I want to make sure you're okay. <b>Is something happening to you now that worries "
@@ -45,9 +48,6 @@ CHECK_IN = (
 async def free_text(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
-    answer = yes_or_no(message.text)
-    if answer is not None and await typed_self_harm_answer(update, context, answer):
-        return
     await answer_text(update, context, message.text)
 
 
@@ -55,14 +55,17 @@ async def edited_text(update: Update, context: Context) -> None:
     """An edited message in the private chat: a warning sign in it is answered as in a new one;
     anything else is not read again, since it may be the answer to a question asked before."""
     message = update.effective_message
-    assert message is not None and message.text is not None
-    finding = assess(message.text, services(context).library)
-    if finding is not None and (
-        finding.named or (finding.level is Level.ASK and answer_words(update) is None)
-    ):
+    assert message is not None and message.text is not None and update.effective_user is not None
+    svc = services(context)
+    async with svc.db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+    waiting = user is not None and bool(user.awaiting)
+    finding = assess(message.text, svc.library)
+    # A sign only the net saw may be a flow's answer ("40") while a flow waits, as in bot/awaiting.
+    if finding is not None and (finding.named or (finding.level is Level.ASK and not waiting)):
         await answer_text(update, context, message.text)
         return
-    await message.reply_text(EDIT_NOT_READ)
+    await message.reply_text(EDIT_WHILE_WAITING if waiting else EDIT_NOT_READ)
 
 
 async def group_text(update: Update, context: Context) -> None:

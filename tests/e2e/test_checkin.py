@@ -250,7 +250,7 @@ async def test_the_same_tap_handled_twice_repeats_no_escalation(bot: BotUnderTes
     assert "the rest of the check-in can wait" in current(bot, question).text
 
 
-@pytest.mark.parametrize("typed", ["Yes I am", "yeah", "not sure"])
+@pytest.mark.parametrize("typed", ["Yes I am", "yeah", "not sure", "maybe not", "no, sometimes"])
 async def test_a_yes_typed_to_the_self_harm_question_gets_urgent_help_at_once(
     bot: BotUnderTest, typed: str
 ) -> None:
@@ -277,6 +277,29 @@ async def test_a_no_typed_to_the_self_harm_question_goes_on_as_the_button_would(
     assert "tell your prescriber soon" in support.text and "116 123" in support.text
     assert "1 of 6" in side_effects.text
     assert (await the_checkin(bot)).self_harm_thoughts is False
+
+
+async def test_a_yes_or_no_typed_after_a_newer_question_answers_that_one(
+    bot: BotUnderTest,
+) -> None:
+    await with_timezone(bot, "Europe/London")
+    await mood(bot, "Nearly every day", "Nearly every day")
+    asked = await bot.say("my stomach hurts")  # a warning sign's own question, with buttons
+    assert "is the pain severe" in asked.text
+    for typed in ("no", "yes"):
+        reply = await bot.say(typed)
+        assert MOOD is not None and MOOD.title not in reply.text
+        assert NOT_AN_ANSWER[:40] in reply.text
+    assert (await the_checkin(bot)).self_harm_thoughts is None
+
+
+async def test_a_yes_tapped_after_a_typed_no_still_gets_urgent_help(bot: BotUnderTest) -> None:
+    await with_timezone(bot, "Europe/London")
+    question = await mood(bot, "Nearly every day", "Nearly every day")
+    await bot.say("no", replies=2)
+    urgent = await bot.press_and_wait(current(bot, question), data_of(bot, question, "Yes, I am"))
+    assert MOOD is not None and MOOD.title in urgent.text
+    assert (await the_checkin(bot)).self_harm_thoughts is True
 
 
 async def test_a_bare_yes_with_no_question_open_points_to_the_buttons(bot: BotUnderTest) -> None:

@@ -86,3 +86,15 @@ async def test_a_day_stretched_by_flying_west_counts_each_dose_taken(bot: BotUnd
     await taken_at(bot, utc(2, 13))  # Monday 08:00 in New York
     await taken_at(bot, utc(3, 1))  # Monday 20:00 in New York
     assert await cumulative(bot) == "Cumulative: 60 mg from 3 doses taken"
+
+
+async def test_a_day_counts_one_days_dose_at_most_when_the_times_change_before_an_answer(
+    bot: BotUnderTest,
+) -> None:
+    await twice_a_day_in_berlin(bot)
+    await taken_at(bot, utc(2, 7))
+    evening = await fire(bot, utc(2, 19))
+    bot.clock.set(utc(2, 19, 5))
+    await bot.say("/remind dose 20:00")  # one dose a day from now on
+    await bot.press(evening, button(bot, evening, "Taken"))
+    assert await cumulative(bot) == "Cumulative: 40 mg from 2 doses taken"

@@ -3,7 +3,7 @@ a warning sign written into it is still answered first."""
 
 from __future__ import annotations
 
-from bot.handlers.freetext import CHECK_IN, EDIT_NOT_READ
+from bot.handlers.freetext import CHECK_IN, EDIT_NOT_READ, EDIT_WHILE_WAITING
 from storage.models import CourseDose, CourseWeight
 from tests.e2e.conftest import USER, BotUnderTest
 from tests.e2e.test_course import press_and_edit
@@ -26,11 +26,28 @@ async def test_an_edited_dose_is_not_taken_as_the_weight_asked_since(bot: BotUnd
     [*_, weight_prompt] = await bot.fake.wait_for_messages(USER, before + 1)
     assert "What do you weigh" in weight_prompt.text
 
-    assert await _edit(bot, typed["message_id"], "40") == EDIT_NOT_READ
+    assert await _edit(bot, typed["message_id"], "40") == EDIT_WHILE_WAITING
     assert await bot.rows(CourseWeight) == []
     assert [dose.mg_per_day for dose in await bot.rows(CourseDose)] == [30]
-    # The question asked since still waits for its answer.
-    assert "Weight: 68.5 kg" in (await bot.say("68.5")).text
+    # As the notice says: the command changes the dose, and the weight is still asked for.
+    assert "Daily dose: 40 mg" in (await bot.say("/course dose 40")).text
+    assert [dose.mg_per_day for dose in await bot.rows(CourseDose)] == [40]
+    assert await bot.rows(CourseWeight) == []
+
+
+async def test_an_edit_with_no_question_waiting_says_to_send_it_again(bot: BotUnderTest) -> None:
+    typed = bot.fake.send_text(USER, "how long does the dryness last")
+    await bot.fake.wait_for_messages(USER, 1)
+    assert await _edit(bot, typed["message_id"], "how long does the purge last") == EDIT_NOT_READ
+
+
+async def test_a_weak_sign_with_a_number_in_an_edit_gets_the_check_in_with_no_flow_waiting(
+    bot: BotUnderTest,
+) -> None:
+    typed = bot.fake.send_text(USER, "how long does the dryness last")
+    await bot.fake.wait_for_messages(USER, 1)
+    answer = await _edit(bot, typed["message_id"], "sad 2 weeks")
+    assert "I want to make sure you're okay" in answer or "thoughts of ending" in answer
 
 
 async def test_a_warning_sign_written_into_an_edit_gets_urgent_guidance(bot: BotUnderTest) -> None:
