@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
+from sandbox.state import BotMessage
 from storage.models import DoseLog
 from tests.e2e.conftest import BotUnderTest
 from tests.e2e.test_reminders import button, fire
@@ -32,6 +35,13 @@ async def taken_at(bot: BotUnderTest, at: datetime) -> None:
     await bot.press(reminder, button(bot, reminder, "Taken"))
 
 
+async def morning_taken_evening_sent(bot: BotUnderTest) -> BotMessage:
+    """Monday: the 08:00 dose taken, and the 20:00 reminder just sent."""
+    await twice_a_day_in_berlin(bot)
+    await taken_at(bot, utc(2, 7))
+    return await fire(bot, utc(2, 19))
+
+
 async def cumulative(bot: BotUnderTest) -> str:
     [line] = [s for s in (await bot.say("/course")).text.splitlines() if s.startswith("Cumul")]
     return line
@@ -40,9 +50,7 @@ async def cumulative(bot: BotUnderTest) -> str:
 async def test_a_new_timezone_alone_changes_no_figure_of_the_days_before(
     bot: BotUnderTest,
 ) -> None:
-    await twice_a_day_in_berlin(bot)
-    await taken_at(bot, utc(2, 7))
-    await fire(bot, utc(2, 19))  # the evening dose, left unanswered
+    await morning_taken_evening_sent(bot)  # the evening dose left unanswered
     bot.clock.set(utc(2, 21))
     assert await cumulative(bot) == "Cumulative: 20 mg from 1 dose taken"
     await bot.say("/timezone Asia/Tokyo")
@@ -54,9 +62,7 @@ async def test_a_new_timezone_alone_changes_no_figure_of_the_days_before(
 async def test_a_snoozed_dose_taken_after_flying_east_counts_for_its_own_day(
     bot: BotUnderTest,
 ) -> None:
-    await twice_a_day_in_berlin(bot)
-    await taken_at(bot, utc(2, 7))
-    evening = await fire(bot, utc(2, 19))
+    evening = await morning_taken_evening_sent(bot)
     await bot.press(evening, button(bot, evening, "Snooze"))
     bot.clock.set(utc(2, 19, 5))
     await bot.say("/timezone Asia/Tokyo")
@@ -66,34 +72,31 @@ async def test_a_snoozed_dose_taken_after_flying_east_counts_for_its_own_day(
     assert await cumulative(bot) == "Cumulative: 40 mg from 2 doses taken"
 
 
-async def test_a_day_cut_short_by_flying_east_counts_its_one_dose_as_one(
-    bot: BotUnderTest,
+@pytest.mark.parametrize(
+    ("zone", "moved_at", "then_taken"),
+    [
+        # At Monday lunchtime to Tokyo: Monday's 20:00 never comes; Tuesday 08:00 and 20:00 there.
+        pytest.param("Asia/Tokyo", utc(2, 12), (utc(2, 23), utc(3, 11)), id="east_day_cut_short"),
+        # At 09:00 Berlin to New York: Monday 08:00 and 20:00 there too, three doses on Monday.
+        pytest.param("America/New_York", utc(2, 8), (utc(2, 13), utc(3, 1)), id="west_stretched"),
+    ],
+)
+async def test_each_dose_taken_on_a_day_a_trip_changed_counts_as_one_dose(
+    bot: BotUnderTest, zone: str, moved_at: datetime, then_taken: tuple[datetime, ...]
 ) -> None:
     await twice_a_day_in_berlin(bot)
     await taken_at(bot, utc(2, 7))
-    bot.clock.set(utc(2, 12))
-    await bot.say("/timezone Asia/Tokyo")  # Monday's 20:00 never comes
-    await taken_at(bot, utc(2, 23))  # Tuesday 08:00 in Tokyo
-    await taken_at(bot, utc(3, 11))  # Tuesday 20:00 in Tokyo
-    assert await cumulative(bot) == "Cumulative: 60 mg from 3 doses taken"
-
-
-async def test_a_day_stretched_by_flying_west_counts_each_dose_taken(bot: BotUnderTest) -> None:
-    await twice_a_day_in_berlin(bot)
-    await taken_at(bot, utc(2, 7))
-    bot.clock.set(utc(2, 8))
-    await bot.say("/timezone America/New_York")
-    await taken_at(bot, utc(2, 13))  # Monday 08:00 in New York
-    await taken_at(bot, utc(3, 1))  # Monday 20:00 in New York
+    bot.clock.set(moved_at)
+    await bot.say(f"/timezone {zone}")
+    for at in then_taken:
+        await taken_at(bot, at)
     assert await cumulative(bot) == "Cumulative: 60 mg from 3 doses taken"
 
 
 async def test_a_day_counts_one_days_dose_at_most_when_the_times_change_before_an_answer(
     bot: BotUnderTest,
 ) -> None:
-    await twice_a_day_in_berlin(bot)
-    await taken_at(bot, utc(2, 7))
-    evening = await fire(bot, utc(2, 19))
+    evening = await morning_taken_evening_sent(bot)
     bot.clock.set(utc(2, 19, 5))
     await bot.say("/remind dose 20:00")  # one dose a day from now on
     await bot.press(evening, button(bot, evening, "Taken"))
