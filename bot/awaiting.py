@@ -18,12 +18,11 @@ from telegram.ext import (
 
 from bot.services import Context, IsobotApp, flow_and_last_message, services
 from content import assess
-from storage.users import end_flow, get_user
+from storage.users import get_user
 
 # Gets the update and the stored `awaiting` value ("remind:dose"); True when it used the text.
 InputHandler = Callable[[Update, Context, str], Awaitable[bool]]
 _KEY = "awaiting_inputs"
-_ENDED_BY_A_SIGN = "awaiting_ended_by_a_sign"
 
 
 def answer_words(update: Update) -> list[str] | None:
@@ -68,16 +67,8 @@ def expect_short_answer(app: IsobotApp, flow: str, handler: ShortAnswerHandler) 
     expect_input(app, flow, take)
 
 
-def expect_input(
-    app: IsobotApp, flow: str, handler: InputHandler, *, ended_by_a_sign: bool = False
-) -> None:
-    """Let `handler` take plain text while a user's `awaiting` starts with `flow:`.
-
-    `ended_by_a_sign`: a warning sign typed meanwhile ends the flow. For a flow waiting for a yes
-    or no: the sign's own check-in question asks for one too, and the newest question owns it.
-    """
-    if ended_by_a_sign:
-        app.bot_data.setdefault(_ENDED_BY_A_SIGN, set()).add(flow)
+def expect_input(app: IsobotApp, flow: str, handler: InputHandler) -> None:
+    """Let `handler` take plain text while a user's `awaiting` starts with `flow:`."""
     routes: dict[str, InputHandler] = app.bot_data.setdefault(_KEY, {})
     if not routes:
         # Before free text (group 0), after the user is recorded (group -2). New messages only:
@@ -101,9 +92,6 @@ async def _route(update: Update, context: Context) -> None:
     text = update.effective_message.text if update.effective_message else None
     finding = assess(text, svc.library) if text else None
     if finding is not None and finding.named:
-        if flow.split(":", 1)[0] in context.bot_data.get(_ENDED_BY_A_SIGN, ()):
-            async with svc.db.session() as session:
-                await end_flow(session, user.id, user.awaiting)
         return
     message = update.message
     if message is not None and message.message_id <= last_message:

@@ -64,8 +64,11 @@ def yes_or_no(text: str) -> bool | None:
     """True for a typed yes (or an unsure answer), False for a no; None when `text` is no short
     answer at all."""
     found = words(text)
-    if not found or len(found) > MAX_WORDS or not set(found) <= _ANSWER_WORDS:
+    if not found or len(found) > MAX_WORDS:
         return None
+    if not set(found) <= _ANSWER_WORDS:
+        # "yes, a lot", "yes sadly": a yes that says a little more is still a yes.
+        return True if found[0] in _YES and not set(found) & _NO else None
     if _unsure(found) or found in _OWN_WORDS:
         return True
     if set(found) & _NO:

@@ -160,8 +160,10 @@ async def get_user(session: AsyncSession, user_id: int) -> User | None:
     return await session.get(User, user_id)
 
 
-async def end_flow(session: AsyncSession, user_id: int, awaiting: str) -> None:
-    """Forget the flow `awaiting` was, unless the user has moved on to another since it was read."""
+async def end_flow(session: AsyncSession, user_id: int, prefix: str) -> None:
+    """Forget the user's flow if it is one whose `awaiting` starts with `prefix`."""
     await session.execute(
-        update(User).where(User.id == user_id, User.awaiting == awaiting).values(awaiting="")
+        update(User)
+        .where(User.id == user_id, User.awaiting.startswith(prefix, autoescape=True))
+        .values(awaiting="")
     )

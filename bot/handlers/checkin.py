@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +20,6 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.awaiting import expect_input
 from bot.button_replies import show_after_press
 from bot.checkin_callbacks import PATTERN, Act, Press, decode
 from bot.checkin_settings_view import NEED_ZONE, day_picker, settings_screen, time_picker
@@ -36,16 +35,14 @@ from bot.checkin_view import (
 from bot.commands import COURSE, CommandInfo
 from bot.handlers.chat_scope import NOT_YOURS
 from bot.handlers.timezone import zone_keyboard
-from bot.handlers.urgent import help_line, send_urgent
+from bot.handlers.urgent import SIGN_FLOW, help_line, send_urgent
 from bot.services import (
     Context,
     IsobotApp,
     add_commands,
-    flow_and_last_message,
     services,
     user_session,
 )
-from content.short_answers import yes_or_no
 from scheduler.callbacks import MAX_ROW_ID
 from scheduler.checkin_reminder import (
     checkin_reminder,
@@ -77,10 +74,9 @@ log = logging.getLogger(__name__)
 
 OUT_OF_DATE = "That button is out of date. Send /checkin to start a new check-in."
 REPLACED = "A newer check-in has started; this one is saved as far as it got."
-# users.awaiting while the self-harm question is the newest question asked: a yes or no typed
-# then answers it (bot/awaiting.py).
-FLOW = "checkin"
-SELF_HARM_WAIT = f"{FLOW}:self_harm"
+# How long a typed yes or no may answer an open self-harm question, unless the bot asked
+# something else since.
+TYPED_ANSWER_WINDOW = timedelta(hours=24)
 USAGE = (
     "/checkin starts a check-in now. /checkin weekly sets a weekly one, /checkin off switches "
     "the weekly one off."
@@ -227,10 +223,8 @@ async def _apply(session: AsyncSession, user: User, press: Press, now: datetime)
     reply = _answer(checkin, press, now)
     if reply.edit is None and reply.new is None and reply.notice is None:
         reply.edit = screen_for(checkin, position(checkin), user.id)
-    if position(checkin).step is Step.SELF_HARM:
-        user.awaiting = SELF_HARM_WAIT
-    elif flow_and_last_message(user.awaiting)[0] == SELF_HARM_WAIT:
-        user.awaiting = ""
+    if position(checkin).step is Step.SELF_HARM and user.awaiting.startswith(f"{SIGN_FLOW}:"):
+        user.awaiting = ""  # the self-harm question is now the last one asked
     return reply
 
 
@@ -305,22 +299,24 @@ def _answer(checkin: CheckIn, press: Press, now: datetime) -> Reply:
     return Reply()
 
 
-async def typed_answer(update: Update, context: Context, awaiting: str) -> bool:
-    """A yes or no typed while the self-harm question is the newest question asked, taken as
-    the button would be: a yes must get the urgent help however it is given. Anything else ends
-    the wait (a yes or no typed after it answers something else) and goes on to free text."""
-    message = update.effective_message
-    yes = yes_or_no(message.text) if message is not None and message.text else None
+async def typed_self_harm_answer(update: Update, context: Context, yes: bool) -> bool:
+    """A yes or no typed while the self-harm question of a recent check-in is the last question
+    the bot asked, taken as the button would be: a yes must get the urgent help however it is
+    given. Another flow's question, or a warning sign's check-in question, asked since (so
+    `users.awaiting` is set) takes the yes or no instead. A yes again after the help is sent the
+    help again: it may not have arrived. False when no such question is open."""
     svc = services(context)
     now = svc.clock.now()
-    reply = None
     async with user_session(svc.db, update) as (session, user):
-        user.awaiting = ""
         checkin = await latest_checkin(session, user.id)
-        if yes is not None and checkin is not None and position(checkin).step is Step.SELF_HARM:
+        if user.awaiting or checkin is None or now - checkin.updated_at > TYPED_ANSWER_WINDOW:
+            return False
+        if position(checkin).step is Step.SELF_HARM:
             reply = _self_harm(checkin, yes, now)
-    if reply is None:
-        return False
+        elif yes and checkin.self_harm_thoughts:
+            reply = Reply(after=[Urgent(after_self_harm_answer(True).family or "mood")])
+        else:
+            return False
     # The question's own message keeps its buttons; a yes tapped there after a no still counts.
     for item in reply.after:
         await _send(update, context, item)
@@ -367,4 +363,3 @@ def register(app: IsobotApp) -> None:
     add_commands(app, CommandInfo("checkin", "A check-in on mood and side effects", COURSE))
     app.add_handler(CommandHandler("checkin", checkin_command))
     app.add_handler(CallbackQueryHandler(checkin_button, pattern=PATTERN))
-    expect_input(app, FLOW, typed_answer, ended_by_a_sign=True)

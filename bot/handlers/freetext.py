@@ -4,12 +4,15 @@ weak), otherwise the best-matching topics. Every reply that is not a topic offer
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import MessageHandler, filters
 
+from bot.awaiting import answer_words
+from bot.handlers.checkin import typed_self_harm_answer
 from bot.handlers.topics import send_topic
-from bot.handlers.urgent import send_urgent
+from bot.handlers.urgent import SIGN_FLOW, send_urgent, sign_wait
 from bot.keyboards import ask_keyboard, carer_keyboard, chooser_keyboard, topic_keyboard, with_sos
-from bot.services import Context, IsobotApp, services
+from bot.services import Context, IsobotApp, services, user_session
 from content import (
     Level,
     ask_message,
@@ -48,6 +51,9 @@ CHECK_IN = (
 async def free_text(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
+    answer = yes_or_no(message.text)
+    if answer is not None and await typed_self_harm_answer(update, context, answer):
+        return
     await answer_text(update, context, message.text)
 
 
@@ -61,11 +67,24 @@ async def edited_text(update: Update, context: Context) -> None:
         user = await get_user(session, update.effective_user.id)
     waiting = user is not None and bool(user.awaiting)
     finding = assess(message.text, svc.library)
-    # A sign only the net saw may be a flow's answer ("40") while a flow waits, as in bot/awaiting.
-    if finding is not None and (finding.named or (finding.level is Level.ASK and not waiting)):
+    # A sign only the net saw in a short answer ("40") while a flow waits is that answer's
+    # correction, as bot/awaiting reads it; otherwise it is asked about as in a new message.
+    short_answer = waiting and answer_words(update) is not None
+    if finding is not None and (finding.named or (finding.level is Level.ASK and not short_answer)):
         await answer_text(update, context, message.text)
         return
     await message.reply_text(EDIT_WHILE_WAITING if waiting else EDIT_NOT_READ)
+
+
+async def _asking(update: Update, context: Context, wait: str) -> None:
+    """A warning sign's check-in question is about to be asked in the private chat: a yes or no
+    typed next answers it. Another guided flow waiting keeps its place."""
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:
+        return
+    async with user_session(services(context).db, update) as (_, user):
+        if not user.awaiting or user.awaiting.startswith(f"{SIGN_FLOW}:"):
+            user.awaiting = wait
 
 
 async def group_text(update: Update, context: Context) -> None:
@@ -87,6 +106,7 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
         await send_urgent(update, context, finding.family)
         return
     if finding is not None and finding.level is Level.ASK:
+        await _asking(update, context, sign_wait(finding.family, carer=finding.someone_else))
         if finding.family is None:
             # The net saw a sign that no phrase names: ask which, with the urgent chooser.
             await message.reply_text(

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.awaiting import expect_input
 from bot.commands import START, CommandInfo
 from bot.handlers.topics import send_topic
 from bot.keyboards import (
@@ -19,7 +20,7 @@ from bot.keyboards import (
     parse_ask,
     topic_keyboard,
 )
-from bot.services import Context, IsobotApp, add_commands, services
+from bot.services import Context, IsobotApp, add_commands, services, user_session
 from content import (
     HelpLine,
     RedFlagFamily,
@@ -27,9 +28,12 @@ from content import (
     reply_no_message,
     urgent_message,
 )
-from storage.users import get_user
+from content.short_answers import yes_or_no
+from storage.users import end_flow, get_user
 
 log = logging.getLogger(__name__)
+
+SIGN_FLOW = "sign"
 
 CHOOSER_TEXT = (
     "🆘 <b>What is happening?</b>\nPick what fits best, and I'll tell you what to do now. "
@@ -101,15 +105,24 @@ async def ask_button(update: Update, context: Context) -> None:
     them), no gets support and the topic, "milder" a nudge and the topic, "asking in general"
     the topic with its pointer."""
     query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_chat is not None
+    assert query is not None and query.data is not None
     svc = services(context)
     parsed = parse_ask(query.data)
     family = svc.library.red_flag(parsed[1]) if parsed else None
     if parsed is None or family is None:
         await query.answer("That button is out of date. Send /urgent for urgent help.")
         return
-    answer = parsed[0]
+    async with svc.db.session() as session:
+        await end_flow(session, query.from_user.id, f"{SIGN_FLOW}:")  # answered
     await query.answer()
+    await _answer_check_in(update, context, family, parsed[0])
+
+
+async def _answer_check_in(
+    update: Update, context: Context, family: RedFlagFamily, answer: str
+) -> None:
+    assert update.effective_chat is not None
+    svc = services(context)
     log.info("check-in answered: %s %s", family.id, answer)
     if answer in {"y", "o"}:
         await send_urgent(update, context, family, someone_else=answer == "o")
@@ -133,7 +146,40 @@ async def ask_button(update: Update, context: Context) -> None:
     await send_topic(update, context, topic, family)
 
 
+def sign_wait(family: RedFlagFamily | None, *, carer: bool = False) -> str:
+    """`users.awaiting` while a warning sign's check-in question is the last one asked: a yes or
+    no typed next answers it (`typed_answer`), not an older question (the check-in's)."""
+    if family is None:
+        return f"{SIGN_FLOW}:any"
+    return f"{SIGN_FLOW}:{'carer' if carer else 'own'}:{family.id}"
+
+
+async def typed_answer(update: Update, context: Context, awaiting: str) -> bool:
+    """A yes or no typed to a warning sign's check-in question, taken as its button would be;
+    anything else goes on to free text, and the question still waits."""
+    message = update.effective_message
+    answer = yes_or_no(message.text) if message is not None and message.text else None
+    if answer is None:
+        return False
+    _, whose, family_id = f"{awaiting}::".split(":")[:3]
+    family = services(context).library.red_flag(family_id)
+    async with user_session(services(context).db, update) as (_, user):
+        user.awaiting = ""
+    if family is None:  # the chooser asked which sign: a yes gets the general guidance
+        if answer:
+            await send_urgent(update, context, None)
+            return True
+        return False
+    await _answer_check_in(update, context, family, _TYPED[whose == "carer", answer])
+    return True
+
+
+# A typed yes or no as the button it stands for: (asked of a carer, yes) to the answer's code.
+_TYPED = {(False, True): "y", (False, False): "n", (True, True): "o", (True, False): "m"}
+
+
 def register(app: IsobotApp) -> None:
+    expect_input(app, SIGN_FLOW, typed_answer)
     add_commands(app, CommandInfo("urgent", "Urgent help: what to do about a warning sign", START))
     app.add_handler(CommandHandler("urgent", urgent_command))
     app.add_handler(CallbackQueryHandler(sos_button, pattern=f"^{SOS}($|:)"))

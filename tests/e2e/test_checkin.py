@@ -17,6 +17,7 @@ from content import load_library
 from sandbox.state import BotMessage
 from storage.models import CheckIn, Reminder, ReminderKind, Severity, User
 from tests.e2e.conftest import USER, BotUnderTest, eventually
+from tests.e2e.test_red_flags import _plain as html_text
 from tests.e2e.test_reminders import fire, settle
 
 LIBRARY = load_library()
@@ -279,18 +280,61 @@ async def test_a_no_typed_to_the_self_harm_question_goes_on_as_the_button_would(
     assert (await the_checkin(bot)).self_harm_thoughts is False
 
 
-async def test_a_yes_or_no_typed_after_a_newer_question_answers_that_one(
-    bot: BotUnderTest,
+PAIN = LIBRARY.red_flag("pain_belly")
+
+
+@pytest.mark.parametrize(("typed", "answer_of"), [("yes", "urgent_html"), ("no", "reply_no_html")])
+async def test_a_yes_or_no_typed_after_a_signs_own_question_answers_that_one(
+    bot: BotUnderTest, typed: str, answer_of: str
 ) -> None:
     await with_timezone(bot, "Europe/London")
     await mood(bot, "Nearly every day", "Nearly every day")
     asked = await bot.say("my stomach hurts")  # a warning sign's own question, with buttons
     assert "is the pain severe" in asked.text
-    for typed in ("no", "yes"):
-        reply = await bot.say(typed)
-        assert MOOD is not None and MOOD.title not in reply.text
-        assert NOT_AN_ANSWER[:40] in reply.text
+    reply = await bot.say(typed)
+    assert PAIN is not None and html_text(getattr(PAIN, answer_of))[:50] in reply.text
+    assert MOOD is not None and MOOD.title not in reply.text
     assert (await the_checkin(bot)).self_harm_thoughts is None
+
+
+async def test_a_no_typed_after_a_sign_edited_in_answers_the_signs_question(
+    bot: BotUnderTest,
+) -> None:
+    await with_timezone(bot, "Europe/London")
+    await mood(bot, "Nearly every day", "Nearly every day")
+    typed = bot.fake.send_text(USER, "what does the check-in mean")
+    await settle(bot)
+    count = len(bot.fake.messages(USER))
+    bot.fake.edit_text(USER, typed["message_id"], "my stomach hurts")
+    await bot.fake.wait_for_messages(USER, count + 1)
+    reply = await bot.say("no")
+    assert PAIN is not None and html_text(PAIN.reply_no_html)[:50] in reply.text
+    assert (await the_checkin(bot)).self_harm_thoughts is None
+
+
+@pytest.mark.parametrize("first", ["a silence", "a question"])
+async def test_a_yes_typed_later_to_the_self_harm_question_still_gets_urgent_help(
+    bot: BotUnderTest, first: str
+) -> None:
+    await with_timezone(bot, "Europe/London")
+    await mood(bot, "Nearly every day", "Nearly every day")
+    if first == "a silence":
+        bot.clock.advance(timedelta(minutes=40))  # longer than a guided flow is kept
+    else:
+        await bot.say("what do you mean by harming")
+    urgent = await bot.say("yes sadly")
+    assert MOOD is not None and MOOD.title in urgent.text
+    assert (await the_checkin(bot)).self_harm_thoughts is True
+
+
+async def test_a_yes_typed_again_after_the_help_failed_to_send_gets_it(bot: BotUnderTest) -> None:
+    await with_timezone(bot, "Europe/London")
+    await mood(bot, "Nearly every day", "Nearly every day")
+    bot.fake.fail_next("sendMessage", 500, "Internal Server Error", chat_id=USER)
+    bot.fake.send_text(USER, "yes")
+    await settle(bot)
+    urgent = await bot.say("yes")
+    assert MOOD is not None and MOOD.title in urgent.text
 
 
 async def test_a_yes_tapped_after_a_typed_no_still_gets_urgent_help(bot: BotUnderTest) -> None:

@@ -8,6 +8,7 @@ from storage.models import CourseDose, CourseWeight
 from tests.e2e.conftest import USER, BotUnderTest
 from tests.e2e.test_course import press_and_edit
 from tests.e2e.test_red_flags import _family, _shows
+from tests.e2e.test_reminders import settle
 
 
 async def _edit(bot: BotUnderTest, message_id: int, text: str) -> str:
@@ -62,3 +63,15 @@ async def test_an_edit_the_net_alone_reads_as_a_sign_gets_the_check_in(bot: BotU
     await bot.fake.wait_for_messages(USER, 1)
     answer = await _edit(bot, typed["message_id"], "something feels really wrong with me today")
     assert CHECK_IN[:30] in answer
+
+
+async def test_a_weak_sign_edited_in_while_a_flow_waits_gets_the_check_in(
+    bot: BotUnderTest,
+) -> None:
+    prompt = await bot.say("/course")
+    await press_and_edit(bot, prompt, "Today")  # the dose is asked for
+    typed = bot.fake.send_text(USER, "how long does the dryness last")
+    await bot.fake.wait_for_messages(USER, len(bot.fake.messages(USER)))
+    await settle(bot)
+    answer = await _edit(bot, typed["message_id"], "things are really hard right now")
+    assert CHECK_IN[:30] in answer or "thoughts of ending" in answer
