@@ -7,6 +7,8 @@ beside a no ("maybe not", "no, sometimes").
 
 from __future__ import annotations
 
+import re
+
 from content.normalize import words
 
 # Longer than this, a message says more than yes or no, and is read as a message of its own.
@@ -26,6 +28,11 @@ _YES = frozenset(
         "y",
         "sure",
         "definitely",
+        "absolutely",
+        "obviously",
+        "always",
+        "si",
+        "mhm",
         "true",
     }
 )
@@ -33,7 +40,12 @@ _NO = frozenset({"no", "nope", "nah", "na", "n", "not", "never", "nothing", "non
 _UNSURE = frozenset(
     {"sometimes", "maybe", "kinda", "sorta", "somewhat", "possibly", "probably", "dunno"}
 )
-_UNSURE_PHRASES = (("not", "sure"), ("do", "not", "know"), ("kind", "of"), ("sort", "of"))
+_UNSURE_PHRASES = (
+    *(("not", "sure"), ("do", "not", "know"), ("kind", "of"), ("sort", "of")),
+    *(("a", "little"), ("a", "bit")),
+)
+# A thumbs up, or down, sent alone.
+_EMOJI = {"👍": True, "✅": True, "✔": True, "👎": False, "❌": False}
 # Said beside a yes or a no, or alone: the words of an answer, not of a message.
 _FILLER = frozenset(
     {
@@ -57,27 +69,44 @@ _FILLER = frozenset(
 )
 # "I am", "I do", "I have": a yes in the question's own words.
 _OWN_WORDS = {("i", "am"), ("i", "do"), ("i", "have"), ("i", "think", "so"), ("i", "guess")}
-_ANSWER_WORDS = _YES | _NO | _UNSURE | _FILLER | {"kind", "sort"}
+_OWN_WORDS |= {("i", "guess", "so"), ("of", "course"), ("uh", "huh")}
+_ANSWER_WORDS = _YES | _NO | _UNSURE | _FILLER | {"kind", "sort", "little", "course"}
 
 
 def yes_or_no(text: str) -> bool | None:
     """True for a typed yes (or an unsure answer), False for a no; None when `text` is no short
     answer at all."""
-    found = words(text)
+    # Without the variation selector and skin tones that a thumb may carry.
+    thumbs = "".join(
+        c for c in text if not c.isspace() and c != "\ufe0f" and not 0x1F3FB <= ord(c) <= 0x1F3FF
+    )
+    if thumbs and set(thumbs) <= _EMOJI.keys():
+        return _EMOJI[thumbs[0]]
+    found = tuple(_squeezed(word) for word in words(text))
     if not found or len(found) > MAX_WORDS:
         return None
-    if not set(found) <= _ANSWER_WORDS:
-        # "yes, a lot", "yes sadly": a yes that says a little more is still a yes.
-        return True if found[0] in _YES and not set(found) & _NO else None
     if _unsure(found) or found in _OWN_WORDS:
         return True
-    if set(found) & _NO:
+    said_yes, said_no = bool(set(found) & _YES), bool(set(found) & _NO)
+    if said_yes and said_no:
+        return True  # "yes and no" is unsure
+    if not set(found) <= _ANSWER_WORDS:
+        # "yes, a lot", "sadly yes": a yes that says a little more is still a yes.
+        return True if said_yes else None
+    if said_no:
         return False
-    return True if set(found) & _YES else None
+    return True if said_yes else None
+
+
+def _squeezed(word: str) -> str:
+    """ "yesss" is "yes", "nooo" is "no": a letter held down, as people type."""
+    if word in _ANSWER_WORDS:
+        return word
+    return re.sub(r"(.)\1+", r"\1", word)
 
 
 def _unsure(found: tuple[str, ...]) -> bool:
-    if set(found) & _UNSURE or {"not", "sure"} <= set(found) or found[-2:] == ("a", "bit"):
+    if set(found) & _UNSURE or {"not", "sure"} <= set(found):
         return True
     return any(
         found[i : i + len(phrase)] == phrase

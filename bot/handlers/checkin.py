@@ -35,7 +35,7 @@ from bot.checkin_view import (
 from bot.commands import COURSE, CommandInfo
 from bot.handlers.chat_scope import NOT_YOURS
 from bot.handlers.timezone import zone_keyboard
-from bot.handlers.urgent import SIGN_FLOW, help_line, send_urgent
+from bot.handlers.urgent import help_line, send_urgent
 from bot.services import (
     Context,
     IsobotApp,
@@ -223,8 +223,8 @@ async def _apply(session: AsyncSession, user: User, press: Press, now: datetime)
     reply = _answer(checkin, press, now)
     if reply.edit is None and reply.new is None and reply.notice is None:
         reply.edit = screen_for(checkin, position(checkin), user.id)
-    if position(checkin).step is Step.SELF_HARM and user.awaiting.startswith(f"{SIGN_FLOW}:"):
-        user.awaiting = ""  # the self-harm question is now the last one asked
+    if position(checkin).step is Step.SELF_HARM:
+        user.awaiting = ""  # the self-harm question is now the last one asked, before any flow's
     return reply
 
 
@@ -311,7 +311,10 @@ async def typed_self_harm_answer(update: Update, context: Context, yes: bool) ->
         checkin = await latest_checkin(session, user.id)
         if user.awaiting or checkin is None or now - checkin.updated_at > TYPED_ANSWER_WINDOW:
             return False
-        if position(checkin).step is Step.SELF_HARM:
+        if position(checkin).step is Step.SELF_HARM or (
+            yes and checkin.self_harm_thoughts is False
+        ):
+            # A yes after a no is a change of mind: it gets the help as the button does.
             reply = _self_harm(checkin, yes, now)
         elif yes and checkin.self_harm_thoughts:
             reply = Reply(after=[Urgent(after_self_harm_answer(True).family or "mood")])

@@ -10,7 +10,7 @@ from telegram.ext import MessageHandler, filters
 from bot.awaiting import answer_words
 from bot.handlers.checkin import typed_self_harm_answer
 from bot.handlers.topics import send_topic
-from bot.handlers.urgent import SIGN_FLOW, send_urgent, sign_wait
+from bot.handlers.urgent import send_urgent, sign_wait
 from bot.keyboards import ask_keyboard, carer_keyboard, chooser_keyboard, topic_keyboard, with_sos
 from bot.services import Context, IsobotApp, services, user_session
 from content import (
@@ -78,13 +78,13 @@ async def edited_text(update: Update, context: Context) -> None:
 
 async def _asking(update: Update, context: Context, wait: str) -> None:
     """A warning sign's check-in question is about to be asked in the private chat: a yes or no
-    typed next answers it. Another guided flow waiting keeps its place."""
+    typed next answers it, not a guided flow's older question (the flow ends; it can be started
+    again)."""
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:
         return
     async with user_session(services(context).db, update) as (_, user):
-        if not user.awaiting or user.awaiting.startswith(f"{SIGN_FLOW}:"):
-            user.awaiting = wait
+        user.awaiting = wait
 
 
 async def group_text(update: Update, context: Context) -> None:

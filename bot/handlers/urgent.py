@@ -34,6 +34,7 @@ from storage.users import end_flow, get_user
 log = logging.getLogger(__name__)
 
 SIGN_FLOW = "sign"
+NOTHING_NOW = "Thanks for letting me know. If anything worries you later, /urgent shows what to do."
 
 CHOOSER_TEXT = (
     "🆘 <b>What is happening?</b>\nPick what fits best, and I'll tell you what to do now. "
@@ -156,20 +157,26 @@ def sign_wait(family: RedFlagFamily | None, *, carer: bool = False) -> str:
 
 async def typed_answer(update: Update, context: Context, awaiting: str) -> bool:
     """A yes or no typed to a warning sign's check-in question, taken as its button would be;
-    anything else goes on to free text, and the question still waits."""
+    anything else goes on to free text, and the question still waits. After a yes it waits on:
+    a yes again gets the help again, as it may not have arrived."""
     message = update.effective_message
     answer = yes_or_no(message.text) if message is not None and message.text else None
     if answer is None:
         return False
     _, whose, family_id = f"{awaiting}::".split(":")[:3]
     family = services(context).library.red_flag(family_id)
-    async with user_session(services(context).db, update) as (_, user):
-        user.awaiting = ""
-    if family is None:  # the chooser asked which sign: a yes gets the general guidance
+    if not answer:
+        async with user_session(services(context).db, update) as (_, user):
+            user.awaiting = ""
+    if family is None:
+        # The chooser asked whether something is happening now: a yes gets the general
+        # guidance, a no the reassurance that help is one tap away.
         if answer:
             await send_urgent(update, context, None)
-            return True
-        return False
+        else:
+            assert message is not None
+            await message.reply_text(NOTHING_NOW)
+        return True
     await _answer_check_in(update, context, family, _TYPED[whose == "carer", answer])
     return True
 

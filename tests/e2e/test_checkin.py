@@ -12,6 +12,7 @@ import pytest
 
 from bot.handlers.freetext import NOT_AN_ANSWER
 from bot.handlers.report import gather
+from bot.handlers.urgent import NOTHING_NOW
 from bot.keyboards import SOS, SOS_LABEL
 from content import load_library
 from sandbox.state import BotMessage
@@ -325,6 +326,65 @@ async def test_a_yes_typed_later_to_the_self_harm_question_still_gets_urgent_hel
     urgent = await bot.say("yes sadly")
     assert MOOD is not None and MOOD.title in urgent.text
     assert (await the_checkin(bot)).self_harm_thoughts is True
+
+
+@pytest.mark.parametrize("flow", ["/remind dose", "/checks labs"])
+async def test_a_yes_to_a_signs_question_asked_while_a_flow_waits_answers_the_sign(
+    bot: BotUnderTest, flow: str
+) -> None:
+    await with_timezone(bot, "Europe/London")
+    await bot.say(flow.split()[0])  # a guided flow, waiting for typed input
+    await bot.say("my stomach hurts")
+    urgent = await bot.say("yes")
+    assert PAIN is not None and PAIN.title in urgent.text
+
+
+async def test_the_self_harm_question_reached_while_a_flow_waits_takes_the_yes(
+    bot: BotUnderTest,
+) -> None:
+    await with_timezone(bot, "Europe/London")
+    question = await bot.say("/checkin")
+    question = await tap(bot, question, "Nearly every day")
+    await bot.say("/remind")
+    await bot.press(
+        current(bot, question), data_of(bot, current(bot, question), "Nearly every day")
+    )
+    await bot.fake.wait_for(lambda: "thoughts of ending" in current(bot, question).text)
+    urgent = await bot.say("yes")
+    assert MOOD is not None and MOOD.title in urgent.text
+
+
+async def test_a_typed_yes_after_a_typed_no_gets_urgent_help(bot: BotUnderTest) -> None:
+    await with_timezone(bot, "Europe/London")
+    await mood(bot, "Nearly every day", "Nearly every day")
+    await bot.say("no", replies=2)
+    urgent = await bot.say("yes")
+    assert MOOD is not None and MOOD.title in urgent.text
+    assert (await the_checkin(bot)).self_harm_thoughts is True
+
+
+async def test_a_no_to_the_which_sign_question_leaves_the_self_harm_question_open(
+    bot: BotUnderTest,
+) -> None:
+    await with_timezone(bot, "Europe/London")
+    await mood(bot, "Nearly every day", "Nearly every day")
+    chooser = await bot.say("something feels really wrong with me today")
+    assert "Is something happening to you now" in chooser.text
+    assert (await bot.say("no")).text == NOTHING_NOW
+    assert (await the_checkin(bot)).self_harm_thoughts is None
+    urgent = await bot.say("yes")
+    assert MOOD is not None and MOOD.title in urgent.text
+
+
+async def test_a_yes_typed_again_after_a_signs_help_failed_to_send_gets_it(
+    bot: BotUnderTest,
+) -> None:
+    await bot.say("been having some dark thoughts lately")
+    bot.fake.fail_next("sendMessage", 500, "Internal Server Error", chat_id=USER)
+    bot.fake.send_text(USER, "yes")
+    await settle(bot)
+    urgent = await bot.say("yes")
+    assert MOOD is not None and MOOD.title in urgent.text
 
 
 async def test_a_yes_typed_again_after_the_help_failed_to_send_gets_it(bot: BotUnderTest) -> None:
