@@ -374,7 +374,7 @@ async def test_channel_posts_and_their_edits(bot: Bot, fake: FakeBotApi) -> None
     assert change.edit_date is not None
     with pytest.raises(ValueError, match="changes nothing"):
         fake.edit_channel_post(channel, post_id, "News, corrected")
-    with pytest.raises(ValueError, match="no post"):
+    with pytest.raises(ValueError, match="has no message 99"):
         fake.edit_channel_post(channel, 99, "x")
     fake.add_group(GROUP, members=[USER])
     with pytest.raises(ValueError, match="no channel"):
