@@ -11,6 +11,7 @@ from bot.commands import START, TOPICS, CommandInfo, help_text, topic_commands
 from bot.handlers.chat_scope import private_link
 from bot.handlers.remind import remind_command
 from bot.handlers.timezone import timezone_command
+from bot.handlers.topics import send_topic
 from bot.keyboards import rows, topic_button
 from bot.services import Context, IsobotApp, add_command, add_commands, services
 
@@ -61,6 +62,11 @@ async def run_command(update: Update, context: Context, name: str) -> bool:
     name = name.lower()
     if name == "start" or not _may_deep_link(update, context, name):
         return False
+    # One handler serves every topic, by the command's name in the text: here that is /start.
+    topic = services(context).library.topics.get(name)
+    if topic is not None:
+        await send_topic(update, context, topic)
+        return True
     for handler in context.application.handlers.get(0, []):
         if isinstance(handler, CommandHandler) and name in handler.commands:
             context.args = []

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Any
-
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -43,17 +40,10 @@ async def topics_menu(update: Update, context: Context) -> None:
     )
 
 
-def topic_command(name: str) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
-    """The handler of the topic `name`'s command.
-
-    It knows its topic instead of reading it from the message: run through a deep link
-    (start.run_command) the text is "/start <name>", and typed it may be "/<name>@<bot>".
-    """
-
-    async def answer(update: Update, context: Context) -> None:
-        await send_topic(update, context, services(context).library.topics[name])
-
-    return answer
+async def topic_command(update: Update, context: Context) -> None:
+    assert update.effective_message is not None and update.effective_message.text is not None
+    name = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
+    await send_topic(update, context, services(context).library.topics[name])
 
 
 async def topic_button(update: Update, context: Context) -> None:
@@ -75,7 +65,6 @@ async def menu_button(update: Update, context: Context) -> None:
 def register(app: IsobotApp) -> None:
     library = app.bot_data.services.library
     app.add_handler(CommandHandler("topics", topics_menu))
-    for name in library.topics:
-        app.add_handler(CommandHandler(name, topic_command(name)))
+    app.add_handler(CommandHandler(list(library.topics), topic_command))
     app.add_handler(CallbackQueryHandler(topic_button, pattern=f"^{TOPIC_PREFIX}"))
     app.add_handler(CallbackQueryHandler(menu_button, pattern="^topics$"))
