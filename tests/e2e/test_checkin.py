@@ -376,20 +376,15 @@ async def test_a_no_to_the_which_sign_question_leaves_the_self_harm_question_ope
     assert MOOD is not None and MOOD.title in urgent.text
 
 
-async def test_a_yes_typed_again_after_a_signs_help_failed_to_send_gets_it(
-    bot: BotUnderTest,
+@pytest.mark.parametrize("asked_by", ["a warning sign", "the check-in"])
+async def test_a_yes_typed_again_after_the_help_failed_to_send_gets_it(
+    bot: BotUnderTest, asked_by: str
 ) -> None:
-    await bot.say("been having some dark thoughts lately")
-    bot.fake.fail_next("sendMessage", 500, "Internal Server Error", chat_id=USER)
-    bot.fake.send_text(USER, "yes")
-    await settle(bot)
-    urgent = await bot.say("yes")
-    assert MOOD is not None and MOOD.title in urgent.text
-
-
-async def test_a_yes_typed_again_after_the_help_failed_to_send_gets_it(bot: BotUnderTest) -> None:
-    await with_timezone(bot, "Europe/London")
-    await mood(bot, "Nearly every day", "Nearly every day")
+    if asked_by == "a warning sign":
+        await bot.say("been having some dark thoughts lately")
+    else:
+        await with_timezone(bot, "Europe/London")
+        await mood(bot, "Nearly every day", "Nearly every day")
     bot.fake.fail_next("sendMessage", 500, "Internal Server Error", chat_id=USER)
     bot.fake.send_text(USER, "yes")
     await settle(bot)
