@@ -52,8 +52,12 @@ async def free_text(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     answer = yes_or_no(message.text)
-    if answer is not None and await typed_self_harm_answer(update, context, answer):
-        return
+    # Warning signs first: "yes, and my throat is closing" is answered as the sign it names.
+    if answer is not None:
+        finding = assess(message.text, services(context).library)
+        unnamed = finding is None or not finding.named
+        if unnamed and await typed_self_harm_answer(update, context, answer):
+            return
     await answer_text(update, context, message.text)
 
 
