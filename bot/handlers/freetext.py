@@ -52,7 +52,7 @@ async def free_text(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     answer = yes_or_no(message.text)
-    # Warning signs first: "yes, and my throat is closing" is answered as the sign it names.
+    # Warning signs first: "yes my throat is closing" is answered as the sign it names.
     if answer is not None:
         finding = assess(message.text, services(context).library)
         unnamed = finding is None or not finding.named

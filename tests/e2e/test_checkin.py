@@ -357,7 +357,7 @@ async def test_the_self_harm_question_reached_while_a_flow_waits_takes_the_yes(
 async def test_a_yes_that_names_another_sign_gets_that_signs_guidance(bot: BotUnderTest) -> None:
     await with_timezone(bot, "Europe/London")
     await mood(bot, "Nearly every day", "Nearly every day")
-    urgent = await bot.say("yes and my throat is closing")
+    urgent = await bot.say("yes my throat is closing")
     allergy = LIBRARY.red_flag("allergy")
     assert allergy is not None and allergy.title in urgent.text
 
