@@ -78,6 +78,12 @@ async def mood(bot: BotUnderTest, first: str, second: str, new: int = 0) -> BotM
     return await tap(bot, after_first, second, new)
 
 
+async def self_harm_asked(bot: BotUnderTest) -> BotMessage:
+    """In London (for its crisis line), the worst mood answers: the self-harm question."""
+    await with_timezone(bot, "Europe/London")
+    return await mood(bot, "Nearly every day", "Nearly every day")
+
+
 async def with_timezone(bot: BotUnderTest, zone: str) -> None:
     await bot.say(f"/timezone {zone}")
 
@@ -256,8 +262,7 @@ async def test_the_same_tap_handled_twice_repeats_no_escalation(bot: BotUnderTes
 async def test_a_yes_typed_to_the_self_harm_question_gets_urgent_help_at_once(
     bot: BotUnderTest, typed: str
 ) -> None:
-    await with_timezone(bot, "Europe/London")
-    question = await mood(bot, "Nearly every day", "Nearly every day")
+    question = await self_harm_asked(bot)
     urgent = await bot.say(typed)
     assert MOOD is not None and MOOD.title in urgent.text and "116 123" in urgent.text
     row = await the_checkin(bot)
@@ -272,8 +277,7 @@ async def test_a_yes_typed_to_the_self_harm_question_gets_urgent_help_at_once(
 async def test_a_no_typed_to_the_self_harm_question_goes_on_as_the_button_would(
     bot: BotUnderTest,
 ) -> None:
-    await with_timezone(bot, "Europe/London")
-    await mood(bot, "Nearly every day", "Nearly every day")
+    await self_harm_asked(bot)
     side_effects = await bot.say("no im not", replies=2)
     support = bot.fake.messages(USER)[-2]
     assert "tell your prescriber soon" in support.text and "116 123" in support.text
@@ -288,8 +292,7 @@ PAIN = LIBRARY.red_flag("pain_belly")
 async def test_a_yes_or_no_typed_after_a_signs_own_question_answers_that_one(
     bot: BotUnderTest, typed: str, answer_of: str
 ) -> None:
-    await with_timezone(bot, "Europe/London")
-    await mood(bot, "Nearly every day", "Nearly every day")
+    await self_harm_asked(bot)
     asked = await bot.say("my stomach hurts")  # a warning sign's own question, with buttons
     assert "is the pain severe" in asked.text
     reply = await bot.say(typed)
@@ -301,8 +304,7 @@ async def test_a_yes_or_no_typed_after_a_signs_own_question_answers_that_one(
 async def test_a_no_typed_after_a_sign_edited_in_answers_the_signs_question(
     bot: BotUnderTest,
 ) -> None:
-    await with_timezone(bot, "Europe/London")
-    await mood(bot, "Nearly every day", "Nearly every day")
+    await self_harm_asked(bot)
     typed = bot.fake.send_text(USER, "what does the check-in mean")
     await settle(bot)
     count = len(bot.fake.messages(USER))
@@ -317,8 +319,7 @@ async def test_a_no_typed_after_a_sign_edited_in_answers_the_signs_question(
 async def test_a_yes_typed_later_to_the_self_harm_question_still_gets_urgent_help(
     bot: BotUnderTest, first: str
 ) -> None:
-    await with_timezone(bot, "Europe/London")
-    await mood(bot, "Nearly every day", "Nearly every day")
+    await self_harm_asked(bot)
     if first == "a silence":
         bot.clock.advance(timedelta(minutes=40))  # longer than a guided flow is kept
     else:
@@ -355,16 +356,14 @@ async def test_the_self_harm_question_reached_while_a_flow_waits_takes_the_yes(
 
 
 async def test_a_yes_that_names_another_sign_gets_that_signs_guidance(bot: BotUnderTest) -> None:
-    await with_timezone(bot, "Europe/London")
-    await mood(bot, "Nearly every day", "Nearly every day")
+    await self_harm_asked(bot)
     urgent = await bot.say("yes my throat is closing")
     allergy = LIBRARY.red_flag("allergy")
     assert allergy is not None and allergy.title in urgent.text
 
 
 async def test_a_typed_yes_after_a_typed_no_gets_urgent_help(bot: BotUnderTest) -> None:
-    await with_timezone(bot, "Europe/London")
-    await mood(bot, "Nearly every day", "Nearly every day")
+    await self_harm_asked(bot)
     await bot.say("no", replies=2)
     urgent = await bot.say("yes")
     assert MOOD is not None and MOOD.title in urgent.text
@@ -374,8 +373,7 @@ async def test_a_typed_yes_after_a_typed_no_gets_urgent_help(bot: BotUnderTest) 
 async def test_a_no_to_the_which_sign_question_leaves_the_self_harm_question_open(
     bot: BotUnderTest,
 ) -> None:
-    await with_timezone(bot, "Europe/London")
-    await mood(bot, "Nearly every day", "Nearly every day")
+    await self_harm_asked(bot)
     chooser = await bot.say("something feels really wrong with me today")
     assert "Is something happening to you now" in chooser.text
     assert (await bot.say("no")).text == NOTHING_NOW
@@ -401,8 +399,7 @@ async def test_a_yes_typed_again_after_the_help_failed_to_send_gets_it(
 
 
 async def test_a_yes_tapped_after_a_typed_no_still_gets_urgent_help(bot: BotUnderTest) -> None:
-    await with_timezone(bot, "Europe/London")
-    question = await mood(bot, "Nearly every day", "Nearly every day")
+    question = await self_harm_asked(bot)
     await bot.say("no", replies=2)
     urgent = await bot.press_and_wait(current(bot, question), data_of(bot, question, "Yes, I am"))
     assert MOOD is not None and MOOD.title in urgent.text
@@ -421,8 +418,7 @@ async def test_a_bare_yes_with_no_question_open_points_to_the_buttons(bot: BotUn
 async def test_a_yes_to_self_harm_on_a_replaced_check_in_still_gets_urgent_help(
     bot: BotUnderTest,
 ) -> None:
-    await with_timezone(bot, "Europe/London")
-    question = await mood(bot, "Nearly every day", "Nearly every day")
+    question = await self_harm_asked(bot)
     await bot.say("/checkin")  # a newer one, before the question was answered
     urgent = await bot.press_and_wait(current(bot, question), data_of(bot, question, "Yes, I am"))
     assert MOOD is not None and MOOD.title in urgent.text and "116 123" in urgent.text
