@@ -18,6 +18,7 @@ from bot.checkin_message import checkin_renderer
 from bot.config import Settings
 from bot.handlers import (
     broadcast,
+    cancel,
     chat_scope,
     checkin,
     checks,
@@ -26,6 +27,7 @@ from bot.handlers import (
     errors,
     flood,
     freetext,
+    media,
     privacy,
     remind,
     reminder_buttons,
@@ -74,6 +76,7 @@ AREAS = (
     flood,
     users,
     start,
+    cancel,
     urgent,
     topics,
     timezone,
@@ -89,6 +92,7 @@ AREAS = (
     broadcast,
     stats,
     freetext,
+    media,
     unknown,
     errors,
 )

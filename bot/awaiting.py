@@ -16,13 +16,22 @@ from telegram.ext import (
     filters,
 )
 
-from bot.services import Context, IsobotApp, flow_and_last_message, services
+from bot.services import Context, IsobotApp, flow_and_last_message, services, user_session
 from content import assess
+from content.normalize import words as words_of
 from storage.users import get_user
 
 # Gets the update and the stored `awaiting` value ("remind:dose"); True when it used the text.
 InputHandler = Callable[[Update, Context, str], Awaitable[bool]]
 _KEY = "awaiting_inputs"
+# Typed while a flow waits, these end it: changing one's mind needs a way out besides finishing.
+_STOP_WORDS = frozenset(
+    {("cancel",), ("stop",), ("quit",), ("exit",), ("abort",), ("nevermind",), ("nvm",)}
+    | {("never", "mind"), ("forget", "it"), ("cancel", "that"), ("cancel", "it")}
+)
+STOPPED = "Okay, I'm no longer waiting for that answer, and nothing was changed."
+NOTHING_TO_STOP = "I'm not waiting for any answer from you, so there is nothing to cancel."
+_AUTHORED_KEY = "awaiting_authored"
 
 
 def answer_words(update: Update) -> list[str] | None:
@@ -67,8 +76,16 @@ def expect_short_answer(app: IsobotApp, flow: str, handler: ShortAnswerHandler) 
     expect_input(app, flow, take)
 
 
-def expect_input(app: IsobotApp, flow: str, handler: InputHandler) -> None:
-    """Let `handler` take plain text while a user's `awaiting` starts with `flow:`."""
+def expect_input(
+    app: IsobotApp, flow: str, handler: InputHandler, *, authored: bool = False
+) -> None:
+    """Let `handler` take plain text while a user's `awaiting` starts with `flow:`.
+
+    An `authored` flow takes text written for others (a broadcast's tip): a warning sign in it
+    is what the writer means to send, not something happening to them.
+    """
+    if authored:
+        app.bot_data.setdefault(_AUTHORED_KEY, set()).add(flow)
     routes: dict[str, InputHandler] = app.bot_data.setdefault(_KEY, {})
     if not routes:
         # Before free text (group 0), after the user is recorded (group -2). New messages only:
@@ -87,15 +104,29 @@ async def _route(update: Update, context: Context) -> None:
     if user is None or not user.awaiting:
         return
     flow, last_message = flow_and_last_message(user.awaiting)
-    # Warning signs come first in every state: such a message goes to free text, not the flow.
-    # A sign only the statistical net saw goes there too unless the flow takes it as an answer.
+    name = flow.split(":", 1)[0]
+    # Warning signs come first in every state but writing for others: such a message goes to
+    # free text, not the flow. A sign only the statistical net saw goes there too unless the
+    # flow takes it as an answer.
     text = update.effective_message.text if update.effective_message else None
-    finding = assess(text, svc.library) if text else None
+    authored = name in context.bot_data.get(_AUTHORED_KEY, set())
+    finding = assess(text, svc.library) if text and not authored else None
     if finding is not None and finding.named:
         return
     message = update.message
     if message is not None and message.message_id <= last_message:
         raise ApplicationHandlerStop  # taken already: delivered again after a crash
-    handler = context.bot_data.get(_KEY, {}).get(flow.split(":", 1)[0])
+    if message is not None and text and words_of(text) in _STOP_WORDS:
+        await message.reply_text(await stop_waiting(update, context))
+        raise ApplicationHandlerStop
+    handler = context.bot_data.get(_KEY, {}).get(name)
     if handler is not None and await handler(update, context, flow):
         raise ApplicationHandlerStop
+
+
+async def stop_waiting(update: Update, context: Context) -> str:
+    """End the flow waiting for this user's answer, if any; the reply that says so."""
+    async with user_session(services(context).db, update) as (_, user):
+        waited = bool(user.awaiting)
+        user.awaiting = ""
+    return STOPPED if waited else NOTHING_TO_STOP

@@ -1,7 +1,9 @@
-"""Keeps each admin informed: a progress message edited now and then, and a final report."""
+"""Keeps each admin informed: a progress message edited now and then and closed with the final
+figures, a final report, and what /broadcast_cancel did."""
 
 from __future__ import annotations
 
+import html
 import logging
 from datetime import datetime
 
@@ -24,6 +26,21 @@ def progress_text(broadcast: Broadcast, p: Progress) -> str:
     )
 
 
+def closed_text(broadcast: Broadcast, p: Progress) -> str:
+    """The progress message once its broadcast is over: left saying "sending…", it would show a
+    broadcast stuck halfway to an admin scrolling back. The full report is its own message."""
+    stopped = broadcast.status == BroadcastStatus.CANCELLED
+    counts = [f"✅ sent {p.sent} of {p.total}", f"🚫 blocked {p.blocked}", f"⚠️ failed {p.failed}"]
+    if p.uncertain:
+        counts.append(f"❔ uncertain {p.uncertain}")
+    if p.cancelled:
+        counts.append(f"⏹ not sent {p.cancelled}")
+    return (
+        f"📣 <b>Broadcast #{broadcast.id}</b>: {'stopped' if stopped else 'finished'}\n"
+        + " · ".join(counts)
+    )
+
+
 def final_report(broadcast: Broadcast, p: Progress) -> str:
     stopped = broadcast.status == BroadcastStatus.CANCELLED
     lines = [
@@ -37,6 +54,35 @@ def final_report(broadcast: Broadcast, p: Progress) -> str:
     if p.cancelled:
         lines.append(f"⏹ Not sent because it was stopped: {p.cancelled}")
     return "\n".join(lines)
+
+
+def cancel_reply(
+    admin_id: int, draft_ended: bool, running: list[Broadcast], unsent: dict[int, int]
+) -> str:
+    """/broadcast_cancel's answer: the draft it ended, or the broadcasts it stopped. With a
+    draft ended, it stopped nothing: it names what still runs and how to stop that."""
+    lines = ["Your draft broadcast is cancelled. Nothing was sent."] if draft_ended else []
+    if draft_ended and running:
+        whose = ["yours" if b.admin_id == admin_id else "another admin's" for b in running]
+        listed = ", ".join(f"#{b.id} ({w})" for b, w in zip(running, whose, strict=True))
+        lines.append(f"Still sending: {listed}. Send /broadcast_cancel again to stop them.")
+    lines += [f"⏹ Broadcast #{b} stopped: {n} not sent." for b, n in unsent.items()]
+    if unsent:
+        lines.append("The final report follows when the messages in flight are done.")
+    return "\n".join(lines) or "No broadcast is running."
+
+
+async def tell_stopped(context: Context, broadcast: Broadcast, unsent: int, by: str) -> None:
+    """The admin who started a broadcast learns that another admin stopped it, and who: the
+    final report alone would read as if they had stopped it themselves."""
+    try:
+        await context.bot.send_message(
+            broadcast.admin_chat_id,
+            f"⏹ Your broadcast #{broadcast.id} was stopped by another admin, {html.escape(by)}: "
+            f"{unsent} not sent. The final report follows.",
+        )
+    except TelegramError:
+        log.warning("could not tell the admin of broadcast %d it was stopped", broadcast.id)
 
 
 async def report_progress(context: Context) -> None:
@@ -63,14 +109,44 @@ async def report_progress(context: Context) -> None:
         if broadcast.progress_message_id is None or last_texts.get(broadcast.id) == text:
             continue
         last_texts[broadcast.id] = text
-        try:
-            await context.bot.edit_message_text(
-                text, chat_id=broadcast.admin_chat_id, message_id=broadcast.progress_message_id
-            )
-        except BadRequest:
-            pass  # unchanged since another instance's edit, or the message is gone
-        except TelegramError:
-            log.warning("could not update the progress of broadcast %d", broadcast.id)
+        await _edit(context, broadcast, broadcast.progress_message_id, text)
+
+
+async def _edit(context: Context, broadcast: Broadcast, message_id: int, text: str) -> None:
+    """Edit a progress message; a failed edit costs the admin a stale figure, nothing more."""
+    try:
+        await context.bot.edit_message_text(
+            text, chat_id=broadcast.admin_chat_id, message_id=message_id
+        )
+    except BadRequest:
+        pass  # unchanged since another instance's edit, or the message is gone
+    except TelegramError:
+        log.warning("could not update the progress of broadcast %d", broadcast.id)
+
+
+async def announce(context: Context, broadcast: Broadcast, text: str) -> None:
+    """Send the progress message, which report_progress edits, and store its id.
+
+    A small broadcast can close before the id is stored, and then `_finish` had no message to
+    edit: this edits it to the final state itself. Both sides write the row and read the other's
+    column in one UPDATE … RETURNING, so one of them always sees the other (at worst both edit,
+    and the second edit fails as unchanged)."""
+    svc = services(context)
+    sent = await context.bot.send_message(broadcast.admin_chat_id, text)
+    closed = None
+    async with svc.db.session() as session:
+        stored = await session.execute(
+            update(Broadcast)
+            .where(Broadcast.id == broadcast.id)
+            .values(progress_message_id=sent.message_id)
+            .returning(Broadcast.finished_at, Broadcast.status)
+        )
+        row = stored.first()
+        if row is not None and row.finished_at is not None:
+            broadcast.status = row.status
+            closed = closed_text(broadcast, await progress(session, broadcast.id))
+    if closed is not None:
+        await _edit(context, broadcast, sent.message_id, closed)
 
 
 async def _finish(context: Context, broadcast: Broadcast, state: Progress, now: datetime) -> None:
@@ -81,13 +157,16 @@ async def _finish(context: Context, broadcast: Broadcast, state: Progress, now: 
         else BroadcastStatus.DONE
     )
     async with svc.db.session() as session:
-        # Only one instance wins the right to send the report.
+        # Only one instance wins the right to send the report. The message id is read from the
+        # row, not the copy loaded before: `announce` may have stored it since.
         claimed = await session.execute(
             update(Broadcast)
             .where(Broadcast.id == broadcast.id, Broadcast.finished_at.is_(None))
             .values(finished_at=now, status=new_status, updated_at=now)
+            .returning(Broadcast.progress_message_id)
         )
-    if not claimed.rowcount:  # type: ignore[attr-defined]
+        row = claimed.first()
+    if row is None:
         return
     broadcast.status = new_status
     log.info("broadcast %d closed: %d of %d sent", broadcast.id, state.sent, state.total)
@@ -95,3 +174,5 @@ async def _finish(context: Context, broadcast: Broadcast, state: Progress, now: 
         await context.bot.send_message(broadcast.admin_chat_id, final_report(broadcast, state))
     except TelegramError:
         log.warning("could not send the report of broadcast %d", broadcast.id)
+    if row.progress_message_id is not None:
+        await _edit(context, broadcast, row.progress_message_id, closed_text(broadcast, state))

@@ -39,6 +39,21 @@ def _check_text(text: str) -> None:
         raise ValueError(f"a user's message is at most {MAX_TEXT} UTF-16 code units")
 
 
+# The fields of each kind of media a user can send, beside its file ids.
+_MEDIA: dict[str, dict[str, Any]] = {
+    "photo": {"width": 90, "height": 90},
+    "sticker": {
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+    },
+    "voice": {"duration": 4},
+    "document": {"file_name": "scan.pdf", "mime_type": "application/pdf"},
+}
+
+
 class People:
     """Everyone who is not the bot, acting through Telegram's clients."""
 
@@ -66,6 +81,27 @@ class People:
         chat = self._world.ensure_user(user_id, first_name, username, language_code)
         message = self._new_message(chat, user_id, text)
         payload = self._world.message_dict(chat, message)
+        self._world.updates.push("message", payload)
+        return payload
+
+    def send_media(self, user_id: int, kind: str, caption: str = "") -> dict[str, Any]:
+        """The user sends a photo, sticker, voice note or document (`kind`), with a caption
+        where Telegram allows one; returns the Message of the queued update."""
+        if kind not in _MEDIA:
+            raise ValueError(f"unknown media kind {kind!r}; one of {sorted(_MEDIA)}")
+        if caption and kind in {"sticker"}:
+            raise ValueError("a sticker has no caption")
+        chat = self._world.ensure_user(user_id, "Tess", None, "en")
+        message = chat.add_message(from_bot=False, date=self._world.now(), text="")
+        payload = self._world.message_dict(chat, message)
+        payload.pop("text", None)
+        payload.pop("entities", None)
+        unique = f"{kind}{message.message_id}"
+        payload[kind] = _MEDIA[kind] | {"file_id": f"AgAD{unique}", "file_unique_id": unique}
+        if kind == "photo":
+            payload[kind] = [payload[kind]]
+        if caption:
+            payload["caption"] = caption
         self._world.updates.push("message", payload)
         return payload
 

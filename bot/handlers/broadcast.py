@@ -13,7 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.admin import refuse_unless_admin
 from bot.awaiting import expect_input
-from bot.broadcast_progress import progress_text
+from bot.broadcast_progress import announce, cancel_reply, progress_text, tell_stopped
 from bot.button_replies import drop_buttons, pressed, show_after_press
 from bot.services import Context, IsobotApp, Services, services, user_session
 from content import tip_message
@@ -278,7 +278,12 @@ async def broadcast_button(update: Update, context: Context) -> None:
     else:
         await query.answer("Sending.")
         await drop_buttons(query)
-        await _announce(context, svc, outcome)
+        try:
+            await announce(context, outcome.draft, outcome.report)
+        finally:
+            # The deliveries are committed, with or without a progress message to edit.
+            if svc.sender is not None and outcome.total:
+                svc.sender.wake()
 
 
 async def _apply_press(
@@ -333,41 +338,29 @@ async def _apply_press(
     return "That button is out of date."
 
 
-async def _announce(context: Context, svc: Services, started: _Started) -> None:
-    """The progress message, which report_progress edits: its id is stored once it is sent."""
-    try:
-        sent = await context.bot.send_message(started.draft.admin_chat_id, started.report)
-        async with svc.db.session() as session:
-            broadcast = await session.get(Broadcast, started.draft.id)
-            if broadcast is not None:
-                broadcast.progress_message_id = sent.message_id
-    finally:
-        # The deliveries are committed, with or without a progress message to edit.
-        if svc.sender is not None and started.total:
-            svc.sender.wake()
-
-
 async def broadcast_cancel_command(update: Update, context: Context) -> None:
-    """Stops every broadcast being sent, and ends the admin's own draft: an admin who sends it
-    while the bot waits for their text means to cancel that too."""
+    """Ends the admin's own draft if there is one, and otherwise stops every broadcast being
+    sent. An admin dropping a draft (often while the bot waits for their text) means that draft,
+    not a broadcast another admin is sending; they are told what still runs, and a second
+    /broadcast_cancel, with no draft left, stops it."""
     if await refuse_unless_admin(update, context):
         return
     svc = services(context)
     assert update.effective_message is not None and update.effective_user is not None
+    admin = update.effective_user
     now = svc.clock.now()
-    stopped: list[tuple[int, int]] = []
     async with svc.db.session() as session:
-        draft_ended = await _end_drafts(session, update.effective_user.id)
-        running = await session.scalars(
-            select(Broadcast).where(Broadcast.status == BroadcastStatus.SENDING)
+        draft_ended = await _end_drafts(session, admin.id)
+        running = list(
+            await session.scalars(
+                select(Broadcast).where(Broadcast.status == BroadcastStatus.SENDING)
+            )
         )
-        for broadcast in list(running):
-            stopped.append((broadcast.id, await stop(session, broadcast, now)))
-    lines = ["Your draft broadcast is cancelled. Nothing was sent."] if draft_ended else []
-    lines += [f"⏹ Broadcast #{b} stopped: {n} not sent." for b, n in stopped]
-    if stopped:
-        lines.append("The final report follows when the messages in flight are done.")
-    await update.effective_message.reply_text("\n".join(lines) or "No broadcast is running.")
+        unsent = {} if draft_ended else {b.id: await stop(session, b, now) for b in running}
+    await update.effective_message.reply_text(cancel_reply(admin.id, draft_ended, running, unsent))
+    for broadcast in running:
+        if broadcast.id in unsent and broadcast.admin_id != admin.id:
+            await tell_stopped(context, broadcast, unsent[broadcast.id], admin.full_name)
 
 
 def register(app: IsobotApp) -> None:
@@ -375,4 +368,4 @@ def register(app: IsobotApp) -> None:
     app.add_handler(CommandHandler("broadcast", broadcast_command))
     app.add_handler(CommandHandler("broadcast_cancel", broadcast_cancel_command))
     app.add_handler(CallbackQueryHandler(broadcast_button, pattern=f"^{PREFIX}"))
-    expect_input(app, FLOW, own_text)
+    expect_input(app, FLOW, own_text, authored=True)

@@ -14,7 +14,7 @@ from telegram.ext import CommandHandler
 from bot.admin import refuse_unless_admin
 from bot.handlers.broadcast import AUDIENCE_LABELS
 from bot.services import Context, IsobotApp, services
-from scheduler.broadcast import progress
+from scheduler.broadcast import Progress, progress
 from storage import models
 
 RECENT_BROADCASTS = 5
@@ -93,10 +93,26 @@ async def stats_text(session: AsyncSession, now: datetime) -> str:
         assert broadcast.started_at is not None
         lines.append(
             f"#{broadcast.id} {broadcast.started_at:%Y-%m-%d %H:%M} UTC, {audience}, "
-            f"{broadcast.status.value}: {p.sent}/{p.total} sent, {p.blocked} blocked, "
-            f"{p.failed} failed" + (f", {p.cancelled} stopped" if p.cancelled else "")
+            f"{broadcast.status.value}: {_broadcast_counts(p)}"
         )
     return "\n".join(lines)
+
+
+def _broadcast_counts(p: Progress) -> str:
+    """Every recipient in exactly one figure, so that the line adds up to its total, as the final
+    report does. Uncertain always shows (a zero says no send timed out); stopped and still to
+    send only when there are any."""
+    counts = [
+        f"{p.sent}/{p.total} sent",
+        f"{p.blocked} blocked",
+        f"{p.failed} failed",
+        f"{p.uncertain} uncertain",
+    ]
+    if p.cancelled:
+        counts.append(f"{p.cancelled} stopped")
+    if p.pending:
+        counts.append(f"{p.pending} still to send")
+    return ", ".join(counts)
 
 
 async def stats_command(update: Update, context: Context) -> None:

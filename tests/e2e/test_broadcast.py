@@ -87,15 +87,10 @@ def got_tip(bot: BotUnderTest, user_id: int) -> int:
 
 
 async def final_report(bot: BotUnderTest) -> BotMessage:
+    """The admin's final report. Found by its "Delivered:" line: once the broadcast closes, the
+    progress message also says finished or stopped, with the short figures."""
     return await bot.fake.wait_for(
-        lambda: next(
-            (
-                m
-                for m in bot.fake.messages(ADMIN)
-                if "finished" in m.text or "stopped</b>" in m.html
-            ),
-            None,
-        ),
+        lambda: next((m for m in bot.fake.messages(ADMIN) if "Delivered:" in m.text), None),
         timeout=60,
     )
 

@@ -112,7 +112,7 @@ arguments = st.one_of(
 def commands() -> list[str]:
     """Every command the bot has, the admin-only ones and a few that do not exist."""
     names = ["start", "help", "urgent", "topics", *LIBRARY.topics, "timezone", "remind"]
-    names += ["reminders"]
+    names += ["reminders", "cancel"]
     names += ["pause", "resume", "today", "history", "course", "checks", "privacy", "export"]
     names += ["checkin"]
     names += ["report"]
