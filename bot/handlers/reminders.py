@@ -50,11 +50,14 @@ def listing(user: User, reminders: list[Reminder], now: datetime) -> Screen:
 
 
 def _button(label: str, action: str, reminder: Reminder) -> InlineKeyboardButton:
-    """A button naming the reminder by its time, which the press checks: a moved time keeps its
-    row, and a list shown before the move must not act on the new time."""
+    """A button naming the reminder by its kind's sign and its time, which the press checks: a
+    moved time keeps its row, and a list shown before the move must not act on the new time.
+    The sign tells a dose at 09:00 from a pregnancy test at 09:00."""
     hhmm = reminder.local_time.replace(":", "")
+    sign = KIND_LABELS[reminder.kind].split()[0]
     return InlineKeyboardButton(
-        f"{label} {reminder.local_time}", callback_data=f"{PREFIX}{action}:{reminder.id}:{hhmm}"
+        f"{label} {sign} {reminder.local_time}",
+        callback_data=f"{PREFIX}{action}:{reminder.id}:{hhmm}",
     )
 
 

@@ -7,7 +7,16 @@ from datetime import UTC, datetime, timedelta
 
 from bot.handlers.reminders import MOVED
 from sandbox.state import BotMessage
-from storage.models import Delivery, DeliveryStatus, DoseLog, Outcome, Purpose, Reminder, User
+from storage.models import (
+    Delivery,
+    DeliveryStatus,
+    DoseLog,
+    Outcome,
+    Purpose,
+    Reminder,
+    ReminderKind,
+    User,
+)
 from tests.e2e.conftest import USER, BotUnderTest, answered, edited_last, eventually
 
 KOLKATA_0800 = datetime(2026, 3, 3, 2, 30, tzinfo=UTC)  # 08:00 IST, the day after START
@@ -237,26 +246,41 @@ async def test_reminders_list_switches_off_on_and_deletes(bot: BotUnderTest) -> 
     await bot.say("/remind dose 08:00 20:00")
     listing = await bot.say("/reminders")
     assert "08:00" in listing.text and "20:00" in listing.text
-    await bot.press(listing, button(bot, listing, "Switch off 08:00"))
+    await bot.press(listing, button(bot, listing, "Switch off 💊 08:00"))
     edited = await bot.fake.wait_for(lambda: edited_last(bot.fake))
     assert "08:00 — off" in edited.text
     off = await bot.rows(Reminder, Reminder.local_time == "08:00")
     assert not off[0].enabled and off[0].next_fire_at is None
 
-    await bot.press(edited, button(bot, edited, "Switch on 08:00"))
+    await bot.press(edited, button(bot, edited, "Switch on 💊 08:00"))
     await bot.fake.wait_for(lambda: bot.fake.last_message(USER).edits == 2)  # type: ignore[union-attr]
     on = await bot.rows(Reminder, Reminder.local_time == "08:00")
     assert on[0].enabled and on[0].next_fire_at is not None
 
     current = bot.fake.last_message(USER)
     assert current is not None
-    await bot.press(current, button(bot, current, "Delete 20:00"))
+    await bot.press(current, button(bot, current, "Delete 💊 20:00"))
     await bot.fake.wait_for(lambda: bot.fake.last_message(USER).edits == 3)  # type: ignore[union-attr]
     assert [r.local_time for r in await bot.rows(Reminder)] == ["08:00"]
 
     stale = bot.fake.forge_callback(USER, current.message_id, "rm:del:999999")
     await bot.fake.wait_for(lambda: stale in bot.fake.answered_callbacks())
     assert "no longer exists" in bot.fake.answered_callbacks()[stale]["text"]
+
+
+async def test_a_dose_and_a_check_at_the_same_time_have_buttons_that_tell_them_apart(
+    bot: BotUnderTest,
+) -> None:
+    await bot.say("/timezone Europe/London")
+    await bot.say("/remind dose 09:00")
+    await bot.say("/checks pregnancy 29 09:00")
+    listing = await bot.say("/reminders")
+    labels = [text for text, _ in bot.fake.buttons(listing)]
+    assert len(labels) == 4 and len(set(labels)) == 4
+    await bot.press(listing, button(bot, listing, "Switch off 🧪 09:00"))
+    await bot.fake.wait_for(lambda: edited_last(bot.fake))
+    [dose] = await bot.rows(Reminder, Reminder.kind == ReminderKind.DOSE)
+    assert dose.enabled
 
 
 async def test_a_list_shown_before_a_time_moved_acts_on_nothing_and_shows_it_anew(
@@ -266,7 +290,7 @@ async def test_a_list_shown_before_a_time_moved_acts_on_nothing_and_shows_it_ane
     await bot.say("/remind dose 08:00 20:00")
     listing = await bot.say("/reminders")
     await bot.say("/remind dose 09:00")  # the row of 20:00 now stands for 09:00
-    for label in ("Switch off 20:00", "Delete 20:00"):
+    for label in ("Switch off 💊 20:00", "Delete 💊 20:00"):
         query = bot.fake.forge_callback(USER, listing.message_id, button(bot, listing, label))
         await bot.fake.wait_for(lambda q=query: q in bot.fake.answered_callbacks())  # type: ignore[misc]
         assert bot.fake.answered_callbacks()[query]["text"] == MOVED
