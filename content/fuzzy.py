@@ -37,7 +37,7 @@ _EXACT_ONLY = frozenset(
     | {"these", "they", "thing", "things", "think", "this", "those", "very", "want", "week"}
     | {"well", "were", "what", "when", "where", "which", "while", "will", "with", "would"}
     | {"your", "thanks", "thank", "hello", "please", "sure", "okay", "though", "hear", "fewer"}
-    | {"but"}
+    | {"but", "month", "months"}
 )
 
 

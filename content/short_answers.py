@@ -36,9 +36,12 @@ _YES = frozenset(
         "true",
     }
 )
+# The yes that may stand beside other words, at either end: "yes, a lot", "sadly yes". The others
+# are yes only among answer words: "always" is a yes, "always tired" a message of its own.
+_PLAIN_YES = frozenset({"yes", "yeah", "yea", "yeh", "yep", "yup", "mhm"})
 _NO = frozenset({"no", "nope", "nah", "na", "n", "not", "never", "nothing", "none"})
 _UNSURE = frozenset(
-    {"sometimes", "maybe", "kinda", "sorta", "somewhat", "possibly", "probably", "dunno"}
+    {"sometimes", "maybe", "perhaps", "kinda", "sorta", "somewhat", "possibly", "probably", "dunno"}
 )
 _UNSURE_PHRASES = (
     *(("not", "sure"), ("do", "not", "know"), ("kind", "of"), ("sort", "of")),
@@ -65,12 +68,19 @@ _FILLER = frozenset(
         "you",
         "know",
         "of",
+        "tbh",
+        "honestly",
+        "well",
+        "hmm",
+        "um",
+        "lately",
+        "recently",
     }
 )
 # "I am", "I do", "I have": a yes in the question's own words.
 _OWN_WORDS = {("i", "am"), ("i", "do"), ("i", "have"), ("i", "think", "so"), ("i", "guess")}
-_OWN_WORDS |= {("i", "guess", "so"), ("of", "course"), ("uh", "huh")}
-_ANSWER_WORDS = _YES | _NO | _UNSURE | _FILLER | {"kind", "sort", "little", "course"}
+_OWN_WORDS |= {("i", "guess", "so"), ("of", "course"), ("uh", "huh"), ("a", "lot")}
+_ANSWER_WORDS = _YES | _NO | _UNSURE | _FILLER | {"kind", "sort", "little", "course", "lot"}
 
 
 def yes_or_no(text: str) -> bool | None:
@@ -85,14 +95,17 @@ def yes_or_no(text: str) -> bool | None:
     found = tuple(_squeezed(word) for word in words(text))
     if not found or len(found) > MAX_WORDS:
         return None
-    if _unsure(found) or found in _OWN_WORDS:
+    if found in _OWN_WORDS:
+        return True
+    if not set(found) <= _ANSWER_WORDS:
+        # "yes, a lot", "sadly yes": a yes that says a little more is still a yes. Other words
+        # around an unsure one are a message ("i feel a bit tired"), not an answer.
+        return True if {found[0], found[-1]} & _PLAIN_YES else None
+    if _unsure(found):
         return True
     said_yes, said_no = bool(set(found) & _YES), bool(set(found) & _NO)
     if said_yes and said_no:
         return True  # "yes and no" is unsure
-    if not set(found) <= _ANSWER_WORDS:
-        # "yes, a lot", "sadly yes": a yes that says a little more is still a yes.
-        return True if said_yes else None
     if said_no:
         return False
     return True if said_yes else None

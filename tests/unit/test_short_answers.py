@@ -39,6 +39,9 @@ ANSWERS = {
     "yes and no": YES,
     "of course": YES,
     "always": YES,
+    "a lot": YES,
+    "not sure tbh": YES,
+    "hmm maybe": YES,
     "uh huh": YES,
     "sí": YES,
     "👍": YES,
@@ -64,6 +67,11 @@ ANSWERS = {
     "I am fine": NOT_AN_ANSWER,
     "08:00": NOT_AN_ANSWER,
     "yes no yes no yes no": NOT_AN_ANSWER,
+    # An unsure word or a yes in a message of its own: not the answer to a question still open.
+    "i feel a bit tired": NOT_AN_ANSWER,
+    "always tired on accutane": NOT_AN_ANSWER,
+    "sometimes my lips bleed": NOT_AN_ANSWER,
+    "sure thing, what time": NOT_AN_ANSWER,
 }
 
 
