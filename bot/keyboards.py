@@ -52,15 +52,17 @@ def with_sos(markup: InlineKeyboardMarkup | None = None) -> InlineKeyboardMarkup
 
 
 def chooser_keyboard(
-    families: Iterable[RedFlagFamily], *, asking: bool = False
+    families: Iterable[RedFlagFamily], *, asking: bool = False, about: Topic | None = None
 ) -> InlineKeyboardMarkup:
-    """A button a family, then "Something else"; as a check-in, also "asking in general"."""
+    """A button a family, then "Something else"; as a check-in, also "asking in general", which
+    opens the topic the message was `about`, or the menu when none was clear."""
     buttons = [InlineKeyboardButton(f.label, callback_data=f"{SOS_PREFIX}{f.id}") for f in families]
     buttons.append(
         InlineKeyboardButton("Something else", callback_data=f"{SOS_PREFIX}{SOS_GENERAL}")
     )
     if asking:
-        buttons.append(InlineKeyboardButton(ASK_GENERAL, callback_data="topics"))
+        general = "topics" if about is None else f"{TOPIC_PREFIX}{about.command}"
+        buttons.append(InlineKeyboardButton(ASK_GENERAL, callback_data=general))
     return InlineKeyboardMarkup(rows(buttons, width=1))
 
 

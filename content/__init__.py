@@ -1,10 +1,11 @@
-"""Topic texts, aftercare tips and warning signs for isobot, loaded from checked data files."""
+"""Topic texts, aftercare tips, how-to guides and warning signs for isobot, loaded from checked
+data files."""
 
 from __future__ import annotations
 
 from content.errors import ContentError
 from content.loader import load_library
-from content.matcher import find_flag_subject, match_topics, suggest_command
+from content.matcher import find_flag_subject, match_guide, match_topics, suggest_command
 from content.messages import (
     ask_message,
     carer_ask_message,
@@ -14,12 +15,13 @@ from content.messages import (
     topic_message,
     urgent_message,
 )
-from content.models import HelpLine, Library, RedFlagFamily, Tip, Topic
+from content.models import Guide, HelpLine, Library, RedFlagFamily, Tip, Topic
 from content.warning_signs import Finding, Level, assess, find_red_flag
 
 __all__ = [
     "ContentError",
     "Finding",
+    "Guide",
     "HelpLine",
     "Level",
     "Library",
@@ -33,6 +35,7 @@ __all__ = [
     "find_flag_subject",
     "find_red_flag",
     "load_library",
+    "match_guide",
     "match_topics",
     "reply_no_message",
     "suggest_command",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 from content.crisis_lines import load_crisis_lines
 from content.documents import load_tips, load_topics
 from content.errors import ContentError
+from content.fuzzy import compile_phrase
 from content.messages import (
     ask_message,
     reply_no_message,
@@ -14,13 +17,19 @@ from content.messages import (
     topic_message,
     urgent_message,
 )
-from content.models import Library
+from content.models import Guide, Library
 from content.red_flags import load_red_flags
+from content.schema import field_problems, read_yaml
 from content.shared_texts import load_shared_texts
 from content.sign_model import load_sign_model
 from content.telegram_html import MAX_MESSAGE_UTF16, html_problems, utf16_length, visible_text
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
+_GUIDE_ID = re.compile(r"[a-z0-9_]{1,24}")
+_GUIDE_FIELDS = {"id": "str", "keywords": "words", "text": "str"}
+_GUIDE_OPTIONAL = {"health": "bool"}
+# A guide exists to point to a command; one that names none has lost its point.
+_COMMAND = re.compile(r"(?<![\w/])/[a-z0-9_]{1,32}\b")
 
 
 def load_library(root: Path | None = None) -> Library:
@@ -45,6 +54,7 @@ def load_library(root: Path | None = None) -> Library:
         carer_milder_html=texts.carer_milder,
         crisis_lines=crisis_lines,
         sign_model=load_sign_model(root / "sign_model.json", problems),
+        guides=load_guides(root / "guides.yaml", problems),
     )
     # Bad hand-written HTML is already reported per text; repeating it for every message that
     # includes the text would bury the other problems.
@@ -52,6 +62,60 @@ def load_library(root: Path | None = None) -> Library:
     if problems:
         raise ContentError(problems)
     return library
+
+
+def load_guides(path: Path, problems: list[str]) -> tuple[Guide, ...]:
+    """The how-tos for using the bot, in file order; problems are appended to `problems`."""
+    label = path.name
+    data = read_yaml(path, label, problems)
+    if data is None:
+        return ()
+    raw = data.get("guides") if isinstance(data, dict) else None
+    if not isinstance(raw, list):
+        problems.append(f"{label}: must have a 'guides' list")
+        return ()
+    found: dict[str, Guide] = {}
+    for index, entry in enumerate(raw):
+        guide = _guide(entry, f"{label}: guide #{index + 1}", problems)
+        if guide is None:
+            continue
+        if guide.id in found:
+            problems.append(f"{label}: duplicate guide '{guide.id}'")
+        else:
+            found[guide.id] = guide
+    if not raw:
+        problems.append(f"{label}: there are no guides")
+    return tuple(found.values())
+
+
+def _guide(entry: Any, where: str, problems: list[str]) -> Guide | None:
+    if not isinstance(entry, dict):
+        problems.append(f"{where}: must be a mapping with id, keywords and text")
+        return None
+    shape = field_problems(entry, _GUIDE_FIELDS, where, _GUIDE_OPTIONAL)
+    problems += shape
+    if shape:
+        return None
+    guide = Guide(
+        entry["id"],
+        tuple(entry["keywords"]),
+        entry["text"].strip(),
+        health=entry.get("health", False),
+    )
+    where = f"{where} '{guide.id}'"
+    if not _GUIDE_ID.fullmatch(guide.id):
+        problems.append(f"{where}: id must be 1-24 of a-z, 0-9 and _")
+    problems += [
+        f"{where}: keyword '{keyword}' has no words"
+        for keyword in guide.keywords
+        if not compile_phrase(keyword)
+    ]
+    if not guide.html:
+        problems.append(f"{where}: 'text' is empty")
+    elif not _COMMAND.search(guide.html):
+        problems.append(f"{where}: 'text' must name the command to use, like /remind")
+    problems += [f"{where}: 'text': {problem}" for problem in html_problems(guide.html)]
+    return guide
 
 
 def _message_problems(library: Library, *, check_html: bool) -> list[str]:
@@ -68,6 +132,9 @@ def _message_problems(library: Library, *, check_html: bool) -> list[str]:
             if family.topic == command
         ]
     messages += [(f"tip '{tip.id}'", tip_message(tip, library)) for tip in library.tips.values()]
+    messages += [
+        (f"guide '{guide.id}'", guide.message(library.disclaimer_html)) for guide in library.guides
+    ]
     help_lines = list(library.crisis_lines.countries.values()) if library.crisis_lines else []
     if library.crisis_lines:
         help_lines.append(library.crisis_lines.fallback)

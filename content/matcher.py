@@ -1,4 +1,5 @@
-"""Free-text matching: which topics a message is about, and which warning sign it asks about."""
+"""Free-text matching: which topics or how-to guide a message is about, and which warning sign it
+asks about."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from rapidfuzz.distance import OSA
 
 from content.double_dose import MISSED_DOSE, asks_to_double_up
 from content.fuzzy import Hit, Pattern, compile_phrase, find_hits
-from content.models import Library, RedFlagFamily, Topic
+from content.models import Guide, Library, RedFlagFamily, Topic
 from content.normalize import Clause, clauses, words
 
 # Almost every message names the medicine or the skin, so these words alone say little.
@@ -27,11 +28,7 @@ _PHRASE_BONUS = 0.25
 
 def match_topics(text: str, library: Library, limit: int = 3) -> list[Topic]:
     """The topics `text` is about, best first; one when it clearly wins, [] when none fit."""
-    parts = clauses(text)
-    if asks_to_double_up(text):
-        # Whether to take two after a missed dose is the missed-dose question in other words:
-        # scored as if it said so, it finds the topic that says never to double up.
-        parts.append(Clause(words(MISSED_DOSE), general_question=False))
+    parts = _topic_clauses(text)
     scored = [(_score(topic.keywords, parts), topic) for topic in library.topics.values()]
     scored = [(score, topic) for score, topic in scored if score > 0]
     if not scored:
@@ -39,6 +36,33 @@ def match_topics(text: str, library: Library, limit: int = 3) -> list[Topic]:
     scored.sort(key=lambda pair: (-pair[0], pair[1].order))
     best = scored[0][0]
     return [topic for score, topic in scored if score >= best * _CLOSE_CALL][:limit]
+
+
+def match_guide(text: str, library: Library) -> Guide | None:
+    """The how-to `text` asks for when it is about using the bot ("how do I delete my data"),
+    or None. A guide must score at least as high as the best topic: "how do I take my dose" is
+    the treatment topic's question, and only a guide's own phrases can outweigh it."""
+    parts = clauses(text)
+    best: tuple[float, Guide] | None = None
+    for guide in library.guides:
+        score = _score(guide.keywords, parts)
+        # Ties between guides go to the first in the file.
+        if score > 0 and (best is None or score > best[0]):
+            best = (score, guide)
+    if best is None:
+        return None
+    topic_parts = _topic_clauses(text)
+    topic_best = max((_score(t.keywords, topic_parts) for t in library.topics.values()), default=0)
+    return best[1] if best[0] >= topic_best else None
+
+
+def _topic_clauses(text: str) -> list[Clause]:
+    parts = clauses(text)
+    if asks_to_double_up(text):
+        # Whether to take two after a missed dose is the missed-dose question in other words:
+        # scored as if it said so, it finds the topic that says never to double up.
+        parts.append(Clause(words(MISSED_DOSE), general_question=False))
+    return parts
 
 
 def find_flag_subject(text: str, library: Library) -> RedFlagFamily | None:

@@ -60,6 +60,22 @@ class RedFlagFamily:
 
 
 @dataclass(frozen=True)
+class Guide:
+    """A short how-to for using the bot itself ("how do I delete my data"): the command to use."""
+
+    id: str
+    keywords: tuple[str, ...]
+    html: str
+    # Whether the text gives any health information, so that it needs the disclaimer; a plain
+    # how-to does not, and the disclaimer under it would only add noise.
+    health: bool = False
+
+    def message(self, disclaimer_html: str) -> str:
+        """The guide as it is sent."""
+        return f"{self.html}\n\n{disclaimer_html}" if self.health else self.html
+
+
+@dataclass(frozen=True)
 class Library:
     """Everything the content package offers, checked and ready to send."""
 
@@ -74,6 +90,8 @@ class Library:
     carer_milder_html: str = ""
     crisis_lines: CrisisLines | None = None
     sign_model: SignModel | None = None
+    # How-tos for using the bot, in file order, which breaks ties between them.
+    guides: tuple[Guide, ...] = ()
 
     def red_flag(self, family_id: str) -> RedFlagFamily | None:
         return next((f for f in self.red_flags if f.id == family_id), None)

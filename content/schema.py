@@ -14,11 +14,16 @@ from content.frontmatter import SAFE_LOADER
 FieldSpec = Mapping[str, str]
 
 
-def field_problems(data: Mapping[str, Any], spec: FieldSpec, where: str) -> list[str]:
-    """Missing keys, unknown keys and wrongly typed values, one problem each."""
+def field_problems(
+    data: Mapping[str, Any], spec: FieldSpec, where: str, optional: FieldSpec | None = None
+) -> list[str]:
+    """Missing keys, unknown keys and wrongly typed values, one problem each; the keys in
+    `optional` may be left out."""
+    optional = optional or {}
     problems = [f"{where}: missing key '{key}'" for key in spec if key not in data]
-    problems += [f"{where}: unknown key '{key}'" for key in data if key not in spec]
-    for key, kind in spec.items():
+    known = {**spec, **optional}
+    problems += [f"{where}: unknown key '{key}'" for key in data if key not in known]
+    for key, kind in known.items():
         if key in data and not _is_kind(data[key], kind):
             problems.append(f"{where}: '{key}' must be {_describe(kind)}")
     return problems
@@ -29,6 +34,8 @@ def _is_kind(value: object, kind: str) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == "str":
         return isinstance(value, str)
+    if kind == "bool":
+        return isinstance(value, bool)
     if kind == "words":
         return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
     if kind == "list":
@@ -40,6 +47,7 @@ def _describe(kind: str) -> str:
     return {
         "int": "a whole number",
         "str": "text",
+        "bool": "true or false",
         "words": "a list of non-empty texts",
         "list": "a list",
     }[kind]

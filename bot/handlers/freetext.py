@@ -19,6 +19,7 @@ from content import (
     assess,
     carer_ask_message,
     find_flag_subject,
+    match_guide,
     match_topics,
 )
 from content.short_answers import yes_or_no
@@ -112,10 +113,13 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
     if finding is not None and finding.level is Level.ASK:
         await _asking(update, context, sign_wait(finding.family, carer=finding.someone_else))
         if finding.family is None:
-            # The net saw a sign that no phrase names: ask which, with the urgent chooser.
+            # The net saw a sign that no phrase names: ask which, with the urgent chooser. Asked
+            # in general, the question is answered by its topic, one tap away.
+            topics = match_topics(text, library)
+            about = topics[0] if len(topics) == 1 else None
             await message.reply_text(
                 f"{CHECK_IN}\n\n{library.disclaimer_html}",
-                reply_markup=chooser_keyboard(library.red_flags, asking=True),
+                reply_markup=chooser_keyboard(library.red_flags, asking=True, about=about),
             )
             return
         owner = update.effective_user.id
@@ -135,6 +139,13 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
     if subject is not None:
         topic = topics[0] if len(topics) == 1 else library.topics[subject.topic]
         await send_topic(update, context, topic, subject)
+        return
+    # A question about using the bot ("how do I delete my data") gets its how-to, unless a topic
+    # answers it at least as well. It comes after the warning signs and their subjects, so a
+    # guide never takes the place of a pointer to help.
+    guide = match_guide(text, library)
+    if guide is not None:
+        await message.reply_text(guide.message(library.disclaimer_html), reply_markup=with_sos())
         return
     if len(topics) == 1:
         await send_topic(update, context, topics[0])

@@ -12,10 +12,11 @@ from sqlalchemy import update
 from bot.handlers.freetext import NO_MATCH
 from bot.handlers.remind import KIND_PREFIX
 from bot.keyboards import ASK_GENERAL, CARER_MILDER, CARER_NOW, SOS, SOS_LABEL
-from content import RedFlagFamily, load_library
+from content import RedFlagFamily, assess, load_library
 from storage import Database
-from storage.models import User
-from tests.e2e.conftest import USER, BotUnderTest
+from storage.models import Broadcast, User
+from tests.e2e.conftest import ADMIN, USER, BotUnderTest
+from tests.e2e.test_broadcast import add_recipients, button, edited
 from tests.e2e.test_course import assert_all_in
 
 LIBRARY = load_library()
@@ -238,6 +239,50 @@ async def test_warning_sign_typed_during_a_guided_flow_gets_urgent_help(
     await bot.press(kinds, f"{KIND_PREFIX}dose")  # the flow now waits for typed times
     reply = await bot.say("took 20 pills to overdose")
     assert _shows(reply.text, _family("mood").urgent_html)
+
+
+@pytest.mark.parametrize("later", ["i feel a bit tired", "always tired on accutane"])
+async def test_a_message_with_an_unsure_word_is_no_answer_to_a_question_left_open(
+    bot: BotUnderTest, later: str
+) -> None:
+    """A yes typed next answers the check-in's question; a message of its own that has "a bit"
+    or "always" in it does not, and must not bring the mood family's urgent guidance."""
+    await bot.say("been having some dark thoughts lately")  # asked, not answered
+    between = await bot.say("can i drink alcohol on accutane")
+    assert LIBRARY.topics["interactions"].title in between.text
+    reply = await bot.say(later)
+    assert "🚨" not in reply.text
+    assert not _shows(reply.text, _family("mood").urgent_html)
+
+
+async def test_asked_in_general_a_question_the_net_flagged_gets_its_own_topic(
+    bot: BotUnderTest,
+) -> None:
+    """Only the net saw a sign ("alcohol and isotretinoin"): the chooser asks first, and "I was
+    asking in general" answers the question, not the menu of every topic."""
+    text = "alcohol and isotretinoin"
+    found = assess(text, LIBRARY)
+    assert found is not None and found.family is None, "pick a message only the net flags"
+    asked = await bot.say(text)
+    [general] = [data for label, data in bot.fake.buttons(asked) if label == ASK_GENERAL]
+    topic = await bot.press_and_wait(asked, general)
+    assert topic.text.startswith(LIBRARY.topics["interactions"].title)
+
+
+async def test_a_broadcast_written_about_a_warning_sign_becomes_the_draft(
+    bot: BotUnderTest,
+) -> None:
+    """An admin writing a tip for everyone names the signs to act on: that is the tip, not
+    something happening to the admin."""
+    notice = "Dark urine or yellow eyes? Stop and call your doctor today."
+    await add_recipients(bot, 2)
+    start = await bot.say("/broadcast", user_id=ADMIN)
+    await bot.press(start, button(bot, start, "Write my own"), user_id=ADMIN)
+    await edited(bot, start)
+    reply = await bot.say(notice, user_id=ADMIN)
+    assert "Who should get it?" in reply.text
+    [draft] = await bot.rows(Broadcast)
+    assert draft.text_html is not None and "Dark urine or yellow eyes" in draft.text_html
 
 
 async def test_no_message_text_reaches_the_log(bot: BotUnderTest) -> None:

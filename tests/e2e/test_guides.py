@@ -1,0 +1,41 @@
+"""Questions about using the bot get a how-to naming the command, through the fake Bot API."""
+
+from __future__ import annotations
+
+import re
+
+from bot.handlers.freetext import NO_MATCH
+from bot.keyboards import SOS, SOS_LABEL
+from content import load_library
+from tests.e2e.conftest import BotUnderTest
+
+LIBRARY = load_library()
+_COMMAND = re.compile(r"(?<![\w/])/([a-z0-9_]+)")
+
+
+async def test_asking_how_to_delete_data_names_the_delete_command(bot: BotUnderTest) -> None:
+    reply = await bot.say("how do I delete my data")
+    assert "/delete" in reply.text
+    assert NO_MATCH not in reply.text
+    # Not a topic, so the urgent-help button is one tap away; a plain how-to needs no disclaimer.
+    assert (SOS_LABEL, SOS) in bot.fake.buttons(reply)
+    assert "prescriber" not in reply.text
+
+
+async def test_every_command_a_guide_names_exists(bot: BotUnderTest) -> None:
+    registered = {command.name for command in bot.app.bot_data.services.commands}
+    for guide in LIBRARY.guides:
+        named = set(_COMMAND.findall(guide.html))
+        assert named, guide.id
+        assert named <= registered, f"guide '{guide.id}' names {named - registered}"
+
+
+async def test_medical_question_still_gets_its_topic(bot: BotUnderTest) -> None:
+    reply = await bot.say("how do I take my dose")
+    assert LIBRARY.topics["treatment"].title in reply.text
+
+
+async def test_warning_sign_wins_over_a_guide(bot: BotUnderTest) -> None:
+    reply = await bot.say("pause my reminders, I want to end my life")
+    assert "/pause" not in reply.text
+    assert "emergency" in reply.text.lower()
