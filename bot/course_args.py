@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from scheduler.cumulative import TARGET_RANGE
@@ -16,16 +16,30 @@ WEIGHT_RANGE = (25, 300)  # kg
 DOSE_RANGE = (1, 200)  # mg a day
 # Older start dates are almost surely a typo: a course lasts months, not years.
 MAX_START_AGE = timedelta(days=3 * 365)
+# A prescriber sets the next dose at an appointment; two months covers the next one, and a date
+# further off is more likely a typo than a plan.
+MAX_DOSE_AHEAD = timedelta(days=60)
+KG_PER_LB = 0.45359237
 USAGE = (
     "For example: /course start 2026-03-01, /course dose 40, /course weight 68.5, "
     "/course target 150 or /course end."
 )
 
-# ASCII digits only, a decimal point or comma, and an optional unit: "72.5", "72,5 kg", "40mg".
-_NUMBER = re.compile(r"([0-9]{1,4}(?:[.,][0-9]{1,2})?)\s*([a-z/]*)")
+# ASCII digits only, with a decimal point or comma: "72.5", "72,5". What follows is the unit and
+# perhaps a date, read by the field's own pattern below.
+_NUMBER = re.compile(r"([0-9]{1,4}(?:[.,][0-9]{1,2})?)(?![0-9.,])\s*(.*)")
+# People write a dose as the prescription says it: "40", "40 mg", "40mg/day", "40 mg daily",
+# "40 mg a day", "40 per day".
+_DOSE_UNIT = re.compile(
+    r"(?:mg\b\s*)?(?:(?:/\s*|per\s+|a\s+|each\s+|every\s+)day\b|/\s*d\b|daily\b)?"
+)
+# Group 1: kilograms; group 2: pounds, converted (bathroom scales in the US and UK show lb).
+_WEIGHT_UNIT = re.compile(r"(?:(kgs?|kilos?|kilograms?)\b|(lbs?|pounds?)\b)?")
+_TARGET_UNIT = re.compile(r"(?:mg\s*/\s*kg\b)?")
+# A date after the value may be introduced by one of these.
+_DATE_LEADS = ("from", "on", "since", "starting", "as of")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 _DOTTED_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
-_UNITS = frozenset({"kg", "kgs", "mg", "mg/day", "mg/d", "mg/kg"})
 _NAMED_MONTH_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y")
 
 
@@ -52,13 +66,41 @@ class FieldValue:
     field: Field
     number: float | None = None  # dose, weight or target
     on: date | None = None  # the start date, or the date of a dose change or weight
+    # What was understood, when it is not what was typed: "154 lb = 69.9 kg".
+    note: str = ""
 
 
-def _number(text: str, units: tuple[str, ...], what: str, example: str) -> float:
-    match = _NUMBER.fullmatch(text.strip().lower())
-    if match is None or (match[2] and match[2] not in units):
-        raise CourseInputError(f"Please send {what} as a number, like {example}.")
-    return float(match[1].replace(",", "."))
+@dataclass(frozen=True)
+class Reading:
+    """A number, the unit group that matched (for a weight: 1 kg, 2 lb) and the words after."""
+
+    number: float
+    unit: int
+    rest: str
+
+
+_WEIGHT_ASK = "Please send your weight in kilograms as a number, like 68.5 (or in pounds: 154 lb)."
+_DOSE_ASK = "Please send the total mg a day as a number, like 40."
+_TARGET_ASK = "Please send the target in mg/kg as a number, like 120."
+
+
+def _read(text: str, unit: re.Pattern[str], ask: str) -> Reading:
+    cleaned = " ".join(text.strip().lower().split())
+    match = _NUMBER.fullmatch(cleaned)
+    found = unit.match(match[2]) if match is not None else None
+    if match is None or found is None:
+        raise CourseInputError(ask)
+    group = next((i for i, g in enumerate(found.groups(), 1) if g), 0)
+    number = float(match[1].replace(",", "."))
+    return Reading(number, group, match[2][found.end() :].strip())
+
+
+def _number(text: str, unit: re.Pattern[str], ask: str) -> Reading:
+    """The value alone, as the guided flow asks for it: nothing may follow its unit."""
+    reading = _read(text, unit, ask)
+    if reading.rest:
+        raise CourseInputError(ask)
+    return reading
 
 
 def _number_text(value: float) -> str:
@@ -69,19 +111,44 @@ def _day_text(day: date) -> str:
     return f"The date {day.day} {day:%b %Y}"
 
 
-def parse_weight(text: str) -> float:
-    kg = _number(text, ("kg", "kgs"), "your weight in kilograms", "68.5")
+def kg_text(kg: float) -> str:
+    """68.5, 25.01: a weight as it was recorded, up to the two decimals it may be typed with."""
+    return f"{kg:,.2f}".rstrip("0").rstrip(".")
+
+
+def weight_of(reading: Reading) -> FieldValue:
+    """The weight in kg; pounds are converted to one decimal, and the note says so."""
+    typed = reading.number
+    kg, note = typed, ""
+    if reading.unit == 2:
+        kg = round(typed * KG_PER_LB, 1)
+        note = f"{_number_text(typed)} lb = {kg_text(kg)} kg"
     low, high = WEIGHT_RANGE
     if not low <= kg <= high:
+        shown = f"{_number_text(typed)} lb ({kg_text(kg)} kg)" if note else f"{kg_text(kg)} kg"
         raise CourseInputError(
-            f"A weight of {_number_text(kg)} kg is outside what I can record ({low}–{high} kg). "
+            f"A weight of {shown} is outside what I can record ({low}–{high} kg). "
             "Please check it and send your weight in kilograms, like 68.5."
         )
+    return FieldValue(Field.WEIGHT, kg, note=note)
+
+
+def read_weight(text: str) -> FieldValue:
+    """A typed weight, in kg or lb, with the note of a conversion."""
+    return weight_of(_number(text, _WEIGHT_UNIT, _WEIGHT_ASK))
+
+
+def parse_weight(text: str) -> float:
+    kg = read_weight(text).number
+    assert kg is not None
     return kg
 
 
 def parse_dose(text: str) -> float:
-    mg = _number(text, ("mg", "mg/day", "mg/d"), "the total mg a day", "40")
+    return _dose_mg(_number(text, _DOSE_UNIT, _DOSE_ASK).number)
+
+
+def _dose_mg(mg: float) -> float:
     low, high = DOSE_RANGE
     if not low <= mg <= high:
         raise CourseInputError(
@@ -92,7 +159,7 @@ def parse_dose(text: str) -> float:
 
 
 def parse_target(text: str) -> int:
-    value = _number(text, ("mg/kg",), "the target in mg/kg", "120")
+    value = _number(text, _TARGET_UNIT, _TARGET_ASK).number
     low, high = TARGET_RANGE
     if value != int(value) or not low <= value <= high:
         raise CourseInputError(
@@ -103,12 +170,12 @@ def parse_target(text: str) -> int:
 
 
 def parse_date(text: str, today: date) -> date:
-    """ISO (2026-03-01), dotted (1.3.2026), a month name (1 March 2026), today or yesterday."""
+    """ISO (2026-03-01), dotted (1.3.2026), a month name (1 March 2026), today, yesterday or
+    tomorrow (which only a dose change accepts: the caller checks the range)."""
     cleaned = " ".join(text.strip().lower().replace(",", " ").split())
-    if cleaned == "today":
-        return today
-    if cleaned == "yesterday":
-        return today - timedelta(days=1)
+    words = {"today": 0, "yesterday": -1, "tomorrow": 1}
+    if cleaned in words:
+        return today + timedelta(days=words[cleaned])
     try:
         if match := _ISO_DATE.fullmatch(cleaned):
             return date(int(match[1]), int(match[2]), int(match[3]))
@@ -136,6 +203,18 @@ def parse_past_date(text: str, today: date) -> date:
     return day
 
 
+def parse_dose_date(text: str, today: date) -> date:
+    """The day a dose change takes effect: past, today, or up to MAX_DOSE_AHEAD ahead, so that a
+    change decided today for tomorrow leaves today's dose counted at today's mg."""
+    day = parse_date(text, today)
+    if day - today > MAX_DOSE_AHEAD:
+        raise CourseInputError(
+            f"{_day_text(day)} is more than {MAX_DOSE_AHEAD.days} days ahead. Send the change "
+            "nearer the time, or check the date."
+        )
+    return day
+
+
 def parse_start_date(text: str, today: date) -> date:
     start = parse_date(text, today)
     if start > today:
@@ -151,16 +230,29 @@ def parse_start_date(text: str, today: date) -> date:
     return start
 
 
-def _value_and_date(words: list[str], today: date) -> tuple[str, date | None]:
-    """`68.5`, `68.5 kg`, `40 from 2026-04-01`: the value, and the date if one follows."""
-    if not words:
-        raise CourseInputError("Add the value. " + USAGE)
-    # A unit may be a word of its own: "68.5 kg".
-    value_words = 2 if len(words) > 1 and words[1].lower() in _UNITS else 1
-    value, rest = " ".join(words[:value_words]), words[value_words:]
-    if rest and rest[0].lower() in {"from", "on", "since"}:
-        rest = rest[1:]
-    return value, (parse_past_date(" ".join(rest), today) if rest else None)
+def _date_after(reading: Reading, today: date, ask: str, *, ahead: bool) -> date | None:
+    """The date after a value (`40 mg from 2026-04-01`, `68.5 yesterday`), if any."""
+    rest, lead = reading.rest, False
+    for word in _DATE_LEADS:
+        if rest.startswith(f"{word} "):
+            rest, lead = rest.removeprefix(f"{word} "), True
+            break
+    if not rest:
+        return None
+    try:
+        return parse_dose_date(rest, today) if ahead else parse_past_date(rest, today)
+    except CourseInputError:
+        # "40 tablets", "70 stone": a word we do not know as a unit, not a badly written date.
+        if lead or not rest[0].isalpha() or _starts_like_a_date(rest):
+            raise
+        raise CourseInputError(ask) from None
+
+
+def _starts_like_a_date(text: str) -> bool:
+    first = text.split()[0]
+    months = [date(2026, m, 1).strftime("%B").lower() for m in range(1, 13)]
+    named = len(first) >= 3 and any(m.startswith(first) for m in months)
+    return named or first in {"today", "yesterday", "tomorrow"}
 
 
 def parse_course_args(args: list[str], today: date) -> FieldValue | Action:
@@ -179,12 +271,27 @@ def parse_course_args(args: list[str], today: date) -> FieldValue | Action:
         if not rest:
             raise CourseInputError("Add the date you started, like /course start 2026-03-01.")
         return FieldValue(Field.START, on=parse_start_date(" ".join(rest), today))
+    if word in {"dose", "mg", "weight", "kg"} and not rest:
+        raise CourseInputError("Add the value. " + USAGE)
     if word in {"dose", "mg"}:
-        value, on = _value_and_date(rest, today)
-        return FieldValue(Field.DOSE, parse_dose(value), on)
+        reading = _read(" ".join(rest), _DOSE_UNIT, _DOSE_ASK)
+        on = _date_after(reading, today, _DOSE_ASK, ahead=True)
+        return FieldValue(Field.DOSE, _dose_mg(reading.number), on)
     if word in {"weight", "kg"}:
-        value, on = _value_and_date(rest, today)
-        return FieldValue(Field.WEIGHT, parse_weight(value), on)
+        reading = _read(" ".join(rest), _WEIGHT_UNIT, _WEIGHT_ASK)
+        on = _date_after(reading, today, _WEIGHT_ASK, ahead=False)
+        return replace(weight_of(reading), on=on)
     if word == "target" and len(rest) in {1, 2}:
         return FieldValue(Field.TARGET, parse_target(" ".join(rest)))
     raise CourseInputError("I did not understand that. " + USAGE)
+
+
+def typed_value(field: Field, text: str, today: date) -> FieldValue:
+    """A value typed alone, as the guided flow asks for it."""
+    if field == Field.START:
+        return FieldValue(Field.START, on=parse_start_date(text, today))
+    if field == Field.DOSE:
+        return FieldValue(Field.DOSE, parse_dose(text))
+    if field == Field.WEIGHT:
+        return read_weight(text)
+    return FieldValue(Field.TARGET, parse_target(text))

@@ -11,10 +11,16 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.course_args import DOSE_RANGE, WEIGHT_RANGE
+from bot.course_args import DOSE_RANGE, WEIGHT_RANGE, kg_text
 from bot.formatting import WEEKDAYS, grouped_number
 from scheduler.courses import SUMMARY_DAY_OF_WEEK, SUMMARY_TIME
-from scheduler.cumulative import TARGET_RANGE, CourseProgress, DoseChange, progress_bar
+from scheduler.cumulative import (
+    TARGET_RANGE,
+    CourseProgress,
+    DoseChange,
+    progress_bar,
+    tenth_down,
+)
 
 PREFIX = "crs:"
 PRESCRIBER_DECIDES = "<i>Your prescriber decides your dose and length of treatment.</i>"
@@ -37,6 +43,8 @@ class CourseFacts:
     has_zone: bool
     has_dose_reminders: bool
     ended_on: date | None
+    # The nearest dose change still to come, set from a later day (/course dose 60 from tomorrow).
+    next_dose: DoseChange | None = None
 
 
 def long_date(day: date) -> str:
@@ -47,22 +55,39 @@ def with_prescriber(*lines: str) -> str:
     return "\n".join([*lines, "", PRESCRIBER_DECIDES])
 
 
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def with_note(text: str, note: str) -> str:
+    """A screen under the line saying how a value was read, when it was converted."""
+    return f"✅ Recorded: {note}.\n\n{text}" if note else text
+
+
 # --- prompts of the guided flow -------------------------------------------------------------
 
 
-def start_prompt(today: date) -> tuple[str, InlineKeyboardMarkup]:
-    text = with_prescriber(
+def start_prompt(today: date, has_zone: bool = True) -> tuple[str, InlineKeyboardMarkup]:
+    """Without a timezone, `today` is the UTC date, which may not be the user's: the buttons
+    then show no date that could be wrong, and the text asks for the zone (the dates are set
+    right once it is known: scheduler/courses.py, settle_dates)."""
+    lines = [
         "📅 <b>When did you take your first dose?</b>",
         "Send the date, like 2026-03-01 or 1 March 2026, or tap a button.",
-    )
-    yesterday = date.fromordinal(today.toordinal() - 1)
-    buttons = [
-        InlineKeyboardButton(f"Today, {today.day} {today:%b}", callback_data=_start_data(today)),
-        InlineKeyboardButton(
-            f"Yesterday, {yesterday.day} {yesterday:%b}", callback_data=_start_data(yesterday)
-        ),
     ]
-    return text, InlineKeyboardMarkup([buttons])
+    if not has_zone:
+        lines.append("Please set your /timezone too, so that your days are counted as yours.")
+    yesterday = date.fromordinal(today.toordinal() - 1)
+    labels = (
+        (f"Today, {today.day} {today:%b}", f"Yesterday, {yesterday.day} {yesterday:%b}")
+        if has_zone
+        else ("Today", "Yesterday")
+    )
+    buttons = [
+        InlineKeyboardButton(labels[0], callback_data=_start_data(today)),
+        InlineKeyboardButton(labels[1], callback_data=_start_data(yesterday)),
+    ]
+    return with_prescriber(*lines), InlineKeyboardMarkup([buttons])
 
 
 def _start_data(day: date) -> str:
@@ -75,7 +100,7 @@ def dose_prompt(effective_from: date) -> str:
         "💊 <b>What is your daily dose?</b>",
         f"Send the total mg a day your prescriber set, like 40 ({low}–{high} mg). "
         f"It counts from {long_date(effective_from)}.",
-        "For a change from another day: /course dose 40 from 2026-04-01.",
+        "For a change from another day: /course dose 40 from tomorrow, or from 2026-04-01.",
     )
 
 
@@ -83,7 +108,8 @@ def weight_prompt() -> str:
     low, high = WEIGHT_RANGE
     return with_prescriber(
         "⚖️ <b>What do you weigh?</b>",
-        f"Send it in kilograms, like 68.5 ({low}–{high} kg). It is dated today. "
+        f"Send it in kilograms, like 68.5 ({low}–{high} kg), or in pounds, like 154 lb. "
+        "It is dated today. "
         "The cumulative mg/kg always uses your latest weight.",
     )
 
@@ -110,7 +136,15 @@ def target_prompt(current: int) -> tuple[str, InlineKeyboardMarkup]:
 def _dose_line(facts: CourseFacts) -> str:
     if facts.current_dose is None:
         return "💊 Daily dose: not set yet. Send /course dose 40 (your prescribed mg a day)."
-    dose = facts.current_dose
+    dose, coming = facts.current_dose, facts.next_dose
+    if coming is not None:
+        days = (coming.effective_from - facts.today).days
+        when = "from tomorrow" if days == 1 else f"in {days} days"
+        return (
+            f"💊 Daily dose: {grouped_number(coming.mg_per_day)} mg, since "
+            f"{long_date(coming.effective_from)} ({when}; {grouped_number(dose.mg_per_day)} mg "
+            "until then)"
+        )
     since = f", since {long_date(dose.effective_from)}" if dose.effective_from > facts.start else ""
     return f"💊 Daily dose: {grouped_number(dose.mg_per_day)} mg{since}"
 
@@ -119,32 +153,40 @@ def _weight_line(progress: CourseProgress) -> str:
     if progress.weight is None:
         return "⚖️ Weight: not set yet. Send /course weight 68.5 (in kg)."
     weight = progress.weight
-    return f"⚖️ Weight: {grouped_number(weight.kg)} kg, on {long_date(weight.measured_on)}"
+    # As typed, to two decimals: mg/kg is worked out with this very number.
+    return f"⚖️ Weight: {kg_text(weight.kg)} kg, on {long_date(weight.measured_on)}"
 
 
 def _cumulative_lines(progress: CourseProgress) -> list[str]:
-    doses = f"{progress.taken_doses} dose{'s' if progress.taken_doses != 1 else ''}"
+    doses = plural(progress.taken_doses, "dose")
     lines = [f"<b>Cumulative</b>: {grouped_number(progress.cumulative_mg)} mg from {doses} taken"]
     if progress.mg_per_kg is None or progress.percent is None:
         lines.append("mg/kg shows once your weight is set.")
         return lines
     lines.append(
-        f"= {progress.mg_per_kg:.1f} mg/kg of your {progress.target_mg_per_kg} mg/kg target"
+        f"= {tenth_down(progress.mg_per_kg):.1f} mg/kg of your {progress.target_mg_per_kg} mg/kg "
+        "target"
     )
     lines.append(f"{progress_bar(progress.percent)} {progress.percent}%")
     return lines
 
 
-def _projection_line(progress: CourseProgress) -> str | None:
+def _projection_line(progress: CourseProgress, coming: DoseChange | None) -> str | None:
     if progress.ended:
         return None
     if progress.reached:
         return "🎯 You have reached the target. Your prescriber decides when the course ends."
     if progress.projected_end is None or progress.mg_per_day is None:
         return None
+    # A change that comes after the projected day plays no part in it.
+    then = (
+        f", then {grouped_number(coming.mg_per_day)} mg from {long_date(coming.effective_from)}"
+        if coming is not None and coming.effective_from <= progress.projected_end
+        else ""
+    )
     return (
         f"🏁 Projected end: {long_date(progress.projected_end)}, if every dose is taken at "
-        f"{grouped_number(progress.mg_per_day)} mg a day. That is arithmetic, not a plan."
+        f"{grouped_number(progress.mg_per_day)} mg a day{then}. That is arithmetic, not a plan."
     )
 
 
@@ -161,7 +203,7 @@ def course_screen(progress: CourseProgress, facts: CourseFacts) -> str:
     if facts.ended_on is not None:
         head = [
             "🏁 <b>Your course has ended</b>",
-            f"📅 It ran {progress.day} days, from {long_date(facts.start)} to "
+            f"📅 It ran {plural(progress.day, 'day')}, from {long_date(facts.start)} to "
             f"{long_date(facts.ended_on)}.",
         ]
     elif progress.day < 1:
@@ -179,7 +221,7 @@ def course_screen(progress: CourseProgress, facts: CourseFacts) -> str:
         "",
         *_cumulative_lines(progress),
     ]
-    projection = _projection_line(progress)
+    projection = _projection_line(progress, facts.next_dose)
     if projection is not None:
         lines.append(projection)
     lines += ["", HOW_IT_COUNTS if facts.has_dose_reminders else NO_DOSE_REMINDERS]

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.courses import dose_history, end_day, user_zone, weight_history
+from scheduler.courses import course_start, dose_history, end_day, user_zone, weight_history
 from scheduler.cumulative import (
     CourseProgress,
     DoseChange,
@@ -57,10 +57,11 @@ async def course_history(
     session: AsyncSession, user: User, course: Course, now: datetime
 ) -> CourseHistory:
     zone = user_zone(user)
+    start = course_start(course, local_day(now, zone))
     return CourseHistory(
         doses=await dose_history(session, user.id),
         weights=await weight_history(session, user.id),
-        days=await dose_days(session, user.id, zone, course.start_date, now),
+        days=await dose_days(session, user.id, zone, start, now),
     )
 
 
@@ -76,9 +77,10 @@ def progress_of(
     course: Course, history: CourseHistory, zone: ZoneInfo, now: datetime
 ) -> CourseProgress:
     """Everything /course and the weekly summary show, from a history already read."""
+    today = local_day(now, zone)
     return course_progress(
-        start=course.start_date,
-        today=local_day(now, zone),
+        start=course_start(course, today),
+        today=today,
         ended_on=end_day(course, zone),
         target_mg_per_kg=course.target_mg_per_kg,
         doses=history.doses,

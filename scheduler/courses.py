@@ -40,6 +40,61 @@ async def course_of(session: AsyncSession, user_id: int) -> Course | None:
     return await session.scalar(select(Course).where(Course.user_id == user_id))
 
 
+def course_start(course: Course, today: date) -> date:
+    """The day the course started, never after the user's today: see settle_dates."""
+    return min(course.start_date, today)
+
+
+async def settled_course(session: AsyncSession, user: User, now: datetime) -> Course | None:
+    """The user's course, with settle_dates done: for a handler's session, which commits."""
+    course = await course_of(session, user.id)
+    if course is not None:
+        await settle_dates(session, user, course, now)
+    return course
+
+
+async def settle_dates(session: AsyncSession, user: User, course: Course, now: datetime) -> None:
+    """Bring the start, the first dose and the weights back to the user's local today when they
+    lie after it.
+
+    A date picked before the user set a timezone is a UTC date: "Today" at 22:00 in Los Angeles
+    is tomorrow in UTC. None of these can truly be in the future (the start is the day of the
+    first dose, a weight was measured), and left there, the doses of the user's own today would
+    fall before the start and never count. A later dose change may lie ahead on purpose, so only
+    the first dose, the one the course started on, moves with the start.
+    """
+    if not user.timezone:
+        return
+    today = local_day(now, ZoneInfo(user.timezone))
+    mine_dose, mine_weight = CourseDose.user_id == user.id, CourseWeight.user_id == user.id
+    if course.start_date > today:
+        days = [course.start_date, today]
+        rows = await session.scalars(
+            select(CourseDose).where(mine_dose, CourseDose.effective_from.in_(days))
+        )
+        by_day = {row.effective_from: row for row in rows}
+        if course.start_date in by_day and today not in by_day:
+            by_day[course.start_date].effective_from = today
+        course.start_date = today
+        course.updated_at = now
+    ahead = list(
+        await session.scalars(
+            select(CourseWeight)
+            .where(mine_weight, CourseWeight.measured_on >= today)
+            .order_by(CourseWeight.created_at, CourseWeight.id)
+        )
+    )
+    if any(row.measured_on > today for row in ahead):
+        # All of them say "my weight today": the one entered last stands.
+        *older, latest = ahead
+        for row in older:
+            await session.delete(row)
+        await session.flush()
+        latest.measured_on = today
+        course.updated_at = now
+    await session.flush()
+
+
 async def start_course(session: AsyncSession, user: User, start: date, now: datetime) -> Course:
     """Set the start date, creating the course (with the weekly summary on) the first time."""
     course = await course_of(session, user.id)

@@ -13,6 +13,8 @@ The rules, chosen so that the figures never run ahead of what the user actually 
   first recorded change uses the first one, the dose the course started on.
 * **mg/kg uses the latest weight.** Targets are set per kg of the body being treated now, so when
   the weight changes, the whole course is measured against the new one.
+* **Never shown ahead.** The percent is rounded down, and so is mg/kg (to 0.1), so that the two
+  agree: 119.95 of a 120 mg/kg target reads 119.9 mg/kg at 99%, never 120.0 before 100%.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ class CourseProgress:
     target_mg_per_kg: int
     mg_per_day: float | None  # in effect on the last counted day
     weight: WeightEntry | None
-    mg_per_kg: float | None  # None without a weight
+    mg_per_kg: float | None  # rounded down to 0.1, as shown (see tenth_down); None without weight
     percent: int | None
     projected_end: date | None  # None without a dose or weight, once reached, or when ended
     ended: bool
@@ -119,6 +121,11 @@ def mg_per_kg(total_mg: float, kg: float) -> float:
     return total_mg / kg
 
 
+def tenth_down(value: float) -> float:
+    """Rounded down to one decimal, as mg/kg is shown: like the percent, never ahead."""
+    return math.floor(value * 10 + 1e-9) / 10
+
+
 def percent_of_target(per_kg: float, target_mg_per_kg: int) -> int:
     """Whole percent, rounded down: progress is never shown ahead of what was taken."""
     return math.floor(100 * per_kg / target_mg_per_kg + 1e-9)
@@ -136,9 +143,14 @@ def course_day(start: date, today: date) -> int:
 
 
 def projected_end(
-    mg_before_today: float, target_mg: float, daily_mg: float, today: date
+    mg_before_today: float,
+    target_mg: float,
+    daily_mg: float,
+    today: date,
+    changes: Sequence[DoseChange] = (),
 ) -> date | None:
-    """The day the target is reached if every dose from today on is taken at `daily_mg`.
+    """The day the target is reached if every dose from today on is taken at `daily_mg`, and
+    at each dose change of `changes` still to come from its day on.
 
     Counted from the total before today, so the date stays the same all day as today's doses are
     logged. None when the target is already reached.
@@ -146,8 +158,16 @@ def projected_end(
     remaining = target_mg - mg_before_today
     if remaining <= 1e-9:
         return None
-    days = math.ceil(remaining / daily_mg - 1e-9)
-    return today + timedelta(days=days - 1)
+    day, daily = today, daily_mg
+    ahead = sorted((c for c in changes if c.effective_from > today), key=lambda c: c.effective_from)
+    for change in ahead:
+        until_change = (change.effective_from - day).days * daily
+        if until_change >= remaining - 1e-9:
+            break
+        remaining -= until_change
+        day, daily = change.effective_from, change.mg_per_day
+    days = math.ceil(remaining / daily - 1e-9)
+    return day + timedelta(days=days - 1)
 
 
 def course_progress(
@@ -171,7 +191,7 @@ def course_progress(
     end = None
     if ended_on is None and weight is not None and daily:
         before = cumulative_mg(days, doses, start, today - timedelta(days=1))
-        end = projected_end(before, target_mg_per_kg * weight.kg, daily, today)
+        end = projected_end(before, target_mg_per_kg * weight.kg, daily, today, doses)
     return CourseProgress(
         day=course_day(start, last),
         cumulative_mg=total,
@@ -179,7 +199,7 @@ def course_progress(
         target_mg_per_kg=target_mg_per_kg,
         mg_per_day=daily,
         weight=weight,
-        mg_per_kg=per_kg,
+        mg_per_kg=tenth_down(per_kg) if per_kg is not None else None,
         percent=percent,
         projected_end=end,
         ended=ended_on is not None,

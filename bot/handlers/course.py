@@ -29,10 +29,9 @@ from bot.course_args import (
     Field,
     FieldValue,
     parse_course_args,
-    parse_dose,
     parse_start_date,
     parse_target,
-    parse_weight,
+    typed_value,
 )
 from bot.course_view import (
     PREFIX,
@@ -44,6 +43,7 @@ from bot.course_view import (
     start_prompt,
     target_prompt,
     weight_prompt,
+    with_note,
     with_prescriber,
 )
 from bot.keyboards import Screen
@@ -60,7 +60,6 @@ from scheduler.course_series import (
     series_of,
 )
 from scheduler.courses import (
-    course_of,
     dose_history,
     end_course,
     end_day,
@@ -68,6 +67,7 @@ from scheduler.courses import (
     set_dose,
     set_summary,
     set_weight,
+    settled_course,
     start_course,
     summary_reminder,
     user_zone,
@@ -95,10 +95,12 @@ async def screen(session: AsyncSession, user: User, course: Course, now: datetim
     history = await course_history(session, user, course, now)
     summary = await summary_reminder(session, user.id)
     reminders = await reminders_of(session, user.id)
+    coming = [d for d in history.doses if d.effective_from > today]
     facts = CourseFacts(
         start=course.start_date,
         today=today,
         current_dose=dose_in_effect(today, history.doses),
+        next_dose=min(coming, key=lambda d: d.effective_from, default=None),
         summary_on=summary is not None and summary.enabled,
         has_zone=bool(user.timezone),
         has_dose_reminders=any(r.kind == ReminderKind.DOSE and r.enabled for r in reminders),
@@ -124,7 +126,7 @@ async def apply_value(
     session: AsyncSession, user: User, value: FieldValue, now: datetime
 ) -> Course:
     """Store one typed or tapped value; CourseInputError says why it cannot be used."""
-    course = await course_of(session, user.id)
+    course = await settled_course(session, user, now)
     today = local_day(now, user_zone(user))
     if value.field == Field.START:
         assert value.on is not None
@@ -141,6 +143,12 @@ async def apply_value(
                 f"Your course started on {course.start_date:%d %b %Y}; a dose change is on or "
                 "after that day."
             )
+        # The first dose counts from the start (scheduler/cumulative.py), so it cannot wait.
+        if first and effective > today:
+            raise CourseInputError(
+                "First send the dose you take now, like /course dose 40; then the change, like "
+                "/course dose 60 from tomorrow."
+            )
         await set_dose(session, course, value.number, effective, now)
     elif value.field == Field.WEIGHT:
         assert value.number is not None
@@ -153,7 +161,7 @@ async def apply_value(
 
 
 async def apply_action(session: AsyncSession, user: User, action: Action, now: datetime) -> Screen:
-    course = await course_of(session, user.id)
+    course = await settled_course(session, user, now)
     if course is None:
         raise CourseInputError(NO_COURSE)
     if action == Action.END:
@@ -169,7 +177,7 @@ async def apply_action(session: AsyncSession, user: User, action: Action, now: d
 
 async def chart_for(session: AsyncSession, user: User, now: datetime) -> ChartData | None:
     """The cumulative chart as things stand; None without a course, a weight or a day of it."""
-    course = await course_of(session, user.id)
+    course = await settled_course(session, user, now)
     if course is None:
         return None
     history = await course_history(session, user, course, now)
@@ -221,11 +229,11 @@ async def course_command(update: Update, context: Context) -> None:
 async def _command_reply(
     session: AsyncSession, user: User, args: list[str], now: datetime
 ) -> Screen:
-    course = await course_of(session, user.id)
+    course = await settled_course(session, user, now)
     if not args:
         if course is None:
             user.awaiting = f"{AWAITING}{Field.START}"
-            return start_prompt(local_day(now, user_zone(user)))
+            return start_prompt(local_day(now, user_zone(user)), bool(user.timezone))
         user.awaiting = ""
         return await screen(session, user, course, now)
     request = parse_course_args(args, local_day(now, user_zone(user)))
@@ -233,17 +241,8 @@ async def _command_reply(
         return await apply_action(session, user, request, now)
     course = await apply_value(session, user, request, now)
     user.awaiting = ""
-    return await screen(session, user, course, now)
-
-
-def _typed_value(field: Field, text: str, today: date) -> FieldValue:
-    if field == Field.START:
-        return FieldValue(Field.START, on=parse_start_date(text, today))
-    if field == Field.DOSE:
-        return FieldValue(Field.DOSE, parse_dose(text))
-    if field == Field.WEIGHT:
-        return FieldValue(Field.WEIGHT, parse_weight(text))
-    return FieldValue(Field.TARGET, parse_target(text))
+    text, markup = await screen(session, user, course, now)
+    return with_note(text, request.note), markup
 
 
 def _looks_like_an_answer(text: str) -> bool:
@@ -271,9 +270,10 @@ async def typed_input(update: Update, context: Context, awaiting: str) -> bool:
     async with user_session(svc.db, update) as (session, user):
         reply: Screen
         try:
-            value = _typed_value(field, message.text, local_day(now, user_zone(user)))
+            value = typed_value(field, message.text, local_day(now, user_zone(user)))
             course = await apply_value(session, user, value, now)
-            reply = await next_step(session, user, course, now)
+            text, markup = await next_step(session, user, course, now)
+            reply = with_note(text, value.note), markup
         except CourseInputError as error:
             reply = with_prescriber(html.escape(str(error))), None
     await message.reply_text(reply[0], reply_markup=reply[1])
@@ -288,7 +288,7 @@ async def course_button(update: Update, context: Context) -> None:
     on_chart = isinstance(query.message, Message) and bool(query.message.photo)
     chart = None
     async with user_session(svc.db, update) as (session, user):
-        course = await course_of(session, user.id)
+        course = await settled_course(session, user, now)
         outcome: tuple[Screen, bool] | str
         try:
             outcome = await _button_reply(session, user, course, action, argument, now)
@@ -335,7 +335,7 @@ async def _button_reply(
         return await next_step(session, user, course, now), False
     if course is None:
         user.awaiting = f"{AWAITING}{Field.START}"
-        return start_prompt(today), False
+        return start_prompt(today, bool(user.timezone)), False
     if action == "ask":
         return await _ask(session, user, course, argument, today), True
     if action == "target":
@@ -364,7 +364,7 @@ async def _ask(session: AsyncSession, user: User, course: Course, what: str, tod
         return target_prompt(course.target_mg_per_kg)
     if what == Field.START:
         user.awaiting = f"{AWAITING}{Field.START}"
-        return start_prompt(today)
+        return start_prompt(today, bool(user.timezone))
     if what == Field.WEIGHT:
         user.awaiting = f"{AWAITING}{Field.WEIGHT}"
         return weight_prompt(), None

@@ -31,7 +31,7 @@ from bot.pictures.caption import fit_caption
 from bot.pictures.renderer import PictureError, renderer
 from bot.services import Context, IsobotApp, add_command, services, user_session
 from scheduler.adherence import DoseState
-from scheduler.courses import course_of
+from scheduler.courses import settled_course
 from scheduler.dose_span import first_dose_day
 from scheduler.doses import DoseOccurrence, dose_occurrences, dose_records
 from scheduler.recurrence import local_day
@@ -60,15 +60,18 @@ async def today_command(update: Update, context: Context) -> None:
     svc = services(context)
     assert update.effective_user is not None and update.effective_message is not None
     async with user_session(svc.db, update) as (session, user):
-        reply = await _today_text(session, user, svc.clock.now())
+        reply = await _today_text(session, user, svc.clock.now(), svc.library.disclaimer_html)
     await update.effective_message.reply_text(reply)
 
 
-async def _today_text(session: AsyncSession, user: User, now: datetime) -> str:
+async def _today_text(session: AsyncSession, user: User, now: datetime, disclaimer: str) -> str:
     """Today's doses and what became of each, read in the handler's one session: the doses
-    reminded of so far (whatever time or zone their reminder has since), then those still due."""
+    reminded of so far (whatever time or zone their reminder has since), then those still due.
+    Its footer is advice on taking doses, so the disclaimer closes it as it closes a topic."""
     if not user.timezone:
         return NO_ZONE
+    # A course set up before the zone may start "tomorrow"; today's doses must count in it.
+    await settled_course(session, user, now)
     zone = ZoneInfo(user.timezone)
     today = local_day(now, zone)
     # Today began less than a day ago in any zone; two days leave room for the reminders' zones.
@@ -88,7 +91,7 @@ async def _today_text(session: AsyncSession, user: User, now: datetime) -> str:
         lines.append(NONE_LEFT)
     header = f"📅 <b>Today's doses</b> ({today.strftime('%a %d %b')}, {user.timezone})"
     footer = "Take each dose with food. Missed one? Never take two to make up for it."
-    return "\n".join([header, *lines, "", footer])
+    return "\n".join([header, *lines, "", footer, "", disclaimer])
 
 
 def _state_text(dose: DoseOccurrence, now: datetime) -> str:
@@ -114,7 +117,7 @@ async def _history_reply(
         return None
     zone = ZoneInfo(user.timezone)
     today = local_day(now, zone)
-    course = await course_of(session, user.id)
+    course = await settled_course(session, user, now)
     first = course.start_date if course is not None and course.start_date <= today else None
     first = first or await first_dose_day(session, user.id, zone)
     view = view_for(whole, today, first)

@@ -29,7 +29,7 @@ from bot.services import Context, IsobotApp, add_commands, services, user_sessio
 from scheduler.adherence import summarize
 from scheduler.check_history import check_occurrences, next_checks
 from scheduler.course_series import course_history, course_last_day, progress_of
-from scheduler.courses import course_of, end_day, user_zone
+from scheduler.courses import end_day, settled_course, user_zone
 from scheduler.dose_span import first_dose_day
 from scheduler.doses import dose_records
 from scheduler.messages import PRESCRIBER
@@ -63,7 +63,7 @@ async def gather(session: AsyncSession, user: User, now: datetime, disclaimer: s
     """Everything the report shows, read in the handler's one session."""
     zone = user_zone(user)
     today = local_day(now, zone)
-    course = await course_of(session, user.id)
+    course = await settled_course(session, user, now)
     figures = None
     chart = None
     first = await first_dose_day(session, user.id, zone)

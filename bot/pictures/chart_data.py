@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from scheduler.cumulative import TARGET_RANGE, CourseProgress
+from scheduler.cumulative import TARGET_RANGE, CourseProgress, tenth_down
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def chart_data(progress: CourseProgress, points: list[tuple[date, float]]) -> Ch
 def chart_summary(data: ChartData) -> str:
     """The chart's numbers in words, for its caption and for a screen reader."""
     day, per_kg = data.today
-    line = f"{per_kg:.1f} mg/kg by {day:%d %b %Y}, target {data.target} mg/kg"
+    line = f"{tenth_down(per_kg):.1f} mg/kg by {day:%d %b %Y}, target {data.target} mg/kg"
     if data.projected_end is not None:
         line += f", projected to reach it on {data.projected_end:%d %b %Y}"
     return line

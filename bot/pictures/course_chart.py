@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.pictures.canvas import canvas, png_of
 from bot.pictures.chart_data import ChartData
 from bot.pictures.palette import LINE, PROJECTION, TARGET_BAND
+from scheduler.cumulative import tenth_down
 
 
 def draw_course_chart(data: ChartData) -> bytes:
@@ -26,7 +27,7 @@ def draw_course_chart(data: ChartData) -> bytes:
     today = float(date2num(today_date))
     ax.plot([today], [now], marker="o", markersize=9, color=LINE, linestyle="none")
     ax.annotate(
-        f"today: {now:.1f} mg/kg",
+        f"today: {tenth_down(now):.1f} mg/kg",
         (today, now),
         xytext=(10, -6),
         textcoords="offset points",

@@ -14,9 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from bot.course_args import kg_text
 from bot.pictures.chart_data import ChartData
 from scheduler.adherence import Adherence, DoseRecord, DoseState
-from scheduler.cumulative import CourseProgress, DoseChange
+from scheduler.cumulative import CourseProgress, DoseChange, tenth_down
 
 REPORT_TITLE = "isotretinoin course summary"
 # Missed days listed one by one up to here; a longer list is cut, saying how many are left out.
@@ -86,16 +87,17 @@ def course_lines(course: CourseFigures | None) -> list[tuple[str, str]]:
     rows.append(
         (
             "Weight",
-            f"{number(weight.kg)} kg on {long_day(weight.measured_on)}"
+            f"{kg_text(weight.kg)} kg on {long_day(weight.measured_on)}"
             if weight
             else "not entered",
         )
     )
     rows.append(("Cumulative target", f"{progress.target_mg_per_kg} mg/kg"))
-    taken = f"{number(progress.cumulative_mg)} mg from {progress.taken_doses} doses logged as taken"
+    doses = f"{progress.taken_doses} dose{'' if progress.taken_doses == 1 else 's'}"
+    taken = f"{number(progress.cumulative_mg)} mg from {doses} logged as taken"
     rows.append(("Cumulative dose", taken))
     if progress.mg_per_kg is not None and progress.percent is not None:
-        per_kg = f"{progress.mg_per_kg:.1f} mg/kg ({progress.percent}% of target)"
+        per_kg = f"{tenth_down(progress.mg_per_kg):.1f} mg/kg ({progress.percent}% of target)"
         rows.append(("Cumulative per kg", per_kg))
     if progress.projected_end is not None:
         projected = f"{long_day(progress.projected_end)} if every dose is taken"

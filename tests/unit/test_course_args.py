@@ -19,6 +19,8 @@ from bot.course_args import (
     parse_start_date,
     parse_target,
     parse_weight,
+    read_weight,
+    typed_value,
 )
 
 TODAY = date(2026, 3, 15)
@@ -55,10 +57,34 @@ def test_weight_outside_25_to_300_kg_is_refused_with_the_range(text: str) -> Non
     _user_sentence(message)
 
 
-@pytest.mark.parametrize("text", ["seventy", "heavy", "", "-70", "70 lb", "68.5.1", "kg"])
+@pytest.mark.parametrize(
+    "text", ["seventy", "heavy", "", "-70", "70 stone", "68.5.1", "12345", "kg"]
+)
 def test_text_where_the_weight_belongs_asks_for_a_number(text: str) -> None:
     message = refusal(parse_weight, text)
     assert "as a number" in message and "kilograms" in message
+    _user_sentence(message)
+
+
+@pytest.mark.parametrize(
+    ("text", "kg", "note"),
+    [
+        ("154 lb", 69.9, "154 lb = 69.9 kg"),
+        ("154lbs", 69.9, "154 lb = 69.9 kg"),
+        ("200 pounds", 90.7, "200 lb = 90.7 kg"),
+        ("70 kilos", 70, ""),
+        ("70 kilograms", 70, ""),
+        ("70 kgs", 70, ""),
+    ],
+)
+def test_weight_in_pounds_is_converted_and_says_so(text: str, kg: float, note: str) -> None:
+    assert read_weight(text) == FieldValue(Field.WEIGHT, kg, note=note)
+    assert typed_value(Field.WEIGHT, text, TODAY) == FieldValue(Field.WEIGHT, kg, note=note)
+
+
+def test_weight_in_pounds_outside_the_range_names_both_units() -> None:
+    message = refusal(parse_weight, "700 lb")
+    assert "700 lb (317.5 kg)" in message and "25–300 kg" in message
     _user_sentence(message)
 
 
@@ -66,7 +92,19 @@ def test_text_where_the_weight_belongs_asks_for_a_number(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "mg"), [("40", 40), ("40 mg", 40), ("22.5mg", 22.5), ("1", 1), ("200", 200)]
+    ("text", "mg"),
+    [
+        ("40", 40),
+        ("40 mg", 40),
+        ("22.5mg", 22.5),
+        ("1", 1),
+        ("200", 200),
+        ("40 mg daily", 40),
+        ("40 mg a day", 40),
+        ("40 per day", 40),
+        ("40mg/day", 40),
+        ("40 /day", 40),
+    ],
 )
 def test_dose_is_read_in_mg_a_day(text: str, mg: float) -> None:
     assert parse_dose(text) == mg
@@ -80,7 +118,7 @@ def test_dose_outside_1_to_200_mg_is_refused_with_the_range(text: str) -> None:
     _user_sentence(message)
 
 
-@pytest.mark.parametrize("text", ["forty", "a lot", "40 kg", "½"])
+@pytest.mark.parametrize("text", ["forty", "a lot", "40 kg", "½", "40 tablets", "40 mg twice"])
 def test_text_where_the_dose_belongs_asks_for_a_number(text: str) -> None:
     message = refusal(parse_dose, text)
     assert "as a number" in message
@@ -122,6 +160,7 @@ def test_text_where_the_target_belongs_asks_for_a_number() -> None:
         ("March 1, 2026", date(2026, 3, 1)),
         ("today", TODAY),
         ("Yesterday", date(2026, 3, 14)),
+        ("tomorrow", date(2026, 3, 16)),
     ],
 )
 def test_dates_in_unambiguous_forms(text: str, day: date) -> None:
@@ -176,6 +215,21 @@ def test_start_date_years_ago_is_taken_for_a_typo() -> None:
         (["dose", "40", "mg"], FieldValue(Field.DOSE, 40)),
         (["dose", "60", "from", "2026-03-10"], FieldValue(Field.DOSE, 60, date(2026, 3, 10))),
         (["dose", "60", "mg", "from", "yesterday"], FieldValue(Field.DOSE, 60, date(2026, 3, 14))),
+        (["dose", "40", "mg", "daily"], FieldValue(Field.DOSE, 40)),
+        (["dose", "40", "mg", "a", "day"], FieldValue(Field.DOSE, 40)),
+        (["dose", "40", "per", "day", "2026-03-10"], FieldValue(Field.DOSE, 40, date(2026, 3, 10))),
+        (["dose", "60", "from", "tomorrow"], FieldValue(Field.DOSE, 60, date(2026, 3, 16))),
+        (
+            ["dose", "60", "mg/day", "from", "2026-05-14"],
+            FieldValue(Field.DOSE, 60, date(2026, 5, 14)),
+        ),
+        (["weight", "70", "kilos"], FieldValue(Field.WEIGHT, 70)),
+        (["weight", "70", "kgs", "yesterday"], FieldValue(Field.WEIGHT, 70, date(2026, 3, 14))),
+        (["weight", "25.01"], FieldValue(Field.WEIGHT, 25.01)),
+        (
+            ["weight", "154", "lb", "on", "2026-03-01"],
+            FieldValue(Field.WEIGHT, 69.9, date(2026, 3, 1), note="154 lb = 69.9 kg"),
+        ),
         (["weight", "68.5"], FieldValue(Field.WEIGHT, 68.5)),
         (["weight", "68.5", "kg", "2026-03-01"], FieldValue(Field.WEIGHT, 68.5, date(2026, 3, 1))),
         (["weight", "68.5", "yesterday"], FieldValue(Field.WEIGHT, 68.5, date(2026, 3, 14))),
@@ -197,7 +251,11 @@ def test_course_shortcuts(args: list[str], expected: FieldValue | Action) -> Non
         (["weight", "seventy"], "as a number"),
         (["dose", "250"], "1–200 mg a day"),
         (["dose", "lots"], "as a number"),
-        (["dose", "40", "from", "2026-04-01"], "in the future"),
+        (["dose", "40", "from", "2026-05-15"], "more than 60 days ahead"),
+        (["weight", "70", "tomorrow"], "in the future"),
+        (["weight", "70", "stone"], "as a number"),
+        (["dose", "40", "tablets"], "as a number"),
+        (["dose", "40", "from", "next", "week"], "like 2026-03-01"),
         (["start", "2026-04-01"], "in the future"),
         (["start"], "/course start 2026-03-01"),
         (["target", "200"], "commonly used clinical range"),

@@ -27,7 +27,7 @@ from bot.weekly_summary import FIRST_MONTH_DAYS, PURGE_TIP, pick_tip, summary_te
 from content import load_library
 from content.telegram_html import MAX_MESSAGE_UTF16, html_problems, utf16_length, visible_text
 from scheduler.adherence import Adherence
-from scheduler.cumulative import CourseProgress, DoseChange, WeightEntry
+from scheduler.cumulative import CourseProgress, DoseChange, DoseDay, WeightEntry, course_progress
 from storage.models import Reminder, ReminderKind
 
 LIBRARY = load_library()
@@ -74,11 +74,15 @@ def check(kind: ReminderKind, day: int) -> Reminder:
 
 COURSE_SCREENS = {
     "start prompt": start_prompt(TODAY)[0],
+    "start prompt without a zone": start_prompt(TODAY, has_zone=False)[0],
     "dose prompt": dose_prompt(START),
     "weight prompt": weight_prompt(),
     "target prompt": target_prompt(120)[0],
     "end confirmation": end_confirmation()[0],
     "course": course_screen(PROGRESS, FACTS),
+    "course with a dose change to come": course_screen(
+        PROGRESS, replace(FACTS, next_dose=DoseChange(TODAY + timedelta(days=1), 60))
+    ),
     "course without weight": course_screen(
         replace(PROGRESS, weight=None, mg_per_kg=None, percent=None, projected_end=None), FACTS
     ),
@@ -244,3 +248,76 @@ def test_every_summary_is_valid_html_within_the_limit(day: int) -> None:
     text = summary_text(replace(PROGRESS, day=day), adherence(), pick_tip(LIBRARY, day))
     assert html_problems(text) == []
     assert utf16_length(visible_text(text)) <= MAX_MESSAGE_UTF16
+
+
+# --- the figures as the course screen words them ------------------------------------------------
+
+
+def test_a_course_that_ran_one_day_says_day_not_days() -> None:
+    one_day = replace(PROGRESS, day=1, ended=True, projected_end=None)
+    text = visible_text(course_screen(one_day, replace(FACTS, ended_on=START)))
+    assert "It ran 1 day, from Sun 1 Mar 2026 to Sun 1 Mar 2026." in text
+    two_days = visible_text(course_screen(replace(one_day, day=2), replace(FACTS, ended_on=START)))
+    assert "It ran 2 days," in two_days
+
+
+def just_below_the_target() -> CourseProgress:
+    """200 mg a day for 25.01 kg, 15 doses taken: 3,000 mg = 119.95 mg/kg of 120."""
+    return course_progress(
+        start=START,
+        today=START + timedelta(days=14),
+        ended_on=None,
+        target_mg_per_kg=120,
+        doses=[DoseChange(START, 200)],
+        weights=[WeightEntry(START, 25.01)],
+        days=[DoseDay(START + timedelta(days=n), 1, 1) for n in range(15)],
+    )
+
+
+def test_mg_per_kg_is_rounded_down_like_the_percent_so_the_target_is_never_shown_early() -> None:
+    progress = just_below_the_target()
+    assert progress.percent == 99 and not progress.reached
+    text = visible_text(course_screen(progress, FACTS))
+    assert "= 119.9 mg/kg of your 120 mg/kg target" in text
+    assert "120.0 mg/kg" not in text
+    # Even a progress made elsewhere with the exact figure is shown rounded down.
+    exact = replace(progress, mg_per_kg=3000 / 25.01)
+    assert "= 119.9 mg/kg" in visible_text(course_screen(exact, FACTS))
+
+
+def test_the_weight_is_shown_as_it_is_used() -> None:
+    text = visible_text(course_screen(just_below_the_target(), FACTS))
+    assert "Weight: 25.01 kg, on Sun 1 Mar 2026" in text
+
+
+def test_a_dose_change_to_come_is_shown_with_the_dose_until_then() -> None:
+    facts = replace(FACTS, next_dose=DoseChange(TODAY + timedelta(days=1), 60))
+    text = visible_text(course_screen(PROGRESS, facts))
+    assert "Daily dose: 60 mg, since Wed 15 Apr 2026 (from tomorrow; 40 mg until then)" in text
+    assert "at 40 mg a day, then 60 mg from Wed 15 Apr 2026" in text
+    later = replace(FACTS, next_dose=DoseChange(TODAY + timedelta(days=10), 60))
+    assert "(in 10 days; 40 mg until then)" in visible_text(course_screen(PROGRESS, later))
+
+
+def test_the_projection_counts_each_day_at_the_dose_of_that_day() -> None:
+    # 80 kg x 120 = 9,600 mg; 40 mg for 10 days (400 mg), then 9,200 mg at 80 mg: 115 days.
+    progress = course_progress(
+        start=START,
+        today=START,
+        ended_on=None,
+        target_mg_per_kg=120,
+        doses=[DoseChange(START, 40), DoseChange(START + timedelta(days=10), 80)],
+        weights=[WeightEntry(START, 80)],
+        days=[],
+    )
+    assert progress.mg_per_day == 40
+    assert progress.projected_end == START + timedelta(days=10 + 115 - 1)
+
+
+def test_without_a_timezone_the_start_buttons_show_no_date_that_may_not_be_the_users() -> None:
+    text, keyboard = start_prompt(TODAY, has_zone=False)
+    labels = [b.text for row in keyboard.inline_keyboard for b in row]
+    assert labels == ["Today", "Yesterday"]
+    assert "/timezone" in text and text.endswith(PRESCRIBER_DECIDES)
+    with_zone = [b.text for row in start_prompt(TODAY)[1].inline_keyboard for b in row]
+    assert with_zone == ["Today, 14 Apr", "Yesterday, 13 Apr"]
