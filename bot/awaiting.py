@@ -27,10 +27,28 @@ _KEY = "awaiting_inputs"
 # Typed while a flow waits, these end it: changing one's mind needs a way out besides finishing.
 _STOP_WORDS = frozenset(
     {("cancel",), ("stop",), ("quit",), ("exit",), ("abort",), ("nevermind",), ("nvm",)}
-    | {("never", "mind"), ("forget", "it"), ("cancel", "that"), ("cancel", "it")}
+    | {("never", "mind"), ("forget",), ("i", "want", "to", "cancel")}
 )
-STOPPED = "Okay, I'm no longer waiting for that answer, and nothing was changed."
-NOTHING_TO_STOP = "I'm not waiting for any answer from you, so there is nothing to cancel."
+# Said around them politely: "cancel please", "stop it". Not "I want to stop", which may mean
+# more than the flow.
+_AROUND_STOP = frozenset({"please", "pls", "it", "that", "this", "now", "just"})
+# Each tap and answer is kept as it comes, so a flow left midway keeps what was chosen.
+STOPPED = (
+    "Okay, I've stopped waiting for an answer. Anything you chose before this is kept: "
+    "/reminders and /course show where things stand."
+)
+NOTHING_TO_STOP = (
+    "I'm not waiting for an answer from you, so there is nothing to cancel. To pause your "
+    "reminders, send /pause."
+)
+
+
+def stops_flow(text: str) -> bool:
+    """Whether `text` asks to leave a guided flow: "cancel", "never mind", "stop it please"."""
+    said = tuple(w for w in words_of(text) if w not in _AROUND_STOP)
+    return said in _STOP_WORDS
+
+
 _AUTHORED_KEY = "awaiting_authored"
 
 
@@ -116,7 +134,7 @@ async def _route(update: Update, context: Context) -> None:
     message = update.message
     if message is not None and message.message_id <= last_message:
         raise ApplicationHandlerStop  # taken already: delivered again after a crash
-    if message is not None and text and words_of(text) in _STOP_WORDS:
+    if message is not None and text and stops_flow(text):
         await message.reply_text(await stop_waiting(update, context))
         raise ApplicationHandlerStop
     handler = context.bot_data.get(_KEY, {}).get(name)

@@ -42,6 +42,8 @@ def match_guide(text: str, library: Library) -> Guide | None:
     """The how-to `text` asks for when it is about using the bot ("how do I delete my data"),
     or None. A guide must score at least as high as the best topic: "how do I take my dose" is
     the treatment topic's question, and only a guide's own phrases can outweigh it."""
+    if asks_to_double_up(text):
+        return None  # "remind me to take two tomorrow" wants the advice never to double up
     parts = clauses(text)
     best: tuple[float, Guide] | None = None
     for guide in library.guides:

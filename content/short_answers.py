@@ -42,10 +42,13 @@ _PLAIN_YES = frozenset({"yes", "yeah", "yea", "yeh", "yep", "yup", "mhm"})
 _NO = frozenset({"no", "nope", "nah", "na", "n", "not", "never", "nothing", "none"})
 _UNSURE = frozenset(
     {"sometimes", "maybe", "perhaps", "kinda", "sorta", "somewhat", "possibly", "probably", "dunno"}
+    | {"often", "occasionally", "daily", "constantly", "lots", "frequently", "regularly"}
 )
 _UNSURE_PHRASES = (
     *(("not", "sure"), ("do", "not", "know"), ("kind", "of"), ("sort", "of")),
     *(("a", "little"), ("a", "bit")),
+    # How often, said instead of yes: "every day", "at times", "all the time".
+    *(("every", "day"), ("at", "times"), ("all", "the", "time"), ("more", "than", "i")),
 )
 # A thumbs up, or down, sent alone.
 _EMOJI = {"👍": True, "✅": True, "✔": True, "👎": False, "❌": False}
@@ -81,6 +84,10 @@ _FILLER = frozenset(
 _OWN_WORDS = {("i", "am"), ("i", "do"), ("i", "have"), ("i", "think", "so"), ("i", "guess")}
 _OWN_WORDS |= {("i", "guess", "so"), ("of", "course"), ("uh", "huh"), ("a", "lot")}
 _ANSWER_WORDS = _YES | _NO | _UNSURE | _FILLER | {"kind", "sort", "little", "course", "lot"}
+_ANSWER_WORDS |= {"every", "day", "at", "times", "all", "the", "time", "more", "than"}
+_ANSWER_WORDS |= {"would", "like"}
+# A yes and then a "but" is a yes however long the rest: "yes, but I'm safe right now".
+_YES_BUT_WORDS = 12
 
 
 def yes_or_no(text: str) -> bool | None:
@@ -93,6 +100,8 @@ def yes_or_no(text: str) -> bool | None:
     if thumbs and set(thumbs) <= _EMOJI.keys():
         return _EMOJI[thumbs[0]]
     found = tuple(_squeezed(word) for word in words(text))
+    if len(found) <= _YES_BUT_WORDS and found[:2] in {(y, "but") for y in _PLAIN_YES}:
+        return True
     if not found or len(found) > MAX_WORDS:
         return None
     if found in _OWN_WORDS:

@@ -84,9 +84,12 @@ class People:
         self._world.updates.push("message", payload)
         return payload
 
-    def send_media(self, user_id: int, kind: str, caption: str = "") -> dict[str, Any]:
+    def send_media(
+        self, user_id: int, kind: str, caption: str = "", *, album: str | None = None
+    ) -> dict[str, Any]:
         """The user sends a photo, sticker, voice note or document (`kind`), with a caption
-        where Telegram allows one; returns the Message of the queued update."""
+        where Telegram allows one; returns the Message of the queued update. Photos sent as one
+        album each come as a message of their own with the same `album` (media_group_id)."""
         if kind not in _MEDIA:
             raise ValueError(f"unknown media kind {kind!r}; one of {sorted(_MEDIA)}")
         if caption and kind in {"sticker"}:
@@ -102,6 +105,8 @@ class People:
             payload[kind] = [payload[kind]]
         if caption:
             payload["caption"] = caption
+        if album is not None:
+            payload["media_group_id"] = album
         self._world.updates.push("message", payload)
         return payload
 

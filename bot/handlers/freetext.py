@@ -7,7 +7,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import MessageHandler, filters
 
-from bot.awaiting import answer_words
+from bot.awaiting import NOTHING_TO_STOP, answer_words, stops_flow
 from bot.handlers.checkin import typed_self_harm_answer
 from bot.handlers.topics import send_topic
 from bot.handlers.urgent import send_urgent, sign_wait
@@ -139,6 +139,10 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
     if subject is not None:
         topic = topics[0] if len(topics) == 1 else library.topics[subject.topic]
         await send_topic(update, context, topic, subject)
+        return
+    if stops_flow(text):
+        # "stop" or "cancel" with no flow waiting (bot/awaiting.py takes it when one is).
+        await message.reply_text(NOTHING_TO_STOP)
         return
     # A question about using the bot ("how do I delete my data") gets its how-to, unless a topic
     # answers it at least as well. It comes after the warning signs and their subjects, so a

@@ -9,6 +9,8 @@ from telegram.ext import MessageHandler, filters
 from bot.handlers.freetext import answer_text
 from bot.keyboards import with_sos
 from bot.services import Context, IsobotApp, services
+from content import assess
+from storage.users import get_user
 
 TEXT_ONLY = (
     "I can only read typed words: I can't see photos or files, or listen to voice notes. "
@@ -16,18 +18,42 @@ TEXT_ONLY = (
     "change in your skin."
 )
 CAPTION_ONLY = "I read the words you sent with it, not the picture or file itself."
+COMMAND_AS_TEXT = "I read commands only in a text message of their own: send {command} again."
+TYPE_THE_ANSWER = "I can only read typed words. Please type your answer to my last question."
+# The album last answered in this chat: an album comes as one message a photo.
+_ALBUM = "media_album"
 
 
 async def media_message(update: Update, context: Context) -> None:
     message = update.effective_message
-    assert message is not None
-    library = services(context).library
-    if message.caption and message.caption.strip():
+    assert message is not None and update.effective_user is not None
+    album = message.media_group_id
+    if album is not None and context.chat_data is not None:
+        if context.chat_data.get(_ALBUM) == album:
+            return
+        context.chat_data[_ALBUM] = album
+    svc = services(context)
+    caption = (message.caption or "").strip()
+    if caption.startswith("/"):
+        await message.reply_text(COMMAND_AS_TEXT.format(command=caption.split()[0]))
+        return
+    async with svc.db.session() as session:
+        user = await get_user(session, update.effective_user.id)
+    finding = assess(caption, svc.library) if caption else None
+    if user is not None and user.awaiting and (finding is None or not finding.named):
+        # A caption is not taken as the answer a flow waits for ("40" under a photo), nor read
+        # in its place: the question stays open for the typed answer. A warning sign in it is
+        # answered all the same.
+        await message.reply_text(TYPE_THE_ANSWER)
+        return
+    if caption:
         # Warning signs first, as in any typed message; then what was not read.
-        await answer_text(update, context, message.caption)
+        await answer_text(update, context, caption)
         await message.reply_text(CAPTION_ONLY)
         return
-    await message.reply_text(f"{TEXT_ONLY}\n\n{library.disclaimer_html}", reply_markup=with_sos())
+    await message.reply_text(
+        f"{TEXT_ONLY}\n\n{svc.library.disclaimer_html}", reply_markup=with_sos()
+    )
 
 
 def register(app: IsobotApp) -> None:

@@ -11,7 +11,10 @@ from tests.e2e.conftest import BotUnderTest
 from tests.e2e.test_course import press_and_edit
 
 
-@pytest.mark.parametrize("typed", ["cancel", "Never mind!", "stop", "/cancel"])
+@pytest.mark.parametrize(
+    "typed",
+    ["cancel", "Never mind!", "stop", "/cancel", "cancel please", "stop it", "I want to cancel"],
+)
 async def test_a_flow_left_midway_takes_no_answer_after(bot: BotUnderTest, typed: str) -> None:
     await bot.say("/timezone Europe/London")
     prompt = await bot.say("/course")
@@ -32,3 +35,11 @@ async def test_a_time_flow_stopped_sets_no_time(bot: BotUnderTest) -> None:
     assert (await bot.say("forget it")).text == STOPPED
     await bot.say("08:00")
     assert await bot.rows(Reminder) == []
+
+
+@pytest.mark.parametrize("typed", ["stop", "cancel"])
+async def test_stop_typed_with_nothing_waiting_points_to_pause(
+    bot: BotUnderTest, typed: str
+) -> None:
+    await bot.say("/start")
+    assert (await bot.say(typed)).text == NOTHING_TO_STOP

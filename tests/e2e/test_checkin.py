@@ -258,7 +258,13 @@ async def test_the_same_tap_handled_twice_repeats_no_escalation(bot: BotUnderTes
     assert "the rest of the check-in can wait" in current(bot, question).text
 
 
-@pytest.mark.parametrize("typed", ["Yes I am", "yeah", "not sure", "maybe not", "no, sometimes"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        *("Yes I am", "yeah", "not sure", "maybe not", "no, sometimes"),
+        *("every day", "often", "more than I'd like", "yes, but I'm safe right now"),
+    ],
+)
 async def test_a_yes_typed_to_the_self_harm_question_gets_urgent_help_at_once(
     bot: BotUnderTest, typed: str
 ) -> None:

@@ -47,6 +47,8 @@ BOT_QUESTIONS = [
 ]
 # Other wordings, typos included, as people type them.
 BOT_QUESTIONS_REWORDED = [
+    ("how do i see my history", "progress"),
+    ("the reminder came an hour late", "timezone"),
     ("delet my data", "delete"),
     ("what do you store about me", "privacy"),
     ("how do i turn reminders off", "pause"),
@@ -79,6 +81,9 @@ MEDICAL_QUESTIONS = [
     "what can you do for dry lips",
     "remind me what the side effects are",
     "when does my course end",
+    # Doubling up, asked as a reminder: the advice never to, not the /remind guide.
+    "remind me to take 2 doses tomorrow to catch up",
+    "set a reminder to take a double dose",
 ]
 # Signs worded around the bot's own words: the warning sign is read first, as ever.
 SIGNS_WITH_BOT_WORDS = [
@@ -121,13 +126,19 @@ def test_warning_sign_alone_finds_no_guide(library: Library, text: str) -> None:
     assert match_guide(text, library) is None
 
 
-def test_every_guide_names_a_command_and_needs_no_disclaimer(library: Library) -> None:
+# The course guide speaks of doses and targets, the prescriber's to set: it carries the line.
+WITH_HEALTH_INFORMATION = {"course"}
+
+
+def test_every_guide_names_a_command_and_only_health_ones_carry_the_disclaimer(
+    library: Library,
+) -> None:
     assert {guide.id for guide in library.guides} >= {e for _, e in BOT_QUESTIONS}
     for guide in library.guides:
         assert re.search(r"/[a-z]+", guide.html), guide.id
-        # Plain how-tos give no health information, so they are sent without the disclaimer.
-        assert not guide.health
-        assert guide.message(library.disclaimer_html) == guide.html
+        assert guide.health == (guide.id in WITH_HEALTH_INFORMATION), guide.id
+        message = guide.message(library.disclaimer_html)
+        assert (library.disclaimer_html in message) == guide.health, guide.id
 
 
 def test_guide_with_health_information_ends_with_the_disclaimer(root: Path) -> None:
