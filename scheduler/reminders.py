@@ -162,10 +162,10 @@ async def replan(
     if isinstance(last, _Unread):
         last = await last_occurrence(session, user.id, kind)
     zone = ZoneInfo(user.timezone)
-    planned = plan([Slot(r.id, r.local_time) for r in live], zone, now, last)
+    planned = plan([Slot(r.id, r.local_time) for r in live], zone, now, last, catch_up=catch_up)
     for reminder in live:
         reminder.next_fire_at = planned.next_fire[reminder.id]
-    if planned.catch_up and catch_up:
+    if planned.catch_up:
         owed_id, at = planned.catch_up
         owed = next(r for r in live if r.id == owed_id)
         await session.execute(
@@ -173,8 +173,7 @@ async def replan(
                 [_first_delivery(owed, user.chat_id, at, now)]
             )
         )
-        return planned
-    return Plan(planned.next_fire)
+    return planned
 
 
 async def _replan_periodic(

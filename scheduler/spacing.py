@@ -57,11 +57,16 @@ def usual_gap(ordered: list[Slot], before: int | None) -> timedelta:
     return timedelta(minutes=gap) if gap else DAY
 
 
-def plan(slots: list[Slot], zone: ZoneInfo, now: datetime, last: Last | None) -> Plan:
+def plan(
+    slots: list[Slot], zone: ZoneInfo, now: datetime, last: Last | None, *, catch_up: bool = True
+) -> Plan:
     """Each slot's next fire time in `zone` from `now`, spaced from the kind's last occurrence.
 
     The spacing is that of the kind as a whole, not of each slot: after a move of 12 hours the
     morning and evening slots trade places, and what counts is that doses stay a usual gap apart.
+    Without `catch_up` (after a pause or a switch-off, a silence the user chose) nothing is owed,
+    and the regular times follow from now: a catch-up never sent must not push the first of them
+    a day later.
     """
     if not slots:
         return Plan({})
@@ -72,20 +77,20 @@ def plan(slots: list[Slot], zone: ZoneInfo, now: datetime, last: Last | None) ->
         (when, index) for index, slot in enumerate(ordered) for when in _regular(slot, zone, now)
     )
     chosen: dict[int, datetime] = {}
-    catch_up: tuple[int, datetime] | None = None
+    owed: tuple[int, datetime] | None = None
     previous_at, previous_slot = last.at, last.slot_id
     for when, index in candidates:
         slot = ordered[index]
         if slot.id in chosen:
             continue
         gap = usual_gap(ordered, previous_slot)
-        if not chosen and catch_up is None and when - previous_at > gap * 3 / 2:
+        if catch_up and not chosen and owed is None and when - previous_at > gap * 3 / 2:
             # The slot owed after the last one never came: it goes out now.
             owed_index = _index_of(ordered, previous_slot)
-            owed = ordered[(owed_index + 1) % len(ordered)] if owed_index is not None else slot
+            owed_slot = ordered[(owed_index + 1) % len(ordered)] if owed_index is not None else slot
             owed_at = max(now, previous_at + gap / 2)
-            catch_up = (owed.id, owed_at)
-            previous_at, previous_slot = owed_at, owed.id
+            owed = (owed_slot.id, owed_at)
+            previous_at, previous_slot = owed_at, owed_slot.id
             gap = usual_gap(ordered, previous_slot)
         if when - previous_at < gap / 2:
             continue  # too soon after the last one: this slot's next day comes later in the list
@@ -93,7 +98,7 @@ def plan(slots: list[Slot], zone: ZoneInfo, now: datetime, last: Last | None) ->
         previous_at, previous_slot = when, slot.id
     for slot in ordered:  # a slot skipped on every day searched: its last candidate
         chosen.setdefault(slot.id, _regular(slot, zone, now)[-1])
-    return Plan(chosen, catch_up)
+    return Plan(chosen, owed)
 
 
 def _index_of(ordered: list[Slot], slot_id: int | None) -> int | None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from bot.handlers.reminders import MOVED
 from sandbox.state import BotMessage
@@ -350,3 +353,27 @@ async def test_blocked_user_is_marked_and_reminders_stop(bot: BotUnderTest) -> N
 async def _user_status(bot: BotUnderTest, status: str) -> bool:
     users = await bot.rows(User, User.id == USER)
     return bool(users) and users[0].status == status
+
+
+def _berlin(day: int, hour: int, minute: int = 0) -> datetime:
+    """A wall time in Berlin in March 2026, as UTC."""
+    return datetime(2026, 3, day, hour, minute, tzinfo=ZoneInfo("Europe/Berlin")).astimezone(UTC)
+
+
+@pytest.mark.parametrize("resumed_at", [_berlin(4, 7), _berlin(3, 23)], ids=["wed_07", "tue_23"])
+async def test_resuming_before_the_dose_time_brings_that_days_dose(
+    bot: BotUnderTest, resumed_at: datetime
+) -> None:
+    """Paused on Tuesday morning, resumed before Wednesday's 09:00: Wednesday's dose comes."""
+    await bot.say("/timezone Europe/Berlin")  # Mon 2 Mar, 07:00 there
+    await bot.say("/remind dose 09:00")
+    monday = await fire(bot, _berlin(2, 9))
+    await bot.press(monday, button(bot, monday, "Taken"))
+    bot.clock.set(_berlin(3, 8))
+    await bot.say("/pause")
+    bot.clock.set(resumed_at)
+    await bot.say("/resume")
+    listing = await bot.say("/reminders")
+    assert "next tomorrow at 09:00" in listing.text or "next today at 09:00" in listing.text
+    wednesday = await fire(bot, _berlin(4, 9, 1))
+    assert "dose" in wednesday.text and wednesday.message_id != monday.message_id

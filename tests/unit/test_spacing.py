@@ -89,3 +89,22 @@ def test_the_same_zone_plans_the_regular_times() -> None:
     planned = plan([Slot(1, "08:00")], berlin, now, last)
     assert planned.next_fire == {1: datetime(2026, 3, 4, 7, 0, tzinfo=UTC)}
     assert planned.catch_up is None
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def berlin(day: int, hour: int) -> datetime:
+    return datetime(2026, 3, day, hour, tzinfo=BERLIN).astimezone(UTC)
+
+
+def test_after_a_silence_the_user_chose_the_next_regular_time_comes_on_its_day() -> None:
+    """Paused after Monday's 09:00 dose, resumed on Wednesday at 07:00 or on Tuesday at 23:00:
+    nothing is owed, and Wednesday's 09:00 comes; with a catch-up, it goes out at once and
+    Wednesday's regular time, too close to it, waits for Thursday."""
+    slots, last = [Slot(1, "09:00")], Last(berlin(2, 9), 1)
+    for now in (berlin(4, 7), berlin(3, 23)):
+        resumed = plan(slots, BERLIN, now, last, catch_up=False)
+        assert resumed.catch_up is None and resumed.next_fire == {1: berlin(4, 9)}
+    moved = plan(slots, BERLIN, berlin(4, 7), last)
+    assert moved.catch_up == (1, berlin(4, 7)) and moved.next_fire == {1: berlin(5, 9)}
