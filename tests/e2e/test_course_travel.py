@@ -51,7 +51,8 @@ async def test_a_new_timezone_alone_changes_no_figure_of_the_days_before(
     bot: BotUnderTest,
 ) -> None:
     await morning_taken_evening_sent(bot)  # the evening dose left unanswered
-    bot.clock.set(utc(2, 21))
+    follow_up = await fire(bot, utc(2, 21))  # before /course, so its reply is the last message
+    assert "Checking in" in follow_up.text
     assert await cumulative(bot) == "Cumulative: 20 mg from 1 dose taken"
     await bot.say("/timezone Asia/Tokyo")
     assert await cumulative(bot) == "Cumulative: 20 mg from 1 dose taken"
