@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.app import build_application, running
 from bot.config import Settings
@@ -34,7 +34,7 @@ from sandbox.terminal import TerminalChat, restore_terminal
 from scheduler.clock import ScaledClock
 from storage import Database
 from storage.migrate import upgrade
-from storage.models import User
+from storage.models import Delivery, User
 from storage.private_files import make_private_file
 from storage.users import Sighting, record_seen
 
@@ -171,6 +171,14 @@ def _remove_database(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+async def _latest_moment(db: Database) -> datetime | None:
+    """The latest simulated time the kept data was written at, if any."""
+    async with db.session() as session:
+        seen = await session.scalar(select(func.max(User.last_seen_at)))
+        changed = await session.scalar(select(func.max(Delivery.updated_at)))
+    return max((t for t in (seen, changed) if t is not None), default=None)
+
+
 async def _seed_users(db: Database, fake: FakeBotApi, count: int, now: datetime) -> None:
     """Add the simulated users, then tell the fake about everyone the database knows, so the
     bot can write to people from earlier runs as Telegram would let it."""
@@ -249,6 +257,11 @@ class Sandbox:
         settings = sandbox_settings(self.fake, self.database_url, options.speed)
         configure_logging(settings.log_level, secrets=[self.fake.token], stream=self._log)
         db = Database(settings.database_url)
+        latest = await _latest_moment(db)
+        if latest is not None and latest > self.clock.now():
+            # Time only moves forward: a restart goes on from where the kept data left off,
+            # or the dose taken a simulated day ahead would lie in the future.
+            self.clock.jump(latest - self.clock.now())
         await _seed_users(db, self.fake, options.users, self.clock.now())
         self.app = build_application(settings, db=db, clock=self.clock)
         sandbox_time.register(self.app)

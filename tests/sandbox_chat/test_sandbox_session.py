@@ -278,3 +278,23 @@ async def test_the_fake_bot_api_has_a_new_token_each_run_and_refuses_other_sites
                 async with http.post(url, data=form, headers=headers) as response:
                     assert response.status == 403
     assert tokens[0] != tokens[1]
+
+
+async def test_a_restarted_sandbox_goes_on_from_where_its_data_left_off(tmp_path: Path) -> None:
+    """After /sandbox_time +1d and a Taken, a restart keeps the dose in the past, not a day
+    ahead of a clock put back to its start."""
+    async for sandbox, page in started(tmp_path, speed=1.0):
+        await page.send(f"/timezone {ZONE}")
+        await page.reply("Your timezone is now")
+        await page.send("/remind dose 08:00")
+        await page.reply("Dose reminders at 08:00")
+        await page.send("/sandbox_time +1d")
+        reminder = await page.reply("Time for your 08:00 isotretinoin dose")
+        await page.press(reminder, "Taken")
+        await page.wait_for(lambda m, sent=reminder["id"]: m["id"] == sent and "Taken" in m["text"])
+        left_at = sandbox.clock.now()
+    async for sandbox, page in started(tmp_path, speed=1.0):
+        assert sandbox.clock.now() >= left_at
+        await page.send("/history")
+        history = await page.reply("Your dose history")
+        assert "(1 of 1)" in history["text"], history["text"]
