@@ -291,7 +291,11 @@ async def test_a_restarted_sandbox_goes_on_from_where_its_data_left_off(tmp_path
         await page.send("/sandbox_time +1d")
         reminder = await page.reply("Time for your 08:00 isotretinoin dose")
         await page.press(reminder, "Taken")
-        await page.wait_for(lambda m, sent=reminder["id"]: m["id"] == sent and "Taken" in m["text"])
+
+        def taken(message: Message, sent: int = reminder["id"]) -> bool:
+            return bool(message["id"] == sent and "Taken" in message["text"])
+
+        await page.wait_for(taken)
         left_at = sandbox.clock.now()
     async for sandbox, page in started(tmp_path, speed=1.0):
         assert sandbox.clock.now() >= left_at
