@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from content import Level, Library, assess, load_library
+from content import Level, Library, assess
 from content.normalize import sentences
 from content.sign_context import in_their_words, joking, on_the_course
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library()
-
 
 # Someone else's sign while they are on the course: the carer's check-in.
 ON_THE_COURSE = [

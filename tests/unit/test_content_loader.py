@@ -10,24 +10,10 @@ import pytest
 
 from content import ContentError, Library, load_library, tip_message, topic_message, urgent_message
 from content.documents import REQUIRED_TOPICS
-from content.loader import PACKAGE_ROOT
 from content.red_flags import REQUIRED_FAMILIES
 from content.telegram_html import html_problems, utf16_length, visible_text
 
 FAMILIES = list(REQUIRED_FAMILIES)
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library()
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    """A private copy of the content files, safe to break."""
-    copy = tmp_path / "content"
-    shutil.copytree(PACKAGE_ROOT, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    return copy
 
 
 def edit(path: Path, old: str, new: str) -> None:

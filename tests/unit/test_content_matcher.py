@@ -9,15 +9,9 @@ from content import (
     Topic,
     find_flag_subject,
     find_red_flag,
-    load_library,
     match_topics,
     suggest_command,
 )
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library()
 
 
 def commands(topics: list[Topic]) -> list[str]:

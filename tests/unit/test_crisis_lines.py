@@ -6,13 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from content import Library, load_library
+from content import Library
 from content.crisis_lines import load_crisis_lines
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library()
 
 
 @pytest.mark.parametrize(

@@ -5,13 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from content import Library, Topic, load_library, match_topics
+from content import Library, Topic, match_topics
 from content.double_dose import MISSED_DOSE, asks_to_double_up
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library()
 
 
 def missed_dose_topic(library: Library) -> Topic:

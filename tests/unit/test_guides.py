@@ -4,25 +4,11 @@ questions never do, and warning signs are read exactly as before."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from content import ContentError, Level, Library, assess, load_library, match_guide, match_topics
-from content.loader import PACKAGE_ROOT
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library()
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    copy = tmp_path / "content"
-    shutil.copytree(PACKAGE_ROOT, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    return copy
 
 
 def problems_of(root: Path) -> str:

@@ -6,14 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from content import Finding, Level, Library, assess, load_library
+from content import Finding, Level, Library, assess
 from content.fuzzy import squeeze, word_similarity
 from content.normalize import sentences
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library()
 
 
 def reading(text: str, library: Library) -> tuple[str, str] | None:
