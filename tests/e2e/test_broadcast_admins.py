@@ -60,6 +60,15 @@ async def progress_says(bot: BotUnderTest, words: str) -> BotMessage:
     return await bot.fake.wait_for(check, timeout=10)
 
 
+async def stopped_at_five_of_a_hundred(bot: BotUnderTest) -> BotMessage:
+    """A tip to 100 users stopped by its admin after 5 went out, its report sent; the reply to
+    /broadcast_cancel."""
+    await tip_under_way(bot, recipients=100, reached=5)
+    reply = await bot.say("/broadcast_cancel", user_id=ADMIN)
+    await final_report(bot)
+    return reply
+
+
 # -- /stats ------------------------------------------------------------------------------------
 
 
@@ -85,9 +94,7 @@ async def test_stats_figures_of_a_stopped_broadcast_add_up_to_its_total(
     fake: FakeBotApi, sqlite_db_url: str
 ) -> None:
     async with bot_running(fake, sqlite_db_url, send_rate_per_second=20.0) as bot:
-        await tip_under_way(bot, recipients=100, reached=5)
-        await bot.say("/broadcast_cancel", user_id=ADMIN)
-        await final_report(bot)
+        await stopped_at_five_of_a_hundred(bot)
         stats = await bot.say("/stats", user_id=ADMIN)
     total, figures = broadcast_figures(stats)
     assert figures["stopped"] > 0 and figures["uncertain"] == 0
@@ -114,9 +121,7 @@ async def test_progress_message_of_a_stopped_broadcast_says_stopped(
     fake: FakeBotApi, sqlite_db_url: str
 ) -> None:
     async with bot_running(fake, sqlite_db_url, send_rate_per_second=20.0) as bot:
-        await tip_under_way(bot, recipients=100, reached=5)
-        await bot.say("/broadcast_cancel", user_id=ADMIN)
-        await final_report(bot)
+        await stopped_at_five_of_a_hundred(bot)
         progress = await progress_says(bot, "stopped")
     assert "sending" not in progress.text and "not sent" in progress.text
 
@@ -210,9 +215,7 @@ async def test_an_admin_stopping_their_own_broadcast_is_not_told_another_admin_d
     async with bot_running(
         fake, sqlite_db_url, send_rate_per_second=20.0, admin_ids=TWO_ADMINS
     ) as bot:
-        await tip_under_way(bot, recipients=100, reached=5)
-        reply = await bot.say("/broadcast_cancel", user_id=ADMIN)
-        await final_report(bot)
+        reply = await stopped_at_five_of_a_hundred(bot)
     assert "Broadcast #1 stopped" in reply.text
     assert not [m for m in fake.messages(ADMIN) if STOPPED_BY_B in m.text]
 
