@@ -11,8 +11,13 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.exc import ArgumentError
+
+from storage.db import asyncpg_url
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/isobot.sqlite3"
+# Read from the working directory, as pydantic-settings does with a relative path.
+ENV_FILE = ".env"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 
 # BotFather tokens look like 123456789:AAE...; the second half is at least 30 characters in
@@ -54,16 +59,33 @@ class ConfigError(ValueError):
 
 
 def async_database_url(url: str) -> str:
-    """Give a plain `postgresql://` or `sqlite://` URL its async driver."""
+    """Give a plain `postgresql://` or `sqlite://` URL its async driver, and a libpq `sslmode`
+    asyncpg's name for it, `ssl`: the URL that pg_dump takes works for the bot as well."""
     scheme, sep, rest = url.partition("://")
     if not sep:
         raise ConfigError(f"DATABASE_URL is not a URL: {url!r}")
-    if "+" in scheme:
-        return url
-    driver = _ASYNC_DRIVERS.get(scheme)
-    if driver is None:
-        raise ConfigError("DATABASE_URL must start with sqlite:// or postgresql://")
-    return f"{driver}://{rest}"
+    if "+" not in scheme:
+        driver = _ASYNC_DRIVERS.get(scheme)
+        if driver is None:
+            raise ConfigError("DATABASE_URL must start with sqlite:// or postgresql://")
+        url = f"{driver}://{rest}"
+    try:
+        return asyncpg_url(url)
+    except ArgumentError:
+        # Not echoed: the URL may hold a password.
+        raise ConfigError("DATABASE_URL is not a URL SQLAlchemy can read") from None
+    except ValueError as error:  # a mode asyncpg would not know either
+        raise ConfigError(f"DATABASE_URL's {error}") from None
+
+
+def env_file_read() -> str:
+    """The `.env` that settings are read from, as an absolute path, and whether it is there.
+
+    It is looked for in the working directory, so a service started elsewhere (a systemd unit
+    without WorkingDirectory, cron) misses the one next to the README: the path says so.
+    """
+    path = Path(ENV_FILE).absolute()
+    return str(path) if path.is_file() else f"{path} (which does not exist yet)"
 
 
 def parse_listen(value: str, name: str) -> tuple[str, int]:
@@ -118,11 +140,14 @@ class Settings(BaseSettings):
 
     # hide_input_in_errors: a refused token or webhook secret must not be echoed in an error.
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", hide_input_in_errors=True
+        env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore", hide_input_in_errors=True
     )
 
     telegram_bot_token: SecretStr | None = None
     database_url: str = DEFAULT_DATABASE_URL
+    # How long start-up keeps trying a database server that refuses or does not answer: in a
+    # container the network, or PostgreSQL itself, often comes up after the bot.
+    database_wait_seconds: float = Field(default=30.0, ge=0, le=600)
     # NoDecode: pydantic-settings would otherwise want JSON for a list; people write "123,456".
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     telegram_api_base_url: str = DEFAULT_API_BASE_URL
@@ -247,7 +272,8 @@ class Settings(BaseSettings):
         if not raw:
             raise ConfigError(
                 "TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in the environment "
-                "or in .env, or try the bot without one using `python -m bot sandbox`."
+                f"or in {env_file_read()}, or try the bot without one using "
+                "`python -m bot sandbox`."
             )
         if not TOKEN_PATTERN.match(raw):
             raise ConfigError(

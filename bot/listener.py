@@ -9,6 +9,7 @@ client can take from it: time, bytes and connections (Limits).
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from bot.connection_guard import ConnectionGuard
 from bot.health import health_route
 from bot.listener_logs import withhold_request_data
 from bot.services import IsobotApp, Services
+from bot.startup_errors import EXIT_LISTEN, StartupError
 from bot.webhook import webhook_route
 
 log = logging.getLogger("isobot.listener")
@@ -109,9 +111,14 @@ class Listener:
         assert runner.server is not None
         # Our own asyncio server rather than web.TCPSite, so that each connection is guarded.
         host, port = self.address
-        self._server = await asyncio.get_running_loop().create_server(
-            self.guard.protocol_factory(runner.server), host, port, backlog=limits.backlog
-        )
+        try:
+            self._server = await asyncio.get_running_loop().create_server(
+                self.guard.protocol_factory(runner.server), host, port, backlog=limits.backlog
+            )
+        except BaseException:  # a port that is taken, say: nothing of this listener stays open
+            await runner.cleanup()
+            self._runner = None
+            raise
         self.port = int(self._server.sockets[0].getsockname()[1])
         log.info("listening on %s:%d", host, self.port)
 
@@ -153,20 +160,47 @@ async def start_listeners(app: IsobotApp) -> None:
         hook = settings.webhook()
         webhook_address = hook.listen
         webhook = webhook_route(app, hook.path, hook.secret, body_seconds=LIMITS.body_seconds)
-        await _open(svc, [webhook, health], hook.listen)
+        await _open(svc, [webhook, health], hook.listen, "WEBHOOK_LISTEN")
         # Every instance sets the same URL and secret: harmless, and none depends on another.
         await app.bot.set_webhook(hook.url, secret_token=hook.secret)
         log.info("webhook set; Telegram posts updates to this instance's listener")
     health_address = settings.health_address()
     if health_address is not None and health_address != webhook_address:
         # A listener of its own, with its own cap: a flood on the webhook's port leaves it be.
-        await _open(svc, [health], health_address)
+        await _open(svc, [health], health_address, "HEALTH_LISTEN")
 
 
-async def _open(svc: Services, routes: list[web.RouteDef], address: tuple[str, int]) -> None:
+async def _open(
+    svc: Services, routes: list[web.RouteDef], address: tuple[str, int], setting: str
+) -> None:
+    """Listen on `address`, or StartupError with one sentence naming `setting` and the port."""
     listener = Listener(routes, address)
-    await listener.start()
+    try:
+        await listener.start()
+    except OSError as error:
+        raise StartupError(listen_failure(error, setting, address), EXIT_LISTEN) from None
     svc.listeners.append(listener)
+
+
+def listen_failure(error: OSError, setting: str, address: tuple[str, int]) -> str:
+    """One sentence on why `address`, from `setting`, cannot be listened on."""
+    host, port = address
+    if error.errno == errno.EADDRINUSE:
+        return (
+            f"{setting} asks for port {port} on {host}, and another process is listening "
+            f"there (another instance of the bot?): stop it, or choose another port in {setting}."
+        )
+    if error.errno == errno.EACCES:
+        return (
+            f"{setting} asks for port {port} on {host}, which this user may not open (ports "
+            f"below 1024 need privileges): choose a port from 1024 up in {setting}."
+        )
+    # An address not on this machine (EADDRNOTAVAIL), a host name that does not resolve, ...
+    reason = error.strerror or str(error) or type(error).__name__
+    return (
+        f"{setting} asks for port {port} on {host}, which cannot be listened on ({reason}): "
+        f"check {setting}."
+    )
 
 
 async def stop_listeners(app: IsobotApp) -> None:

@@ -86,7 +86,8 @@ def _instant(text: str) -> datetime:
 
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m bot sandbox",
+        # As it was started: the console script, or the module.
+        prog=f"{'isobot' if Path(sys.argv[0]).name == 'isobot' else 'python -m bot'} sandbox",
         description="Try isobot with no Telegram token: the real bot, a fake Telegram on "
         "127.0.0.1, and a chat in this terminal and in the browser.",
     )

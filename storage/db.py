@@ -20,6 +20,10 @@ from sqlalchemy.util import await_
 from storage.sqlite_inline import inline_creator
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# What a password in a URL becomes wherever the URL is shown (SQLAlchemy's own mask).
+PASSWORD_MASK = "***"
+# libpq's sslmode values, all of which asyncpg's `ssl` takes by the same names.
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 
 # The task that opened the innermost session still open in this context. The task, not a flag:
 # a task created inside a session copies the context, yet holds no session of its own.
@@ -33,8 +37,45 @@ def session_open() -> bool:
     return owner is not None and owner is asyncio.current_task()
 
 
+def asyncpg_url(url: str) -> str:
+    """`url` with libpq's `?sslmode=` given to asyncpg as `?ssl=`; any other URL as it is.
+
+    Managed PostgreSQL hands out libpq URLs with `sslmode=require`, which pg_dump and psql need,
+    while asyncpg takes an unknown `sslmode` as a keyword it refuses (a TypeError at connect) and
+    libpq refuses `ssl`. asyncpg's `ssl` takes libpq's mode names (disable, allow, prefer,
+    require, verify-ca, verify-full), so renaming it lets one URL serve the bot and the tools.
+    ValueError for a mode that is none of them.
+    """
+    if "sslmode=" not in url:  # the common case, without parsing
+        return url
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql" or parsed.get_driver_name() != "asyncpg":
+        return url
+    mode = parsed.query.get("sslmode")
+    if mode is None:
+        return url
+    last = mode if isinstance(mode, str) else mode[-1]
+    if last not in SSL_MODES:
+        raise ValueError(f"sslmode must be {', '.join(SSL_MODES[:-1])} or {SSL_MODES[-1]}")
+    parsed = parsed.difference_update_query(["sslmode"])
+    if "ssl" not in parsed.query:  # asyncpg's own, when both are given
+        parsed = parsed.update_query_dict({"ssl": last})
+    return parsed.render_as_string(hide_password=False)
+
+
+def masked_url(url: str) -> str:
+    """`url` as it may be shown to an operator or logged: the password replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except exc.ArgumentError:
+        # Not a URL SQLAlchemy can read; its scheme alone says enough, and hides what follows.
+        return url.partition("://")[0] + "://..."
+
+
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine; on SQLite with WAL, foreign keys, a busy timeout and `BEGIN IMMEDIATE`."""
+    """An async engine; on SQLite with WAL, foreign keys, a busy timeout and `BEGIN IMMEDIATE`.
+    A libpq `sslmode` is read as asyncpg's `ssl` (asyncpg_url)."""
+    url = asyncpg_url(url)
     if url.startswith("sqlite"):
         database = make_url(url).database or ":memory:"
         kwargs.setdefault("async_creator", inline_creator(database, SQLITE_BUSY_TIMEOUT_MS))

@@ -2,23 +2,124 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import socket
+import ssl
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.advisory_lock import lock_key
-from storage.db import make_engine
+from storage.db import PASSWORD_MASK, make_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Advisory locks are per database, so one fixed key serves every isobot database on a server.
 MIGRATION_LOCK = lock_key("isobot migrations")
 
 log = logging.getLogger("isobot.migrate")
+
+# Start-up's patience with a database server that refuses or does not answer: each try may take
+# this long, and the waits between tries double from the first up to the longest.
+CONNECT_TRY_SECONDS = 10.0
+FIRST_WAIT_SECONDS = 1.0
+MAX_WAIT_SECONDS = 8.0
+# PostgreSQL's "the database system is starting up": a container a moment too early.
+STARTING_UP = "57P03"
+# A server not up yet: refused, no answer, reset, or its name not in DNS until it starts (a
+# Compose service).
+NOT_UP_YET = (TimeoutError, ConnectionRefusedError, ConnectionResetError, socket.gaierror)
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be connected to. `reason` is a short phrase with no password in
+    it; `transient` says the server was not up (refused, no answer), tried for `waited` s."""
+
+    def __init__(self, reason: str, *, transient: bool, waited: float, sqlite: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.transient = transient
+        self.waited = waited
+        self.sqlite = sqlite
+
+
+async def wait_for_database(url: str, patience: float) -> None:
+    """Connect to the database at `url` once, to know it can be used before anything else runs.
+
+    A server that refuses the connection or does not answer is tried again, the wait doubling,
+    for `patience` seconds, each failure logged in one line; anything else (no such database or
+    user, a SQLite folder that cannot be made) fails at once. DatabaseUnavailable either way.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + patience
+    started = loop.time()
+    failures = 0
+    while True:
+        engine = make_engine(url)
+        try:
+            async with asyncio.timeout(CONNECT_TRY_SECONDS), engine.connect():
+                return
+        except Exception as error:
+            failures += 1
+            reason, transient = explain_failure(error, url)
+        finally:
+            await engine.dispose()
+        remaining = deadline - loop.time()
+        if not transient or remaining <= 0:
+            raise DatabaseUnavailable(
+                reason,
+                transient=transient,
+                waited=loop.time() - started,
+                sqlite=url.startswith("sqlite"),
+            )
+        wait = min(FIRST_WAIT_SECONDS * 2 ** (failures - 1), MAX_WAIT_SECONDS, remaining)
+        log.warning("The database cannot be reached yet (%s); trying again in %.1f s", reason, wait)
+        await asyncio.sleep(wait)
+
+
+def explain_failure(error: BaseException, url: str) -> tuple[str, bool]:
+    """Why connecting failed, as a short phrase with no password in it, and whether trying again
+    could help: only a PostgreSQL server that refused, did not answer or is starting up."""
+    root = _innermost(error)
+    postgres = not url.startswith("sqlite")
+    transient = postgres and (
+        isinstance(root, NOT_UP_YET)
+        # Unreachable networks, and "Multiple exceptions" when every address of a name refused.
+        or type(root) is OSError
+        or getattr(root, "sqlstate", None) == STARTING_UP
+    )
+    if isinstance(root, TimeoutError):
+        reason = f"no answer within {CONNECT_TRY_SECONDS:g} s"
+    elif isinstance(root, ConnectionRefusedError) or "Connect call failed" in str(root):
+        reason = "connection refused"
+    elif isinstance(root, socket.gaierror):
+        reason = f"host name not found: {root.strerror}"
+    elif isinstance(root, OSError) and root.filename and not isinstance(root, ssl.SSLError):
+        reason = f"{root.strerror}: {root.filename}"
+    elif isinstance(root, OSError) and root.strerror:
+        reason = root.strerror
+    else:
+        reason = str(root).strip() or type(root).__name__
+    password = make_url(url).password
+    if password:
+        # Drivers do not quote the password today; nothing says one never will.
+        reason = reason.replace(str(password), PASSWORD_MASK)
+    return reason.splitlines()[0].rstrip("."), transient
+
+
+def _innermost(error: BaseException) -> BaseException:
+    """The driver's or the system's own error under SQLAlchemy's wrappers."""
+    seen = {id(error)}
+    while (inner := error.__cause__ or error.__context__) is not None and id(inner) not in seen:
+        if isinstance(inner, asyncio.CancelledError):  # under asyncio.timeout's TimeoutError
+            break
+        seen.add(id(inner))
+        error = inner
+    return error
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -54,6 +54,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
         "short_webhook_secret": ([], {**webhook, "WEBHOOK_SECRET": SHORT_SECRET}),
         "bad_admin_ids": ([], {"TELEGRAM_BOT_TOKEN": GOOD_TOKEN, "ADMIN_IDS": "123, -5"}),
         "migrate": (["migrate"], {}),
+        "help": (["--help"], {}),
     }
     started = {}
     for name, (args, extra) in cases.items():
@@ -160,3 +161,27 @@ def test_a_bad_admin_id_is_named(runs: dict[str, Run]) -> None:
     assert runs["bad_admin_ids"].stderr.strip() == (
         "ADMIN_IDS must be Telegram user ids separated by commas, such as 123,456; '-5' is not one."
     )
+
+
+def test_help_describes_each_command(runs: dict[str, Run]) -> None:
+    run = runs["help"]
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("usage: python -m bot [-h] [command]")
+    lines = run.stdout.splitlines()
+    for command in ("run", "migrate", "sandbox"):
+        assert any(line.startswith(f"  {command}  ") for line in lines), run.stdout
+    assert "(python -m bot sandbox --help for its flags)" in run.stdout
+
+
+def test_help_as_the_console_script_names_it_isobot(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.__main__ import main
+
+    monkeypatch.setattr(sys, "argv", ["/opt/isobot/.venv/bin/isobot", "--help"])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: isobot [-h] [command]"), out
+    assert "(isobot sandbox --help for its flags)" in out

@@ -146,6 +146,52 @@ def test_unsupported_database_urls_are_refused(raw: str, says: str) -> None:
         async_database_url(raw)
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "postgresql://u:p%40ss@db:5433/isobot?sslmode=require",
+            "postgresql+asyncpg://u:p%40ss@db:5433/isobot?ssl=require",
+        ),
+        (
+            "postgres://db/isobot?application_name=bot&sslmode=verify-full",
+            "postgresql+asyncpg://db/isobot?application_name=bot&ssl=verify-full",
+        ),
+        (
+            "postgresql+asyncpg://db/isobot?sslmode=disable",
+            "postgresql+asyncpg://db/isobot?ssl=disable",
+        ),
+        # asyncpg's own name wins when both are given.
+        (
+            "postgresql://db/isobot?sslmode=disable&ssl=require",
+            "postgresql+asyncpg://db/isobot?ssl=require",
+        ),
+        ("postgresql://db/isobot?ssl=prefer", "postgresql+asyncpg://db/isobot?ssl=prefer"),
+    ],
+)
+def test_libpq_sslmode_becomes_asyncpg_ssl(raw: str, expected: str) -> None:
+    # pg_dump and psql take `sslmode` and refuse `ssl`; asyncpg refuses `sslmode`.
+    assert settings(database_url=raw).database_url == expected
+
+
+def test_an_unknown_sslmode_is_refused_without_echoing_the_url() -> None:
+    with pytest.raises(ConfigError) as caught:
+        async_database_url("postgresql://u:secret-pw@db/isobot?sslmode=required")
+    assert str(caught.value) == (
+        "DATABASE_URL's sslmode must be disable, allow, prefer, require, verify-ca or verify-full"
+    )
+
+
+def test_a_missing_token_names_the_env_file_looked_for(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        settings().token()
+    assert f"in {tmp_path / '.env'} (which does not exist yet)," in str(caught.value)
+    (tmp_path / ".env").write_text("LOG_LEVEL=INFO\n")
+    with pytest.raises(ConfigError) as caught:
+        settings().token()
+    assert f"in {tmp_path / '.env'}, or try" in str(caught.value)
+
+
 def test_default_database_is_a_sqlite_file_under_data() -> None:
     config = settings()
     assert config.database_url == DEFAULT_DATABASE_URL
