@@ -11,6 +11,7 @@ from scheduler.checkin_screen import (
     PHQ_MAX,
     Trend,
     answered_effects,
+    has_answers,
     phq2_score,
     side_effect_trends,
 )
@@ -31,7 +32,12 @@ def _day(on: date, today: date) -> str:
 
 
 def checkin_summary_lines(checkins: Sequence[CheckIn], today: date) -> list[str]:
-    """`checkins` newest first, as storage.checkins.checkins_of gives them."""
+    """`checkins` newest first, as storage.checkins.checkins_of gives them.
+
+    One opened to see what it asks, with nothing answered, is no check-in done: it is not
+    counted, nor shown as the latest.
+    """
+    checkins = [c for c in checkins if has_answers(c)]
     if not checkins:
         return [NONE_YET]
     recent = sum(1 for c in checkins if c.local_date > today - timedelta(days=RECENT_DAYS))

@@ -1,5 +1,8 @@
 """The weekly summary: the week's adherence, course progress and one tip, rendered at send time.
 
+Its week runs from the previous summary to this one (scheduler/adherence.py summary_span), so
+each dose is counted in exactly one summary; the message says which days it covers.
+
 It is a reminder of its own kind on the ordinary engine; the sender asks this renderer for its
 text, because the text needs the user's figures and the content library, which the scheduler does
 not import.
@@ -10,22 +13,30 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.course_view import PRESCRIBER_DECIDES, long_date
 from bot.formatting import grouped_number
 from content import Library, Tip
-from scheduler.adherence import Adherence, summarize
+from scheduler.adherence import Adherence, Span, summary_span, tally
 from scheduler.clock import Clock
 from scheduler.course_series import load_progress
 from scheduler.courses import course_of, user_zone
 from scheduler.cumulative import CourseProgress, progress_bar
-from scheduler.doses import dose_records
+from scheduler.doses import dose_occurrences
 from scheduler.messages import Outgoing
-from scheduler.recurrence import local_day
 from scheduler.sender import Renderer
-from storage.models import Delivery, User
+from storage.models import (
+    Delivery,
+    DeliveryStatus,
+    Purpose,
+    ReminderKind,
+    User,
+    delivery_status_in,
+)
 
 # The article's early "purge" is what the first month most needs explaining.
 PURGE_TIP = "purge_patience"
@@ -46,15 +57,35 @@ def pick_tip(library: Library, course_day: int) -> Tip | None:
 
 
 def _adherence_line(adherence: Adherence) -> str:
-    if adherence.counted == 0:
+    if adherence.counted == 0 and adherence.still_open == 0:
         return (
             "💊 No dose reminders this week. Only doses marked Taken on a dose reminder count "
             "toward your total: /remind dose 08:00 sets one."
         )
+    line = "💊 Doses this week: "
+    if adherence.counted:
+        line += (
+            f"{adherence.taken} of {adherence.counted} taken ({adherence.percent}%) · "
+            f"⏭ skipped {adherence.skipped} · ❔ no answer {adherence.no_answer} · "
+            f"⚠️ not sent {adherence.not_sent}"
+        )
+    else:
+        line += "none answered yet"
+    if adherence.still_open:
+        # Today's unanswered doses: no later summary counts them, so this one names them.
+        line += f" · ⏳ still open {adherence.still_open} (Taken or Skip still records it)"
+    return line
+
+
+def _short(instant: datetime, zone: ZoneInfo) -> str:
+    return instant.astimezone(zone).strftime("%a %d %b, %H:%M").replace(" 0", " ")
+
+
+def span_line(span: Span, zone: ZoneInfo) -> str:
+    """Which days the week is: a Sunday-evening dose is in the next summary, not lost."""
     return (
-        f"💊 Doses this week: {adherence.taken} of {adherence.counted} taken "
-        f"({adherence.percent}%) · ⏭ skipped {adherence.skipped} · "
-        f"❔ no answer {adherence.no_answer} · ⚠️ not sent {adherence.not_sent}"
+        f"🗓 This week: doses due from {_short(span.start, zone)} to {_short(span.end, zone)}. "
+        "Later ones count in next week's summary."
     )
 
 
@@ -75,14 +106,31 @@ def _progress_lines(progress: CourseProgress) -> list[str]:
     return lines
 
 
-def summary_text(progress: CourseProgress, adherence: Adherence, tip: Tip | None) -> str:
+def summary_text(
+    progress: CourseProgress,
+    adherence: Adherence,
+    tip: Tip | None,
+    disclaimer_html: str,
+    *,
+    span: tuple[Span, ZoneInfo] | None = None,
+) -> str:
+    """The summary; `disclaimer_html` is the library's, which closes the tip as it closes every
+    tip (content/texts.yaml)."""
     lines = [
         f"📊 <b>Your week</b>, day {progress.day} of your course",
         _adherence_line(adherence),
-        *_progress_lines(progress),
     ]
+    if span is not None:
+        lines.append(span_line(*span))
+    lines += _progress_lines(progress)
     if tip is not None:
-        lines += ["", f"💡 <b>{html.escape(tip.title, quote=False)}</b>", tip.html.strip()]
+        lines += [
+            "",
+            f"💡 <b>{html.escape(tip.title, quote=False)}</b>",
+            tip.html.strip(),
+            "",
+            disclaimer_html,
+        ]
     lines += [
         "",
         "/course shows the details and switches this summary off.",
@@ -90,6 +138,34 @@ def summary_text(progress: CourseProgress, adherence: Adherence, tip: Tip | None
         PRESCRIBER_DECIDES,
     ]
     return "\n".join(lines)
+
+
+async def previous_summary(
+    session: AsyncSession, user_id: int, before: datetime
+) -> datetime | None:
+    """When the user's last summary before `before` was due; only one that went out (or may
+    have) ends a week: one missed while the bot was down summed nothing up."""
+    return await session.scalar(
+        select(Delivery.occurrence)
+        .where(
+            Delivery.user_id == user_id,
+            Delivery.kind == ReminderKind.WEEKLY_SUMMARY,
+            Delivery.purpose == Purpose.FIRST,
+            Delivery.occurrence < before,
+            delivery_status_in(DeliveryStatus.SENT, DeliveryStatus.UNCERTAIN),
+        )
+        .order_by(Delivery.occurrence.desc())
+        .limit(1)
+    )
+
+
+async def week_adherence(
+    session: AsyncSession, user: User, zone: ZoneInfo, end: datetime, now: datetime
+) -> tuple[Adherence, Span]:
+    """The doses of the summary due at `end`, in the states /history gives them now."""
+    span = summary_span(end, zone, await previous_summary(session, user.id, end))
+    found = await dose_occurrences(session, user.id, zone, now, since=span.start)
+    return tally((d.state for d in found if d.occurrence in span), days=7), span
 
 
 def summary_renderer(library: Library, clock: Clock) -> Renderer:
@@ -104,8 +180,17 @@ def summary_renderer(library: Library, clock: Clock) -> Renderer:
         now: datetime = clock.now()
         zone = user_zone(user)
         progress = await load_progress(session, user, course, now)
-        records = await dose_records(session, user.id, zone, now, days=7)
-        adherence = summarize(records, local_day(now, zone), 7)
-        return Outgoing(summary_text(progress, adherence, pick_tip(library, progress.day)))
+        # The week ends when the summary was due, not when it went out: a late one (the bot was
+        # down) still ends where the next one begins.
+        end = delivery.occurrence or now
+        adherence, span = await week_adherence(session, user, zone, end, now)
+        text = summary_text(
+            progress,
+            adherence,
+            pick_tip(library, progress.day),
+            library.disclaimer_html,
+            span=(span, zone),
+        )
+        return Outgoing(text)
 
     return render

@@ -1,11 +1,13 @@
-"""Dose adherence over a window of local days, from each occurrence's final state. Pure."""
+"""Dose adherence over a window of local days, or over the span a weekly summary covers, from
+each occurrence's final state. Pure."""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from storage.models import DeliveryStatus, Outcome
 
@@ -34,6 +36,8 @@ class Adherence:
     skipped: int
     no_answer: int
     not_sent: int
+    # Not counted yet (today, unanswered); a weekly summary names them, since no later one will.
+    still_open: int = 0
 
     @property
     def counted(self) -> int:
@@ -80,17 +84,53 @@ def still_due_today(next_days: Iterable[date], today: date) -> list[DoseRecord]:
 def summarize(records: Iterable[DoseRecord], today: date, days: int) -> Adherence:
     """Counts over the `days` local days ending today; open occurrences are not counted yet."""
     first = today - timedelta(days=days - 1)
+    return tally((r.state for r in records if first <= r.local_date <= today), days)
+
+
+def tally(states: Iterable[DoseState], days: int) -> Adherence:
+    """The counts of these states, over a window of `days` days."""
     counts = dict.fromkeys(DoseState, 0)
-    for record in records:
-        if first <= record.local_date <= today:
-            counts[record.state] += 1
+    for state in states:
+        counts[state] += 1
     return Adherence(
         days=days,
         taken=counts[DoseState.TAKEN],
         skipped=counts[DoseState.SKIPPED],
         no_answer=counts[DoseState.NO_ANSWER],
         not_sent=counts[DoseState.NOT_SENT],
+        still_open=counts[DoseState.OPEN],
     )
+
+
+# A summary follows the previous one by a week, plus at most the 26 hours a move across every
+# zone (UTC-12 to UTC+14) shifts its local Sunday 18:00. A previous one further back (switched
+# off for a while, or missed while the bot was down) is no boundary to count from.
+_FURTHEST_PREVIOUS = timedelta(days=7, hours=26)
+
+
+@dataclass(frozen=True)
+class Span:
+    """The dose occurrences due after `start`, up to and including `end`."""
+
+    start: datetime
+    end: datetime
+
+    def __contains__(self, instant: datetime) -> bool:
+        return self.start < instant <= self.end
+
+
+def summary_span(end: datetime, zone: ZoneInfo, previous: datetime | None) -> Span:
+    """What the weekly summary due at `end` counts: the doses due since the previous summary.
+
+    Summaries end where the next begins, so each dose is in exactly one: a Sunday 20:00 dose,
+    still to come at Sunday's 18:00 summary, is in the next one. Counting local Monday to Sunday
+    put it in neither. Without a previous summary close enough, the span is the week (7 local
+    days, whatever the clocks did) before `end`.
+    """
+    if previous is not None and end - _FURTHEST_PREVIOUS <= previous < end:
+        return Span(previous, end)
+    week_before = end.astimezone(zone) - timedelta(days=7)  # wall-clock arithmetic
+    return Span(week_before.astimezone(UTC), end)
 
 
 def streak(records: Iterable[DoseRecord], today: date) -> int:

@@ -13,6 +13,7 @@ from bot.button_replies import pressed, show_after_press
 from bot.commands import REMINDERS, CommandInfo
 from bot.keyboards import rows
 from bot.services import Context, IsobotApp, add_commands, services, user_session
+from scheduler.courses import settled_course
 from scheduler.reminders import set_timezone
 from scheduler.zones import COMMON_ZONES, lookup_zone
 from storage.users import get_user
@@ -39,6 +40,10 @@ async def apply_zone(update: Update, context: Context, zone: ZoneInfo) -> str:
     async with user_session(svc.db, update) as (session, user):
         same = user.timezone == zone.key
         next_dose = await set_timezone(session, user, zone, now)
+        # A course set up before the zone has UTC dates, maybe a day after the user's today.
+        # Settled here, the weekly summary (which settles nothing) counts the first day too,
+        # even if /course is never opened before it.
+        await settled_course(session, user, now)
     return (
         f"✅ Your timezone {'stays' if same else 'is now'} <b>{zone.key}</b>. "
         f"It is {local_clock(zone, now)} there. "

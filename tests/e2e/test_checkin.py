@@ -686,3 +686,18 @@ async def test_history_says_nothing_of_check_ins_to_someone_who_never_did_one(
     await with_timezone(bot, "Europe/London")
     history = await bot.say("/history")
     assert "check-in" not in history.text.lower()
+
+
+async def test_a_check_in_opened_but_never_answered_is_not_counted_as_one(
+    bot: BotUnderTest,
+) -> None:
+    """/checkin tapped to see what it asks, nothing answered: /history does not count it, nor
+    show it as the latest; the first answer makes it one."""
+    await with_timezone(bot, "Europe/Berlin")
+    question = await bot.say("/checkin")
+    history = await bot.say("/history")
+    assert "Check-ins: 1" not in history.text, history.text
+    assert "No check-ins yet" in history.text
+    await tap(bot, question, "Not at all")
+    history = await bot.say("/history")
+    assert "Check-ins: 1 in the last 30 days, the latest today" in history.text, history.text

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -14,6 +15,8 @@ from scheduler.adherence import (
     still_due_today,
     streak,
     summarize,
+    summary_span,
+    tally,
 )
 from storage.models import DeliveryStatus, Outcome
 
@@ -140,6 +143,50 @@ def test_percent_counts_no_answer_and_not_sent_as_not_taken() -> None:
     adherence = Adherence(days=7, taken=2, skipped=0, no_answer=1, not_sent=1)
     assert adherence.counted == 4
     assert adherence.percent == 50
+
+
+# the weekly summary's span ----------------------------------------------------------------------
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def at(zone: ZoneInfo, day: int, hour: int, month: int = 3) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=zone).astimezone(UTC)
+
+
+def test_a_summary_counts_from_the_previous_one_so_sunday_evening_is_in_the_next() -> None:
+    first = summary_span(at(BERLIN, 8, 18), BERLIN, None)
+    second = summary_span(at(BERLIN, 15, 18), BERLIN, first.end)
+    sunday_evening = at(BERLIN, 8, 20)
+    assert sunday_evening not in first and sunday_evening in second
+    # The boundary itself is in exactly one: a dose due as the summary is.
+    assert first.end in first and first.end not in second
+
+
+def test_the_first_summary_counts_the_week_of_local_days_before_it_across_a_dst_change() -> None:
+    # Berlin's clocks go forward on 29 March: the week is 167 hours, still Sunday 18:00 to 18:00.
+    span = summary_span(at(BERLIN, 29, 18), BERLIN, None)
+    assert span.start == at(BERLIN, 22, 18)
+
+
+def test_a_summary_after_a_move_west_starts_where_the_last_one_ended() -> None:
+    # Last Sunday's came at 18:00 in Berlin; this one at 18:00 in New York, six hours later on.
+    previous = at(BERLIN, 1, 18)
+    span = summary_span(at(NEW_YORK, 8, 18), NEW_YORK, previous)
+    assert span.start == previous  # no gap: the hours between are counted here
+
+
+@pytest.mark.parametrize("weeks_ago", [2, 5])
+def test_a_summary_long_before_is_no_boundary(weeks_ago: int) -> None:
+    end = at(BERLIN, 29, 18)
+    span = summary_span(end, BERLIN, end - timedelta(weeks=weeks_ago))
+    assert span.start == at(BERLIN, 22, 18)
+
+
+def test_tally_keeps_open_doses_apart_from_the_counted_ones() -> None:
+    week = tally([TAKEN, TAKEN, SKIPPED, OPEN], days=7)
+    assert (week.counted, week.percent, week.still_open) == (3, 67, 1)
 
 
 # streak -----------------------------------------------------------------------------------------

@@ -214,7 +214,7 @@ def adherence(taken: int = 12, skipped: int = 1, no_answer: int = 1) -> Adherenc
 def test_summary_in_the_first_month_explains_the_purge(day: int) -> None:
     tip = pick_tip(LIBRARY, day)
     assert tip is not None and tip.id == PURGE_TIP
-    text = summary_text(replace(PROGRESS, day=day), adherence(), tip)
+    text = summary_text(replace(PROGRESS, day=day), adherence(), tip, LIBRARY.disclaimer_html)
     assert "purge" in text.lower()
 
 
@@ -228,7 +228,7 @@ def test_summary_after_the_first_month_rotates_other_tips() -> None:
 
 
 def test_summary_shows_adherence_progress_and_prescriber_line() -> None:
-    text = summary_text(PROGRESS, adherence(), pick_tip(LIBRARY, 45))
+    text = summary_text(PROGRESS, adherence(), pick_tip(LIBRARY, 45), LIBRARY.disclaimer_html)
     visible = visible_text(text)
     assert "Doses this week: 12 of 14 taken (86%)" in visible
     assert "1,720 mg = 25.1 mg/kg of your 120 mg/kg target" in visible
@@ -238,14 +238,16 @@ def test_summary_shows_adherence_progress_and_prescriber_line() -> None:
 
 
 def test_summary_without_dose_reminders_says_how_doses_count() -> None:
-    text = summary_text(PROGRESS, adherence(0, 0, 0), None)
+    text = summary_text(PROGRESS, adherence(0, 0, 0), None, LIBRARY.disclaimer_html)
     assert "No dose reminders this week" in text
     assert "/remind dose 08:00" in text
 
 
 @pytest.mark.parametrize("day", range(1, 400, 9))
 def test_every_summary_is_valid_html_within_the_limit(day: int) -> None:
-    text = summary_text(replace(PROGRESS, day=day), adherence(), pick_tip(LIBRARY, day))
+    text = summary_text(
+        replace(PROGRESS, day=day), adherence(), pick_tip(LIBRARY, day), LIBRARY.disclaimer_html
+    )
     assert html_problems(text) == []
     assert utf16_length(visible_text(text)) <= MAX_MESSAGE_UTF16
 
