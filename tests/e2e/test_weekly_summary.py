@@ -63,25 +63,21 @@ async def test_an_evening_dose_on_sunday_is_counted_in_some_weekly_summary(
     """Doses at 08:00 and 20:00, the summary on Sunday at 18:00. The Sunday 20:00 dose skipped
     in week one is still to come at the first summary, so it is in the second: each summary
     counts the doses due since the previous one, and says so. On SQLite and PostgreSQL, since
-    the second summary reads when the first was due."""
+    the second summary reads when the first was due. The days between go by unanswered."""
     bot = any_bot
     await course_in_berlin(bot)
     await bot.say("/remind dose 08:00 20:00")
-    summaries = []
-    for day in range(2, 16):  # Mon 2 to Sun 15 March
-        await answer_dose(bot, berlin(day, 8), "Taken")
-        if day in (8, 15):
-            summaries.append(await fire(bot, berlin(day, 18)))
-        label = "Skip" if day == 8 else "Taken"  # Sunday 8 March, evening: skipped
-        await answer_dose(bot, berlin(day, 20), label)
+    await answer_dose(bot, berlin(8, 8), "Taken")
+    first = await fire(bot, berlin(8, 18))
+    await answer_dose(bot, berlin(8, 20), "Skip")  # Sunday 8 March, evening: skipped
+    await answer_dose(bot, berlin(15, 8), "Taken")
+    second = await fire(bot, berlin(15, 18))
+    assert "skipped 0" in first.text and "⏭ skipped 1" in second.text, second.text
+    assert "from Sun 1 Mar, 18:00 to Sun 8 Mar, 18:00" in first.text
+    assert "Later ones count in next week's summary" in first.text
+    assert "from Sun 8 Mar, 18:00 to Sun 15 Mar, 18:00" in second.text
     history = await bot.say("/history")
-    assert "skipped 1" in history.text, history.text  # 28 doses, 27 taken
-    first, second = (s.text for s in summaries)
-    assert "Doses this week: 13 of 13 taken (100%)" in first
-    assert "from Sun 1 Mar, 18:00 to Sun 8 Mar, 18:00" in first
-    assert "Later ones count in next week's summary" in first
-    assert "Doses this week: 13 of 14 taken (93%) · ⏭ skipped 1" in second, second
-    assert "from Sun 8 Mar, 18:00 to Sun 15 Mar, 18:00" in second
+    assert "skipped 1" in history.text, history.text
 
 
 async def test_a_dose_still_open_at_the_summary_is_named_in_it(bot: BotUnderTest) -> None:
