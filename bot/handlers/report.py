@@ -28,6 +28,7 @@ from bot.pictures.report_pdf import build_report_pdf
 from bot.services import Context, IsobotApp, add_commands, services, user_session
 from scheduler.adherence import summarize
 from scheduler.check_history import check_occurrences, next_checks
+from scheduler.checkin_screen import has_answers
 from scheduler.course_series import course_history, course_last_day, progress_of
 from scheduler.courses import end_day, settled_course, user_zone
 from scheduler.dose_span import first_dose_day
@@ -101,8 +102,11 @@ async def gather(session: AsyncSession, user: User, now: datetime, disclaimer: s
         next_checks=tuple((CHECK_NAMES[kind], day) for kind, day in upcoming),
         disclaimer=disclaimer,
         chart=chart,
+        # A check-in opened and left without an answer is none: /history does not count it.
         checkin_lines=tuple(
-            checkin_line(c) for c in await checkins_of(session, user.id, limit=CHECKINS_LISTED)
+            checkin_line(c)
+            for c in await checkins_of(session, user.id, limit=CHECKINS_LISTED)
+            if has_answers(c)
         ),
     )
 

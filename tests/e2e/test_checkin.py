@@ -14,6 +14,7 @@ from bot.handlers.freetext import NOT_AN_ANSWER
 from bot.handlers.report import gather
 from bot.handlers.urgent import NOTHING_NOW
 from bot.keyboards import SOS, SOS_LABEL
+from bot.pictures.report_model import ReportData
 from content import load_library
 from sandbox.state import BotMessage
 from storage.models import CheckIn, Reminder, ReminderKind, Severity, User
@@ -660,6 +661,14 @@ async def test_start_tapped_twice_leaves_no_empty_check_in_behind(bot: BotUnderT
 # Where check-ins show ----------------------------------------------------------------------------
 
 
+async def report_data(bot: BotUnderTest) -> ReportData:
+    """What /report would draw for the user, as of now."""
+    async with bot.db.session() as session:
+        user = await session.get(User, USER)
+        assert user is not None
+        return await gather(session, user, bot.clock.now(), "disclaimer")
+
+
 async def test_history_and_the_report_show_the_check_ins(bot: BotUnderTest) -> None:
     await with_timezone(bot, "Europe/London")
     screen = await mood(bot, "Not at all", "Several days")
@@ -672,11 +681,7 @@ async def test_history_and_the_report_show_the_check_ins(bot: BotUnderTest) -> N
     assert "Mood screen (PHQ-2): 1 of 6" in history.text
     assert "joint or back pain moderate" in history.text
     assert NOT_A_DIAGNOSIS in history.text
-    async with bot.db.session() as session:
-        user = await session.get(User, USER)
-        assert user is not None
-        data = await gather(session, user, bot.clock.now(), "disclaimer")
-    [line] = data.checkin_lines
+    [line] = (await report_data(bot)).checkin_lines
     assert "mood screen 1 of 6" in line and "joint or back pain moderate" in line
 
 
@@ -698,6 +703,7 @@ async def test_a_check_in_opened_but_never_answered_is_not_counted_as_one(
     history = await bot.say("/history")
     assert "Check-ins: 1" not in history.text, history.text
     assert "No check-ins yet" in history.text
+    assert (await report_data(bot)).checkin_lines == ()
     await tap(bot, question, "Not at all")
     history = await bot.say("/history")
     assert "Check-ins: 1 in the last 30 days, the latest today" in history.text, history.text
