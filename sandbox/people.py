@@ -242,6 +242,27 @@ class People:
             self._world.updates.push("message", self._world.message_dict(chat, message))
         return message.message_id
 
+    def send_group_photo(
+        self, chat_id: int, user_id: int, caption: str, *, reply_to_message_id: int | None = None
+    ) -> int:
+        """A member posts a photo with `caption` in the group; seen by the bot as a text would
+        be (a mention in the caption, or a reply to the bot). Returns the message id."""
+        chat = self._group(chat_id)
+        self._member(chat, user_id)
+        _check_text(caption)
+        message = self._new_message(chat, user_id, caption, reply_to=reply_to_message_id)
+        if chat.bot_is_in and self._bot_sees(chat, message):
+            payload = self._world.message_dict(chat, message)
+            payload["caption"] = payload.pop("text")
+            if "entities" in payload:
+                payload["caption_entities"] = payload.pop("entities")
+            unique = f"photo{message.message_id}"
+            payload["photo"] = [
+                _MEDIA["photo"] | {"file_id": f"AgAD{unique}", "file_unique_id": unique}
+            ]
+            self._world.updates.push("message", payload)
+        return message.message_id
+
     def _bot_sees(self, chat: Chat, message: StoredMessage) -> bool:
         """Privacy mode: commands not meant for another bot, mentions of the bot and replies
         to the bot; everything when privacy mode is off."""

@@ -76,9 +76,14 @@ def addressed_to_bot(message: Message, bot_username: str, bot_id: int) -> bool:
     if reply is not None and reply.from_user is not None and reply.from_user.id == bot_id:
         return True
     mention = f"@{bot_username}".lower()
+    # In a photo's caption, the mention is among the caption's entities.
+    entities = {
+        **message.parse_entities([MessageEntity.MENTION]),
+        **message.parse_caption_entities([MessageEntity.MENTION]),
+    }
     return any(
         entity.type == MessageEntity.MENTION and text.lower() == mention
-        for entity, text in message.parse_entities([MessageEntity.MENTION]).items()
+        for entity, text in entities.items()
     )
 
 

@@ -97,9 +97,12 @@ async def group_text(update: Update, context: Context) -> None:
     (handlers/chat_scope.py): answered as in private, with nothing personal."""
     message = update.effective_message
     assert message is not None and message.text is not None
-    mention = f"@{context.bot.username}"
-    text = " ".join(w for w in message.text.split() if w.lower() != mention.lower())
-    await answer_text(update, context, text)
+    await answer_text(update, context, without_mention(message.text, context.bot.username))
+
+
+def without_mention(text: str, bot_username: str) -> str:
+    mention = f"@{bot_username}".lower()
+    return " ".join(w for w in text.split() if w.lower() != mention)
 
 
 async def answer_text(update: Update, context: Context, text: str) -> None:

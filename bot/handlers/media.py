@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
-from bot.handlers.freetext import answer_text
+from bot.handlers.freetext import answer_text, without_mention
 from bot.keyboards import with_sos
 from bot.services import Context, IsobotApp, services
 from content import assess
@@ -56,7 +56,18 @@ async def media_message(update: Update, context: Context) -> None:
     )
 
 
+async def group_media(update: Update, context: Context) -> None:
+    """A captioned photo or file in a group, which reaches here only when it mentions or replies
+    to the bot (handlers/chat_scope.py): its caption is answered as group text is."""
+    message = update.effective_message
+    assert message is not None
+    caption = (message.caption or "").strip()
+    if caption and not caption.startswith("/"):
+        await answer_text(update, context, without_mention(caption, context.bot.username))
+
+
 def register(app: IsobotApp) -> None:
     # Anything a person sends that is neither text nor a service note (a member joined, a pin).
     sent = ~filters.TEXT & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(sent & filters.ChatType.PRIVATE, media_message))
+    app.add_handler(MessageHandler(sent & filters.CAPTION & filters.ChatType.GROUPS, group_media))

@@ -152,6 +152,18 @@ async def test_warning_signs_in_a_group_get_urgent_guidance_without_personal_num
     assert "findahelpline.com" in reply.text
 
 
+async def test_a_warning_sign_in_a_photos_caption_to_the_bot_gets_urgent_guidance(
+    group_bot: BotUnderTest,
+) -> None:
+    bot = group_bot
+    before = len(bot.fake.messages(GROUP))
+    caption = f"@{bot.fake.bot_username} my throat is swelling and I can't breathe"
+    bot.fake.send_group_photo(GROUP, USER, caption)
+    reply = (await bot.fake.wait_for_messages(GROUP, before + 1))[-1]
+    assert "🚨" in reply.text and "allergic" in reply.text
+    assert_nothing_personal(bot)
+
+
 async def test_free_text_not_meant_for_the_bot_is_ignored(
     fake: FakeBotApi, bot: BotUnderTest
 ) -> None:
