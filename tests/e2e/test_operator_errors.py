@@ -22,6 +22,7 @@ from sandbox import FakeBotApi
 from storage.migrate import DatabaseUnavailable, wait_for_database
 from tests.bot_settings import environment_without_settings
 from tests.databases import postgres_admin_url, throwaway_postgres, unavailable
+from tests.e2e.test_startup_exit import finish, start_bot
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "hunter2-not-shown"
@@ -219,13 +220,15 @@ async def test_a_taken_listener_port_is_one_clean_sentence(
         holder.listen()
         port = holder.getsockname()[1]
         extra[name] = f"127.0.0.1:{port}"
-        output, status = await _run_until_exit(
-            tmp_path,
-            TELEGRAM_BOT_TOKEN=fake.token,
-            TELEGRAM_API_BASE_URL=fake.base_url,
-            DATABASE_URL=f"sqlite:///{tmp_path / 'data' / 'isobot.sqlite3'}",
-            **extra,
+        ended = await finish(
+            await start_bot(
+                tmp_path,
+                TELEGRAM_BOT_TOKEN=fake.token,
+                TELEGRAM_API_BASE_URL=fake.base_url,
+                **extra,
+            )
         )
+    output, status = ended.output, ended.status
     assert status == EXIT_LISTEN, output[-800:]
     assert "Traceback" not in output, output[-800:]
     assert "Unclosed" not in output, output[-800:]
@@ -234,29 +237,6 @@ async def test_a_taken_listener_port_is_one_clean_sentence(
     assert last.startswith(f"{name} asks for port {port} on 127.0.0.1"), last
     assert f"another port in {name}" in last, last
     assert fake.token not in output
-
-
-async def _run_until_exit(cwd: Path, **settings: str) -> tuple[str, int]:
-    env = environment_without_settings()
-    env.update(PYTHONUNBUFFERED="1", PYTHONPATH=str(REPO_ROOT), **settings)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=cwd,
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    try:
-        raw, _ = await asyncio.wait_for(process.communicate(), 60)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    assert process.returncode is not None
-    return raw.decode(), process.returncode
 
 
 pytestmark = pytest.mark.timeout(180)

@@ -7,7 +7,6 @@ Flood control at start-up is the one case tried in this process, for its one-sec
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from dataclasses import dataclass
@@ -19,13 +18,13 @@ from bot.app import bot_request
 from bot.startup_errors import EXIT_TOKEN_REJECTED, EXIT_UNREACHABLE
 from bot.telegram_check import reach_telegram
 from sandbox import FakeBotApi
+from tests.bot_settings import environment_without_settings
 from tests.e2e.conftest import USER, settings_for
 from tests.e2e.listeners import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Well-formed, and not the fake's: Telegram answers such a token 401 Unauthorized.
 OTHER_TOKEN = "123456789:AAEhBP0av28_not-the-fakes-token_abcdefghij"
-SETTING_PREFIXES = ("TELEGRAM_", "DATABASE_URL", "BOT_MODE", "WEBHOOK_", "HEALTH_LISTEN")
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ class Exit:
 
 
 async def start_bot(tmp_path: Path, **settings: str) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if not k.upper().startswith(SETTING_PREFIXES)}
+    env = environment_without_settings()
     env.update(
         PYTHONUNBUFFERED="1",
         PYTHONPATH=str(REPO_ROOT),
