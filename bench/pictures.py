@@ -118,16 +118,8 @@ async def _loop_lag(stop: asyncio.Event) -> float:
 
 async def run(runs: int) -> None:
     records = sample_records()
-    recent = calendar_data(
-        "last 30 days", records, TODAY - timedelta(days=29), TODAY, has_dose_reminders=True
-    )
-    whole = calendar_data(
-        "whole course",
-        records,
-        TODAY - timedelta(days=COURSE_DAYS - 1),
-        TODAY,
-        has_dose_reminders=True,
-    )
+    recent = calendar_data("last 30 days", records, TODAY - timedelta(days=29), TODAY)
+    whole = calendar_data("whole course", records, TODAY - timedelta(days=COURSE_DAYS - 1), TODAY)
     jobs: list[tuple[str, Callable[[Any], bytes], Any]] = [
         ("/history calendar, 30 days", draw_calendar, recent),
         (f"/history calendar, {COURSE_DAYS}-day course", draw_calendar, whole),

@@ -30,7 +30,7 @@ from bot.pictures.calendar_layout import CalendarData, calendar_data
 from bot.pictures.caption import fit_caption
 from bot.pictures.renderer import PictureError, renderer
 from bot.services import Context, IsobotApp, add_command, services, user_session
-from scheduler.adherence import DoseState
+from scheduler.adherence import DoseState, still_due_today
 from scheduler.courses import settled_course
 from scheduler.dose_span import first_dose_day
 from scheduler.doses import DoseOccurrence, dose_occurrences, dose_records
@@ -124,16 +124,16 @@ async def _history_reply(
     records = await dose_records(session, user.id, zone, now, days=max(view.days, RECENT_DAYS))
     reminders = await reminders_of(session, user.id)
     doses = [r for r in reminders if r.kind == ReminderKind.DOSE and r.enabled]
+    # Today's doses not sent yet have no record: the picture shows them open and the streak
+    # waits for them. A reminder off or paused has no next time and owes nothing.
+    next_days = [local_day(r.next_fire_at, zone) for r in doses if r.next_fire_at is not None]
     calendar = calendar_data(
-        picture_title(view), records, view.first, today, has_dose_reminders=bool(doses)
+        picture_title(view), [*records, *still_due_today(next_days, today)], view.first, today
     )
     keyboard = history_keyboard(view, user.id, offer=has_whole_course(today, first))
     # Only for those who use the check-in: /history does not push it on anyone.
     checkins = await checkins_of(session, user.id, limit=CHECKINS_COMPARED)
     checkin_lines = checkin_summary_lines(checkins, today) if checkins else []
-    # Today's doses not sent yet have no record: the streak must still wait for them. A reminder
-    # off or paused has no next time and owes nothing.
-    next_days = [local_day(r.next_fire_at, zone) for r in doses if r.next_fire_at is not None]
     text = history_text(records, view, calendar, checkin_lines, next_dose_days=next_days)
     return HistoryReply(calendar, text, view, keyboard)
 

@@ -69,11 +69,9 @@ def calendar_data(
     records: Iterable[DoseRecord],
     first: date,
     today: date,
-    *,
-    has_dose_reminders: bool,
 ) -> CalendarData:
     """The days `first`..`today` with their states: a day with no dose occurrence had no
-    reminder, except today while one is set (its dose may simply be later)."""
+    reminder. Today's doses still to come belong in `records` as open ones."""
     by_day: dict[date, list[DayState]] = {}
     for record in records:
         if first <= record.local_date <= today:
@@ -83,8 +81,7 @@ def calendar_data(
     while day <= today:
         states = sorted(by_day.get(day, []), key=ORDER.index)
         if not states:
-            waiting = day == today and has_dose_reminders
-            states = [DayState.WAITING if waiting else DayState.NO_REMINDER]
+            states = [DayState.NO_REMINDER]
         days.append((day, tuple(states)))
         day += timedelta(days=1)
     return CalendarData(title, first, today, tuple(days))

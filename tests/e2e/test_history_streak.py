@@ -3,10 +3,14 @@ none of its doses is still to come, and until then the streak is that of the day
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.pictures.calendar_layout import CalendarData
+from bot.pictures.palette import DayState
+from bot.pictures.renderer import renderer
 from sandbox.state import BotMessage
 from tests.e2e.conftest import BotUnderTest
 from tests.e2e.test_reminders import button, fire
@@ -55,3 +59,23 @@ async def test_with_reminders_paused_nothing_is_still_to_come_and_today_counts(
     await two_days_taken_and_wednesday_morning(bot)
     await bot.say("/pause")
     assert "Current streak: 3 days" in streak_line(await bot.say("/history"))
+
+
+async def test_the_calendar_shows_today_open_while_its_evening_dose_is_still_to_come(
+    bot: BotUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[CalendarData] = []
+    real_render = renderer.render
+
+    async def render_and_keep(draw: Callable[[CalendarData], bytes], data: CalendarData) -> bytes:
+        drawn.append(data)
+        return await real_render(draw, data)
+
+    monkeypatch.setattr(renderer, "render", render_and_keep)
+    await two_days_taken_and_wednesday_morning(bot)
+    await bot.say("/history")
+    await answer(bot, berlin(4, 20), "Taken")
+    await bot.say("/history")
+    [noon, evening] = [dict(data.days)[date(2026, 3, 4)] for data in drawn]
+    assert noon == (DayState.TAKEN, DayState.WAITING)
+    assert evening == (DayState.TAKEN, DayState.TAKEN)

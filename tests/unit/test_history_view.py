@@ -21,7 +21,7 @@ TAKEN_SO_FAR = [
 
 def streak_line(records: list[DoseRecord], next_dose_days: Sequence[date]) -> str:
     view = view_for(False, TODAY, None)
-    calendar = calendar_data("title", records, view.first, TODAY, has_dose_reminders=True)
+    calendar = calendar_data("title", records, view.first, TODAY)
     text = history_text(records, view, calendar, next_dose_days=next_dose_days)
     [line] = [line for line in text.splitlines() if "Current streak" in line]
     return line
@@ -42,7 +42,7 @@ def test_today_joins_the_streak_once_no_dose_is_still_due(next_dose_days: list[d
 
 def test_a_dose_still_due_changes_no_percentage() -> None:
     view = view_for(False, TODAY, None)
-    calendar = calendar_data("title", TAKEN_SO_FAR, view.first, TODAY, has_dose_reminders=True)
+    calendar = calendar_data("title", TAKEN_SO_FAR, view.first, TODAY)
     with_due = history_text(TAKEN_SO_FAR, view, calendar, next_dose_days=[TODAY])
     without = history_text(TAKEN_SO_FAR, view, calendar, next_dose_days=[TOMORROW])
     assert with_due.replace("streak: 2 days", "streak: 3 days") == without

@@ -29,7 +29,7 @@ from bot.pictures.report_model import (
     plain_text,
 )
 from sandbox.media import check_photo
-from scheduler.adherence import DoseRecord, DoseState
+from scheduler.adherence import DoseRecord, DoseState, still_due_today
 from scheduler.course_series import cumulative_series
 from scheduler.cumulative import DoseChange, DoseDay
 
@@ -52,7 +52,6 @@ def test_calendar_days_have_one_state_per_dose_and_fill_the_gaps() -> None:
         records((0, DoseState.OPEN), (1, DoseState.SKIPPED), (1, DoseState.TAKEN)),
         TODAY - timedelta(days=3),
         TODAY,
-        has_dose_reminders=True,
     )
     assert [states for _, states in data.days] == [
         (DayState.NO_REMINDER,),
@@ -64,13 +63,13 @@ def test_calendar_days_have_one_state_per_dose_and_fill_the_gaps() -> None:
 
 
 def test_today_without_reminders_has_none() -> None:
-    data = calendar_data("t", [], TODAY, TODAY, has_dose_reminders=False)
+    data = calendar_data("t", [], TODAY, TODAY)
     assert data.days == ((TODAY, (DayState.NO_REMINDER,)),)
 
 
 def test_thirty_days_are_a_calendar_with_weeks_as_rows() -> None:
     first = TODAY - timedelta(days=29)
-    layout = grid(calendar_data("t", [], first, TODAY, has_dose_reminders=False))
+    layout = grid(calendar_data("t", [], first, TODAY))
     assert not layout.weeks_across and layout.columns == 7 and layout.rows == 5
     today = next(c for c in layout.cells if c.day == TODAY)
     assert (today.column, today.row) == (2, 4)  # Wednesday of the fifth week
@@ -79,7 +78,7 @@ def test_thirty_days_are_a_calendar_with_weeks_as_rows() -> None:
 
 def test_a_long_course_turns_the_grid_weeks_across() -> None:
     first = TODAY - timedelta(days=120)
-    layout = grid(calendar_data("t", [], first, TODAY, has_dose_reminders=False))
+    layout = grid(calendar_data("t", [], first, TODAY))
     assert layout.weeks_across and layout.rows == 7 and layout.columns == 18
     assert layout.months[0] == (0, "Nov 2025")
     assert (0, "Jan 2026") not in layout.months and any(m[1] == "Jan 2026" for m in layout.months)
@@ -175,7 +174,7 @@ def test_calendar_picture_is_a_photo_telegram_accepts(days: int) -> None:
     from bot.pictures.calendar import draw_calendar
 
     first = TODAY - timedelta(days=days - 1)
-    png = draw_calendar(calendar_data("t", [], first, TODAY, has_dose_reminders=True))
+    png = draw_calendar(calendar_data("t", [], first, TODAY))
     width, height, mime = check_photo(png)
     assert mime == "image/png" and width > 300 and height > 300
 
@@ -187,3 +186,9 @@ def test_report_pdf_has_one_page() -> None:
     data = ReportData(TODAY, "UTC", None, (), long_list, (), (), "disclaimer")
     pdf = build_report_pdf(data)
     assert pdf.startswith(b"%PDF-") and b"/Count 1" in pdf
+
+
+def test_today_with_a_dose_taken_and_one_still_due_is_not_shown_complete() -> None:
+    taken = records((0, DoseState.TAKEN))
+    data = calendar_data("t", [*taken, *still_due_today([TODAY], TODAY)], TODAY, TODAY)
+    assert data.days == ((TODAY, (DayState.TAKEN, DayState.WAITING)),)
