@@ -59,6 +59,9 @@ _EXPANSIONS = {
     "plz": "please",
 }
 _APOSTROPHE = re.compile(r"(?<=\w)['’‘`´](?=\w)")
+# "test came back +", "result +ve": the sign a result is written with is a word here.
+_SIGNED_RESULT = re.compile(r"\b(tests?|results?|back|was|is)\s*([+-])(?:ve)?(?![\w+-])")
+_RESULT_WORDS = {"+": "positive", "-": "negative"}
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _SENTENCE_BREAK = re.compile(r"[.!?\n]+")
 # A sentence and what ends it, which tells a question mark apart.
@@ -220,6 +223,7 @@ def _plain(text: str) -> str:
     # "w/o" would otherwise split into "w", "/", "o".
     plain = unicodedata.normalize("NFKD", text.lower()).replace("w/o", "without")
     plain = plain.replace("aunt flo", "period")  # not an aunt: a period
+    plain = _SIGNED_RESULT.sub(lambda m: f"{m[1]} {_RESULT_WORDS[m[2]]}", plain)
     return "".join(c for c in plain if not unicodedata.combining(c))
 
 

@@ -253,6 +253,10 @@ def resolved_at_the_end(said: list[Sentence]) -> bool:
 
 def _hypothetical(span: Span, sentence: Sentence) -> bool:
     words = sentence.words
+    if _LOOKS_LIKE in {words[span.end : span.end + 2], words[span.end + 1 : span.end + 3]} and (
+        "what" in words[max(0, span.start - 4) : span.start]
+    ):
+        return True  # "what an allergic reaction would look like": what the sign is like
     for i in range(span.start - 1, -1, -1):
         if i + 1 in sentence.clause_starts and i + 1 != span.start:
             return False
@@ -386,7 +390,17 @@ def _in_the_past(words: tuple[str, ...]) -> bool:
         w == "ago" and not RECENT_UNITS & set(words[max(0, i - 2) : i]) for i, w in enumerate(words)
     ):
         return True  # "two weeks ago", not "20 minutes ago"
-    return _has_any(words, PAST)
+    # "I never used to be like this" tells of a change that is here now.
+    return any(
+        words[i : i + len(phrase)] == phrase
+        and not (phrase == _USED_TO and words[i - 1 : i] in {("never",), ("not",)})
+        for phrase in PAST
+        for i in range(len(words) - len(phrase) + 1)
+    )
+
+
+_USED_TO = ("used", "to")
+_LOOKS_LIKE = ("look", "like")
 
 
 def _has_any(words: tuple[str, ...], phrases: Iterable[tuple[str, ...]]) -> bool:

@@ -69,7 +69,7 @@ EXPLAINED = frozenset(
     | {"songs", "lyrics", "lyric", "band", "sang", "singing", "album", "house", "mortgage"}
     | {"solicitor", "lawyer", "dentist", "dental", "numbed", "anaesthetic", "lemsip", "spin"}
     | {"cardio", "parkrun", "marathon", "sprint", "hiit", "iron", "pharmacist", "beetroot"}
-    | {"phones", "bruise", "bruising", "bruised", "car", "paint", "fence", "wall", "shirt"}
+    | {"phones", "bruise", "bruising", "bruised", "car", "paint", "fence", "shirt"}
     | {"hoodie", "dress", "jacket", "pace", "board", "liquorice", "licorice", "shouting"}
     | {"filler", "deadlift", "deadlifts", "squats", "lifting", "weights", "hike", "hiking"}
     | {"yoga", "hairdryer", "curry", "spicy", "optician", "dryness", "saline", "crust"}

@@ -111,6 +111,7 @@ def test_the_writer_is_found_even_when_someone_else_is_named(library: Library) -
         "if i get a bad headache should i stop?",
         "can accutane cause depression?",
         "does it affect your hearing",
+        "no rash at all, I only wonder what a bad skin reaction would look like",
     ],
 )
 def test_conditions_and_general_questions_are_not_reports(library: Library, text: str) -> None:
@@ -178,6 +179,16 @@ def test_no_alarm_for_a_sign_denied_in_another_sense_or_an_everyday_dose(
         ("feeling so low lately", "mood"),
         ("my head has been really bad lately", "headache_vision"),
         ("my ears feel a bit weird lately", "hearing"),
+        # Aggression is a mood change the leaflets name.
+        ("i get so angry i punch walls now", "mood"),
+        ("so furious lately, over nothing", "mood"),
+        ("my daughter has got really aggressive since she started roaccutane", "mood"),
+        # "I never used to" tells of a change that is here now, not of the past.
+        ("snapping at everyone lately, i never used to be like this", "mood"),
+        # Severe joint pain: the muscle family asks whether it is severe.
+        ("my knees and wrists are agony", "muscle"),
+        ("all my joints hurt, even my fingers", "muscle"),
+        ("i had a fit last night", "seizure"),
     ],
 )
 def test_weak_signs_get_the_check_in(library: Library, text: str, family: str) -> None:
@@ -243,3 +254,22 @@ def test_alike_words_are_where_the_spelling_index_looks(pair: tuple[str, str]) -
     if word_similarity(word, target) > 0:
         near = word[0] == target[0] and abs(len(word) - len(target)) <= 2
         assert near or squeeze(word) == squeeze(target)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my pregnancy test came back +", "test was +ve this morning", "pregnancy test: result +"],
+)
+def test_a_result_written_with_a_plus_sign_is_positive(library: Library, text: str) -> None:
+    assert reading(text, library) == ("pregnancy", "urgent")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my pregnancy test came back -", "dry lips + dry eyes", "the hair straightener had a fit"],
+)
+def test_a_minus_sign_a_plus_between_words_and_a_machines_fit_are_no_sign(
+    library: Library, text: str
+) -> None:
+    found = assess(text, library)
+    assert found is None or found.family is None
