@@ -49,7 +49,9 @@ def parse_kind(word: str) -> ReminderKind:
     return kind
 
 
-def parse_times(words: list[str]) -> tuple[time, ...]:
+def parse_times(typed: list[str]) -> tuple[time, ...]:
+    # "08:00 and 20:00", "08:00, 20:00" and "08:00 & 20:00" are two times, as people write them.
+    words = [w for w in " ".join(typed).replace(",", " ").split() if w.lower() not in _JOINERS]
     if not words:
         raise ReminderArgsError("Add one or two times of day. " + USAGE)
     if len(words) > MAX_TIMES:
@@ -67,6 +69,9 @@ def parse_times(words: list[str]) -> tuple[time, ...]:
             "Those times are the same; give two different times, or one. " + USAGE
         )
     return tuple(sorted(times))
+
+
+_JOINERS = frozenset({"and", "&", "+"})
 
 
 def parse_remind_args(args: list[str]) -> RemindRequest:

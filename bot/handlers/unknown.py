@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import (
     CallbackQueryHandler,
     MessageHandler,
@@ -25,11 +26,33 @@ def unknown_command_text(name: str, known: list[str]) -> str:
     return text + " /help lists every command."
 
 
+def other_bot_text(name: str, addressee: str) -> str:
+    return (
+        f"That /{html.escape(name)} was addressed to @{html.escape(addressee)}, not to me. "
+        f"Send it without the @ part: /{html.escape(name)}"
+    )
+
+
 async def unknown_command(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
+    name, addressee = typed_command(message.text), addressed_to(message.text)
     known = [c.name for c in services(context).commands]
-    await message.reply_text(unknown_command_text(typed_command(message.text), known))
+    if addressee is not None and addressee.lower() != context.bot.username.lower():
+        # PTB leaves a command for another bot to us. In a group it is that bot's business;
+        # in the private chat it can only have been meant for us, under a wrong name.
+        if message.chat.type != ChatType.PRIVATE:
+            return
+        if name.lower() in known:
+            await message.reply_text(other_bot_text(name, addressee))
+            return
+    await message.reply_text(unknown_command_text(name, known))
+
+
+def addressed_to(text: str) -> str | None:
+    """The bot a command names after its @ ("/remind@isobot"), or None."""
+    _, at, bot_name = text.split()[0].partition("@")
+    return bot_name[:32] if at and bot_name else None
 
 
 def typed_command(text: str) -> str:

@@ -222,3 +222,16 @@ async def test_a_flow_left_too_long_is_forgotten_though_remind_came_in_between(
     reply = await bot.say("09:00")
     assert "reminders at 09:00" not in reply.text
     assert [r.kind for r in await bot.rows(Reminder)] == ["sunscreen"]
+
+
+async def test_two_times_joined_by_and_are_two_times_as_a_command_and_typed(
+    bot: BotUnderTest,
+) -> None:
+    await bot.say("/timezone Asia/Kolkata")
+    reply = await bot.say("/remind dose 08:00 and 20:00")
+    assert "Dose reminders at 08:00 and 20:00" in reply.text
+    await bot.say("/remind")
+    picker = bot.fake.messages(USER)[-1]
+    await bot.press(picker, button(bot, picker, "Dose"))
+    typed = await bot.say("07:30 & 19:30")
+    assert "Dose reminders at 07:30 and 19:30" in typed.text

@@ -90,6 +90,15 @@ async def test_unknown_command_suggests_the_closest(
     assert f"Did you mean {suggestion}?" in reply.text
 
 
+async def test_a_command_named_to_another_bot_in_private_says_so(bot: BotUnderTest) -> None:
+    reply = await bot.say("/remind@isobot dose 08:00")
+    assert reply.text == (
+        "That /remind was addressed to @isobot, not to me. Send it without the @ part: /remind"
+    )
+    unknown = await bot.say("/roll@isobot 2d6")
+    assert unknown.text.startswith("I don't know /roll.")
+
+
 async def test_unknown_command_without_anything_close_points_to_help(bot: BotUnderTest) -> None:
     reply = await bot.say("/xyzzyqq")
     assert reply.text.startswith("I don't know /xyzzyqq.")

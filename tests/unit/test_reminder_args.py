@@ -158,6 +158,20 @@ def test_times_are_returned_sorted() -> None:
 
 
 @pytest.mark.parametrize(
+    "typed",
+    [
+        ["08:00", "and", "20:00"],
+        ["08:00,", "20:00"],
+        ["08:00,20:00"],
+        ["08:00", "&", "20:00"],
+        ["8:00", "AND", "20:00"],
+    ],
+)
+def test_two_times_joined_as_people_write_them_are_two_times(typed: list[str]) -> None:
+    assert parse_times(typed) == (time(8, 0), time(20, 0))
+
+
+@pytest.mark.parametrize(
     ("args", "kind"),
     [
         (["dose", "off"], ReminderKind.DOSE),
