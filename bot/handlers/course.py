@@ -330,6 +330,13 @@ async def _button_reply(
     """The reply to a button, and whether it is a new message rather than an edit."""
     today = local_day(now, user_zone(user))
     if action == "start":
+        if course is not None and user.awaiting != f"{AWAITING}{Field.START}":
+            # A start-date button from a question answered long ago must not quietly move
+            # the start of a course that has one.
+            raise CourseInputError(
+                f"That question was answered: your course started on "
+                f"{course.start_date:%d %b %Y}. To change it, tap 📅 Start date in /course."
+            )
         value = FieldValue(Field.START, on=parse_start_date(argument, today))
         course = await apply_value(session, user, value, now)
         return await next_step(session, user, course, now), False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sandbox.state import BotMessage
 from scheduler.courses import summary_reminder
@@ -298,3 +298,27 @@ async def test_help_lists_the_course_and_privacy_commands(bot: BotUnderTest) -> 
     assert "Your course" in reply.text and "Your data" in reply.text
     for command in ("/course", "/checks", "/privacy", "/export", "/delete"):
         assert command in reply.text
+
+
+async def test_an_old_start_date_button_leaves_a_set_start_alone(bot: BotUnderTest) -> None:
+    await bot.say("/timezone Asia/Kolkata")
+    prompt = await bot.say("/course")
+    for typed in ("2026-02-15", "40", "68"):
+        await bot.say(typed)
+    bot.clock.set(KOLKATA_0800 + timedelta(days=10))
+
+    query = await bot.press(prompt, button(bot, prompt, "Yesterday"))
+
+    notice = bot.fake.answered_callbacks()[query].get("text")
+    assert notice == (
+        "That question was answered: your course started on 15 Feb 2026. "
+        "To change it, tap 📅 Start date in /course."
+    )
+    assert (await course_row(bot)).start_date == date(2026, 2, 15)
+    # Asked again through the screen, the question's buttons work.
+    screen = await bot.say("/course")
+    await bot.press(screen, button(bot, screen, "Start date"))
+    asked = bot.fake.messages(USER)[-1]
+    yesterday = button(bot, asked, "Yesterday").removeprefix("crs:start:")
+    await press_and_edit(bot, asked, "Yesterday")
+    assert (await course_row(bot)).start_date == date.fromisoformat(yesterday)
