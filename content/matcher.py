@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from content.dose_reports import plain_dose_report
 from content.double_dose import MISSED_DOSE, asks_to_double_up
 from content.fuzzy import Hit, Pattern, compile_phrase, find_hits
 from content.models import Guide, Library, RedFlagFamily, Topic
@@ -24,6 +25,7 @@ _NEGATION_REACH = 3  # a negation this many words before a phrase still applies 
 _CLOSE_CALL = 0.75  # runners-up within this share of the best score are shown too
 _GENERIC_DISCOUNT = 0.75  # a generic word is worth a quarter of a specific one
 _PHRASE_BONUS = 0.25
+DOSE_TOLD_GUIDE = "log_dose"  # the guide for a message that only says a dose was taken
 
 
 def match_topics(text: str, library: Library, limit: int = 3) -> list[Topic]:
@@ -44,6 +46,9 @@ def match_guide(text: str, library: Library) -> Guide | None:
     the treatment topic's question, and only a guide's own phrases can outweigh it."""
     if asks_to_double_up(text):
         return None  # "remind me to take two tomorrow" wants the advice never to double up
+    if plain_dose_report(text):
+        # "I took my pill": where to tap, rather than a topic about taking it.
+        return next((g for g in library.guides if g.id == DOSE_TOLD_GUIDE), None)
     parts = clauses(text)
     best: tuple[float, Guide] | None = None
     for guide in library.guides:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from itertools import pairwise, product
 
 from content import sign_context
+from content.dose_reports import plain_dose_report
 from content.fuzzy import Pattern, compile_phrase, find_hits, squeeze, word_similarity
 from content.models import Library, RedFlagFamily
 from content.normalize import FIRST_PERSON, Sentence, sentences
@@ -147,7 +148,11 @@ def assess(text: str, library: Library) -> Finding | None:
     # The net is for wordings no phrase foresaw. It cannot read a negation, so it may ask about
     # "no chest pain or trouble breathing" too: a needless question is the cheaper mistake
     # (docs/safety.md compares the two choices).
-    if library.sign_model is not None and library.sign_model.flags(text):
+    if (
+        library.sign_model is not None
+        and library.sign_model.flags(text)
+        and not plain_dose_report(text)
+    ):
         return Finding(None, Level.ASK)
     return None
 

@@ -39,3 +39,17 @@ async def test_warning_sign_wins_over_a_guide(bot: BotUnderTest) -> None:
     reply = await bot.say("pause my reminders, I want to end my life")
     assert "/pause" not in reply.text
     assert "emergency" in reply.text.lower()
+
+
+async def test_telling_of_a_dose_taken_points_to_the_taken_button(bot: BotUnderTest) -> None:
+    for told in ("I took my pill", "i just took my accutane ✅", "took my tablet this morning"):
+        reply = await bot.say(told)
+        assert "tap ✅ Taken" in reply.text, told
+        assert "make sure you're okay" not in reply.text, told
+
+
+async def test_a_dose_told_with_more_than_a_dose_is_still_read_for_signs(
+    bot: BotUnderTest,
+) -> None:
+    reply = await bot.say("i took all my pills")
+    assert "emergency" in reply.text.lower()

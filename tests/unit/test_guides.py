@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from content import ContentError, Level, Library, assess, load_library, match_guide, match_topics
+from content.dose_reports import plain_dose_report
+from content.matcher import DOSE_TOLD_GUIDE
 
 
 def problems_of(root: Path) -> str:
@@ -160,3 +162,26 @@ def test_loader_reports_a_broken_guide(root: Path, old: str, new: str, problem: 
 def test_loader_reports_a_missing_guides_file(root: Path) -> None:
     (root / "guides.yaml").unlink()
     assert "guides.yaml: file is missing" in problems_of(root)
+
+
+@pytest.mark.parametrize(
+    "told", ["I took my pill", "just took my accutane ✅", "took my dose at 8 with breakfast"]
+)
+def test_a_dose_told_and_nothing_more_gets_the_guide_to_the_taken_button(
+    library: Library, told: str
+) -> None:
+    guide = match_guide(told, library)
+    assert guide is not None and guide.id == DOSE_TOLD_GUIDE
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "i took my dose late, is that ok?",
+        "i took my accutane with milk is that ok",
+        "i took my pill twice by mistake",
+        "i took all my pills",
+    ],
+)
+def test_a_dose_told_with_a_question_or_more_is_not_a_plain_report(asked: str) -> None:
+    assert not plain_dose_report(asked)

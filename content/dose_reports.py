@@ -1,0 +1,35 @@
+"""Whether a message only tells of a dose taken ("I took my pill this morning ✅"). Pure.
+
+The statistical net knows many signs that open this way ("I took my capsule and now ..."), so
+it asks about the plain report too. A report made only of these words says nothing more.
+"""
+
+from __future__ import annotations
+
+from content.normalize import words
+
+_TOOK = frozenset({"took", "taken", "had", "swallowed", "done"})
+_DOSE = frozenset(
+    {"pill", "dose", "tablet", "capsule", "cap", "accutane", "roaccutane", "isotretinoin"}
+    | {"absorica", "claravis", "amnesteem", "meds", "medication", "medicine"}
+)
+_AROUND = frozenset(
+    {"i", "have", "just", "already", "my", "the", "todays", "today", "this", "morning"}
+    | {"evening", "night", "tonight", "now", "earlier", "at", "am", "pm", "with", "food"}
+    | {"breakfast", "lunch", "dinner", "a", "meal", "first", "second", "ok", "okay", "yes"}
+    | {"yep", "so", "and", "good", "thanks", "thank", "you", "finally", "on", "time", "as"}
+    | {"usual", "it", "for", "day", "of"}
+)
+# Words that would make it more than a report ("all my pills", "again", "20") are left out on
+# purpose: the net goes on reading those.
+
+
+def plain_dose_report(text: str) -> bool:
+    """Whether every word of `text` tells of taking a dose, and nothing else."""
+    said = words(text)
+    if not (_TOOK & set(said) and _DOSE & set(said)):
+        return False
+    return all(
+        w in _TOOK or w in _DOSE or w in _AROUND or (w.isdigit() and said[i - 1 : i] == ("at",))
+        for i, w in enumerate(said)
+    )
