@@ -138,11 +138,19 @@ async def upgrade(url: str, revision: str = "head") -> None:
     Instances started together each upgrade at start-up. On PostgreSQL each first waits for the
     others (see _wait_for_other_upgrades), so one migrates and the rest find the schema at head.
     SQLite needs nothing: `BEGIN IMMEDIATE` (storage/db.py) already lets one writer in at a time.
+
+    On SQLite the upgrade runs with foreign keys off, as SQLite's own recipe for rebuilding a
+    table says: a rebuild drops the old table, and with them on the drop would first delete its
+    rows and fire every ON DELETE of the rows that refer to them (see migration 0007).
     """
     engine = make_engine(url)
     try:
         async with engine.connect() as connection:
             postgres = connection.dialect.name == "postgresql"
+            if connection.dialect.name == "sqlite":
+                # Before the transaction: inside one SQLite ignores the pragma. No need to turn
+                # them on again: this engine is disposed below, and its connection with it.
+                await connection.run_sync(sqlite_foreign_keys_off)
             if postgres:
                 # A snapshot per statement, so that Alembic, once let in, sees what the previous
                 # holder committed; REPEATABLE READ, should the server default to it, would take
@@ -156,6 +164,18 @@ async def upgrade(url: str, revision: str = "head") -> None:
                 )
     finally:
         await engine.dispose()
+
+
+def sqlite_foreign_keys_off(connection: Connection) -> None:
+    """Turn foreign keys off on this connection, on the driver's cursor: a statement through
+    SQLAlchemy would first open the transaction (storage/db.py's `BEGIN IMMEDIATE`)."""
+    driver = connection.connection.dbapi_connection
+    assert driver is not None  # only a closed or invalidated connection has none
+    cursor = driver.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=OFF")
+    finally:
+        cursor.close()
 
 
 async def _wait_for_other_upgrades(connection: AsyncConnection) -> None:

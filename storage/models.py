@@ -46,6 +46,15 @@ def table_of(model: type[Base]) -> Table:
     return table
 
 
+# The table args of every table whose ids go out to Telegram: in a button's callback data (a
+# delivery, a check-in, a reminder, a broadcast draft) or a message's text ("Broadcast #12"). A
+# message outlives its row (/delete erases it, a new /broadcast replaces the draft), so an id
+# must never name another row later, or the old button acts on it. PostgreSQL's sequences never
+# reuse one; on SQLite a plain INTEGER PRIMARY KEY takes max(id) + 1, the erased row's id again,
+# and only AUTOINCREMENT (migration 0007) never goes back. No effect on PostgreSQL's DDL.
+IDS_NEVER_REUSED = {"sqlite_autoincrement": True}
+
+
 class OwnedByUser:
     """A row of one user's data: it has its own id, and erasing the user erases it."""
 
@@ -156,6 +165,7 @@ class Reminder(OwnedByUser, Base):
         # The dispatcher's claim reads only due rows through this index, so a tick costs the
         # number of due reminders, not the number of users.
         Index("ix_reminders_next_fire_at", "next_fire_at"),
+        IDS_NEVER_REUSED,
     )
 
     kind: Mapped[ReminderKind] = mapped_column(_str_enum(ReminderKind))
@@ -180,6 +190,7 @@ class Delivery(OwnedByUser, Base):
         UniqueConstraint("broadcast_id", "user_id"),
         Index("ix_deliveries_status_due_at", "status", "due_at"),
         Index("ix_deliveries_user_id", "user_id"),
+        IDS_NEVER_REUSED,
     )
 
     chat_id: Mapped[int] = mapped_column(BigInteger)
@@ -250,6 +261,7 @@ class Broadcast(Base):
     """An admin's message to many users: a draft until confirmed, then one delivery per user."""
 
     __tablename__ = "broadcasts"
+    __table_args__ = (IDS_NEVER_REUSED,)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     admin_id: Mapped[int] = mapped_column(BigInteger)
@@ -316,7 +328,10 @@ class CheckIn(OwnedByUser, Base):
     left unfinished keeps what it got; NULL is a question not (yet) answered."""
 
     __tablename__ = "checkins"
-    __table_args__ = (Index("ix_checkins_user_id_started_at", "user_id", "started_at"),)
+    __table_args__ = (
+        Index("ix_checkins_user_id_started_at", "user_id", "started_at"),
+        IDS_NEVER_REUSED,
+    )
 
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The user's own date when it started, for /history and the trend.

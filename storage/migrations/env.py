@@ -18,6 +18,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from storage.db import make_engine
+from storage.migrate import sqlite_foreign_keys_off
 from storage.models import Base
 
 
@@ -56,8 +57,13 @@ async def _run_from_command_line() -> None:
         raise RuntimeError("set DATABASE_URL (or sqlalchemy.url in alembic.ini)")
     engine = make_engine(url)
     try:
-        async with engine.begin() as connection:
-            await connection.run_sync(_run)
+        async with engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                # As storage.migrate.upgrade does: a rebuilt table (0007) must not fire the
+                # ON DELETE of the rows that refer to it.
+                await connection.run_sync(sqlite_foreign_keys_off)
+            async with connection.begin():
+                await connection.run_sync(_run)
     finally:
         await engine.dispose()
 
