@@ -43,6 +43,7 @@ async def test_every_model_table_exists_after_migrating(db: Database) -> None:
 # Migration 0007: the tables whose ids go out to Telegram never reuse one on SQLite. These tests
 # stop at 0007, so that a later migration leaves them as they are.
 BEFORE_0007, AT_0007 = "0006", "0007"
+ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 T0 = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 # Rows of every table as they stood at 0006, with gaps in the ids (rows deleted before), each
 # reference to another row in place: a rebuild with foreign keys enforced would null the
@@ -345,7 +346,7 @@ async def test_the_alembic_command_line_upgrades_past_0007_keeping_every_referen
     await _seed_at_0006(url)
     before = await _snapshot_of(url)
     monkeypatch.setenv("DATABASE_URL", url)
-    config = Config(str(Path(__file__).resolve().parents[2] / "alembic.ini"))
+    config = Config(str(ALEMBIC_INI))
     # Alembic's command line runs its own event loop, as `alembic` in a shell would.
     await asyncio.to_thread(command.upgrade, config, AT_0007)
     assert await current_revision(url) == AT_0007
