@@ -41,6 +41,7 @@ from storage.models import ReminderKind, User
 
 NO_ZONE = "Set your timezone first with /timezone, then your dose times with /remind dose 08:00."
 NO_DOSES = "You have no dose reminders. Set them with /remind dose 08:00 (or two times)."
+DOSES_OFF = "Your dose reminders are switched off. /reminders switches them on again."
 DRAWING_FAILED = "Sorry, I could not draw that just now. Please try again in a minute."
 # Enough check-ins to count the last 30 days' (weekly, or a few more) and compare the latest two.
 CHECKINS_COMPARED = 12
@@ -83,7 +84,7 @@ async def _today_text(session: AsyncSession, user: User, now: datetime, disclaim
         if due is not None and due > now and local_day(due, zone) == today:
             states.setdefault(due, COMING_UP)
     if not states and not any(r.enabled for r in reminders):
-        return NO_DOSES
+        return DOSES_OFF if reminders else NO_DOSES
     lines = [f"💊 {at.astimezone(zone):%H:%M} — {states[at]}" for at in sorted(states)]
     if user.reminders_paused:
         lines.append(PAUSED)

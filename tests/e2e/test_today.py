@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.handlers.doses import NONE_LEFT, PAUSED
+from bot.handlers.doses import DOSES_OFF, NO_DOSES, NONE_LEFT, PAUSED
 from tests.e2e.conftest import BotUnderTest
 from tests.e2e.test_reminders import KOLKATA_0800, button, dose_at_0800_in_kolkata
 
@@ -60,3 +60,11 @@ async def test_paused_reminders_promise_nothing(bot: BotUnderTest) -> None:
     assert PAUSED in today.text
     await bot.say("/resume")
     assert "20:00 — 🕗 coming up" in (await bot.say("/today")).text
+
+
+async def test_dose_reminders_switched_off_are_named_so_not_missing(bot: BotUnderTest) -> None:
+    await bot.say("/timezone Europe/Berlin")  # 07:00 there
+    assert (await bot.say("/today")).text == NO_DOSES
+    await bot.say("/remind dose 20:00")
+    await bot.say("/remind dose off")
+    assert (await bot.say("/today")).text == DOSES_OFF
