@@ -24,9 +24,16 @@ _AROUND = frozenset(
 # purpose: the net goes on reading those.
 
 
+# "taken", "took it": said after a reminder, a dose is what was taken. Not "done", which can
+# mean much worse ("I'm done").
+_TAKEN_ALONE = frozenset({"taken", "took", "it", "i", "just", "already", "have", "ok", "okay"})
+
+
 def plain_dose_report(text: str) -> bool:
     """Whether every word of `text` tells of taking a dose, and nothing else."""
     said = words(text)
+    if said and set(said) <= _TAKEN_ALONE and {"taken", "took"} & set(said):
+        return True
     if not (_TOOK & set(said) and _DOSE & set(said)):
         return False
     return all(

@@ -165,7 +165,14 @@ def test_loader_reports_a_missing_guides_file(root: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "told", ["I took my pill", "just took my accutane ✅", "took my dose at 8 with breakfast"]
+    "told",
+    [
+        "I took my pill",
+        "just took my accutane ✅",
+        "took my dose at 8 with breakfast",
+        "taken",
+        "took it",
+    ],
 )
 def test_a_dose_told_and_nothing_more_gets_the_guide_to_the_taken_button(
     library: Library, told: str
@@ -181,6 +188,9 @@ def test_a_dose_told_and_nothing_more_gets_the_guide_to_the_taken_button(
         "i took my accutane with milk is that ok",
         "i took my pill twice by mistake",
         "i took all my pills",
+        "done",
+        "i'm done",
+        "took it all",
     ],
 )
 def test_a_dose_told_with_a_question_or_more_is_not_a_plain_report(asked: str) -> None:
