@@ -21,16 +21,20 @@ def no_bot_call_inside_a_session() -> Iterator[None]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A migrated, empty database: a real SQLite file, and a real PostgreSQL database."""
+async def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A database with no schema yet: a real SQLite file, and a real PostgreSQL database."""
     if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'isobot.sqlite3'}"
-        await upgrade(url)
-        yield url
+        yield f"sqlite+aiosqlite:///{tmp_path / 'isobot.sqlite3'}"
         return
     async with throwaway_postgres() as url:
-        await upgrade(url)
         yield url
+
+
+@pytest.fixture
+async def database_url(blank_database_url: str) -> str:
+    """A migrated, empty database: a real SQLite file, and a real PostgreSQL database."""
+    await upgrade(blank_database_url)
+    return blank_database_url
 
 
 @pytest.fixture

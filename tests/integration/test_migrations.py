@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,6 @@ from storage import Database
 from storage.db import make_engine
 from storage.migrate import alembic_config, current_revision, upgrade
 from storage.models import Base
-from tests.databases import throwaway_postgres
 
 
 def _differences(sync: Connection) -> list[object]:
@@ -180,17 +178,11 @@ ROWS_AT_0006: dict[str, list[dict[str, Any]]] = {
 }
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def url_at_0006(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+@pytest.fixture
+async def url_at_0006(blank_database_url: str) -> str:
     """A database migrated to 0006 only, holding ROWS_AT_0006: SQLite and PostgreSQL."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'isobot.sqlite3'}"
-        await _seed_at_0006(url)
-        yield url
-        return
-    async with throwaway_postgres() as url:
-        await _seed_at_0006(url)
-        yield url
+    await _seed_at_0006(blank_database_url)
+    return blank_database_url
 
 
 async def _seed_at_0006(url: str) -> None:
