@@ -12,7 +12,7 @@ from storage import Database
 
 # The shared `db` fixture, on PostgreSQL only.
 pytestmark = pytest.mark.parametrize(
-    "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+    "blank_database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
 )
 
 

@@ -13,7 +13,7 @@ from storage.users import Sighting, get_user, record_seen
 
 # The shared `db` fixture, on PostgreSQL only.
 pytestmark = pytest.mark.parametrize(
-    "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+    "blank_database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
 )
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

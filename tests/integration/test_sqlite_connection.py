@@ -20,7 +20,7 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 # The shared `db` fixture, on SQLite only; its file is tmp_path / "isobot.sqlite3".
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("blank_database_url", ["sqlite"], indirect=True)
 
 
 def trace_threads(db: Database) -> list[tuple[str, bool]]:
