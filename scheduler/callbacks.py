@@ -29,6 +29,7 @@ class Action(enum.StrEnum):
     SKIP = "s"
     SNOOZE = "z"
     DONE = "d"
+    CHANGE = "c"  # a dose answered Taken becomes Skipped, or the other way round
 
 
 @dataclass(frozen=True)

@@ -229,6 +229,18 @@ def _renderer_of(delivery: Claimed, renderers: Renderers) -> Renderer | None:
     return (delivery.kind and renderers.get(delivery.kind)) or renderers.get(delivery.purpose)
 
 
+def snooze_in_grace(
+    kind: models.ReminderKind, occurrence: datetime, due_at: datetime, policy: Policy
+) -> bool:
+    """Whether a snooze of `occurrence` due at `due_at` comes within the occurrence's grace.
+
+    Judged from the occurrence, not from the snooze's own due time: past the grace the next
+    dose is close, and "your 08:00 dose" again would invite doubling up, as a late reminder
+    would (an old message's Snooze, pressed the next morning, would come beside that day's own).
+    """
+    return due_at - occurrence <= policy.grace(kind)
+
+
 def verdict(
     delivery: Judged,
     user: models.User | None,
@@ -248,6 +260,12 @@ def verdict(
     if not reminder.enabled or user.reminders_paused:
         return models.DeliveryStatus.CANCELLED
     if now - delivery.due_at > policy.grace(delivery.kind):
+        return models.DeliveryStatus.MISSED
+    if (
+        delivery.purpose == models.Purpose.SNOOZE
+        and delivery.occurrence is not None
+        and not snooze_in_grace(delivery.kind, delivery.occurrence, delivery.due_at, policy)
+    ):
         return models.DeliveryStatus.MISSED
     occurrence = (delivery.reminder_id, delivery.occurrence)
     if occurrence in known.answered:

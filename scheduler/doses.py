@@ -51,9 +51,11 @@ async def log_outcome(
     if not result.rowcount:  # type: ignore[attr-defined]
         return False
     # Nothing more for this occurrence: a pending snooze or follow-up would only nag.
+    # The user's own: once its reminder is deleted, reminder_id is NULL for everyone's rows.
     await cancel_pending_deliveries(
         session,
         now,
+        models.Delivery.user_id == delivery.user_id,
         models.Delivery.reminder_id == delivery.reminder_id,
         models.Delivery.occurrence == delivery.occurrence,
     )
@@ -70,15 +72,6 @@ async def _share(session: AsyncSession, user_id: int) -> float | None:
         )
     )
     return 1 / daily if daily else None
-
-
-async def outcome_of(session: AsyncSession, delivery: models.Delivery) -> models.Outcome | None:
-    return await session.scalar(
-        select(models.DoseLog.outcome).where(
-            models.DoseLog.reminder_id == delivery.reminder_id,
-            models.DoseLog.occurrence == delivery.occurrence,
-        )
-    )
 
 
 class DoseOccurrence(NamedTuple):

@@ -105,6 +105,16 @@ def reminder_message(
     return Outgoing(f"{_body(kind, local_time, purpose, late)}\n\n{PRESCRIBER}", tuple(buttons))
 
 
+# A dose answered by mistake is put right from the answered message itself.
+CHANGE_LABELS = {Outcome.TAKEN: "↩️ I didn't take it", Outcome.SKIPPED: "↩️ I took it after all"}
+
+
+def change_button(outcome: Outcome | None, delivery_id: int) -> tuple[str, str] | None:
+    """The button that turns a dose's Taken into Skipped or back, under its answer."""
+    label = CHANGE_LABELS.get(outcome) if outcome is not None else None
+    return (label, encode(Action.CHANGE, delivery_id)) if label else None
+
+
 def outcome_message(
     kind: ReminderKind,
     local_time: str,

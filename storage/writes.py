@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import BigInteger, DateTime, Insert, Integer, bindparam, func, update
+from sqlalchemy import BigInteger, DateTime, Insert, Integer, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +18,8 @@ from sqlalchemy.sql.schema import Table
 from storage.models import (
     Delivery,
     DeliveryStatus,
+    DoseLog,
+    Outcome,
     Purpose,
     Reminder,
     ReminderKind,
@@ -90,6 +92,43 @@ async def queue_snooze(
         )
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def answer_of(session: AsyncSession, delivery: Delivery) -> Outcome | None:
+    """What the user answered for the delivery's occurrence, if anything.
+
+    Once its reminder is deleted, the delivery and any answer keep no reminder id, and NULLs
+    are never equal: the answer is then the user's own for that kind at that instant (one
+    reminder of a kind fires at a given instant). No unique key can then keep two answers
+    made at once (two instances) to one, so this holds the user's row until the caller's
+    commit: an answer made meanwhile waits, then finds this one. SQLite needs no lock, as it
+    lets one writer in at a time.
+    """
+    if delivery.reminder_id is None:
+        await session.execute(select(User.id).where(User.id == delivery.user_id).with_for_update())
+    return await session.scalar(select(DoseLog.outcome).where(_answer_to(delivery)))
+
+
+async def change_answer(
+    session: AsyncSession, delivery: Delivery, was: Outcome, now_is: Outcome
+) -> bool:
+    """Turn the answer for the delivery's occurrence from `was` into `now_is` (a mis-tapped
+    Skip); False when it was not `was` by then (changed meanwhile, or erased)."""
+    result = await session.execute(
+        update(DoseLog).where(_answer_to(delivery), DoseLog.outcome == was).values(outcome=now_is)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _answer_to(delivery: Delivery) -> ColumnElement[bool]:
+    """The answer row for the delivery's occurrence: by its reminder, or once that is deleted,
+    by its user and kind (one reminder of a kind fires at a given instant)."""
+    if delivery.reminder_id is not None:
+        same = DoseLog.reminder_id == delivery.reminder_id
+    else:
+        same = DoseLog.reminder_id.is_(None) & (DoseLog.user_id == delivery.user_id)
+        same &= DoseLog.kind == delivery.kind
+    return same & (DoseLog.occurrence == delivery.occurrence)
 
 
 async def cancel_pending_deliveries(

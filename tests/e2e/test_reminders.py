@@ -76,7 +76,7 @@ async def test_kolkata_dose_fires_at_the_right_instant_and_taken_is_logged_once(
     await bot.press(message, button(bot, message, "Taken"))
     edited = await bot.fake.wait_for(lambda: edited_last(bot.fake))
     assert "Taken at 08:00" in edited.text
-    assert bot.fake.buttons(edited) == []
+    assert [label for label, _ in bot.fake.buttons(edited)] == ["↩️ I didn't take it"]
     [log] = await bot.rows(DoseLog)
     assert (log.outcome, log.occurrence) == (Outcome.TAKEN, KOLKATA_0800)
 
@@ -85,6 +85,31 @@ async def test_kolkata_dose_fires_at_the_right_instant_and_taken_is_logged_once(
     await bot.fake.wait_for(lambda: again in bot.fake.answered_callbacks())
     assert "Already" in bot.fake.answered_callbacks()[again]["text"]
     assert bot.fake.last_message(USER).edits == 1  # type: ignore[union-attr]
+    assert len(await bot.rows(DoseLog)) == 1
+
+
+async def test_a_mistapped_answer_is_put_right_from_the_answered_message(
+    bot: BotUnderTest,
+) -> None:
+    message = await dose_at_0800_in_kolkata(bot)
+    await bot.press(message, button(bot, message, "Skip"))
+    skipped = await bot.fake.wait_for(lambda: edited_last(bot.fake))
+    assert "Skipped at 08:00" in skipped.text
+
+    query = await bot.press(skipped, button(bot, skipped, "I took it after all"))
+    assert bot.fake.answered_callbacks()[query]["text"] == "Changed."
+    taken = bot.fake.last_message(USER)
+    assert taken is not None and "✅ Taken at 08:00" in taken.text
+    [log] = await bot.rows(DoseLog)
+    assert (log.outcome, log.occurrence) == (Outcome.TAKEN, KOLKATA_0800)
+    assert "💊 08:00 — ✅ taken" in (await bot.say("/today")).text
+
+    await bot.press(taken, button(bot, taken, "I didn't take it"))
+    [log] = await bot.rows(DoseLog)
+    assert log.outcome == Outcome.SKIPPED
+    # A change pressed twice (a double tap) flips once: the first press's button is gone.
+    stale = bot.fake.forge_callback(USER, message.message_id, "rem:c:1")
+    await bot.fake.wait_for(lambda: stale in bot.fake.answered_callbacks())
     assert len(await bot.rows(DoseLog)) == 1
 
 
