@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Iterable
 from typing import IO
+
+from storage.error_logs import log_failure
 
 REDACTED = "[REDACTED]"
 _HANDLER_NAME = "isobot"
@@ -30,8 +31,7 @@ def log_failed_update(
 ) -> None:
     """Only the update's id, the exception's type and its frames: an exception's message can
     quote what a user wrote or what was sent, and that may be health information."""
-    frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
-    log.error("update %s failed with %s\n%s", update_id, type(error).__name__, frames)
+    log_failure(log, error, "update %s", update_id)
 
 
 class RedactingFilter(logging.Filter):

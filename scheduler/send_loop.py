@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
+from datetime import datetime
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -19,8 +20,11 @@ from scheduler.policy import Policy
 from scheduler.recording import Result
 from scheduler.telegram_send import send_html
 from storage import Database
+from storage.error_logs import log_failure
 
 log = logging.getLogger("isobot.sender")
+
+_LEFT_SENDING = "; it stays `sending`, to be found uncertain when a sender next starts"
 
 
 class SendLoop:
@@ -64,8 +68,8 @@ class SendLoop:
         while not self.stopping:
             try:
                 handled = await self.drain_once()
-            except Exception:
-                log.exception("sender round failed; retrying shortly")
+            except Exception as error:
+                log_failure(log, error, "sender round", after="; retrying shortly")
                 handled = 0
             if handled == 0 and not self.stopping:
                 await self._idle()
@@ -154,7 +158,26 @@ class SendLoop:
                 self.pacing.hold(seconds)
 
     async def _exchange(self, results: list[Result], delivery_ids: list[int]) -> list[Job]:
-        """Record these results and claim these deliveries, in one transaction."""
+        """Record these results and claim these deliveries, in one transaction.
+
+        Should that transaction fail, each result is recorded in one of its own, and then the
+        claim is made alone: one row that cannot be written must not cost the other calls
+        their record, or leave them `sending` until the next start. Nothing is sent twice: a
+        claim that failed claimed nothing, and one whose commit went through unseen left its
+        rows `sending`, which the claim made again does not take.
+        """
+        try:
+            return await self._record_and_claim(results, delivery_ids)
+        except Exception as error:
+            if not results:
+                raise
+            log_failure(
+                log, error, "recording %d results", len(results), after="; recording each alone"
+            )
+        await self._record_each(results)
+        return await self._record_and_claim([], delivery_ids) if delivery_ids else []
+
+    async def _record_and_claim(self, results: list[Result], delivery_ids: list[int]) -> list[Job]:
         now = self.clock.now()
         async with self.db.session() as session:
             if results:
@@ -162,6 +185,33 @@ class SendLoop:
             if not delivery_ids:
                 return []
             return await claims.claim(session, delivery_ids, now, self.policy, self.renderers)
+
+    async def _record_each(self, results: list[Result]) -> None:
+        """Record each result alone. A sent dose reminder whose record still fails is recorded
+        as sent without its follow-up, since it was; a result that cannot be recorded at all
+        stays `sending`, and is found uncertain when a sender next starts."""
+        now = self.clock.now()
+        for result in results:
+            again = result.error is None and recording.gets_follow_up(result.job)
+            then = "; recording it as sent without its follow-up" if again else _LEFT_SENDING
+            if await self._record_alone(result, now, then, follow_ups=True) or not again:
+                continue
+            await self._record_alone(result, now, _LEFT_SENDING, follow_ups=False)
+
+    async def _record_alone(
+        self, result: Result, now: datetime, then: str, *, follow_ups: bool
+    ) -> bool:
+        """Whether this result is recorded, in a transaction of its own; a failure is logged,
+        followed by `then`."""
+        try:
+            async with self.db.session() as session:
+                await recording.record(
+                    session, [result], now, self.policy, self.max_attempts, follow_ups=follow_ups
+                )
+        except Exception as error:
+            log_failure(log, error, "recording delivery %d", result.job.delivery.id, after=then)
+            return False
+        return True
 
     async def _call(self, job: Job) -> Result:
         markup = (

@@ -21,6 +21,7 @@ import logging
 from scheduler.claims import Renderer
 from scheduler.send_loop import SendLoop
 from storage.advisory_lock import AdvisoryLock
+from storage.error_logs import log_failure
 
 __all__ = ["Renderer", "Sender"]
 
@@ -85,8 +86,8 @@ class Sender:
                 standby_said = False
             try:
                 await self._send_while_allowed()
-            except Exception:
-                log.exception("sender failed; starting again shortly")
+            except Exception as error:
+                log_failure(log, error, "sender", after="; starting again shortly")
                 await self._pause(self.loop.idle_wait)
             finally:
                 self.active = False

@@ -29,6 +29,7 @@ from content import (
     urgent_message,
 )
 from content.short_answers import yes_or_no
+from storage.error_logs import log_failure
 from storage.users import end_flow, get_user
 
 log = logging.getLogger(__name__)
@@ -56,8 +57,8 @@ async def help_line(update: Update, context: Context) -> HelpLine | None:
             async with svc.db.session() as session:
                 user = await get_user(session, update.effective_user.id)
                 zone = user.timezone if user is not None else ""
-        except Exception:  # urgent guidance must not wait on, or fail with, the database
-            log.exception("timezone lookup failed; sending the general numbers")
+        except Exception as error:  # urgent guidance must not wait on, or fail with, the database
+            log_failure(log, error, "timezone lookup", after="; sending the general numbers")
     return lines.for_zone(zone)
 
 

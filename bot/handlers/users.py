@@ -24,6 +24,7 @@ from bot.services import Context, IsobotApp, note_last_message, services, user_s
 from bot.sightings import Sightings
 from scheduler.reminders import reschedule_all
 from storage.db import Database
+from storage.error_logs import log_failure
 from storage.models import User, UserStatus
 from storage.users import (
     Sighting,
@@ -147,9 +148,10 @@ async def write_sightings(context: Context) -> None:
             others = await refresh_seen_many(session, taken)
         for s in others:
             await _record(svc.db, s)
-    except Exception:
+    except Exception as error:
         sightings.give_back()
-        log.exception("could not write %d sightings; trying again", len(taken))
+        # The error's message would quote the statement's parameters: who was seen, and when.
+        log_failure(log, error, "writing %d sightings", len(taken), after="; trying again")
         return
     sightings.written()
 

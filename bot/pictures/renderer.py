@@ -17,6 +17,8 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
+from storage.error_logs import log_failure
+
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
@@ -63,7 +65,8 @@ class Renderer:
             self._discard(pool)
             raise PictureError("the picture worker died") from error
         except Exception as error:
-            log.exception("drawing %s failed", getattr(draw, "__name__", "a picture"))
+            # The data drawn is someone's health record: its values must not reach the log.
+            log_failure(log, error, "drawing %s", getattr(draw, "__name__", "a picture"))
             raise PictureError(f"drawing failed: {type(error).__name__}") from error
         finally:
             self._busy -= 1
