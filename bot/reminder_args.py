@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, timedelta
 
 from scheduler.recurrence import parse_hhmm
 from storage.models import ReminderKind
@@ -72,6 +73,24 @@ def parse_times(typed: list[str]) -> tuple[time, ...]:
 
 
 _JOINERS = frozenset({"and", "&", "+"})
+
+
+def check_dose_spacing(kind: ReminderKind, times: Sequence[time], grace: timedelta) -> None:
+    """Two dose times must lie at least twice the dose's grace apart, the other way round the
+    clock too: closer, a late reminder of the first (sent after the bot was down) would come
+    beside the second, two "take it now" at once."""
+    if kind != ReminderKind.DOSE or len(times) < 2:
+        return
+    first, second = sorted(t.hour * 60 + t.minute for t in times[:2])
+    gap = timedelta(minutes=min(second - first, 24 * 60 - (second - first)))
+    least = 2 * grace
+    if gap < least:
+        hours = least.total_seconds() / 3600
+        raise ReminderArgsError(
+            f"Two dose times need at least {hours:g} hours between them, so that one reminder "
+            "never comes beside the other. Your prescriber says when; twice a day is often "
+            "morning and evening, like 08:00 20:00."
+        )
 
 
 def parse_remind_args(args: list[str]) -> RemindRequest:

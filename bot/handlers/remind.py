@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +24,7 @@ from bot.reminder_args import (
     KIND_LABELS,
     MAX_TIMES,
     ReminderArgsError,
+    check_dose_spacing,
     parse_remind_args,
     parse_times,
 )
@@ -128,6 +129,7 @@ async def remind_command(update: Update, context: Context) -> None:
         return
     try:
         request = parse_remind_args(args)
+        check_dose_spacing(request.kind, request.times, svc.policy.dose_grace)
     except ReminderArgsError as error:
         await message.reply_text(html.escape(str(error)))
         return
@@ -201,7 +203,9 @@ async def time_button(update: Update, context: Context) -> None:
     if (kind := await _kind_named(query, kind_name)) is None:
         return
     async with user_session(svc.db, update) as (session, user):
-        outcome = await _pick_time(session, user, kind, value, svc.clock.now())
+        outcome = await _pick_time(
+            session, user, kind, value, svc.clock.now(), svc.policy.dose_grace
+        )
     if isinstance(outcome, str):
         await query.answer(outcome)
         return
@@ -210,7 +214,12 @@ async def time_button(update: Update, context: Context) -> None:
 
 
 async def _pick_time(
-    session: AsyncSession, user: User, kind: ReminderKind, value: str, now: datetime
+    session: AsyncSession,
+    user: User,
+    kind: ReminderKind,
+    value: str,
+    now: datetime,
+    grace: timedelta,
 ) -> str | Screen:
     """Apply a tap on a time, or on Finish: the new screen, or a notice to show instead."""
     if not user.timezone:
@@ -235,7 +244,12 @@ async def _pick_time(
         return f"At most {MAX_TIMES} times. Tap one to remove it first."
     else:
         chosen.append(picked)
-    await set_times(session, user, kind, [parse_hhmm(t) for t in chosen], now)
+    times = [parse_hhmm(t) for t in chosen]
+    try:
+        check_dose_spacing(kind, times, grace)
+    except ReminderArgsError as error:
+        return str(error)[:200]
+    await set_times(session, user, kind, times, now)
     return picker(kind, sorted(chosen))
 
 
@@ -244,6 +258,7 @@ async def typed_times(answer: ShortAnswer, context: Context) -> None:
     kind, now = ReminderKind(answer.flow.removeprefix(AWAITING)), answer.now
     try:
         times = parse_times(answer.words)
+        check_dose_spacing(kind, times, services(context).policy.dose_grace)
     except ReminderArgsError as error:
         await answer.message.reply_text(html.escape(str(error)))
         return

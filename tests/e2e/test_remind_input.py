@@ -235,3 +235,27 @@ async def test_two_times_joined_by_and_are_two_times_as_a_command_and_typed(
     await bot.press(picker, button(bot, picker, "Dose"))
     typed = await bot.say("07:30 & 19:30")
     assert "Dose reminders at 07:30 and 19:30" in typed.text
+
+
+async def test_dose_times_too_close_for_a_late_reminder_are_refused_everywhere(
+    bot: BotUnderTest,
+) -> None:
+    """A late 08:00 reminder (the bot was down) beside the 09:00 one would be two "take it
+    now" at once: dose times need twice the dose's grace between them."""
+    await bot.say("/timezone Europe/Berlin")
+    typed = await bot.say("/remind dose 08:00 09:00")
+    assert "at least 4 hours between them" in typed.text
+    assert await bot.rows(Reminder) == []
+
+    await bot.say("/remind")
+    picker = bot.fake.messages(USER)[-1]
+    await bot.press(picker, button(bot, picker, "Dose"))
+    assert "at least 4 hours" in (await bot.say("08:00 10:30")).text
+    await bot.say("/remind dose 08:00")
+    await bot.say("/remind")
+    picker = bot.fake.messages(USER)[-1]
+    await bot.press(picker, button(bot, picker, "Dose"))
+    times = bot.fake.messages(USER)[-1]
+    query = await bot.press(times, button(bot, times, "09:00"))
+    assert "at least 4 hours" in bot.fake.answered_callbacks()[query]["text"]
+    assert [r.local_time for r in await bot.rows(Reminder)] == ["08:00"]

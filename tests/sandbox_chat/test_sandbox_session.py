@@ -98,7 +98,9 @@ async def test_scripted_session_reminder_fires_and_taken_shows_in_history(
 
     await page.press(reminder, "Taken")
     edited = await page.wait_for(lambda m: m["id"] == reminder["id"] and "Taken at" in m["text"])
-    assert edited["edited"] and edited["buttons"] == []
+    # Only the button that puts a mis-tap right is left.
+    assert edited["edited"]
+    assert [b["text"] for row in edited["buttons"] for b in row] == ["↩️ I didn't take it"]
     await page.send("/history")
     history = await page.reply("Your dose history")
     assert "Last 7 days</b>: 100% taken (1 of 1)" in history["html"]

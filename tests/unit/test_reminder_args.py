@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 
@@ -10,6 +10,7 @@ from bot.reminder_args import (
     USAGE,
     ReminderArgsError,
     RemindRequest,
+    check_dose_spacing,
     parse_kind,
     parse_remind_args,
     parse_times,
@@ -184,3 +185,23 @@ def test_off_switches_the_kind_off_with_no_times(args: list[str], kind: Reminder
     request = parse_remind_args(args)
     assert request == RemindRequest(kind, ())
     assert request.times == ()
+
+
+GRACE = timedelta(hours=2)
+
+
+@pytest.mark.parametrize(
+    "typed", [["08:00", "09:00"], ["08:00", "11:59"], ["22:00", "01:30"], ["23:30", "00:15"]]
+)
+def test_two_dose_times_closer_than_twice_the_grace_are_refused(typed: list[str]) -> None:
+    with pytest.raises(ReminderArgsError, match="at least 4 hours between them"):
+        check_dose_spacing(ReminderKind.DOSE, parse_times(typed), GRACE)
+
+
+@pytest.mark.parametrize("typed", [["08:00", "12:00"], ["20:00", "00:00"], ["08:00"]])
+def test_dose_times_far_enough_apart_are_kept(typed: list[str]) -> None:
+    check_dose_spacing(ReminderKind.DOSE, parse_times(typed), GRACE)
+
+
+def test_other_kinds_may_come_close_together() -> None:
+    check_dose_spacing(ReminderKind.MOISTURISER, parse_times(["08:00", "09:00"]), GRACE)
