@@ -50,6 +50,21 @@ async def _answer(bot: BotUnderTest, reminder: BotMessage, label: str, shown_as:
     return _notice(bot, query)
 
 
+_SHOWN_AS = {"Taken": "Taken", "Skip": "Skipped", "Done": "Done"}
+
+
+async def _refused_then_answered(
+    bot: BotUnderTest, reminder: BotMessage, says: tuple[str, ...], label: str, outcome: Outcome
+) -> None:
+    """Snooze on `reminder` is refused with a notice that `says` each of these; `label` then
+    records `outcome`, the one answer."""
+    notice = await _snooze_refused(bot, reminder)
+    assert all(part in notice for part in says), notice
+    assert await _answer(bot, reminder, label, _SHOWN_AS[label]) == "Noted. Thank you!"
+    [log] = await bot.rows(DoseLog)
+    assert log.outcome == outcome
+
+
 def _edited(bot: BotUnderTest, message: BotMessage) -> BotMessage | None:
     shown = _as_now(bot, message)
     return shown if shown.edits else None
@@ -128,12 +143,8 @@ async def test_snooze_on_a_deleted_reminder_is_refused_and_skip_still_works(
     listing = await bot.say("/reminders")
     await bot.press(listing, button(bot, listing, "Delete 💊 08:00"))
 
-    notice = await _snooze_refused(bot, reminder)
-    assert "no longer exists" in notice and "Taken or Skip" in notice
-
-    assert await _answer(bot, reminder, "Skip", "Skipped") == "Noted. Thank you!"
-    [log] = await bot.rows(DoseLog)
-    assert log.outcome == Outcome.SKIPPED
+    says = ("no longer exists", "Taken or Skip")
+    await _refused_then_answered(bot, reminder, says, "Skip", Outcome.SKIPPED)
 
 
 async def test_snoozing_yesterdays_dose_reminder_is_refused_and_skip_still_works(
@@ -207,12 +218,7 @@ async def test_snooze_while_paused_is_refused_and_the_buttons_stay(
     reminder = await fire(bot, KOLKATA_0800)
     await bot.say("/pause")
 
-    notice = await _snooze_refused(bot, reminder)
-    assert "paused" in notice and "/resume" in notice
-
-    assert await _answer(bot, reminder, "Taken", "Taken") == "Noted. Thank you!"
-    [log] = await bot.rows(DoseLog)
-    assert log.outcome == Outcome.TAKEN
+    await _refused_then_answered(bot, reminder, ("paused", "/resume"), "Taken", Outcome.TAKEN)
 
 
 async def test_snooze_of_a_switched_off_reminder_is_refused_and_done_still_works(
@@ -229,8 +235,4 @@ async def test_snooze_of_a_switched_off_reminder_is_refused_and_done_still_works
     await bot.press(listing, button(bot, listing, "Switch off"))
     await bot.fake.wait_for(lambda: edited_last(bot.fake))
 
-    assert "switched off" in await _snooze_refused(bot, reminder)
-
-    assert await _answer(bot, reminder, "Done", "Done") == "Noted. Thank you!"
-    [log] = await bot.rows(DoseLog)
-    assert log.outcome == Outcome.DONE
+    await _refused_then_answered(bot, reminder, ("switched off",), "Done", Outcome.DONE)
