@@ -34,18 +34,23 @@ async def log_outcome(
     )
     local = parse_hhmm(wall_time) if wall_time else None
     sent_in = ZoneInfo(delivery.timezone) if delivery.timezone else zone
+    day = occurrence_day(delivery.occurrence, local, sent_in)
+    share = None
+    if delivery.kind == models.ReminderKind.DOSE:
+        if day < local_day(now, sent_in):
+            share = await _share_of_a_past_day(session, delivery, day, sent_in)
+        else:
+            share = await _share(session, delivery.user_id)
     result = await session.execute(
         insert_ignoring_duplicates(session, models.DoseLog).values(
             user_id=delivery.user_id,
             reminder_id=delivery.reminder_id,
             kind=delivery.kind,
             occurrence=delivery.occurrence,
-            local_date=occurrence_day(delivery.occurrence, local, sent_in),
+            local_date=day,
             outcome=outcome,
             logged_at=now,
-            share=await _share(session, delivery.user_id)
-            if delivery.kind == models.ReminderKind.DOSE
-            else None,
+            share=share,
         )
     )
     if not result.rowcount:  # type: ignore[attr-defined]
@@ -60,6 +65,39 @@ async def log_outcome(
         models.Delivery.occurrence == delivery.occurrence,
     )
     return True
+
+
+async def _share_of_a_past_day(
+    session: AsyncSession, delivery: models.Delivery, day: date, zone: ZoneInfo
+) -> float | None:
+    """One dose's part of a day already over: 1 / the dose times that day really had, not the
+    reminders of today (a second time added since would halve yesterday's only dose). Counted
+    by wall time, as `_share` counts reminders: a trip west that brought 08:00 twice made two
+    whole doses, not two halves."""
+    assert delivery.occurrence is not None
+    # A local day lies within 26 hours of any of its instants.
+    near = await session.execute(
+        select(models.Delivery.occurrence, models.Delivery.local_time, models.Delivery.timezone)
+        .where(
+            models.Delivery.user_id == delivery.user_id,
+            models.Delivery.kind == models.ReminderKind.DOSE,
+            models.Delivery.purpose == models.Purpose.FIRST,
+            models.Delivery.occurrence.between(
+                delivery.occurrence - timedelta(hours=26), delivery.occurrence + timedelta(hours=26)
+            ),
+        )
+        .distinct()
+    )
+    that_day = {
+        wall or occurrence.isoformat()
+        for occurrence, wall, sent_in in near.all()
+        if occurrence is not None
+        and occurrence_day(
+            occurrence, parse_hhmm(wall) if wall else None, ZoneInfo(sent_in) if sent_in else zone
+        )
+        == day
+    }
+    return 1 / len(that_day) if that_day else None
 
 
 async def _share(session: AsyncSession, user_id: int) -> float | None:

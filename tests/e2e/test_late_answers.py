@@ -1,0 +1,47 @@
+"""A dose answered after its day is over counts at that day's own number of dose times, not at
+the number the user has by the time they answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from storage.models import DoseLog
+from tests.e2e.conftest import BotUnderTest
+from tests.e2e.test_reminders import button, fire
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def berlin(day: int, hour: int) -> datetime:
+    return datetime(2026, 3, day, hour, tzinfo=BERLIN).astimezone(UTC)
+
+
+async def course_with_one_dose_a_day(bot: BotUnderTest) -> None:
+    bot.clock.set(berlin(2, 7))
+    for text in ["/timezone Europe/Berlin", "/course start 2026-03-02", "/course dose 40"]:
+        await bot.say(text)
+    await bot.say("/course weight 80")
+    await bot.say("/remind dose 08:00")
+
+
+async def test_yesterdays_only_dose_counts_whole_after_a_second_time_was_added(
+    bot: BotUnderTest,
+) -> None:
+    await course_with_one_dose_a_day(bot)
+    monday = await fire(bot, berlin(2, 8))
+    bot.clock.set(berlin(3, 7))
+    await bot.say("/remind dose 08:00 20:00")
+    await bot.press(monday, button(bot, monday, "Taken"))
+    [log] = await bot.rows(DoseLog)
+    assert log.share == 1
+    assert "Cumulative: 40 mg from 1 dose taken" in (await bot.say("/course")).text
+
+
+async def test_todays_dose_counts_at_todays_number_of_times(bot: BotUnderTest) -> None:
+    await course_with_one_dose_a_day(bot)
+    await bot.say("/remind dose 08:00 20:00")
+    monday = await fire(bot, berlin(2, 8))
+    await bot.press(monday, button(bot, monday, "Taken"))
+    [log] = await bot.rows(DoseLog)
+    assert log.share == 0.5
