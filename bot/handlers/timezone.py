@@ -29,6 +29,9 @@ def zone_keyboard(names: tuple[str, ...]) -> InlineKeyboardMarkup:
     )
 
 
+PAUSED_STILL = "⏸ Your reminders are paused: /resume starts them again, at your new local times."
+
+
 def local_clock(zone: ZoneInfo, now: datetime) -> str:
     return now.astimezone(zone).strftime("%H:%M")
 
@@ -44,11 +47,15 @@ async def apply_zone(update: Update, context: Context, zone: ZoneInfo) -> str:
         # Settled here, the weekly summary (which settles nothing) counts the first day too,
         # even if /course is never opened before it.
         await settled_course(session, user, now)
+        paused = user.reminders_paused
+    if next_dose is not None:
+        after = next_dose_line(next_dose, zone, now)
+    else:
+        after = PAUSED_STILL if paused else "Next: /remind"
     return (
         f"✅ Your timezone {'stays' if same else 'is now'} <b>{zone.key}</b>. "
         f"It is {local_clock(zone, now)} there. "
-        "Reminders follow your local time, also when the clocks change."
-        + (f"\n{next_dose_line(next_dose, zone, now)}" if next_dose else "\nNext: /remind")
+        f"Reminders follow your local time, also when the clocks change.\n{after}"
     )
 
 

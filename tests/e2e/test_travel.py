@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.handlers.timezone import PAUSED_STILL
 from storage.models import Delivery, DeliveryStatus, Purpose
 from tests.e2e.conftest import USER, BotUnderTest
 from tests.e2e.test_reminders import (
@@ -47,3 +48,15 @@ async def test_the_same_timezone_again_keeps_a_queued_dose(bot: BotUnderTest) ->
     assert delivery.occurrence == KOLKATA_0800
     firsts = await bot.rows(Delivery, Delivery.purpose == Purpose.FIRST)
     assert [d.status for d in firsts] == [DeliveryStatus.SENT]
+
+
+async def test_a_new_timezone_while_paused_says_the_reminders_are_paused(
+    bot: BotUnderTest,
+) -> None:
+    await bot.say("/timezone Europe/Berlin")
+    await bot.say("/remind dose 08:00")
+    await bot.say("/pause")
+    moved = await bot.say("/timezone Asia/Tokyo")
+    assert moved.text.endswith(PAUSED_STILL)
+    await bot.say("/resume")
+    assert "Next dose reminder" in (await bot.say("/timezone Europe/Berlin")).text
