@@ -147,7 +147,14 @@ def streak(records: Iterable[DoseRecord], today: date) -> int:
         return 0
     count = 1 if todays and all(s == DoseState.TAKEN for s in todays) else 0
     day = today - timedelta(days=1)
-    while (states := by_day.get(day)) and all(s == DoseState.TAKEN for s in states):
+    while True:
+        states = by_day.get(day)
+        if not states and by_day.get(day - timedelta(days=1)):
+            # A trip east can leave one day without a dose time (its time came too soon after
+            # the last): no dose was missed, so it neither adds to nor breaks the streak.
+            day -= timedelta(days=1)
+            continue
+        if not states or any(s != DoseState.TAKEN for s in states):
+            return count
         count += 1
         day -= timedelta(days=1)
-    return count

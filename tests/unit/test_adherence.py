@@ -225,8 +225,12 @@ def test_a_day_with_a_dose_not_taken_breaks_the_streak(breaker: DoseState) -> No
     assert streak(history, TODAY) == 2
 
 
-def test_a_day_without_doses_breaks_the_streak() -> None:
-    assert streak(taken_days(0, 1, 3, 4, 5), TODAY) == 2
+def test_one_day_without_doses_a_trip_east_left_neither_adds_nor_breaks() -> None:
+    assert streak(taken_days(0, 1, 3, 4, 5), TODAY) == 5
+
+
+def test_two_days_without_doses_break_the_streak() -> None:
+    assert streak(taken_days(0, 1, 4, 5, 6), TODAY) == 2
 
 
 def test_two_doses_a_day_where_one_is_skipped_breaks_the_streak() -> None:
