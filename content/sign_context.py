@@ -10,20 +10,16 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from content.normalize import FIRST_PERSON, Sentence
 from content.sign_words import (
-    DEPENDANTS,
     EXPLAINED,
     EXPLAINED_PHRASES,
-    MEDICINE,
-    ON_BEHALF,
     OTHERS,
     PAST,
     RECENT_UNITS,
-    TAKING,
+    has_phrase,
 )
 
 _NEGATION_REACH = 6  # words between a negation and the sign it denies
@@ -143,7 +139,7 @@ def read(
     if not theirs and _about_someone_else(span, words):
         return Reading.OTHER
     near = set(words[max(0, span.start - 3) : span.end])
-    explained = bool(EXPLAINED & set(words)) or _has_any(words, EXPLAINED_PHRASES)
+    explained = bool(EXPLAINED & set(words)) or has_phrase(words, EXPLAINED_PHRASES)
     if weak and (sentence.question or explained or _in_the_past(words) or _MILDER & near):
         return Reading.NONE
     # "will I lose my hearing?", "could I go blind?": a worry about what may come.
@@ -158,7 +154,7 @@ def _negated(span: Span, sentence: Sentence, negations: int) -> bool:
     if _FINE & set(words[span.start : span.end + 2]):
         return True  # "breathing fine, swallowing fine", "hearing's fine"
     after = words[span.end : span.end + 8]
-    if {"none", "negative"} & set(after) or _has_any(after[:4], (("not", "once"), ("nope",))):
+    if {"none", "negative"} & set(after) or has_phrase(after[:4], (("not", "once"), ("nope",))):
         return True  # "any suicidal thoughts: I've had none", "ringing: not once"
     if _denied_in_a_clause_after(span, sentence):
         return True  # "she asked if I'm depressed, I'm not"
@@ -241,7 +237,7 @@ def reassured(said: list[Sentence]) -> bool:
     """Whether the writer says they are fine ("I'm fine though", "mine are normal"), which makes
     a sign in the same message worth a question rather than an alarm."""
     return any(
-        not sentence.question and _has_any(sentence.words, _REASSURANCES) for sentence in said
+        not sentence.question and has_phrase(sentence.words, _REASSURANCES) for sentence in said
     )
 
 
@@ -291,78 +287,6 @@ def _about_someone_else(span: Span, words: tuple[str, ...]) -> bool:
     return False
 
 
-def on_the_course(said: list[Sentence]) -> bool:
-    """Whether the message is about someone else who takes the medicine: a parent's child
-    ("my son", "writing for my daughter") or a person it names as taking it ("she's on
-    roaccutane", "his tablets"), so that their sign is as urgent as the writer's own."""
-    for sentence in said:
-        words = sentence.words
-        if _has_any(words, ON_BEHALF):
-            return True
-        for i, word in enumerate(words):
-            if word in {"my", "our"} and DEPENDANTS & {
-                w.removesuffix("s") for w in words[i + 1 : i + 4]
-            }:
-                return True
-            if _medicine(word) and _taken_by_someone_else(words, i):
-                return True
-            if word in TAKING and i and words[i - 1] in {"her", "his", "their"}:
-                return True
-    return False
-
-
-_THEY = re.compile(
-    r"\b(?:he|she|they)(?:(?:'|’)(s|re|ve|d|ll)| (is|are|was|were|has|have))?\b", re.I
-)
-_VERBS = {"s": "'m", "re": "'m", "ve": "'ve", "d": "'d", "ll": "'ll", "is": " am", "are": " am"}
-_VERBS |= {"was": " was", "were": " was", "has": " have", "have": " have"}
-_THEM = (
-    (re.compile(r"\b(?:himself|herself|themselves|themself)\b", re.I), "myself"),
-    (re.compile(r"\b(?:him|them)\b", re.I), "me"),
-    (re.compile(r"\b(?:his|her|their|hers|theirs)\b", re.I), "my"),
-)
-
-
-def in_their_words(text: str) -> str:
-    """The message as the person it is about would write it: "she's sure her throat is
-    closing" → "I'm sure my throat is closing"."""
-    text = _THEY.sub(lambda m: "I" + _VERBS.get((m[1] or m[2] or "").lower(), ""), text)
-    for pattern, replacement in _THEM:
-        text = pattern.sub(replacement, text)
-    return _I_VERB.sub(lambda m: f"I {_first_person_verb(m[1])}", text)
-
-
-_I_VERB = re.compile(r"\bI ([a-z]{3,})\b")
-_NOT_A_VERB_ENDING = ("ss", "us", "is", "as", "os")
-_NOT_VERBS = frozenset({"always", "sometimes", "perhaps", "nowadays", "was", "does"})
-
-
-def _first_person_verb(word: str) -> str:
-    """ "wishes" → "wish", "cries" → "cry", "says" → "say": the verb after "I"."""
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("shes", "ches", "sses", "xes", "zes", "oes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(_NOT_A_VERB_ENDING) and word not in _NOT_VERBS:
-        return word[:-1]
-    return word
-
-
-def _medicine(word: str) -> bool:
-    return word in MEDICINE or word.startswith(("accut", "isotret", "roaccut"))
-
-
-def _taken_by_someone_else(words: tuple[str, ...], i: int) -> bool:
-    """Whether the nearest person before the medicine at `i` is someone else: "she is on
-    accutane", "my brother takes roaccutane" (but not "i am on accutane, my gf ...")."""
-    for j in range(i - 1, max(-1, i - 7), -1):
-        if words[j] in FIRST_PERSON and not (j + 1 < i and words[j + 1] in OTHERS):
-            return False
-        if words[j] in OTHERS or words[j].removesuffix("s") in OTHERS:
-            return True
-    return False
-
-
 def _with_the_writer(words: tuple[str, ...], i: int) -> bool:
     """Whether the person at `i` is named with the writer: "me and my bf", "my bf and I"."""
     before = words[max(0, i - 3) : i]
@@ -401,11 +325,3 @@ def _in_the_past(words: tuple[str, ...]) -> bool:
 
 _USED_TO = ("used", "to")
 _LOOKS_LIKE = ("look", "like")
-
-
-def _has_any(words: tuple[str, ...], phrases: Iterable[tuple[str, ...]]) -> bool:
-    return any(
-        words[i : i + len(phrase)] == phrase
-        for phrase in phrases
-        for i in range(len(words) - len(phrase) + 1)
-    )

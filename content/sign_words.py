@@ -1,13 +1,24 @@
 """The word lists the context rules read a warning sign by (content/sign_context.py): who else
 a message may be about, whether that person is on the course, what explains a sign away, and what
-puts it in the past. Data only."""
+puts it in the past. Data, and how a phrase of it is written and found."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 
 def phrases(*texts: str) -> tuple[tuple[str, ...], ...]:
     """Each phrase as the words a message is read in: "last week" is ("last", "week")."""
     return tuple(tuple(text.split()) for text in texts)
+
+
+def has_phrase(words: tuple[str, ...], phrases: Iterable[tuple[str, ...]]) -> bool:
+    """Whether any of `phrases` stands in `words`, word for word."""
+    return any(
+        words[i : i + len(phrase)] == phrase
+        for phrase in phrases
+        for i in range(len(words) - len(phrase) + 1)
+    )
 
 
 OTHERS = frozenset(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise, product
 
-from content import sign_context
+from content import carers, sign_context
 from content.dose_reports import plain_dose_report
 from content.fuzzy import Pattern, compile_phrase, find_hits, squeeze, word_similarity
 from content.models import Library, RedFlagFamily
@@ -136,10 +136,10 @@ def assess(text: str, library: Library) -> Finding | None:
     """The most urgent thing `text` says about a warning sign, families in priority order."""
     said = sentences(text)
     found = _phrase_finding(text, said, library)
-    if (found is None or found.level is Level.SUBJECT) and sign_context.on_the_course(said):
+    if (found is None or found.level is Level.SUBJECT) and carers.on_the_course(said):
         # Someone else's sign, and they take the medicine: a parent writing about their son.
         # Read as if they had written it, what would be theirs gets the carer's check-in.
-        told = sentences(sign_context.in_their_words(text))
+        told = sentences(carers.in_their_words(text))
         theirs = _phrase_finding(text, told, library, theirs=True)
         if theirs is not None and theirs.level is not Level.SUBJECT and theirs.family:
             return Finding(theirs.family, Level.ASK, someone_else=True)

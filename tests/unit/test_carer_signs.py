@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from content import Level, Library, assess
+from content.carers import in_their_words, on_the_course
 from content.normalize import sentences
-from content.sign_context import in_their_words, joking, on_the_course
+from content.sign_context import joking
 
 # Someone else's sign while they are on the course: the carer's check-in.
 ON_THE_COURSE = [
