@@ -59,8 +59,6 @@ _EXPANSIONS = {
     "plz": "please",
 }
 _APOSTROPHE = re.compile(r"(?<=\w)['’‘`´](?=\w)")
-# "sick of these dry lips" is fed up, not nausea; "sick of living" stays a sign (redflags.yaml).
-_FED_UP = re.compile(r"\bsick(?: and tired)? of\b")
 # "test came back +", "result +ve": the sign a result is written with is a word here.
 _SIGNED_RESULT = re.compile(r"\b(tests?|results?|back|was|is)\s*([+-])(?:ve)?(?![\w+-])")
 _RESULT_WORDS = {"+": "positive", "-": "negative"}
@@ -226,7 +224,6 @@ def _plain(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text.lower()).replace("w/o", "without")
     plain = plain.replace("aunt flo", "period")  # not an aunt: a period
     plain = _SIGNED_RESULT.sub(lambda m: f"{m[1]} {_RESULT_WORDS[m[2]]}", plain)
-    plain = _FED_UP.sub("fedup of", plain)
     return "".join(c for c in plain if not unicodedata.combining(c))
 
 

@@ -266,20 +266,10 @@ def test_a_result_written_with_a_plus_sign_is_positive(library: Library, text: s
 
 @pytest.mark.parametrize(
     "text",
-    [
-        "my pregnancy test came back -",
-        "dry lips + dry eyes",
-        "the hair straightener had a fit",
-        "i feel sick of these dry lips",
-        "sick and tired of peeling skin",
-    ],
+    ["my pregnancy test came back -", "dry lips + dry eyes", "the hair straightener had a fit"],
 )
-def test_look_alikes_of_a_result_a_fit_and_feeling_sick_name_no_sign(
+def test_a_minus_sign_a_plus_between_words_and_a_machines_fit_are_no_sign(
     library: Library, text: str
 ) -> None:
     found = assess(text, library)
     assert found is None or found.family is None
-
-
-def test_sick_of_living_is_still_a_sign_when_sick_of_means_fed_up(library: Library) -> None:
-    assert reading("honestly i'm sick of living", library) == ("mood", "urgent")
