@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.dispatcher import PRIORITY_REMINDER, dispatch_user
-from scheduler.schedules import DAILY_KINDS, MONTHLY_KINDS, fire_after
-from scheduler.spacing import Last, Plan, Slot, plan
+from scheduler.schedules import DAILY_KINDS, MONTHLY_KINDS
+from scheduler.spacing import Last, Plan, Slot, pair_moved, plan, plan_periodic
 from storage import models
 from storage.reminders import (
     LastRow,
@@ -29,9 +29,6 @@ from storage.reminders import (
     user_and_reminders,
 )
 from storage.writes import cancel_pending_deliveries, insert_ignoring_duplicates
-
-# A monthly or weekly reminder moved to a new day never fires again within half its period.
-_HALF_PERIOD = {True: timedelta(days=14), False: timedelta(days=3, hours=12)}
 
 
 class _Unread(enum.Enum):
@@ -158,7 +155,7 @@ async def replan(
     if not live:
         return Plan({})
     if kind not in DAILY_KINDS:
-        return await _replan_periodic(session, live, kind, now)
+        return await _replan_periodic(session, user, live, kind, now, catch_up=catch_up)
     if isinstance(last, _Unread):
         last = await last_occurrence(session, user.id, kind)
     zone = ZoneInfo(user.timezone)
@@ -168,25 +165,36 @@ async def replan(
     if planned.catch_up:
         owed_id, at = planned.catch_up
         owed = next(r for r in live if r.id == owed_id)
-        await session.execute(
-            insert_ignoring_duplicates(session, models.Delivery).values(
-                [_first_delivery(owed, user.chat_id, at, now)]
-            )
-        )
+        await _queue_owed(session, [_first_delivery(owed, user.chat_id, at, now)])
     return planned
 
 
+async def _queue_owed(session: AsyncSession, owed: list[dict[str, object]]) -> None:
+    if owed:
+        await session.execute(insert_ignoring_duplicates(session, models.Delivery).values(owed))
+
+
 async def _replan_periodic(
-    session: AsyncSession, live: list[models.Reminder], kind: models.ReminderKind, now: datetime
+    session: AsyncSession,
+    user: models.User,
+    live: list[models.Reminder],
+    kind: models.ReminderKind,
+    now: datetime,
+    *,
+    catch_up: bool,
 ) -> Plan:
-    half = _HALF_PERIOD[kind in MONTHLY_KINDS]
+    owed: list[tuple[int, datetime]] = []
     for reminder in live:
-        following = fire_after(reminder, now)
         last = await last_occurrence(session, reminder.user_id, kind, reminder.id)
-        if last is not None and following - last.at < half:
-            following = fire_after(reminder, following)
-        reminder.next_fire_at = following
-    return Plan({r.id: r.next_fire_at for r in live if r.next_fire_at is not None})
+        last_at = None if last is None else last.at
+        # next_fire_at is still the old plan's (not yet due: queue_due ran), in the old zone.
+        reminder.next_fire_at, owed_at = plan_periodic(
+            reminder, now, reminder.next_fire_at, last_at, kind in MONTHLY_KINDS, catch_up
+        )
+        if owed_at is not None:
+            owed.append((reminder.id, owed_at))
+            await _queue_owed(session, [_first_delivery(reminder, user.chat_id, owed_at, now)])
+    return Plan({r.id: r.next_fire_at for r in live if r.next_fire_at}, owed[0] if owed else None)
 
 
 async def set_times(
@@ -207,10 +215,16 @@ async def set_times(
     existing, last = await due_queued_reminders(session, user.id, kind, now, read)
     kept = {r.local_time: r for r in existing if r.local_time in wanted}
     unwanted = [r for r in existing if r.local_time not in wanted]
+    new_times = sorted(wanted - kept.keys())
+    # A moved time keeps the row of the old time nearest it, so its last occurrence spaces the
+    # next one as the slot it was.
+    moved = pair_moved([r.local_time for r in unwanted], new_times)
+    rows_moved = {hhmm: unwanted[moved[i]] for i, hhmm in enumerate(new_times) if i in moved}
+    unwanted = [r for r in unwanted if r not in rows_moved.values()]
     added = False
-    for hhmm in sorted(wanted - kept.keys()):
-        if unwanted:  # a moved time keeps its row, so its last occurrence spaces the next one
-            kept[hhmm] = unwanted.pop()
+    for hhmm in new_times:
+        if hhmm in rows_moved:
+            kept[hhmm] = rows_moved[hhmm]
             kept[hhmm].local_time = hhmm
         else:
             kept[hhmm] = models.Reminder(

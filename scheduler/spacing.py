@@ -5,16 +5,26 @@ doubling or dropping a dose. If the day's slots are evenly spread and the last r
 kind went out at L, the next comes no sooner than half the usual gap after L (12 hours for once
 a day, 6 for twice) and no later than one and a half usual gaps after L (36 hours, 18). A
 regular time that comes too soon is skipped to its next day; when the first regular time would
-come too late, a catch-up reminder is due at once for the slot that was owed in between.
+come too late, a catch-up reminder is due at once for the slot that was owed in between, unless
+that first regular time is the owed slot itself, on the local day it was owed (a dose moved from
+08:00 to 21:00 the next morning: 21:00 is that day's dose, and a catch-up beside it would double
+it), within two usual gaps of the last.
+
+Monthly and weekly kinds (`plan_periodic`) keep half a period from the last occurrence, and an
+occurrence that a move left behind `now` before it came is owed at once. `pair_moved` says which
+old time a new time takes the row of, when the user edits the times.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import permutations
 from zoneinfo import ZoneInfo
 
 from scheduler.recurrence import next_fire, parse_hhmm
+from scheduler.schedules import Schedule, fire_after
 
 DAY = timedelta(days=1)
 
@@ -85,13 +95,14 @@ def plan(
             continue
         gap = usual_gap(ordered, previous_slot)
         if catch_up and not chosen and owed is None and when - previous_at > gap * 3 / 2:
-            # The slot owed after the last one never came: it goes out now.
             owed_index = _index_of(ordered, previous_slot)
             owed_slot = ordered[(owed_index + 1) % len(ordered)] if owed_index is not None else slot
-            owed_at = max(now, previous_at + gap / 2)
-            owed = (owed_slot.id, owed_at)
-            previous_at, previous_slot = owed_at, owed_slot.id
-            gap = usual_gap(ordered, previous_slot)
+            if not _is_the_owed_one(slot, owed_slot, when, previous_at, gap, zone):
+                # The slot owed after the last one never came: it goes out now.
+                owed_at = max(now, previous_at + gap / 2)
+                owed = (owed_slot.id, owed_at)
+                previous_at, previous_slot = owed_at, owed_slot.id
+                gap = usual_gap(ordered, previous_slot)
         if when - previous_at < gap / 2:
             continue  # too soon after the last one: this slot's next day comes later in the list
         chosen[slot.id] = when
@@ -99,6 +110,20 @@ def plan(
     for slot in ordered:  # a slot skipped on every day searched: its last candidate
         chosen.setdefault(slot.id, _regular(slot, zone, now)[-1])
     return Plan(chosen, owed)
+
+
+def _is_the_owed_one(
+    slot: Slot, owed: Slot, when: datetime, last: datetime, gap: timedelta, zone: ZoneInfo
+) -> bool:
+    """Whether the first regular time `when`, late as it is, is the owed reminder itself: the
+    owed slot, on the local day it was owed (`last` + the usual gap), within two usual gaps.
+
+    A time edited to later that day, or a zone that puts it later that day, moves the owed dose
+    rather than leaving it behind; a catch-up now as well would be a second reminder for that
+    one dose. The bound keeps a dose that was left behind owed at once.
+    """
+    owed_day = (last + gap).astimezone(zone).date()
+    return slot == owed and when.astimezone(zone).date() == owed_day and when - last <= 2 * gap
 
 
 def _index_of(ordered: list[Slot], slot_id: int | None) -> int | None:
@@ -117,3 +142,78 @@ def _regular(slot: Slot, zone: ZoneInfo, now: datetime) -> list[datetime]:
 def _minutes(hhmm: str) -> int:
     hour, minute = hhmm.split(":")
     return int(hour) * 60 + int(minute)
+
+
+# A look-back that holds at least one occurrence of any monthly or weekly reminder.
+_LONGEST_PERIOD = timedelta(days=32)
+# A monthly or weekly reminder moved to a new day never fires again within half its period.
+_HALF_PERIOD = {True: timedelta(days=14), False: timedelta(days=3, hours=12)}
+
+
+def plan_periodic(
+    reminder: Schedule,
+    now: datetime,
+    planned: datetime | None,
+    last: datetime | None,
+    monthly: bool,
+    catch_up: bool,
+) -> tuple[datetime, datetime | None]:
+    """A monthly or weekly reminder's next regular time after `now`, and when one is owed at once.
+
+    The next regular time never comes within half a period of the `last` occurrence.
+    With `catch_up` (a new zone), an occurrence the move left behind `now` before it came is owed
+    now: the one the old plan (`planned`, not yet due) was waiting for, which in the new zone
+    already lies behind. Without this, flying east over a monthly pregnancy test's day put the
+    next one a month later.
+    """
+    half = _HALF_PERIOD[monthly]
+    following = fire_after(reminder, now)
+    if last is not None and following - last < half:
+        following = fire_after(reminder, following)
+    if not catch_up or planned is None or planned <= now:
+        return following, None
+    behind = _latest_regular(reminder, now)
+    # `planned` within half a period of `behind` means the old plan still owed that occurrence
+    # (not a later one, as after a pause through it); and it is not the last one sent again.
+    if behind is not None and planned - behind < half and (last is None or behind - last >= half):
+        return following, now
+    return following, None
+
+
+def _latest_regular(reminder: Schedule, now: datetime) -> datetime | None:
+    """The reminder's latest regular time at or before `now`, within the longest period."""
+    at = fire_after(reminder, now - _LONGEST_PERIOD)
+    if at > now:
+        return None
+    while (following := fire_after(reminder, at)) <= now:
+        at = following
+    return at
+
+
+def pair_moved(old: Sequence[str], new: Sequence[str]) -> dict[int, int]:
+    """Which old time's row each new time takes (index in `new` -> index in `old`), for as many
+    as the shorter list holds: the pairing that moves the fewest minutes round the clock.
+
+    A moved time keeps its row, and with it the slot of the last occurrence, which spaces the
+    next; 08:00 and 12:00 moved to 08:30 and 12:30 must stay morning and midday. Handing them
+    over in reverse made 12:30 the slot after the 08:00 dose, and dropped the day's second dose.
+    A kind has at most two times a day, so every pairing is tried; a tie keeps the day's order.
+    """
+    count = min(len(old), len(new))
+    if count == 0:
+        return {}
+    pairings = [
+        dict(zip(picked_new, picked_old, strict=True))
+        for picked_new in permutations(range(len(new)), count)
+        for picked_old in permutations(range(len(old)), count)
+    ]
+    return min(
+        pairings,
+        key=lambda pairs: sum(_apart(new[n], old[o]) for n, o in pairs.items()),
+    )
+
+
+def _apart(a: str, b: str) -> int:
+    """Minutes between two wall times, the shorter way round the clock."""
+    moved = abs(_minutes(a) - _minutes(b))
+    return min(moved, 24 * 60 - moved)

@@ -98,19 +98,21 @@ async def test_a_mistapped_answer_is_put_right_from_the_answered_message(
 
     query = await bot.press(skipped, button(bot, skipped, "I took it after all"))
     assert bot.fake.answered_callbacks()[query]["text"] == "Changed."
-    taken = bot.fake.last_message(USER)
-    assert taken is not None and "✅ Taken at 08:00" in taken.text
+    taken = await bot.fake.wait_for(lambda: _shown_with(bot, message, "✅ Taken at 08:00"))
     [log] = await bot.rows(DoseLog)
     assert (log.outcome, log.occurrence) == (Outcome.TAKEN, KOLKATA_0800)
     assert "💊 08:00 — ✅ taken" in (await bot.say("/today")).text
 
     await bot.press(taken, button(bot, taken, "I didn't take it"))
+    await bot.fake.wait_for(lambda: _shown_with(bot, message, "⏭ Skipped at 08:00"))
     [log] = await bot.rows(DoseLog)
     assert log.outcome == Outcome.SKIPPED
-    # A change pressed twice (a double tap) flips once: the first press's button is gone.
-    stale = bot.fake.forge_callback(USER, message.message_id, "rem:c:1")
-    await bot.fake.wait_for(lambda: stale in bot.fake.answered_callbacks())
-    assert len(await bot.rows(DoseLog)) == 1
+
+
+def _shown_with(bot: BotUnderTest, message: BotMessage, text: str) -> BotMessage | None:
+    """`message` as the chat shows it now, once it says `text`."""
+    shown = next(m for m in bot.fake.messages(USER) if m.message_id == message.message_id)
+    return shown if text in shown.text else None
 
 
 async def test_snooze_fires_again_once_and_skip_is_logged(bot: BotUnderTest) -> None:
@@ -186,13 +188,13 @@ async def test_a_dose_owed_at_once_keeps_its_time_in_its_follow_up(bot: BotUnder
     await bot.press(taken, button(bot, taken, "Taken"))
     bot.clock.set(datetime(2026, 3, 3, 6, 30, tzinfo=UTC))  # 07:30 on Tuesday in Berlin
     before = len(bot.fake.messages(USER))
-    await bot.say("/remind dose 21:00")  # 37 hours after the last: one is owed at once
+    await bot.say("/remind dose 06:00")  # Tuesday's 06:00 passed, Wednesday's 46 h on: owed now
     [*_, owed] = await bot.fake.wait_for_messages(USER, before + 2)
-    assert "your 21:00 isotretinoin dose" in owed.text
+    assert "your 06:00 isotretinoin dose" in owed.text
     bot.clock.set(datetime(2026, 3, 3, 6, 35, tzinfo=UTC))
-    await bot.say("/remind dose 22:00")
+    await bot.say("/remind dose 05:00")
     follow_up = await fire(bot, datetime(2026, 3, 3, 7, tzinfo=UTC))
-    assert "did you take your 21:00 dose" in follow_up.text
+    assert "did you take your 06:00 dose" in follow_up.text
 
 
 async def test_moisturiser_has_done_and_snooze(bot: BotUnderTest) -> None:
@@ -317,8 +319,8 @@ async def test_a_list_shown_before_a_time_moved_acts_on_nothing_and_shows_it_ane
     await bot.say("/timezone Europe/Berlin")
     await bot.say("/remind dose 08:00 20:00")
     listing = await bot.say("/reminders")
-    await bot.say("/remind dose 09:00")  # the row of 20:00 now stands for 09:00
-    for label in ("Switch off 💊 20:00", "Delete 💊 20:00"):
+    await bot.say("/remind dose 09:00")  # the row of 08:00, the nearest, now stands for 09:00
+    for label in ("Switch off 💊 08:00", "Delete 💊 08:00"):
         query = bot.fake.forge_callback(USER, listing.message_id, button(bot, listing, label))
         await bot.fake.wait_for(lambda q=query: q in bot.fake.answered_callbacks())  # type: ignore[misc]
         assert bot.fake.answered_callbacks()[query]["text"] == MOVED
@@ -330,7 +332,7 @@ async def test_a_list_shown_before_a_time_moved_acts_on_nothing_and_shows_it_ane
             None,
         )
     )
-    assert "09:00" in shown.text and "20:00" not in shown.text
+    assert "09:00" in shown.text and "08:00" not in shown.text and "20:00" not in shown.text
 
 
 async def test_remind_off_switches_the_kind_off(bot: BotUnderTest) -> None:

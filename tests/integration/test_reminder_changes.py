@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
+from scheduler.checks import set_check
 from scheduler.dispatcher import dispatch_due
 from scheduler.policy import Policy
 from scheduler.reminders import set_paused, set_times, set_timezone
@@ -187,3 +188,73 @@ async def test_the_same_zone_changes_nothing_at_all(db: Database) -> None:
         [after] = await session.scalars(select(Reminder))
         assert after.next_fire_at == planned == BERLIN_0800
         assert list(await session.scalars(select(Delivery))) == []
+
+
+async def test_a_time_moved_later_on_the_day_it_is_owed_reminds_once_that_day(
+    db: Database,
+) -> None:
+    """Monday's 08:00 sent; Tuesday at 07:30 the dose moves to 21:00, 37 hours on: Tuesday's
+    one reminder is at 21:00, with no catch-up at 07:30 beside it."""
+    monday = BERLIN_0800 - timedelta(days=1)
+    await dose_at_0800(db, BERLIN, monday - timedelta(hours=1))
+    await run_until(db, monday, monday + timedelta(minutes=30))
+    moved_at = BERLIN_0800 - timedelta(minutes=30)
+    async with db.session() as session:
+        user = await get_user(session, USER)
+        assert user is not None
+        [moved] = await set_times(session, user, ReminderKind.DOSE, [time(21, 0)], moved_at)
+        assert moved.next_fire_at == BERLIN_0800 + timedelta(hours=13)
+    await run_until(db, moved_at, moved_at + timedelta(hours=14))
+    assert [d.occurrence for d in await firsts(db)] == [monday, BERLIN_0800 + timedelta(hours=13)]
+
+
+async def test_shifting_two_times_keeps_each_row_on_its_own_slot(db: Database) -> None:
+    """08:00 and 12:00; after the 08:00 dose both move half an hour later: 12:30 still comes
+    that day, and each row keeps its slot (the 08:00 row is the 08:30 one)."""
+    async with db.session() as session:
+        user = await record_seen(session, Sighting.once(USER, USER, "en", BERLIN_0800))
+        await set_timezone(session, user, BERLIN, BERLIN_0800 - timedelta(hours=1))
+        rows = await set_times(
+            session, user, ReminderKind.DOSE, [time(8), time(12)], BERLIN_0800 - timedelta(hours=1)
+        )
+        ids = {r.local_time: r.id for r in rows}
+    await run_until(db, BERLIN_0800, BERLIN_0800 + timedelta(minutes=30))
+    async with db.session() as session:
+        stored = await get_user(session, USER)
+        assert stored is not None
+        moved = await set_times(
+            session,
+            stored,
+            ReminderKind.DOSE,
+            [time(8, 30), time(12, 30)],
+            BERLIN_0800 + timedelta(minutes=30),
+        )
+    assert {r.local_time: r.id for r in moved} == {"08:30": ids["08:00"], "12:30": ids["12:00"]}
+    assert min(r.next_fire_at for r in moved if r.next_fire_at) == BERLIN_0800 + timedelta(
+        hours=4, minutes=30
+    )
+
+
+async def test_a_monthly_check_a_flight_east_jumped_over_is_queued_at_once(db: Database) -> None:
+    """A pregnancy test on day 30 at 09:00 in Los Angeles; on 29 April at 20:00 there, the user
+    moves to Tokyo (12:00 on the 30th): April's is queued now, May's is next."""
+    los_angeles, tokyo = ZoneInfo("America/Los_Angeles"), ZoneInfo("Asia/Tokyo")
+    set_at = datetime(2026, 4, 20, 9, tzinfo=los_angeles).astimezone(UTC)
+    async with db.session() as session:
+        user = await record_seen(session, Sighting.once(USER, USER, "en", set_at))
+        await set_timezone(session, user, los_angeles, set_at)
+        await set_check(session, user, ReminderKind.PREGNANCY_TEST, 30, time(9), set_at)
+    moved_at = datetime(2026, 4, 29, 20, tzinfo=los_angeles).astimezone(UTC)
+    await change_zone(db, tokyo, moved_at)
+    [owed] = await firsts(db)
+    assert (owed.kind, owed.occurrence, owed.status) == (
+        ReminderKind.PREGNANCY_TEST,
+        moved_at,
+        DeliveryStatus.PENDING,
+    )
+    async with db.session() as session:
+        [check] = await session.scalars(select(Reminder))
+        assert check.next_fire_at == datetime(2026, 5, 30, 9, tzinfo=tokyo).astimezone(UTC)
+    # Once: the move's own tick and the rest of the day add nothing.
+    await run_until(db, moved_at, moved_at + timedelta(hours=12))
+    assert len(await firsts(db)) == 1

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scheduler.recurrence import next_fire
-from scheduler.spacing import Last, Slot, plan
+from scheduler.spacing import Last, Plan, Slot, pair_moved, plan, plan_periodic
+from storage.models import Reminder, ReminderKind
 
 ZONES = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
 HOUR = timedelta(hours=1)
@@ -26,7 +27,10 @@ def previous_fire(local: time, zone: ZoneInfo, before: datetime) -> datetime:
 
 def sequence(slots: list[Slot], zone: ZoneInfo, now: datetime, last: Last, count: int) -> list:
     """The last reminder, then the next `count` ones the plan gives, each slot on its days."""
-    planned = plan(slots, zone, now, last)
+    return sequence_of(plan(slots, zone, now, last), slots, zone, last, count)
+
+
+def sequence_of(planned: Plan, slots: list[Slot], zone: ZoneInfo, last: Last, count: int) -> list:
     upcoming = [*planned.next_fire.items()]
     if planned.catch_up:
         upcoming.append(planned.catch_up)
@@ -58,10 +62,18 @@ def test_once_a_day_after_a_move_stays_12_to_36_hours_apart(move: tuple) -> None
     old, new, local = ZoneInfo(old_name), ZoneInfo(new_name), time(hour, minute)
     now = naive_now.replace(tzinfo=UTC)
     last = Last(previous_fire(local, old, now), 1)
-    times = sequence([Slot(1, f"{hour:02d}:{minute:02d}")], new, now, last, 3)
+    slots = [Slot(1, f"{hour:02d}:{minute:02d}")]
+    planned = plan(slots, new, now, last)
+    times = sequence_of(planned, slots, new, last, 3)
     gaps = [b - a for a, b in pairwise(times)]
     # The rule's bounds, with an hour either way for a clock change on the day.
-    assert all(12 * HOUR - HOUR <= gap <= 36 * HOUR + HOUR for gap in gaps), (times, gaps)
+    assert all(12 * HOUR - HOUR <= gap <= 36 * HOUR + HOUR for gap in gaps[1:]), (times, gaps)
+    assert gaps[0] >= 12 * HOUR - HOUR, (times, gaps)
+    if gaps[0] > 36 * HOUR + HOUR:
+        # Only the owed dose itself, on the local day it was owed, comes this late: no catch-up.
+        assert planned.catch_up is None and gaps[0] <= 48 * HOUR + HOUR, (times, gaps)
+        owed_day = (last.at + 24 * HOUR).astimezone(new).date()
+        assert times[1].astimezone(new).date() == owed_day, (times, gaps)
     assert all(t > now - timedelta(seconds=1) for t in times[1:])
 
 
@@ -77,9 +89,18 @@ def test_twice_a_day_after_a_move_stays_6_to_18_hours_apart(move: tuple) -> None
         (previous_fire(morning, old, now), 1),
         (previous_fire(evening, old, now), 2),
     )
-    times = sequence(slots, new, now, Last(*last), 4)
+    planned = plan(slots, new, now, Last(*last))
+    times = sequence_of(planned, slots, new, Last(*last), 4)
     gaps = [b - a for a, b in pairwise(times)]
-    assert all(6 * HOUR - HOUR <= gap <= 18 * HOUR + HOUR for gap in gaps), (times, gaps)
+    assert all(6 * HOUR - HOUR <= gap <= 18 * HOUR + HOUR for gap in gaps[1:]), (times, gaps)
+    assert gaps[0] >= 6 * HOUR - HOUR, (times, gaps)
+    if gaps[0] > 18 * HOUR + HOUR:
+        # Only the owed dose itself, on the local day it was owed, comes this late: no catch-up.
+        owed_slot = 2 if last[1] == 1 else 1
+        owed_day = (last[0] + 12 * HOUR).astimezone(new).date()
+        assert planned.catch_up is None and gaps[0] <= 24 * HOUR + HOUR, (times, gaps)
+        assert planned.next_fire[owed_slot] == times[1], (times, gaps)
+        assert times[1].astimezone(new).date() == owed_day, (times, gaps)
 
 
 def test_the_same_zone_plans_the_regular_times() -> None:
@@ -108,3 +129,60 @@ def test_after_a_silence_the_user_chose_the_next_regular_time_comes_on_its_day()
         assert resumed.catch_up is None and resumed.next_fire == {1: berlin(4, 9)}
     moved = plan(slots, BERLIN, berlin(4, 7), last)
     assert moved.catch_up == (1, berlin(4, 7)) and moved.next_fire == {1: berlin(5, 9)}
+
+
+def test_a_dose_moved_later_on_the_day_it_is_owed_is_that_days_dose() -> None:
+    """08:00 taken on Monday; on Tuesday at 07:30 the dose moves to 21:00 (37 hours on): 21:00
+    is Tuesday's dose, with no catch-up beside it. Moved to 06:00, already past, Tuesday's is
+    owed at once and Wednesday's 06:00 follows."""
+    last = Last(berlin(2, 8), 1)
+    evening = plan([Slot(1, "21:00")], BERLIN, berlin(3, 7) + timedelta(minutes=30), last)
+    assert evening.catch_up is None and evening.next_fire == {1: berlin(3, 21)}
+    early = plan([Slot(1, "06:00")], BERLIN, berlin(3, 7) + timedelta(minutes=30), last)
+    assert early.catch_up == (1, berlin(3, 7) + timedelta(minutes=30))
+    assert early.next_fire == {1: berlin(4, 6)}
+
+
+def test_new_york_to_berlin_before_the_dose_still_owes_one_at_once() -> None:
+    """The owed day's 08:00 in Berlin has passed: the first regular time is the next day's."""
+    new_york = ZoneInfo("America/New_York")
+    last = Last(datetime(2026, 3, 2, 8, tzinfo=new_york).astimezone(UTC), 1)
+    now = datetime(2026, 3, 3, 7, tzinfo=new_york).astimezone(UTC)
+    planned = plan([Slot(1, "08:00")], BERLIN, now, last)
+    assert planned.catch_up == (1, now) and planned.next_fire == {1: berlin(4, 8)}
+
+
+def test_moved_times_keep_the_rows_of_the_nearest_old_ones_in_order() -> None:
+    assert pair_moved(["08:00", "12:00"], ["08:30", "12:30"]) == {0: 0, 1: 1}
+    assert pair_moved(["12:00", "08:00"], ["13:00", "09:00"]) == {0: 0, 1: 1}
+    # Round the clock: 23:30 is nearest 00:30, 08:00 nearest 09:00.
+    assert pair_moved(["08:00", "23:30"], ["00:30", "09:00"]) == {0: 1, 1: 0}
+    # More new times than old: the old row goes to the nearest; fewer: the nearest old row.
+    assert pair_moved(["20:00"], ["08:00", "21:00"]) == {1: 0}
+    assert pair_moved(["08:00", "14:00", "20:00"], ["15:00"]) == {0: 1}
+    assert pair_moved([], ["08:00"]) == {}
+
+
+PREGNANCY = Reminder(
+    id=1,
+    kind=ReminderKind.PREGNANCY_TEST,
+    local_time="09:00",
+    timezone="Asia/Tokyo",
+    day_of_month=30,
+)
+
+
+def test_a_monthly_check_a_flight_east_left_behind_is_owed_at_once() -> None:
+    los_angeles = ZoneInfo("America/Los_Angeles")
+    now = datetime(2026, 4, 29, 20, tzinfo=los_angeles).astimezone(UTC)  # 12:00 in Tokyo
+    planned = datetime(2026, 4, 30, 9, tzinfo=los_angeles).astimezone(UTC)
+    last = datetime(2026, 3, 30, 9, tzinfo=los_angeles).astimezone(UTC)
+    may = datetime(2026, 5, 30, 9, tzinfo=ZoneInfo("Asia/Tokyo")).astimezone(UTC)
+    for previous in (last, None):
+        assert plan_periodic(PREGNANCY, now, planned, previous, True, True) == (may, now)
+    # Not after a pause or a new day (no catch-up), nor when the old plan waited for May's.
+    assert plan_periodic(PREGNANCY, now, planned, last, True, False) == (may, None)
+    assert plan_periodic(PREGNANCY, now, planned + timedelta(days=30), last, True, True)[1] is None
+    # April's went out already: nothing owed, and May's keeps its day.
+    april = planned - timedelta(hours=16)
+    assert plan_periodic(PREGNANCY, now, planned, april, True, True) == (may, None)
