@@ -50,6 +50,17 @@ async def _answer(bot: BotUnderTest, reminder: BotMessage, label: str, shown_as:
     return _notice(bot, query)
 
 
+async def _sent_then_deleted(bot: BotUnderTest) -> BotMessage:
+    """The 08:00 dose reminder, sent (its follow-up queued), then deleted in /reminders."""
+    await bot.say("/timezone Asia/Kolkata")
+    await bot.say("/remind dose 08:00")
+    reminder = await fire(bot, KOLKATA_0800)
+    await bot.first_delivery(DeliveryStatus.SENT)
+    listing = await bot.say("/reminders")
+    await bot.press(listing, button(bot, listing, "Delete 💊 08:00"))
+    return reminder
+
+
 _SHOWN_AS = {"Taken": "Taken", "Skip": "Skipped", "Done": "Done"}
 
 
@@ -110,12 +121,7 @@ async def test_taken_on_a_dose_reminder_counts_after_it_was_deleted(
     is recorded as taken and /today shows it so.
     """
     bot = any_bot
-    await bot.say("/timezone Asia/Kolkata")
-    await bot.say("/remind dose 08:00")
-    reminder = await fire(bot, KOLKATA_0800)
-    await bot.first_delivery(DeliveryStatus.SENT)
-    listing = await bot.say("/reminders")
-    await bot.press(listing, button(bot, listing, "Delete 💊 08:00"))
+    reminder = await _sent_then_deleted(bot)
 
     assert await _answer(bot, reminder, "Taken", "Taken") == "Noted. Thank you!"
 
@@ -136,12 +142,7 @@ async def test_snooze_on_a_deleted_reminder_is_refused_and_skip_still_works(
     still record the dose.
     """
     bot = any_bot
-    await bot.say("/timezone Asia/Kolkata")
-    await bot.say("/remind dose 08:00")
-    reminder = await fire(bot, KOLKATA_0800)
-    await bot.first_delivery(DeliveryStatus.SENT)
-    listing = await bot.say("/reminders")
-    await bot.press(listing, button(bot, listing, "Delete 💊 08:00"))
+    reminder = await _sent_then_deleted(bot)
 
     says = ("no longer exists", "Taken or Skip")
     await _refused_then_answered(bot, reminder, says, "Skip", Outcome.SKIPPED)
