@@ -104,11 +104,7 @@ async def test_moving_the_dose_from_morning_to_evening_before_it_comes_reminds_o
     twice: at once (37 hours after Monday's, over the 36-hour bound) and again at 21:00. The
     21:00 time is on the day the dose was owed, so it is that dose: one reminder, at 21:00."""
     bot = any_bot
-    bot.clock.set(wall(BERLIN, 2026, 3, 2, 7))
-    await bot.say(f"/timezone {BERLIN}")
-    await bot.say("/remind dose 08:00")
-    monday = await fire(bot, wall(BERLIN, 2026, 3, 2, 8))
-    await bot.press(monday, button(bot, monday, "Taken"))
+    await monday_0800_taken_in_berlin(bot, "08:00")
     bot.clock.set(wall(BERLIN, 2026, 3, 3, 7, 30))
     reply = await bot.say("/remind dose 21:00")
     assert "Next: today at 21:00" in reply.text, reply.text
@@ -135,11 +131,7 @@ async def test_shifting_both_of_two_dose_times_after_the_first_keeps_the_days_se
     08:00 row to 12:30), so 12:30 looked like the next day's slot after 08:00, too soon, and the
     day's second dose was lost. Each row now takes the new time nearest its own, in order."""
     bot = any_bot
-    bot.clock.set(wall(BERLIN, 2026, 3, 2, 7))
-    await bot.say(f"/timezone {BERLIN}")
-    await bot.say("/remind dose 08:00 12:00")
-    morning = await fire(bot, wall(BERLIN, 2026, 3, 2, 8))
-    await bot.press(morning, button(bot, morning, "Taken"))
+    await monday_0800_taken_in_berlin(bot, "08:00 12:00")
     bot.clock.set(wall(BERLIN, 2026, 3, 2, 8, 30))
     reply = await bot.say("/remind dose 08:30 12:30")
     assert "Next: today at 12:30" in reply.text, reply.text
@@ -151,3 +143,12 @@ async def test_shifting_both_of_two_dose_times_after_the_first_keeps_the_days_se
         if d.occurrence is not None and d.occurrence < wall(BERLIN, 2026, 3, 3, 0)
     ]
     assert monday == [wall(BERLIN, 2026, 3, 2, 8), wall(BERLIN, 2026, 3, 2, 12, 30)]
+
+
+async def monday_0800_taken_in_berlin(bot: BotUnderTest, times: str) -> None:
+    """Dose reminders at `times` in Berlin from Mon 2 March, 07:00; the 08:00 one taken."""
+    bot.clock.set(wall(BERLIN, 2026, 3, 2, 7))
+    await bot.say(f"/timezone {BERLIN}")
+    await bot.say(f"/remind dose {times}")
+    morning = await fire(bot, wall(BERLIN, 2026, 3, 2, 8))
+    await bot.press(morning, button(bot, morning, "Taken"))
