@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from scheduler.cumulative import TARGET_RANGE
+from bot.formatting import grouped_number
+from scheduler.cumulative import TARGET_RANGE, course_day
 
 WEIGHT_RANGE = (25, 300)  # kg
 DOSE_RANGE = (1, 200)  # mg a day
@@ -20,9 +21,13 @@ MAX_START_AGE = timedelta(days=3 * 365)
 # further off is more likely a typo than a plan.
 MAX_DOSE_AHEAD = timedelta(days=60)
 KG_PER_LB = 0.45359237
+# The mg taken before tracking began. The fixed cap is above any course's total (150 mg/kg at
+# 300 kg is 45,000 mg), so what it refuses is a typo; the days since the start at the highest
+# daily dose we record refuse one more closely (bot/handlers/course.py calls check_before).
+MAX_BEFORE_MG = 60_000
 USAGE = (
     "For example: /course start 2026-03-01, /course dose 40, /course weight 68.5, "
-    "/course target 150 or /course end."
+    "/course target 150, /course before 2400 or /course end."
 )
 
 # ASCII digits only, with a decimal point or comma: "72.5", "72,5". What follows is the unit and
@@ -41,6 +46,21 @@ _DATE_LEADS = ("from", "on", "since", "starting", "as of")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 _DOTTED_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
 _NAMED_MONTH_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y")
+# A total taken before tracking runs to thousands, and people group them as they were taught:
+# "2400", "2,400", "2.400", "2 400", "2'400" (groups of exactly three, so "2,5" stays a decimal),
+# or write it in grams, "2.4 g". A decimal part of one or two digits may follow.
+_BEFORE_NUMBER = re.compile(
+    r"([0-9]{1,3}(?:[,. '’][0-9]{3})+|[0-9]{1,9})(?:[.,]([0-9]{1,2}))?(?![0-9])\s*(.*)"
+)
+# Group 1: mg; group 2: grams, converted. "In total", "so far" may follow.
+_BEFORE_UNIT = re.compile(
+    r"(?:(mg|milligrams?)\b|(g|grams?)\b)?\s*(?:(?:in\s+)?total|in\s+all|altogether|so\s+far)?"
+)
+# /course before 2400, and the other ways to say it: /course taken_before 2,400, /course taken
+# before isobot 2400 mg. Compared without "_".
+_BEFORE_WORDS = {"before", "takenbefore", "beforeisobot", "beforetracking", "prior", "earlier"}
+_BEFORE_FILLER = {"isobot", "tracking", "the", "bot"}
+_CLEAR_WORDS = {"none", "nothing", "clear", "reset"}
 
 
 class CourseInputError(ValueError):
@@ -52,6 +72,7 @@ class Field(enum.StrEnum):
     DOSE = "dose"
     WEIGHT = "weight"
     TARGET = "target"
+    BEFORE = "before"
 
 
 class Action(enum.StrEnum):
@@ -64,7 +85,7 @@ class Action(enum.StrEnum):
 @dataclass(frozen=True)
 class FieldValue:
     field: Field
-    number: float | None = None  # dose, weight or target
+    number: float | None = None  # dose, weight, target, or mg before tracking (0: none)
     on: date | None = None  # the start date, or the date of a dose change or weight
     # What was understood, when it is not what was typed: "154 lb = 69.9 kg".
     note: str = ""
@@ -82,6 +103,10 @@ class Reading:
 _WEIGHT_ASK = "Please send your weight in kilograms as a number, like 68.5 (or in pounds: 154 lb)."
 _DOSE_ASK = "Please send the total mg a day as a number, like 40."
 _TARGET_ASK = "Please send the target in mg/kg as a number, like 120."
+_BEFORE_ASK = (
+    "Please send the total mg you took before you began logging doses here as a number, like "
+    "2400 (60 days at 40 mg a day), or 0 to clear it."
+)
 
 
 def _read(text: str, unit: re.Pattern[str], ask: str) -> Reading:
@@ -256,8 +281,8 @@ def _starts_like_a_date(text: str) -> bool:
 
 
 def parse_course_args(args: list[str], today: date) -> FieldValue | Action:
-    """`start DATE`, `dose MG [DATE]`, `weight KG [DATE]`, `target N`, `end`, `resume`,
-    `summary on|off`. Empty args are the guided flow's job, not ours."""
+    """`start DATE`, `dose MG [DATE]`, `weight KG [DATE]`, `target N`, `before MG`, `end`,
+    `resume`, `summary on|off`. Empty args are the guided flow's job, not ours."""
     if not args:
         raise CourseInputError("Tell me what to change. " + USAGE)
     word, rest = args[0].lower(), args[1:]
@@ -271,6 +296,13 @@ def parse_course_args(args: list[str], today: date) -> FieldValue | Action:
         if not rest:
             raise CourseInputError("Add the date you started, like /course start 2026-03-01.")
         return FieldValue(Field.START, on=parse_start_date(" ".join(rest), today))
+    before = _before_args(args)
+    if before is not None:
+        if not before:
+            raise CourseInputError(
+                "Add the total mg you took before you began logging here, like /course before 2400."
+            )
+        return parse_before(" ".join(before))
     if word in {"dose", "mg", "weight", "kg"} and not rest:
         raise CourseInputError("Add the value. " + USAGE)
     if word in {"dose", "mg"}:
@@ -286,6 +318,67 @@ def parse_course_args(args: list[str], today: date) -> FieldValue | Action:
     raise CourseInputError("I did not understand that. " + USAGE)
 
 
+def parse_before(text: str) -> FieldValue:
+    """The mg taken before tracking began, as a total in mg or g; 0 (or "none") clears it."""
+    cleaned = " ".join(text.strip().lower().split())
+    # A total from before is often an estimate, and said so: "about 2400", "~2400".
+    cleaned = re.sub(r"^(?:about|around|roughly|approx(?:imately|\.)?|~)\s*", "", cleaned)
+    if cleaned in _CLEAR_WORDS:
+        cleaned = "0"
+    if cleaned[:1] in {"-", "−"}:
+        raise CourseInputError(
+            "The mg taken before tracking cannot be negative. Send the total, like 2400, or 0 "
+            "to clear it."
+        )
+    match = _BEFORE_NUMBER.fullmatch(cleaned)
+    unit = _BEFORE_UNIT.fullmatch(match[3]) if match is not None else None
+    if match is None or unit is None:
+        raise CourseInputError(_BEFORE_ASK)
+    whole = re.sub(r"[^0-9]", "", match[1])
+    typed = float(f"{whole}.{match[2] or 0}")
+    mg, note = typed, ""
+    if unit[2]:
+        mg = round(typed * 1000, 1)
+        note = f"{_number_text(typed)} g = {grouped_number(mg)} mg"
+    if mg > MAX_BEFORE_MG:
+        raise CourseInputError(
+            f"A total of {grouped_number(mg)} mg is more than I can record as taken before "
+            f"tracking (up to {MAX_BEFORE_MG:,} mg). Please check it and send the total mg, like "
+            "2400."
+        )
+    if mg == 0:
+        note = "nothing taken before tracking"
+    return FieldValue(Field.BEFORE, mg, note=note)
+
+
+def check_before(mg: float, start: date, today: date) -> None:
+    """Refuse a total the course could not have reached: more than its days so far at the
+    highest daily dose we record. A wrong start date is as likely as a typo, so it names both."""
+    days = max(course_day(start, today), 1)
+    limit = days * DOSE_RANGE[1]
+    if mg > limit:
+        raise CourseInputError(
+            f"A total of {grouped_number(mg)} mg is more than your course could have reached: "
+            f"{days} day{'' if days == 1 else 's'} from {start.day} {start:%b %Y} at up to "
+            f"{DOSE_RANGE[1]} mg a day is {limit:,} mg. Please check the number, or your start "
+            "date."
+        )
+
+
+def _before_args(args: list[str]) -> list[str] | None:
+    """The words after `before` (or another way to say it) in /course's arguments; None when
+    the arguments are about something else."""
+    words = [word.lower() for word in args]
+    if words[:2] in (["taken", "before"], ["took", "before"]):
+        words = words[1:]
+    if not words or words[0].rstrip(":=").replace("_", "") not in _BEFORE_WORDS:
+        return None
+    rest = args[len(args) - len(words) + 1 :]
+    while rest and rest[0].lower() in _BEFORE_FILLER:
+        rest = rest[1:]
+    return rest
+
+
 def typed_value(field: Field, text: str, today: date) -> FieldValue:
     """A value typed alone, as the guided flow asks for it."""
     if field == Field.START:
@@ -294,4 +387,6 @@ def typed_value(field: Field, text: str, today: date) -> FieldValue:
         return FieldValue(Field.DOSE, parse_dose(text))
     if field == Field.WEIGHT:
         return read_weight(text)
+    if field == Field.BEFORE:
+        return parse_before(text)
     return FieldValue(Field.TARGET, parse_target(text))

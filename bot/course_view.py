@@ -29,6 +29,11 @@ TARGET_CHOICES = (120, 130, 140, 150)
 HOW_IT_COUNTS = (
     "Only doses you mark ✅ Taken on a dose reminder count, each a share of that day's mg."
 )
+# With mg taken before tracking, "only" would no longer be true, and the way back is named.
+HOW_IT_COUNTS_WITH_BEFORE = (
+    "Doses you mark ✅ Taken on a dose reminder count, each a share of that day's mg, on top of "
+    "what you took before tracking (/course before 0 clears it)."
+)
 NO_DOSE_REMINDERS = "To count doses, set dose reminders with /remind dose 08:00 and press Taken."
 
 
@@ -114,6 +119,26 @@ def weight_prompt() -> str:
     )
 
 
+def before_prompt(current: float | None, start: date, estimate: tuple[date, float] | None) -> str:
+    """Ask for the mg taken before tracking began; `estimate` is (the day before the first
+    tracked day, the mg prescribed up to it), an arithmetic starting point."""
+    lines = [
+        "➕ <b>Taken before isobot</b>",
+        "Were you on your course before you began logging doses here? Send the total mg you "
+        "took until then, like 2400 (60 days at 40 mg a day). It is added to your cumulative "
+        "dose, its mg/kg and the projected end.",
+    ]
+    if estimate is not None:
+        last, mg = estimate
+        lines.append(
+            f"At the daily dose you entered, {long_date(start)} to {long_date(last)} makes "
+            f"{grouped_number(mg)} mg if no dose was missed; send less for any you missed."
+        )
+    now = f"{grouped_number(current)} mg. Send 0 to clear it." if current else "none."
+    lines.append(f"Recorded now: {now}")
+    return with_prescriber(*lines)
+
+
 def target_prompt(current: int) -> tuple[str, InlineKeyboardMarkup]:
     text = with_prescriber(
         "🎯 <b>Your cumulative target</b>",
@@ -159,7 +184,14 @@ def _weight_line(progress: CourseProgress) -> str:
 
 def _cumulative_lines(progress: CourseProgress) -> list[str]:
     doses = plural(progress.taken_doses, "dose")
-    lines = [f"<b>Cumulative</b>: {grouped_number(progress.cumulative_mg)} mg from {doses} taken"]
+    total = f"<b>Cumulative</b>: {grouped_number(progress.cumulative_mg)} mg"
+    before = progress.mg_before_tracking
+    lines = [f"{total} from {doses} taken"]
+    if before > 0:
+        lines = [
+            f"{total}, which includes {grouped_number(before)} mg taken before tracking and "
+            f"{grouped_number(progress.logged_mg)} mg from {doses} you logged"
+        ]
     if progress.mg_per_kg is None or progress.percent is None:
         lines.append("mg/kg shows once your weight is set.")
         return lines
@@ -224,7 +256,8 @@ def course_screen(progress: CourseProgress, facts: CourseFacts) -> str:
     projection = _projection_line(progress, facts.next_dose)
     if projection is not None:
         lines.append(projection)
-    lines += ["", HOW_IT_COUNTS if facts.has_dose_reminders else NO_DOSE_REMINDERS]
+    counts = HOW_IT_COUNTS_WITH_BEFORE if progress.mg_before_tracking > 0 else HOW_IT_COUNTS
+    lines += ["", counts if facts.has_dose_reminders else NO_DOSE_REMINDERS]
     if facts.ended_on is None:
         lines.append(summary_line(facts.summary_on, facts.has_zone))
     return with_prescriber(*lines)
@@ -254,6 +287,7 @@ def course_keyboard(facts: CourseFacts) -> InlineKeyboardMarkup:
                 InlineKeyboardButton("🎯 Target", callback_data=f"{PREFIX}ask:target"),
                 InlineKeyboardButton("📅 Start date", callback_data=f"{PREFIX}ask:start"),
             ],
+            [InlineKeyboardButton("➕ Taken before isobot", callback_data=f"{PREFIX}ask:before")],
             [
                 InlineKeyboardButton(summary[0], callback_data=f"{PREFIX}{summary[1]}"),
                 InlineKeyboardButton("🏁 Course ended", callback_data=f"{PREFIX}end"),

@@ -1,6 +1,6 @@
 """A course's history, read once: its progress, and the cumulative dose day by day as the /course
 chart and the report draw it (the rules of scheduler/cumulative.py: only logged Taken doses
-count), one point a local day."""
+count, and the mg taken before tracking began), one point a local day."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from scheduler.cumulative import (
     WeightEntry,
     course_progress,
     latest_weight,
+    mg_if_every_dose_taken,
     mg_on_day,
 )
 from scheduler.dose_days import dose_days
@@ -36,12 +37,17 @@ class CourseHistory:
 
 
 def cumulative_series(
-    days: Sequence[DoseDay], doses: Sequence[DoseChange], start: date, last: date, kg: float
+    days: Sequence[DoseDay],
+    doses: Sequence[DoseChange],
+    start: date,
+    last: date,
+    kg: float,
+    offset_mg: float = 0.0,
 ) -> list[tuple[date, float]]:
-    """(day, cumulative mg/kg by the end of it) for every day `start`..`last`; mg/kg uses the
-    one weight given, as /course does with the latest."""
+    """(day, cumulative mg/kg by the end of it) for every day `start`..`last`, counted on from
+    `offset_mg`; mg/kg uses the one weight given, as /course does with the latest."""
     by_day = {d.local_date: d for d in days}
-    total = 0.0
+    total = offset_mg
     series = []
     day = start
     while day <= last:
@@ -65,12 +71,48 @@ async def course_history(
     )
 
 
-def series_of(history: CourseHistory, start: date, last: date) -> list[tuple[date, float]]:
-    """The series with the latest weight; empty without one."""
+def tracked_from(history: CourseHistory, start: date, last: date) -> date:
+    """The first day of the course with a dose occurrence here, or `last` when none has come
+    yet: the mg taken before tracking were taken before this day."""
+    found = (d.local_date for d in history.days if start <= d.local_date <= last and d.occurrences)
+    return min(found, default=last)
+
+
+def series_of(
+    history: CourseHistory, start: date, last: date, mg_before_tracking: float = 0.0
+) -> list[tuple[date, float]]:
+    """The series with the latest weight; empty without one.
+
+    With mg taken before tracking, the logged part runs from the first tracked day, counted on
+    from that total, and before it goes a straight line from 0 at the start to that total the day
+    before: the one estimate drawn (the chart draws it apart), since no day of it was logged.
+    """
     weight = latest_weight(history.weights)
     if weight is None or last < start:
         return []
-    return cumulative_series(history.days, history.doses, start, last, weight.kg)
+    if mg_before_tracking <= 0:
+        return cumulative_series(history.days, history.doses, start, last, weight.kg)
+    first = tracked_from(history, start, last)
+    logged = cumulative_series(
+        history.days, history.doses, first, last, weight.kg, mg_before_tracking
+    )
+    ramp_end = first - timedelta(days=1)
+    if ramp_end < start:
+        return logged
+    ramp = [(ramp_end, mg_before_tracking / weight.kg)]
+    if start < ramp_end:
+        ramp.insert(0, (start, 0.0))
+    return ramp + logged
+
+
+def estimated_before(history: CourseHistory, start: date, last: date) -> tuple[date, float] | None:
+    """The day before tracking began, and the mg prescribed from the start to it if every dose
+    was taken: a figure the user may start from. None without a dose or a day before tracking."""
+    first = tracked_from(history, start, last)
+    if not history.doses or first <= start:
+        return None
+    until = first - timedelta(days=1)
+    return until, mg_if_every_dose_taken(history.doses, start, until)
 
 
 def progress_of(
@@ -86,6 +128,7 @@ def progress_of(
         doses=history.doses,
         weights=history.weights,
         days=history.days,
+        mg_before_tracking=course.mg_before_tracking or 0.0,
     )
 
 

@@ -2,8 +2,12 @@
 
 The rules, chosen so that the figures never run ahead of what the user actually logged:
 
-* **Only logged doses count.** A dose occurrence counts when the user pressed Taken on its
+* **Only logged doses count**, and the total the user says they took before they began
+  logging here (/course before 2400). A dose occurrence counts when the user pressed Taken on its
   reminder; the prescription alone counts for nothing, and a skipped or unanswered dose adds 0.
+  The total from before is the user's own figure, added as it is: without it, someone who starts
+  two months into a course would see a fraction of their cumulative dose and a projected end
+  months too late.
 * **A day's dose is shared evenly by that day's dose times.** Each Taken occurrence is worth the
   mg/day in effect on its local date divided by the number of dose occurrences that day (the
   reminders that fired or were answered, plus today's still to come). Two reminders and 40 mg a
@@ -59,7 +63,7 @@ class DoseDay:
 @dataclass(frozen=True)
 class CourseProgress:
     day: int  # 1 on the start date; on an ended course, the last day it ran
-    cumulative_mg: float
+    cumulative_mg: float  # in all: the logged doses and mg_before_tracking
     taken_doses: int
     target_mg_per_kg: int
     mg_per_day: float | None  # in effect on the last counted day
@@ -68,10 +72,18 @@ class CourseProgress:
     percent: int | None
     projected_end: date | None  # None without a dose or weight, once reached, or when ended
     ended: bool
+    # The mg the user took before they began logging here; part of cumulative_mg.
+    mg_before_tracking: float = 0.0
 
     @property
     def reached(self) -> bool:
         return self.percent is not None and self.percent >= 100
+
+    @property
+    def logged_mg(self) -> float:
+        """The part of cumulative_mg from the doses logged Taken here; rounded to drop the float
+        noise of the subtraction, which would show 1,719.9999 as 1,720.0."""
+        return round(self.cumulative_mg - self.mg_before_tracking, 6)
 
 
 def dose_in_effect(day: date, doses: Sequence[DoseChange]) -> DoseChange | None:
@@ -111,6 +123,16 @@ def cumulative_mg(
 ) -> float:
     """Total mg from logged Taken doses on local dates `first`..`last`, both included."""
     return sum(mg_on_day(d, doses) for d in days if first <= d.local_date <= last)
+
+
+def mg_if_every_dose_taken(doses: Sequence[DoseChange], first: date, last: date) -> float:
+    """The prescribed mg of local dates `first`..`last`, both included: what they would add if
+    no dose was missed. Only an estimate to offer, never counted."""
+    total, day = 0.0, first
+    while day <= last:
+        total += mg_per_day_on(day, doses) or 0.0
+        day += timedelta(days=1)
+    return total
 
 
 def latest_weight(weights: Iterable[WeightEntry]) -> WeightEntry | None:
@@ -179,10 +201,13 @@ def course_progress(
     doses: Sequence[DoseChange],
     weights: Sequence[WeightEntry],
     days: Sequence[DoseDay],
+    mg_before_tracking: float = 0.0,
 ) -> CourseProgress:
-    """Everything /course and the weekly summary show, from the stored histories."""
+    """Everything /course and the weekly summary show, from the stored histories and the mg
+    taken before tracking began, which counts toward the total, mg/kg, percent and projection."""
     last = min(today, ended_on) if ended_on is not None else today
-    total = cumulative_mg(days, doses, start, last)
+    before_tracking = max(mg_before_tracking, 0.0)
+    total = before_tracking + cumulative_mg(days, doses, start, last)
     taken = sum(d.taken for d in days if start <= d.local_date <= last)
     daily = mg_per_day_on(last, doses)
     weight = latest_weight(weights)
@@ -190,7 +215,7 @@ def course_progress(
     percent = percent_of_target(per_kg, target_mg_per_kg) if per_kg is not None else None
     end = None
     if ended_on is None and weight is not None and daily:
-        before = cumulative_mg(days, doses, start, today - timedelta(days=1))
+        before = before_tracking + cumulative_mg(days, doses, start, today - timedelta(days=1))
         end = projected_end(before, target_mg_per_kg * weight.kg, daily, today, doses)
     return CourseProgress(
         day=course_day(start, last),
@@ -203,4 +228,5 @@ def course_progress(
         percent=percent,
         projected_end=end,
         ended=ended_on is not None,
+        mg_before_tracking=before_tracking,
     )

@@ -294,6 +294,10 @@ class Course(OwnedByUser, Base):
     start_date: Mapped[date] = mapped_column(Date)
     # Cumulative mg per kg of body weight aimed at: 120-150, 120 unless the user says otherwise.
     target_mg_per_kg: Mapped[int] = mapped_column(Integer, default=120)
+    # The mg the user took before they began logging doses here (/course before 2400), added to
+    # the cumulative dose: someone who starts two months in would otherwise see a fraction of
+    # it. NULL: none recorded (rows from before migration 0008, or cleared with 0).
+    mg_before_tracking: Mapped[float | None] = mapped_column(Float, nullable=True)
     # Set when the user says the course is over: broadcasts then count them as after the course.
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -7,16 +7,10 @@ step kept in users.awaiting. Typed shortcuts change one thing: /course dose 40.
 from __future__ import annotations
 
 import html
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import (
-    CallbackQuery,
-    InputFile,
-    InputMediaPhoto,
-    Message,
-    Update,
-)
+from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.awaiting import expect_input
@@ -28,14 +22,17 @@ from bot.course_args import (
     CourseInputError,
     Field,
     FieldValue,
+    check_before,
     parse_course_args,
     parse_start_date,
     parse_target,
     typed_value,
 )
+from bot.course_chart_reply import edit_chart, reply_with_chart
 from bot.course_view import (
     PREFIX,
     CourseFacts,
+    before_prompt,
     course_keyboard,
     course_screen,
     dose_prompt,
@@ -49,15 +46,15 @@ from bot.course_view import (
 from bot.keyboards import Screen
 from bot.pictures.caption import MAX_CAPTION, visible_length
 from bot.pictures.chart_data import ChartData, chart_data
-from bot.pictures.course_chart import draw_course_chart
-from bot.pictures.renderer import PictureError, renderer
 from bot.services import Context, IsobotApp, add_commands, services, user_session
 from scheduler.course_series import (
     CourseHistory,
     course_history,
     course_last_day,
+    estimated_before,
     progress_of,
     series_of,
+    tracked_from,
 )
 from scheduler.courses import (
     dose_history,
@@ -82,7 +79,7 @@ AWAITING = "course:"
 # Exactly the buttons of bot/course_view.py: anything else under crs: is forged or out of date,
 # and falls through to the catch-all, which refuses it without touching the course.
 BUTTON_PATTERN = (
-    f"^{PREFIX}(start:.+|ask:(dose|weight|target|start)|target:[0-9]{{1,3}}"
+    f"^{PREFIX}(start:.+|ask:(dose|weight|target|start|before)|target:[0-9]{{1,3}}"
     "|end|endyes|resume|sum:(on|off)|show|dosesoff)$"
 )
 NO_COURSE = "First, the day you started: /course start 2026-03-01, or /course alone to be guided."
@@ -153,6 +150,12 @@ async def apply_value(
     elif value.field == Field.WEIGHT:
         assert value.number is not None
         await set_weight(session, course, value.number, value.on or today, now)
+    elif value.field == Field.BEFORE:
+        assert value.number is not None
+        check_before(value.number, course.start_date, today)
+        # 0 clears it: NULL, as on a course that never had one.
+        course.mg_before_tracking = value.number or None
+        course.updated_at = now
     else:
         assert value.number is not None
         course.target_mg_per_kg = int(value.number)
@@ -189,18 +192,9 @@ def course_chart(
     user: User, course: Course, history: CourseHistory, progress: CourseProgress, now: datetime
 ) -> ChartData | None:
     """The chart of a course from its history and progress, both from the caller."""
-    points = series_of(history, course.start_date, course_last_day(user, course, now))
-    return chart_data(progress, points)
-
-
-async def _chart_png(chart: ChartData | None, caption: str) -> bytes | None:
-    """The chart drawn, when there is one and the screen fits as its caption."""
-    if chart is None or visible_length(caption) > MAX_CAPTION:
-        return None
-    try:
-        return await renderer.render(draw_course_chart, chart)
-    except PictureError:
-        return None
+    start, last = course.start_date, course_last_day(user, course, now)
+    points = series_of(history, start, last, progress.mg_before_tracking)
+    return chart_data(progress, points, tracked_from(history, start, last))
 
 
 async def course_command(update: Update, context: Context) -> None:
@@ -218,12 +212,7 @@ async def course_command(update: Update, context: Context) -> None:
                 chart = await chart_for(session, user, now)
         except CourseInputError as error:
             reply = with_prescriber(html.escape(str(error))), None
-    png = await _chart_png(chart, reply[0])
-    if png is not None:
-        picture = InputFile(png, filename="course.png")
-        await message.reply_photo(picture, caption=reply[0], reply_markup=reply[1])
-        return
-    await message.reply_text(reply[0], reply_markup=reply[1])
+    await reply_with_chart(message, reply, chart)
 
 
 async def _command_reply(
@@ -302,21 +291,10 @@ async def course_button(update: Update, context: Context) -> None:
     reply, new_message = outcome
     await query.answer()
     if on_chart and not new_message and visible_length(reply[0]) <= MAX_CAPTION:
-        await _edit_chart(query, reply, chart)
+        await edit_chart(query, reply, chart)
         return
     # A screen too long for a caption goes below the chart as a message of its own.
     await show_after_press(query, context, reply[0], reply[1], new_message=new_message or on_chart)
-
-
-async def _edit_chart(query: CallbackQuery, reply: Screen, chart: ChartData | None) -> None:
-    """A screen under the chart is redrawn with it, so the two never disagree; a question
-    (has it ended?) changes the caption only."""
-    png = await _chart_png(chart, reply[0])
-    if png is None:
-        await query.edit_message_caption(reply[0], reply_markup=reply[1])
-        return
-    media = InputMediaPhoto(InputFile(png, filename="course.png", attach=True), caption=reply[0])
-    await query.edit_message_media(media, reply_markup=reply[1])
 
 
 async def _button_reply(
@@ -344,7 +322,7 @@ async def _button_reply(
         user.awaiting = f"{AWAITING}{Field.START}"
         return start_prompt(today, bool(user.timezone)), False
     if action == "ask":
-        return await _ask(session, user, course, argument, today), True
+        return await _ask(session, user, course, argument, now), True
     if action == "target":
         value = FieldValue(Field.TARGET, parse_target(argument))
         await apply_value(session, user, value, now)
@@ -365,7 +343,15 @@ async def _button_reply(
     return await screen(session, user, course, now), False
 
 
-async def _ask(session: AsyncSession, user: User, course: Course, what: str, today: date) -> Screen:
+async def _ask(
+    session: AsyncSession, user: User, course: Course, what: str, now: datetime
+) -> Screen:
+    today = local_day(now, user_zone(user))
+    if what == Field.BEFORE:
+        user.awaiting = f"{AWAITING}{Field.BEFORE}"
+        history = await course_history(session, user, course, now)
+        estimate = estimated_before(history, course.start_date, today)
+        return before_prompt(course.mg_before_tracking, course.start_date, estimate), None
     if what == Field.TARGET:
         user.awaiting = f"{AWAITING}{Field.TARGET}"
         return target_prompt(course.target_mg_per_kg)

@@ -22,7 +22,28 @@ def draw_course_chart(data: ChartData) -> bytes:
     low, high = data.band
     ax.axhspan(low, high, facecolor=TARGET_BAND, alpha=0.3, hatch="//", edgecolor=TARGET_BAND)
     ax.axhline(data.target, color="#000000", linewidth=1, linestyle=":")
-    ax.plot(days, values, color=LINE, linewidth=2.2, label="cumulative mg/kg (doses you logged)")
+    # Days before tracking began were not logged: a dotted line up to the total the user gave,
+    # joined to the first logged day, so it never passes for doses they pressed Taken on.
+    split = data.untracked
+    if split:
+        ax.plot(
+            days[: split + 1],
+            values[: split + 1],
+            color=LINE,
+            linewidth=1.8,
+            linestyle=":",
+            label="taken before isobot (your total, spread evenly)",
+        )
+    logged = "doses you logged"
+    if data.mg_before_tracking > 0:
+        logged += ", added to those before"
+    ax.plot(
+        days[split:],
+        values[split:],
+        color=LINE,
+        linewidth=2.2,
+        label=f"cumulative mg/kg ({logged})",
+    )
     today_date, now = data.today
     today = float(date2num(today_date))
     ax.plot([today], [now], marker="o", markersize=9, color=LINE, linestyle="none")

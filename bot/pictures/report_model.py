@@ -94,8 +94,15 @@ def course_lines(course: CourseFigures | None) -> list[tuple[str, str]]:
     )
     rows.append(("Cumulative target", f"{progress.target_mg_per_kg} mg/kg"))
     doses = f"{progress.taken_doses} dose{'' if progress.taken_doses == 1 else 's'}"
-    taken = f"{number(progress.cumulative_mg)} mg from {doses} logged as taken"
-    rows.append(("Cumulative dose", taken))
+    total, logged = number(progress.cumulative_mg), number(progress.logged_mg)
+    if progress.mg_before_tracking > 0:
+        # The prescriber should see which part is the patient's own total, not logged doses.
+        in_all = f"{total} mg in all, {logged} mg of it from {doses} logged as taken"
+        before = f"{number(progress.mg_before_tracking)} mg, as entered by the patient"
+        rows.append(("Cumulative dose", in_all))
+        rows.append(("Before tracking", f"{before} (not logged dose by dose)"))
+    else:
+        rows.append(("Cumulative dose", f"{total} mg from {doses} logged as taken"))
     if progress.mg_per_kg is not None and progress.percent is not None:
         per_kg = f"{tenth_down(progress.mg_per_kg):.1f} mg/kg ({progress.percent}% of target)"
         rows.append(("Cumulative per kg", per_kg))

@@ -23,7 +23,7 @@ T0 = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
 
 
 async def test_migrations_reach_head(database_url: str) -> None:
-    assert await current_revision(database_url) == "0007"
+    assert await current_revision(database_url) == "0008"
 
 
 async def test_first_contact_creates_active_user_without_timezone(db: Database) -> None:
