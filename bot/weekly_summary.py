@@ -91,6 +91,9 @@ def span_line(span: Span, zone: ZoneInfo) -> str:
 
 def _progress_lines(progress: CourseProgress) -> list[str]:
     lines = [f"📈 Cumulative: {grouped_number(progress.cumulative_mg)} mg"]
+    if progress.mg_before_tracking:
+        before = grouped_number(progress.mg_before_tracking)
+        lines[0] += f" (with {before} mg taken before tracking)"
     if progress.mg_per_kg is not None and progress.percent is not None:
         lines[0] += (
             f" = {progress.mg_per_kg:.1f} mg/kg of your {progress.target_mg_per_kg} mg/kg target"

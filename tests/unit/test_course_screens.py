@@ -237,6 +237,12 @@ def test_summary_shows_adherence_progress_and_prescriber_line() -> None:
     assert text.endswith(PRESCRIBER_DECIDES)
 
 
+def test_summary_says_the_total_holds_the_mg_taken_before_tracking() -> None:
+    before = replace(PROGRESS, cumulative_mg=4120.0, mg_before_tracking=2400.0)
+    text = summary_text(before, adherence(), None, LIBRARY.disclaimer_html)
+    assert "Cumulative: 4,120 mg (with 2,400 mg taken before tracking)" in visible_text(text)
+
+
 def test_summary_without_dose_reminders_says_how_doses_count() -> None:
     text = summary_text(PROGRESS, adherence(0, 0, 0), None, LIBRARY.disclaimer_html)
     assert "No dose reminders this week" in text
