@@ -23,7 +23,6 @@ from bot.course_view import (
     HOW_IT_COUNTS,
     HOW_IT_COUNTS_WITH_BEFORE,
     PRESCRIBER_DECIDES,
-    CourseFacts,
     before_prompt,
     course_keyboard,
     course_screen,
@@ -32,6 +31,7 @@ from bot.handlers.course import BUTTON_PATTERN
 from content import load_library, match_guide
 from content.telegram_html import html_problems, visible_text
 from scheduler.cumulative import CourseProgress, DoseChange, WeightEntry
+from tests.unit.test_course_screens import FACTS as SCREEN_FACTS
 
 LIBRARY = load_library()
 TODAY = date(2026, 3, 15)
@@ -143,15 +143,7 @@ PROGRESS = CourseProgress(
     ended=False,
     mg_before_tracking=2400.0,
 )
-FACTS = CourseFacts(
-    start=START,
-    today=TODAY,
-    current_dose=DoseChange(START, 40),
-    summary_on=True,
-    has_zone=True,
-    has_dose_reminders=True,
-    ended_on=None,
-)
+FACTS = replace(SCREEN_FACTS, start=START, today=TODAY, current_dose=DoseChange(START, 40))
 
 
 def test_the_screen_says_the_total_includes_what_came_before() -> None:
