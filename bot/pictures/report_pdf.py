@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from fpdf import FPDF
 
 _MARGIN = 15
+# Where the disclaimer starts, 12 mm above the bottom margin of an A4 page (297 mm).
+DISCLAIMER_TOP = 297 - _MARGIN - 12
+_ROW = 4.6  # one line of a list
+_SECTION = 10 + _ROW  # a heading and the first line of a list under it
 _ADHERENCE_HEAD = ("Period", "Taken", "Doses", "Skipped", "No answer", "Not sent")
 
 
@@ -32,6 +36,16 @@ def _font_path() -> Path:
 
 def build_report_pdf(data: ReportData) -> bytes:
     """The report as PDF bytes: one A4 page."""
+    pdf = report_page(data)
+    pdf.set_y(DISCLAIMER_TOP)
+    pdf.set_font("DejaVu", "", 8)
+    pdf.multi_cell(0, 4, data.disclaimer, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def report_page(data: ReportData) -> FPDF:
+    """The page with everything but the disclaimer; its lists fit above the disclaimer, in more
+    columns or shortened ("… and 9 more") when a long course has many."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
@@ -60,18 +74,16 @@ def build_report_pdf(data: ReportData) -> bytes:
         _chart(pdf, data)
     _heading(pdf, "Adherence (dose reminders answered)")
     _adherence(pdf, data)
+    later = 2 if data.checkin_lines else 1
     _heading(pdf, "Days a dose was skipped, unanswered or not sent")
     missed = missed_entries(data.missed) or ["None recorded."]
-    _columns(pdf, missed, columns=2 if len(missed) > 6 else 1)
+    _columns(pdf, missed, 3, sections_after=later, least=2 if len(missed) > 6 else 1)
     _heading(pdf, "Blood and pregnancy test reminders")
-    _columns(pdf, check_entries(data), columns=1)
+    _columns(pdf, check_entries(data), 2, sections_after=later - 1)
     if data.checkin_lines:
         _heading(pdf, "Weekly check-ins")
-        _columns(pdf, list(data.checkin_lines), columns=1)
-    pdf.set_y(-_MARGIN - 12)
-    pdf.set_font("DejaVu", "", 8)
-    pdf.multi_cell(0, 4, data.disclaimer, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+        _columns(pdf, list(data.checkin_lines), 1, sections_after=0)
+    return pdf
 
 
 def _heading(pdf: FPDF, text: str) -> None:
@@ -116,13 +128,24 @@ def _adherence(pdf: FPDF, data: ReportData) -> None:
             table.row(adherence_row(label, adherence))
 
 
-def _columns(pdf: FPDF, entries: list[str], columns: int) -> None:
+def _columns(
+    pdf: FPDF, entries: list[str], most: int, *, sections_after: int, least: int = 1
+) -> None:
+    """The entries in as few columns (from `least` up to `most`) as fit above what is still to
+    come, the last ones summed up ("… and 9 more") when even `most` columns cannot hold them."""
     pdf.set_font("DejaVu", "", 9)
+    bottom = DISCLAIMER_TOP - 1 - sections_after * _SECTION
+    room = max(1, int((bottom - pdf.get_y()) // _ROW))
+    fitting = (c for c in range(least, most + 1) if -(-len(entries) // c) <= room)
+    columns = next(fitting, most)
+    if len(entries) > columns * room:
+        kept = columns * room - 1
+        entries = [*entries[:kept], f"… and {len(entries) - kept} more"]
     width = (pdf.w - 2 * _MARGIN) / columns
     rows = -(-len(entries) // columns)
     top = pdf.get_y()
     for index, entry in enumerate(entries):
         column, row = divmod(index, rows)
-        pdf.set_xy(_MARGIN + column * width, top + row * 4.6)
-        pdf.cell(width, 4.6, f"• {entry}")
-    pdf.set_xy(_MARGIN, top + rows * 4.6)
+        pdf.set_xy(_MARGIN + column * width, top + row * _ROW)
+        pdf.cell(width, _ROW, f"• {entry}")
+    pdf.set_xy(_MARGIN, top + rows * _ROW)

@@ -3,6 +3,7 @@ drawing functions, called directly, make pictures Telegram accepts."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -192,3 +193,22 @@ def test_today_with_a_dose_taken_and_one_still_due_is_not_shown_complete() -> No
     taken = records((0, DoseState.TAKEN))
     data = calendar_data("t", [*taken, *still_due_today([TODAY], TODAY)], TODAY, TODAY)
     assert data.days == ((TODAY, (DayState.TAKEN, DayState.WAITING)),)
+
+
+def test_a_long_courses_report_keeps_above_its_disclaimer() -> None:
+    """Six months with many missed days, both monthly checks and the check-ins: the lists go into
+    more columns, or are summed up, rather than run over the disclaimer."""
+    from bench.pictures import sample_records, sample_report
+    from bot.pictures.report_model import CheckLine
+    from bot.pictures.report_pdf import DISCLAIMER_TOP, build_report_pdf, report_page
+
+    heavy = sample_report(sample_records())
+    checks = tuple(
+        CheckLine(what, TODAY - timedelta(days=30 * month), month % 2 == 0)
+        for month in range(6)
+        for what in ("Blood test", "Pregnancy test")
+    )
+    lines = tuple(f"Week {week}: mood 2 of 6, dry lips mild" for week in range(1, 5))
+    data = replace(heavy, checks=checks, checkin_lines=lines)
+    assert report_page(data).get_y() <= DISCLAIMER_TOP
+    assert b"/Count 1" in build_report_pdf(data)
