@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -259,6 +260,26 @@ async def _post_shutdown(app: IsobotApp) -> None:
     await svc.db.dispose()
 
 
+# A tick or a sightings write runs for milliseconds; this only bounds a stuck one.
+_JOBS_FINISH_WITHIN = 10.0
+
+
+async def _let_jobs_finish(app: IsobotApp) -> None:
+    """Pause the JobQueue and wait for the jobs running now. Stopping it cancels them
+    (APScheduler's asyncio executor cancels what is in flight, whatever `wait` says): nothing is
+    lost, as each job's transaction rolls back, but each is logged as an error."""
+    if app.job_queue is None or not app.job_queue.scheduler.running:
+        return
+    app.job_queue.scheduler.pause()
+    in_flight = [
+        task
+        for task in asyncio.all_tasks()
+        if getattr(task.get_coro(), "__name__", "") == "run_coroutine_job" and not task.done()
+    ]
+    if in_flight:
+        await asyncio.wait(in_flight, timeout=_JOBS_FINISH_WITHIN)
+
+
 @asynccontextmanager
 async def running(app: IsobotApp, *, poll_timeout: int = 10) -> AsyncIterator[IsobotApp]:
     """Run the bot inside an already running event loop, then stop it: `python -m bot` in both
@@ -284,6 +305,7 @@ async def running(app: IsobotApp, *, poll_timeout: int = 10) -> AsyncIterator[Is
             await poller.stop()
         # Before the Application stops: an update taken after that would be answered 200 and lost.
         await stop_listeners(app)
+        await _let_jobs_finish(app)
         if app.running:
             await app.stop()
         if app.post_stop:
