@@ -47,7 +47,7 @@ async def test_a_course_button_reply_to_a_gone_message_is_sent_as_a_new_message(
         pytest.param("tz:Europe/Berlin", "Your timezone is now Europe/Berlin", id="timezone"),
         pytest.param("rm:off:{reminder}", "Dose 08:00 — off", id="reminder_switched_off"),
         pytest.param("rk:dose", "Dose: at what time?", id="remind_kind"),
-        pytest.param("rt:dose:0900:on", "Chosen: 08:00 and 09:00", id="remind_time"),
+        pytest.param("rt:dose:2000:on", "Chosen: 08:00 and 20:00", id="remind_time"),
         pytest.param("erase:no", "Nothing was deleted", id="erasure_declined"),
         pytest.param("Taken", "Taken at 08:00", id="dose_taken"),
     ],
