@@ -43,7 +43,7 @@ class IntegrityError(Exception):
 
 
 class ForeignKeyViolationError(Exception):
-    pass
+    """Named as asyncpg names the error it raises from."""
 
 
 def write_the_row(parameters: str) -> None:

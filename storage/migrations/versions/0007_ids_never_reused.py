@@ -52,4 +52,4 @@ def _rebuild(*, autoincrement: bool) -> None:
         with op.batch_alter_table(
             table, recreate="always", table_kwargs={"sqlite_autoincrement": autoincrement}
         ):
-            pass
+            pass  # nothing to alter: leaving the block copies the table with its new options
