@@ -663,6 +663,7 @@ def main() -> None:
     parser.add_argument("--settle-timeout", type=float, default=defaults.settle_timeout)
     parser.add_argument("--logs", type=Path, help="keep the bot's logs in this folder")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # each migration's name, twice
     sys.exit(asyncio.run(main_async(parser.parse_args())))
 
 

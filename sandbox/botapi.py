@@ -321,6 +321,21 @@ class FakeBotApi(People):
         """Updates the bot has not confirmed yet: 0 once it fetched them all and polled again."""
         return len(self._world.updates)
 
+    def confirmed_callback(self, query_id: str) -> bool:
+        """Whether the bot has confirmed the update carrying that button press: a bot that
+        confirms an update once it has been handled has then made every call it makes for it."""
+        return not any(p["id"] == query_id for p in self._pending("callback_query"))
+
+    def confirmed_message(self, message: dict[str, Any]) -> bool:
+        """Whether the bot has confirmed the update carrying that message of a user's."""
+        return not any(
+            p["message_id"] == message["message_id"] and p["chat"]["id"] == message["chat"]["id"]
+            for p in self._pending("message")
+        )
+
+    def _pending(self, kind: str) -> list[dict[str, Any]]:
+        return [update[kind] for update in self._world.updates.pending if kind in update]
+
     def answered_callbacks(self) -> dict[str, dict[str, Any]]:
         """Callback query id -> the answerCallbackQuery parameters, for answered queries."""
         return {

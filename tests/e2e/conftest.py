@@ -50,17 +50,21 @@ class BotUnderTest:
         return sender
 
     async def say(self, text: str, user_id: int = USER, replies: int = 1) -> BotMessage:
-        """Send a message as the user; wait for the bot's reply (the last of `replies`)."""
+        """Send a message as the user; wait for the bot's reply (the last of `replies`) and
+        for the bot to have finished with the message."""
         before = len(self.fake.messages(user_id))
         self.said.append(text)
-        self.fake.send_text(user_id, text)
-        found = await self.fake.wait_for_messages(user_id, before + replies)
-        return found[-1]
+        sent = self.fake.send_text(user_id, text)
+        await self.fake.wait_for_messages(user_id, before + replies)
+        await self.fake.wait_for(lambda: self.fake.confirmed_message(sent))
+        return self.fake.messages(user_id)[before + replies - 1]
 
     async def press(self, message: BotMessage, data: str, user_id: int = USER) -> str:
-        """Press a button of `message`; wait until the bot answered the callback."""
+        """Press a button of `message`; wait until the bot has answered the callback and
+        finished with the press: a handler may edit or send after answering."""
         query_id = self.fake.press_button(user_id, message.message_id, data)
         await self.fake.wait_for(lambda: query_id in self.fake.answered_callbacks())
+        await self.fake.wait_for(lambda: self.fake.confirmed_callback(query_id))
         return query_id
 
     async def rows(self, model: Any, *where: Any) -> list[Any]:

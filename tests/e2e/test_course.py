@@ -317,8 +317,7 @@ async def test_an_old_start_date_button_leaves_a_set_start_alone(bot: BotUnderTe
     assert (await course_row(bot)).start_date == date(2026, 2, 15)
     # Asked again through the screen, the question's buttons work.
     screen = await bot.say("/course")
-    await bot.press(screen, button(bot, screen, "Start date"))
-    asked = bot.fake.messages(USER)[-1]
+    asked = await bot.press_and_wait(screen, button(bot, screen, "Start date"))
     yesterday = button(bot, asked, "Yesterday").removeprefix("crs:start:")
     await press_and_edit(bot, asked, "Yesterday")
     assert (await course_row(bot)).start_date == date.fromisoformat(yesterday)
