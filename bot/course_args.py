@@ -103,6 +103,12 @@ class Reading:
 _WEIGHT_ASK = "Please send your weight in kilograms as a number, like 68.5 (or in pounds: 154 lb)."
 _DOSE_ASK = "Please send the total mg a day as a number, like 40."
 _TARGET_ASK = "Please send the target in mg/kg as a number, like 120."
+# "0.5 mg/kg", "1 mg per kg a day": a dose as a prescription may put it, by body weight.
+_PER_KG = re.compile(r"(?:/|per\b)\s*(?:kg|kilo)")
+_DOSE_PER_KG = (
+    "That reads as mg per kg of body weight. Please send the total mg a day your prescriber "
+    "set, like 40: I work out the mg/kg from your weight."
+)
 _BEFORE_ASK = (
     "Please send the total mg you took before you began logging doses here as a number, like "
     "2400 (60 days at 40 mg a day), or 0 to clear it."
@@ -170,7 +176,17 @@ def parse_weight(text: str) -> float:
 
 
 def parse_dose(text: str) -> float:
-    return _dose_mg(_number(text, _DOSE_UNIT, _DOSE_ASK).number)
+    reading = _dose_reading(text)
+    if reading.rest:
+        raise CourseInputError(_DOSE_ASK)
+    return _dose_mg(reading.number)
+
+
+def _dose_reading(text: str) -> Reading:
+    reading = _read(text, _DOSE_UNIT, _DOSE_ASK)
+    if _PER_KG.match(reading.rest):
+        raise CourseInputError(_DOSE_PER_KG)
+    return reading
 
 
 def _dose_mg(mg: float) -> float:
@@ -306,7 +322,7 @@ def parse_course_args(args: list[str], today: date) -> FieldValue | Action:
     if word in {"dose", "mg", "weight", "kg"} and not rest:
         raise CourseInputError("Add the value. " + USAGE)
     if word in {"dose", "mg"}:
-        reading = _read(" ".join(rest), _DOSE_UNIT, _DOSE_ASK)
+        reading = _dose_reading(" ".join(rest))
         on = _date_after(reading, today, _DOSE_ASK, ahead=True)
         return FieldValue(Field.DOSE, _dose_mg(reading.number), on)
     if word in {"weight", "kg"}:

@@ -203,7 +203,7 @@ def _cumulative_lines(progress: CourseProgress) -> list[str]:
     return lines
 
 
-def _projection_line(progress: CourseProgress, coming: DoseChange | None) -> str | None:
+def projection_line(progress: CourseProgress, coming: DoseChange | None) -> str | None:
     if progress.ended:
         return None
     if progress.reached:
@@ -237,6 +237,7 @@ def course_screen(progress: CourseProgress, facts: CourseFacts) -> str:
             "🏁 <b>Your course has ended</b>",
             f"📅 It ran {plural(progress.day, 'day')}, from {long_date(facts.start)} to "
             f"{long_date(facts.ended_on)}.",
+            "A new course? Send /course start and the day of its first dose.",
         ]
     elif progress.day < 1:
         head = ["💊 <b>Your course</b>", f"📅 It starts on {long_date(facts.start)}."]
@@ -253,7 +254,7 @@ def course_screen(progress: CourseProgress, facts: CourseFacts) -> str:
         "",
         *_cumulative_lines(progress),
     ]
-    projection = _projection_line(progress, facts.next_dose)
+    projection = projection_line(progress, facts.next_dose)
     if projection is not None:
         lines.append(projection)
     counts = HOW_IT_COUNTS_WITH_BEFORE if progress.mg_before_tracking > 0 else HOW_IT_COUNTS

@@ -18,18 +18,25 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.course_view import PRESCRIBER_DECIDES, long_date
+from bot.course_view import PRESCRIBER_DECIDES, projection_line
 from bot.formatting import grouped_number
 from content import Library, Tip
 from scheduler.adherence import Adherence, Span, summary_span, tally
 from scheduler.clock import Clock
-from scheduler.course_series import load_progress
+from scheduler.course_series import course_history, progress_of
 from scheduler.courses import course_of, user_zone
-from scheduler.cumulative import CourseProgress, progress_bar
+from scheduler.cumulative import (
+    CourseProgress,
+    DoseChange,
+    next_change,
+    progress_bar,
+)
 from scheduler.doses import dose_occurrences
 from scheduler.messages import Outgoing
+from scheduler.recurrence import local_day
 from scheduler.sender import Renderer
 from storage.models import (
+    Course,
     Delivery,
     DeliveryStatus,
     Purpose,
@@ -89,7 +96,7 @@ def span_line(span: Span, zone: ZoneInfo) -> str:
     )
 
 
-def _progress_lines(progress: CourseProgress) -> list[str]:
+def _progress_lines(progress: CourseProgress, coming: DoseChange | None) -> list[str]:
     lines = [f"📈 Cumulative: {grouped_number(progress.cumulative_mg)} mg"]
     if progress.mg_before_tracking:
         before = grouped_number(progress.mg_before_tracking)
@@ -101,11 +108,9 @@ def _progress_lines(progress: CourseProgress) -> list[str]:
         lines.append(f"{progress_bar(progress.percent)} {progress.percent}%")
     else:
         lines.append("Add your weight with /course weight 68.5 to see mg/kg.")
-    if progress.projected_end is not None and progress.mg_per_day is not None:
-        lines.append(
-            f"🏁 At {grouped_number(progress.mg_per_day)} mg a day, every dose taken, you would "
-            f"reach the target around {long_date(progress.projected_end)}."
-        )
+    projection = projection_line(progress, coming)
+    if projection is not None:
+        lines.append(projection)
     return lines
 
 
@@ -116,6 +121,7 @@ def summary_text(
     disclaimer_html: str,
     *,
     span: tuple[Span, ZoneInfo] | None = None,
+    coming: DoseChange | None = None,
 ) -> str:
     """The summary; `disclaimer_html` is the library's, which closes the tip as it closes every
     tip (content/texts.yaml)."""
@@ -125,7 +131,7 @@ def summary_text(
     ]
     if span is not None:
         lines.append(span_line(*span))
-    lines += _progress_lines(progress)
+    lines += _progress_lines(progress, coming)
     if tip is not None:
         lines += [
             "",
@@ -163,12 +169,15 @@ async def previous_summary(
 
 
 async def week_adherence(
-    session: AsyncSession, user: User, zone: ZoneInfo, end: datetime, now: datetime
+    session: AsyncSession, user: User, course: Course, end: datetime, now: datetime
 ) -> tuple[Adherence, Span]:
-    """The doses of the summary due at `end`, in the states /history gives them now."""
+    """The course's doses of the summary due at `end`, in the states /history gives them now:
+    a reminder answered before the course began is no dose of it."""
+    zone = user_zone(user)
     span = summary_span(end, zone, await previous_summary(session, user.id, end))
     found = await dose_occurrences(session, user.id, zone, now, since=span.start)
-    return tally((d.state for d in found if d.occurrence in span), days=7), span
+    counted = (d.state for d in found if d.occurrence in span and d.day >= course.start_date)
+    return tally(counted, days=7), span
 
 
 def summary_renderer(library: Library, clock: Clock) -> Renderer:
@@ -182,17 +191,19 @@ def summary_renderer(library: Library, clock: Clock) -> Renderer:
             return None
         now: datetime = clock.now()
         zone = user_zone(user)
-        progress = await load_progress(session, user, course, now)
+        history = await course_history(session, user, course, now)
+        progress = progress_of(course, history, zone, now)
         # The week ends when the summary was due, not when it went out: a late one (the bot was
         # down) still ends where the next one begins.
         end = delivery.occurrence or now
-        adherence, span = await week_adherence(session, user, zone, end, now)
+        adherence, span = await week_adherence(session, user, course, end, now)
         text = summary_text(
             progress,
             adherence,
             pick_tip(library, progress.day),
             library.disclaimer_html,
             span=(span, zone),
+            coming=next_change(local_day(now, zone), history.doses),
         )
         return Outgoing(text)
 

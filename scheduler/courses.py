@@ -96,11 +96,23 @@ async def settle_dates(session: AsyncSession, user: User, course: Course, now: d
 
 
 async def start_course(session: AsyncSession, user: User, start: date, now: datetime) -> Course:
-    """Set the start date, creating the course (with the weekly summary on) the first time."""
+    """Set the start date, creating the course (with the weekly summary on) the first time.
+
+    A start after the day an ended course ended begins a new course: it runs, with no mg from
+    before tracking, and its weekly summary comes again. Otherwise the start is corrected, and
+    the first dose, entered for the day the course started, moves with it."""
     course = await course_of(session, user.id)
     if course is not None:
+        ended = end_day(course, user_zone(user))
+        if ended is not None and start > ended:
+            course.ended_at = None
+            course.mg_before_tracking = None
+            await set_summary(session, user, True, now)
+        else:
+            await _move_first_dose(session, user.id, course.start_date, start)
         course.start_date = start
         course.updated_at = now
+        await session.flush()
         return course
     course = Course(
         user_id=user.id,
@@ -115,6 +127,24 @@ async def start_course(session: AsyncSession, user: User, start: date, now: date
         await set_summary(session, user, True, now)
     await session.flush()
     return course
+
+
+async def _move_first_dose(session: AsyncSession, user_id: int, old: date, new: date) -> None:
+    """The dose dated on the old start, when it is the first, to the new start; unless a dose
+    is dated on the new start already, or another change lies between the two."""
+    rows = list(
+        await session.scalars(
+            select(CourseDose)
+            .where(CourseDose.user_id == user_id)
+            .order_by(CourseDose.effective_from)
+        )
+    )
+    if not rows or rows[0].effective_from != old or new == old:
+        return
+    low, high = min(old, new), max(old, new)
+    if any(low <= row.effective_from <= high for row in rows[1:]):
+        return
+    rows[0].effective_from = new
 
 
 async def set_dose(

@@ -98,6 +98,13 @@ def dose_in_effect(day: date, doses: Sequence[DoseChange]) -> DoseChange | None:
     return in_effect
 
 
+def next_change(day: date, doses: Sequence[DoseChange]) -> DoseChange | None:
+    """The first change entered for a day after `day`, if any."""
+    return min(
+        (d for d in doses if d.effective_from > day), key=lambda d: d.effective_from, default=None
+    )
+
+
 def mg_per_day_on(day: date, doses: Sequence[DoseChange]) -> float | None:
     change = dose_in_effect(day, doses)
     return change.mg_per_day if change is not None else None

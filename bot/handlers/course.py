@@ -70,7 +70,7 @@ from scheduler.courses import (
     user_zone,
     weight_history,
 )
-from scheduler.cumulative import CourseProgress, dose_in_effect
+from scheduler.cumulative import CourseProgress, dose_in_effect, next_change
 from scheduler.recurrence import local_day
 from scheduler.reminders import reminders_of, switch_kind_off
 from storage.models import Course, ReminderKind, User
@@ -92,12 +92,11 @@ async def screen(session: AsyncSession, user: User, course: Course, now: datetim
     history = await course_history(session, user, course, now)
     summary = await summary_reminder(session, user.id)
     reminders = await reminders_of(session, user.id)
-    coming = [d for d in history.doses if d.effective_from > today]
     facts = CourseFacts(
         start=course.start_date,
         today=today,
         current_dose=dose_in_effect(today, history.doses),
-        next_dose=min(coming, key=lambda d: d.effective_from, default=None),
+        next_dose=next_change(today, history.doses),
         summary_on=summary is not None and summary.enabled,
         has_zone=bool(user.timezone),
         has_dose_reminders=any(r.kind == ReminderKind.DOSE and r.enabled for r in reminders),

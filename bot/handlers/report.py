@@ -84,6 +84,10 @@ async def gather(session: AsyncSession, user: User, now: datetime, disclaimer: s
     first = first or today
     days = (today - first).days + 1
     records = await dose_records(session, user.id, zone, now, days=max(days, 30))
+    if course is not None:
+        # The course's doses only: a reminder answered before it began or after it ended is
+        # none of its doses, as the missed days and the cumulative mg already say.
+        records = [r for r in records if first <= r.local_date <= last]
     adherence = [
         ("Last 7 days", summarize(records, today, 7)),
         ("Last 30 days", summarize(records, today, 30)),

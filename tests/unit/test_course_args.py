@@ -268,3 +268,13 @@ def test_bad_course_shortcuts_say_what_to_type(args: list[str], phrase: str) -> 
     message = refusal(parse_course_args, args, TODAY)
     assert phrase in message
     _user_sentence(message)
+
+
+@pytest.mark.parametrize(
+    "args", [["dose", "0.5", "mg/kg"], ["dose", "0.5mg/kg/day"], ["mg", "1", "per", "kg"]]
+)
+def test_a_dose_by_body_weight_asks_for_the_mg_a_day(args: list[str]) -> None:
+    with pytest.raises(CourseInputError, match="mg per kg of body weight"):
+        parse_course_args(args, date(2026, 3, 2))
+    with pytest.raises(CourseInputError, match="mg per kg of body weight"):
+        parse_dose(" ".join(args[1:]))
