@@ -13,6 +13,7 @@ from content.double_dose import MISSED_DOSE, asks_to_double_up
 from content.fuzzy import Hit, Pattern, compile_phrase, find_hits
 from content.models import Guide, Library, RedFlagFamily, Topic
 from content.normalize import Clause, clauses, words
+from content.reminder_requests import plain_reminder_request
 
 # Almost every message names the medicine or the skin, so these words alone say little.
 _GENERIC = frozenset(
@@ -26,6 +27,7 @@ _CLOSE_CALL = 0.75  # runners-up within this share of the best score are shown t
 _GENERIC_DISCOUNT = 0.75  # a generic word is worth a quarter of a specific one
 _PHRASE_BONUS = 0.25
 DOSE_TOLD_GUIDE = "log_dose"  # the guide for a message that only says a dose was taken
+QUIET_GUIDE = "pause"  # the guide for a message that only asks for the reminders to stop
 
 
 def match_topics(text: str, library: Library, limit: int = 3) -> list[Topic]:
@@ -49,6 +51,8 @@ def match_guide(text: str, library: Library) -> Guide | None:
     if plain_dose_report(text):
         # "I took my pill": where to tap, rather than a topic about taking it.
         return next((g for g in library.guides if g.id == DOSE_TOLD_GUIDE), None)
+    if plain_reminder_request(text):
+        return next((g for g in library.guides if g.id == QUIET_GUIDE), None)
     parts = clauses(text)
     best: tuple[float, Guide] | None = None
     for guide in library.guides:

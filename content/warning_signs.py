@@ -19,6 +19,7 @@ from content.dose_reports import plain_dose_report
 from content.fuzzy import Pattern, compile_phrase, find_hits, squeeze, word_similarity
 from content.models import Library, RedFlagFamily
 from content.normalize import FIRST_PERSON, Sentence, sentences
+from content.reminder_requests import plain_reminder_request
 from content.sign_context import NEGATIONS, Reading, Span, denied, names_writer, read
 
 COMBINE = "+"
@@ -134,6 +135,9 @@ def _index(phrases: tuple[str, ...]) -> _Index:
 
 def assess(text: str, library: Library) -> Finding | None:
     """The most urgent thing `text` says about a warning sign, families in priority order."""
+    if plain_reminder_request(text):
+        # Only words about the reminders: "I don't want reminders anymore" is no low mood.
+        return None
     said = sentences(text)
     found = _phrase_finding(text, said, library)
     if (found is None or found.level is Level.SUBJECT) and carers.on_the_course(said):

@@ -48,6 +48,15 @@ async def test_telling_of_a_dose_taken_points_to_the_taken_button(bot: BotUnderT
         assert "make sure you're okay" not in reply.text, told
 
 
+async def test_asking_for_no_more_reminders_gets_the_pause_how_to_not_a_sign_question(
+    bot: BotUnderTest,
+) -> None:
+    reply = await bot.say("i don't want reminders anymore")
+    assert "/pause" in reply.text
+    assert "make sure you're okay" not in reply.text
+    assert "emergency" not in reply.text.lower()
+
+
 async def test_a_dose_told_with_more_than_a_dose_is_still_read_for_signs(
     bot: BotUnderTest,
 ) -> None:

@@ -10,7 +10,8 @@ import pytest
 
 from content import ContentError, Level, Library, assess, load_library, match_guide, match_topics
 from content.dose_reports import plain_dose_report
-from content.matcher import DOSE_TOLD_GUIDE
+from content.matcher import DOSE_TOLD_GUIDE, QUIET_GUIDE
+from content.reminder_requests import plain_reminder_request
 
 
 def problems_of(root: Path) -> str:
@@ -195,3 +196,38 @@ def test_a_dose_told_and_nothing_more_gets_the_guide_to_the_taken_button(
 )
 def test_a_dose_told_with_a_question_or_more_is_not_a_plain_report(asked: str) -> None:
     assert not plain_dose_report(asked)
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "please stop sending me reminders",
+        "stop the reminders please",
+        "i dont want reminders anymore",
+        "I don't want any more reminders",
+        "no more reminders",
+        "mute notifications",
+        "unsubscribe",
+        "can you stop the messages for a while",
+    ],
+)
+def test_asking_only_for_quiet_gets_the_pause_guide_and_no_sign_question(
+    library: Library, asked: str
+) -> None:
+    guide = match_guide(asked, library)
+    assert guide is not None and guide.id == QUIET_GUIDE
+    assert assess(asked, library) is None
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "stop sending me reminders i want to die",
+        "no more messages please, i'm done with everything",
+        "stop everything",
+        "not getting reminders",
+        "why am i not getting reminders",
+    ],
+)
+def test_quiet_asked_with_anything_more_is_not_a_plain_request(asked: str) -> None:
+    assert not plain_reminder_request(asked)
