@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.course_view import PRESCRIBER_DECIDES, projection_line
 from bot.formatting import grouped_number
 from content import Library, Tip
-from scheduler.adherence import Adherence, Span, summary_span, tally
+from scheduler.adherence import FURTHEST_PREVIOUS, Adherence, Span, summary_span, tally
 from scheduler.clock import Clock
 from scheduler.course_series import course_history, progress_of
 from scheduler.courses import course_of, user_zone
@@ -42,13 +42,15 @@ from storage.models import (
     Purpose,
     ReminderKind,
     User,
-    delivery_status_in,
 )
 
 # The article's early "purge" is what the first month most needs explaining.
 PURGE_TIP = "purge_patience"
 FIRST_MONTH_DAYS = 31
 TIP_AUDIENCES = frozenset({"in_treatment", "all"})
+
+# A summary covers at most this many weeks, however long the bot was down.
+MOST_WEEKS = 4
 
 
 def pick_tip(library: Library, course_day: int) -> Tip | None:
@@ -63,13 +65,13 @@ def pick_tip(library: Library, course_day: int) -> Tip | None:
     return tips[(max(course_day, 1) // 7) % len(tips)]
 
 
-def _adherence_line(adherence: Adherence) -> str:
+def _adherence_line(adherence: Adherence, when: str) -> str:
     if adherence.counted == 0 and adherence.still_open == 0:
         return (
-            "💊 No dose reminders this week. Only doses marked Taken on a dose reminder count "
+            f"💊 No dose reminders {when}. Only doses marked Taken on a dose reminder count "
             "toward your total: /remind dose 08:00 sets one."
         )
-    line = "💊 Doses this week: "
+    line = f"💊 Doses {when}: "
     if adherence.counted:
         line += (
             f"{adherence.taken} of {adherence.counted} taken ({adherence.percent}%) · "
@@ -90,8 +92,11 @@ def _short(instant: datetime, zone: ZoneInfo) -> str:
 
 def span_line(span: Span, zone: ZoneInfo) -> str:
     """Which days the week is: a Sunday-evening dose is in the next summary, not lost."""
+    which = "This week"
+    if span.weeks > 1:
+        which = f"These {span.weeks} weeks (a summary could not be sent while I was offline)"
     return (
-        f"🗓 This week: doses due from {_short(span.start, zone)} to {_short(span.end, zone)}. "
+        f"🗓 {which}: doses due from {_short(span.start, zone)} to {_short(span.end, zone)}. "
         "Later ones count in next week's summary."
     )
 
@@ -125,9 +130,11 @@ def summary_text(
 ) -> str:
     """The summary; `disclaimer_html` is the library's, which closes the tip as it closes every
     tip (content/texts.yaml)."""
+    weeks = span[0].weeks if span is not None else 1
     lines = [
-        f"📊 <b>Your week</b>, day {progress.day} of your course",
-        _adherence_line(adherence),
+        f"📊 <b>{'Your week' if weeks == 1 else f'Your last {weeks} weeks'}</b>, "
+        f"day {progress.day} of your course",
+        _adherence_line(adherence, "this week" if weeks == 1 else f"in these {weeks} weeks"),
     ]
     if span is not None:
         lines.append(span_line(*span))
@@ -151,21 +158,33 @@ def summary_text(
 
 async def previous_summary(
     session: AsyncSession, user_id: int, before: datetime
-) -> datetime | None:
-    """When the user's last summary before `before` was due; only one that went out (or may
-    have) ends a week: one missed while the bot was down summed nothing up."""
-    return await session.scalar(
-        select(Delivery.occurrence)
+) -> tuple[datetime | None, int]:
+    """When the summary that went out (or may have) before `before` was due, and how many weeks
+    the one due at `before` covers: one, and one more for each summary missed in between while
+    the bot was down, since none counted its week's doses. A gap longer than a week (the summary
+    switched off) ends the search."""
+    rows = await session.execute(
+        select(Delivery.occurrence, Delivery.status)
         .where(
             Delivery.user_id == user_id,
             Delivery.kind == ReminderKind.WEEKLY_SUMMARY,
             Delivery.purpose == Purpose.FIRST,
             Delivery.occurrence < before,
-            delivery_status_in(DeliveryStatus.SENT, DeliveryStatus.UNCERTAIN),
+            Delivery.occurrence >= before - FURTHEST_PREVIOUS * MOST_WEEKS,
         )
         .order_by(Delivery.occurrence.desc())
-        .limit(1)
+        .limit(MOST_WEEKS)
     )
+    weeks, following = 1, before
+    for occurrence, status in rows:
+        if occurrence is None or occurrence < following - FURTHEST_PREVIOUS:
+            break
+        if status in {DeliveryStatus.SENT, DeliveryStatus.UNCERTAIN}:
+            return occurrence, weeks
+        if status != DeliveryStatus.MISSED or weeks == MOST_WEEKS:
+            break
+        weeks, following = weeks + 1, occurrence
+    return None, weeks
 
 
 async def week_adherence(
@@ -174,10 +193,10 @@ async def week_adherence(
     """The course's doses of the summary due at `end`, in the states /history gives them now:
     a reminder answered before the course began is no dose of it."""
     zone = user_zone(user)
-    span = summary_span(end, zone, await previous_summary(session, user.id, end))
+    span = summary_span(end, zone, *await previous_summary(session, user.id, end))
     found = await dose_occurrences(session, user.id, zone, now, since=span.start)
     counted = (d.state for d in found if d.occurrence in span and d.day >= course.start_date)
-    return tally(counted, days=7), span
+    return tally(counted, days=7 * span.weeks), span
 
 
 def summary_renderer(library: Library, clock: Clock) -> Renderer:

@@ -104,33 +104,37 @@ def tally(states: Iterable[DoseState], days: int) -> Adherence:
 
 # A summary follows the previous one by a week, plus at most the 26 hours a move across every
 # zone (UTC-12 to UTC+14) shifts its local Sunday 18:00. A previous one further back (switched
-# off for a while, or missed while the bot was down) is no boundary to count from.
-_FURTHEST_PREVIOUS = timedelta(days=7, hours=26)
+# off for a while) is no boundary to count from.
+FURTHEST_PREVIOUS = timedelta(days=7, hours=26)
 
 
 @dataclass(frozen=True)
 class Span:
-    """The dose occurrences due after `start`, up to and including `end`."""
+    """The dose occurrences due after `start`, up to and including `end`: `weeks` weeks, more
+    than one when summaries between were missed while the bot was down."""
 
     start: datetime
     end: datetime
+    weeks: int = 1
 
     def __contains__(self, instant: datetime) -> bool:
         return self.start < instant <= self.end
 
 
-def summary_span(end: datetime, zone: ZoneInfo, previous: datetime | None) -> Span:
+def summary_span(end: datetime, zone: ZoneInfo, previous: datetime | None, weeks: int = 1) -> Span:
     """What the weekly summary due at `end` counts: the doses due since the previous summary.
 
     Summaries end where the next begins, so each dose is in exactly one: a Sunday 20:00 dose,
     still to come at Sunday's 18:00 summary, is in the next one. Counting local Monday to Sunday
-    put it in neither. Without a previous summary close enough, the span is the week (7 local
-    days, whatever the clocks did) before `end`.
+    put it in neither. `weeks` is one more than the summaries missed since `previous`: no
+    summary counted their doses, so this one does. Without a previous summary close enough, the
+    span is that many weeks (7 local days each, whatever the clocks did) before `end`.
     """
-    if previous is not None and end - _FURTHEST_PREVIOUS <= previous < end:
-        return Span(previous, end)
-    week_before = end.astimezone(zone) - timedelta(days=7)  # wall-clock arithmetic
-    return Span(week_before.astimezone(UTC), end)
+    reach = FURTHEST_PREVIOUS + timedelta(weeks=weeks - 1)
+    if previous is not None and end - reach <= previous < end:
+        return Span(previous, end, weeks)
+    weeks_before = end.astimezone(zone) - timedelta(weeks=weeks)  # wall-clock arithmetic
+    return Span(weeks_before.astimezone(UTC), end, weeks)
 
 
 def streak(records: Iterable[DoseRecord], today: date) -> int:

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from content import load_library
-from tests.e2e.conftest import USER, BotUnderTest
+from storage.models import Delivery, DeliveryStatus, ReminderKind
+from tests.e2e.conftest import USER, BotUnderTest, eventually
 from tests.e2e.test_course import press_and_edit
 from tests.e2e.test_reminders import button, fire
 
@@ -114,3 +115,35 @@ async def test_a_course_set_up_before_the_timezone_counts_its_first_day_in_the_s
     assert "Doses this week: 7 of 7 taken (100%)" in summary.text
     assert "Cumulative: 280 mg" in summary.text, summary.text
     assert "from Sun 1 Mar, 18:00 to Sun 8 Mar, 18:00" in summary.text
+
+
+async def test_a_summary_missed_while_the_bot_was_down_leaves_its_week_to_the_next(
+    any_bot: BotUnderTest,
+) -> None:
+    """The bot is down over Sunday 8 March's summary, back the next day past its grace: that
+    summary is not sent, so the next one counts both weeks and says so. Before, its week's
+    doses (a Taken on Tuesday, a Skip on Wednesday) were in no summary at all."""
+    bot = any_bot
+    await course_in_berlin(bot)
+    await bot.say("/remind dose 08:00")
+    await answer_dose(bot, berlin(3, 8), "Taken")
+    await answer_dose(bot, berlin(4, 8), "Skip")
+    bot.clock.set(berlin(9, 12))
+
+    async def summary_missed() -> bool:
+        rows = await bot.rows(Delivery, Delivery.kind == ReminderKind.WEEKLY_SUMMARY)
+        return [r.status for r in rows] == [DeliveryStatus.MISSED]
+
+    await eventually(summary_missed, what="the 8 March summary to be missed")
+    for day in range(10, 16):
+        await answer_dose(bot, berlin(day, 8), "Taken")
+    summary = await fire(bot, berlin(15, 18))
+
+    assert "Your last 2 weeks" in summary.text, summary.text
+    assert "from Sun 1 Mar, 18:00 to Sun 15 Mar, 18:00" in summary.text, summary.text
+    assert "Doses in these 2 weeks: 7 of " in summary.text, summary.text
+    assert "⏭ skipped 1" in summary.text, summary.text
+    # The week after is a week again.
+    await answer_dose(bot, berlin(16, 8), "Taken")
+    following = await fire(bot, berlin(22, 18))
+    assert "Your week" in following.text and "from Sun 15 Mar, 18:00" in following.text

@@ -184,6 +184,16 @@ def test_a_summary_long_before_is_no_boundary(weeks_ago: int) -> None:
     assert span.start == at(BERLIN, 22, 18)
 
 
+def test_a_summary_after_missed_ones_covers_their_weeks_too() -> None:
+    # The 22 March summary was missed while the bot was down: 29 March's counts from the 15th.
+    end = at(BERLIN, 29, 18)
+    assert summary_span(end, BERLIN, at(BERLIN, 15, 18), weeks=2).start == at(BERLIN, 15, 18)
+    # With no summary before the missed one, two weeks of local days (a DST change between).
+    assert summary_span(end, BERLIN, None, weeks=2).start == at(BERLIN, 15, 18)
+    # A boundary further back than the weeks missed is still none.
+    assert summary_span(end, BERLIN, at(BERLIN, 1, 18), weeks=2).start == at(BERLIN, 15, 18)
+
+
 def test_tally_keeps_open_doses_apart_from_the_counted_ones() -> None:
     week = tally([TAKEN, TAKEN, SKIPPED, OPEN], days=7)
     assert (week.counted, week.percent, week.still_open) == (3, 67, 1)
