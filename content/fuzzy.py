@@ -38,6 +38,9 @@ _EXACT_ONLY = frozenset(
     | {"well", "were", "what", "when", "where", "which", "while", "will", "with", "would"}
     | {"your", "thanks", "thank", "hello", "please", "sure", "okay", "though", "hear", "fewer"}
     | {"but", "month", "months"}
+    # Words of their own, one letter from a sign's word: peeling skin is no "peeing", a back no
+    # "black" ("my back is peeling" read as dark urine).
+    | {"peeling", "peeled", "peels", "back"}
 )
 
 

@@ -206,6 +206,14 @@ def test_first_letters_are_not_guessed() -> None:
     assert word_similarity("of", "off") == 0.0
 
 
+def test_words_of_their_own_are_no_typos_of_a_signs_words(library: Library) -> None:
+    assert word_similarity("peeling", "peeing") == 0.0
+    assert word_similarity("back", "black") == 0.0
+    # Peeling skin is an everyday effect; dark urine is still read as it was.
+    assert reading("my back is peeling", library) is None
+    assert reading("my pee is black", library) == ("muscle", "urgent")
+
+
 def test_sentences_keep_every_word_of_a_clause_split() -> None:
     (sentence,) = sentences("i feel numb and empty")
     assert sentence.words == ("i", "feel", "numb", "and", "empty")
