@@ -39,8 +39,9 @@ _EXACT_ONLY = frozenset(
     | {"your", "thanks", "thank", "hello", "please", "sure", "okay", "though", "hear", "fewer"}
     | {"but", "month", "months"}
     # Words of their own, one letter from a sign's word: peeling skin is no "peeing", a back no
-    # "black" ("my back is peeling" read as dark urine).
-    | {"peeling", "peeled", "peels", "back"}
+    # "black" ("my back is peeling" read as dark urine), summer heat no heart ("this heat makes
+    # my face burn" read as chest pain), selling no swelling, acting no aching.
+    | {"peeling", "peeled", "peels", "back", "heat", "selling", "sell", "acting", "camp"}
 )
 
 

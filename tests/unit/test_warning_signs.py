@@ -211,6 +211,9 @@ def test_words_of_their_own_are_no_typos_of_a_signs_words(library: Library) -> N
     assert word_similarity("back", "black") == 0.0
     # Peeling skin is an everyday effect; dark urine is still read as it was.
     assert reading("my back is peeling", library) is None
+    # Summer heat is no heart: "heat" read as "heart" made a burning face chest pain.
+    assert reading("this heat makes my face red and burning", library) is None
+    assert reading("selling my car, my face is so dry", library) is None
     assert reading("my pee is black", library) == ("muscle", "urgent")
 
 
