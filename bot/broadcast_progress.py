@@ -3,6 +3,7 @@ figures, a final report, and what /broadcast_cancel did."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from datetime import datetime
@@ -12,10 +13,15 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.services import Context, services
 from scheduler.broadcast import Progress, progress
+from scheduler.outcomes import Failure, classify
+from storage.error_logs import log_failure
 from storage.models import Broadcast, BroadcastStatus
 
 log = logging.getLogger("isobot.broadcast")
 _LAST_TEXT = "broadcast_progress_texts"
+# Before the progress message is tried again, after a failure that proved it was not sent.
+_RETRY_AFTER_SECONDS = 1.0
+_POSTING = "posting the progress of broadcast %d"
 
 
 def progress_text(broadcast: Broadcast, p: Progress) -> str:
@@ -127,12 +133,32 @@ async def _edit(context: Context, broadcast: Broadcast, message_id: int, text: s
 async def announce(context: Context, broadcast: Broadcast, text: str) -> None:
     """Send the progress message, which report_progress edits, and store its id.
 
+    The broadcast is committed and going out by now, so this never raises: the error handler
+    would tell the admin to try again, and a second Send reaches everyone twice. A failure is
+    logged by its type; without a progress message the final report still comes.
+
     A small broadcast can close before the id is stored, and then `_finish` had no message to
     edit: this edits it to the final state itself. Both sides write the row and read the other's
     column in one UPDATE … RETURNING, so one of them always sees the other (at worst both edit,
     and the second edit fails as unchanged)."""
+    try:
+        await _announce(context, broadcast, text)
+    except Exception as error:  # any: see above
+        log_failure(log, error, _POSTING, broadcast.id)
+
+
+async def _announce(context: Context, broadcast: Broadcast, text: str) -> None:
     svc = services(context)
-    sent = await context.bot.send_message(broadcast.admin_chat_id, text)
+    try:
+        sent = await context.bot.send_message(broadcast.admin_chat_id, text)
+    except TelegramError as error:
+        # Only a failure that proves nothing was sent (a 5xx, a refused connection) is tried
+        # again: after a timeout the message may be there, and a second would stay "sending…".
+        if classify(error) != Failure.RETRY:
+            raise
+        log_failure(log, error, _POSTING, broadcast.id, after="; trying once more")
+        await asyncio.sleep(_RETRY_AFTER_SECONDS)
+        sent = await context.bot.send_message(broadcast.admin_chat_id, text)
     closed = None
     async with svc.db.session() as session:
         stored = await session.execute(

@@ -8,7 +8,18 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import BigInteger, DateTime, Insert, Integer, bindparam, func, select, update
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Insert,
+    Integer,
+    bindparam,
+    case,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -144,12 +155,26 @@ async def cancel_pending_deliveries(
 
 
 async def mark_blocked(session: AsyncSession, user_id: int, now: datetime) -> None:
-    """The user blocked the bot: stop their reminders and drop what was waiting for them."""
+    """The user blocked the bot: stop their reminders and drop what was waiting for them.
+
+    A broadcast's pending delivery is recorded as blocked, not cancelled: its report counts
+    cancelled ones as stopped by an admin, and this one failed for the very reason a 403
+    gives. Reminders' deliveries are cancelled, as ever. Either way nothing is sent again.
+    """
     await session.execute(update(User).where(User.id == user_id).values(status=UserStatus.BLOCKED))
     await session.execute(
         update(Reminder).where(Reminder.user_id == user_id).values(next_fire_at=None)
     )
-    await cancel_pending_deliveries(session, now, Delivery.user_id == user_id)
+    status = _DELIVERIES.c.status.type
+    dropped = case(
+        (Delivery.broadcast_id.is_not(None), literal(DeliveryStatus.BLOCKED, status)),
+        else_=literal(DeliveryStatus.CANCELLED, status),
+    )
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.user_id == user_id, delivery_status_in(DeliveryStatus.PENDING))
+        .values(status=dropped, updated_at=now)
+    )
 
 
 # (delivery id, Telegram's message id, when it was sent)

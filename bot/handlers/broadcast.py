@@ -3,82 +3,45 @@
 from __future__ import annotations
 
 import html
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import MessageLimit
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.admin import refuse_unless_admin
 from bot.awaiting import expect_input
+from bot.broadcast_draft import FLOW, find_draft, own_text, stop_waiting_for_text, waiting_for_text
+from bot.broadcast_menus import (
+    AUDIENCE_LABELS as AUDIENCE_LABELS,  # /stats names audiences as the menu does
+)
+from bot.broadcast_menus import (
+    OWN_TEXT_PROMPT,
+    PREFIX,
+    audience_menu,
+    cancel_button,
+    parse_send_arg,
+    send_preview,
+    start_text,
+    tip_pages,
+    tips_keyboard,
+)
 from bot.broadcast_progress import announce, cancel_reply, progress_text, tell_stopped
 from bot.button_replies import drop_buttons, pressed, show_after_press
-from bot.services import Context, IsobotApp, Services, services, user_session
+from bot.services import Context, IsobotApp, Services, services
 from content import tip_message
-from content.telegram_html import utf16_length, visible_text
 from scheduler.broadcast import count_recipients, enqueue, progress, stop
 from scheduler.callbacks import row_id
+from storage.error_logs import log_failure
 from storage.models import Audience, Broadcast, BroadcastStatus
 from storage.users import get_user
 
-PREFIX = "bc:"
-FLOW = "broadcast"
-TIPS_PER_PAGE = 5
-AUDIENCE_LABELS = {
-    Audience.ALL: "Everyone active",
-    Audience.IN_TREATMENT: "In treatment",
-    Audience.AFTER_COURSE: "After the course",
-    Audience.ADMINS: "Admins only (test)",
-}
+log = logging.getLogger("isobot.broadcast")
+
 GONE = "This broadcast is no longer a draft. Start again with /broadcast."
-
-
-def data(action: str, broadcast_id: int, arg: str = "") -> str:
-    return f"{PREFIX}{action}:{broadcast_id}" + (f":{arg}" if arg else "")
-
-
-def cancel_button(broadcast_id: int) -> InlineKeyboardButton:
-    return InlineKeyboardButton("✖️ Cancel", callback_data=data("cancel", broadcast_id))
-
-
-def tips_keyboard(svc: Services, broadcast_id: int, page: int) -> InlineKeyboardMarkup:
-    tips = list(svc.library.tips.values())
-    pages = max(1, -(-len(tips) // TIPS_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    shown = tips[page * TIPS_PER_PAGE : (page + 1) * TIPS_PER_PAGE]
-    keyboard = [
-        [InlineKeyboardButton(f"💡 {t.title}", callback_data=data("tip", broadcast_id, t.id))]
-        for t in shown
-    ]
-    nav = []
-    if page > 0:
-        nav.append(
-            InlineKeyboardButton(
-                "« Previous", callback_data=data("page", broadcast_id, str(page - 1))
-            )
-        )
-    if page < pages - 1:
-        nav.append(
-            InlineKeyboardButton("Next »", callback_data=data("page", broadcast_id, str(page + 1)))
-        )
-    if nav:
-        keyboard.append(nav)
-    keyboard.append(
-        [
-            InlineKeyboardButton("✍️ Write my own", callback_data=data("own", broadcast_id)),
-            cancel_button(broadcast_id),
-        ]
-    )
-    return InlineKeyboardMarkup(keyboard)
-
-
-def start_text(page: int, pages: int) -> str:
-    return (
-        "📣 <b>New broadcast</b>\nPick an aftercare tip, or write your own text. "
-        f"(Tips page {page + 1} of {pages}.)"
-    )
 
 
 async def broadcast_command(update: Update, context: Context) -> None:
@@ -101,9 +64,10 @@ async def broadcast_command(update: Update, context: Context) -> None:
         session.add(draft)
         await session.flush()
         draft_id = draft.id
-    pages = max(1, -(-len(svc.library.tips) // TIPS_PER_PAGE))
     await context.bot.send_message(
-        update.effective_chat.id, start_text(0, pages), reply_markup=tips_keyboard(svc, draft_id, 0)
+        update.effective_chat.id,
+        start_text(0, tip_pages(svc)),
+        reply_markup=tips_keyboard(svc, draft_id, 0),
     )
 
 
@@ -114,111 +78,8 @@ async def _end_drafts(session: AsyncSession, admin_id: int) -> bool:
         .where(Broadcast.admin_id == admin_id, Broadcast.status == BroadcastStatus.DRAFT)
         .returning(Broadcast.id)
     )
-    await _stop_waiting_for_text(session, admin_id)
+    await stop_waiting_for_text(session, admin_id)
     return bool(ended.all())
-
-
-async def _stop_waiting_for_text(session: AsyncSession, admin_id: int) -> None:
-    """Forget the wait that "Write my own" set, once its draft has ended (cancelled, replaced,
-    sent): left in place, it would take the admin's next message, whatever it is about, as the
-    text of a draft that no longer exists. Another flow's wait is not ours to end."""
-    user = await get_user(session, admin_id)
-    if user is not None and user.awaiting.startswith(f"{FLOW}:"):
-        user.awaiting = ""
-
-
-async def _draft(session: AsyncSession, broadcast_id: int, admin_id: int) -> Broadcast | None:
-    draft = await session.get(Broadcast, broadcast_id)
-    if draft is None or draft.admin_id != admin_id or draft.status != BroadcastStatus.DRAFT:
-        return None
-    return draft
-
-
-async def audience_menu(
-    session: AsyncSession, svc: Services, draft: Broadcast
-) -> InlineKeyboardMarkup:
-    now = svc.clock.now()
-    keyboard = []
-    for audience, label in AUDIENCE_LABELS.items():
-        count = await count_recipients(session, audience, now, svc.settings.admin_ids)
-        keyboard.append(
-            [
-                InlineKeyboardButton(
-                    f"{label} ({count})", callback_data=data("aud", draft.id, audience.value)
-                )
-            ]
-        )
-    keyboard.append([cancel_button(draft.id)])
-    return InlineKeyboardMarkup(keyboard)
-
-
-def own_text_problem(text: str, disclaimer_html: str) -> str | None:
-    """Why an admin's text cannot go out as one message, if it cannot."""
-    if not text.strip():
-        return "The text is empty. Send the words you want users to get."
-    length = utf16_length(text) + 2 + utf16_length(visible_text(disclaimer_html))
-    if length > MessageLimit.MAX_TEXT_LENGTH:
-        return (
-            f"That text is too long for one Telegram message: {length} characters with the "
-            f"disclaimer line, and the limit is {MessageLimit.MAX_TEXT_LENGTH}. Shorten it and "
-            "send it again."
-        )
-    return None
-
-
-async def own_text(update: Update, context: Context, awaiting: str) -> bool:
-    """The admin's own text: shown to users as plain text, so any HTML in it is escaped."""
-    message = update.effective_message
-    if message is None or message.text is None or update.effective_user is None:
-        return False
-    svc = services(context)
-    if not svc.is_admin(update.effective_user.id):
-        return False
-    broadcast_id = row_id(awaiting.split(":", 1)[1]) or -1
-    problem = own_text_problem(message.text, svc.library.disclaimer_html)
-    markup = None  # stays None unless the text is taken
-    async with user_session(svc.db, update) as (session, user):
-        draft = await _draft(session, broadcast_id, update.effective_user.id)
-        gone = draft is None
-        if gone or problem is None:
-            user.awaiting = ""
-        if draft is not None and problem is None:
-            draft.text_html = f"{html.escape(message.text)}\n\n{svc.library.disclaimer_html}"
-            draft.updated_at = svc.clock.now()
-            markup = await audience_menu(session, svc, draft)
-    if gone:
-        # The wait outlived its draft (a row written by an older version kept it after a new
-        # /broadcast): no text is asked for any more, so the message is an ordinary one and
-        # goes on to free text, rather than being told of a draft the admin has moved on from.
-        return False
-    if problem is not None:
-        await message.reply_text(html.escape(problem))
-        return True
-    await message.reply_text("Who should get it?", reply_markup=markup)
-    return True
-
-
-async def _preview(update: Update, context: Context, draft: Broadcast, count: int) -> None:
-    assert update.effective_chat is not None and draft.text_html and draft.audience
-    chat = update.effective_chat.id
-    await context.bot.send_message(
-        chat, "👀 <b>Preview</b>: users will see exactly the next message."
-    )
-    await context.bot.send_message(chat, draft.text_html)
-    confirm = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(f"✅ Send to {count}", callback_data=data("go", draft.id)),
-                cancel_button(draft.id),
-            ]
-        ]
-    )
-    await context.bot.send_message(
-        chat,
-        f"This goes to <b>{count}</b> users ({AUDIENCE_LABELS[draft.audience].lower()}). "
-        "Nothing is sent before you confirm.",
-        reply_markup=confirm,
-    )
 
 
 @dataclass(frozen=True)
@@ -231,11 +92,20 @@ class _Edit:
 
 
 @dataclass(frozen=True)
+class _Alert:
+    """A notice the admin must acknowledge, not one that fades."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class _Preview:
-    """An audience chosen: the preview, with the count it goes to."""
+    """An audience chosen: the preview, with the count it goes to; `changed` when a Send was
+    pressed under a preview that counted otherwise."""
 
     draft: Broadcast
     count: int
+    changed: bool = False
 
 
 @dataclass(frozen=True)
@@ -248,7 +118,7 @@ class _Started:
 
 
 # What a press leads to; a plain string is a notice and nothing more.
-_Outcome = str | _Edit | _Preview | _Started
+_Outcome = str | _Alert | _Edit | _Preview | _Started
 
 
 async def broadcast_button(update: Update, context: Context) -> None:
@@ -260,54 +130,85 @@ async def broadcast_button(update: Update, context: Context) -> None:
     raw_id, _, arg = rest.partition(":")
     broadcast_id = row_id(raw_id) or -1
     admin_id = query.from_user.id
+    pressed_id = query.message.message_id if query.message is not None else 0
     async with svc.db.session() as session:
-        draft = await _draft(session, broadcast_id, admin_id)
-        outcome: _Outcome = GONE
-        if draft is not None:
-            outcome = await _apply_press(session, svc, draft, action, arg)
+        draft = await find_draft(session, broadcast_id, admin_id)
+        if draft is None:
+            outcome = await _not_a_draft(session, broadcast_id, admin_id)
+        else:
+            outcome = await _apply_press(session, svc, draft, action, arg, pressed_id)
     # Committed: only now Telegram, whose answers may be slow.
     if isinstance(outcome, str):
         await query.answer(outcome)
+    elif isinstance(outcome, _Alert):
+        await query.answer(outcome.text, show_alert=True)
     elif isinstance(outcome, _Edit):
         await query.answer(outcome.notice)
         await show_after_press(query, context, outcome.text, outcome.markup)
     elif isinstance(outcome, _Preview):
         await query.answer()
         await drop_buttons(query)
-        await _preview(update, context, outcome.draft, outcome.count)
+        assert update.effective_chat is not None
+        chat_id = update.effective_chat.id
+        await send_preview(context, chat_id, outcome.draft, outcome.count, outcome.changed)
     else:
+        await _tell_started(query, context, outcome)
+
+
+async def _tell_started(query: CallbackQuery, context: Context, started: _Started) -> None:
+    """Answer the Send press and post the progress message. The broadcast is committed and
+    going out by now: a failure here must not reach the error handler, whose "try again" would
+    have the admin send it twice. It is logged by its type, and the final report still comes."""
+    svc = services(context)
+    try:
         await query.answer("Sending.")
         await drop_buttons(query)
-        try:
-            await announce(context, outcome.draft, outcome.report)
-        finally:
-            # The deliveries are committed, with or without a progress message to edit.
-            if svc.sender is not None and outcome.total:
-                svc.sender.wake()
+    except TelegramError as error:
+        log_failure(log, error, "answering the Send press of broadcast %d", started.draft.id)
+    try:
+        await announce(context, started.draft, started.report)
+    finally:
+        # The deliveries are committed, with or without a progress message to edit.
+        if svc.sender is not None and started.total:
+            svc.sender.wake()
+
+
+async def _not_a_draft(session: AsyncSession, broadcast_id: int, admin_id: int) -> _Outcome:
+    """A press on one of the admin's broadcasts that is no longer a draft. One being sent says
+    so, and how to stop it: a Cancel left on an older message (a second preview, say), pressed to
+    stop it, must neither stop it unasked nor read as if it were gone."""
+    broadcast = await session.get(Broadcast, broadcast_id)
+    if (
+        broadcast is None
+        or broadcast.admin_id != admin_id
+        or broadcast.status != BroadcastStatus.SENDING
+    ):
+        return GONE
+    return _Alert(
+        f"Broadcast #{broadcast.id} is being sent now. To stop what is not sent yet, "
+        "send /broadcast_cancel."
+    )
 
 
 async def _apply_press(
-    session: AsyncSession, svc: Services, draft: Broadcast, action: str, arg: str
+    session: AsyncSession, svc: Services, draft: Broadcast, action: str, arg: str, pressed_id: int
 ) -> _Outcome:
-    """Apply a press on a draft's buttons; what to tell the admin."""
+    """Apply a press on a draft's buttons (`pressed_id`: the message they were on); what to tell
+    the admin."""
     now = svc.clock.now()
     if action == "cancel":
         await session.delete(draft)
-        await _stop_waiting_for_text(session, draft.admin_id)
+        await stop_waiting_for_text(session, draft.admin_id)
         return _Edit("Broadcast cancelled. Nothing was sent.", notice="Cancelled.")
     if action == "page":
-        page = row_id(arg) or 0
-        pages = max(1, -(-len(svc.library.tips) // TIPS_PER_PAGE))
+        page, pages = row_id(arg) or 0, tip_pages(svc)
         return _Edit(start_text(min(page, pages - 1), pages), tips_keyboard(svc, draft.id, page))
     if action == "own":
         user = await get_user(session, draft.admin_id)
         assert user is not None
-        user.awaiting = f"{FLOW}:{draft.id}"
-        return _Edit(
-            "✍️ Send the text now, as a normal message. It goes out as plain text, followed by "
-            f"the disclaimer line; the limit is {MessageLimit.MAX_TEXT_LENGTH} characters.",
-            InlineKeyboardMarkup([[cancel_button(draft.id)]]),
-        )
+        # The pressed message becomes the prompt: its Cancel button goes once the text is taken.
+        user.awaiting = waiting_for_text(draft.id, pressed_id)
+        return _Edit(OWN_TEXT_PROMPT, InlineKeyboardMarkup([[cancel_button(draft.id)]]))
     if action == "tip":
         tip = svc.library.tips.get(arg)
         if tip is None:
@@ -330,12 +231,33 @@ async def _apply_press(
         count = await count_recipients(session, draft.audience, now, svc.settings.admin_ids)
         return _Preview(draft, count)
     if action == "go":
-        if not draft.text_html or draft.audience is None:
-            return "Choose the text and the audience first."
-        total = await enqueue(session, draft, now, svc.settings.admin_ids)
-        await _stop_waiting_for_text(session, draft.admin_id)  # no longer a draft
-        return _Started(draft, progress_text(draft, await progress(session, draft.id)), total)
+        return await _send(session, svc, draft, arg)
     return "That button is out of date."
+
+
+async def _send(session: AsyncSession, svc: Services, draft: Broadcast, arg: str) -> _Outcome:
+    """Send, to the audience and count the pressed preview announced (`arg`).
+
+    A double tap on the audience menu leaves two previews, and the draft keeps the audience
+    tapped last: each Send button names its own, so the one pressed sends what its message said.
+    When that audience has since grown or shrunk, nothing is sent: the preview comes again with
+    the new count. A Send button without them (made before they were carried) sends to the
+    draft's audience, as it did."""
+    if not draft.text_html or draft.audience is None:
+        return "Choose the text and the audience first."
+    now, admins = svc.clock.now(), svc.settings.admin_ids
+    if arg:
+        shown = parse_send_arg(arg)
+        if shown is None:
+            return "That button is out of date."
+        draft.audience, count = shown
+        now_count = await count_recipients(session, draft.audience, now, admins)
+        if now_count != count:
+            draft.updated_at = now
+            return _Preview(draft, now_count, changed=True)
+    total = await enqueue(session, draft, now, admins)
+    await stop_waiting_for_text(session, draft.admin_id)  # no longer a draft
+    return _Started(draft, progress_text(draft, await progress(session, draft.id)), total)
 
 
 async def broadcast_cancel_command(update: Update, context: Context) -> None:

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.broadcast_draft import TextWait, own_text_problem, waiting_for_text
 from bot.broadcast_progress import final_report, progress_text
-from bot.handlers.broadcast import own_text_problem
 from scheduler.broadcast import Progress
 from storage.models import Broadcast, BroadcastStatus
 
@@ -59,3 +59,31 @@ def test_report_of_a_finished_broadcast_leaves_out_empty_lines() -> None:
     report = final_report(broadcast(BroadcastStatus.DONE), state)
     assert "finished" in report
     assert "Uncertain" not in report and "stopped" not in report
+
+
+@pytest.mark.parametrize(
+    "wait",
+    [
+        TextWait(12),
+        TextWait(12, 345),
+        TextWait(12, 345, cut=True),
+        TextWait(12, cut=True),
+    ],
+)
+def test_the_wait_for_an_own_text_reads_back_as_written(wait: TextWait) -> None:
+    assert TextWait.parse(str(wait)) == wait
+
+
+def test_the_wait_for_an_own_text_always_fits_users_awaiting() -> None:
+    """users.awaiting is 32 characters, "@<last message id>" included: the prompt's id is the
+    part given up when there is no room (PostgreSQL refuses a longer value)."""
+    for draft, message in [(7, 99), (123_456, 9_999_999), (2**31 - 1, 2**31 - 1)]:
+        wait = TextWait(draft, message, cut=True).fitting(message)
+        assert len(f"{wait}@{message}") <= 32 and TextWait.parse(str(wait)) == wait
+        prompt_only = waiting_for_text(draft, message)
+        assert len(f"{prompt_only}@{message * 10}") <= 32
+
+
+def test_an_old_wait_with_only_the_draft_still_reads() -> None:
+    assert TextWait.parse("broadcast:42") == TextWait(42)
+    assert TextWait.parse("broadcast:x") is None
