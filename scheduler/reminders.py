@@ -159,7 +159,8 @@ async def replan(
     if isinstance(last, _Unread):
         last = await last_occurrence(session, user.id, kind)
     zone = ZoneInfo(user.timezone)
-    planned = plan([Slot(r.id, r.local_time) for r in live], zone, now, last, catch_up=catch_up)
+    slots = [Slot(r.id, r.local_time, r.created_at) for r in live]
+    planned = plan(slots, zone, now, last, catch_up=catch_up)
     for reminder in live:
         reminder.next_fire_at = planned.next_fire[reminder.id]
     if planned.catch_up:

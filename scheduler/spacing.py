@@ -31,10 +31,12 @@ DAY = timedelta(days=1)
 
 @dataclass(frozen=True)
 class Slot:
-    """One daily reminder of the kind: its id and its wall-clock time "HH:MM"."""
+    """One daily reminder of the kind: its id, its wall-clock time "HH:MM", and when it was
+    added (None: long enough ago to have been due whenever it is asked about)."""
 
     id: int
     local_time: str
+    added: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,12 @@ def plan(
         if catch_up and not chosen and owed is None and when - previous_at > gap * 3 / 2:
             owed_index = _index_of(ordered, previous_slot)
             owed_slot = ordered[(owed_index + 1) % len(ordered)] if owed_index is not None else slot
-            if not _is_the_owed_one(slot, owed_slot, when, previous_at, gap, zone):
+            # A time added since it would have come owes nothing: a second dose time added in
+            # the morning is no evening dose missed the day before.
+            added_since = owed_slot.added is not None and owed_slot.added > previous_at + gap
+            if not added_since and not _is_the_owed_one(
+                slot, owed_slot, when, previous_at, gap, zone
+            ):
                 # The slot owed after the last one never came: it goes out now.
                 owed_at = max(now, previous_at + gap / 2)
                 owed = (owed_slot.id, owed_at)

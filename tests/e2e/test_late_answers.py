@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from storage.models import DoseLog
-from tests.e2e.conftest import BotUnderTest
-from tests.e2e.test_reminders import button, fire
+from tests.e2e.conftest import USER, BotUnderTest
+from tests.e2e.test_reminders import button, fire, settle
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -45,3 +45,21 @@ async def test_todays_dose_counts_at_todays_number_of_times(bot: BotUnderTest) -
     await bot.press(monday, button(bot, monday, "Taken"))
     [log] = await bot.rows(DoseLog)
     assert log.share == 0.5
+
+
+async def test_a_time_added_in_the_morning_sends_no_reminder_for_the_evening_before(
+    bot: BotUnderTest,
+) -> None:
+    """Monday had one dose time, 08:00. Adding 20:00 on Tuesday at 07:00 owes no "20:00 dose":
+    sent at once, an hour before the 08:00 one, it invited two doses within the hour. The next
+    reminder is Tuesday's 08:00."""
+    await course_with_one_dose_a_day(bot)
+    monday = await fire(bot, berlin(2, 8))
+    await bot.press(monday, button(bot, monday, "Taken"))
+    bot.clock.set(berlin(3, 7))
+    reply = await bot.say("/remind dose 08:00 20:00")
+    assert "Next: today at 08:00" in reply.text, reply.text
+    await settle(bot)
+    assert bot.fake.messages(USER)[-1].message_id == reply.message_id
+    tuesday = await fire(bot, berlin(3, 8))
+    assert "08:00" in tuesday.text and "20:00" not in tuesday.text, tuesday.text

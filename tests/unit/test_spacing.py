@@ -143,6 +143,18 @@ def test_a_dose_moved_later_on_the_day_it_is_owed_is_that_days_dose() -> None:
     assert early.next_fire == {1: berlin(4, 6)}
 
 
+def test_a_second_time_added_in_the_morning_owes_no_evening_dose_for_the_day_before() -> None:
+    """08:00 alone on Monday; on Tuesday at 07:00 the user adds 20:00. Monday had one dose, and
+    it went out: "Time for your 20:00 dose" at 07:00, an hour before the 08:00 one, invited two
+    doses within the hour. Had 20:00 been there on Monday, its reminder would be owed."""
+    last, now = Last(berlin(2, 8), 1), berlin(3, 7)
+    added = plan([Slot(1, "08:00"), Slot(2, "20:00", now)], BERLIN, now, last)
+    assert added.catch_up is None
+    assert added.next_fire == {1: berlin(3, 8), 2: berlin(3, 20)}
+    there_before = plan([Slot(1, "08:00"), Slot(2, "20:00", berlin(1, 9))], BERLIN, now, last)
+    assert there_before.catch_up == (2, now)
+
+
 def test_new_york_to_berlin_before_the_dose_still_owes_one_at_once() -> None:
     """The owed day's 08:00 in Berlin has passed: the first regular time is the next day's."""
     new_york = ZoneInfo("America/New_York")
