@@ -1,5 +1,5 @@
-"""Users, reminders and broadcasts written as the bot stores them: one factory for the tests and
-the benchmarks.
+"""Users, reminders, deliveries and broadcasts written as the bot stores them: one factory for
+the tests and the benchmarks.
 
 `bench/` imports it too; the bot's own packages never do. Rows are plain dicts for bulk
 `insert()`, so that a benchmark can stream a million of them in chunks.
@@ -20,6 +20,9 @@ from storage.models import (
     Audience,
     Broadcast,
     BroadcastStatus,
+    Delivery,
+    DeliveryStatus,
+    Purpose,
     Reminder,
     ReminderKind,
     User,
@@ -145,4 +148,27 @@ def draft_broadcast(admin_id: int, at: datetime, text_html: str = "hello") -> Br
         total=0,
         created_at=at,
         updated_at=at,
+    )
+
+
+def first_delivery(
+    user_id: int,
+    reminder_id: int | None,
+    occurrence: datetime,
+    status: DeliveryStatus = DeliveryStatus.PENDING,
+    *,
+    updated_at: datetime | None = None,
+) -> Delivery:
+    """The first delivery of a dose reminder's occurrence, due at it, to the user's own chat."""
+    return Delivery(
+        user_id=user_id,
+        chat_id=user_id,
+        reminder_id=reminder_id,
+        kind=ReminderKind.DOSE,
+        occurrence=occurrence,
+        purpose=Purpose.FIRST,
+        priority=0,
+        due_at=occurrence,
+        status=status,
+        updated_at=updated_at or occurrence,
     )

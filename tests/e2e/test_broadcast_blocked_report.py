@@ -15,7 +15,7 @@ from storage.models import Delivery, DeliveryStatus, Purpose, Reminder, User, Us
 from storage.writes import mark_blocked
 from tests.e2e.conftest import ADMIN, START, BotUnderTest, bot_running
 from tests.e2e.test_broadcast import add_recipients, button, edited
-from tests.seeding import add_users_with_reminders, draft_broadcast
+from tests.seeding import add_users_with_reminders, draft_broadcast, first_delivery
 
 TIPS = list(load_library().tips.values())
 
@@ -67,22 +67,7 @@ async def test_blocking_cancels_pending_reminders_and_blocks_pending_broadcasts(
         await session.flush()
         await enqueue(session, broadcast, START, frozenset())
         [reminder] = await session.scalars(select(Reminder))
-        session.add(
-            Delivery(
-                user_id=user_id,
-                chat_id=user_id,
-                reminder_id=reminder.id,
-                kind=reminder.kind,
-                occurrence=START,
-                purpose=Purpose.FIRST,
-                priority=0,
-                due_at=START,
-                status=DeliveryStatus.PENDING,
-                late=False,
-                attempts=0,
-                updated_at=START,
-            )
-        )
+        session.add(first_delivery(user_id, reminder.id, START))
     async with db.session() as session:
         await mark_blocked(session, user_id, START)
     async with db.session() as session:

@@ -12,7 +12,7 @@ from scheduler.messages import Outgoing
 from scheduler.policy import Policy
 from storage import Database
 from storage.models import Delivery, DeliveryStatus, Purpose, Reminder, ReminderKind, User
-from tests.seeding import add_users_with_reminders, draft_broadcast
+from tests.seeding import add_users_with_reminders, draft_broadcast, first_delivery
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 POLICY = Policy()
@@ -25,20 +25,7 @@ async def reminders_due(db: Database, user_ids: range, due_at: datetime) -> list
     )
     async with db.session() as session:
         reminder_of = dict((await session.execute(select(Reminder.user_id, Reminder.id))).all())
-        rows = [
-            Delivery(
-                user_id=i,
-                chat_id=i,
-                reminder_id=reminder_of[i],
-                kind=ReminderKind.DOSE,
-                occurrence=due_at,
-                purpose=Purpose.FIRST,
-                priority=0,
-                due_at=due_at,
-                updated_at=due_at,
-            )
-            for i in user_ids
-        ]
+        rows = [first_delivery(i, reminder_of[i], due_at) for i in user_ids]
         session.add_all(rows)
         await session.flush()
         return [row.id for row in rows]

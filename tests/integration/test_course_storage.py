@@ -24,6 +24,7 @@ from scheduler.dose_days import dose_days
 from scheduler.reminders import set_times, switch_kind_off
 from storage import Database, models
 from storage.users import Sighting, get_user, record_seen
+from tests.seeding import first_delivery
 
 BERLIN = ZoneInfo("Europe/Berlin")
 USER = 77
@@ -48,17 +49,7 @@ async def _user_with_two_daily_doses(db: Database) -> tuple[int, int]:
 def _delivery(
     reminder_id: int, occurrence: datetime, status: models.DeliveryStatus
 ) -> models.Delivery:
-    return models.Delivery(
-        user_id=USER,
-        chat_id=USER,
-        reminder_id=reminder_id,
-        kind=models.ReminderKind.DOSE,
-        occurrence=occurrence,
-        purpose=models.Purpose.FIRST,
-        due_at=occurrence,
-        status=status,
-        updated_at=NOW,
-    )
+    return first_delivery(USER, reminder_id, occurrence, status, updated_at=NOW)
 
 
 def _log(reminder_id: int, occurrence: datetime, outcome: models.Outcome) -> models.DoseLog:

@@ -21,11 +21,9 @@ from storage.models import (
     Base,
     Broadcast,
     BroadcastStatus,
-    Delivery,
     DeliveryStatus,
     DoseLog,
     Outcome,
-    Purpose,
     ReminderKind,
     Severity,
 )
@@ -38,6 +36,7 @@ from storage.personal_data import (
     rows_of,
 )
 from storage.users import Sighting, get_user, record_seen
+from tests.seeding import first_delivery
 
 NOW = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
 ALICE, BOB = 501, 502
@@ -58,17 +57,7 @@ async def give_everything(db: Database, user_id: int) -> None:
         checkin.phq_interest, checkin.phq_mood, checkin.headache = 1, 2, Severity.MILD
         occurrence = datetime(2026, 3, 20, 7, 0, tzinfo=UTC)
         session.add(
-            Delivery(
-                user_id=user_id,
-                chat_id=user_id,
-                reminder_id=dose.id,
-                kind=ReminderKind.DOSE,
-                occurrence=occurrence,
-                purpose=Purpose.FIRST,
-                due_at=occurrence,
-                status=DeliveryStatus.SENT,
-                updated_at=NOW,
-            )
+            first_delivery(user_id, dose.id, occurrence, DeliveryStatus.SENT, updated_at=NOW)
         )
         session.add(
             DoseLog(
