@@ -3,6 +3,8 @@ weak), otherwise the best-matching topics. Every reply that is not a topic offer
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import MessageHandler, filters
@@ -47,6 +49,9 @@ CHECK_IN = (
     "you?</b> Pick what fits best and I'll tell you what to do, or tell me you were asking in "
     "general."
 )
+
+# What sets a mention apart at the start of a message: "@isobot, ...", "@isobot: ...".
+_ADDRESS_MARK = re.compile(r"^(?:[,:;]+|[-\u2013\u2014]+(?=\s))\s*")
 
 
 async def free_text(update: Update, context: Context) -> None:
@@ -101,8 +106,13 @@ async def group_text(update: Update, context: Context) -> None:
 
 
 def without_mention(text: str, bot_username: str) -> str:
-    mention = f"@{bot_username}".lower()
-    return " ".join(w for w in text.split() if w.lower() != mention)
+    """`text` without the bot's @username, wherever it stands and whatever punctuation touches
+    it ("@isobot, can I...", "... alcohol @isobot?"): read as words, a bot's username ends in
+    "bot" and would match the help guide's keywords instead of the question."""
+    # The rest stays as written: a "?" still marks a question, and a comma or a line break still
+    # ends a clause. Only what set the mention apart at the start goes: "@isobot, can I ...".
+    mention = re.compile(rf"(?<![\w@])@{re.escape(bot_username)}(?!\w)", re.IGNORECASE)
+    return _ADDRESS_MARK.sub("", mention.sub("", text).strip())
 
 
 async def answer_text(update: Update, context: Context, text: str) -> None:
