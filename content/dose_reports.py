@@ -1,7 +1,9 @@
-"""Whether a message only tells of a dose taken ("I took my pill this morning ✅"). Pure.
+"""Whether a message only tells of a dose taken ("I took my pill this morning ✅"), or of doses
+missed ("missed 2 days of accutane, what now?"). Pure.
 
-The statistical net knows many signs that open this way ("I took my capsule and now ..."), so
-it asks about the plain report too. A report made only of these words says nothing more.
+The statistical net knows many signs that open this way ("I took my capsule and now ...", "I
+missed my period"), so it asks about the plain report too. A report made only of these words
+says nothing more.
 """
 
 from __future__ import annotations
@@ -40,3 +42,24 @@ def plain_dose_report(text: str) -> bool:
         w in _TOOK or w in _DOSE or w in _AROUND or (w.isdigit() and said[i - 1 : i] == ("at",))
         for i, w in enumerate(said)
     )
+
+
+_MISSED = frozenset({"missed", "miss", "missing", "forgot", "forget", "forgotten", "skipped"})
+_MISSED |= {"skip", "skipping", "ran", "run", "running", "out"}
+_MISSED_AROUND = frozenset(
+    {"days", "day", "doses", "pills", "tablets", "capsules", "few", "couple", "two", "three"}
+    | {"four", "five", "several", "some", "many", "yesterday", "week", "last", "in", "row"}
+    | {"what", "now", "do", "should", "how", "can", "is", "that", "bad", "oops", "oh", "no"}
+    | {"whoops", "sorry", "ago", "since", "until", "pharmacy", "prescription", "refill"}
+    | {"again", "accidentally", "totally", "completely", "to", "take", "all"}
+)
+
+
+def plain_missed_report(text: str) -> bool:
+    """Whether every word of `text` tells of doses missed (or pills run out), and nothing else:
+    "I missed my period" names something else, and the net reads it."""
+    said = set(words(text))
+    if not (said & _MISSED and said & (_DOSE | {"days", "day", "doses", "pills", "yesterday"})):
+        return False
+    allowed = _MISSED | _MISSED_AROUND | _DOSE | _AROUND
+    return all(w in allowed or w.isdigit() for w in said)

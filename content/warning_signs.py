@@ -15,7 +15,7 @@ from functools import lru_cache
 from itertools import pairwise, product
 
 from content import carers, sign_context
-from content.dose_reports import plain_dose_report
+from content.dose_reports import plain_dose_report, plain_missed_report
 from content.fuzzy import Pattern, compile_phrase, find_hits, squeeze, word_similarity
 from content.models import Library, RedFlagFamily
 from content.normalize import FIRST_PERSON, Sentence, sentences
@@ -156,6 +156,7 @@ def assess(text: str, library: Library) -> Finding | None:
         library.sign_model is not None
         and library.sign_model.flags(text)
         and not plain_dose_report(text)
+        and not plain_missed_report(text)
     ):
         return Finding(None, Level.ASK)
     return None

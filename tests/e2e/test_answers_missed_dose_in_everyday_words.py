@@ -14,6 +14,10 @@ MISSED = [
     "what happens if i miss a day",
     "forgot this morning's dose",
     "i skipped my meds last night, is that bad",
+    # Days missed, or the pills run out: once a question about warning signs instead.
+    "missed 2 days of accutane",
+    "i ran out of pills",
+    "i missed 3 days of my pills",
 ]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from content import ContentError, Level, Library, assess, load_library, match_guide, match_topics
-from content.dose_reports import plain_dose_report
+from content.dose_reports import plain_dose_report, plain_missed_report
 from content.matcher import DOSE_TOLD_GUIDE, QUIET_GUIDE
 from content.reminder_requests import plain_reminder_request
 
@@ -231,3 +231,33 @@ def test_asking_only_for_quiet_gets_the_pause_guide_and_no_sign_question(
 )
 def test_quiet_asked_with_anything_more_is_not_a_plain_request(asked: str) -> None:
     assert not plain_reminder_request(asked)
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "missed 2 days of accutane",
+        "i ran out of pills",
+        "i missed 3 days of my pills",
+        "oops forgot my pill yesterday, what should i do?",
+        "missed 2 days, is that bad?",
+    ],
+)
+def test_doses_missed_and_nothing_more_get_the_treatment_topic_not_a_sign_question(
+    library: Library, told: str
+) -> None:
+    assert plain_missed_report(told)
+    assert assess(told, library) is None
+    assert [t.title for t in match_topics(told, library)][:1] == ["Taking isotretinoin"]
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "i missed my period",
+        "i ran out of pills so i took all of them",
+        "i missed my pill and now i want to die",
+    ],
+)
+def test_a_miss_told_with_anything_more_is_read_for_signs(told: str) -> None:
+    assert not plain_missed_report(told)
