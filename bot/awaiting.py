@@ -23,7 +23,10 @@ from storage.users import get_user
 
 # Gets the update and the stored `awaiting` value ("remind:dose"); True when it used the text.
 InputHandler = Callable[[Update, Context, str], Awaitable[bool]]
+# Gets the stored `awaiting` value and a text; whether the flow can take the text as its answer.
+Reads = Callable[[str, str], bool]
 _KEY = "awaiting_inputs"
+_READS_KEY = "awaiting_reads"
 # Typed while a flow waits, these end it: changing one's mind needs a way out besides finishing.
 _STOP_WORDS = frozenset(
     {("cancel",), ("stop",), ("quit",), ("exit",), ("abort",), ("nevermind",), ("nvm",)}
@@ -79,7 +82,9 @@ class ShortAnswer:
 ShortAnswerHandler = Callable[[ShortAnswer, Context], Awaitable[None]]
 
 
-def expect_short_answer(app: IsobotApp, flow: str, handler: ShortAnswerHandler) -> None:
+def expect_short_answer(
+    app: IsobotApp, flow: str, handler: ShortAnswerHandler, *, reads: Reads | None = None
+) -> None:
     """`expect_input` for a time or a day: text with no digit, or longer than three words, is a
     question instead and goes on to free text."""
 
@@ -91,19 +96,28 @@ def expect_short_answer(app: IsobotApp, flow: str, handler: ShortAnswerHandler) 
         await handler(ShortAnswer(update, update.effective_message, words, awaiting, now), context)
         return True
 
-    expect_input(app, flow, take)
+    expect_input(app, flow, take, reads=reads)
 
 
 def expect_input(
-    app: IsobotApp, flow: str, handler: InputHandler, *, authored: bool = False
+    app: IsobotApp,
+    flow: str,
+    handler: InputHandler,
+    *,
+    authored: bool = False,
+    reads: Reads | None = None,
 ) -> None:
     """Let `handler` take plain text while a user's `awaiting` starts with `flow:`.
 
     An `authored` flow takes text written for others (a broadcast's tip): a warning sign in it
-    is what the writer means to send, not something happening to them.
+    is what the writer means to send, not something happening to them. `reads` says whether a
+    text is an answer the flow can use: a warning sign only the statistical net saw goes to the
+    flow only then.
     """
     if authored:
         app.bot_data.setdefault(_AUTHORED_KEY, set()).add(flow)
+    if reads is not None:
+        app.bot_data.setdefault(_READS_KEY, {})[flow] = reads
     routes: dict[str, InputHandler] = app.bot_data.setdefault(_KEY, {})
     if not routes:
         # Before free text (group 0), after the user is recorded (group -2). New messages only:
@@ -125,7 +139,8 @@ async def _route(update: Update, context: Context) -> None:
     name = flow.split(":", 1)[0]
     # Warning signs come first in every state but writing for others: such a message goes to
     # free text, not the flow. A sign only the statistical net saw goes there too unless the
-    # flow takes it as an answer.
+    # flow can take it as its answer ("40" for a dose): "took all 40 pills" is no dose, and its
+    # error ("send the mg a day as a number") was all the writer got.
     text = update.effective_message.text if update.effective_message else None
     authored = name in context.bot_data.get(_AUTHORED_KEY, set())
     finding = assess(text, svc.library) if text and not authored else None
@@ -137,9 +152,18 @@ async def _route(update: Update, context: Context) -> None:
     if message is not None and text and stops_flow(text):
         await message.reply_text(await stop_waiting(update, context))
         raise ApplicationHandlerStop
+    if finding is not None and text and not flow_reads(context, flow, text):
+        return
     handler = context.bot_data.get(_KEY, {}).get(name)
     if handler is not None and await handler(update, context, flow):
         raise ApplicationHandlerStop
+
+
+def flow_reads(context: Context, awaiting: str, text: str) -> bool:
+    """Whether the flow waiting (`awaiting`) can take `text` as its answer; a flow that says
+    nothing of what it reads takes anything it is given."""
+    reads = context.bot_data.get(_READS_KEY, {}).get(awaiting.split(":", 1)[0])
+    return reads is None or reads(awaiting, text)
 
 
 async def stop_waiting(update: Update, context: Context) -> str:

@@ -7,7 +7,7 @@ step kept in users.awaiting. Typed shortcuts change one thing: /course dose 40.
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, Update
@@ -241,6 +241,15 @@ def _looks_like_an_answer(text: str) -> bool:
     return any(ch.isdigit() for ch in text) or len(words) <= 2
 
 
+def _reads(awaiting: str, text: str) -> bool:
+    # Today's date only bounds which dates are accepted; whether the text is a value is the same.
+    try:
+        typed_value(Field(awaiting.removeprefix(AWAITING)), text, date.today())
+    except (CourseInputError, ValueError):
+        return False
+    return True
+
+
 async def typed_input(update: Update, context: Context, awaiting: str) -> bool:
     """A value typed while the flow waits for it; a question goes on to free text (a warning
     sign never reaches here: bot/awaiting.py sends it there first)."""
@@ -371,4 +380,4 @@ def register(app: IsobotApp) -> None:
     )
     app.add_handler(CommandHandler("course", course_command))
     app.add_handler(CallbackQueryHandler(course_button, pattern=BUTTON_PATTERN))
-    expect_input(app, AWAITING.rstrip(":"), typed_input)
+    expect_input(app, AWAITING.rstrip(":"), typed_input, reads=_reads)

@@ -9,12 +9,12 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import MessageHandler, filters
 
-from bot.awaiting import NOTHING_TO_STOP, answer_words, stops_flow
+from bot.awaiting import NOTHING_TO_STOP, answer_words, flow_reads, stops_flow
 from bot.handlers.checkin import typed_self_harm_answer
 from bot.handlers.topics import send_topic
 from bot.handlers.urgent import send_urgent, sign_wait
 from bot.keyboards import ask_keyboard, carer_keyboard, chooser_keyboard, topic_keyboard, with_sos
-from bot.services import Context, IsobotApp, services, user_session
+from bot.services import Context, IsobotApp, flow_and_last_message, services, user_session
 from content import (
     Level,
     ask_message,
@@ -78,8 +78,14 @@ async def edited_text(update: Update, context: Context) -> None:
     waiting = user is not None and bool(user.awaiting)
     finding = assess(message.text, svc.library)
     # A sign only the net saw in a short answer ("40") while a flow waits is that answer's
-    # correction, as bot/awaiting reads it; otherwise it is asked about as in a new message.
-    short_answer = waiting and answer_words(update) is not None
+    # correction, as bot/awaiting reads it; otherwise ("swallowed 30 pills", which no flow can
+    # take) it is asked about as in a new message.
+    short_answer = (
+        user is not None
+        and waiting
+        and answer_words(update) is not None
+        and flow_reads(context, flow_and_last_message(user.awaiting)[0], message.text)
+    )
     if finding is not None and (finding.named or (finding.level is Level.ASK and not short_answer)):
         await answer_text(update, context, message.text)
         return

@@ -6,10 +6,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
+from bot.awaiting import flow_reads
 from bot.handlers.freetext import answer_text, without_mention
 from bot.keyboards import with_sos
-from bot.services import Context, IsobotApp, services
-from content import assess
+from bot.services import Context, IsobotApp, flow_and_last_message, services
+from content import Level, assess
 from storage.users import get_user
 
 TEXT_ONLY = (
@@ -40,10 +41,15 @@ async def media_message(update: Update, context: Context) -> None:
     async with svc.db.session() as session:
         user = await get_user(session, update.effective_user.id)
     finding = assess(caption, svc.library) if caption else None
-    if user is not None and user.awaiting and (finding is None or not finding.named):
+    flow = flow_and_last_message(user.awaiting)[0] if user is not None else ""
+    answer_like = finding is None or finding.level is Level.SUBJECT
+    if finding is not None and finding.level is Level.ASK and not finding.named:
+        answer_like = flow_reads(context, flow, caption)
+    if flow and answer_like:
         # A caption is not taken as the answer a flow waits for ("40" under a photo), nor read
         # in its place: the question stays open for the typed answer. A warning sign in it is
-        # answered all the same.
+        # answered all the same, one only the statistical net saw too unless the flow could
+        # have read it as its answer.
         await message.reply_text(TYPE_THE_ANSWER)
         return
     if caption:

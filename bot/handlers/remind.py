@@ -270,6 +270,14 @@ async def _pick_time(
     return picker(kind, sorted(chosen))
 
 
+def _reads(flow: str, text: str) -> bool:
+    try:
+        parse_times(text.split())
+    except (ReminderArgsError, ValueError):
+        return False
+    return True
+
+
 async def typed_times(answer: ShortAnswer, context: Context) -> None:
     """Times typed during the guided flow."""
     kind, now = ReminderKind(answer.flow.removeprefix(AWAITING)), answer.now
@@ -293,4 +301,4 @@ def register(app: IsobotApp) -> None:
     takes_own_sighting(app, "remind")
     app.add_handler(CallbackQueryHandler(kind_button, pattern=f"^{KIND_PREFIX}"))
     app.add_handler(CallbackQueryHandler(time_button, pattern=f"^{TIME_PREFIX}"))
-    expect_short_answer(app, AWAITING.rstrip(":"), typed_times)
+    expect_short_answer(app, AWAITING.rstrip(":"), typed_times, reads=_reads)

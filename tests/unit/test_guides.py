@@ -240,7 +240,7 @@ def test_quiet_asked_with_anything_more_is_not_a_plain_request(asked: str) -> No
         "i ran out of pills",
         "i missed 3 days of my pills",
         "oops forgot my pill yesterday, what should i do?",
-        "missed 2 days, is that bad?",
+        "missed 2 days of my accutane, is that bad?",
     ],
 )
 def test_doses_missed_and_nothing_more_get_the_treatment_topic_not_a_sign_question(
