@@ -284,3 +284,24 @@ def test_a_minus_sign_a_plus_between_words_and_a_machines_fit_are_no_sign(
 ) -> None:
     found = assess(text, library)
     assert found is None or found.family is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A count no day's dose comes to is asked about; "at once" is urgent.
+        ("took 30 pills", ("mood", "ask")),
+        ("swallowed 30 pills", ("mood", "ask")),
+        ("i took 20 paracetamol", ("mood", "ask")),
+        ("took 10 pills at once", ("mood", "urgent")),
+        ("i took 20 pills together", ("mood", "urgent")),
+    ],
+)
+def test_an_overdose_told_as_a_count_is_read(
+    library: Library, text: str, expected: tuple[str, str]
+) -> None:
+    assert reading(text, library) == expected
+
+
+def test_a_count_of_pills_someone_else_took_is_not_the_writers(library: Library) -> None:
+    assert reading("my friend took 30 pills", library) == ("mood", "subject")
