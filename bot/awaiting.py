@@ -140,7 +140,9 @@ async def _route(update: Update, context: Context) -> None:
     # Warning signs come first in every state but writing for others: such a message goes to
     # free text, not the flow. A sign only the statistical net saw goes there too unless the
     # flow can take it as its answer ("40" for a dose): "took all 40 pills" is no dose, and its
-    # error ("send the mg a day as a number") was all the writer got.
+    # error ("send the mg a day as a number") was all the writer got. Two words or fewer stay
+    # with the flow: the net also flags vague answers ("no idea", "a lot"), which the flow's
+    # question answers better, and a sign so short is read by the phrases or not at all.
     text = update.effective_message.text if update.effective_message else None
     authored = name in context.bot_data.get(_AUTHORED_KEY, set())
     finding = assess(text, svc.library) if text and not authored else None
@@ -152,7 +154,12 @@ async def _route(update: Update, context: Context) -> None:
     if message is not None and text and stops_flow(text):
         await message.reply_text(await stop_waiting(update, context))
         raise ApplicationHandlerStop
-    if finding is not None and text and not flow_reads(context, flow, text):
+    if (
+        finding is not None
+        and text
+        and len(text.split()) > 2
+        and not flow_reads(context, flow, text)
+    ):
         return
     handler = context.bot_data.get(_KEY, {}).get(name)
     if handler is not None and await handler(update, context, flow):

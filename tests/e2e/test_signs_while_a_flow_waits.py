@@ -30,7 +30,9 @@ def _net_only(text: str) -> None:
     assert found is not None and found.level is Level.ASK, f"{text!r} must be asked about"
 
 
-@pytest.mark.parametrize("text", ["took all 40 pills", "swallowed 30 pills", "end it"])
+@pytest.mark.parametrize(
+    "text", ["took all 40 pills", "swallowed 30 pills", "everything is too much"]
+)
 async def test_a_net_only_sign_typed_while_course_asks_the_dose_gets_the_check_in(
     bot: BotUnderTest, text: str
 ) -> None:
