@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scheduler import claims
 from scheduler.doses import log_outcome
 from scheduler.policy import Policy
-from scheduler.reminders import cancel_pending, next_reminder
+from scheduler.reminders import cancel_pending, next_dose
 from storage import Database
-from storage.models import Delivery, DeliveryStatus, Outcome, Purpose, ReminderKind
+from storage.models import Delivery, DeliveryStatus, Outcome, Purpose
 from storage.writes import mark_blocked
 from tests.integration.test_claims import NOW, reminders_due
 
@@ -107,7 +107,7 @@ async def test_the_status_filter_never_reads_every_pending_delivery(db: Database
         return None
 
     async def next_one(session: AsyncSession) -> object:
-        return await next_reminder(session, 2, NOW, ReminderKind.DOSE)
+        return await next_dose(session, 2, NOW)
 
     for action in (claim, answer, cancel, block, next_one):
         assert STATUS_INDEX not in await plans_while(db, action), action.__name__
