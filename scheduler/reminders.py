@@ -367,18 +367,16 @@ async def set_timezone(
         user.timezone = zone.key
         await reschedule_all(session, user, now, catch_up=True)
         await session.flush()
-    return await next_reminder(session, user.id, now, models.ReminderKind.DOSE)
+    return await next_dose(session, user.id, now)
 
 
-async def next_reminder(
-    session: AsyncSession, user_id: int, now: datetime, kind: models.ReminderKind
-) -> datetime | None:
-    """When the kind's next reminder goes out: a pending one or the next planned."""
+async def next_dose(session: AsyncSession, user_id: int, now: datetime) -> datetime | None:
+    """When the next dose reminder goes out: a pending one or the next planned."""
     pending = await session.scalar(
         select(models.Delivery.due_at)
         .where(
             models.Delivery.user_id == user_id,
-            models.Delivery.kind == kind,
+            models.Delivery.kind == models.ReminderKind.DOSE,
             models.Delivery.purpose == models.Purpose.FIRST,
             models.delivery_status_in(models.DeliveryStatus.PENDING),
         )
@@ -389,7 +387,7 @@ async def next_reminder(
         select(models.Reminder.next_fire_at)
         .where(
             models.Reminder.user_id == user_id,
-            models.Reminder.kind == kind,
+            models.Reminder.kind == models.ReminderKind.DOSE,
             models.Reminder.next_fire_at.is_not(None),
         )
         .order_by(models.Reminder.next_fire_at)

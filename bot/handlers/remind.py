@@ -40,7 +40,6 @@ from scheduler.recurrence import parse_hhmm
 from scheduler.reminders import (
     Read,
     format_hhmm,
-    next_reminder,
     read_user_and_kind,
     reminders_of,
     set_times,
@@ -73,35 +72,19 @@ def kind_times(reminders: list[Reminder], kind: ReminderKind) -> list[str]:
     return sorted(r.local_time for r in reminders if r.kind == kind and r.enabled)
 
 
-def summary(
-    kind: ReminderKind,
-    reminders: list[Reminder],
-    user: User,
-    now: datetime,
-    coming: datetime | None,
-) -> str:
-    """The kind's times, and when the next reminder comes (`coming`: a pending one, such as a
-    reminder owed for a time just passed, or the next planned)."""
+def summary(kind: ReminderKind, reminders: list[Reminder], user: User, now: datetime) -> str:
     label = KIND_LABELS[kind]
     times = [r for r in reminders if r.kind == kind and r.enabled]
     if not times:
         return f"{label} reminders are off."
     zone = ZoneInfo(user.timezone)
     text = f"✅ {label} reminders at {join_words([r.local_time for r in times])} ({user.timezone})."
+    upcoming = [r.next_fire_at for r in times if r.next_fire_at is not None]
     if user.reminders_paused:
         text += " They are paused: /resume starts them."
-    elif coming is not None and coming <= now:
-        text += " Next: now, for the time just passed."
-    elif coming is not None:
-        text += f" Next: {when_local(coming, zone, now)}."
+    elif upcoming:
+        text += f" Next: {when_local(min(upcoming), zone, now)}."
     return text
-
-
-async def summary_after(
-    session: AsyncSession, kind: ReminderKind, reminders: list[Reminder], user: User, now: datetime
-) -> str:
-    """`summary` once a change is planned, with the next reminder as it now stands."""
-    return summary(kind, reminders, user, now, await next_reminder(session, user.id, now, kind))
 
 
 _WANTED = {True: "on", False: "off"}
@@ -156,7 +139,7 @@ async def remind_command(update: Update, context: Context) -> None:
             reply, markup = NEED_ZONE, zone_keyboard(COMMON_ZONES)
         elif request.times:
             changed = await set_times(session, user, request.kind, request.times, now, read=read)
-            reply, markup = await summary_after(session, request.kind, changed, user, now), None
+            reply, markup = summary(request.kind, changed, user, now), None
         else:
             await switch_kind_off(session, user, request.kind, now)
             reply = f"{KIND_LABELS[request.kind]} reminders are off. /reminders shows the rest."
@@ -244,7 +227,7 @@ async def _pick_time(
     reminders = await reminders_of(session, user.id)
     if value == "done":
         user.awaiting = ""
-        return await summary_after(session, kind, reminders, user, now), None
+        return summary(kind, reminders, user, now), None
     chosen = kind_times(reminders, kind)
     hhmm, _, wanted = value.partition(":")
     try:
@@ -289,8 +272,7 @@ async def typed_times(answer: ShortAnswer, context: Context) -> None:
         return
     async with user_session(services(context).db, answer.update) as (session, user):
         user.awaiting = ""
-        changed = await set_times(session, user, kind, times, now)
-        reply = await summary_after(session, kind, changed, user, now)
+        reply = summary(kind, await set_times(session, user, kind, times, now), user, now)
     await answer.message.reply_text(reply)
 
 
