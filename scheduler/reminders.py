@@ -206,11 +206,12 @@ async def set_times(
     now: datetime,
     *,
     read: Read | None = None,
-) -> list[models.Reminder]:
+) -> tuple[list[models.Reminder], bool]:
     """Make `times` the kind's reminders: keep matching ones, move or add others, delete the rest.
 
     What is already pending stays; only a deleted time's pending messages are cancelled.
     `read`: the kind's reminders and last occurrence, if the caller read them in this session.
+    Returns the reminders, and whether one owed for a time just passed now goes out at once.
     """
     wanted = {format_hhmm(t) for t in times}
     existing, last = await due_queued_reminders(session, user.id, kind, now, read)
@@ -245,9 +246,11 @@ async def set_times(
         await session.flush()
     # A deleted time's pending messages, cancelled, no longer count as its last occurrence.
     known = _Unread.LAST if unwanted else last
-    await replan(session, user, kind, now, catch_up=True, loaded=list(kept.values()), last=known)
+    planned = await replan(
+        session, user, kind, now, catch_up=True, loaded=list(kept.values()), last=known
+    )
     await session.flush()
-    return sorted(kept.values(), key=lambda r: r.local_time)
+    return sorted(kept.values(), key=lambda r: r.local_time), planned.catch_up is not None
 
 
 async def first_of_kind(

@@ -72,7 +72,11 @@ def kind_times(reminders: list[Reminder], kind: ReminderKind) -> list[str]:
     return sorted(r.local_time for r in reminders if r.kind == kind and r.enabled)
 
 
-def summary(kind: ReminderKind, reminders: list[Reminder], user: User, now: datetime) -> str:
+def summary(
+    kind: ReminderKind, reminders: list[Reminder], user: User, now: datetime, owed: bool = False
+) -> str:
+    """The kind's times and when the next reminder comes: at once when `owed`, a reminder for a
+    time just passed that the change left due."""
     label = KIND_LABELS[kind]
     times = [r for r in reminders if r.kind == kind and r.enabled]
     if not times:
@@ -82,6 +86,8 @@ def summary(kind: ReminderKind, reminders: list[Reminder], user: User, now: date
     upcoming = [r.next_fire_at for r in times if r.next_fire_at is not None]
     if user.reminders_paused:
         text += " They are paused: /resume starts them."
+    elif owed:
+        text += " Next: now, for the time just passed."
     elif upcoming:
         text += f" Next: {when_local(min(upcoming), zone, now)}."
     return text
@@ -138,8 +144,10 @@ async def remind_command(update: Update, context: Context) -> None:
         if not user.timezone:
             reply, markup = NEED_ZONE, zone_keyboard(COMMON_ZONES)
         elif request.times:
-            changed = await set_times(session, user, request.kind, request.times, now, read=read)
-            reply, markup = summary(request.kind, changed, user, now), None
+            changed, owed = await set_times(
+                session, user, request.kind, request.times, now, read=read
+            )
+            reply, markup = summary(request.kind, changed, user, now, owed), None
         else:
             await switch_kind_off(session, user, request.kind, now)
             reply = f"{KIND_LABELS[request.kind]} reminders are off. /reminders shows the rest."
@@ -272,7 +280,8 @@ async def typed_times(answer: ShortAnswer, context: Context) -> None:
         return
     async with user_session(services(context).db, answer.update) as (session, user):
         user.awaiting = ""
-        reply = summary(kind, await set_times(session, user, kind, times, now), user, now)
+        changed, owed = await set_times(session, user, kind, times, now)
+        reply = summary(kind, changed, user, now, owed)
     await answer.message.reply_text(reply)
 
 

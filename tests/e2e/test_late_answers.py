@@ -3,7 +3,7 @@ the number the user has by the time they answer."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from storage.models import DoseLog
@@ -63,3 +63,18 @@ async def test_a_time_added_in_the_morning_sends_no_reminder_for_the_evening_bef
     assert bot.fake.messages(USER)[-1].message_id == reply.message_id
     tuesday = await fire(bot, berlin(3, 8))
     assert "08:00" in tuesday.text and "20:00" not in tuesday.text, tuesday.text
+
+
+async def test_a_time_moved_behind_now_says_the_owed_reminder_comes_now(bot: BotUnderTest) -> None:
+    """Monday's 08:00 taken; on Tuesday at 07:30 the dose moves to 06:00, already past: that
+    day's reminder is owed and goes out at once, and the reply says so rather than naming
+    Wednesday's 06:00 as the next."""
+    await course_with_one_dose_a_day(bot)
+    monday = await fire(bot, berlin(2, 8))
+    await bot.press(monday, button(bot, monday, "Taken"))
+    bot.clock.set(berlin(3, 7) + timedelta(minutes=30))
+    # The reply and the owed reminder, in whichever order they arrive.
+    await bot.say("/remind dose 06:00", replies=2)
+    reply, owed = sorted(bot.fake.messages(USER)[-2:], key=lambda m: "reminders at" not in m.text)
+    assert "Next: now, for the time just passed." in reply.text, reply.text
+    assert "06:00" in owed.text and "dose" in owed.text, owed.text

@@ -28,7 +28,7 @@ async def _sent_then_deleted(db: Database, user_id: int) -> int:
     async with db.session() as session:
         user = await record_seen(session, Sighting.once(user_id, user_id, "en", BEFORE))
         await set_timezone(session, user, KOLKATA, BEFORE)
-        [reminder] = await set_times(session, user, ReminderKind.DOSE, [time(8, 0)], BEFORE)
+        [reminder], _ = await set_times(session, user, ReminderKind.DOSE, [time(8, 0)], BEFORE)
         reminder_id = reminder.id
     await dispatch_due(db, KOLKATA_0800, Policy())
     async with db.session() as session:

@@ -40,7 +40,7 @@ async def _user_with_two_daily_doses(db: Database) -> tuple[int, int]:
     async with db.session() as session:
         user = await record_seen(session, Sighting.once(USER, USER, "en", NOW))
         user.timezone = "Europe/Berlin"
-        morning, evening = await set_times(
+        (morning, evening), _ = await set_times(
             session, user, models.ReminderKind.DOSE, [time(8, 0), time(20, 0)], NOW
         )
         return morning.id, evening.id

@@ -47,7 +47,7 @@ async def give_everything(db: Database, user_id: int) -> None:
     async with db.session() as session:
         user = await record_seen(session, Sighting.once(user_id, user_id, "en", NOW))
         user.timezone = "Europe/Berlin"
-        [dose] = await set_times(session, user, ReminderKind.DOSE, [time(8, 0)], NOW)
+        [dose], _ = await set_times(session, user, ReminderKind.DOSE, [time(8, 0)], NOW)
         await set_check(session, user, ReminderKind.LABS, 31, time(9, 0), NOW)
         course = await start_course(session, user, date(2026, 3, 1), NOW)
         await set_dose(session, course, 40, date(2026, 3, 1), NOW)

@@ -158,10 +158,11 @@ async def test_moving_the_time_later_after_the_dose_waits_for_tomorrow(db: Datab
     async with db.session() as session:
         user = await get_user(session, USER)
         assert user is not None
-        [moved] = await set_times(
+        [moved], owed = await set_times(
             session, user, ReminderKind.DOSE, [time(9, 0)], BERLIN_0800 + timedelta(minutes=30)
         )
         assert moved.next_fire_at == BERLIN_0800 + timedelta(days=1, hours=1)
+        assert not owed
 
 
 async def test_only_a_pause_cancels_and_the_cancelled_occurrence_stays_on_record(
@@ -202,8 +203,9 @@ async def test_a_time_moved_later_on_the_day_it_is_owed_reminds_once_that_day(
     async with db.session() as session:
         user = await get_user(session, USER)
         assert user is not None
-        [moved] = await set_times(session, user, ReminderKind.DOSE, [time(21, 0)], moved_at)
+        [moved], owed = await set_times(session, user, ReminderKind.DOSE, [time(21, 0)], moved_at)
         assert moved.next_fire_at == BERLIN_0800 + timedelta(hours=13)
+        assert not owed
     await run_until(db, moved_at, moved_at + timedelta(hours=14))
     assert [d.occurrence for d in await firsts(db)] == [monday, BERLIN_0800 + timedelta(hours=13)]
 
@@ -214,7 +216,7 @@ async def test_shifting_two_times_keeps_each_row_on_its_own_slot(db: Database) -
     async with db.session() as session:
         user = await record_seen(session, Sighting.once(USER, USER, "en", BERLIN_0800))
         await set_timezone(session, user, BERLIN, BERLIN_0800 - timedelta(hours=1))
-        rows = await set_times(
+        rows, _ = await set_times(
             session, user, ReminderKind.DOSE, [time(8), time(12)], BERLIN_0800 - timedelta(hours=1)
         )
         ids = {r.local_time: r.id for r in rows}
@@ -222,7 +224,7 @@ async def test_shifting_two_times_keeps_each_row_on_its_own_slot(db: Database) -
     async with db.session() as session:
         stored = await get_user(session, USER)
         assert stored is not None
-        moved = await set_times(
+        moved, _ = await set_times(
             session,
             stored,
             ReminderKind.DOSE,
