@@ -57,6 +57,8 @@ class RedFlagFamily:
     reply_no_html: str = ""
     # The advice for someone looking after a person on the course, with its closing line.
     carer_html: str = ""
+    # Words that elsewhere explain a sign away ("bruised" for a sore leg) but here are the sign.
+    own_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ REQUIRED_FAMILIES = (
     "jaundice",
     "muscle",
     "hearing",
+    "blood",
 )
 SOURCES = frozenset({"article", "leaflet"})
 MAX_LABEL = 32  # a chooser button stays on one line on a phone
@@ -50,6 +51,7 @@ _FIELDS = {
     "weak": "list",
     "subject_keywords": "words",
 }
+_OPTIONAL_FIELDS = {"own_words": "words"}
 
 
 def load_red_flags(
@@ -134,7 +136,7 @@ def _family(
         return None
     if isinstance(entry.get("id"), str):
         where = f"{where} ('{entry['id']}')"
-    shape = field_problems(entry, _FIELDS, where)
+    shape = field_problems(entry, _FIELDS, where, _OPTIONAL_FIELDS)
     problems += shape
     if shape:
         return None
@@ -155,6 +157,7 @@ def _family(
         ask_no=entry["ask_no"].strip(),
         reply_no_html=entry["reply_no"].strip(),
         carer_html=f"{entry['carer'].strip()}\n\n{texts.carer_general}",
+        own_words=frozenset(w.lower() for w in entry.get("own_words", ())),
     )
     problems += _family_problems(family, entry, where, topics)
     return family

@@ -121,25 +121,29 @@ def read(
     weak: bool,
     theirs: bool = False,
     asked: bool = False,
+    itself: frozenset[str] = frozenset(),
 ) -> Reading:
     """How the match at `span` reads; `personal` says the wording names the writer (so it
     counts inside a question too), `negations` how many negations it carries itself, `asked`
     that in a general question it still deserves the check-in ("what's the lethal dose"). With
     `theirs`, the message is read as told by the person on the course it is about, so whoever
-    it names counts as the writer."""
+    it names counts as the writer. `itself`: words that are the sign here, not its cause."""
     words = sentence.words
     if _negated(span, sentence, negations) or set(range(span.start, span.end)) <= sentence.quoted:
         return Reading.NONE  # denied, or quoted: a song's line, someone else's words
+    if asked and weak and (sentence.question or _hypothetical(span, sentence)):
+        return Reading.SELF  # a vague sign that is one when asked at all: the check-in
     if _hypothetical(span, sentence):
-        # "if I fail I'm going to kill myself" names the writer: ask, don't dismiss.
+        # "if I fail I'm going to kill myself" names the writer: ask, don't dismiss. So does
+        # a wording that is the sign when asked at all ("what if someone took the whole box").
         about_me = names_writer(span, sentence)
-        return Reading.DOUBT if about_me and not weak else Reading.NONE
+        return Reading.DOUBT if (about_me or asked) and not weak else Reading.NONE
     if sentence.general_question and not personal:
         return Reading.DOUBT if (asked or _ASKING & set(words[:4])) and not weak else Reading.NONE
     if not theirs and _about_someone_else(span, words):
         return Reading.OTHER
     near = set(words[max(0, span.start - 3) : span.end])
-    explained = bool(EXPLAINED & set(words)) or has_phrase(words, EXPLAINED_PHRASES)
+    explained = bool(EXPLAINED & (set(words) - itself)) or has_phrase(words, EXPLAINED_PHRASES)
     if weak and (sentence.question or explained or _in_the_past(words) or _MILDER & near):
         return Reading.NONE
     # "will I lose my hearing?", "could I go blind?": a worry about what may come.

@@ -178,18 +178,19 @@ def _phrase_finding(
     asked: Finding | None = None
     other: Finding | None = None
     for family in library.red_flags:
-        strong = _reading(family.phrases, parts, weak=False, theirs=theirs)
+        itself = family.own_words
+        strong = _reading(family.phrases, parts, weak=False, theirs=theirs, itself=itself)
         if strong is Reading.SELF and not joking:
             # A wording the net finds most unlike any sign ("my laptop committed suicide", "a
             # blistering pace") gets the check-in, not the alarm, unless the writer says it of
             # themselves in so many words ("I am pregnant").
             net = library.sign_model
-            own = _reading(family.phrases, parts, weak=False, own=True)
+            own = _reading(family.phrases, parts, weak=False, own=True, itself=itself)
             doubted = not own and net is not None and net.doubts(text)
             return Finding(family, Level.ASK if doubted else Level.URGENT)
         # A weak sign is asked about only when stated plainly: not in a question, the past,
         # mild words or a joke ("laughing so hard my stomach hurts 😂").
-        weak = _reading(family.weak_phrases, parts, weak=True, theirs=theirs)
+        weak = _reading(family.weak_phrases, parts, weak=True, theirs=theirs, itself=itself)
         if asked is None and (
             strong in {Reading.SELF, Reading.DOUBT} or (weak is Reading.SELF and not joking)
         ):
@@ -212,9 +213,11 @@ def _reading(
     weak: bool,
     own: bool = False,
     theirs: bool = False,
+    itself: frozenset[str] = frozenset(),
 ) -> Reading:
     """The strongest reading of the phrases; with `own`, only of matches that have the writer
-    as a word of their own (I, me, myself); with `theirs`, anyone named counts as the writer."""
+    as a word of their own (I, me, myself); with `theirs`, anyone named counts as the writer;
+    `itself`: the family's own words, which never explain its sign away."""
     best = Reading.NONE
     for phrase in phrases:
         sign = compile_sign(phrase)
@@ -232,6 +235,7 @@ def _reading(
                     negations=sign.negations,
                     weak=weak,
                     theirs=theirs,
+                    itself=itself,
                 )
                 if reading is Reading.SELF:
                     return reading

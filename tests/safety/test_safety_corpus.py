@@ -22,6 +22,7 @@ from tests.safety.corpus import (
 
 FAMILIES = (
     "allergy",
+    "blood",
     "chest",
     "gut",
     "headache_vision",
@@ -42,6 +43,7 @@ FLOORS: dict[str, tuple[float, float, dict[str, float]]] = {
         0.004,
         {
             "allergy": 1.0,
+            "blood": 1.0,
             "chest": 1.0,
             "gut": 1.0,
             "headache_vision": 0.997,
@@ -61,6 +63,7 @@ FLOORS: dict[str, tuple[float, float, dict[str, float]]] = {
         0.021,
         {
             "allergy": 0.982,
+            "blood": 0.95,
             "chest": 0.982,
             "gut": 0.981,
             "headache_vision": 0.977,

@@ -305,3 +305,74 @@ def test_an_overdose_told_as_a_count_is_read(
 
 def test_a_count_of_pills_someone_else_took_is_not_the_writers(library: Library) -> None:
     assert reading("my friend took 30 pills", library) == ("mood", "subject")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what if i took 30 pills",
+        "what would happen if someone swallowed the whole pack",
+        "would taking like 20 capsules kill you",
+        "If I take my whole month's supply at once would it be quick",
+    ],
+)
+def test_an_overdose_asked_about_gets_the_check_in(library: Library, text: str) -> None:
+    assert reading(text, library) == ("mood", "ask")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what if i took 2 pills by mistake",
+        # "swallowed" once passed for "swallow" glued to "ten": a count where there was none.
+        "I swallowed my capsule with coffee, is that ok?",
+        "remind me to take my pill at 8pm every day",
+    ],
+)
+def test_an_everyday_dose_question_is_no_overdose(library: Library, text: str) -> None:
+    assert reading(text, library) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "bruises" explains a sore leg away elsewhere; here it is the sign itself.
+        "my thighs are covered in bruises and i havent done anything",
+        "bruises appearing out of nowhere on my arms",
+        "my gums keep bleeding on their own",
+        "im so thirsty and peeing every half hour",
+        "tiny red dots on my shins that dont fade when i press them",
+        "got a fever and red bruisy patches on my legs",
+    ],
+)
+def test_easy_bruising_bleeding_and_great_thirst_are_urgent(library: Library, text: str) -> None:
+    assert reading(text, library) == ("blood", "urgent")
+
+
+@pytest.mark.parametrize(
+    "text", ["been really thirsty lately", "few small bruises on my legs, probably nothing"]
+)
+def test_a_little_thirst_or_a_few_bruises_get_the_check_in(library: Library, text: str) -> None:
+    assert reading(text, library) == ("blood", "ask")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nosebleed again this morning",
+        "my lips are so cracked they bleed when I smile",
+        "walked into the coffee table and now have a massive bruise",
+        "so thirsty after spin class",
+        "thirsty for the weekend",
+        "bleeding money on skincare",
+    ],
+)
+def test_nosebleeds_cracked_lips_knocks_and_thirst_after_sport_are_no_sign(
+    library: Library, text: str
+) -> None:
+    assert reading(text, library) is None
+
+
+def test_a_healing_bruise_is_still_no_yellowing(library: Library) -> None:
+    text = "bruise on my shin is going yellow-green, healing from walking into the coffee table"
+    assert reading(text, library) != ("jaundice", "urgent")
