@@ -138,6 +138,9 @@ def assess(text: str, library: Library) -> Finding | None:
     if plain_reminder_request(text):
         # Only words about the reminders: "I don't want reminders anymore" is no low mood.
         return None
+    if harm_emoji_only(text):
+        # "😭🔪" says with pictures what the mood phrases say with words; it is asked about.
+        return Finding(library.red_flag("mood"), Level.ASK)
     said = sentences(text)
     found = _phrase_finding(text, said, library)
     if (found is None or found.level is Level.SUBJECT) and carers.on_the_course(said):
@@ -160,6 +163,15 @@ def assess(text: str, library: Library) -> Finding | None:
     ):
         return Finding(None, Level.ASK)
     return None
+
+
+# A knife, a drop of blood, a gravestone, a coffin, a gun, a rope knot.
+_HARM_EMOJI = frozenset("\U0001f52a\U0001fa78\U0001faa6\u26b0\U0001f52b\U0001faa2")
+
+
+def harm_emoji_only(text: str) -> bool:
+    """Whether a message of pictures alone, no word or number in it, shows a means of harm."""
+    return not any(ch.isalnum() for ch in text) and bool(_HARM_EMOJI & set(text))
 
 
 def _phrase_finding(

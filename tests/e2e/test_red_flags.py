@@ -36,6 +36,7 @@ RED_FLAGS = [
     ("jaundice", "the whites of my eyes have gone yellow"),
     ("muscle", "my pee is really dark like cola"),
     ("hearing", "im losing my hearing"),
+    ("blood", "bruises keep appearing all over my legs and i havent hit anything"),
 ]
 
 
@@ -123,6 +124,15 @@ async def test_weak_mood_signal_gets_a_check_in_and_yes_leads_to_urgent_help(
     assert labels == [mood.ask_yes, mood.ask_no, "I was asking in general"]
     guidance = await bot.press_and_wait(question, f"ask:y:mood:{USER}")
     assert _shows(guidance.text, mood.urgent_html)
+
+
+async def test_a_message_of_a_crying_face_and_a_knife_gets_the_mood_check_in(
+    bot: BotUnderTest,
+) -> None:
+    question = await bot.say("😭😭 🔪")
+    assert "thoughts of ending your life" in question.text
+    guidance = await bot.press_and_wait(question, f"ask:y:mood:{USER}")
+    assert _shows(guidance.text, _family("mood").urgent_html)
 
 
 async def test_check_in_no_gives_support_the_wellbeing_topic_and_a_nudge(

@@ -376,3 +376,15 @@ def test_nosebleeds_cracked_lips_knocks_and_thirst_after_sport_are_no_sign(
 def test_a_healing_bruise_is_still_no_yellowing(library: Library) -> None:
     text = "bruise on my shin is going yellow-green, healing from walking into the coffee table"
     assert reading(text, library) != ("jaundice", "urgent")
+
+
+@pytest.mark.parametrize("text", ["🔪", "😭😭 🔪", "😔🔪🩸", "⚰️", "🪦"])
+def test_pictures_alone_of_a_means_of_harm_get_the_mood_check_in(
+    library: Library, text: str
+) -> None:
+    assert reading(text, library) == ("mood", "ask")
+
+
+@pytest.mark.parametrize("text", ["😭😭😭", "💊✅", "👍", "new 🔪 for cooking"])
+def test_other_pictures_and_a_knife_among_words_are_no_sign(library: Library, text: str) -> None:
+    assert reading(text, library) is None
