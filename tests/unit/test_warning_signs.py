@@ -295,10 +295,19 @@ def test_a_minus_sign_a_plus_between_words_and_a_machines_fit_are_no_sign(
         ("i took 20 paracetamol", ("mood", "ask")),
         ("took 10 pills at once", ("mood", "urgent")),
         ("i took 20 pills together", ("mood", "urgent")),
+        # Asked about, even of someone else: the check-in.
+        ("what if i took 30 pills", ("mood", "ask")),
+        ("what would happen if someone swallowed the whole pack", ("mood", "ask")),
+        ("would taking like 20 capsules kill you", ("mood", "ask")),
+        ("If I take my whole month's supply at once would it be quick", ("mood", "ask")),
+        # Everyday dose questions. "swallowed" once passed for "swallow" glued to "ten".
+        ("what if i took 2 pills by mistake", None),
+        ("I swallowed my capsule with coffee, is that ok?", None),
+        ("remind me to take my pill at 8pm every day", None),
     ],
 )
-def test_an_overdose_told_as_a_count_is_read(
-    library: Library, text: str, expected: tuple[str, str]
+def test_an_overdose_told_as_a_count_or_asked_about_is_read(
+    library: Library, text: str, expected: tuple[str, str] | None
 ) -> None:
     assert reading(text, library) == expected
 
@@ -308,69 +317,30 @@ def test_a_count_of_pills_someone_else_took_is_not_the_writers(library: Library)
 
 
 @pytest.mark.parametrize(
-    "text",
-    [
-        "what if i took 30 pills",
-        "what would happen if someone swallowed the whole pack",
-        "would taking like 20 capsules kill you",
-        "If I take my whole month's supply at once would it be quick",
-    ],
-)
-def test_an_overdose_asked_about_gets_the_check_in(library: Library, text: str) -> None:
-    assert reading(text, library) == ("mood", "ask")
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "what if i took 2 pills by mistake",
-        # "swallowed" once passed for "swallow" glued to "ten": a count where there was none.
-        "I swallowed my capsule with coffee, is that ok?",
-        "remind me to take my pill at 8pm every day",
-    ],
-)
-def test_an_everyday_dose_question_is_no_overdose(library: Library, text: str) -> None:
-    assert reading(text, library) is None
-
-
-@pytest.mark.parametrize(
-    "text",
+    ("text", "expected"),
     [
         # "bruises" explains a sore leg away elsewhere; here it is the sign itself.
-        "my thighs are covered in bruises and i havent done anything",
-        "bruises appearing out of nowhere on my arms",
-        "my gums keep bleeding on their own",
-        "im so thirsty and peeing every half hour",
-        "tiny red dots on my shins that dont fade when i press them",
-        "got a fever and red bruisy patches on my legs",
+        ("my thighs are covered in bruises and i havent done anything", ("blood", "urgent")),
+        ("bruises appearing out of nowhere on my arms", ("blood", "urgent")),
+        ("my gums keep bleeding on their own", ("blood", "urgent")),
+        ("im so thirsty and peeing every half hour", ("blood", "urgent")),
+        ("tiny red dots on my shins that dont fade when i press them", ("blood", "urgent")),
+        ("got a fever and red bruisy patches on my legs", ("blood", "urgent")),
+        ("been really thirsty lately", ("blood", "ask")),
+        ("few small bruises on my legs, probably nothing", ("blood", "ask")),
+        # Look-alikes common on isotretinoin, and everyday words.
+        ("nosebleed again this morning", None),
+        ("my lips are so cracked they bleed when I smile", None),
+        ("walked into the coffee table and now have a massive bruise", None),
+        ("so thirsty after spin class", None),
+        ("thirsty for the weekend", None),
+        ("bleeding money on skincare", None),
     ],
 )
-def test_easy_bruising_bleeding_and_great_thirst_are_urgent(library: Library, text: str) -> None:
-    assert reading(text, library) == ("blood", "urgent")
-
-
-@pytest.mark.parametrize(
-    "text", ["been really thirsty lately", "few small bruises on my legs, probably nothing"]
-)
-def test_a_little_thirst_or_a_few_bruises_get_the_check_in(library: Library, text: str) -> None:
-    assert reading(text, library) == ("blood", "ask")
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "nosebleed again this morning",
-        "my lips are so cracked they bleed when I smile",
-        "walked into the coffee table and now have a massive bruise",
-        "so thirsty after spin class",
-        "thirsty for the weekend",
-        "bleeding money on skincare",
-    ],
-)
-def test_nosebleeds_cracked_lips_knocks_and_thirst_after_sport_are_no_sign(
-    library: Library, text: str
+def test_easy_bruising_bleeding_and_great_thirst(
+    library: Library, text: str, expected: tuple[str, str] | None
 ) -> None:
-    assert reading(text, library) is None
+    assert reading(text, library) == expected
 
 
 def test_a_healing_bruise_is_still_no_yellowing(library: Library) -> None:
