@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from content.dose_reports import plain_dose_report
+from content.dose_reports import plain_dose_report, plain_missed_report
 from content.double_dose import MISSED_DOSE, asks_to_double_up
 from content.fuzzy import Hit, Pattern, compile_phrase, find_hits
 from content.models import Guide, Library, RedFlagFamily, Topic
@@ -69,9 +69,10 @@ def match_guide(text: str, library: Library) -> Guide | None:
 
 def _topic_clauses(text: str) -> list[Clause]:
     parts = clauses(text)
-    if asks_to_double_up(text):
-        # Whether to take two after a missed dose is the missed-dose question in other words:
-        # scored as if it said so, it finds the topic that says never to double up.
+    if asks_to_double_up(text) or plain_missed_report(text):
+        # Whether to take two after a missed dose is the missed-dose question in other words, and
+        # "missed 2 days" with nothing else can only be doses: scored as if it said so, either
+        # finds the topic that says never to double up.
         parts.append(Clause(words(MISSED_DOSE), general_question=False))
     return parts
 

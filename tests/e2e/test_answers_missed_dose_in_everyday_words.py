@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.handlers.freetext import NO_MATCH
+from content.loader import load_library
 from tests.e2e.conftest import BotUnderTest
 
 MISSED = [
@@ -18,7 +19,18 @@ MISSED = [
     "missed 2 days of accutane",
     "i ran out of pills",
     "i missed 3 days of my pills",
+    # Nothing named at all: days missed can only be doses here.
+    "missed 2 days",
+    "forgot 3 days in a row",
 ]
+
+
+async def test_days_of_sunscreen_missed_get_the_aftercare_topic_not_the_dose_advice(
+    bot: BotUnderTest,
+) -> None:
+    reply = await bot.say("I missed two days of sunscreen")
+    assert "Never take two at once" not in reply.text
+    assert load_library().topics["aftercare"].title in reply.text
 
 
 @pytest.mark.parametrize("text", MISSED)
