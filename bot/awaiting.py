@@ -67,6 +67,19 @@ def answer_words(update: Update) -> list[str] | None:
     return words
 
 
+def reads_as(parse: Callable[[str, str], object], *errors: type[Exception]) -> Reads:
+    """A `Reads` check: whether `parse(flow, text)` takes the text without one of `errors`."""
+
+    def reads(flow: str, text: str) -> bool:
+        try:
+            parse(flow, text)
+        except errors:
+            return False
+        return True
+
+    return reads
+
+
 @dataclass(frozen=True)
 class ShortAnswer:
     """A short typed answer to a guided flow's prompt, and what its handler needs with it."""

@@ -60,6 +60,7 @@ _OBJECT_BEFORE = frozenset(
 # Pronouns that may stand for the writer's own things: "my eyes ... they".
 _THINGS_OF_MINE = frozenset({"they", "them", "their"})
 _MODALS = frozenset({"will", "going", "could", "can", "might", "would", "may", "gonna"})
+_HAPPEN = frozenset({"happen", "happens", "happened"})
 _WISHES = frozenset({"would", "better", "easier", "rather", "wish", "happier"})
 # "if" that opens a condition, not "not sure if" or "idk if", which mean "whether".
 _CONDITIONS = frozenset({"if", "unless"})
@@ -69,6 +70,7 @@ _WHETHER_BEFORE = frozenset(
 )
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 # "slight chest ache after the gym": worth a question, not an alarm.
+_UNITS = frozenset({"mg", "mgs", "milligram", "milligrams", "mcg", "ml"})
 _MILD = frozenset({"slight", "slightly", "mild", "mildly", "minor"})
 _MILDER = _MILD | {"tiny"}
 _ASKING = frozenset({"normal", "common", "usual", "ok", "okay", "fine", "bad", "serious"})
@@ -131,6 +133,8 @@ def read(
     words = sentence.words
     if _negated(span, sentence, negations) or set(range(span.start, span.end)) <= sentence.quoted:
         return Reading.NONE  # denied, or quoted: a song's line, someone else's words
+    if _UNITS & set(words[span.start : span.end]):
+        return Reading.NONE  # "take 40 mg capsules": a dose, not a count of pills
     if asked and weak and (sentence.question or _hypothetical(span, sentence)):
         return Reading.SELF  # a vague sign that is one when asked at all: the check-in
     if _hypothetical(span, sentence):
@@ -268,8 +272,10 @@ def _hypothetical(span: Span, sentence: Sentence) -> bool:
         ):
             if i > 0 and words[i - 1] in _WHETHER_BEFORE:
                 return False  # "not sure if", "idk if": whether
-            # "it would be easier if I didn't wake up" is a wish, not a condition.
-            return not _WISHES & set(words[max(1, i - 4) : i])
+            # "it would be easier if I didn't wake up" is a wish, not a condition; "what would
+            # happen if" asks about one.
+            before = set(words[max(1, i - 4) : i])
+            return bool(_HAPPEN & before) or not _WISHES & before
     return False
 
 

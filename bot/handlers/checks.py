@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.awaiting import ShortAnswer, expect_short_answer
+from bot.awaiting import ShortAnswer, expect_short_answer, reads_as
 from bot.button_replies import pressed, show_after_press
 from bot.check_args import (
     CheckArgsError,
@@ -150,14 +150,6 @@ def _typed_when(flow: str, words: list[str]) -> tuple[ReminderKind, int, time]:
     return kind, *parse_day_and_time(words)
 
 
-def _reads(flow: str, text: str) -> bool:
-    try:
-        _typed_when(flow, text.split())
-    except (CheckArgsError, ValueError):
-        return False
-    return True
-
-
 async def typed_day_and_time(answer: ShortAnswer, context: Context) -> None:
     """`15 09:00` typed after tapping a check; `10:30` after tapping its day too."""
     async with user_session(services(context).db, answer.update) as (session, user):
@@ -176,4 +168,5 @@ def register(app: IsobotApp) -> None:
     )
     app.add_handler(CommandHandler("checks", checks_command))
     app.add_handler(CallbackQueryHandler(check_button, pattern=f"^{PREFIX}"))
-    expect_short_answer(app, AWAITING.rstrip(":"), typed_day_and_time, reads=_reads)
+    reads = reads_as(lambda flow, text: _typed_when(flow, text.split()), CheckArgsError, ValueError)
+    expect_short_answer(app, AWAITING.rstrip(":"), typed_day_and_time, reads=reads)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.awaiting import expect_input
+from bot.awaiting import expect_input, reads_as
 from bot.button_replies import pressed, show_after_press
 from bot.checkin_settings_view import with_weekly_checkin
 from bot.commands import COURSE, CommandInfo
@@ -241,13 +241,9 @@ def _looks_like_an_answer(text: str) -> bool:
     return any(ch.isdigit() for ch in text) or len(words) <= 2
 
 
-def _reads(awaiting: str, text: str) -> bool:
+def _typed(awaiting: str, text: str) -> object:
     # Today's date only bounds which dates are accepted; whether the text is a value is the same.
-    try:
-        typed_value(Field(awaiting.removeprefix(AWAITING)), text, date.today())
-    except (CourseInputError, ValueError):
-        return False
-    return True
+    return typed_value(Field(awaiting.removeprefix(AWAITING)), text, date.today())
 
 
 async def typed_input(update: Update, context: Context, awaiting: str) -> bool:
@@ -380,4 +376,5 @@ def register(app: IsobotApp) -> None:
     )
     app.add_handler(CommandHandler("course", course_command))
     app.add_handler(CallbackQueryHandler(course_button, pattern=BUTTON_PATTERN))
-    expect_input(app, AWAITING.rstrip(":"), typed_input, reads=_reads)
+    reads = reads_as(_typed, CourseInputError, ValueError)
+    expect_input(app, AWAITING.rstrip(":"), typed_input, reads=reads)

@@ -13,7 +13,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.awaiting import ShortAnswer, expect_short_answer
+from bot.awaiting import ShortAnswer, expect_short_answer, reads_as
 from bot.button_replies import pressed, show_after_press
 from bot.commands import REMINDERS, CommandInfo
 from bot.formatting import join_words, when_local
@@ -261,14 +261,6 @@ async def _pick_time(
     return picker(kind, sorted(chosen))
 
 
-def _reads(flow: str, text: str) -> bool:
-    try:
-        parse_times(text.split())
-    except (ReminderArgsError, ValueError):
-        return False
-    return True
-
-
 async def typed_times(answer: ShortAnswer, context: Context) -> None:
     """Times typed during the guided flow."""
     kind, now = ReminderKind(answer.flow.removeprefix(AWAITING)), answer.now
@@ -292,4 +284,5 @@ def register(app: IsobotApp) -> None:
     takes_own_sighting(app, "remind")
     app.add_handler(CallbackQueryHandler(kind_button, pattern=f"^{KIND_PREFIX}"))
     app.add_handler(CallbackQueryHandler(time_button, pattern=f"^{TIME_PREFIX}"))
-    expect_short_answer(app, AWAITING.rstrip(":"), typed_times, reads=_reads)
+    reads = reads_as(lambda _flow, text: parse_times(text.split()), ReminderArgsError, ValueError)
+    expect_short_answer(app, AWAITING.rstrip(":"), typed_times, reads=reads)

@@ -1,0 +1,52 @@
+"""Questions about taking many pills get the mood check-in; questions about a dose in mg or
+taking a pack along do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from content import load_library
+from tests.e2e.conftest import BotUnderTest
+from tests.e2e.test_course import press_and_edit
+
+MOOD_ASK = "thoughts of ending your life"
+MOOD_URGENT_OPENING = load_library().red_flag("mood").urgent_html[:40]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it ok to take 40 mg capsules with food?",
+        "should i take 10 mg pills or 20?",
+        "can i take the whole pack with me on holiday?",
+        "do i need a letter to take my whole supply abroad?",
+    ],
+)
+async def test_a_dose_in_mg_or_a_pack_taken_along_is_no_overdose(
+    bot: BotUnderTest, text: str
+) -> None:
+    """ "40 mg capsules" once read as forty capsules, and "take the whole pack" abroad as
+    swallowing it: the user got a question about ending their life, or the crisis guidance."""
+    reply = await bot.say(text)
+    assert MOOD_ASK not in reply.text, reply.text[:100]
+    assert MOOD_URGENT_OPENING not in reply.text
+
+
+async def test_the_dose_typed_to_course_is_taken_as_the_dose(bot: BotUnderTest) -> None:
+    prompt = await bot.say("/course")
+    await press_and_edit(bot, prompt, "Today")
+    reply = await bot.say("i take 40 mg capsules")
+    assert MOOD_ASK not in reply.text, reply.text[:100]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what if i took 30 pills",
+        "what would happen if i took the whole bottle",
+        "what happens if you take the whole box at once",
+    ],
+)
+async def test_an_overdose_asked_about_gets_the_check_in(bot: BotUnderTest, text: str) -> None:
+    reply = await bot.say(text)
+    assert MOOD_ASK in reply.text, reply.text[:100]
