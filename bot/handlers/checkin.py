@@ -213,10 +213,12 @@ async def _apply(session: AsyncSession, user: User, press: Press, now: datetime)
     if press.act in {Act.DAYS, Act.TIMES, Act.SET, Act.OFF}:
         return await _weekly(session, user, press, now)
     checkin = await session.get(CheckIn, press.number(0, MAX_ROW_ID))
+    alarm = _alarm(press)
     if checkin is None or checkin.user_id != user.id:
-        return Reply(notice=OUT_OF_DATE)
+        # Erased since it was asked (/delete): nothing to record, but the help is still owed.
+        return Reply(after=[Urgent(alarm)]) if alarm else Reply(notice=OUT_OF_DATE)
     latest = await latest_checkin(session, user.id)
-    if (latest is None or latest.id != checkin.id) and not _raises_alarm(press):
+    if (latest is None or latest.id != checkin.id) and alarm is None:
         # A worrying answer still counts where it was asked: its help cannot wait for a newer
         # check-in to reach the same question.
         return Reply(notice=REPLACED)
@@ -228,15 +230,16 @@ async def _apply(session: AsyncSession, user: User, press: Press, now: datetime)
     return reply
 
 
-def _raises_alarm(press: Press) -> bool:
-    """A yes to the self-harm question, or a side effect severe enough for urgent guidance."""
+def _alarm(press: Press) -> str | None:
+    """The warning family of a yes to the self-harm question, or of a side effect severe enough
+    for urgent guidance; None for any other answer."""
     if press.act is Act.SELF_HARM:
-        return press.args[1] == "y"
+        return after_self_harm_answer(press.args[1] == "y").family
     if press.act is Act.SIDE_EFFECT:
         effect = SIDE_EFFECTS[press.number(1, len(SIDE_EFFECTS) - 1)]
         severity = SEVERITIES[press.number(2, len(SEVERITIES) - 1)]
-        return after_side_effect(effect, severity).escalation is Escalation.URGENT
-    return False
+        return after_side_effect(effect, severity).family
+    return None
 
 
 async def _weekly(session: AsyncSession, user: User, press: Press, now: datetime) -> Reply:

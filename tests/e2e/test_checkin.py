@@ -19,6 +19,7 @@ from content import load_library
 from sandbox.state import BotMessage
 from storage.models import CheckIn, Reminder, ReminderKind, Severity, User
 from tests.e2e.conftest import USER, BotUnderTest, eventually
+from tests.e2e.test_course import press_and_edit
 from tests.e2e.test_red_flags import _plain as html_text
 from tests.e2e.test_reminders import fire, settle
 
@@ -431,6 +432,20 @@ async def test_a_yes_to_self_harm_on_a_replaced_check_in_still_gets_urgent_help(
     assert MOOD is not None and MOOD.title in urgent.text and "116 123" in urgent.text
     old, _ = sorted(await bot.rows(CheckIn), key=lambda c: c.id)
     assert old.self_harm_thoughts is True
+
+
+async def test_a_yes_to_self_harm_tapped_after_delete_still_gets_urgent_help(
+    bot: BotUnderTest,
+) -> None:
+    """The question stays in the chat after /delete; a yes tapped there got only "That button
+    is out of date", with no guidance and no crisis line. Nothing is stored again."""
+    question = await self_harm_asked(bot)
+    prompt = await bot.say("/delete")
+    await press_and_edit(bot, prompt, "Yes, delete everything")
+    urgent = await bot.press_and_wait(current(bot, question), data_of(bot, question, "Yes, I am"))
+    # Where the user lives went with the rest: the lines that serve anywhere.
+    assert MOOD is not None and MOOD.title in urgent.text and "findahelpline" in urgent.text
+    assert await bot.rows(CheckIn) == []
 
 
 async def test_a_severe_sign_on_a_replaced_check_in_still_gets_its_guidance(
