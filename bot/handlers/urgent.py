@@ -114,8 +114,12 @@ async def ask_button(update: Update, context: Context) -> None:
     if parsed is None or family is None:
         await query.answer("That button is out of date. Send /urgent for urgent help.")
         return
-    async with svc.db.session() as session:
-        await end_flow(session, query.from_user.id, f"{SIGN_FLOW}:")  # answered
+    chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        # The question waiting for a typed answer is the private chat's; a tap in a group
+        # answers the group's question and leaves the private one as it was.
+        async with svc.db.session() as session:
+            await end_flow(session, query.from_user.id, f"{SIGN_FLOW}:")  # answered
     await query.answer()
     await _answer_check_in(update, context, family, parsed[0])
 

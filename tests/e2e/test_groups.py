@@ -191,6 +191,23 @@ async def test_a_check_in_button_acts_only_for_its_owner(group_bot: BotUnderTest
     await bot.fake.wait_for_messages(GROUP, before + 1)
 
 
+async def test_a_tap_in_a_group_leaves_the_question_waiting_in_private(
+    group_bot: BotUnderTest,
+) -> None:
+    """A check-in answered in a group cleared the same question waiting in the private chat: a
+    typed yes there then got "please tap one of its buttons" instead of urgent help."""
+    bot = group_bot
+    await bot.say("dark thoughts lately")
+    question = await say_in_group(bot, USER, f"@{bot.fake.bot_username} dark thoughts lately")
+    general = next(data for label, data in bot.fake.buttons(question) if "general" in label)
+    before = len(bot.fake.messages(GROUP))
+    bot.fake.press_button(USER, question.message_id, general, chat_id=GROUP)
+    await bot.fake.wait_for_messages(GROUP, before + 1)
+    await all_handled(bot)
+    reply = await bot.say("yes")
+    assert "help is there now" in reply.text, reply.text[:80]
+
+
 @pytest.mark.parametrize(
     "data",
     [
