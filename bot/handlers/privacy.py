@@ -11,6 +11,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.button_replies import pressed, show_after_press
 from bot.commands import PRIVACY
 from bot.services import Context, IsobotApp, add_command, services
+from storage.models import User
 from storage.personal_data import erase_user, export_document, rows_of
 from storage.users import get_user
 
@@ -57,18 +58,30 @@ CONFIRM_TEXT = (
     "Want a copy first? Send /export before you confirm."
 )
 KEPT = "Nothing was deleted. /privacy says what I store."
+ALREADY_GONE = "Your data was already deleted: nothing of it was kept."
 EXPIRED = "This button has expired. Send /delete again."
 
 
-def confirm_keyboard(now: datetime) -> InlineKeyboardMarkup:
-    # Only the time the question was asked goes in the data: nothing secret, nothing personal.
+def confirm_keyboard(now: datetime, data_of: str) -> InlineKeyboardMarkup:
+    """`data_of`: which of the user's records the question is about (`generation`), so that a
+    second tap after an erasure does not erase the fresh start, nor say nothing was deleted."""
     asked = int(now.timestamp())
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton("🗑 Yes, delete everything", callback_data=f"{PREFIX}{asked}")],
-            [InlineKeyboardButton("Keep my data", callback_data=f"{PREFIX}no")],
+            [
+                InlineKeyboardButton(
+                    "🗑 Yes, delete everything", callback_data=f"{PREFIX}{asked}.{data_of}"
+                )
+            ],
+            [InlineKeyboardButton("Keep my data", callback_data=f"{PREFIX}no.{data_of}")],
         ]
     )
+
+
+def generation(user: User | None) -> str:
+    """When the user's records began, to the microsecond: an erasure and a fresh start begin
+    new ones. Only their own chat sees it."""
+    return "0" if user is None else str(int(user.created_at.timestamp() * 1_000_000))
 
 
 def erased_text(count: int) -> str:
@@ -102,17 +115,25 @@ async def export_command(update: Update, context: Context) -> None:
 
 
 async def delete_command(update: Update, context: Context) -> None:
-    assert update.effective_message is not None
-    now = services(context).clock.now()
-    await update.effective_message.reply_text(CONFIRM_TEXT, reply_markup=confirm_keyboard(now))
+    assert update.effective_message is not None and update.effective_user is not None
+    svc = services(context)
+    async with svc.db.session() as session:
+        data_of = generation(await get_user(session, update.effective_user.id))
+    markup = confirm_keyboard(svc.clock.now(), data_of)
+    await update.effective_message.reply_text(CONFIRM_TEXT, reply_markup=markup)
 
 
 async def delete_button(update: Update, context: Context) -> None:
-    query, answer = pressed(update, PREFIX)
+    query, data = pressed(update, PREFIX)
     svc = services(context)
+    answer, _, data_of = data.partition(".")
     if answer == "no":
+        async with svc.db.session() as session:
+            current = generation(await get_user(session, query.from_user.id))
         await query.answer()
-        await show_after_press(query, context, KEPT, None)
+        # A Keep tapped after the Yes beside it: saying nothing was deleted would be untrue.
+        gone = data_of and data_of != current
+        await show_after_press(query, context, ALREADY_GONE if gone else KEPT, None)
         return
     now = svc.clock.now()
     asked = _asked_at(answer, now)
@@ -122,8 +143,12 @@ async def delete_button(update: Update, context: Context) -> None:
     async with svc.db.session() as session:
         user = await get_user(session, query.from_user.id)
         # The button is for the data there was when it was asked: after an erasure and a fresh
-        # start, an older one must not erase what came since. Its time has whole seconds only.
-        if user is not None and user.created_at >= asked + timedelta(seconds=1):
+        # start (or the second of a double tap), it must not erase what came since. A button
+        # from before it named its data has only the time it was asked, in whole seconds.
+        if data_of:
+            fresh = data_of != generation(user)
+            count = None if fresh else await erase_user(session, query.from_user.id)
+        elif user is not None and user.created_at >= asked + timedelta(seconds=1):
             count = None
         else:
             count = await erase_user(session, query.from_user.id)

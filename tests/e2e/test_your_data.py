@@ -8,9 +8,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.handlers.privacy import ALREADY_GONE
+from sandbox.state import BotMessage
 from storage.models import Delivery, DeliveryStatus, Purpose, User
 from storage.personal_data import personal_tables
-from tests.e2e.conftest import USER, BotUnderTest, eventually
+from tests.e2e.conftest import USER, BotUnderTest, all_handled, eventually
 from tests.e2e.test_course import press_and_edit
 from tests.e2e.test_reminders import KOLKATA_0800, button, fire, settle
 
@@ -159,3 +161,41 @@ async def test_a_confirmation_from_before_an_erasure_cannot_erase_the_fresh_star
     query = await bot.press(first, button(bot, first, "Yes, delete everything"))
     assert "expired" in bot.fake.answered_callbacks()[query]["text"]
     assert await rows_per_table(bot, USER) == before
+
+
+def message_now(bot: BotUnderTest, message: BotMessage) -> BotMessage:
+    """The message as it stands now, after any edits."""
+    return next(m for m in bot.fake.messages(USER) if m.message_id == message.message_id)
+
+
+async def test_a_double_tap_on_delete_says_how_many_records_the_first_erased(
+    bot: BotUnderTest,
+) -> None:
+    """The second tap erased the fresh users row its own update had made, and the message
+    ended on "gone (1 records)"."""
+    await set_up_everything(bot, USER)
+    bot.clock.advance(timedelta(seconds=5))  # the taps come after the set-up
+    erased = sum((await rows_per_table(bot, USER)).values())
+    prompt = await bot.say("/delete")
+    yes = button(bot, prompt, "Yes, delete everything")
+    first = bot.fake.press_button(USER, prompt.message_id, yes)
+    second = bot.fake.press_button(USER, prompt.message_id, yes)
+    await bot.fake.wait_for(lambda: {first, second} <= set(bot.fake.answered_callbacks()))
+    await all_handled(bot)
+    shown = message_now(bot, prompt).text
+    assert f"({erased} records)" in shown, shown
+
+
+async def test_keep_tapped_after_yes_says_the_data_is_gone(bot: BotUnderTest) -> None:
+    """Both buttons stay on screen until the first edit: a Keep tapped just after Yes said
+    "Nothing was deleted" while everything had been, reminders included."""
+    await set_up_everything(bot, USER)
+    bot.clock.advance(timedelta(seconds=5))  # the taps come after the set-up
+    prompt = await bot.say("/delete")
+    yes = bot.fake.press_button(USER, prompt.message_id, button(bot, prompt, "Yes, delete"))
+    keep = bot.fake.press_button(USER, prompt.message_id, button(bot, prompt, "Keep my data"))
+    await bot.fake.wait_for(lambda: {yes, keep} <= set(bot.fake.answered_callbacks()))
+    await all_handled(bot)
+    counts = await rows_per_table(bot, USER)
+    assert counts["courses"] == 0 and counts["reminders"] == 0
+    assert message_now(bot, prompt).text == ALREADY_GONE

@@ -117,7 +117,7 @@ KEYBOARDS: dict[str, InlineKeyboardMarkup] = {
     )[1],
     "days": day_picker(ReminderKind.PREGNANCY_TEST)[1],
     "times": time_picker(ReminderKind.PREGNANCY_TEST, 31)[1],
-    "delete": confirm_keyboard(NOW),
+    "delete": confirm_keyboard(NOW, "1780300800000000"),
 }
 
 
