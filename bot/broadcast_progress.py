@@ -196,6 +196,8 @@ async def _finish(context: Context, broadcast: Broadcast, state: Progress, now: 
         return
     broadcast.status = new_status
     log.info("broadcast %d closed: %d of %d sent", broadcast.id, state.sent, state.total)
+    if not broadcast.admin_chat_id:
+        return  # the admin erased their data since: no one to report to
     try:
         await context.bot.send_message(broadcast.admin_chat_id, final_report(broadcast, state))
     except TelegramError:

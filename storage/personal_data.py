@@ -13,12 +13,17 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Table, delete, select
+from sqlalchemy import Column, Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Base
 
 OWNER_COLUMNS = {"users": "id", "broadcasts": "admin_id"}
+# Rows about other people too, whose owner is taken out rather than the row: a broadcast's
+# deliveries are its recipients' records, and deleting it would take them along.
+ANONYMISED: dict[str, dict[str, Any]] = {
+    "broadcasts": {"admin_id": 0, "admin_chat_id": 0, "progress_message_id": None}
+}
 # Tables that hold nothing about any one person.
 SHARED_TABLES: frozenset[str] = frozenset()
 EXPORT_FORMAT = "isobot-export"
@@ -70,13 +75,18 @@ def export_document(user_id: int, rows: dict[str, list[dict[str, Any]]], now: da
 
 
 async def erase_user(session: AsyncSession, user_id: int) -> int:
-    """Delete every row that belongs to the user, in every table; the number deleted.
+    """Delete every row that belongs to the user, in every table (a broadcast loses its admin
+    instead: see ANONYMISED); the number of rows.
 
     Children first, so nothing depends on a foreign key's cascade (SQLite needs its pragma for
     that). Deleting a reminder stops its pending deliveries, which are deleted with it.
     """
     deleted = 0
     for table, column in reversed(personal_tables()):
-        result = await session.execute(delete(table).where(column == user_id))
+        if table.name in ANONYMISED:
+            statement = update(table).where(column == user_id).values(ANONYMISED[table.name])
+        else:
+            statement = delete(table).where(column == user_id)
+        result = await session.execute(statement)
         deleted += int(result.rowcount or 0)  # type: ignore[attr-defined]
     return deleted

@@ -12,7 +12,8 @@ from bot.handlers.privacy import ALREADY_GONE
 from sandbox.state import BotMessage
 from storage.models import Delivery, DeliveryStatus, Purpose, User
 from storage.personal_data import personal_tables
-from tests.e2e.conftest import USER, BotUnderTest, all_handled, eventually
+from tests.e2e.conftest import ADMIN, USER, BotUnderTest, all_handled, eventually
+from tests.e2e.test_broadcast import confirm_tip_broadcast, final_report
 from tests.e2e.test_course import press_and_edit
 from tests.e2e.test_reminders import KOLKATA_0800, button, fire, settle
 
@@ -199,3 +200,20 @@ async def test_keep_tapped_after_yes_says_the_data_is_gone(bot: BotUnderTest) ->
     counts = await rows_per_table(bot, USER)
     assert counts["courses"] == 0 and counts["reminders"] == 0
     assert message_now(bot, prompt).text == ALREADY_GONE
+
+
+async def test_an_admins_delete_keeps_the_recipients_records_of_a_broadcast(
+    bot: BotUnderTest,
+) -> None:
+    """Erasing the admin deleted their broadcasts, and the foreign key's cascade took every
+    recipient's delivery row with them: /delete erased rows about other people."""
+    await bot.say("/start", user_id=ADMIN)
+    await set_up_everything(bot, USER)
+    await confirm_tip_broadcast(bot, "Everyone")
+    await final_report(bot)
+    before = await rows_per_table(bot, USER)
+    prompt = await bot.say("/delete", user_id=ADMIN)
+    await bot.press(prompt, button(bot, prompt, "Yes, delete everything"), user_id=ADMIN)
+    await all_handled(bot)
+    assert await rows_per_table(bot, USER) == before
+    assert sum((await rows_per_table(bot, ADMIN)).values()) == 0
