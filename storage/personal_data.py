@@ -13,7 +13,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Table, delete, select, update
+from sqlalchemy import Column, Delete, Table, Update, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Base
@@ -83,6 +83,7 @@ async def erase_user(session: AsyncSession, user_id: int) -> int:
     """
     deleted = 0
     for table, column in reversed(personal_tables()):
+        statement: Update | Delete
         if table.name in ANONYMISED:
             statement = update(table).where(column == user_id).values(ANONYMISED[table.name])
         else:
