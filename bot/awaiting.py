@@ -17,7 +17,7 @@ from telegram.ext import (
 )
 
 from bot.services import Context, IsobotApp, flow_and_last_message, services, user_session
-from content import assess
+from content import Finding, assess
 from content.normalize import words as words_of
 from storage.users import get_user
 
@@ -25,8 +25,12 @@ from storage.users import get_user
 InputHandler = Callable[[Update, Context, str], Awaitable[bool]]
 # Gets the stored `awaiting` value and a text; whether the flow can take the text as its answer.
 Reads = Callable[[str, str], bool]
+# Gets the stored `awaiting` value and a warning sign found in a text; whether the sign only
+# repeats the question waiting, so that the text is its answer ("no, just a couple of bruises").
+Repeats = Callable[[str, Finding], bool]
 _KEY = "awaiting_inputs"
 _READS_KEY = "awaiting_reads"
+_REPEATS_KEY = "awaiting_repeats"
 # Typed while a flow waits, these end it: changing one's mind needs a way out besides finishing.
 _STOP_WORDS = frozenset(
     {("cancel",), ("stop",), ("quit",), ("exit",), ("abort",), ("nevermind",), ("nvm",)}
@@ -119,18 +123,22 @@ def expect_input(
     *,
     authored: bool = False,
     reads: Reads | None = None,
+    repeats: Repeats | None = None,
 ) -> None:
     """Let `handler` take plain text while a user's `awaiting` starts with `flow:`.
 
     An `authored` flow takes text written for others (a broadcast's tip): a warning sign in it
     is what the writer means to send, not something happening to them. `reads` says whether a
     text is an answer the flow can use: a warning sign only the statistical net saw goes to the
-    flow only then.
+    flow only then. `repeats` says whether a sign found in a text only asks the question the
+    flow is waiting on: the text goes to the flow, which takes it if it is an answer.
     """
     if authored:
         app.bot_data.setdefault(_AUTHORED_KEY, set()).add(flow)
     if reads is not None:
         app.bot_data.setdefault(_READS_KEY, {})[flow] = reads
+    if repeats is not None:
+        app.bot_data.setdefault(_REPEATS_KEY, {})[flow] = repeats
     routes: dict[str, InputHandler] = app.bot_data.setdefault(_KEY, {})
     if not routes:
         # Before free text (group 0), after the user is recorded (group -2). New messages only:
@@ -159,7 +167,8 @@ async def _route(update: Update, context: Context) -> None:
     text = update.effective_message.text if update.effective_message else None
     authored = name in context.bot_data.get(_AUTHORED_KEY, set())
     finding = assess(text, svc.library) if text and not authored else None
-    if finding is not None and finding.named:
+    repeats = context.bot_data.get(_REPEATS_KEY, {}).get(name)
+    if finding is not None and finding.named and not (repeats and repeats(flow, finding)):
         return
     message = update.message
     if message is not None and message.message_id <= last_message:

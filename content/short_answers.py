@@ -40,6 +40,10 @@ _YES = frozenset(
 # are yes only among answer words: "always" is a yes, "always tired" a message of its own.
 _PLAIN_YES = frozenset({"yes", "yeah", "yea", "yeh", "yep", "yup", "mhm"})
 _NO = frozenset({"no", "nope", "nah", "na", "n", "not", "never", "nothing", "none"})
+_PLAIN_NO = frozenset({"no", "nope", "nah"})
+# "no, just a couple of bruises", "no it's mild": a no that goes on; not "no rash", "no idea".
+_PLAIN_NO_START = frozenset((word,) for word in _PLAIN_NO)
+_NO_THEN = frozenset({("just",), ("only",), ("its",), ("it",), ("thats",), ("im",), ("i",)})
 _UNSURE = frozenset(
     {"sometimes", "maybe", "perhaps", "kinda", "sorta", "somewhat", "possibly", "probably", "dunno"}
     | {"often", "occasionally", "daily", "constantly", "lots", "frequently", "regularly"}
@@ -102,13 +106,16 @@ def yes_or_no(text: str) -> bool | None:
     found = tuple(_squeezed(word) for word in words(text))
     if len(found) <= _YES_BUT_WORDS and found[:2] in {(y, "but") for y in _PLAIN_YES}:
         return True
+    if len(found) <= _YES_BUT_WORDS and found[:1] in _PLAIN_NO_START and found[1:2] in _NO_THEN:
+        return None if "but" in found else False
     if not found or len(found) > MAX_WORDS:
         return None
     if found in _OWN_WORDS:
         return True
     if not set(found) <= _ANSWER_WORDS:
-        # "yes, a lot", "sadly yes": a yes that says a little more is still a yes. Other words
-        # around an unsure one are a message ("i feel a bit tired"), not an answer.
+        # "yes, a lot", "sadly yes": a yes that says a little more is still a yes; so is a no
+        # that does ("no, just a couple of bruises"), but "no, but…" may turn it round. Other
+        # words around an unsure one are a message ("i feel a bit tired"), not an answer.
         return True if {found[0], found[-1]} & _PLAIN_YES else None
     if _unsure(found):
         return True
@@ -133,5 +140,30 @@ def _unsure(found: tuple[str, ...]) -> bool:
     return any(
         found[i : i + len(phrase)] == phrase
         for phrase in _UNSURE_PHRASES
+        for i in range(len(found) - len(phrase) + 1)
+    )
+
+
+_IN_GENERAL = (
+    ("just", "curious"),
+    ("just", "asking"),
+    ("just", "wondering"),
+    ("in", "general"),
+    ("generally",),
+    ("asking", "for", "a", "friend"),
+    ("general", "question"),
+    ("out", "of", "curiosity"),
+)
+
+
+def asking_in_general(text: str) -> bool:
+    """Whether a short reply to a check-in says the question was a general one ("no, just
+    curious"), as its "I was asking in general" button does."""
+    found = words(text)
+    if not found or len(found) > MAX_WORDS + 2:
+        return False
+    return any(
+        found[i : i + len(phrase)] == phrase
+        for phrase in _IN_GENERAL
         for i in range(len(found) - len(phrase) + 1)
     )

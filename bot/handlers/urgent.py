@@ -22,13 +22,15 @@ from bot.keyboards import (
 )
 from bot.services import Context, IsobotApp, add_commands, services, user_session
 from content import (
+    Finding,
     HelpLine,
+    Level,
     RedFlagFamily,
     carer_milder_message,
     reply_no_message,
     urgent_message,
 )
-from content.short_answers import yes_or_no
+from content.short_answers import asking_in_general, yes_or_no
 from storage.error_logs import log_failure
 from storage.users import end_flow, get_user
 
@@ -165,11 +167,17 @@ async def typed_answer(update: Update, context: Context, awaiting: str) -> bool:
     anything else goes on to free text, and the question still waits. After a yes it waits on:
     a yes again gets the help again, as it may not have arrived."""
     message = update.effective_message
-    answer = yes_or_no(message.text) if message is not None and message.text else None
-    if answer is None:
-        return False
+    text = message.text if message is not None else None
     _, whose, family_id = f"{awaiting}::".split(":")[:3]
     family = services(context).library.red_flag(family_id)
+    if text and family is not None and whose != "carer" and asking_in_general(text):
+        async with user_session(services(context).db, update) as (_, user):
+            user.awaiting = ""
+        await _answer_check_in(update, context, family, "g")
+        return True
+    answer = yes_or_no(text) if text else None
+    if answer is None:
+        return False
     if not answer:
         async with user_session(services(context).db, update) as (_, user):
             user.awaiting = ""
@@ -186,12 +194,20 @@ async def typed_answer(update: Update, context: Context, awaiting: str) -> bool:
     return True
 
 
+def _repeats(awaiting: str, finding: Finding) -> bool:
+    """Whether a sign found in a reply would only ask the question waiting again: "no, just a
+    couple of bruises" to the bruising question answers it. Any other sign is asked about."""
+    family_id = f"{awaiting}::".split(":")[2]
+    same = finding.family is None or finding.family.id == family_id or not family_id
+    return finding.level is Level.ASK and not finding.someone_else and same
+
+
 # A typed yes or no as the button it stands for: (asked of a carer, yes) to the answer's code.
 _TYPED = {(False, True): "y", (False, False): "n", (True, True): "o", (True, False): "m"}
 
 
 def register(app: IsobotApp) -> None:
-    expect_input(app, SIGN_FLOW, typed_answer)
+    expect_input(app, SIGN_FLOW, typed_answer, repeats=_repeats)
     add_commands(app, CommandInfo("urgent", "Urgent help: what to do about a warning sign", START))
     app.add_handler(CommandHandler("urgent", urgent_command))
     app.add_handler(CallbackQueryHandler(sos_button, pattern=f"^{SOS}($|:)"))

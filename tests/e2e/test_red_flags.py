@@ -322,3 +322,27 @@ async def test_urgent_guidance_is_sent_even_when_the_database_fails(bot: BotUnde
         await svc.db.dispose()
         svc.db = working
     assert "findahelpline.com" in urgent.text
+
+
+async def test_a_no_that_goes_on_answers_the_check_in_instead_of_asking_it_again(
+    bot: BotUnderTest,
+) -> None:
+    """ "no just a couple of bruises" named the sign again, and got the same question again."""
+    blood = _family("blood")
+    question = await bot.say("been really thirsty lately")
+    assert _plain(blood.ask_html)[:40] in question.text
+    reply = await bot.say("no just a couple of bruises")
+    assert _plain(blood.reply_no_html)[:40] in reply.text, reply.text[:80]
+
+
+async def test_another_sign_in_the_answer_to_a_check_in_is_asked_about(bot: BotUnderTest) -> None:
+    await bot.say("been really thirsty lately")
+    reply = await bot.say("no but i've been having dark thoughts")
+    assert "thoughts of ending your life" in reply.text, reply.text[:80]
+
+
+async def test_no_just_curious_to_a_check_in_gets_the_topic(bot: BotUnderTest) -> None:
+    question = await bot.say("what would happen if someone swallowed the whole pack")
+    assert "thoughts of ending your life" in question.text
+    reply = await bot.say("no, just curious")
+    assert LIBRARY.topics["wellbeing"].title in reply.text, reply.text[:80]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from content.short_answers import yes_or_no
+from content.short_answers import asking_in_general, yes_or_no
 
 YES, NO, NOT_AN_ANSWER = True, False, None
 ANSWERS = {
@@ -66,6 +66,11 @@ ANSWERS = {
     "I don't think so": NO,
     "never": NO,
     "no thank you": NO,
+    # A no that goes on to say a little more; not a "no" that begins something else.
+    "no just a couple of bruises": NO,
+    "nope, it's only mild": NO,
+    "no but i keep thinking about it": NOT_AN_ANSWER,
+    "no idea what to do": NOT_AN_ANSWER,
     # Saying more than yes or no.
     "": NOT_AN_ANSWER,
     "ok": NOT_AN_ANSWER,
@@ -87,3 +92,18 @@ ANSWERS = {
 @pytest.mark.parametrize(("text", "meant"), ANSWERS.items())
 def test_a_short_answer_reads_as_what_it_means(text: str, meant: bool | None) -> None:
     assert yes_or_no(text) is meant
+
+
+@pytest.mark.parametrize(
+    ("text", "general"),
+    [
+        ("no, just curious", True),
+        ("just asking", True),
+        ("asking in general", True),
+        ("asking for a friend", True),
+        ("no", False),
+        ("i was curious whether my bruises mean something, they keep coming", False),
+    ],
+)
+def test_a_reply_that_says_the_question_was_general(text: str, general: bool) -> None:
+    assert asking_in_general(text) is general
