@@ -147,7 +147,7 @@ def read(
     if not theirs and _about_someone_else(span, words):
         return Reading.OTHER
     near = set(words[max(0, span.start - 3) : span.end])
-    explained = bool(EXPLAINED & (set(words) - itself)) or has_phrase(words, EXPLAINED_PHRASES)
+    explained = bool(EXPLAINED & (set(words) - itself)) or _explained_by_phrase(words, itself)
     if weak and (sentence.question or explained or _in_the_past(words) or _MILDER & near):
         return Reading.NONE
     # "will I lose my hearing?", "could I go blind?": a worry about what may come.
@@ -155,6 +155,13 @@ def read(
     if asks_ahead or explained or _in_the_past(words) or _MILD & near:
         return Reading.DOUBT
     return Reading.SELF
+
+
+def _explained_by_phrase(words: tuple[str, ...], itself: frozenset[str]) -> bool:
+    """An everyday cause in words ("cut myself shaving"), unless a word of it is the sign."""
+    if not has_phrase(words, EXPLAINED_PHRASES):
+        return False
+    return not itself or has_phrase(words, (p for p in EXPLAINED_PHRASES if not itself & set(p)))
 
 
 def _negated(span: Span, sentence: Sentence, negations: int) -> bool:

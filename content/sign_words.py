@@ -96,6 +96,10 @@ EXPLAINED = frozenset(
 )
 EXPLAINED_PHRASES = phrases(
     "leg day",
+    "myself shaving",
+    "while shaving",
+    "chopping onions",
+    "chopping veg",
     "i bit",
     "bit it",
     "bit my",

@@ -326,6 +326,10 @@ def test_a_count_of_pills_someone_else_took_is_not_the_writers(library: Library)
         ("im so thirsty and peeing every half hour", ("blood", "urgent")),
         ("tiny red dots on my shins that dont fade when i press them", ("blood", "urgent")),
         ("got a fever and red bruisy patches on my legs", ("blood", "urgent")),
+        # A cut shaving is no self-harm, and bleeding an hour is this family's sign.
+        ("i cut myself shaving and it's been bleeding for an hour", ("blood", "urgent")),
+        ("i cut myself shaving", ("mood", "ask")),
+        ("i took the blade out of my shaving razor", ("mood", "urgent")),
         ("been really thirsty lately", ("blood", "ask")),
         ("few small bruises on my legs, probably nothing", ("blood", "ask")),
         # Look-alikes common on isotretinoin, and everyday words.
