@@ -300,10 +300,17 @@ def test_a_minus_sign_a_plus_between_words_and_a_machines_fit_are_no_sign(
         ("what would happen if someone swallowed the whole pack", ("mood", "ask")),
         ("would taking like 20 capsules kill you", ("mood", "ask")),
         ("If I take my whole month's supply at once would it be quick", ("mood", "ask")),
+        ("what if i took 30 accutane", ("mood", "ask")),
+        ("can you overdose on accutane?", ("mood", "ask")),
+        # A joke marker turns the count into a question, not into nothing.
+        ("took 30 pills lol", ("mood", "ask")),
+        ("i overdosed on accutane", ("mood", "urgent")),
         # Everyday dose questions. "swallowed" once passed for "swallow" glued to "ten".
         ("what if i took 2 pills by mistake", None),
         ("I swallowed my capsule with coffee, is that ok?", None),
         ("remind me to take my pill at 8pm every day", None),
+        ("i take 40 accutane a day", None),
+        ("is it ok to take 40 mg capsules with food?", None),
     ],
 )
 def test_an_overdose_told_as_a_count_or_asked_about_is_read(
