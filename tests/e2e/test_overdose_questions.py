@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from content import load_library
 from tests.e2e.conftest import BotUnderTest
 from tests.e2e.test_course import press_and_edit
+from tests.e2e.test_red_flags import _family
 
 MOOD_ASK = "thoughts of ending your life"
-MOOD_URGENT_OPENING = load_library().red_flag("mood").urgent_html[:40]  # type: ignore[union-attr]
+MOOD_URGENT_OPENING = _family("mood").urgent_html[:40]
 
 
 @pytest.mark.parametrize(
