@@ -8,7 +8,8 @@ press had worked. A handler that answers the button first never even reached its
 
 - Answering a callback query already answered (or too late): "query is too old and response
   timeout expired or query ID is invalid". The spinner has stopped either way.
-- An edit to what the message already shows: "message is not modified".
+- An edit to what the message already shows (its text, caption, picture or buttons): "message is
+  not modified".
 
 Both are logged at INFO, without the message text, and the handler goes on. Any other refusal is
 raised as before.
@@ -73,3 +74,9 @@ class RedeliverySafeBot(ExtBot[None]):
 
     async def edit_message_reply_markup(self, *args: Any, **kwargs: Any) -> Message | bool:
         return await _shown_already(super().edit_message_reply_markup(*args, **kwargs), "buttons")
+
+    async def edit_message_caption(self, *args: Any, **kwargs: Any) -> Message | bool:
+        return await _shown_already(super().edit_message_caption(*args, **kwargs), "caption")
+
+    async def edit_message_media(self, *args: Any, **kwargs: Any) -> Message | bool:
+        return await _shown_already(super().edit_message_media(*args, **kwargs), "picture")

@@ -22,6 +22,7 @@ from tests.e2e.test_course import press_and_edit
 from tests.e2e.test_polling import served
 from tests.e2e.test_remind_input import kind_picked_in_berlin
 from tests.e2e.test_reminders import KOLKATA_0800, button, fire, set_dose_reminder_in_kolkata
+from tests.sandbox.test_botapi_media import png
 
 # Every call about the user's chat waits this long: time to cut the bot off from the fake while
 # the handler is still at work.
@@ -233,3 +234,13 @@ async def test_erasure_confirmed_once_but_delivered_twice_erases_once(
     assert await again.rows(User) == [] and await again.rows(Reminder) == []
     assert "Deleted" in fake.messages(USER)[-1].text
     no_harm_done(fake, again, before)
+
+
+async def test_a_caption_edited_to_what_it_shows_counts_as_made(bot: BotUnderTest) -> None:
+    """A course chart's button handled twice edits its caption to the same text: Telegram
+    refuses, and the refusal ended the handler with "Sorry, something went wrong"."""
+    await bot.say("/start")
+    sent = await bot.app.bot.send_photo(USER, png(400, 300), caption="Day 3 of your course")
+    for _ in range(2):
+        await bot.app.bot.edit_message_caption(USER, sent.message_id, caption="Day 4")
+    assert bot.fake.messages(USER)[-1].text == "Day 4"
