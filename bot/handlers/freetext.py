@@ -25,8 +25,16 @@ from content import (
     match_topics,
 )
 from content.short_answers import yes_or_no
+from content.swallowed_by_others import swallowed_by_someone_else
 from storage.users import get_user
 
+# Someone else, or a pet, swallowed the writer's medicine (content/swallowed_by_others.py).
+SWALLOWED_BY_OTHERS = (
+    "🚨 <b>Get advice now: isotretinoin was not prescribed for them.</b> Call your local "
+    "emergency number or a poison centre, say it is isotretinoin and how much may be gone, and "
+    "keep the pack to hand. It can harm an unborn baby, so say if they could be pregnant. For a "
+    "pet, call a vet now."
+)
 NO_MATCH = (
     "I'm not sure which topic that is about. Try /topics for the full menu, or /help for "
     "everything I can do. If you feel unwell or unsafe, tap 🆘 below."
@@ -128,6 +136,11 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
     finding = assess(text, library)
     if finding is not None and finding.level is Level.URGENT:
         await send_urgent(update, context, finding.family)
+        return
+    if swallowed_by_someone_else(text):
+        await message.reply_text(
+            f"{SWALLOWED_BY_OTHERS}\n\n{library.disclaimer_html}", reply_markup=with_sos()
+        )
         return
     if finding is not None and finding.level is Level.ASK:
         await _asking(update, context, sign_wait(finding.family, carer=finding.someone_else))

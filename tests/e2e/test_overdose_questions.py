@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.handlers.freetext import SWALLOWED_BY_OTHERS
 from tests.e2e.conftest import BotUnderTest
 from tests.e2e.test_course import press_and_edit
-from tests.e2e.test_red_flags import _family
+from tests.e2e.test_red_flags import _family, _plain
 
 MOOD_ASK = "thoughts of ending your life"
 MOOD_URGENT_OPENING = _family("mood").urgent_html[:40]
@@ -50,3 +51,10 @@ async def test_the_dose_typed_to_course_is_taken_as_the_dose(bot: BotUnderTest) 
 async def test_an_overdose_asked_about_gets_the_check_in(bot: BotUnderTest, text: str) -> None:
     reply = await bot.say(text)
     assert MOOD_ASK in reply.text, reply.text[:100]
+
+
+async def test_a_child_who_swallowed_the_medicine_gets_poison_advice(bot: BotUnderTest) -> None:
+    """It got the overview topic, "What isotretinoin is"."""
+    reply = await bot.say("my toddler swallowed some of my accutane capsules")
+    assert _plain(SWALLOWED_BY_OTHERS)[:40] in reply.text, reply.text[:80]
+    assert "poison centre" in reply.text
