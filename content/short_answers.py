@@ -41,9 +41,8 @@ _YES = frozenset(
 _PLAIN_YES = frozenset({"yes", "yeah", "yea", "yeh", "yep", "yup", "mhm"})
 _NO = frozenset({"no", "nope", "nah", "na", "n", "not", "never", "nothing", "none"})
 _PLAIN_NO = frozenset({"no", "nope", "nah"})
-# "no, just a couple of bruises", "no it's mild": a no that goes on; not "no rash", "no idea".
-_PLAIN_NO_START = frozenset((word,) for word in _PLAIN_NO)
-_NO_THEN = frozenset({("just",), ("only",), ("its",), ("it",), ("thats",), ("im",), ("i",)})
+# "no, just a couple of bruises": a no that goes on to say what it is instead.
+_NO_THEN = frozenset({"just", "only"})
 _UNSURE = frozenset(
     {"sometimes", "maybe", "perhaps", "kinda", "sorta", "somewhat", "possibly", "probably", "dunno"}
     | {"often", "occasionally", "daily", "constantly", "lots", "frequently", "regularly"}
@@ -106,8 +105,6 @@ def yes_or_no(text: str) -> bool | None:
     found = tuple(_squeezed(word) for word in words(text))
     if len(found) <= _YES_BUT_WORDS and found[:2] in {(y, "but") for y in _PLAIN_YES}:
         return True
-    if len(found) <= _YES_BUT_WORDS and found[:1] in _PLAIN_NO_START and found[1:2] in _NO_THEN:
-        return None if "but" in found else False
     if not found or len(found) > MAX_WORDS:
         return None
     if found in _OWN_WORDS:
@@ -144,6 +141,17 @@ def _unsure(found: tuple[str, ...]) -> bool:
     )
 
 
+def no_that_goes_on(text: str) -> bool:
+    """ "no, just a couple of bruises", "nope, only a little": a no that says what it is
+    instead. Not a "no" that turns round ("no i mean yes", "no but…", "no just not sure"), nor
+    "no idea". The caller checks that what follows names no other sign."""
+    found = tuple(_squeezed(word) for word in words(text))
+    if not (3 <= len(found) <= _YES_BUT_WORDS and found[0] in _PLAIN_NO):
+        return False
+    turns = set(found[1:]) & (_YES | _UNSURE | {"but", "not", "mean", "need", "help", "want"})
+    return found[1] in _NO_THEN and not turns
+
+
 _IN_GENERAL = (
     ("just", "curious"),
     ("just", "asking"),
@@ -156,11 +164,19 @@ _IN_GENERAL = (
 )
 
 
+_GENERAL_WORDS = frozenset(
+    {"no", "nope", "nah", "just", "only", "curious", "asking", "wondering", "in", "general"}
+    | {"generally", "for", "a", "friend", "question", "out", "of", "curiosity", "i", "was", "am"}
+    | {"thanks", "thank", "you", "ok", "okay", "sorry", "that", "is", "all", "it"}
+)
+
+
 def asking_in_general(text: str) -> bool:
-    """Whether a short reply to a check-in says the question was a general one ("no, just
-    curious"), as its "I was asking in general" button does."""
+    """Whether a short reply to a check-in only says the question was a general one ("no, just
+    curious"), as its "I was asking in general" button does. Any other word ("not", "yes", "took
+    30 pills") leaves it to be read as it stands."""
     found = words(text)
-    if not found or len(found) > MAX_WORDS + 2:
+    if not found or not set(found) <= _GENERAL_WORDS:
         return False
     return any(
         found[i : i + len(phrase)] == phrase

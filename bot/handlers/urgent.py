@@ -26,11 +26,12 @@ from content import (
     HelpLine,
     Level,
     RedFlagFamily,
+    assess,
     carer_milder_message,
     reply_no_message,
     urgent_message,
 )
-from content.short_answers import asking_in_general, yes_or_no
+from content.short_answers import asking_in_general, no_that_goes_on, yes_or_no
 from storage.error_logs import log_failure
 from storage.users import end_flow, get_user
 
@@ -168,14 +169,22 @@ async def typed_answer(update: Update, context: Context, awaiting: str) -> bool:
     a yes again gets the help again, as it may not have arrived."""
     message = update.effective_message
     text = message.text if message is not None else None
+    if not text:
+        return False
     _, whose, family_id = f"{awaiting}::".split(":")[:3]
-    family = services(context).library.red_flag(family_id)
-    if text and family is not None and whose != "carer" and asking_in_general(text):
+    library = services(context).library
+    family = library.red_flag(family_id)
+    # Words beyond a plain yes or no count only if they name nothing but the sign asked about.
+    found = assess(text, library)
+    nothing_else = found is None or _repeats(awaiting, found)
+    if nothing_else and family is not None and whose != "carer" and asking_in_general(text):
         async with user_session(services(context).db, update) as (_, user):
             user.awaiting = ""
         await _answer_check_in(update, context, family, "g")
         return True
-    answer = yes_or_no(text) if text else None
+    answer = yes_or_no(text)
+    if answer is None and nothing_else and no_that_goes_on(text):
+        answer = False
     if answer is None:
         return False
     if not answer:
@@ -198,7 +207,8 @@ def _repeats(awaiting: str, finding: Finding) -> bool:
     """Whether a sign found in a reply would only ask the question waiting again: "no, just a
     couple of bruises" to the bruising question answers it. Any other sign is asked about."""
     family_id = f"{awaiting}::".split(":")[2]
-    same = finding.family is None or finding.family.id == family_id or not family_id
+    # The general question ("sign:any") is asked again only by the net; a family's, by itself.
+    same = finding.family.id == family_id if finding.family else not family_id
     return finding.level is Level.ASK and not finding.someone_else and same
 
 

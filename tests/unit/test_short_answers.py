@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from content.short_answers import asking_in_general, yes_or_no
+from content.short_answers import asking_in_general, no_that_goes_on, yes_or_no
 
 YES, NO, NOT_AN_ANSWER = True, False, None
 ANSWERS = {
@@ -66,11 +66,6 @@ ANSWERS = {
     "I don't think so": NO,
     "never": NO,
     "no thank you": NO,
-    # A no that goes on to say a little more; not a "no" that begins something else.
-    "no just a couple of bruises": NO,
-    "nope, it's only mild": NO,
-    "no but i keep thinking about it": NOT_AN_ANSWER,
-    "no idea what to do": NOT_AN_ANSWER,
     # Saying more than yes or no.
     "": NOT_AN_ANSWER,
     "ok": NOT_AN_ANSWER,
@@ -103,7 +98,30 @@ def test_a_short_answer_reads_as_what_it_means(text: str, meant: bool | None) ->
         ("asking for a friend", True),
         ("no", False),
         ("i was curious whether my bruises mean something, they keep coming", False),
+        ("yes, not just curious", False),
+        ("im not just asking, its happening", False),
+        ("just asking, i took 30 pills lol", False),
     ],
 )
 def test_a_reply_that_says_the_question_was_general(text: str, general: bool) -> None:
     assert asking_in_general(text) is general
+
+
+@pytest.mark.parametrize(
+    ("text", "goes_on"),
+    [
+        ("no just a couple of bruises", True),
+        ("nope, only a little", True),
+        # A no that turns round, or begins something else, is no plain no.
+        ("no i mean yes", False),
+        ("no im not sure", False),
+        ("no i guess maybe", False),
+        ("no i need help", False),
+        ("no just not sure", False),
+        ("no but i keep thinking about it", False),
+        ("no idea what to do", False),
+        ("no", False),
+    ],
+)
+def test_a_no_that_goes_on_to_say_what_it_is_instead(text: str, goes_on: bool) -> None:
+    assert no_that_goes_on(text) is goes_on
