@@ -16,7 +16,14 @@ from typing import Any
 from sqlalchemy import Column, Delete, Table, Update, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Base
+from storage.models import (
+    Base,
+    Broadcast,
+    BroadcastStatus,
+    Delivery,
+    DeliveryStatus,
+    delivery_status_in,
+)
 
 OWNER_COLUMNS = {"users": "id", "broadcasts": "admin_id"}
 # Rows about other people too, whose owner is taken out rather than the row: a broadcast's
@@ -74,14 +81,15 @@ def export_document(user_id: int, rows: dict[str, list[dict[str, Any]]], now: da
     return json.dumps(document, default=_plain, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-async def erase_user(session: AsyncSession, user_id: int) -> int:
-    """Delete every row that belongs to the user, in every table (a broadcast loses its admin
-    instead: see ANONYMISED); the number of rows.
+async def erase_user(session: AsyncSession, user_id: int, now: datetime) -> int:
+    """Delete every row that belongs to the user, in every table; the number of rows. A
+    broadcast that reached anyone loses its admin instead (see ANONYMISED), and stops if it is
+    still going out; a draft is deleted.
 
     Children first, so nothing depends on a foreign key's cascade (SQLite needs its pragma for
     that). Deleting a reminder stops its pending deliveries, which are deleted with it.
     """
-    deleted = 0
+    deleted = await _release_broadcasts(session, user_id, now)
     for table, column in reversed(personal_tables()):
         statement: Update | Delete
         if table.name in ANONYMISED:
@@ -91,3 +99,25 @@ async def erase_user(session: AsyncSession, user_id: int) -> int:
         result = await session.execute(statement)
         deleted += int(result.rowcount or 0)  # type: ignore[attr-defined]
     return deleted
+
+
+async def _release_broadcasts(session: AsyncSession, admin_id: int, now: datetime) -> int:
+    """Before an admin's broadcasts lose their admin: drafts, which reached no one, are deleted
+    (how many), and one still going out stops, as /broadcast_cancel would stop it, since no one
+    is left to report to."""
+    mine = Broadcast.admin_id == admin_id
+    going = select(Broadcast.id).where(mine, Broadcast.status == BroadcastStatus.SENDING)
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.broadcast_id.in_(going), delivery_status_in(DeliveryStatus.PENDING))
+        .values(status=DeliveryStatus.CANCELLED, updated_at=now)
+    )
+    await session.execute(
+        update(Broadcast)
+        .where(mine, Broadcast.status == BroadcastStatus.SENDING)
+        .values(status=BroadcastStatus.CANCELLED, updated_at=now)
+    )
+    drafts = await session.execute(
+        delete(Broadcast).where(mine, Broadcast.status == BroadcastStatus.DRAFT)
+    )
+    return int(drafts.rowcount or 0)  # type: ignore[attr-defined]

@@ -147,11 +147,11 @@ async def delete_button(update: Update, context: Context) -> None:
         # from before it named its data has only the time it was asked, in whole seconds.
         if data_of:
             fresh = data_of != generation(user)
-            count = None if fresh else await erase_user(session, query.from_user.id)
+            count = None if fresh else await erase_user(session, query.from_user.id, now)
         elif user is not None and user.created_at >= asked + timedelta(seconds=1):
             count = None
         else:
-            count = await erase_user(session, query.from_user.id)
+            count = await erase_user(session, query.from_user.id, now)
     if count is None:
         await query.answer(EXPIRED)
         return

@@ -9,11 +9,20 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.handlers.privacy import ALREADY_GONE
+from sandbox import FakeBotApi
 from sandbox.state import BotMessage
-from storage.models import Delivery, DeliveryStatus, Purpose, User
+from storage.models import (
+    Broadcast,
+    BroadcastStatus,
+    Delivery,
+    DeliveryStatus,
+    Purpose,
+    User,
+    delivery_status_in,
+)
 from storage.personal_data import personal_tables
-from tests.e2e.conftest import ADMIN, USER, BotUnderTest, all_handled, eventually
-from tests.e2e.test_broadcast import confirm_tip_broadcast, final_report
+from tests.e2e.conftest import ADMIN, USER, BotUnderTest, all_handled, bot_running, eventually
+from tests.e2e.test_broadcast import add_recipients, confirm_tip_broadcast, final_report, got_tip
 from tests.e2e.test_course import press_and_edit
 from tests.e2e.test_reminders import KOLKATA_0800, button, fire, settle
 
@@ -217,3 +226,38 @@ async def test_an_admins_delete_keeps_the_recipients_records_of_a_broadcast(
     await all_handled(bot)
     assert await rows_per_table(bot, USER) == before
     assert sum((await rows_per_table(bot, ADMIN)).values()) == 0
+
+
+async def test_an_admins_unsent_draft_is_erased_with_them(bot: BotUnderTest) -> None:
+    """A draft reached no one, so no recipient's record hangs on it: it goes, text and all."""
+    await bot.say("/start", user_id=ADMIN)
+    start = await bot.say("/broadcast", user_id=ADMIN)
+    await bot.press(start, button(bot, start, "Write my own"), user_id=ADMIN)
+    await all_handled(bot)
+    await bot.say("Hi all, this is Dr Jane Smith's private note", user_id=ADMIN)
+    bot.clock.advance(timedelta(seconds=2))
+    prompt = await bot.say("/delete", user_id=ADMIN)
+    await bot.press(prompt, button(bot, prompt, "Yes, delete everything"), user_id=ADMIN)
+    await all_handled(bot)
+    assert await bot.rows(Broadcast) == []
+
+
+async def test_an_admins_erasure_stops_their_broadcast_still_going_out(
+    fake: FakeBotApi, sqlite_db_url: str
+) -> None:
+    """No one is left to report to: what is not yet sent stays unsent, as after
+    /broadcast_cancel, and what was sent stays in its recipients' records."""
+    async with bot_running(fake, sqlite_db_url, send_rate_per_second=20.0) as bot:
+        await bot.say("/start", user_id=ADMIN)
+        ids = await add_recipients(bot, 200)
+        await confirm_tip_broadcast(bot)
+        await bot.fake.wait_for(lambda: sum(got_tip(bot, i) for i in ids) >= 5, 10)
+        prompt = await bot.say("/delete", user_id=ADMIN)
+        await bot.press(prompt, button(bot, prompt, "Yes, delete everything"), user_id=ADMIN)
+        await all_handled(bot)
+        [broadcast] = await bot.rows(Broadcast)
+        assert (broadcast.status, broadcast.admin_id) == (BroadcastStatus.CANCELLED, 0)
+        waiting = await bot.rows(Delivery, delivery_status_in(DeliveryStatus.PENDING))
+        assert waiting == []
+        gone_out = delivery_status_in(DeliveryStatus.SENT, DeliveryStatus.SENDING)
+        assert await bot.rows(Delivery, gone_out)

@@ -149,7 +149,7 @@ async def test_erase_deletes_every_row_of_the_user_and_only_theirs(db: Database)
     await give_everything(db, BOB)
     bob_before = await rows_per_table(db, BOB)
     async with db.session() as session:
-        deleted = await erase_user(session, ALICE)
+        deleted = await erase_user(session, ALICE, NOW)
     assert deleted == sum(bob_before.values())
     assert set((await rows_per_table(db, ALICE)).values()) == {0}
     assert await rows_per_table(db, BOB) == bob_before
@@ -158,7 +158,7 @@ async def test_erase_deletes_every_row_of_the_user_and_only_theirs(db: Database)
 async def test_after_erasure_the_user_comes_back_as_new(db: Database) -> None:
     await give_everything(db, ALICE)
     async with db.session() as session:
-        await erase_user(session, ALICE)
+        await erase_user(session, ALICE, NOW)
     later = NOW + timedelta(days=1)
     async with db.session() as session:
         await record_seen(session, Sighting.once(ALICE, ALICE, "en", later))
@@ -172,4 +172,4 @@ async def test_after_erasure_the_user_comes_back_as_new(db: Database) -> None:
 
 async def test_erase_of_a_user_without_rows_deletes_nothing(db: Database) -> None:
     async with db.session() as session:
-        assert await erase_user(session, 999) == 0
+        assert await erase_user(session, 999, NOW) == 0
