@@ -110,9 +110,8 @@ def yes_or_no(text: str) -> bool | None:
     if found in _OWN_WORDS:
         return True
     if not set(found) <= _ANSWER_WORDS:
-        # "yes, a lot", "sadly yes": a yes that says a little more is still a yes; so is a no
-        # that does ("no, just a couple of bruises"), but "no, but…" may turn it round. Other
-        # words around an unsure one are a message ("i feel a bit tired"), not an answer.
+        # "yes, a lot", "sadly yes": a yes that says a little more is still a yes. Other words
+        # around an unsure one are a message ("i feel a bit tired"), not an answer.
         return True if {found[0], found[-1]} & _PLAIN_YES else None
     if _unsure(found):
         return True
@@ -162,8 +161,6 @@ _IN_GENERAL = (
     ("general", "question"),
     ("out", "of", "curiosity"),
 )
-
-
 _GENERAL_WORDS = frozenset(
     {"no", "nope", "nah", "just", "only", "curious", "asking", "wondering", "in", "general"}
     | {"generally", "for", "a", "friend", "question", "out", "of", "curiosity", "i", "was", "am"}

@@ -69,8 +69,9 @@ _WHETHER_BEFORE = frozenset(
     | {"ask", "asking", "idea", "certain", "clue", "wondered", "notice", "noticed"}
 )
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
-# "slight chest ache after the gym": worth a question, not an alarm.
+# "take 40 mg capsules": a dose, not a count of pills.
 _UNITS = frozenset({"mg", "mgs", "milligram", "milligrams", "mcg", "ml"})
+# "slight chest ache after the gym": worth a question, not an alarm.
 _MILD = frozenset({"slight", "slightly", "mild", "mildly", "minor"})
 _MILDER = _MILD | {"tiny"}
 _ASKING = frozenset({"normal", "common", "usual", "ok", "okay", "fine", "bad", "serious"})
