@@ -5,34 +5,35 @@ Each error's message is the sentence the user sees, so it says what to type inst
 
 from __future__ import annotations
 
-import enum
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from bot.formatting import grouped_number
-from scheduler.cumulative import TARGET_RANGE, course_day
+from bot.course_before import before_args, parse_before
+from bot.course_input import (
+    DOSE_RANGE,
+    Action,
+    CourseInputError,
+    Field,
+    FieldValue,
+    Reading,
+    number_text,
+    read_number,
+)
+from scheduler.cumulative import TARGET_RANGE
 
 WEIGHT_RANGE = (25, 300)  # kg
-DOSE_RANGE = (1, 200)  # mg a day
 # Older start dates are almost surely a typo: a course lasts months, not years.
 MAX_START_AGE = timedelta(days=3 * 365)
 # A prescriber sets the next dose at an appointment; two months covers the next one, and a date
 # further off is more likely a typo than a plan.
 MAX_DOSE_AHEAD = timedelta(days=60)
 KG_PER_LB = 0.45359237
-# The mg taken before tracking began. The fixed cap is above any course's total (150 mg/kg at
-# 300 kg is 45,000 mg), so what it refuses is a typo; the days since the start at the highest
-# daily dose we record refuse one more closely (bot/handlers/course.py calls check_before).
-MAX_BEFORE_MG = 60_000
 USAGE = (
     "For example: /course start 2026-03-01, /course dose 40, /course weight 68.5, "
     "/course target 150, /course before 2400 or /course end."
 )
 
-# ASCII digits only, with a decimal point or comma: "72.5", "72,5". What follows is the unit and
-# perhaps a date, read by the field's own pattern below.
-_NUMBER = re.compile(r"([0-9]{1,4}(?:[.,][0-9]{1,2})?)(?![0-9.,])\s*(.*)")
 # People write a dose as the prescription says it: "40", "40 mg", "40mg/day", "40 mg daily",
 # "40 mg a day", "40 per day".
 _DOSE_UNIT = re.compile(
@@ -46,58 +47,6 @@ _DATE_LEADS = ("from", "on", "since", "starting", "as of")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 _DOTTED_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
 _NAMED_MONTH_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y")
-# A total taken before tracking runs to thousands, and people group them as they were taught:
-# "2400", "2,400", "2.400", "2 400", "2'400" (groups of exactly three, so "2,5" stays a decimal),
-# or write it in grams, "2.4 g". A decimal part of one or two digits may follow.
-_BEFORE_NUMBER = re.compile(
-    r"([0-9]{1,3}(?:[,. '’][0-9]{3})+|[0-9]{1,9})(?:[.,]([0-9]{1,2}))?(?![0-9])\s*(.*)"
-)
-# Group 1: mg; group 2: grams, converted. "In total", "so far" may follow.
-_BEFORE_UNIT = re.compile(
-    r"(?:(mg|milligrams?)\b|(g|grams?)\b)?\s*(?:(?:in\s+)?total|in\s+all|altogether|so\s+far)?"
-)
-# /course before 2400, and the other ways to say it: /course taken_before 2,400, /course taken
-# before isobot 2400 mg. Compared without "_".
-_BEFORE_WORDS = {"before", "takenbefore", "beforeisobot", "beforetracking", "prior", "earlier"}
-_BEFORE_FILLER = {"isobot", "tracking", "the", "bot"}
-_CLEAR_WORDS = {"none", "nothing", "clear", "reset"}
-
-
-class CourseInputError(ValueError):
-    """The input cannot be used; str(error) says what to type instead."""
-
-
-class Field(enum.StrEnum):
-    START = "start"
-    DOSE = "dose"
-    WEIGHT = "weight"
-    TARGET = "target"
-    BEFORE = "before"
-
-
-class Action(enum.StrEnum):
-    END = "end"
-    RESUME = "resume"
-    SUMMARY_ON = "summary_on"
-    SUMMARY_OFF = "summary_off"
-
-
-@dataclass(frozen=True)
-class FieldValue:
-    field: Field
-    number: float | None = None  # dose, weight, target, or mg before tracking (0: none)
-    on: date | None = None  # the start date, or the date of a dose change or weight
-    # What was understood, when it is not what was typed: "154 lb = 69.9 kg".
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Reading:
-    """A number, the unit group that matched (for a weight: 1 kg, 2 lb) and the words after."""
-
-    number: float
-    unit: int
-    rest: str
 
 
 _WEIGHT_ASK = "Please send your weight in kilograms as a number, like 68.5 (or in pounds: 154 lb)."
@@ -109,33 +58,14 @@ _DOSE_PER_KG = (
     "That reads as mg per kg of body weight. Please send the total mg a day your prescriber "
     "set, like 40: I work out the mg/kg from your weight."
 )
-_BEFORE_ASK = (
-    "Please send the total mg you took before you began logging doses here as a number, like "
-    "2400 (60 days at 40 mg a day), or 0 to clear it."
-)
-
-
-def _read(text: str, unit: re.Pattern[str], ask: str) -> Reading:
-    cleaned = " ".join(text.strip().lower().split())
-    match = _NUMBER.fullmatch(cleaned)
-    found = unit.match(match[2]) if match is not None else None
-    if match is None or found is None:
-        raise CourseInputError(ask)
-    group = next((i for i, g in enumerate(found.groups(), 1) if g), 0)
-    number = float(match[1].replace(",", "."))
-    return Reading(number, group, match[2][found.end() :].strip())
 
 
 def _number(text: str, unit: re.Pattern[str], ask: str) -> Reading:
     """The value alone, as the guided flow asks for it: nothing may follow its unit."""
-    reading = _read(text, unit, ask)
+    reading = read_number(text, unit, ask)
     if reading.rest:
         raise CourseInputError(ask)
     return reading
-
-
-def _number_text(value: float) -> str:
-    return f"{value:g}"
 
 
 def _day_text(day: date) -> str:
@@ -153,10 +83,10 @@ def weight_of(reading: Reading) -> FieldValue:
     kg, note = typed, ""
     if reading.unit == 2:
         kg = round(typed * KG_PER_LB, 1)
-        note = f"{_number_text(typed)} lb = {kg_text(kg)} kg"
+        note = f"{number_text(typed)} lb = {kg_text(kg)} kg"
     low, high = WEIGHT_RANGE
     if not low <= kg <= high:
-        shown = f"{_number_text(typed)} lb ({kg_text(kg)} kg)" if note else f"{kg_text(kg)} kg"
+        shown = f"{number_text(typed)} lb ({kg_text(kg)} kg)" if note else f"{kg_text(kg)} kg"
         raise CourseInputError(
             f"A weight of {shown} is outside what I can record ({low}–{high} kg). "
             "Please check it and send your weight in kilograms, like 68.5."
@@ -183,7 +113,7 @@ def parse_dose(text: str) -> float:
 
 
 def _dose_reading(text: str) -> Reading:
-    reading = _read(text, _DOSE_UNIT, _DOSE_ASK)
+    reading = read_number(text, _DOSE_UNIT, _DOSE_ASK)
     if _PER_KG.match(reading.rest):
         raise CourseInputError(_DOSE_PER_KG)
     return reading
@@ -193,7 +123,7 @@ def _dose_mg(mg: float) -> float:
     low, high = DOSE_RANGE
     if not low <= mg <= high:
         raise CourseInputError(
-            f"A daily dose of {_number_text(mg)} mg is outside what I can record "
+            f"A daily dose of {number_text(mg)} mg is outside what I can record "
             f"({low}–{high} mg a day). Please send the total mg a day your prescriber set, like 40."
         )
     return mg
@@ -312,7 +242,7 @@ def parse_course_args(args: list[str], today: date) -> FieldValue | Action:
         if not rest:
             raise CourseInputError("Add the date you started, like /course start 2026-03-01.")
         return FieldValue(Field.START, on=parse_start_date(" ".join(rest), today))
-    before = _before_args(args)
+    before = before_args(args)
     if before is not None:
         if not before:
             raise CourseInputError(
@@ -326,73 +256,12 @@ def parse_course_args(args: list[str], today: date) -> FieldValue | Action:
         on = _date_after(reading, today, _DOSE_ASK, ahead=True)
         return FieldValue(Field.DOSE, _dose_mg(reading.number), on)
     if word in {"weight", "kg"}:
-        reading = _read(" ".join(rest), _WEIGHT_UNIT, _WEIGHT_ASK)
+        reading = read_number(" ".join(rest), _WEIGHT_UNIT, _WEIGHT_ASK)
         on = _date_after(reading, today, _WEIGHT_ASK, ahead=False)
         return replace(weight_of(reading), on=on)
     if word == "target" and len(rest) in {1, 2}:
         return FieldValue(Field.TARGET, parse_target(" ".join(rest)))
     raise CourseInputError("I did not understand that. " + USAGE)
-
-
-def parse_before(text: str) -> FieldValue:
-    """The mg taken before tracking began, as a total in mg or g; 0 (or "none") clears it."""
-    cleaned = " ".join(text.strip().lower().split())
-    # A total from before is often an estimate, and said so: "about 2400", "~2400".
-    cleaned = re.sub(r"^(?:about|around|roughly|approx(?:imately|\.)?|~)\s*", "", cleaned)
-    if cleaned in _CLEAR_WORDS:
-        cleaned = "0"
-    if cleaned[:1] in {"-", "−"}:
-        raise CourseInputError(
-            "The mg taken before tracking cannot be negative. Send the total, like 2400, or 0 "
-            "to clear it."
-        )
-    match = _BEFORE_NUMBER.fullmatch(cleaned)
-    unit = _BEFORE_UNIT.fullmatch(match[3]) if match is not None else None
-    if match is None or unit is None:
-        raise CourseInputError(_BEFORE_ASK)
-    whole = re.sub(r"[^0-9]", "", match[1])
-    typed = float(f"{whole}.{match[2] or 0}")
-    mg, note = typed, ""
-    if unit[2]:
-        mg = round(typed * 1000, 1)
-        note = f"{_number_text(typed)} g = {grouped_number(mg)} mg"
-    if mg > MAX_BEFORE_MG:
-        raise CourseInputError(
-            f"A total of {grouped_number(mg)} mg is more than I can record as taken before "
-            f"tracking (up to {MAX_BEFORE_MG:,} mg). Please check it and send the total mg, like "
-            "2400."
-        )
-    if mg == 0:
-        note = "nothing taken before tracking"
-    return FieldValue(Field.BEFORE, mg, note=note)
-
-
-def check_before(mg: float, start: date, today: date) -> None:
-    """Refuse a total the course could not have reached: more than its days so far at the
-    highest daily dose we record. A wrong start date is as likely as a typo, so it names both."""
-    days = max(course_day(start, today), 1)
-    limit = days * DOSE_RANGE[1]
-    if mg > limit:
-        raise CourseInputError(
-            f"A total of {grouped_number(mg)} mg is more than your course could have reached: "
-            f"{days} day{'' if days == 1 else 's'} from {start.day} {start:%b %Y} at up to "
-            f"{DOSE_RANGE[1]} mg a day is {limit:,} mg. Please check the number, or your start "
-            "date."
-        )
-
-
-def _before_args(args: list[str]) -> list[str] | None:
-    """The words after `before` (or another way to say it) in /course's arguments; None when
-    the arguments are about something else."""
-    words = [word.lower() for word in args]
-    if words[:2] in (["taken", "before"], ["took", "before"]):
-        words = words[1:]
-    if not words or words[0].rstrip(":=").replace("_", "") not in _BEFORE_WORDS:
-        return None
-    rest = args[len(args) - len(words) + 1 :]
-    while rest and rest[0].lower() in _BEFORE_FILLER:
-        rest = rest[1:]
-    return rest
 
 
 def typed_value(field: Field, text: str, today: date) -> FieldValue:

@@ -11,7 +11,8 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.course_args import DOSE_RANGE, WEIGHT_RANGE, kg_text
+from bot.course_args import WEIGHT_RANGE, kg_text
+from bot.course_input import DOSE_RANGE
 from bot.formatting import WEEKDAYS, grouped_number
 from scheduler.courses import SUMMARY_DAY_OF_WEEK, SUMMARY_TIME
 from scheduler.cumulative import (

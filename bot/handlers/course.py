@@ -17,18 +17,10 @@ from bot.awaiting import expect_input, reads_as
 from bot.button_replies import pressed, show_after_press
 from bot.checkin_settings_view import with_weekly_checkin
 from bot.commands import COURSE, CommandInfo
-from bot.course_args import (
-    Action,
-    CourseInputError,
-    Field,
-    FieldValue,
-    check_before,
-    parse_course_args,
-    parse_start_date,
-    parse_target,
-    typed_value,
-)
+from bot.course_args import parse_course_args, parse_start_date, parse_target, typed_value
+from bot.course_before import check_before
 from bot.course_chart_reply import edit_chart, reply_with_chart
+from bot.course_input import Action, CourseInputError, Field, FieldValue
 from bot.course_view import (
     PREFIX,
     CourseFacts,

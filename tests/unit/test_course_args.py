@@ -9,10 +9,6 @@ import pytest
 
 from bot.course_args import (
     USAGE,
-    Action,
-    CourseInputError,
-    Field,
-    FieldValue,
     parse_course_args,
     parse_date,
     parse_dose,
@@ -22,6 +18,7 @@ from bot.course_args import (
     read_weight,
     typed_value,
 )
+from bot.course_input import Action, CourseInputError, Field, FieldValue
 
 TODAY = date(2026, 3, 15)
 

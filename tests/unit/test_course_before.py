@@ -8,17 +8,9 @@ from datetime import date
 
 import pytest
 
-from bot.course_args import (
-    MAX_BEFORE_MG,
-    USAGE,
-    CourseInputError,
-    Field,
-    FieldValue,
-    check_before,
-    parse_before,
-    parse_course_args,
-    typed_value,
-)
+from bot.course_args import USAGE, parse_course_args, typed_value
+from bot.course_before import MAX_BEFORE_MG, check_before, parse_before
+from bot.course_input import CourseInputError, Field, FieldValue
 from bot.course_view import (
     HOW_IT_COUNTS,
     HOW_IT_COUNTS_WITH_BEFORE,
