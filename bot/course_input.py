@@ -10,7 +10,7 @@ from datetime import date
 
 DOSE_RANGE = (1, 200)  # mg a day
 # ASCII digits only, with a decimal point or comma: "72.5", "72,5". What follows is the unit and
-# perhaps a date, read by the field's own pattern below.
+# perhaps a date, read by the field's own pattern (bot/course_args.py).
 _NUMBER = re.compile(r"([0-9]{1,4}(?:[.,][0-9]{1,2})?)(?![0-9.,])\s*(.*)")
 
 
@@ -52,6 +52,7 @@ class Reading:
 
 
 def read_number(text: str, unit: re.Pattern[str], ask: str) -> Reading:
+    """The number `text` starts with and the `unit` after it; `ask` is the error's sentence."""
     cleaned = " ".join(text.strip().lower().split())
     match = _NUMBER.fullmatch(cleaned)
     found = unit.match(match[2]) if match is not None else None
