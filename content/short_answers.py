@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from content.normalize import words
+from content.sign_words import has_phrase, phrases
 
 # Longer than this, a message says more than yes or no, and is read as a message of its own.
 MAX_WORDS = 5
@@ -151,15 +152,15 @@ def no_that_goes_on(text: str) -> bool:
     return found[1] in _NO_THEN and not turns
 
 
-_IN_GENERAL = (
-    ("just", "curious"),
-    ("just", "asking"),
-    ("just", "wondering"),
-    ("in", "general"),
-    ("generally",),
-    ("asking", "for", "a", "friend"),
-    ("general", "question"),
-    ("out", "of", "curiosity"),
+_IN_GENERAL = phrases(
+    "just curious",
+    "just asking",
+    "just wondering",
+    "in general",
+    "generally",
+    "asking for a friend",
+    "general question",
+    "out of curiosity",
 )
 _GENERAL_WORDS = frozenset(
     {"no", "nope", "nah", "just", "only", "curious", "asking", "wondering", "in", "general"}
@@ -175,8 +176,4 @@ def asking_in_general(text: str) -> bool:
     found = words(text)
     if not found or not set(found) <= _GENERAL_WORDS:
         return False
-    return any(
-        found[i : i + len(phrase)] == phrase
-        for phrase in _IN_GENERAL
-        for i in range(len(found) - len(phrase) + 1)
-    )
+    return has_phrase(found, _IN_GENERAL)
