@@ -34,6 +34,8 @@ def on_the_course(said: list[Sentence]) -> bool:
 _THEY = re.compile(
     r"\b(?:he|she|they)(?:(?:'|’)(s|re|ve|d|ll)| (is|are|was|were|has|have))?\b", re.I
 )
+# Typed without the apostrophe: "she just told me shes pregnant".
+_THEY_UNMARKED = re.compile(r"\b(?:she|he|they)(s|re|ve)\b", re.I)
 _VERBS = {"s": "'m", "re": "'m", "ve": "'ve", "d": "'d", "ll": "'ll", "is": " am", "are": " am"}
 _VERBS |= {"was": " was", "were": " was", "has": " have", "have": " have"}
 _THEM = (
@@ -46,6 +48,7 @@ _THEM = (
 def in_their_words(text: str) -> str:
     """The message as the person it is about would write it: "she's sure her throat is
     closing" → "I'm sure my throat is closing"."""
+    text = _THEY_UNMARKED.sub(lambda m: "I" + _VERBS[m[1].lower()], text)
     text = _THEY.sub(lambda m: "I" + _VERBS.get((m[1] or m[2] or "").lower(), ""), text)
     for pattern, replacement in _THEM:
         text = pattern.sub(replacement, text)

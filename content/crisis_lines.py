@@ -77,4 +77,16 @@ def _zone_countries() -> dict[str, str]:
     for row in _tab_rows("zone1970.tab"):
         if len(row) >= 3:
             found.setdefault(row[2], row[0].split(",")[0])
+    # Old names that phones still show ("US/Eastern", "Asia/Calcutta") are links to a zone the
+    # tables list: the same country.
+    for link, target in _links().items():
+        if target in found:
+            found.setdefault(link, found[target])
     return found
+
+
+def _links() -> dict[str, str]:
+    """Each linked zone name and the zone it stands for, from the tz database's own source."""
+    text = resources.files(_TZDATA_PACKAGE).joinpath("tzdata.zi").read_text(encoding="utf-8")
+    rows = (line.split() for line in text.splitlines() if line.startswith("L "))
+    return {row[2]: row[1] for row in rows if len(row) == 3}

@@ -22,6 +22,7 @@ _AROUND = frozenset(
     | {"yep", "so", "and", "good", "thanks", "thank", "you", "finally", "on", "time", "as"}
     | {"usual", "it", "for", "day", "of"}
 )
+_BOTH = frozenset({"2", "two", "both"})
 # Words that would make it more than a report ("all my pills", "again", "20") are left out on
 # purpose: the net goes on reading those.
 
@@ -36,12 +37,21 @@ def plain_dose_report(text: str) -> bool:
     said = words(text)
     if said and set(said) <= _TAKEN_ALONE and {"taken", "took"} & set(said):
         return True
-    if not (_TOOK & set(said) and _DOSE & set(said)):
+    if not (_TOOK & set(said) and any(_dose_word(w) for w in said)):
         return False
     return all(
-        w in _TOOK or w in _DOSE or w in _AROUND or (w.isdigit() and said[i - 1 : i] == ("at",))
+        w in _TOOK
+        or _dose_word(w)
+        or w in _AROUND
+        or (w.isdigit() and said[i - 1 : i] == ("at",))
+        # A day's two doses: "took my 2 pills", "had both capsules".
+        or (w in _BOTH and _dose_word(said[i + 1] if i + 1 < len(said) else ""))
         for i, w in enumerate(said)
     )
+
+
+def _dose_word(word: str) -> bool:
+    return word in _DOSE or word.removesuffix("s") in _DOSE
 
 
 _MISSED = frozenset({"missed", "miss", "missing", "forgot", "forget", "forgotten", "skipped"})

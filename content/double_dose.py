@@ -34,6 +34,11 @@ _DOUBLE_UP_ON = "double|doubling|doubled up on|with"
 # Taking two doses, asked about ("is it ok to take both doses at once?"); told, it is a
 # prescription: "I take two pills a day".
 _TWO_DOSES = (f"{_TAKE} two|2|both|extra|another|double {_DOSE_WORDS}",)
+# Or with the day they would be taken on: "should I take double tomorrow?", "take both tonight?".
+_TWO_WHEN = (
+    f"{_TAKE} two|2|both|double|twice tomorrow|tonight|today|now",
+    f"{_TAKE} them|it both|twice tomorrow|tonight|today|now",
+)
 # Taking more says what is taken only after a missed one: "I forgot yesterday's, can I take 2
 # today?". Without one, "I have two questions" is about nothing to take.
 _TAKE_MORE = (f"{_TAKE}|have|having two|2|both|extra|another|double|twice",)
@@ -67,7 +72,8 @@ def asks_to_double_up(text: str) -> bool:
     if _found(_MISSED, parts):
         dose = _found((_DOSE_WORDS,), parts)
         return _found(_TAKE_MORE, parts) or (dose and _found(_MAKE_UP, parts))
-    return _found(_TWO_DOSES, parts) and ("?" in text or _found(_ASKING, parts))
+    two = _found(_TWO_DOSES, parts) or _found(_TWO_WHEN, parts, max_gap=0)
+    return two and ("?" in text or _found(_ASKING, parts))
 
 
 def _doubles_a_dose(part: Clause) -> bool:

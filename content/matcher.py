@@ -20,6 +20,8 @@ _GENERIC = frozenset(
     {"isotretinoin", "accutane", "roaccutane", "absorica", "claravis", "amnesteem", "myorisan"}
     | {"zenatane", "acne", "skin", "medicine", "medication", "drug", "tablet", "tablets"}
     | {"capsule", "capsules"}
+    # "take it" or "while taking it" says that the medicine is meant, not what is asked about it.
+    | {"it", "take", "taking"}
 )
 _NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "neither"})
 _NEGATION_REACH = 3  # a negation this many words before a phrase still applies to it

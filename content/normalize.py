@@ -76,6 +76,9 @@ _QUESTION_OPENERS = frozenset(
     {"does", "do", "did", "can", "could", "will", "would", "is", "are", "was", "were", "should"}
     | {"how", "what", "why", "when", "which", "may", "might", "has", "have", "who", "am"}
 )
+# Openers of a statement whose "I" is left out when followed by what was done or had.
+_DROPPED_I = frozenset({"did", "have"})
+_DETERMINERS = frozenset({"a", "an", "the", "another", "two", "2", "3", "three", "some", "this"})
 FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine"})
 _QUERY_WORDS = frozenset(
     {"how", "what", "why", "which", "common", "risk", "risks", "list", "permanent", "normal"}
@@ -181,8 +184,18 @@ def sentences(text: str) -> list[Sentence]:
                 clause_starts.add(len(out))
             out.extend(expanded)
         if out:
-            # "can't stop ..." states something; "can it ...?" asks.
-            asking = out[0] in _QUESTION_OPENERS and out[1:2] != ["not"]
+            # "can't stop ..." states something; "can it ...?" asks. So does a text that leaves
+            # out its "I": "did a test and it's positive", "have a rash everywhere".
+            asking = (
+                out[0] in _QUESTION_OPENERS
+                and out[1:2] != ["not"]
+                and not (
+                    out[0] in _DROPPED_I
+                    and out[1:2]
+                    and out[1] in _DETERMINERS
+                    and "?" not in found.group(2)
+                )
+            )
             # A search-engine query asks too: "chest pain accutane side effect how common".
             query = _asks_of_anyone(out) or _has_pair(out, ("side", "effect"))
             general = (asking or query) and not (FIRST_PERSON & set(out))

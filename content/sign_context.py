@@ -71,6 +71,7 @@ _WHETHER_BEFORE = frozenset(
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 # "take 40 mg capsules": a dose, not a count of pills.
 _UNITS = frozenset({"mg", "mgs", "milligram", "milligrams", "mcg", "ml"})
+_CLOCK_BEFORE = frozenset({"at", "around", "by", "before", "after", "until", "till"})
 # "slight chest ache after the gym": worth a question, not an alarm.
 _MILD = frozenset({"slight", "slightly", "mild", "mildly", "minor"})
 _MILDER = _MILD | {"tiny"}
@@ -136,6 +137,8 @@ def read(
         return Reading.NONE  # denied, or quoted: a song's line, someone else's words
     if _UNITS & set(words[span.start : span.end]):
         return Reading.NONE  # "take 40 mg capsules": a dose, not a count of pills
+    if _only_clock_times(words, span):
+        return Reading.NONE  # "I took my pill at 9": a time, not a count of pills
     if asked and weak and (sentence.question or _hypothetical(span, sentence)):
         return Reading.SELF  # a vague sign that is one when asked at all: the check-in
     if _hypothetical(span, sentence):
@@ -148,7 +151,7 @@ def read(
     if not theirs and _about_someone_else(span, words):
         return Reading.OTHER
     near = set(words[max(0, span.start - 3) : span.end])
-    explained = bool(EXPLAINED & (set(words) - itself)) or _explained_by_phrase(words, itself)
+    explained = explained_by_cause(words, itself)
     if weak and (sentence.question or explained or _in_the_past(words) or _MILDER & near):
         return Reading.NONE
     # "will I lose my hearing?", "could I go blind?": a worry about what may come.
@@ -156,6 +159,20 @@ def read(
     if asks_ahead or explained or _in_the_past(words) or _MILD & near:
         return Reading.DOUBT
     return Reading.SELF
+
+
+def explained_by_cause(words: tuple[str, ...], itself: frozenset[str] = frozenset()) -> bool:
+    """Whether the words name an everyday cause, or hyperbole or hearsay; `itself`: words that
+    are the sign here, never its cause."""
+    return bool(EXPLAINED & (set(words) - itself)) or _explained_by_phrase(words, itself)
+
+
+def _only_clock_times(words: tuple[str, ...], span: Span) -> bool:
+    """Whether the numbers of the match are all times of day: "at 9", "around 10"."""
+    numbers = [i for i in range(span.start, span.end) if words[i].isdigit()]
+    return bool(numbers) and all(
+        i > 0 and words[i - 1] in _CLOCK_BEFORE and int(words[i]) <= 24 for i in numbers
+    )
 
 
 def _explained_by_phrase(words: tuple[str, ...], itself: frozenset[str]) -> bool:

@@ -16,6 +16,7 @@ from itertools import pairwise, product
 
 from content import carers, sign_context
 from content.dose_reports import plain_dose_report, plain_missed_report
+from content.everyday_replies import plain_everyday_reply
 from content.fuzzy import Pattern, compile_phrase, find_hits, squeeze, word_similarity
 from content.models import Library, RedFlagFamily
 from content.normalize import FIRST_PERSON, Sentence, sentences
@@ -152,6 +153,8 @@ def assess(text: str, library: Library) -> Finding | None:
             return Finding(theirs.family, Level.ASK, someone_else=True)
     if found is not None:
         return found
+    if harm_emoji_with_distress(text, said, library):
+        return Finding(library.red_flag("mood"), Level.ASK)
     # The net is for wordings no phrase foresaw. It cannot read a negation, so it may ask about
     # "no chest pain or trouble breathing" too: a needless question is the cheaper mistake
     # (docs/safety.md compares the two choices).
@@ -160,6 +163,7 @@ def assess(text: str, library: Library) -> Finding | None:
         and library.sign_model.flags(text)
         and not plain_dose_report(text)
         and not plain_missed_report(text)
+        and not plain_everyday_reply(text)
     ):
         return Finding(None, Level.ASK)
     return None
@@ -172,6 +176,20 @@ _HARM_EMOJI = frozenset("\U0001f52a\U0001fa78\U0001faa6\u26b0\U0001f52b\U0001faa
 def harm_emoji_only(text: str) -> bool:
     """Whether a message of pictures alone, no word or number in it, shows a means of harm."""
     return not any(ch.isalnum() for ch in text) and bool(_HARM_EMOJI & set(text))
+
+
+# A loudly crying face, a crying face, a broken heart, a wilted flower, a pensive face.
+_DISTRESS_EMOJI = frozenset("\U0001f62d\U0001f622\U0001f494\U0001f940\U0001f614")
+
+
+def harm_emoji_with_distress(text: str, said: list[Sentence], library: Library) -> bool:
+    """Whether words come with a means of harm drawn beside a crying face, or beside what the
+    net reads as a sign ("today was awful 😭🔪"), and no everyday cause ("chopping onions 🔪😭")."""
+    shown = set(text)
+    if not _HARM_EMOJI & shown or any(sign_context.explained_by_cause(s.words) for s in said):
+        return False
+    net = library.sign_model
+    return bool(_DISTRESS_EMOJI & shown) or (net is not None and net.flags(text))
 
 
 def _phrase_finding(

@@ -24,8 +24,9 @@ from content import (
     match_guide,
     match_topics,
 )
+from content.everyday_replies import plain_everyday_reply
 from content.short_answers import yes_or_no
-from content.swallowed_by_others import swallowed_by_someone_else
+from content.swallowed_by_others import Swallowing, swallowed_by_someone_else
 from storage.users import get_user
 
 # Someone else, or a pet, swallowed the writer's medicine (content/swallowed_by_others.py).
@@ -34,6 +35,13 @@ SWALLOWED_BY_OTHERS = (
     "emergency number or a poison centre, say it is isotretinoin and how much may be gone, and "
     "keep the pack to hand. It can harm an unborn baby, so say if they could be pregnant. For a "
     "pet, call a vet now."
+)
+# Asked what would happen: what to do, should it happen or have happened.
+IF_SWALLOWED_BY_OTHERS = (
+    "<b>If anyone it was not prescribed for swallows isotretinoin, get advice at once.</b> "
+    "Call your local emergency number or a poison centre, say it is isotretinoin and how much "
+    "may be gone, and keep the pack to hand. It can harm an unborn baby, so say if they could be "
+    "pregnant. For a pet, call a vet. Keep the pack out of reach of children and pets."
 )
 NO_MATCH = (
     "I'm not sure which topic that is about. Try /topics for the full menu, or /help for "
@@ -137,10 +145,10 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
     if finding is not None and finding.level is Level.URGENT:
         await send_urgent(update, context, finding.family)
         return
-    if swallowed_by_someone_else(text):
-        await message.reply_text(
-            f"{SWALLOWED_BY_OTHERS}\n\n{library.disclaimer_html}", reply_markup=with_sos()
-        )
+    swallowed = swallowed_by_someone_else(text)
+    if swallowed is not None:
+        advice = SWALLOWED_BY_OTHERS if swallowed is Swallowing.TOLD else IF_SWALLOWED_BY_OTHERS
+        await message.reply_text(f"{advice}\n\n{library.disclaimer_html}", reply_markup=with_sos())
         return
     if finding is not None and finding.level is Level.ASK:
         await _asking(update, context, sign_wait(finding.family, carer=finding.someone_else))
@@ -175,6 +183,13 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
     if stops_flow(text):
         # "stop" or "cancel" with no flow waiting (bot/awaiting.py takes it when one is).
         await message.reply_text(NOTHING_TO_STOP)
+        return
+    if plain_everyday_reply(text):
+        # "not yet", "several days", "later" answer a question asked with buttons ("later" is no
+        # laser treatment): the buttons are the way to answer it.
+        await message.reply_text(
+            f"{NOT_AN_ANSWER}\n\n{library.disclaimer_html}", reply_markup=with_sos()
+        )
         return
     # A question about using the bot ("how do I delete my data") gets its how-to, unless a topic
     # answers it at least as well. It comes after the warning signs and their subjects, so a

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handlers.freetext import SWALLOWED_BY_OTHERS
+from bot.handlers.freetext import IF_SWALLOWED_BY_OTHERS, SWALLOWED_BY_OTHERS
 from tests.e2e.conftest import BotUnderTest
 from tests.e2e.test_course import press_and_edit
 from tests.e2e.test_red_flags import _family, _plain
@@ -58,3 +58,10 @@ async def test_a_child_who_swallowed_the_medicine_gets_poison_advice(bot: BotUnd
     reply = await bot.say("my toddler swallowed some of my accutane capsules")
     assert _plain(SWALLOWED_BY_OTHERS)[:40] in reply.text, reply.text[:80]
     assert "poison centre" in reply.text
+
+
+async def test_asked_what_if_a_child_swallowed_the_pack_gets_what_to_do(bot: BotUnderTest) -> None:
+    """It got the question about thoughts of ending one's life, which was not the writer's."""
+    reply = await bot.say("what would happen if my little sister swallowed the whole pack")
+    assert _plain(IF_SWALLOWED_BY_OTHERS)[:40] in reply.text, reply.text[:80]
+    assert "poison centre" in reply.text and MOOD_ASK not in reply.text

@@ -29,6 +29,10 @@ DOUBLING_QUESTIONS = [
     "didnt have my pill yesterday so can i have two today",
     "is it bad to take two at once if I skipped one",
     "can i swallow both capsules tonight since i didn't take one this morning",
+    # With the day instead of a dose word: they once got "I'm not sure".
+    "should i take double tomorrow",
+    "can i just take both tonight",
+    "can i take them both tonight",
 ]
 # Found before through "dose", "forgot" or "missed dose"; the rule must keep them there.
 ALREADY_FOUND = [
@@ -93,6 +97,8 @@ def test_ordinary_messages_with_two_extra_or_missed_keep_their_topic(
         "I forgot my sunscreen, I'll wear it with my morning moisturiser",
         "I take my pills with food",
         "I missed my dose",
+        "i take both at night",
+        "should i take 2 showers today",
     ],
 )
 def test_ordinary_messages_are_not_read_as_doubling_up(text: str) -> None:

@@ -4,25 +4,35 @@ from __future__ import annotations
 
 import pytest
 
-from content.swallowed_by_others import swallowed_by_someone_else
+from content.swallowed_by_others import Swallowing, swallowed_by_someone_else
+
+TOLD, ASKED = Swallowing.TOLD, Swallowing.ASKED
 
 
 @pytest.mark.parametrize(
-    ("text", "told"),
+    ("text", "swallowing"),
     [
-        ("my toddler swallowed some of my accutane capsules", True),
-        ("my little sister swallowed the whole pack", True),
-        ("my dog ate my accutane", True),
-        ("i think my cat ate one of my capsules", True),
-        ("my son got into my pills", True),
-        # Their own course, a question, a denial, or the writer's own dose.
-        ("my son took his accutane this morning", False),
-        ("my son takes his capsules with dinner", False),
-        ("what would happen if my little sister swallowed the whole pack", False),
-        ("my daughter didnt swallow any of my pills", False),
-        ("I took my pills", False),
-        ("my mum ate my sandwich", False),
+        ("my toddler swallowed some of my accutane capsules", TOLD),
+        ("my little sister swallowed the whole pack", TOLD),
+        ("my dog ate my accutane", TOLD),
+        ("i think my cat ate one of my capsules", TOLD),
+        ("my son got into my pills", TOLD),
+        # Told in one sentence, wondered about in another: it happened.
+        ("what do i do?? my dog ate my pills", TOLD),
+        # Asked what if: what to do should it happen.
+        ("what would happen if my little sister swallowed the whole pack", ASKED),
+        ("is it dangerous if my dog ate one of my capsules?", ASKED),
+        # "Someone", asked about, may be the writer in other words: the overdose check-in.
+        ("what would happen if someone swallowed the whole pack", None),
+        # Their own course, a denial, or the writer's own dose.
+        ("my son took his accutane this morning", None),
+        ("my son takes his capsules with dinner", None),
+        ("my daughter didnt swallow any of my pills", None),
+        ("what if my daughter did not swallow any of my pills", None),
+        ("I took my pills", None),
+        ("what if I took the whole pack", None),
+        ("my mum ate my sandwich", None),
     ],
 )
-def test_someone_else_swallowing_the_medicine_is_told(text: str, told: bool) -> None:
-    assert swallowed_by_someone_else(text) is told
+def test_someone_else_swallowing_the_medicine(text: str, swallowing: Swallowing | None) -> None:
+    assert swallowed_by_someone_else(text) is swallowing

@@ -369,3 +369,57 @@ def test_pictures_alone_of_a_means_of_harm_get_the_mood_check_in(
 @pytest.mark.parametrize("text", ["😭😭😭", "💊✅", "👍", "new 🔪 for cooking"])
 def test_other_pictures_and_a_knife_among_words_are_no_sign(library: Library, text: str) -> None:
     assert reading(text, library) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["today was awful 😭🔪", "im done 🔪", "🔪 again tonight. arms look so bad"]
+)
+def test_a_means_of_harm_drawn_beside_words_of_distress_gets_the_mood_check_in(
+    library: Library, text: str
+) -> None:
+    """Among words, the pictures got nothing, or the check-in that does not say which sign."""
+    assert reading(text, library) == ("mood", "ask")
+
+
+@pytest.mark.parametrize("text", ["chopping onions 🔪😭", "this homework 🔪", "ok 🔪"])
+def test_a_knife_beside_everyday_words_is_no_sign(library: Library, text: str) -> None:
+    assert reading(text, library) is None
+
+
+# Found by a blind writer on 6 December: each got nothing, or only the net's question.
+SIGNS_IN_SHORTHAND = [
+    # A statement whose "I" is left out opened like a question ("did ...?").
+    ("did a test and its positive. im on 40mg isotretinoin. what do i do", ("pregnancy", "urgent")),
+    ("we had a slip up with contraception, im on accutane, what now", ("pregnancy", "urgent")),
+    ("period never showed up this month, skins great tho lol", ("pregnancy", "ask")),
+    ("pull out method only this month tbh, now im late", ("pregnancy", "ask")),
+    # "shes" without its apostrophe, about a daughter on the course: the carer's check-in.
+    ("my daughter is on isotretinoin and she just told me shes pregnant", ("pregnancy", "ask")),
+    ("BLEEDING WONT STOP", ("blood", "urgent")),
+    ("bleeding from cutting wont stop", ("mood", "urgent")),
+    ("took a load of my pills on purpose last night", ("mood", "urgent")),
+    ("i keep looking at the pills and thinking about taking them all", ("mood", "ask")),
+    ("tickers going mental and theres a crushing feeling", ("chest", "urgent")),
+    ("hearts going 150 and im just sitting on the sofa", ("chest", "ask")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SIGNS_IN_SHORTHAND)
+def test_signs_in_shorthand_are_read(
+    library: Library, text: str, expected: tuple[str, str]
+) -> None:
+    assert reading(text, library) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I took my pill at 9",
+        "I took my 2 pills",
+        "the bleeding stopped, it was not bad",
+        "did the reminder bot black out yesterday? didnt get my ping",
+        "finally finished my essay, feeling dark inside lol",
+    ],
+)
+def test_everyday_words_like_those_signs_are_no_alarm(library: Library, text: str) -> None:
+    assert reading(text, library) in {None, ("?", "ask")}

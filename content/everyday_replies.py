@@ -1,0 +1,43 @@
+"""Whether a message is only an everyday short reply ("not yet", "maybe later", "several days"),
+typed to a reminder or a question instead of tapping its button. Pure.
+
+The statistical net has seen few such replies and reads some as a sign ("not yet", "sure"); a
+reply made only of these words says nothing more. Words that can carry a sign on their own ("ok"
+in "not ok", "done", "over", "again", "tonight") are left out on purpose: the net goes on reading
+those.
+"""
+
+from __future__ import annotations
+
+from content.normalize import words
+
+_WORDS = frozenset(
+    {"not", "yet", "sure", "maybe", "soon", "later", "several", "few", "a", "couple", "days"}
+    | {"day", "nearly", "almost", "every", "more", "than", "half", "the", "some", "most", "in"}
+    | {"bit", "min", "mins", "minute", "minutes", "hour", "hours", "sec", "secs", "second"}
+    | {"moment", "after", "before", "breakfast", "lunch", "dinner", "food", "eating", "yes"}
+    | {"yeah", "yep", "no", "nope", "please", "you", "will", "do", "doing"}
+    | {"it", "now", "on", "my", "way", "just", "about", "to", "once", "or", "twice", "sometimes"}
+    | {"rarely", "often", "really", "little", "today", "remind", "me", "an", "one", "two"}
+)
+# Longer, a message says more than a reply.
+_MOST = 6
+
+
+def plain_everyday_reply(text: str) -> bool:
+    """Whether every word of `text` is of an everyday short reply, and nothing else."""
+    said = words(text)
+    return 0 < len(said) <= _MOST and all(w in _WORDS or w.isdigit() for w in _without_at_all(said))
+
+
+def _without_at_all(said: tuple[str, ...]) -> list[str]:
+    """The words but "at all", which is one only as in "not at all": "all at once" is none."""
+    kept: list[str] = []
+    i = 0
+    while i < len(said):
+        if said[i : i + 2] == ("at", "all"):
+            i += 2
+            continue
+        kept.append(said[i])
+        i += 1
+    return kept
