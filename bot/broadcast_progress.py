@@ -47,6 +47,24 @@ def closed_text(broadcast: Broadcast, p: Progress) -> str:
     )
 
 
+STOPPED_BY_ERASURE = (
+    "📣 <b>Broadcast #{id}</b>: stopped, because you deleted your data. Messages sent before "
+    "stay sent; no report follows."
+)
+
+
+async def show_stopped_by_erasure(context: Context, going: list[tuple[int, int, int]]) -> None:
+    """Close the progress messages of broadcasts an admin's erasure stopped: left as they were,
+    they would say "sending…" for good, and no report comes to correct them."""
+    for broadcast_id, chat_id, message_id in going:
+        try:
+            await context.bot.edit_message_text(
+                STOPPED_BY_ERASURE.format(id=broadcast_id), chat_id=chat_id, message_id=message_id
+            )
+        except TelegramError:
+            log.warning("could not close the progress of broadcast %d", broadcast_id)
+
+
 def final_report(broadcast: Broadcast, p: Progress) -> str:
     stopped = broadcast.status == BroadcastStatus.CANCELLED
     lines = [

@@ -6,8 +6,9 @@ from datetime import datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.reminders import first_of_kind, set_periodic, switch_kind_off
+from scheduler.reminders import set_periodic, switch_kind_off
 from storage.models import Reminder, ReminderKind, User
+from storage.reminders import first_of_kind
 
 
 async def checkin_reminder(session: AsyncSession, user_id: int) -> Reminder | None:

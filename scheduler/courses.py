@@ -17,8 +17,9 @@ from scheduler.cumulative import (
     WeightEntry,
 )
 from scheduler.recurrence import local_day
-from scheduler.reminders import cancel_pending, first_of_kind, queue_due, replan
+from scheduler.reminders import cancel_pending, queue_due, replan
 from storage.models import Course, CourseDose, CourseWeight, Reminder, ReminderKind, User
+from storage.reminders import first_of_kind
 
 _Entry = TypeVar("_Entry", CourseDose, CourseWeight)
 # The weekly summary comes on Sunday evening, local time: the end of the week it looks back on.

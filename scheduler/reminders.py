@@ -23,6 +23,7 @@ from scheduler.spacing import Last, Plan, Slot, pair_moved, plan, plan_periodic
 from storage import models
 from storage.reminders import (
     LastRow,
+    first_of_kind,
     last_occurrence_row,
     reminders_and_last,
     reminders_of,
@@ -215,6 +216,8 @@ async def set_times(
     """
     wanted = {format_hhmm(t) for t in times}
     existing, last = await due_queued_reminders(session, user.id, kind, now, read)
+    # Times set after "off" end a silence the user chose (as Switch on does): nothing is owed.
+    owing = any(r.enabled for r in existing)
     kept = {r.local_time: r for r in existing if r.local_time in wanted}
     unwanted = [r for r in existing if r.local_time not in wanted]
     new_times = sorted(wanted - kept.keys())
@@ -241,28 +244,16 @@ async def set_times(
         reminder.enabled = True
         reminder.timezone = user.timezone
     if added or unwanted:
-        # New rows need their ids for the plan, and a deleted one's deliveries lose theirs; a
-        # time only moved is written once, with its next fire time, by the flush below.
+        # New rows need ids for the plan (a deleted one's deliveries lose theirs); a time only
+        # moved is written once, with its next fire time, by the flush below.
         await session.flush()
     # A deleted time's pending messages, cancelled, no longer count as its last occurrence.
     known = _Unread.LAST if unwanted else last
     planned = await replan(
-        session, user, kind, now, catch_up=True, loaded=list(kept.values()), last=known
+        session, user, kind, now, catch_up=owing, loaded=list(kept.values()), last=known
     )
     await session.flush()
     return sorted(kept.values(), key=lambda r: r.local_time), planned.catch_up is not None
-
-
-async def first_of_kind(
-    session: AsyncSession, user_id: int, kind: models.ReminderKind
-) -> models.Reminder | None:
-    """The user's reminder of a kind that keeps one (a check, the check-in): the oldest."""
-    return await session.scalar(
-        select(models.Reminder)
-        .where(models.Reminder.user_id == user_id, models.Reminder.kind == kind)
-        .order_by(models.Reminder.id)
-        .limit(1)
-    )
 
 
 async def set_periodic(

@@ -101,6 +101,19 @@ async def erase_user(session: AsyncSession, user_id: int, now: datetime) -> int:
     return deleted
 
 
+async def broadcasts_going_out(session: AsyncSession, admin_id: int) -> list[tuple[int, int, int]]:
+    """The admin's broadcasts still going out that show a progress message: their ids, chats and
+    progress messages, which an erasure leaves with no one to update them."""
+    rows = await session.execute(
+        select(Broadcast.id, Broadcast.admin_chat_id, Broadcast.progress_message_id).where(
+            Broadcast.admin_id == admin_id,
+            Broadcast.status == BroadcastStatus.SENDING,
+            Broadcast.progress_message_id.is_not(None),
+        )
+    )
+    return [(row.id, row.admin_chat_id, row.progress_message_id) for row in rows]
+
+
 async def _release_broadcasts(session: AsyncSession, admin_id: int, now: datetime) -> int:
     """Before an admin's broadcasts lose their admin: drafts, which reached no one, are deleted
     (how many), and one still going out stops, as /broadcast_cancel would stop it, since no one

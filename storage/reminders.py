@@ -114,3 +114,15 @@ async def user_and_reminders(
     at, reminder_id = rows[0][2], rows[0][3]
     reminders = [row[1] for row in rows if row[1] is not None]
     return rows[0][0], reminders, None if at is None else (at, reminder_id)
+
+
+async def first_of_kind(
+    session: AsyncSession, user_id: int, kind: models.ReminderKind
+) -> models.Reminder | None:
+    """The user's reminder of a kind that keeps one (a check, the check-in): the oldest."""
+    return await session.scalar(
+        select(models.Reminder)
+        .where(models.Reminder.user_id == user_id, models.Reminder.kind == kind)
+        .order_by(models.Reminder.id)
+        .limit(1)
+    )

@@ -8,11 +8,17 @@ from datetime import datetime, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.broadcast_progress import show_stopped_by_erasure
 from bot.button_replies import pressed, show_after_press
 from bot.commands import PRIVACY
 from bot.services import Context, IsobotApp, add_command, services
 from storage.models import User
-from storage.personal_data import erase_user, export_document, rows_of
+from storage.personal_data import (
+    broadcasts_going_out,
+    erase_user,
+    export_document,
+    rows_of,
+)
 from storage.users import get_user
 
 log = logging.getLogger("isobot.privacy")
@@ -147,14 +153,14 @@ async def delete_button(update: Update, context: Context) -> None:
         # from before it named its data has only the time it was asked, in whole seconds.
         if data_of:
             fresh = data_of != generation(user)
-            count = None if fresh else await erase_user(session, query.from_user.id, now)
-        elif user is not None and user.created_at >= asked + timedelta(seconds=1):
-            count = None
         else:
-            count = await erase_user(session, query.from_user.id, now)
+            fresh = user is not None and user.created_at >= asked + timedelta(seconds=1)
+        going = [] if fresh else await broadcasts_going_out(session, query.from_user.id)
+        count = None if fresh else await erase_user(session, query.from_user.id, now)
     if count is None:
         await query.answer(EXPIRED)
         return
+    await show_stopped_by_erasure(context, going)
     # No id: after an erasure even the log should not say who it was.
     log.info("a user erased their data: %d rows", count)
     await query.answer("Deleted.")

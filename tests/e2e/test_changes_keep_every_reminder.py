@@ -152,3 +152,22 @@ async def monday_0800_taken_in_berlin(bot: BotUnderTest, times: str) -> None:
     await bot.say(f"/remind dose {times}")
     morning = await fire(bot, wall(BERLIN, 2026, 3, 2, 8))
     await bot.press(morning, button(bot, morning, "Taken"))
+
+
+async def test_dose_times_set_again_after_off_catch_up_nothing(bot: BotUnderTest) -> None:
+    """Switched off on Monday with /remind dose off and set again on Thursday at noon with
+    /remind dose 08:00, a dose reminder came at once, "Next: now", for a silence the user chose.
+    The Switch on button owes nothing, and now neither does the command."""
+    bot.clock.set(wall(BERLIN, 2026, 3, 2, 7))
+    await bot.say(f"/timezone {BERLIN}")
+    await bot.say("/remind dose 08:00")
+    morning = await fire(bot, wall(BERLIN, 2026, 3, 2, 8))
+    await bot.press(morning, button(bot, morning, "Taken"))
+    await bot.say("/remind dose off")
+    bot.clock.set(wall(BERLIN, 2026, 3, 5, 12))
+    reply = await bot.say("/remind dose 08:00")
+    before = len(bot.fake.messages(USER))
+    await settle(bot)
+    assert "Next: tomorrow at 08:00" in reply.text, reply.text
+    assert [m.text for m in bot.fake.messages(USER)[before:]] == []
+    assert len(await first_reminders(bot, ReminderKind.DOSE)) == 1  # Monday's alone

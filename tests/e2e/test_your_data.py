@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 from typing import Any
@@ -261,3 +262,7 @@ async def test_an_admins_erasure_stops_their_broadcast_still_going_out(
         assert waiting == []
         gone_out = delivery_status_in(DeliveryStatus.SENT, DeliveryStatus.SENDING)
         assert await bot.rows(Delivery, gone_out)
+        # Its progress message stayed "sending…" for good: no report comes to correct it.
+        await asyncio.sleep(2.5)  # a progress round, which must not bring "sending…" back
+        progress = [m.text for m in bot.fake.messages(ADMIN) if "Broadcast #" in m.text]
+        assert progress and "stopped, because you deleted your data" in progress[0], progress
