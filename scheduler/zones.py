@@ -15,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from scheduler.zone_places import places_named
+
 # Offered as buttons by /timezone; a spread across the world, one row each of regions.
 COMMON_ZONES = (
     "Europe/London",
@@ -345,4 +347,11 @@ def lookup_zone(text: str, limit: int = 3, *, now: datetime | None = None) -> Zo
             return ZoneLookup(ZoneInfo(canonical))
         except (ZoneInfoNotFoundError, ValueError):
             pass
+    named = places_named(text)
+    if named:
+        # A country's zones, the places people know first: "USA" offers New York before Detroit.
+        known = _exact_names()
+        offered = [n for n in _offered_places() if n in named]
+        ordered = [n for n in dict.fromkeys([*offered, *named]) if n.lower() in known]
+        return ZoneLookup(None, tuple(ordered[:limit]))
     return ZoneLookup(None, _close_names(wanted, limit))

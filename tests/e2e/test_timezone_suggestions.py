@@ -44,3 +44,14 @@ async def test_a_zone_file_that_is_no_place_is_not_set(bot: BotUnderTest) -> Non
         assert "I don't know the timezone" in reply.text
         assert not any(typed in data for _, data in bot.fake.buttons(reply))
     assert await _timezone(bot) == "Asia/Kolkata"
+
+
+async def test_a_city_or_country_no_zone_is_named_after_is_offered_its_zone(
+    bot: BotUnderTest,
+) -> None:
+    """/timezone Delhi offered only Australia/Adelaide, five hours off, and India nothing near:
+    a tap would have put every reminder hours away from the user's day."""
+    for typed in ("Delhi", "Mumbai", "India"):
+        reply = await bot.say(f"/timezone {typed}")
+        offered = [label for label, _ in bot.fake.buttons(reply)]
+        assert "Asia/Kolkata" in offered, (typed, offered)

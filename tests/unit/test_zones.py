@@ -63,6 +63,17 @@ def test_the_number_of_suggestions_follows_the_limit(limit: int) -> None:
         ("Berlin", "Europe/Berlin"),
         ("Tokyo", "Asia/Tokyo"),
         ("new york", "America/New_York"),
+        # A city no zone is named after, or a country: Delhi offered Australia/Adelaide, India
+        # and the UK offered nothing near.
+        ("Delhi", "Asia/Kolkata"),
+        ("Mumbai", "Asia/Kolkata"),
+        ("Munich", "Europe/Berlin"),
+        ("India", "Asia/Kolkata"),
+        ("Germany", "Europe/Berlin"),
+        ("UK", "Europe/London"),
+        ("united kingdom", "Europe/London"),
+        ("USA", "America/New_York"),
+        ("Australia", "Australia/Sydney"),
     ],
 )
 def test_a_bare_city_suggests_its_zone(typed: str, first: str) -> None:
