@@ -61,14 +61,21 @@ _AUTHORED_KEY = "awaiting_authored"
 
 def answer_words(update: Update) -> list[str] | None:
     """The words of a short typed answer (a time, a day); None when the text reads as a question
-    instead: no digit in it, or more than three words."""
+    instead: no digit or time of day in it ("noon", "half past eight"), or more than three words."""
     message = update.effective_message
     if message is None or message.text is None or update.effective_user is None:
         return None
     words = message.text.split()
-    if not any(ch.isdigit() for ch in message.text) or len(words) > 3:
+    timed = any(ch.isdigit() for ch in message.text) or _CLOCK_WORDS & {
+        w.strip(".,!?'’").lower() for w in words
+    }
+    if not timed or len(words) > 3:
         return None
     return words
+
+
+# Times of day in words: an answer in the wrong form, not a question ("noon", "half past eight").
+_CLOCK_WORDS = frozenset({"noon", "midday", "midnight", "oclock", "o'clock", "past", "half"})
 
 
 def reads_as(parse: Callable[[str, str], object], *errors: type[Exception]) -> Reads:

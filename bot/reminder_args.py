@@ -55,16 +55,17 @@ def parse_times(typed: list[str]) -> tuple[time, ...]:
     words = [w for w in " ".join(typed).replace(",", " ").split() if w.lower() not in _JOINERS]
     if not words:
         raise ReminderArgsError("Add one or two times of day. " + USAGE)
-    if len(words) > MAX_TIMES:
-        raise ReminderArgsError(
-            "At most two times a day per kind: your prescriber says once or twice daily. " + USAGE
-        )
     times = []
+    # Each word is read first: "half past eight" is one time in words, not three times.
     for word in words:
         try:
             times.append(parse_hhmm(word))
         except ValueError as error:
             raise ReminderArgsError(f"{error} {USAGE}") from None
+    if len(words) > MAX_TIMES:
+        raise ReminderArgsError(
+            "At most two times a day per kind: your prescriber says once or twice daily. " + USAGE
+        )
     if len(set(times)) != len(times):
         raise ReminderArgsError(
             "Those times are the same; give two different times, or one. " + USAGE

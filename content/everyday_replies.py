@@ -19,6 +19,9 @@ _WORDS = frozenset(
     | {"yeah", "yep", "no", "nope", "please", "you", "will", "do", "doing"}
     | {"it", "now", "on", "my", "way", "just", "about", "to", "once", "or", "twice", "sometimes"}
     | {"rarely", "often", "really", "little", "today", "remind", "me", "an", "one", "two"}
+    # A time of day in words, typed where a time is asked for: "half past eight".
+    | {"half", "past", "quarter", "oclock", "noon", "midday", "midnight", "three", "four"}
+    | {"five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "am", "pm"}
 )
 # Longer, a message says more than a reply.
 _MOST = 6

@@ -175,6 +175,16 @@ async def test_guided_flow_typed_bad_time_is_explained(bot: BotUnderTest) -> Non
     assert await bot.rows(Reminder) == []
 
 
+@pytest.mark.parametrize("typed", ["noon", "half past eight", "midnight"])
+async def test_guided_flow_time_in_words_is_explained(bot: BotUnderTest, typed: str) -> None:
+    """Times in words never reached the flow: "noon" got "I'm not sure which topic", and "half
+    past eight" the check-in about warning signs."""
+    await kind_picked_in_berlin(bot, "dose")
+    reply = await bot.say(typed)
+    assert "hours and minutes" in reply.text, reply.text[:80]
+    assert await bot.rows(Reminder) == []
+
+
 async def test_guided_flow_before_timezone_asks_for_it(bot: BotUnderTest) -> None:
     menu = await bot.say("/remind")
     await bot.press(menu, "rk:dose")
