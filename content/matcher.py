@@ -41,7 +41,23 @@ def match_topics(text: str, library: Library, limit: int = 3) -> list[Topic]:
         return []
     scored.sort(key=lambda pair: (-pair[0], pair[1].order))
     best = scored[0][0]
-    return [topic for score, topic in scored if score >= best * _CLOSE_CALL][:limit]
+    # Two questions in one ("can I drink on it and will my acne come back?"): a topic that a
+    # clause names on its own, by a specific word, is offered beside the best.
+    own = {id(t) for t in (_clause_winner(part, library) for part in parts) if t is not None}
+    kept = [t for score, t in scored if score >= best * _CLOSE_CALL or id(t) in own]
+    return kept[:limit]
+
+
+def _clause_winner(part: Clause, library: Library) -> Topic | None:
+    """The topic one clause names clearly: the best by at least a specific word's worth."""
+    scored = sorted(
+        ((_score(t.keywords, [part]), t) for t in library.topics.values()),
+        key=lambda pair: (-pair[0], pair[1].order),
+    )
+    if not scored or scored[0][0] < 1:
+        return None
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    return scored[0][1] if runner_up < scored[0][0] * _CLOSE_CALL else None
 
 
 def match_guide(text: str, library: Library) -> Guide | None:

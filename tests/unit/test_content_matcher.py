@@ -100,6 +100,21 @@ def test_match_topics_returns_several_when_close(library: Library) -> None:
     assert set(found[:2]) == {"pores", "sebum"}
 
 
+@pytest.mark.parametrize(
+    ("text", "both"),
+    [
+        ("can i drink on accutane and will my acne come back after", {"interactions", "results"}),
+        ("can i get waxed, and do i need contraception", {"interactions", "pregnancy"}),
+        ("can i drink alcohol and how long does the purge last", {"interactions", "treatment"}),
+    ],
+)
+def test_two_questions_in_one_message_offer_both_topics(
+    library: Library, text: str, both: set[str]
+) -> None:
+    """The weaker topic was dropped without a word: only the results topic for the first."""
+    assert set(commands(match_topics(text, library))) == both
+
+
 def test_match_topics_respects_limit(library: Library) -> None:
     text = "oily skin, blackheads, bacteria and redness"
     assert len(match_topics(text, library)) == 3
