@@ -9,10 +9,11 @@ it about a dose, and the matcher then reads the message as the missed-dose quest
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from content.fuzzy import compile_phrase, find_hits
-from content.normalize import Clause, clauses
+from content.normalize import Clause, clauses, words
 
 # The topic keyword that such a question stands for; whichever topic holds it gets the message.
 MISSED_DOSE = "missed dose"
@@ -71,9 +72,27 @@ def asks_to_double_up(text: str) -> bool:
         return True
     if _found(_MISSED, parts):
         dose = _found((_DOSE_WORDS,), parts)
-        return _found(_TAKE_MORE, parts) or (dose and _found(_MAKE_UP, parts))
+        made_up = dose and _found(_MAKE_UP, parts)
+        return _found(_TAKE_MORE, parts) or made_up or _twice_the_mg(words(text))
     two = _found(_TWO_DOSES, parts) or _found(_TWO_WHEN, parts, max_gap=0)
     return two and ("?" in text or _found(_ASKING, parts))
+
+
+def _twice_the_mg(said: tuple[str, ...]) -> bool:
+    """Whether a number taken is twice one named before: "missed my 40mg, can I take 80?"."""
+    numbers = [_number(w) for w in said]
+    taken = {numbers[i + 1] for i, w in enumerate(said[:-1]) if w in _TAKE_WORDS}
+    return any(n and 2 * n in taken for n in numbers)
+
+
+def _number(word: str) -> int | None:
+    """A count or a dose in mg, as typed: "40", "40mg"."""
+    found = _MG.fullmatch(word)
+    return int(found[1]) if found else None
+
+
+_MG = re.compile(r"(\d{1,3})(?:mg|mgs)?")
+_TAKE_WORDS = frozenset({"take", "taking", "have", "swallow"})
 
 
 def _doubles_a_dose(part: Clause) -> bool:

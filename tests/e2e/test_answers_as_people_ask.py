@@ -34,6 +34,7 @@ ASKED = [
     # Asking to double up in words without a dose in them: the never-take-two advice.
     ("should i take double tomorrow", "treatment"),
     ("can i just take both tonight", "treatment"),
+    ("missed my 40mg yesterday can i take 80 today", "treatment"),
 ]
 
 

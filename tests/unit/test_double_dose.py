@@ -33,6 +33,8 @@ DOUBLING_QUESTIONS = [
     "should i take double tomorrow",
     "can i just take both tonight",
     "can i take them both tonight",
+    # Twice the mg of the one missed.
+    "missed my 40mg yesterday can i take 80 today",
 ]
 # Found before through "dose", "forgot" or "missed dose"; the rule must keep them there.
 ALREADY_FOUND = [
@@ -99,6 +101,7 @@ def test_ordinary_messages_with_two_extra_or_missed_keep_their_topic(
         "I missed my dose",
         "i take both at night",
         "should i take 2 showers today",
+        "missed 2 days, i take 40 mg a day",
     ],
 )
 def test_ordinary_messages_are_not_read_as_doubling_up(text: str) -> None:
