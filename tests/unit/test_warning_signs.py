@@ -398,6 +398,11 @@ SIGNS_IN_SHORTHAND = [
     ("BLEEDING WONT STOP", ("blood", "urgent")),
     ("bleeding from cutting wont stop", ("mood", "urgent")),
     ("took a load of my pills on purpose last night", ("mood", "urgent")),
+    ("how bad is it if i just took a weeks worth at once", ("mood", "urgent")),
+    (
+        "forgot if i took it so took it again, then again, then again, probably 4 today",
+        ("mood", "ask"),
+    ),
     ("i keep looking at the pills and thinking about taking them all", ("mood", "ask")),
     ("tickers going mental and theres a crushing feeling", ("chest", "urgent")),
     ("hearts going 150 and im just sitting on the sofa", ("chest", "ask")),
