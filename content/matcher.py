@@ -34,30 +34,31 @@ QUIET_GUIDE = "pause"  # the guide for a message that only asks for the reminder
 
 def match_topics(text: str, library: Library, limit: int = 3) -> list[Topic]:
     """The topics `text` is about, best first; one when it clearly wins, [] when none fit."""
-    parts = _topic_clauses(text)
-    scored = [(_score(topic.keywords, parts), topic) for topic in library.topics.values()]
-    scored = [(score, topic) for score, topic in scored if score > 0]
+    topics = list(library.topics.values())
+    # A topic's score is the sum of its clauses' scores, each kept to tell two questions apart.
+    by_clause = [[_score(t.keywords, [part]) for t in topics] for part in _topic_clauses(text)]
+    totals = [sum(column) for column in zip(*by_clause, strict=True)] or [0.0] * len(topics)
+    scored = sorted(
+        ((score, topic) for score, topic in zip(totals, topics, strict=True) if score > 0),
+        key=lambda pair: (-pair[0], pair[1].order),
+    )
     if not scored:
         return []
-    scored.sort(key=lambda pair: (-pair[0], pair[1].order))
     best = scored[0][0]
     # Two questions in one ("can I drink on it and will my acne come back?"): a topic that a
     # clause names on its own, by a specific word, is offered beside the best.
-    own = {id(t) for t in (_clause_winner(part, library) for part in parts) if t is not None}
+    own = {id(t) for t in (_clause_winner(scores, topics) for scores in by_clause) if t}
     kept = [t for score, t in scored if score >= best * _CLOSE_CALL or id(t) in own]
     return kept[:limit]
 
 
-def _clause_winner(part: Clause, library: Library) -> Topic | None:
+def _clause_winner(scores: list[float], topics: list[Topic]) -> Topic | None:
     """The topic one clause names clearly: the best by at least a specific word's worth."""
-    scored = sorted(
-        ((_score(t.keywords, [part]), t) for t in library.topics.values()),
-        key=lambda pair: (-pair[0], pair[1].order),
-    )
-    if not scored or scored[0][0] < 1:
+    ranked = sorted(zip(scores, topics, strict=True), key=lambda p: (-p[0], p[1].order))
+    if not ranked or ranked[0][0] < 1:
         return None
-    runner_up = scored[1][0] if len(scored) > 1 else 0.0
-    return scored[0][1] if runner_up < scored[0][0] * _CLOSE_CALL else None
+    runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+    return ranked[0][1] if runner_up < ranked[0][0] * _CLOSE_CALL else None
 
 
 def match_guide(text: str, library: Library) -> Guide | None:
