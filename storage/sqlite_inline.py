@@ -24,6 +24,7 @@ bench latency`), each hand-over spared was about a tenth of the command's own CP
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 from collections.abc import Callable
@@ -47,6 +48,23 @@ class InlineConnection(aiosqlite.Connection):
         # Restored after each BEGIN tried at once; the connection's own setting (storage/db.py).
         self._busy_timeout = f"PRAGMA busy_timeout={int(busy_timeout_ms)}"
         self._checkpointed = time.monotonic()
+
+    async def _connect(self) -> InlineConnection:
+        # aiosqlite's own, but a connection that cannot be made waits for the worker thread's
+        # last answer. Left to answer later, the thread dies with a traceback on stderr if the
+        # loop has closed meanwhile: asyncio.run ending on this very error, a database that
+        # cannot be opened at start-up, after the bot's one-sentence message.
+        if self._connection is None:
+            future = asyncio.get_running_loop().create_future()
+            self._tx.put_nowait((future, self._connector))
+            try:
+                self._connection = await future
+            except BaseException:
+                stopped = self.stop()
+                if stopped is not None:
+                    await stopped
+                raise
+        return self
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         connection = self._connection

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import event, text
 
 from storage import Database, sqlite_inline
-from storage.db import SQLITE_BUSY_TIMEOUT_MS
+from storage.db import SQLITE_BUSY_TIMEOUT_MS, make_engine
 from storage.users import Sighting, record_seen
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -115,3 +115,20 @@ async def test_sessions_of_one_process_take_turns(db: Database) -> None:
     async with db.session() as session:
         count = await session.scalar(text("SELECT count(*) FROM users"))
     assert (most, count) == (1, 40)
+
+
+async def test_a_file_that_cannot_be_opened_leaves_no_worker_thread_behind(
+    tmp_path: Path, blank_database_url: str
+) -> None:
+    # At start-up this error ends asyncio.run at once: a worker thread still running would
+    # answer a closed loop and print a traceback after the bot's one-sentence message.
+    (tmp_path / "data").write_text("a file where the folder should be")
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'data' / 'isobot.sqlite3'}")
+    before = set(threading.enumerate())
+    try:
+        with pytest.raises(NotADirectoryError):
+            async with engine.connect():
+                pass
+    finally:
+        await engine.dispose()
+    assert [t for t in threading.enumerate() if t not in before and t.is_alive()] == []
