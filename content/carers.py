@@ -40,7 +40,8 @@ _VERBS = {"s": "'m", "re": "'m", "ve": "'ve", "d": "'d", "ll": "'ll", "is": " am
 _VERBS |= {"was": " was", "were": " was", "has": " have", "have": " have"}
 _THEM = (
     (re.compile(r"\b(?:himself|herself|themselves|themself)\b", re.I), "myself"),
-    (re.compile(r"\b(?:him|them)\b", re.I), "me"),
+    # "a handful of them", "some of them": the pills, not the person.
+    (re.compile(r"\bhim\b|(?<!\bof )\bthem\b", re.I), "me"),
     (re.compile(r"\b(?:his|her|their|hers|theirs)\b", re.I), "my"),
 )
 

@@ -16,9 +16,13 @@ from content.normalize import FIRST_PERSON, Sentence
 from content.sign_words import (
     EXPLAINED,
     EXPLAINED_PHRASES,
+    MEDICINE,
     OTHERS,
+    PARTNER_ACTS,
+    PARTNERS,
     PAST,
     RECENT_UNITS,
+    TAKING,
     has_phrase,
 )
 
@@ -57,6 +61,7 @@ _OBJECT_BEFORE = frozenset(
     | {"texting", "tell", "telling", "told", "ask", "asking", "asked", "with", "to", "from"}
     | {"avoid", "avoiding", "avoided", "ignore", "ignoring", "ignored", "miss", "missing"}
 )
+_TOOK = frozenset({("took",), ("swallowed",), ("ate",), ("downed",), ("has",), ("had",)})
 # Pronouns that may stand for the writer's own things: "my eyes ... they".
 _THINGS_OF_MINE = frozenset({"they", "them", "their"})
 _MODALS = frozenset({"will", "going", "could", "can", "might", "would", "may", "gonna"})
@@ -305,12 +310,23 @@ def _hypothetical(span: Span, sentence: Sentence) -> bool:
 
 
 def _about_someone_else(span: Span, words: tuple[str, ...]) -> bool:
-    if FIRST_PERSON & set(words[span.start : span.end]):
+    matched = range(span.start, span.end)
+    theirs = [i for i in matched if _my_other(words, i)]
+    if any(
+        words[i] in FIRST_PERSON and i not in theirs and not _my_medicine(words, i) for i in matched
+    ):
         return False
+    if theirs:
+        return True  # "all + my + tablets" found in "my daughter took all her tablets"
+    partner_act = bool(PARTNER_ACTS & set(words[span.start : span.end]))
+    if partner_act and words[span.end : span.end + 1] in {("her",), ("them",)}:
+        return True  # "he finished inside her": someone else's risk
     for i in range(span.start - 1, -1, -1):
         word = words[i]
-        if word in FIRST_PERSON and not _names_an_object(words, i):
+        if word in FIRST_PERSON and not (_names_an_object(words, i) or _my_medicine(words, i)):
             return False
+        if partner_act and word in PARTNERS:
+            continue  # "bf finished inside": the partner acts, the risk is the writer's
         if word in _THINGS_OF_MINE and "my" in words[max(0, i - 4) : i]:
             continue  # "my eyes, like they're being pushed out": the writer's eyes
         if (word in OTHERS or word.removesuffix("s") in OTHERS) and not (
@@ -320,6 +336,23 @@ def _about_someone_else(span: Span, words: tuple[str, ...]) -> bool:
         ):
             return True
     return False
+
+
+def _my_medicine(words: tuple[str, ...], i: int) -> bool:
+    """Whether "my" at `i` only says whose the medicine is: "my sister took a handful of my
+    pills" is the sister's act."""
+    following = words[i + 1] if i + 1 < len(words) else ""
+    return words[i] == "my" and (following in TAKING or following in MEDICINE)
+
+
+def _my_other(words: tuple[str, ...], i: int) -> bool:
+    """Whether "my" at `i` starts someone else who took something: "my daughter took"."""
+    return (
+        words[i] == "my"
+        and words[i + 1 : i + 2] != ()
+        and words[i + 1] in OTHERS
+        and words[i + 2 : i + 3] in _TOOK
+    )
 
 
 def _with_the_writer(words: tuple[str, ...], i: int) -> bool:

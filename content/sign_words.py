@@ -37,6 +37,11 @@ OTHERS = frozenset(
     | {"teacher", "celebrity", "influencer", "youtuber", "tiktoker", "grandson", "granddaughter"}
     | {"stepson", "stepdaughter", "student", "pupil", "client"}
 )
+# A partner's act that is the writer's own pregnancy risk: "bf finished inside", "he came inside".
+PARTNER_ACTS = frozenset({"inside"})
+PARTNERS = frozenset(
+    {"he", "him", "bf", "boyfriend", "husband", "hubby", "partner", "fiance", "guy", "man"}
+)
 # Whose treatment a parent looks after: "my son" on a bot about the course is on it.
 DEPENDANTS = frozenset(
     {"son", "daughter", "kid", "child", "teen", "teenager", "stepson", "stepdaughter", "boy"}

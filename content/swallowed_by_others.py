@@ -19,9 +19,10 @@ _WHO = frozenset(
     | {"roommate", "dog", "cat", "puppy", "kitten", "pet"}
 )
 _SWALLOWED = frozenset({"swallowed", "ate", "eaten", "took", "taken", "chewed", "got"})
-# Whose the medicine was: "my pills", "the whole pack", "some of my capsules"; not "his
-# accutane", which is their own course.
+# Whose the medicine was: "my pills", "the whole pack", "some of my capsules".
 _WHOSE = frozenset({"my", "the", "whole", "all", "some", "one", "two", "a", "few", "several"})
+# Words that make the medicine the swallower's own: their course, read as their sign.
+_THEIR_OWN = frozenset({"his", "her", "their", "own"})
 _MEDICINE = frozenset(
     {"accutane", "roaccutane", "isotretinoin", "capsule", "capsules", "pill", "pills", "tablet"}
     | {"tablets", "medicine", "medication", "meds", "pack", "packet", "box", "bottle", "strip"}
@@ -67,5 +68,7 @@ def _swallower(said: tuple[str, ...]) -> str | None:
         whose = [j for j, w in enumerate(after) if w in _WHOSE]
         named = [j for j, w in enumerate(after) if w in _MEDICINE]
         if before and whose and named and whose[0] < named[0]:
+            if _THEIR_OWN & set(after[: named[0]]):
+                continue  # "my son took a handful of his accutane": his course
             return before[-1]
     return None

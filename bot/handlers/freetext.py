@@ -25,6 +25,7 @@ from content import (
     match_topics,
 )
 from content.everyday_replies import plain_everyday_reply
+from content.extra_dose import took_extra_dose
 from content.short_answers import yes_or_no
 from content.swallowed_by_others import Swallowing, swallowed_by_someone_else
 from storage.users import get_user
@@ -42,6 +43,14 @@ IF_SWALLOWED_BY_OTHERS = (
     "Call your local emergency number or a poison centre, say it is isotretinoin and how much "
     "may be gone, and keep the pack to hand. It can harm an unborn baby, so say if they could be "
     "pregnant. For a pet, call a vet. Keep the pack out of reach of children and pets."
+)
+# Patient leaflets: more than one should take, and the doctor, a pharmacist or a hospital is
+# contacted straight away. What to do about the next dose is theirs to say.
+EXTRA_DOSE = (
+    "💊 <b>Took more than your dose by mistake? Contact your prescriber or a pharmacist now</b> "
+    "(or your nearest hospital if you can't reach either), and say how much you took and when. "
+    "Ask them before you take your next dose. If you feel unwell, for example a bad headache, "
+    "being sick or feeling very drowsy, call your local emergency number."
 )
 NO_MATCH = (
     "I'm not sure which topic that is about. Try /topics for the full menu, or /help for "
@@ -149,6 +158,12 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
     if swallowed is not None:
         advice = SWALLOWED_BY_OTHERS if swallowed is Swallowing.TOLD else IF_SWALLOWED_BY_OTHERS
         await message.reply_text(f"{advice}\n\n{library.disclaimer_html}", reply_markup=with_sos())
+        return
+    if (finding is None or finding.family is None) and took_extra_dose(text):
+        # Before the net's unnamed question: "oops, took my pill twice" has its own advice.
+        await message.reply_text(
+            f"{EXTRA_DOSE}\n\n{library.disclaimer_html}", reply_markup=with_sos()
+        )
         return
     if finding is not None and finding.level is Level.ASK:
         await _asking(update, context, sign_wait(finding.family, carer=finding.someone_else))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handlers.freetext import IF_SWALLOWED_BY_OTHERS, SWALLOWED_BY_OTHERS
+from bot.handlers.freetext import EXTRA_DOSE, IF_SWALLOWED_BY_OTHERS, SWALLOWED_BY_OTHERS
 from tests.e2e.conftest import BotUnderTest
 from tests.e2e.test_course import press_and_edit
 from tests.e2e.test_red_flags import _family, _plain
@@ -65,3 +65,37 @@ async def test_asked_what_if_a_child_swallowed_the_pack_gets_what_to_do(bot: Bot
     reply = await bot.say("what would happen if my little sister swallowed the whole pack")
     assert _plain(IF_SWALLOWED_BY_OTHERS)[:40] in reply.text, reply.text[:80]
     assert "poison centre" in reply.text and MOOD_ASK not in reply.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i accidentally took two today",  # got "not sure which topic"
+        "oops i took my pill twice this morning",  # got the unnamed check-in
+        "took an extra capsule by accident",  # got the course topic
+    ],
+)
+async def test_more_than_the_dose_by_mistake_gets_whom_to_call(
+    bot: BotUnderTest, text: str
+) -> None:
+    reply = await bot.say(text)
+    assert _plain(EXTRA_DOSE)[:40] in reply.text, reply.text[:80]
+    assert "pharmacist" in reply.text and "emergency number" in reply.text
+    assert "double" not in reply.text.lower()
+
+
+async def test_someone_else_who_took_the_writers_pills_gets_poison_advice(
+    bot: BotUnderTest,
+) -> None:
+    """ "my" read as the writer's own act: it got the crisis guidance meant for them."""
+    reply = await bot.say("my sister took a bunch of my accutane pills")
+    assert _plain(SWALLOWED_BY_OTHERS)[:40] in reply.text, reply.text[:80]
+    assert MOOD_URGENT_OPENING not in reply.text
+
+
+async def test_someone_on_the_course_who_took_their_own_pills_gets_the_carers_check_in(
+    bot: BotUnderTest,
+) -> None:
+    """It got the advice for pills not prescribed to them."""
+    reply = await bot.say("my son took a handful of his accutane")
+    assert "Is it happening to them now?" in reply.text, reply.text[:80]

@@ -19,6 +19,12 @@ ON_THE_COURSE = [
     ("my sister is on roaccutane and she is throwing up nonstop", "gut"),
     ("flatmate's on accutane and her throat is closing, she's wheezing", "allergy"),
     ("as his dad: he has crushing chest pain and can't breathe", "chest"),
+    # "Of them" are the pills, not the person: it read "a handful of me".
+    ("my friend whos on accutane took a handful of them", "mood"),
+    # Their own pills: the poison advice said they were not prescribed for them.
+    ("my son took a handful of his accutane", "mood"),
+    # "all + my + tablets" found "my" in "my daughter": the writer's own overdose.
+    ("my daughter took all her tablets at once", "mood"),
 ]
 # Off the course: the topic, with its pointer to urgent help.
 OFF_THE_COURSE = [

@@ -26,6 +26,8 @@ TOLD, ASKED = Swallowing.TOLD, Swallowing.ASKED
         ("what would happen if someone swallowed the whole pack", None),
         # Their own course, a denial, or the writer's own dose.
         ("my son took his accutane this morning", None),
+        ("my son took a handful of his accutane", None),
+        ("my friend took a bunch of her accutane pills", None),
         ("my son takes his capsules with dinner", None),
         ("my daughter didnt swallow any of my pills", None),
         ("what if my daughter did not swallow any of my pills", None),

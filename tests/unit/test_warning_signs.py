@@ -319,8 +319,34 @@ def test_an_overdose_told_as_a_count_or_asked_about_is_read(
     assert reading(text, library) == expected
 
 
-def test_a_count_of_pills_someone_else_took_is_not_the_writers(library: Library) -> None:
-    assert reading("my friend took 30 pills", library) == ("mood", "subject")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend took 30 pills",
+        # "my" says whose pills, not who took them: it got the writer's crisis guidance.
+        "my sister took a bunch of my accutane pills",
+    ],
+)
+def test_a_count_of_pills_someone_else_took_is_not_the_writers(library: Library, text: str) -> None:
+    assert reading(text, library) == ("mood", "subject")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A partner's act is the writer's risk: it got the topic, as if it were his sign.
+        ("bf finished inside, no condom", ("pregnancy", "urgent")),
+        ("my boyfriend finished inside last night", ("pregnancy", "urgent")),
+        ("he finished inside me", ("pregnancy", "urgent")),
+        # Someone else's risk stays theirs.
+        ("he finished inside her", ("pregnancy", "subject")),
+        ("my sisters bf finished inside", ("pregnancy", "subject")),
+    ],
+)
+def test_a_partners_act_is_the_writers_pregnancy_risk(
+    library: Library, text: str, expected: tuple[str, str]
+) -> None:
+    assert reading(text, library) == expected
 
 
 @pytest.mark.parametrize(
