@@ -432,6 +432,23 @@ SIGNS_IN_SHORTHAND = [
     ("i keep looking at the pills and thinking about taking them all", ("mood", "ask")),
     ("tickers going mental and theres a crushing feeling", ("chest", "urgent")),
     ("hearts going 150 and im just sitting on the sofa", ("chest", "ask")),
+    # Found by a blind writer on 7 December: nothing, the net's question, or another family's.
+    (
+        "we were careless, no protection at all, and i'm in the middle of my course. how soon "
+        "can i test",
+        ("pregnancy", "urgent"),
+    ),
+    (
+        "night driving is terrifying now, outside the headlights everything is pitch black",
+        ("vision_loss", "urgent"),
+    ),
+    (
+        "driving home i couldn't see the road once it got dark, nearly crashed",
+        ("vision_loss", "urgent"),
+    ),
+    ("night blindness started week 6, cant see the house numbers", ("vision_loss", "ask")),
+    ("black and blue marks everywhere and blood in my wee", ("blood", "urgent")),
+    ("sudden numbness down my left side and cant speak properly", ("seizure", "urgent")),
 ]
 
 
