@@ -139,12 +139,14 @@ async def replan(
     catch_up: bool,
     loaded: Sequence[models.Reminder] | None = None,
     last: Last | _Unread | None = _Unread.LAST,
+    new_zone: bool = False,
 ) -> Plan:
     """Plan the kind's reminders from now, spaced from its last occurrence.
 
     `catch_up` (after a new zone or new times) lets a reminder owed in between go out at once;
     after a pause or a switch-off the user chose the silence, so nothing is caught up. Callers
     that read the kind's `last_occurrence` since anything last changed pass it as `last`.
+    `new_zone`: the user's zone has just changed (scheduler/spacing.py's `in_place` is not).
     """
     if loaded is None:  # callers that hold the user's reminders already pass them
         loaded = await reminders_of(session, user.id)
@@ -161,7 +163,7 @@ async def replan(
         last = await last_occurrence(session, user.id, kind)
     zone = ZoneInfo(user.timezone)
     slots = [Slot(r.id, r.local_time, r.created_at) for r in live]
-    planned = plan(slots, zone, now, last, catch_up=catch_up)
+    planned = plan(slots, zone, now, last, catch_up=catch_up, in_place=not new_zone)
     for reminder in live:
         reminder.next_fire_at = planned.next_fire[reminder.id]
     if planned.catch_up:
@@ -326,14 +328,17 @@ async def delete_reminder(
 
 
 async def reschedule_all(
-    session: AsyncSession, user: models.User, now: datetime, *, catch_up: bool = False
+    session: AsyncSession, user: models.User, now: datetime, *, new_zone: bool = False
 ) -> list[models.Reminder]:
-    """After a pause, a resume, a new timezone or an unblock: every reminder from now."""
+    """After a pause, a resume, a new timezone or an unblock: every reminder from now. Only a
+    new zone catches up what the move left owed."""
     reminders = await reminders_of(session, user.id)
     for reminder in reminders:
         reminder.timezone = user.timezone
     for kind in dict.fromkeys(r.kind for r in reminders):
-        await replan(session, user, kind, now, catch_up=catch_up, loaded=reminders)
+        await replan(
+            session, user, kind, now, catch_up=new_zone, loaded=reminders, new_zone=new_zone
+        )
     return reminders
 
 
@@ -359,7 +364,7 @@ async def set_timezone(
     if zone.key != user.timezone:
         await queue_due(session, user.id, now)
         user.timezone = zone.key
-        await reschedule_all(session, user, now, catch_up=True)
+        await reschedule_all(session, user, now, new_zone=True)
         await session.flush()
     return await next_dose(session, user.id, now)
 

@@ -70,7 +70,13 @@ def usual_gap(ordered: list[Slot], before: int | None) -> timedelta:
 
 
 def plan(
-    slots: list[Slot], zone: ZoneInfo, now: datetime, last: Last | None, *, catch_up: bool = True
+    slots: list[Slot],
+    zone: ZoneInfo,
+    now: datetime,
+    last: Last | None,
+    *,
+    catch_up: bool = True,
+    in_place: bool = False,
 ) -> Plan:
     """Each slot's next fire time in `zone` from `now`, spaced from the kind's last occurrence.
 
@@ -78,7 +84,9 @@ def plan(
     morning and evening slots trade places, and what counts is that doses stay a usual gap apart.
     Without `catch_up` (after a pause or a switch-off, a silence the user chose) nothing is owed,
     and the regular times follow from now: a catch-up never sent must not push the first of them
-    a day later.
+    a day later. With `in_place` (the zone is the one the last reminder went out in: times
+    edited, not a flight), the slot of the last reminder does not come again on its local day:
+    a dose taken at 08:00 and moved to 21:00 that morning is the next day's at 21:00.
     """
     if not slots:
         return Plan({})
@@ -95,6 +103,8 @@ def plan(
         slot = ordered[index]
         if slot.id in chosen:
             continue
+        if in_place and slot.id == last.slot_id and _same_day(when, last.at, zone):
+            continue  # that day's reminder of this slot went out already
         gap = usual_gap(ordered, previous_slot)
         if catch_up and not chosen and owed is None and when - previous_at > gap * 3 / 2:
             owed_index = _index_of(ordered, previous_slot)
@@ -131,6 +141,10 @@ def _is_the_owed_one(
     """
     owed_day = (last + gap).astimezone(zone).date()
     return slot == owed and when.astimezone(zone).date() == owed_day and when - last <= 2 * gap
+
+
+def _same_day(a: datetime, b: datetime, zone: ZoneInfo) -> bool:
+    return a.astimezone(zone).date() == b.astimezone(zone).date()
 
 
 def _index_of(ordered: list[Slot], slot_id: int | None) -> int | None:

@@ -123,6 +123,25 @@ async def test_moving_the_dose_from_morning_to_evening_before_it_comes_reminds_o
     assert [d.occurrence for d in tuesday] == [wall(BERLIN, 2026, 3, 3, 21)]
 
 
+async def test_a_dose_taken_then_moved_to_the_evening_the_same_morning_is_not_reminded_again(
+    any_bot: BotUnderTest,
+) -> None:
+    """Monday's 08:00 dose taken; at 09:00 the user moves it to 21:00. "Next: today at 21:00",
+    and at 21:00 "time for your dose" again: an invitation to a second dose that day. The move
+    is for the days after: next is Tuesday at 21:00, and Monday has one reminder."""
+    bot = any_bot
+    await monday_0800_taken_in_berlin(bot, "08:00")
+    bot.clock.set(wall(BERLIN, 2026, 3, 2, 9))
+    reply = await bot.say("/remind dose 21:00")
+    assert "Next: tomorrow at 21:00" in reply.text, reply.text
+    bot.clock.set(wall(BERLIN, 2026, 3, 2, 23))
+    await settle(bot)
+    reminders = [d.occurrence for d in await first_reminders(bot, ReminderKind.DOSE)]
+    assert reminders == [wall(BERLIN, 2026, 3, 2, 8)], reminders
+    tuesday = await fire(bot, wall(BERLIN, 2026, 3, 3, 21))
+    assert "21:00" in tuesday.text
+
+
 async def test_shifting_both_of_two_dose_times_after_the_first_keeps_the_days_second_dose(
     any_bot: BotUnderTest,
 ) -> None:

@@ -143,6 +143,21 @@ def test_a_dose_moved_later_on_the_day_it_is_owed_is_that_days_dose() -> None:
     assert early.next_fire == {1: berlin(4, 6)}
 
 
+def test_a_dose_moved_later_on_the_day_it_went_out_is_the_next_days() -> None:
+    """08:00 taken on Monday; at 09:00 the dose moves to 21:00. 21:00 that evening, 13 hours on
+    and within the spacing, reminded Monday's dose a second time. Edited in place it is
+    Tuesday's 21:00, with nothing owed; after a flight the spacing alone decides."""
+    last, now = Last(berlin(2, 8), 1), berlin(2, 9)
+    edited = plan([Slot(1, "21:00")], BERLIN, now, last, in_place=True)
+    assert edited.catch_up is None and edited.next_fire == {1: berlin(3, 21)}
+    flown = plan([Slot(1, "21:00")], BERLIN, now, last)
+    assert flown.next_fire == {1: berlin(2, 21)}
+    # Twice a day, the morning dose moved to 14:00 is tomorrow's; the evening one still comes.
+    twice = [Slot(1, "14:00"), Slot(2, "20:00")]
+    both = plan(twice, BERLIN, now, last, in_place=True)
+    assert both.catch_up is None and both.next_fire == {1: berlin(3, 14), 2: berlin(2, 20)}
+
+
 def test_a_second_time_added_in_the_morning_owes_no_evening_dose_for_the_day_before() -> None:
     """08:00 alone on Monday; on Tuesday at 07:00 the user adds 20:00. Monday had one dose, and
     it went out: "Time for your 20:00 dose" at 07:00, an hour before the 08:00 one, invited two
