@@ -66,6 +66,11 @@ def chooser_keyboard(
     return InlineKeyboardMarkup(rows(buttons, width=1))
 
 
+# The owner of a check-in asked of no one a button press can name: an anonymous group admin
+# or a channel posting in a group. Any member may answer it, and the answer reaches them alone.
+ANYONE = 0
+
+
 def ask_keyboard(family: RedFlagFamily, owner: int) -> InlineKeyboardMarkup:
     """The check-in's answers; each names its owner, so that in a group nobody else's counts."""
     data = f"{ASK_PREFIX}{{}}:{family.id}:{owner}"

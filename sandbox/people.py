@@ -54,6 +54,15 @@ _MEDIA: dict[str, dict[str, Any]] = {
 }
 
 
+# The sender Telegram names for every message an anonymous group admin sends.
+ANONYMOUS_ADMIN: dict[str, Any] = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+
+
 class People:
     """Everyone who is not the bot, acting through Telegram's clients."""
 
@@ -81,6 +90,21 @@ class People:
         chat = self._world.ensure_user(user_id, first_name, username, language_code)
         message = self._new_message(chat, user_id, text)
         payload = self._world.message_dict(chat, message)
+        self._world.updates.push("message", payload)
+        return payload
+
+    def forward_text(self, user_id: int, text: str, *, from_name: str) -> dict[str, Any]:
+        """The user forwards to the bot a message that `from_name` wrote (someone who hides
+        their account, so Telegram gives only the name); returns the Message of the update."""
+        _check_text(text)
+        chat = self._world.ensure_user(user_id, "Tess", None, "en")
+        message = self._new_message(chat, user_id, text)
+        payload = self._world.message_dict(chat, message)
+        payload["forward_origin"] = {
+            "type": "hidden_user",
+            "sender_user_name": from_name,
+            "date": payload["date"] - 3600,
+        }
         self._world.updates.push("message", payload)
         return payload
 
@@ -240,6 +264,21 @@ class People:
         message = self._new_message(chat, user_id, text, reply_to=reply_to_message_id)
         if chat.bot_is_in and self._bot_sees(chat, message):
             self._world.updates.push("message", self._world.message_dict(chat, message))
+        return message.message_id
+
+    def send_group_text_anonymously(self, chat_id: int, admin_id: int, text: str) -> int:
+        """An admin of the group writes as the group itself (Telegram's "remain anonymous"):
+        the update names GroupAnonymousBot as its sender and the group as its sender_chat.
+        Returns the message id."""
+        chat = self._group(chat_id)
+        self._member(chat, admin_id)
+        _check_text(text)
+        message = self._new_message(chat, admin_id, text)
+        if chat.bot_is_in and self._bot_sees(chat, message):
+            payload = self._world.message_dict(chat, message)
+            payload["from"] = dict(ANONYMOUS_ADMIN)
+            payload["sender_chat"] = chat.to_dict()
+            self._world.updates.push("message", payload)
         return message.message_id
 
     def send_group_photo(

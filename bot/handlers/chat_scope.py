@@ -29,7 +29,7 @@ from telegram.ext import (
 )
 
 from bot.handlers.unknown import typed_command, unknown_command_text
-from bot.keyboards import ASK_PREFIX, SOS, SOS_PREFIX, TOPIC_PREFIX, button_owner
+from bot.keyboards import ANYONE, ASK_PREFIX, SOS, SOS_PREFIX, TOPIC_PREFIX, button_owner
 from bot.services import Context, IsobotApp, services
 from storage.writes import mark_blocked
 
@@ -143,7 +143,7 @@ def _is_theirs(presser: int, data: str, chat: Chat | None) -> bool:
     public buttons exist; in a private chat only its owner can press."""
     owner = button_owner(data)
     if owner is not None:
-        return owner == presser
+        return owner in {presser, ANYONE}
     if chat is not None and chat.type in _GROUPS:
         return data in {"topics", SOS} or data.startswith(_PUBLIC_BUTTONS)
     return chat is None or chat.id == presser

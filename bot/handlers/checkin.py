@@ -195,7 +195,7 @@ async def _send(update: Update, context: Context, item: After) -> None:
     if isinstance(item, Urgent):
         await send_urgent(update, context, library.red_flag(item.family_id))
     elif isinstance(item, Support):
-        text = support_message(await help_line(update, context), library)
+        text = support_message(await help_line(update, context, chat_id), library)
         await context.bot.send_message(chat_id, text)
     elif isinstance(item, TellPrescriber):
         tip = library.tips.get(item.effect.tip or "")

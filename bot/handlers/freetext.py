@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from telegram import Update
+from telegram import MessageOriginUser, Update
 from telegram.constants import ChatType
 from telegram.ext import MessageHandler, filters
 
@@ -13,9 +13,17 @@ from bot.awaiting import NOTHING_TO_STOP, answer_words, flow_reads, stops_flow
 from bot.handlers.checkin import typed_self_harm_answer
 from bot.handlers.topics import send_topic
 from bot.handlers.urgent import send_urgent, sign_wait
-from bot.keyboards import ask_keyboard, carer_keyboard, chooser_keyboard, topic_keyboard, with_sos
+from bot.keyboards import (
+    ANYONE,
+    ask_keyboard,
+    carer_keyboard,
+    chooser_keyboard,
+    topic_keyboard,
+    with_sos,
+)
 from bot.services import Context, IsobotApp, flow_and_last_message, services, user_session
 from content import (
+    Finding,
     Level,
     ask_message,
     assess,
@@ -82,6 +90,10 @@ _ADDRESS_MARK = re.compile(r"^(?:[,:;]+|[-\u2013\u2014]+(?=\s))\s*")
 async def free_text(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
+    if _forwarded_from_someone_else(update):
+        # Someone else's words: a sign in them is theirs, and no answer to my last question.
+        await answer_text(update, context, message.text, theirs=True)
+        return
     answer = yes_or_no(message.text)
     # Warning signs first: "yes my throat is closing" is answered as the sign it names.
     if answer is not None:
@@ -146,11 +158,26 @@ def without_mention(text: str, bot_username: str) -> str:
     return _ADDRESS_MARK.sub("", mention.sub("", text).strip())
 
 
-async def answer_text(update: Update, context: Context, text: str) -> None:
+def _forwarded_from_someone_else(update: Update) -> bool:
+    message = update.effective_message
+    origin = message.forward_origin if message is not None else None
+    if origin is None:
+        return False
+    user = update.effective_user
+    if isinstance(origin, MessageOriginUser) and user is not None:
+        return origin.sender_user.id != user.id  # a message of their own, forwarded back
+    return True
+
+
+async def answer_text(update: Update, context: Context, text: str, *, theirs: bool = False) -> None:
+    """Answer free text; with `theirs`, the words are someone else's (a forwarded message), so a
+    warning sign in them gets the check-in for the person looking after them."""
     message = update.effective_message
     assert message is not None and update.effective_user is not None
     library = services(context).library
     finding = assess(text, library)
+    if theirs and finding is not None and finding.family is not None and finding.named:
+        finding = Finding(finding.family, Level.ASK, someone_else=True)
     if finding is not None and finding.level is Level.URGENT:
         await send_urgent(update, context, finding.family)
         return
@@ -177,7 +204,8 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
                 reply_markup=chooser_keyboard(library.red_flags, asking=True, about=about),
             )
             return
-        owner = update.effective_user.id
+        # Posted as the group itself or a channel, the message names no one who could tap.
+        owner = ANYONE if message.sender_chat is not None else update.effective_user.id
         if finding.someone_else:
             await message.reply_text(
                 carer_ask_message(library), reply_markup=carer_keyboard(finding.family, owner)

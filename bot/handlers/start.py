@@ -24,6 +24,12 @@ WELCOME = (
     "Ask me anything in your own words, or pick a topic below. /help lists every command."
 )
 
+# Commands that change something as soon as they run. A link into the private chat may come
+# from anyone's message in a group (chat_scope.py makes one for each personal command typed
+# there), so opened from a link these are offered, not run.
+ACT_AT_ONCE = frozenset({"pause", "resume", "cancel", "checkin"})
+OFFERED = "That link asks for /{name}: {description}. Send /{name} if you want that."
+
 START_TIMEZONE = "start:timezone"
 START_REMIND = "start:remind"
 
@@ -62,6 +68,15 @@ async def run_command(update: Update, context: Context, name: str) -> bool:
     name = name.lower()
     if name == "start" or not _may_deep_link(update, context, name):
         return False
+    if name in ACT_AT_ONCE:
+        info = next(c for c in services(context).commands if c.name == name)
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(
+            OFFERED.format(
+                name=name, description=info.description[0].lower() + info.description[1:]
+            )
+        )
+        return True
     # One handler serves every topic, by the command's name in the text: here that is /start.
     topic = services(context).library.topics.get(name)
     if topic is not None:

@@ -18,14 +18,16 @@ async def send_topic(
     context: Context,
     topic: Topic,
     flag_pointer: RedFlagFamily | None = None,
+    *,
+    chat_id: int | None = None,
 ) -> None:
-    """Reply with a topic's text and buttons for its related topics."""
+    """Reply with a topic's text and buttons for its related topics (to `chat_id`, if given)."""
     library = services(context).library
     related = [library.topics[c] for c in topic.related]
     assert update.effective_chat is not None
     markup = topic_keyboard(related)
     await context.bot.send_message(
-        update.effective_chat.id,
+        update.effective_chat.id if chat_id is None else chat_id,
         topic_message(topic, library, flag_pointer=flag_pointer),
         # With a pointer to a warning sign, help is one tap away.
         reply_markup=with_sos(markup) if flag_pointer is not None else markup,

@@ -6,6 +6,7 @@ import logging
 
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.awaiting import expect_input
@@ -40,22 +41,37 @@ log = logging.getLogger(__name__)
 SIGN_FLOW = "sign"
 NOTHING_NOW = "Thanks for letting me know. If anything worries you later, /urgent shows what to do."
 
+# Answers to a check-in that say how someone is: tapped in a group, they go to them alone.
+_PERSONAL_ANSWERS = frozenset({"y", "o", "n", "m"})
+ANSWERED_IN_PRIVATE = "I've answered you in our private chat."
+# For a member who never opened a private chat with the bot, which it cannot start: an alert,
+# at most 200 characters, that only they see.
+_URGENT_ALERT = (
+    "Please call your local emergency number or a crisis line now, or ask someone to stay "
+    "with you. Open a private chat with me for more help."
+)
+_ALERTS = {
+    "y": _URGENT_ALERT,
+    "o": _URGENT_ALERT.replace("ask someone to stay with you", "stay with them"),
+    "n": "Thank you. Please tell your prescriber soon. Open a private chat with me for support.",
+    "m": "Thank you. They should tell their prescriber soon. Open a private chat with me for more.",
+}
+
 CHOOSER_TEXT = (
     "🆘 <b>What is happening?</b>\nPick what fits best, and I'll tell you what to do now. "
     "If you are in danger, call your local emergency number straight away."
 )
 
 
-async def help_line(update: Update, context: Context) -> HelpLine | None:
+async def help_line(update: Update, context: Context, chat_id: int) -> HelpLine | None:
     """Where to call, for the country of the user's timezone; the fallback when unknown."""
     svc = services(context)
     lines = svc.library.crisis_lines
     if lines is None:
         return None
     zone = ""
-    chat = update.effective_chat
     # Only in the private chat: a group must not learn where its members live.
-    if update.effective_user is not None and chat is not None and chat.type == ChatType.PRIVATE:
+    if update.effective_user is not None and chat_id == update.effective_user.id:
         try:
             async with svc.db.session() as session:
                 user = await get_user(session, update.effective_user.id)
@@ -66,18 +82,25 @@ async def help_line(update: Update, context: Context) -> HelpLine | None:
 
 
 async def send_urgent(
-    update: Update, context: Context, family: RedFlagFamily | None, *, someone_else: bool = False
+    update: Update,
+    context: Context,
+    family: RedFlagFamily | None,
+    *,
+    someone_else: bool = False,
+    chat_id: int | None = None,
 ) -> None:
     """A family's urgent guidance (None: the shared advice), with the local numbers; with
-    `someone_else`, the advice for the person looking after someone on the course."""
+    `someone_else`, the advice for the person looking after someone on the course. To the
+    update's chat, or to `chat_id`."""
     assert update.effective_chat is not None
+    chat_id = update.effective_chat.id if chat_id is None else chat_id
     library = services(context).library
     # Which family, never the words the person wrote.
     whose = " (for someone else)" if someone_else else ""
     log.info("urgent guidance sent: %s%s", family.id if family else SOS_GENERAL, whose)
-    line = await help_line(update, context)
+    line = await help_line(update, context, chat_id)
     text = urgent_message(family, library, line, someone_else=someone_else)
-    await context.bot.send_message(update.effective_chat.id, text)
+    await context.bot.send_message(chat_id, text)
 
 
 async def urgent_command(update: Update, context: Context) -> None:
@@ -123,36 +146,58 @@ async def ask_button(update: Update, context: Context) -> None:
         # answers the group's question and leaves the private one as it was.
         async with svc.db.session() as session:
             await end_flow(session, query.from_user.id, f"{SIGN_FLOW}:")  # answered
+    elif parsed[0] in _PERSONAL_ANSWERS:
+        await _answer_in_private(update, context, family, parsed[0])
+        return
     await query.answer()
     await _answer_check_in(update, context, family, parsed[0])
 
 
-async def _answer_check_in(
+async def _answer_in_private(
     update: Update, context: Context, family: RedFlagFamily, answer: str
 ) -> None:
+    """A check-in answered in a group: how someone answered is theirs alone, so the reply goes
+    to their private chat, or, if they never opened one, into an alert only they see."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        await _answer_check_in(update, context, family, answer, chat_id=query.from_user.id)
+    except (Forbidden, BadRequest):
+        await query.answer(_ALERTS[answer], show_alert=True)
+        return
+    await query.answer(ANSWERED_IN_PRIVATE)
+
+
+async def _answer_check_in(
+    update: Update,
+    context: Context,
+    family: RedFlagFamily,
+    answer: str,
+    *,
+    chat_id: int | None = None,
+) -> None:
     assert update.effective_chat is not None
+    chat_id = update.effective_chat.id if chat_id is None else chat_id
     svc = services(context)
     log.info("check-in answered: %s %s", family.id, answer)
     if answer in {"y", "o"}:
-        await send_urgent(update, context, family, someone_else=answer == "o")
+        await send_urgent(update, context, family, someone_else=answer == "o", chat_id=chat_id)
         return
     topic = svc.library.topics[family.topic]
     if answer == "m":
         text = carer_milder_message(svc.library)
-        await context.bot.send_message(
-            update.effective_chat.id, text, reply_markup=topic_keyboard([topic])
-        )
+        await context.bot.send_message(chat_id, text, reply_markup=topic_keyboard([topic]))
         return
     if answer == "n":
         # Low mood gets the wellbeing topic itself; the others a button to their topic.
         mood = family.id == "mood"
         text = reply_no_message(family, svc.library)
         markup = None if mood else topic_keyboard([topic])
-        await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+        await context.bot.send_message(chat_id, text, reply_markup=markup)
         if mood:
-            await send_topic(update, context, topic)
+            await send_topic(update, context, topic, chat_id=chat_id)
         return
-    await send_topic(update, context, topic, family)
+    await send_topic(update, context, topic, family, chat_id=chat_id)
 
 
 def sign_wait(family: RedFlagFamily | None, *, carer: bool = False) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from bot.handlers.chat_scope import GROUP_INTRO, NOT_YOURS, PRIVATE_ONLY
 from bot.handlers.privacy import PREFIX as ERASE_PREFIX
 from bot.handlers.unknown import STALE_BUTTON
+from bot.handlers.urgent import ANSWERED_IN_PRIVATE
 from sandbox import FakeBotApi
 from sandbox.state import BotMessage
 from scheduler.callbacks import PREFIX as REMINDER_PREFIX
@@ -178,17 +179,57 @@ async def test_free_text_not_meant_for_the_bot_is_ignored(
     assert "isotretinoin" in reply.text.lower()
 
 
-async def test_a_check_in_button_acts_only_for_its_owner(group_bot: BotUnderTest) -> None:
+async def press_in_group(bot: BotUnderTest, user_id: int, question: BotMessage, data: str) -> str:
+    """`user_id` taps a button of `question` in the group; the text of the bot's answer."""
+    query = bot.fake.press_button(user_id, question.message_id, data, chat_id=GROUP)
+    await bot.fake.wait_for(lambda: query in bot.fake.answered_callbacks())
+    await all_handled(bot)
+    return str(bot.fake.answered_callbacks()[query].get("text", ""))
+
+
+@pytest.mark.parametrize(("answer", "reply"), [(0, "help is there now"), (1, "Feeling low")])
+async def test_a_check_in_button_acts_only_for_its_owner_and_answers_in_private(
+    group_bot: BotUnderTest, answer: int, reply: str
+) -> None:
+    """The answer to "are you having thoughts of ending your life?", tapped in the group, was
+    posted in the group: every member read how A had answered. It goes to A's private chat."""
     bot = group_bot
     question = await say_in_group(bot, USER, f"@{bot.fake.bot_username} dark thoughts lately")
+    data = [data for _, data in bot.fake.buttons(question)][answer]
+    before, private = len(bot.fake.messages(GROUP)), len(bot.fake.messages(USER))
+    assert await press_in_group(bot, OTHER, question, data) == NOT_YOURS
+    assert await press_in_group(bot, USER, question, data) == ANSWERED_IN_PRIVATE
+    assert len(bot.fake.messages(GROUP)) == before
+    answered = bot.fake.messages(USER)[private:]
+    assert answered and reply in answered[0].text, [m.text[:60] for m in answered]
+
+
+async def test_a_member_with_no_private_chat_gets_their_answer_in_an_alert(
+    group_bot: BotUnderTest,
+) -> None:
+    """B never opened a private chat with the bot, which cannot start one: the help is in an
+    alert only B sees, and the group sees nothing of it."""
+    bot = group_bot
+    question = await say_in_group(bot, OTHER, f"@{bot.fake.bot_username} dark thoughts lately")
     [yes, *_] = [data for _, data in bot.fake.buttons(question)]
     before = len(bot.fake.messages(GROUP))
-    query = bot.fake.press_button(OTHER, question.message_id, yes, chat_id=GROUP)
-    await bot.fake.wait_for(lambda: query in bot.fake.answered_callbacks())
-    assert bot.fake.answered_callbacks()[query].get("text") == NOT_YOURS
+    alert = await press_in_group(bot, OTHER, question, yes)
+    assert "emergency number" in alert and len(alert) <= 200, alert
     assert len(bot.fake.messages(GROUP)) == before
-    query = bot.fake.press_button(USER, question.message_id, yes, chat_id=GROUP)
-    await bot.fake.wait_for_messages(GROUP, before + 1)
+
+
+async def test_an_anonymous_admins_check_in_can_be_answered(group_bot: BotUnderTest) -> None:
+    """An admin posting as the group is sent by GroupAnonymousBot: its check-in named that bot
+    as the owner of the buttons, and every real tap got "This button isn't yours"."""
+    bot = group_bot
+    before = len(bot.fake.messages(GROUP))
+    text = f"@{bot.fake.bot_username} dark thoughts lately"
+    bot.fake.send_group_text_anonymously(GROUP, USER, text)
+    [*_, question] = await bot.fake.wait_for_messages(GROUP, before + 1)
+    [yes, *_] = [data for _, data in bot.fake.buttons(question)]
+    private = len(bot.fake.messages(USER))
+    assert await press_in_group(bot, USER, question, yes) == ANSWERED_IN_PRIVATE
+    assert "help is there now" in bot.fake.messages(USER)[private].text
 
 
 async def test_a_tap_in_a_group_leaves_the_question_waiting_in_private(

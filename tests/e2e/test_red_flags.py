@@ -180,6 +180,19 @@ async def test_someone_elses_pregnancy_gets_the_topic_not_the_emergency(
     assert LIBRARY.topics["pregnancy"].title in reply.text
 
 
+async def test_a_forwarded_warning_sign_gets_the_carers_check_in(bot: BotUnderTest) -> None:
+    """A friend's "I want to end it all tonight", forwarded, got "I'm really sorry you are
+    feeling this way": the words are the friend's. It gets the check-in about them, which leads
+    to the advice for the person looking after them."""
+    before = len(bot.fake.messages(USER))
+    bot.fake.forward_text(USER, "I want to end it all tonight", from_name="Sam")
+    [*_, question] = await bot.fake.wait_for_messages(USER, before + 1)
+    assert "Is it happening to them now?" in question.text, question.text[:80]
+    assert not _shows(question.text, _family("mood").urgent_html)
+    guidance = await bot.press_and_wait(question, f"ask:o:mood:{USER}")
+    assert _shows(guidance.text, _family("mood").carer_html)
+
+
 # A parent, partner or friend writing about someone on the course.
 CARERS = [
     ("mood", "my son (17) keeps saying he wishes he was dead, he's on accutane"),

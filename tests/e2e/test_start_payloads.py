@@ -8,6 +8,7 @@ import pytest
 from bot.handlers.privacy import PRIVACY_TEXT
 from content import Topic, load_library
 from sandbox.state import BotMessage
+from storage.models import Reminder, User
 from tests.e2e.conftest import ADMIN, USER, BotUnderTest
 
 ADMIN_COMMANDS = ["stats", "broadcast", "broadcast_cancel"]
@@ -58,3 +59,23 @@ async def test_a_deep_link_to_a_topic_answers_as_the_topic_command_does(
 async def test_a_start_addressed_to_the_bot_opens_the_topic_too(bot: BotUnderTest) -> None:
     reply = await bot.say(f"/start@{bot.fake.bot_username} about")
     assert seen(reply) == seen(await bot.say("/about"))
+
+
+@pytest.mark.parametrize("command", ["pause", "resume"])
+async def test_a_link_that_would_change_something_offers_the_command_instead(
+    bot: BotUnderTest, command: str
+) -> None:
+    """A group's "open our private chat" button under someone else's /pause is a link anyone
+    there may tap: it paused the tapper's reminders (and /resume started reminders they had
+    paused on purpose). It now says what the command does, and does nothing."""
+    for text in ["/timezone Europe/Berlin", "/remind dose 08:00 20:00"]:
+        await bot.say(text)
+    if command == "resume":
+        await bot.say("/pause")
+    [before] = await bot.rows(User, User.id == USER)
+    reply = await bot.say(f"/start {command}")
+    assert f"Send /{command} if you want that." in reply.text, reply.text
+    [after] = await bot.rows(User, User.id == USER)
+    assert after.reminders_paused == before.reminders_paused
+    reminders = await bot.rows(Reminder, Reminder.user_id == USER)
+    assert all((r.next_fire_at is None) is before.reminders_paused for r in reminders)
