@@ -12,7 +12,9 @@ Two days a year the wall clock misbehaves, and our rules for them are:
   31 December 2011) has no occurrence at all, so no dose is owed for it;
 * the date an occurrence counts for is the date it was set for: a gap that crosses midnight
   (America/Nuuk, 30 March 2024, 23:00 to 00:00) lands 23:30 on the next date's first instant,
-  and `occurrence_day` still counts it for the 30th, so each date keeps one dose.
+  and `occurrence_day` still counts it for the 30th, so each date keeps one dose; a gap that
+  starts at midnight (Asia/Beirut, 29 March 2026, 00:00 to 01:00) lands 00:30 on 01:00 of the
+  same date, and it counts for that date.
 """
 
 from __future__ import annotations
@@ -59,7 +61,9 @@ def occurrence_day(occurrence: datetime, local: time | None, zone: ZoneInfo) -> 
     """The local date `occurrence` of a reminder at wall time `local` counts for.
 
     Its wall date, unless it is a spring gap's landing for another wall time: then the date
-    before the gap, which is the one it was set for (see the module's notes).
+    whose `local` fell in the gap, which is the one it was set for (see the module's notes). A
+    gap that crosses midnight puts it on the date before; one that starts at midnight (Beirut,
+    00:00 to 01:00) on its own.
     """
     _require_aware(occurrence)
     here = occurrence.astimezone(zone)
@@ -68,7 +72,12 @@ def occurrence_day(occurrence: datetime, local: time | None, zone: ZoneInfo) -> 
     before = (occurrence - timedelta(microseconds=1)).astimezone(zone)
     offset_before, offset_here = before.utcoffset(), here.utcoffset()
     assert offset_before is not None and offset_here is not None
-    return before.date() if offset_before < offset_here else here.date()
+    if offset_before < offset_here and before.date() != here.date():
+        set_for = before.date()
+        if occurrence_on(local, zone, set_for) != occurrence:
+            set_for = here.date()  # the gap starts at midnight: `local` fell in today's
+        return set_for
+    return here.date()
 
 
 def occurrence_on(local: time, zone: ZoneInfo, day: date) -> datetime | None:

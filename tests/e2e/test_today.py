@@ -4,11 +4,12 @@ paused, promises nothing."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.handlers.doses import DOSES_OFF, NO_DOSES, NONE_LEFT, PAUSED
 from tests.e2e.conftest import BotUnderTest
-from tests.e2e.test_reminders import KOLKATA_0800, button, dose_at_0800_in_kolkata
+from tests.e2e.test_reminders import KOLKATA_0800, button, dose_at_0800_in_kolkata, fire
 
 
 async def _taken_at_0800_in_kolkata(bot: BotUnderTest) -> None:
@@ -68,3 +69,22 @@ async def test_dose_reminders_switched_off_are_named_so_not_missing(bot: BotUnde
     await bot.say("/remind dose 20:00")
     await bot.say("/remind dose off")
     assert (await bot.say("/today")).text == DOSES_OFF
+
+
+async def test_a_dose_in_a_spring_gap_at_midnight_is_that_days(bot: BotUnderTest) -> None:
+    """A dose at 00:30 in Beirut, where on Sunday 29 March 2026 the clocks jump from 00:00 to
+    01:00: Sunday's reminder comes at 01:00 and is taken. /today on Sunday listed no dose at all
+    (it was counted for Saturday, which then had two)."""
+    beirut = ZoneInfo("Asia/Beirut")
+    bot.clock.set(datetime(2026, 3, 27, 12, tzinfo=beirut).astimezone(UTC))
+    await bot.say("/timezone Asia/Beirut")
+    await bot.say("/remind dose 00:30")
+    for at in (
+        datetime(2026, 3, 28, 0, 30, tzinfo=beirut),
+        datetime(2026, 3, 29, 1, tzinfo=beirut),
+    ):
+        reminder = await fire(bot, at.astimezone(UTC))
+        await bot.press(reminder, button(bot, reminder, "Taken"))
+    bot.clock.set(datetime(2026, 3, 29, 9, tzinfo=beirut).astimezone(UTC))
+    today = await bot.say("/today")
+    assert "Sun 29 Mar" in today.text and "✅ taken" in today.text, today.text

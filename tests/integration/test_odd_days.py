@@ -127,3 +127,6 @@ def test_the_date_an_occurrence_counts_for() -> None:
     assert occurrence_day(landing, None, NUUK) == date(2024, 3, 31)
     berlin_gap = datetime(2026, 3, 29, 1, 0, tzinfo=UTC)  # 02:30 lands on 03:00, same date
     assert occurrence_day(berlin_gap, time(2, 30), ZoneInfo("Europe/Berlin")) == date(2026, 3, 29)
+    # A gap that starts at midnight: Sunday's 00:30 lands on Sunday's 01:00, and is Sunday's.
+    beirut_gap = datetime(2026, 3, 28, 22, 0, tzinfo=UTC)
+    assert occurrence_day(beirut_gap, time(0, 30), ZoneInfo("Asia/Beirut")) == date(2026, 3, 29)

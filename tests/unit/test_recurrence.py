@@ -23,6 +23,7 @@ from scheduler.recurrence import (
     next_fire,
     next_monthly_fire,
     next_weekly_fire,
+    occurrence_day,
     occurrence_on,
     parse_hhmm,
 )
@@ -551,3 +552,29 @@ def test_an_hour_before_the_reminder_on_the_eve_of_spring_forward_is_that_days_r
     # ordinary-day shortcut: today's 08:00 is still to come.
     after = utc(2026, 3, 28, 6, 0)
     assert next_fire(hhmm("08:00"), ZoneInfo(BERLIN), after) == utc(2026, 3, 28, 7, 0)
+
+
+# Spring gaps that start at midnight (the wall goes from 23:59 to 01:00), and one that crosses
+# it (Nuuk: 23:00 to 00:00 of the next date), with a Berlin gap inside one date.
+GAP_DAYS = [
+    ("Asia/Beirut", date(2026, 3, 29)),
+    ("America/Santiago", date(2026, 9, 6)),
+    ("Africa/Cairo", date(2026, 4, 24)),
+    ("America/Havana", date(2026, 3, 8)),
+    ("America/Nuuk", date(2024, 3, 30)),
+    (BERLIN, date(2026, 3, 29)),
+]
+
+
+@pytest.mark.parametrize(("zone", "gap_day"), GAP_DAYS)
+@pytest.mark.parametrize("local", ["00:00", "00:30", "00:59", "02:30", "23:30"])
+def test_an_occurrence_counts_for_the_date_it_was_set_for(
+    zone: str, gap_day: date, local: str
+) -> None:
+    """Beirut's 00:30 on the Sunday of its gap lands on Sunday 01:00, and was counted for
+    Saturday: /today showed Sunday without its dose, and Saturday with two."""
+    tz = ZoneInfo(zone)
+    for day in (gap_day - timedelta(days=1), gap_day, gap_day + timedelta(days=1)):
+        fire = occurrence_on(hhmm(local), tz, day)
+        assert fire is not None
+        assert occurrence_day(fire, hhmm(local), tz) == day, (day, fire.astimezone(tz))
