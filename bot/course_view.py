@@ -110,6 +110,11 @@ def dose_prompt(effective_from: date) -> str:
     )
 
 
+def new_course_prompt(start: date) -> str:
+    """A course started after an ended one: its own dose, which the ended one's is not."""
+    return f"🆕 <b>A new course, from {long_date(start)}.</b>\n\n{dose_prompt(start)}"
+
+
 def weight_prompt() -> str:
     low, high = WEIGHT_RANGE
     return with_prescriber(

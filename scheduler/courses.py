@@ -186,10 +186,15 @@ async def _entry_on(
     return row
 
 
-async def dose_history(session: AsyncSession, user_id: int) -> list[DoseChange]:
-    rows = await session.scalars(
-        select(CourseDose).where(CourseDose.user_id == user_id).order_by(CourseDose.effective_from)
-    )
+async def dose_history(
+    session: AsyncSession, user_id: int, since: date | None = None
+) -> list[DoseChange]:
+    """The user's doses in order; with `since`, only those from that day on (a course's own: a
+    course started after an ended one has none until its first is entered)."""
+    query = select(CourseDose).where(CourseDose.user_id == user_id)
+    if since is not None:
+        query = query.where(CourseDose.effective_from >= since)
+    rows = await session.scalars(query.order_by(CourseDose.effective_from))
     return [DoseChange(r.effective_from, r.mg_per_day) for r in rows]
 
 

@@ -37,10 +37,10 @@ async def log_outcome(
     day = occurrence_day(delivery.occurrence, local, sent_in)
     share = None
     if delivery.kind == models.ReminderKind.DOSE:
-        if day < local_day(now, sent_in):
-            share = await _share_of_a_past_day(session, delivery, day, sent_in)
-        else:
-            share = await _share(session, delivery.user_id)
+        times = await _dose_times_sent(session, delivery, day, sent_in)
+        if day >= local_day(now, sent_in):
+            times |= await _dose_times_to_come(session, delivery.user_id, day, sent_in)
+        share = 1 / len(times) if times else None
     result = await session.execute(
         insert_ignoring_duplicates(session, models.DoseLog).values(
             user_id=delivery.user_id,
@@ -67,13 +67,13 @@ async def log_outcome(
     return True
 
 
-async def _share_of_a_past_day(
+async def _dose_times_sent(
     session: AsyncSession, delivery: models.Delivery, day: date, zone: ZoneInfo
-) -> float | None:
-    """One dose's part of a day already over: 1 / the dose times that day really had, not the
-    reminders of today (a second time added since would halve yesterday's only dose). Counted
-    by wall time, as `_share` counts reminders: a trip west that brought 08:00 twice made two
-    whole doses, not two halves."""
+) -> set[str]:
+    """The dose times whose reminders went out for `day`, by wall time. A dose's part of the
+    day is 1 / the times the day has, not / the reminders there are now: a second time added in
+    the evening would halve the day's only dose. By wall time, as a trip west that brought 08:00
+    twice made two whole doses, not two halves."""
     assert delivery.occurrence is not None
     # A local day lies within 26 hours of any of its instants.
     near = await session.execute(
@@ -88,7 +88,7 @@ async def _share_of_a_past_day(
         )
         .distinct()
     )
-    that_day = {
+    return {
         wall or occurrence.isoformat()
         for occurrence, wall, sent_in in near.all()
         if occurrence is not None
@@ -97,19 +97,28 @@ async def _share_of_a_past_day(
         )
         == day
     }
-    return 1 / len(that_day) if that_day else None
 
 
-async def _share(session: AsyncSession, user_id: int) -> float | None:
-    """One dose's part of the day's mg: 1 / the user's daily dose reminders, as they are now."""
-    daily = await session.scalar(
-        select(func.count()).where(
+async def _dose_times_to_come(
+    session: AsyncSession, user_id: int, day: date, zone: ZoneInfo
+) -> set[str]:
+    """The dose times still to come on `day` (today), as the reminders are planned now (in
+    their own zone; `zone` for a row that names none)."""
+    planned = await session.execute(
+        select(
+            models.Reminder.local_time, models.Reminder.next_fire_at, models.Reminder.timezone
+        ).where(
             models.Reminder.user_id == user_id,
             models.Reminder.kind == models.ReminderKind.DOSE,
             models.Reminder.enabled.is_(True),
+            models.Reminder.next_fire_at.is_not(None),
         )
     )
-    return 1 / daily if daily else None
+    return {
+        wall
+        for wall, at, planned_in in planned.all()
+        if at is not None and local_day(at, ZoneInfo(planned_in) if planned_in else zone) == day
+    }
 
 
 class DoseOccurrence(NamedTuple):

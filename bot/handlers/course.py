@@ -29,6 +29,7 @@ from bot.course_view import (
     course_screen,
     dose_prompt,
     end_confirmation,
+    new_course_prompt,
     start_prompt,
     target_prompt,
     weight_prompt,
@@ -100,7 +101,7 @@ async def screen(session: AsyncSession, user: User, course: Course, now: datetim
 
 async def next_step(session: AsyncSession, user: User, course: Course, now: datetime) -> Screen:
     """In the guided flow: ask for what is still missing, else show the screen."""
-    if not await dose_history(session, user.id):
+    if not await dose_history(session, user.id, course.start_date):
         user.awaiting = f"{AWAITING}{Field.DOSE}"
         return dose_prompt(course.start_date), None
     if not await weight_history(session, user.id):
@@ -124,7 +125,7 @@ async def apply_value(
     if value.field == Field.DOSE:
         assert value.number is not None
         # The first dose is the one the course started on; later ones are changes from today.
-        first = not await dose_history(session, user.id)
+        first = not await dose_history(session, user.id, course.start_date)
         effective = value.on or (course.start_date if first else today)
         if effective < course.start_date:
             raise CourseInputError(
@@ -221,8 +222,17 @@ async def _command_reply(
         return await apply_action(session, user, request, now)
     course = await apply_value(session, user, request, now)
     user.awaiting = ""
+    if request.field == Field.START and await _new_course_without_its_dose(session, user, course):
+        # The ended course's dose is no dose of this one: ask, as the guided flow does.
+        user.awaiting = f"{AWAITING}{Field.DOSE}"
+        return new_course_prompt(course.start_date), None
     text, markup = await screen(session, user, course, now)
     return with_note(text, request.note), markup
+
+
+async def _new_course_without_its_dose(session: AsyncSession, user: User, course: Course) -> bool:
+    own = await dose_history(session, user.id, course.start_date)
+    return not own and bool(await dose_history(session, user.id))
 
 
 def _looks_like_an_answer(text: str) -> bool:
@@ -358,7 +368,7 @@ async def _ask(
         user.awaiting = f"{AWAITING}{Field.WEIGHT}"
         return weight_prompt(), None
     user.awaiting = f"{AWAITING}{Field.DOSE}"
-    first = not await dose_history(session, user.id)
+    first = not await dose_history(session, user.id, course.start_date)
     return dose_prompt(course.start_date if first else today), None
 
 

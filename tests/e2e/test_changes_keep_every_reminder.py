@@ -190,3 +190,23 @@ async def test_dose_times_set_again_after_off_catch_up_nothing(bot: BotUnderTest
     assert "Next: tomorrow at 08:00" in reply.text, reply.text
     assert [m.text for m in bot.fake.messages(USER)[before:]] == []
     assert len(await first_reminders(bot, ReminderKind.DOSE)) == 1  # Monday's alone
+
+
+async def test_a_second_dose_time_added_in_the_evening_leaves_the_mornings_dose_whole(
+    bot: BotUnderTest,
+) -> None:
+    """40 mg a day at 08:00. Monday's reminder comes; at 21:00, before tapping it, the user adds
+    an evening time for the days ahead (/remind dose 08:00 20:00), then taps Taken. Monday had
+    one dose, but its answer counted 1 / the two reminders there were by then: 20 mg."""
+    bot.clock.set(wall(BERLIN, 2026, 3, 2, 7))
+    for text in [f"/timezone {BERLIN}", "/remind dose 08:00", "/course start 2026-03-02"]:
+        await bot.say(text)
+    await bot.say("/course dose 40")
+    await bot.say("/course weight 80")
+    morning = await fire(bot, wall(BERLIN, 2026, 3, 2, 8))
+    bot.clock.set(wall(BERLIN, 2026, 3, 2, 21))
+    added = await bot.say("/remind dose 08:00 20:00")
+    assert "Next: tomorrow at 08:00" in added.text, added.text
+    await bot.press(morning, button(bot, morning, "Taken"))
+    screen = await bot.say("/course")
+    assert "40 mg from 1 dose taken" in screen.text, screen.text

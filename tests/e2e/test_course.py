@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sandbox.state import BotMessage
 from scheduler.courses import summary_reminder
@@ -321,3 +322,36 @@ async def test_an_old_start_date_button_leaves_a_set_start_alone(bot: BotUnderTe
     yesterday = button(bot, asked, "Yesterday").removeprefix("crs:start:")
     await press_and_edit(bot, asked, "Yesterday")
     assert (await course_row(bot)).start_date == date.fromisoformat(yesterday)
+
+
+async def test_a_new_course_after_an_ended_one_counts_from_its_own_first_dose(
+    bot: BotUnderTest,
+) -> None:
+    """A first course at 60 mg a day, ended; a new one starts on Mon 9 March at 20 mg, its doses
+    taken on 9, 10 and 11 March, and on the 11th the user enters the start and the dose. The
+    new start asked for no dose, and /course dose 20 was dated the 11th: the 9th and 10th counted
+    at the old course's 60 mg, "140 mg from 3 doses taken"."""
+    berlin = ZoneInfo("Europe/Berlin")
+
+    def at(day: int, hour: int) -> datetime:
+        return datetime(2026, 3, day, hour, tzinfo=berlin).astimezone(UTC)
+
+    async def taken(day: int) -> None:
+        reminder = await fire(bot, at(day, 8))
+        await bot.press(reminder, button(bot, reminder, "Taken"))
+
+    bot.clock.set(at(2, 7))
+    for text in ["/timezone Europe/Berlin", "/remind dose 08:00", "/course start 2026-03-02"]:
+        await bot.say(text)
+    await bot.say("/course dose 60")
+    await bot.say("/course weight 80")
+    await taken(2)
+    bot.clock.set(at(3, 12))
+    await bot.say("/course end")
+    for day in (9, 10, 11):
+        await taken(day)
+    bot.clock.set(at(11, 12))
+    started = await bot.say("/course start 2026-03-09")
+    assert "A new course, from Mon 9 Mar 2026" in started.text, started.text
+    screen = await bot.say("/course dose 20")
+    assert "60 mg from 3 doses taken" in screen.text, screen.text

@@ -43,9 +43,13 @@ async def test_a_new_course_after_an_ended_one_is_not_shown_as_ended_with_negati
     assert "A new course? Send /course start" in ended.text, ended.text
     bot.clock.set(berlin(1, 10, month=9))
 
-    screen = await bot.say("/course start 2026-09-01")
+    started = await bot.say("/course start 2026-09-01")
 
-    assert "ran -" not in screen.text, screen.text
+    assert "ran -" not in started.text, started.text
+    # The new course asks for its own dose: the ended one's is not this one's.
+    assert "A new course, from Tue 1 Sep 2026" in started.text, started.text
+    assert "What is your daily dose?" in started.text
+    screen = await bot.say("40")
     assert "Day 1, started Tue 1 Sep 2026" in screen.text, screen.text
 
 
