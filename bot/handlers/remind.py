@@ -96,24 +96,33 @@ def summary(
 _WANTED = {True: "on", False: "off"}
 
 
-def picker(kind: ReminderKind, chosen: list[str]) -> Screen:
+def picker(kind: ReminderKind, chosen: list[str], replacing: str = "") -> Screen:
+    """The time buttons. With `replacing`, the only time was tapped away and is still kept: the
+    next time tapped takes its place (a move, which keeps what it owes and any snooze), and
+    Finish removes it."""
     label = KIND_LABELS[kind]
     chosen_text = join_words(chosen) if chosen else "none yet"
     text = (
         f"{label}: at what time? Tap up to {MAX_TIMES} times (tap again to remove one), "
         f"or type them, like 08:30 or 08:00 20:00.\nChosen: <b>{chosen_text}</b>"
     )
+    if replacing:
+        text += f"\nTap the time that takes the place of {replacing}, or Finish to remove it."
+    swap = f":{replacing.replace(':', '')}" if replacing else ""
     # Each button says what it wants, not "toggle": a tap handled twice (after a crash, the
     # same update comes again) must not undo itself.
     buttons = [
         InlineKeyboardButton(
             f"✓ {t}" if t in chosen else t,
-            callback_data=f"{TIME_PREFIX}{kind}:{t.replace(':', '')}:{_WANTED[t not in chosen]}",
+            callback_data=(
+                f"{TIME_PREFIX}{kind}:{t.replace(':', '')}:{_WANTED[t not in chosen]}{swap}"
+            ),
         )
         for t in PICKER_TIMES
     ]
     keyboard = rows(buttons, width=4)
-    keyboard.append([InlineKeyboardButton("✔️ Finish", callback_data=f"{TIME_PREFIX}{kind}:done")])
+    finish = f"{TIME_PREFIX}{kind}:done:off{swap}" if swap else f"{TIME_PREFIX}{kind}:done"
+    keyboard.append([InlineKeyboardButton("✔️ Finish", callback_data=finish)])
     return text, InlineKeyboardMarkup(keyboard)
 
 
@@ -233,19 +242,31 @@ async def _pick_time(
     if not user.timezone:
         return SET_ZONE_FIRST
     reminders = await reminders_of(session, user.id)
-    if value == "done":
-        user.awaiting = ""
-        return summary(kind, reminders, user, now), None
     chosen = kind_times(reminders, kind)
-    hhmm, _, wanted = value.partition(":")
+    hhmm, _, rest = value.partition(":")
+    wanted, _, swap = rest.partition(":")
     try:
-        picked = format_hhmm(parse_hhmm(f"{hhmm[:2]}:{hhmm[2:]}"))
+        # Still the only time, the one tapped away: anything else, and the button is older.
+        replacing = _hhmm(swap) if swap else ""
+        picked = "" if hhmm == "done" else _hhmm(hhmm)
     except ValueError:
         return "That button is out of date. Send /remind again."
+    replacing = replacing if chosen == [replacing] else ""
+    if hhmm == "done":
+        if replacing:
+            await set_times(session, user, kind, [], now)
+            reminders = await reminders_of(session, user.id)
+        user.awaiting = ""
+        return summary(kind, reminders, user, now), None
     # "on" or "off" from the button; a button from before they said so toggles.
     add = picked not in chosen if wanted not in {"on", "off"} else wanted == "on"
-    if add == (picked in chosen):
+    if replacing and add:
+        chosen = []  # the tapped-away time, moved to the new one
+    elif add == (picked in chosen):
         return picker(kind, sorted(chosen))  # already so: the same tap again changes nothing
+    if not add and chosen == [picked]:
+        # The only time: kept until the next tap says whether it moves or goes.
+        return picker(kind, [], replacing=picked)
     if not add:
         chosen.remove(picked)
     elif len(chosen) >= MAX_TIMES:
@@ -259,6 +280,11 @@ async def _pick_time(
         return str(error)[:200]
     await set_times(session, user, kind, times, now)
     return picker(kind, sorted(chosen))
+
+
+def _hhmm(digits: str) -> str:
+    """ "0800" from a button as "08:00"; ValueError if it is no time."""
+    return format_hhmm(parse_hhmm(f"{digits[:2]}:{digits[2:]}"))
 
 
 async def typed_times(answer: ShortAnswer, context: Context) -> None:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from scheduler.recurrence import occurrence_day, parse_hhmm
 from storage.models import Delivery, DeliveryStatus, Purpose, ReminderKind
 from tests.e2e.conftest import USER, BotUnderTest
-from tests.e2e.test_reminders import button, fire, settle
+from tests.e2e.test_reminders import button, fire, picker_shown, settle, tap
 
 BERLIN = "Europe/Berlin"
 TOKYO = "Asia/Tokyo"
@@ -210,3 +210,19 @@ async def test_a_second_dose_time_added_in_the_evening_leaves_the_mornings_dose_
     await bot.press(morning, button(bot, morning, "Taken"))
     screen = await bot.say("/course")
     assert "40 mg from 1 dose taken" in screen.text, screen.text
+
+
+async def test_the_only_dose_time_moved_earlier_in_the_picker_owes_the_days_dose(
+    bot: BotUnderTest,
+) -> None:
+    """Monday's 08:00 taken; on Tuesday at 07:30 the picker's 08:00 is tapped away and 07:00
+    tapped. The first tap deleted the reminder, so 07:00 came as a new one that owed nothing:
+    Tuesday got no reminder. It is the move /remind dose 07:00 makes: Tuesday's is owed now."""
+    await monday_0800_taken_in_berlin(bot, "08:00")
+    bot.clock.set(wall(BERLIN, 2026, 3, 3, 7, 30))
+    picker = await picker_shown(bot)
+    emptied = await tap(bot, picker, "✓ 08:00")
+    before = len(bot.fake.messages(USER))
+    await tap(bot, emptied, "07:00")
+    [*_, owed] = await bot.fake.wait_for_messages(USER, before + 1)
+    assert "your 07:00 isotretinoin dose" in owed.text, owed.text

@@ -404,3 +404,50 @@ async def test_resuming_before_the_dose_time_brings_that_days_dose(
     assert "next tomorrow at 09:00" in listing.text or "next today at 09:00" in listing.text
     wednesday = await fire(bot, _berlin(4, 9, 1))
     assert "dose" in wednesday.text and wednesday.message_id != monday.message_id
+
+
+async def picker_shown(bot: BotUnderTest) -> BotMessage:
+    """/remind, then the dose kind: the time picker."""
+    menu = await bot.say("/remind")
+    await bot.press(menu, "rk:dose")
+    return await bot.fake.wait_for(lambda: edited_last(bot.fake))
+
+
+async def tap(bot: BotUnderTest, picker: BotMessage, label: str) -> BotMessage:
+    """Tap a button of the picker; the picker (or summary) as the bot edited it."""
+    edits = next(m.edits for m in bot.fake.messages(USER) if m.message_id == picker.message_id)
+    await bot.press(picker, button(bot, picker, label))
+    return await bot.fake.wait_for(
+        lambda: next(
+            (
+                m
+                for m in bot.fake.messages(USER)
+                if m.message_id == picker.message_id and m.edits > edits
+            ),
+            None,
+        )
+    )
+
+
+async def test_the_only_time_moved_in_the_picker_keeps_its_snooze(bot: BotUnderTest) -> None:
+    """Snoozed at 08:00, then in the picker 08:00 tapped away and 09:00 tapped: each tap applied
+    at once, so the first deleted the reminder and cancelled the snooze. The time moves now,
+    as /remind dose 09:00 moves it, and the snoozed reminder still comes."""
+    message = await dose_at_0800_in_kolkata(bot)
+    await bot.press(message, button(bot, message, "Snooze"))
+    picker = await picker_shown(bot)
+    emptied = await tap(bot, picker, "✓ 08:00")
+    assert "takes the place of 08:00" in emptied.text, emptied.text
+    assert [r.local_time for r in await bot.rows(Reminder)] == ["08:00"]
+    moved = await tap(bot, emptied, "09:00")
+    assert "Chosen: <b>09:00</b>" in moved.html, moved.html
+    snoozed = await fire(bot, KOLKATA_0800 + timedelta(minutes=15))
+    assert "Snoozed reminder: your 08:00 dose" in snoozed.text
+
+
+async def test_the_only_time_tapped_away_then_finish_removes_it(bot: BotUnderTest) -> None:
+    await set_dose_reminder_in_kolkata(bot)
+    picker = await picker_shown(bot)
+    emptied = await tap(bot, picker, "✓ 08:00")
+    done = await tap(bot, emptied, "Finish")
+    assert [r.local_time for r in await bot.rows(Reminder)] == [], done.text
