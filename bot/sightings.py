@@ -18,12 +18,15 @@ Why this keeps what the handlers rely on:
   that a later update has since written.
 - Noted sightings are lost if the process stops within that second: last-seen times only, and a
   user who had only read a topic is recorded at their next update.
+- An erasure waits for a write in flight (`write_lock`): committed after it, that write would
+  bring back the users row of someone who had just erased it.
 
 Pure: no I/O here.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from storage.users import Sighting
@@ -35,6 +38,8 @@ class Sightings:
     def __init__(self) -> None:
         self._noted: dict[int, Sighting] = {}
         self._writing: dict[int, Sighting] = {}
+        # Held while noted sightings are written, and by an erasure.
+        self.write_lock = asyncio.Lock()
 
     def __len__(self) -> int:
         return len(self._noted)

@@ -11,6 +11,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.broadcast_progress import show_stopped_by_erasure
 from bot.button_replies import pressed, show_after_press
 from bot.commands import PRIVACY
+from bot.handlers.users import sightings_of
 from bot.services import Context, IsobotApp, add_command, services
 from storage.models import User
 from storage.personal_data import (
@@ -146,7 +147,8 @@ async def delete_button(update: Update, context: Context) -> None:
     if asked is None or not timedelta(0) <= now - asked <= CONFIRM_FOR:
         await query.answer(EXPIRED)
         return
-    async with svc.db.session() as session:
+    # After any sighting being written: committed later, it would bring the user back.
+    async with sightings_of(context).write_lock, svc.db.session() as session:
         user = await get_user(session, query.from_user.id)
         # The button is for the data there was when it was asked: after an erasure and a fresh
         # start (or the second of a double tap), it must not erase what came since. A button

@@ -140,20 +140,21 @@ async def write_sightings(context: Context) -> None:
     path for anyone else (new users, and those who had blocked the bot)."""
     svc = services(context)
     sightings = sightings_of(context)
-    taken = sightings.take()
-    if not taken:
-        return
-    try:
-        async with svc.db.session() as session:
-            others = await refresh_seen_many(session, taken)
-        for s in others:
-            await _record(svc.db, s)
-    except Exception as error:
-        sightings.give_back()
-        # The error's message would quote the statement's parameters: who was seen, and when.
-        log_failure(log, error, "writing %d sightings", len(taken), after="; trying again")
-        return
-    sightings.written()
+    async with sightings.write_lock:
+        taken = sightings.take()
+        if not taken:
+            return
+        try:
+            async with svc.db.session() as session:
+                others = await refresh_seen_many(session, taken)
+            for s in others:
+                await _record(svc.db, s)
+        except Exception as error:
+            sightings.give_back()
+            # The error's message would quote the statement's parameters: who was seen, when.
+            log_failure(log, error, "writing %d sightings", len(taken), after="; trying again")
+            return
+        sightings.written()
 
 
 def register(app: IsobotApp) -> None:

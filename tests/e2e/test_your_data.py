@@ -266,3 +266,20 @@ async def test_an_admins_erasure_stops_their_broadcast_still_going_out(
         await asyncio.sleep(2.5)  # a progress round, which must not bring "sending…" back
         progress = [m.text for m in bot.fake.messages(ADMIN) if "Broadcast #" in m.text]
         assert progress and "stopped, because you deleted your data" in progress[0], progress
+
+
+async def test_an_erasure_waits_for_the_sightings_being_written(bot: BotUnderTest) -> None:
+    """Topic taps are written a second later, in one batch. A batch in flight when the user
+    confirmed /delete could commit after the erasure and bring back their users row: erased,
+    yet on record. The erasure now waits for it."""
+    await set_up_everything(bot, USER)
+    sightings = bot.app.bot_data["sightings"]
+    prompt = await bot.say("/delete")
+    async with sightings.write_lock:  # a batch being written
+        data = button(bot, prompt, "Yes, delete everything")
+        query = bot.fake.press_button(USER, prompt.message_id, data)
+        await settle(bot)
+        assert query not in bot.fake.answered_callbacks()
+        assert (await rows_per_table(bot, USER))["users"] == 1
+    await bot.fake.wait_for(lambda: query in bot.fake.answered_callbacks())
+    assert set((await rows_per_table(bot, USER)).values()) == {0}
