@@ -452,6 +452,28 @@ SIGNS_IN_SHORTHAND = [
 ]
 
 
+# A car, a garage or a bridge is the means here, not a cause that explains the words away: each
+# got only the check-in.
+MEANS_OF_HARM = [
+    ("in my car w the engine running in the garage", ("mood", "urgent")),
+    ("keep thinking about crashing my car into a tree on the way home", ("mood", "urgent")),
+    ("i have a rope in my car boot. i dont know why im telling a bot", ("mood", "urgent")),
+    # And "in the dark, everything black" is no "everything dark" of low mood.
+    (
+        "tonight suddenly I can't see the road properly in the dark, everything black and I had "
+        "to stop the car",
+        ("headache_vision", "ask"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MEANS_OF_HARM)
+def test_a_means_of_harm_is_no_everyday_cause(
+    library: Library, text: str, expected: tuple[str, str]
+) -> None:
+    assert reading(text, library) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), SIGNS_IN_SHORTHAND)
 def test_signs_in_shorthand_are_read(
     library: Library, text: str, expected: tuple[str, str]
