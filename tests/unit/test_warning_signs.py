@@ -458,6 +458,9 @@ MEANS_OF_HARM = [
     ("in my car w the engine running in the garage", ("mood", "urgent")),
     ("keep thinking about crashing my car into a tree on the way home", ("mood", "urgent")),
     ("i have a rope in my car boot. i dont know why im telling a bot", ("mood", "urgent")),
+    # A house near the bridge explains nothing; a house moved explains sore muscles.
+    ("cant stop thinking about jumping off the bridge near my house", ("mood", "urgent")),
+    ("muscles sore from moving house, nothing weird", None),
     # And "in the dark, everything black" is no "everything dark" of low mood.
     (
         "tonight suddenly I can't see the road properly in the dark, everything black and I had "
@@ -469,7 +472,7 @@ MEANS_OF_HARM = [
 
 @pytest.mark.parametrize(("text", "expected"), MEANS_OF_HARM)
 def test_a_means_of_harm_is_no_everyday_cause(
-    library: Library, text: str, expected: tuple[str, str]
+    library: Library, text: str, expected: tuple[str, str] | None
 ) -> None:
     assert reading(text, library) == expected
 
