@@ -8,7 +8,7 @@ import pytest
 from bot.awaiting import NOTHING_TO_STOP, STOPPED
 from storage.models import CourseDose, Reminder
 from tests.e2e.conftest import BotUnderTest
-from tests.e2e.test_course import press_and_edit
+from tests.e2e.test_reminders import press_and_edit
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from scheduler.recurrence import occurrence_day, parse_hhmm
 from storage.models import Delivery, DeliveryStatus, Purpose, ReminderKind
 from tests.e2e.conftest import USER, BotUnderTest
-from tests.e2e.test_reminders import button, fire, picker_shown, settle, tap
+from tests.e2e.test_reminders import button, fire, picker_shown, press_and_edit, settle
 
 BERLIN = "Europe/Berlin"
 TOKYO = "Asia/Tokyo"
@@ -221,8 +221,8 @@ async def test_the_only_dose_time_moved_earlier_in_the_picker_owes_the_days_dose
     await monday_0800_taken_in_berlin(bot, "08:00")
     bot.clock.set(wall(BERLIN, 2026, 3, 3, 7, 30))
     picker = await picker_shown(bot)
-    emptied = await tap(bot, picker, "✓ 08:00")
+    emptied = await press_and_edit(bot, picker, "✓ 08:00")
     before = len(bot.fake.messages(USER))
-    await tap(bot, emptied, "07:00")
+    await press_and_edit(bot, emptied, "07:00")
     [*_, owed] = await bot.fake.wait_for_messages(USER, before + 1)
     assert "your 07:00 isotretinoin dose" in owed.text, owed.text

@@ -19,9 +19,8 @@ from content import load_library
 from sandbox.state import BotMessage
 from storage.models import CheckIn, Reminder, ReminderKind, Severity, User
 from tests.e2e.conftest import USER, BotUnderTest, eventually
-from tests.e2e.test_course import press_and_edit
 from tests.e2e.test_red_flags import _plain as html_text
-from tests.e2e.test_reminders import fire, settle
+from tests.e2e.test_reminders import fire, press_and_edit, settle
 
 LIBRARY = load_library()
 MOOD = LIBRARY.red_flag("mood")

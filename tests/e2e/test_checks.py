@@ -7,7 +7,7 @@ import pytest
 from sandbox.state import BotMessage
 from storage.models import Reminder, User
 from tests.e2e.conftest import USER, BotUnderTest
-from tests.e2e.test_course import press_and_edit
+from tests.e2e.test_reminders import press_and_edit
 
 
 async def blood_tests_on_day(bot: BotUnderTest, day: str) -> BotMessage:

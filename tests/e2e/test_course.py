@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sandbox.state import BotMessage
 from scheduler.courses import summary_reminder
 from storage.models import (
     Course,
@@ -23,28 +22,13 @@ from tests.e2e.test_reminders import (
     KOLKATA_0800,
     button,
     fire,
+    press_and_edit,
     set_dose_reminder_in_kolkata,
     settle,
 )
 
 PRESCRIBER = "Your prescriber decides your dose and length of treatment."
 SUNDAY_1800_BERLIN = datetime(2026, 3, 8, 17, 0, tzinfo=UTC)
-
-
-async def press_and_edit(bot: BotUnderTest, message: BotMessage, label: str) -> BotMessage:
-    """Press the button labelled `label`; return the message once the bot has edited it."""
-    edits = next(m.edits for m in bot.fake.messages(USER) if m.message_id == message.message_id)
-    await bot.press(message, button(bot, message, label))
-    return await bot.fake.wait_for(
-        lambda: next(
-            (
-                m
-                for m in bot.fake.messages(USER)
-                if m.message_id == message.message_id and m.edits > edits
-            ),
-            None,
-        )
-    )
 
 
 def assert_all_in(text: str, *parts: str) -> None:

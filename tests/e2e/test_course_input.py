@@ -21,8 +21,8 @@ from storage import Database
 from storage.models import Course, CourseDose, CourseWeight
 from storage.users import Sighting, record_seen
 from tests.e2e.conftest import USER, BotUnderTest
-from tests.e2e.test_course import assert_all_in, press_and_edit
-from tests.e2e.test_reminders import button, fire
+from tests.e2e.test_course import assert_all_in
+from tests.e2e.test_reminders import button, fire, press_and_edit
 
 DATE_HINT = "Please send the date like"
 PRESCRIBER = "Your prescriber decides your dose and length of treatment."

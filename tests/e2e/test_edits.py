@@ -6,9 +6,8 @@ from __future__ import annotations
 from bot.handlers.freetext import CHECK_IN, EDIT_NOT_READ, EDIT_WHILE_WAITING
 from storage.models import CourseDose, CourseWeight
 from tests.e2e.conftest import USER, BotUnderTest
-from tests.e2e.test_course import press_and_edit
 from tests.e2e.test_red_flags import _family, _shows
-from tests.e2e.test_reminders import settle
+from tests.e2e.test_reminders import press_and_edit, settle
 
 
 async def _edit(bot: BotUnderTest, message_id: int, text: str) -> str:

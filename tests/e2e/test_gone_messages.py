@@ -9,8 +9,7 @@ import pytest
 from bot.handlers.errors import SORRY
 from storage.models import Reminder
 from tests.e2e.conftest import USER, BotUnderTest
-from tests.e2e.test_course import press_and_edit
-from tests.e2e.test_reminders import button, dose_at_0800_in_kolkata
+from tests.e2e.test_reminders import button, dose_at_0800_in_kolkata, press_and_edit
 
 GONE = 999  # a message id the chat never had: the fake sends it as an inaccessible message
 

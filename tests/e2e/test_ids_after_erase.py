@@ -19,8 +19,13 @@ from sandbox.state import BotMessage
 from storage.models import Broadcast, BroadcastStatus, CheckIn, DoseLog, Reminder
 from tests.e2e.conftest import ADMIN, BotUnderTest
 from tests.e2e.test_broadcast import edited
-from tests.e2e.test_course import press_and_edit
-from tests.e2e.test_reminders import KOLKATA_0800, button, fire, set_dose_reminder_in_kolkata
+from tests.e2e.test_reminders import (
+    KOLKATA_0800,
+    button,
+    fire,
+    press_and_edit,
+    set_dose_reminder_in_kolkata,
+)
 
 LIBRARY = load_library()
 FIRST_TIP, SECOND_TIP = list(LIBRARY.tips.values())[:2]

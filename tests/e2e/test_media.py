@@ -9,7 +9,7 @@ from bot.handlers.media import CAPTION_ONLY, COMMAND_AS_TEXT, TEXT_ONLY, TYPE_TH
 from content import load_library
 from storage.models import CourseDose
 from tests.e2e.conftest import USER, BotUnderTest, all_handled
-from tests.e2e.test_course import press_and_edit
+from tests.e2e.test_reminders import press_and_edit
 
 LIBRARY = load_library()
 

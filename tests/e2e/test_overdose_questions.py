@@ -7,8 +7,8 @@ import pytest
 
 from bot.handlers.freetext import EXTRA_DOSE, IF_SWALLOWED_BY_OTHERS, SWALLOWED_BY_OTHERS
 from tests.e2e.conftest import BotUnderTest
-from tests.e2e.test_course import press_and_edit
 from tests.e2e.test_red_flags import _family, _plain
+from tests.e2e.test_reminders import press_and_edit
 
 MOOD_ASK = "thoughts of ending your life"
 MOOD_URGENT_OPENING = _family("mood").urgent_html[:40]

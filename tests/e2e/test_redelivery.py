@@ -18,10 +18,15 @@ from sandbox.state import BotMessage
 from scheduler.clock import ManualClock
 from storage.models import CourseDose, CourseWeight, Delivery, DoseLog, Purpose, Reminder, User
 from tests.e2e.conftest import START, USER, BotUnderTest, all_handled, bot_running
-from tests.e2e.test_course import press_and_edit
 from tests.e2e.test_polling import served
 from tests.e2e.test_remind_input import kind_picked_in_berlin
-from tests.e2e.test_reminders import KOLKATA_0800, button, fire, set_dose_reminder_in_kolkata
+from tests.e2e.test_reminders import (
+    KOLKATA_0800,
+    button,
+    fire,
+    press_and_edit,
+    set_dose_reminder_in_kolkata,
+)
 from tests.sandbox.test_botapi_media import png
 
 # Every call about the user's chat waits this long: time to cut the bot off from the fake while

@@ -413,16 +413,16 @@ async def picker_shown(bot: BotUnderTest) -> BotMessage:
     return await bot.fake.wait_for(lambda: edited_last(bot.fake))
 
 
-async def tap(bot: BotUnderTest, picker: BotMessage, label: str) -> BotMessage:
-    """Tap a button of the picker; the picker (or summary) as the bot edited it."""
-    edits = next(m.edits for m in bot.fake.messages(USER) if m.message_id == picker.message_id)
-    await bot.press(picker, button(bot, picker, label))
+async def press_and_edit(bot: BotUnderTest, message: BotMessage, label: str) -> BotMessage:
+    """Press the button labelled `label`; return the message once the bot has edited it."""
+    edits = next(m.edits for m in bot.fake.messages(USER) if m.message_id == message.message_id)
+    await bot.press(message, button(bot, message, label))
     return await bot.fake.wait_for(
         lambda: next(
             (
                 m
                 for m in bot.fake.messages(USER)
-                if m.message_id == picker.message_id and m.edits > edits
+                if m.message_id == message.message_id and m.edits > edits
             ),
             None,
         )
@@ -436,10 +436,10 @@ async def test_the_only_time_moved_in_the_picker_keeps_its_snooze(bot: BotUnderT
     message = await dose_at_0800_in_kolkata(bot)
     await bot.press(message, button(bot, message, "Snooze"))
     picker = await picker_shown(bot)
-    emptied = await tap(bot, picker, "✓ 08:00")
+    emptied = await press_and_edit(bot, picker, "✓ 08:00")
     assert "takes the place of 08:00" in emptied.text, emptied.text
     assert [r.local_time for r in await bot.rows(Reminder)] == ["08:00"]
-    moved = await tap(bot, emptied, "09:00")
+    moved = await press_and_edit(bot, emptied, "09:00")
     assert "Chosen: <b>09:00</b>" in moved.html, moved.html
     snoozed = await fire(bot, KOLKATA_0800 + timedelta(minutes=15))
     assert "Snoozed reminder: your 08:00 dose" in snoozed.text
@@ -448,6 +448,6 @@ async def test_the_only_time_moved_in_the_picker_keeps_its_snooze(bot: BotUnderT
 async def test_the_only_time_tapped_away_then_finish_removes_it(bot: BotUnderTest) -> None:
     await set_dose_reminder_in_kolkata(bot)
     picker = await picker_shown(bot)
-    emptied = await tap(bot, picker, "✓ 08:00")
-    done = await tap(bot, emptied, "Finish")
+    emptied = await press_and_edit(bot, picker, "✓ 08:00")
+    done = await press_and_edit(bot, emptied, "Finish")
     assert [r.local_time for r in await bot.rows(Reminder)] == [], done.text

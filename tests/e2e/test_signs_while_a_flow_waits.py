@@ -11,8 +11,7 @@ from bot.handlers.freetext import CHECK_IN
 from bot.handlers.remind import KIND_PREFIX
 from content import Level, assess, load_library
 from tests.e2e.conftest import USER, BotUnderTest
-from tests.e2e.test_course import press_and_edit
-from tests.e2e.test_reminders import settle
+from tests.e2e.test_reminders import press_and_edit, settle
 
 LIBRARY = load_library()
 # The general check-in question, or the mood family's own ("I'd like to check one thing...").

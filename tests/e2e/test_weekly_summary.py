@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo
 from content import load_library
 from storage.models import Delivery, DeliveryStatus, ReminderKind
 from tests.e2e.conftest import USER, BotUnderTest, eventually
-from tests.e2e.test_course import press_and_edit
-from tests.e2e.test_reminders import button, fire
+from tests.e2e.test_reminders import button, fire, press_and_edit
 
 BERLIN = ZoneInfo("Europe/Berlin")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")

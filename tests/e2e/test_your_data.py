@@ -24,8 +24,7 @@ from storage.models import (
 from storage.personal_data import personal_tables
 from tests.e2e.conftest import ADMIN, USER, BotUnderTest, all_handled, bot_running, eventually
 from tests.e2e.test_broadcast import add_recipients, confirm_tip_broadcast, final_report, got_tip
-from tests.e2e.test_course import press_and_edit
-from tests.e2e.test_reminders import KOLKATA_0800, button, fire, settle
+from tests.e2e.test_reminders import KOLKATA_0800, button, fire, press_and_edit, settle
 
 OTHER = 2002
 
