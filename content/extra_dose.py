@@ -28,7 +28,7 @@ _AFTER_COUNT = frozenset(
     {"today", "tonight", "this", "by", "at", "in", "instead", "earlier", "yesterday", "of"}
     | {"within", "before", "after", "with", "and", "so", "then", "now", "lol", "oops"}
     | {"accidentally", "accidently", "mistakenly", "doses", "dose", "times", "them", "it"}
-    | {"ones", "more", "of", "the", "my", "today's", "todays", "tonights", "morning", "evening"}
+    | {"ones", "more", "the", "my", "todays", "tonights", "morning", "evening"}
 )
 _NEGATIONS = frozenset({"not", "never", "no"})
 _REACH = 4  # words between the taking and the count

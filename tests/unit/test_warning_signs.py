@@ -446,7 +446,7 @@ SIGNS_IN_SHORTHAND = [
         "driving home i couldn't see the road once it got dark, nearly crashed",
         ("vision_loss", "urgent"),
     ),
-    ("night blindness started week 6, cant see the house numbers", ("vision_loss", "ask")),
+    ("night blindness started week 6, cant see the house numbers", ("vision_loss", "urgent")),
     ("black and blue marks everywhere and blood in my wee", ("blood", "urgent")),
     ("sudden numbness down my left side and cant speak properly", ("seizure", "urgent")),
 ]
