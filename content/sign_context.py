@@ -61,7 +61,7 @@ _OBJECT_BEFORE = frozenset(
     | {"texting", "tell", "telling", "told", "ask", "asking", "asked", "with", "to", "from"}
     | {"avoid", "avoiding", "avoided", "ignore", "ignoring", "ignored", "miss", "missing"}
 )
-_TOOK = frozenset({("took",), ("swallowed",), ("ate",), ("downed",), ("has",), ("had",)})
+_TOOK = frozenset({"took", "swallowed", "ate", "downed", "has", "had"})
 # Pronouns that may stand for the writer's own things: "my eyes ... they".
 _THINGS_OF_MINE = frozenset({"they", "them", "their"})
 _MODALS = frozenset({"will", "going", "could", "can", "might", "would", "may", "gonna"})
@@ -318,7 +318,7 @@ def _about_someone_else(span: Span, words: tuple[str, ...]) -> bool:
         return False
     if theirs:
         return True  # "all + my + tablets" found in "my daughter took all her tablets"
-    partner_act = bool(PARTNER_ACTS & set(words[span.start : span.end]))
+    partner_act = any(words[i] in PARTNER_ACTS for i in matched)
     if partner_act and words[span.end : span.end + 1] in {("her",), ("them",)}:
         return True  # "he finished inside her": someone else's risk
     for i in range(span.start - 1, -1, -1):
@@ -348,10 +348,7 @@ def _my_medicine(words: tuple[str, ...], i: int) -> bool:
 def _my_other(words: tuple[str, ...], i: int) -> bool:
     """Whether "my" at `i` starts someone else who took something: "my daughter took"."""
     return (
-        words[i] == "my"
-        and words[i + 1 : i + 2] != ()
-        and words[i + 1] in OTHERS
-        and words[i + 2 : i + 3] in _TOOK
+        words[i] == "my" and i + 2 < len(words) and words[i + 1] in OTHERS and words[i + 2] in _TOOK
     )
 
 

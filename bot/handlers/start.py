@@ -69,12 +69,11 @@ async def run_command(update: Update, context: Context, name: str) -> bool:
     if name == "start" or not _may_deep_link(update, context, name):
         return False
     if name in ACT_AT_ONCE:
-        info = next(c for c in services(context).commands if c.name == name)
+        described = {c.name: c.description for c in services(context).commands}
+        description = described.get(name, name)
         assert update.effective_message is not None
         await update.effective_message.reply_text(
-            OFFERED.format(
-                name=name, description=info.description[0].lower() + info.description[1:]
-            )
+            OFFERED.format(name=name, description=description[0].lower() + description[1:])
         )
         return True
     # One handler serves every topic, by the command's name in the text: here that is /start.
