@@ -11,8 +11,10 @@ not import.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -40,6 +42,7 @@ from storage.models import (
     Delivery,
     DeliveryStatus,
     Purpose,
+    Reminder,
     ReminderKind,
     User,
 )
@@ -90,11 +93,12 @@ def _short(instant: datetime, zone: ZoneInfo) -> str:
     return instant.astimezone(zone).strftime("%a %d %b, %H:%M").replace(" 0", " ")
 
 
-def span_line(span: Span, zone: ZoneInfo) -> str:
+def span_line(span: Span, zone: ZoneInfo, *, offline: bool = True) -> str:
     """Which days the week is: a Sunday-evening dose is in the next summary, not lost."""
     which = "This week"
     if span.weeks > 1:
-        which = f"These {span.weeks} weeks (a summary could not be sent while I was offline)"
+        why = "a summary could not be sent while I was offline"
+        which = f"These {span.weeks} weeks ({why if offline else 'no summary went out in between'})"
     return (
         f"🗓 {which}: doses due from {_short(span.start, zone)} to {_short(span.end, zone)}. "
         "Later ones count in next week's summary."
@@ -126,6 +130,7 @@ def summary_text(
     disclaimer_html: str,
     *,
     span: tuple[Span, ZoneInfo] | None = None,
+    offline: bool = True,
     coming: DoseChange | None = None,
 ) -> str:
     """The summary; `disclaimer_html` is the library's, which closes the tip as it closes every
@@ -137,7 +142,7 @@ def summary_text(
         _adherence_line(adherence, "this week" if weeks == 1 else f"in these {weeks} weeks"),
     ]
     if span is not None:
-        lines.append(span_line(*span))
+        lines.append(span_line(*span, offline=offline))
     lines += _progress_lines(progress, coming)
     if tip is not None:
         lines += [
@@ -156,13 +161,35 @@ def summary_text(
     return "\n".join(lines)
 
 
+WEEK = timedelta(weeks=1)
+
+# A summary that went out, or may have, or still may: the doses before it are its to count.
+_BOUNDARIES = (
+    DeliveryStatus.SENT,
+    DeliveryStatus.UNCERTAIN,
+    DeliveryStatus.PENDING,
+    DeliveryStatus.SENDING,
+)
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The summary before the one due: when it was due (None if none is near), how many weeks
+    the one due covers, and whether the weeks between were missed while the bot was down."""
+
+    at: datetime | None
+    weeks: int
+    offline: bool
+
+
 async def previous_summary(
-    session: AsyncSession, user_id: int, before: datetime
-) -> tuple[datetime | None, int]:
-    """When the summary that went out (or may have) before `before` was due, and how many weeks
-    the one due at `before` covers: one, and one more for each summary missed in between while
-    the bot was down, since none counted its week's doses. A gap longer than a week (the summary
-    switched off) ends the search."""
+    session: AsyncSession, user_id: int, before: datetime, since: datetime
+) -> Previous:
+    """The summary before the one due at `before`, no further back than `since` (when this
+    course's summaries began). The one due covers a week, and one more for each week since with
+    no summary sent: the bot was down, the reminders paused or the summary off. No summary
+    counted those weeks' doses, so this one does, back at most MOST_WEEKS."""
+    reach = FURTHEST_PREVIOUS + timedelta(weeks=MOST_WEEKS - 1)
     rows = await session.execute(
         select(Delivery.occurrence, Delivery.status)
         .where(
@@ -170,33 +197,43 @@ async def previous_summary(
             Delivery.kind == ReminderKind.WEEKLY_SUMMARY,
             Delivery.purpose == Purpose.FIRST,
             Delivery.occurrence < before,
-            Delivery.occurrence >= before - FURTHEST_PREVIOUS * MOST_WEEKS,
+            Delivery.occurrence >= max(before - reach, since),
         )
         .order_by(Delivery.occurrence.desc())
-        .limit(MOST_WEEKS)
     )
-    weeks, following = 1, before
+    missed = 0
     for occurrence, status in rows:
-        if occurrence is None or occurrence < following - FURTHEST_PREVIOUS:
-            break
-        if status in {DeliveryStatus.SENT, DeliveryStatus.UNCERTAIN}:
-            return occurrence, weeks
-        if status != DeliveryStatus.MISSED or weeks == MOST_WEEKS:
-            break
-        weeks, following = weeks + 1, occurrence
-    return None, weeks
+        if occurrence is not None and status in _BOUNDARIES:
+            weeks = min(max(round((before - occurrence) / WEEK), 1), MOST_WEEKS)
+            return Previous(occurrence, weeks, offline=missed == weeks - 1)
+        missed += status == DeliveryStatus.MISSED
+    weeks = min(max(math.ceil((before - since) / WEEK), 1), MOST_WEEKS)
+    return Previous(None, weeks, offline=missed == weeks - 1)
+
+
+def summaries_since(course: Course, summary: Reminder | None, zone: ZoneInfo) -> datetime:
+    """When this course's summaries began: the course's first day, or the summary's creation
+    if later (a course dated back before the user found the bot)."""
+    start = datetime.combine(course.start_date, time(0), tzinfo=zone).astimezone(UTC)
+    return max(start, summary.created_at) if summary is not None else start
 
 
 async def week_adherence(
-    session: AsyncSession, user: User, course: Course, end: datetime, now: datetime
-) -> tuple[Adherence, Span]:
-    """The course's doses of the summary due at `end`, in the states /history gives them now:
-    a reminder answered before the course began is no dose of it."""
+    session: AsyncSession, user: User, course: Course, summary: Delivery, now: datetime
+) -> tuple[Adherence, Span, bool]:
+    """The course's doses of the summary, in the states /history gives them now (a reminder
+    answered before the course began is no dose of it), its span, and whether the weeks before
+    it were missed while the bot was down. The week ends when the summary was due, not when it
+    went out: a late one still ends where the next one begins."""
     zone = user_zone(user)
-    span = summary_span(end, zone, *await previous_summary(session, user.id, end))
+    end = summary.occurrence or now
+    reminder = await session.get(Reminder, summary.reminder_id) if summary.reminder_id else None
+    since = summaries_since(course, reminder, zone)
+    previous = await previous_summary(session, user.id, end, since)
+    span = summary_span(end, zone, previous.at, previous.weeks)
     found = await dose_occurrences(session, user.id, zone, now, since=span.start)
     counted = (d.state for d in found if d.occurrence in span and d.day >= course.start_date)
-    return tally(counted, days=7 * span.weeks), span
+    return tally(counted, days=7 * span.weeks), span, previous.offline
 
 
 def summary_renderer(library: Library, clock: Clock) -> Renderer:
@@ -212,16 +249,14 @@ def summary_renderer(library: Library, clock: Clock) -> Renderer:
         zone = user_zone(user)
         history = await course_history(session, user, course, now)
         progress = progress_of(course, history, zone, now)
-        # The week ends when the summary was due, not when it went out: a late one (the bot was
-        # down) still ends where the next one begins.
-        end = delivery.occurrence or now
-        adherence, span = await week_adherence(session, user, course, end, now)
+        adherence, span, offline = await week_adherence(session, user, course, delivery, now)
         text = summary_text(
             progress,
             adherence,
             pick_tip(library, progress.day),
             library.disclaimer_html,
             span=(span, zone),
+            offline=offline,
             coming=next_change(local_day(now, zone), history.doses),
         )
         return Outgoing(text)

@@ -16,6 +16,7 @@ from content.normalize import FIRST_PERSON, Sentence
 from content.sign_words import (
     EXPLAINED,
     EXPLAINED_PHRASES,
+    GONE_BY,
     MEDICINE,
     OTHERS,
     PARTNER_ACTS,
@@ -379,10 +380,12 @@ def _in_the_past(words: tuple[str, ...]) -> bool:
         w == "ago" and not RECENT_UNITS & set(words[max(0, i - 2) : i]) for i, w in enumerate(words)
     ):
         return True  # "two weeks ago", not "20 minutes ago"
-    # "I never used to be like this" tells of a change that is here now.
+    # "I never used to be like this" tells of a change that is here now; so does "my skin has
+    # gone yellow", where "the rash has gone (now)" tells of one that is over.
     return any(
         words[i : i + len(phrase)] == phrase
         and not (phrase == _USED_TO and words[i - 1 : i] in {("never",), ("not",)})
+        and not (phrase[-1] == "gone" and words[i + 2 : i + 3] and words[i + 2] not in GONE_BY)
         for phrase in PAST
         for i in range(len(words) - len(phrase) + 1)
     )

@@ -168,6 +168,10 @@ RECENT_UNITS = frozenset(
     {"sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "hour", "hours"}
     | {"hr", "hrs"}
 )
+# What may follow "has gone" when the sign is over: "has gone now", "is gone but".
+GONE_BY = frozenset({"now", "away", "down", "completely", "since", "and", "but", "though", "tho"})
+GONE_BY |= {"thankfully", "thank", "after", "overnight", "in", "by", "for", "already", "at"}
+
 PAST = phrases(
     "last week",
     "last month",

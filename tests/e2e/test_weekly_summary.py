@@ -146,3 +146,32 @@ async def test_a_summary_missed_while_the_bot_was_down_leaves_its_week_to_the_ne
     await answer_dose(bot, berlin(16, 8), "Taken")
     following = await fire(bot, berlin(22, 18))
     assert "Your week" in following.text and "from Sun 15 Mar, 18:00" in following.text
+
+
+async def test_a_summary_paused_over_leaves_its_week_to_the_next(any_bot: BotUnderTest) -> None:
+    """Reminders paused from Saturday to Monday, over Sunday 8 March's summary: nothing goes out
+    while paused, so the next summary counts both weeks. Before, the first week's doses (a Taken
+    on Tuesday, a Skip on Wednesday) were in no summary at all."""
+    bot = any_bot
+    await course_in_berlin(bot)
+    await bot.say("/remind dose 08:00")
+    await answer_dose(bot, berlin(3, 8), "Taken")
+    await answer_dose(bot, berlin(4, 8), "Skip")
+    bot.clock.set(berlin(7, 12))
+    await bot.say("/pause")
+    bot.clock.set(berlin(9, 12))
+    await bot.say("/resume")
+    for day in range(10, 16):
+        await answer_dose(bot, berlin(day, 8), "Taken")
+    summary = await fire(bot, berlin(15, 18))
+
+    assert "Your last 2 weeks" in summary.text, summary.text
+    assert "no summary went out in between" in summary.text, summary.text
+    assert "offline" not in summary.text
+    assert "from Sun 1 Mar, 18:00 to Sun 15 Mar, 18:00" in summary.text, summary.text
+    assert "Doses in these 2 weeks: 7 of " in summary.text, summary.text
+    assert "⏭ skipped 1" in summary.text, summary.text
+    # The week after is a week again.
+    await answer_dose(bot, berlin(16, 8), "Taken")
+    following = await fire(bot, berlin(22, 18))
+    assert "Your week" in following.text and "from Sun 15 Mar, 18:00" in following.text

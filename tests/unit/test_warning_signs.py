@@ -130,6 +130,15 @@ def test_the_past_gets_a_question_not_an_alarm(library: Library) -> None:
     assert reading("i had febrile seizures as a toddler", library) in {None, ("seizure", "ask")}
 
 
+def test_a_sign_that_has_gone_is_over_but_a_skin_gone_yellow_is_now(library: Library) -> None:
+    # "has gone" was read as the past whatever followed it.
+    assert reading("my skin has gone a weird yellow colour", library) == ("jaundice", "urgent")
+    assert reading("my right eye has gone black", library) == ("vision_loss", "urgent")
+    assert reading("my left ear has gone deaf", library) == ("hearing", "urgent")
+    assert reading("the yellow in my eyes has gone now", library) != ("jaundice", "urgent")
+    assert reading("the ringing in my ears has gone away", library) != ("hearing", "urgent")
+
+
 @pytest.mark.parametrize(
     "text",
     [
