@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.course_args import WEIGHT_RANGE, kg_text
 from bot.course_input import DOSE_RANGE
-from bot.formatting import WEEKDAYS, grouped_number
+from bot.formatting import WEEKDAYS, grouped_number, plural
 from scheduler.courses import SUMMARY_DAY_OF_WEEK, SUMMARY_TIME
 from scheduler.cumulative import (
     TARGET_RANGE,
@@ -59,10 +59,6 @@ def long_date(day: date) -> str:
 
 def with_prescriber(*lines: str) -> str:
     return "\n".join([*lines, "", PRESCRIBER_DECIDES])
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def with_note(text: str, note: str) -> str:

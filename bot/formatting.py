@@ -40,3 +40,8 @@ def grouped_number(value: float) -> str:
     """1,720 or 22.5: thousands grouped, at most one decimal, none when it is whole."""
     rounded = round(value, 1)
     return f"{rounded:,.0f}" if rounded == int(rounded) else f"{rounded:,.1f}"
+
+
+def plural(count: int, word: str) -> str:
+    """ "1 record", "2 records"."""
+    return f"{count} {word}{'' if count == 1 else 's'}"

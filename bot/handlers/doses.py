@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, InputFile, InputMediaPhoto, Message, Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.checkin_history import RECENT_DAYS as CHECKIN_DAYS
 from bot.checkin_history import checkin_summary_lines
 from bot.commands import DOSES
 from bot.handlers.chat_scope import NOT_YOURS
@@ -31,7 +32,7 @@ from bot.pictures.caption import fit_caption
 from bot.pictures.renderer import PictureError, renderer
 from bot.services import Context, IsobotApp, add_command, services, user_session
 from scheduler.adherence import DoseState, still_due_today
-from scheduler.courses import settled_course
+from scheduler.courses import settled_course, user_zone
 from scheduler.dose_span import first_dose_day
 from scheduler.doses import DoseOccurrence, dose_occurrences, dose_records
 from scheduler.recurrence import local_day
@@ -110,6 +111,15 @@ class HistoryReply:
     keyboard: InlineKeyboardMarkup | None
 
 
+async def _checkin_lines(session: AsyncSession, user_id: int, today: date) -> list[str]:
+    """The check-ins of the last 30 days, all of them counted, and at least the latest few to
+    compare; none for those who do not use the check-in: /history does not push it on anyone."""
+    checkins = await checkins_of(session, user_id, since=today - timedelta(days=CHECKIN_DAYS - 1))
+    if len(checkins) < CHECKINS_COMPARED:
+        checkins = await checkins_of(session, user_id, limit=CHECKINS_COMPARED)
+    return checkin_summary_lines(checkins, today) if checkins else []
+
+
 async def _history_reply(
     session: AsyncSession, user: User, now: datetime, *, whole: bool
 ) -> HistoryReply | None:
@@ -132,9 +142,7 @@ async def _history_reply(
         picture_title(view), [*records, *still_due_today(next_days, today)], view.first, today
     )
     keyboard = history_keyboard(view, user.id, offer=has_whole_course(today, first))
-    # Only for those who use the check-in: /history does not push it on anyone.
-    checkins = await checkins_of(session, user.id, limit=CHECKINS_COMPARED)
-    checkin_lines = checkin_summary_lines(checkins, today) if checkins else []
+    checkin_lines = await _checkin_lines(session, user.id, today)
     text = history_text(records, view, calendar, checkin_lines, next_dose_days=next_days)
     return HistoryReply(calendar, text, view, keyboard)
 
@@ -144,9 +152,15 @@ async def history_command(update: Update, context: Context) -> None:
     message = update.effective_message
     assert update.effective_user is not None and message is not None
     async with user_session(svc.db, update) as (session, user):
-        reply = await _history_reply(session, user, svc.clock.now(), whole=False)
+        now = svc.clock.now()
+        reply = await _history_reply(session, user, now, whole=False)
+        # The check-in needs no zone (its days are UTC's until one is set), so neither do its
+        # lines here.
+        zoneless = (
+            [] if reply else await _checkin_lines(session, user.id, local_day(now, user_zone(user)))
+        )
     if reply is None:
-        await message.reply_text(NO_ZONE)
+        await message.reply_text("\n".join([*zoneless, "", NO_ZONE]) if zoneless else NO_ZONE)
         return
     try:
         png = await renderer.render(draw_calendar, reply.calendar)

@@ -11,6 +11,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.broadcast_progress import show_stopped_by_erasure
 from bot.button_replies import pressed, show_after_press
 from bot.commands import PRIVACY
+from bot.formatting import plural
 from bot.handlers.users import sightings_of
 from bot.services import Context, IsobotApp, add_command, services
 from storage.models import User
@@ -93,7 +94,7 @@ def generation(user: User | None) -> str:
 
 def erased_text(count: int) -> str:
     return (
-        f"✅ Deleted. Everything I stored about you is gone ({count} records).\n\n"
+        f"✅ Deleted. Everything I stored about you is gone ({plural(count, 'record')}).\n\n"
         "If you write to me again, I start fresh, as with someone new."
     )
 
@@ -115,7 +116,7 @@ async def export_command(update: Update, context: Context) -> None:
     await message.reply_document(
         InputFile(export_document(update.effective_user.id, rows, now), filename=EXPORT_FILENAME),
         caption=(
-            f"📦 Everything I store about you: {count} records, table by table, as JSON. "
+            f"📦 Everything I store about you: {plural(count, 'record')}, table by table, as JSON. "
             "It holds health information, so keep it somewhere safe."
         ),
     )

@@ -116,7 +116,12 @@ async def gather(session: AsyncSession, user: User, now: datetime, disclaimer: s
 
 
 def has_anything(data: ReportData) -> bool:
-    return data.course is not None or any(a.counted for _, a in data.adherence) or bool(data.checks)
+    return (
+        data.course is not None
+        or any(a.counted for _, a in data.adherence)
+        or bool(data.checks)
+        or bool(data.checkin_lines)
+    )
 
 
 async def report_command(update: Update, context: Context) -> None:

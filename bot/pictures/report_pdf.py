@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.pictures.report_columns import column_lines
 from bot.pictures.report_model import (
     REPORT_TITLE,
     ReportData,
@@ -132,20 +133,13 @@ def _columns(
     pdf: FPDF, entries: list[str], most: int, *, sections_after: int, least: int = 1
 ) -> None:
     """The entries in as few columns (from `least` up to `most`) as fit above what is still to
-    come, the last ones summed up ("… and 9 more") when even `most` columns cannot hold them."""
+    come, each wrapped to its column; the last ones summed up when even `most` cannot hold them."""
     pdf.set_font("DejaVu", "", 9)
-    bottom = DISCLAIMER_TOP - 1 - sections_after * _SECTION
-    room = max(1, int((bottom - pdf.get_y()) // _ROW))
-    fitting = (c for c in range(least, most + 1) if -(-len(entries) // c) <= room)
-    columns = next(fitting, most)
-    if len(entries) > columns * room:
-        kept = columns * room - 1
-        entries = [*entries[:kept], f"… and {len(entries) - kept} more"]
-    width = (pdf.w - 2 * _MARGIN) / columns
-    rows = -(-len(entries) // columns)
     top = pdf.get_y()
-    for index, entry in enumerate(entries):
-        column, row = divmod(index, rows)
-        pdf.set_xy(_MARGIN + column * width, top + row * _ROW)
-        pdf.cell(width, _ROW, f"• {entry}")
-    pdf.set_xy(_MARGIN, top + rows * _ROW)
+    room = int((DISCLAIMER_TOP - 1 - sections_after * _SECTION - top) // _ROW)
+    width = pdf.w - 2 * _MARGIN
+    placed = column_lines(pdf, entries, most, left=_MARGIN, width=width, rows=room, least=least)
+    for line in placed:
+        pdf.set_xy(line.x, top + line.row * _ROW)
+        pdf.cell(h=_ROW, text=line.text)
+    pdf.set_xy(_MARGIN, top + max((line.row + 1 for line in placed), default=0) * _ROW)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -33,6 +34,9 @@ from sandbox.media import check_photo
 from scheduler.adherence import DoseRecord, DoseState, still_due_today
 from scheduler.course_series import cumulative_series
 from scheduler.cumulative import DoseChange, DoseDay
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 TODAY = date(2026, 3, 4)  # a Wednesday
 
@@ -212,3 +216,48 @@ def test_a_long_courses_report_keeps_above_its_disclaimer() -> None:
     data = replace(heavy, checks=checks, checkin_lines=lines)
     assert report_page(data).get_y() <= DISCLAIMER_TOP
     assert b"/Count 1" in build_report_pdf(data)
+
+
+def _fonted_page() -> FPDF:
+    from bot.pictures.report_pdf import report_page
+
+    pdf = report_page(ReportData(TODAY, "UTC", None, (), (), (), (), "disclaimer"))
+    pdf.set_font("DejaVu", "", 9)
+    return pdf
+
+
+# A check-in answered to the end: about 150 characters, its severe headache last.
+CHECKIN = (
+    "Sun 22 Mar 2026: mood screen 2 of 6; dry lips and skin mild, dry eyes moderate, joint or "
+    "muscle pain none, nosebleeds mild, headache severe, sexual side effects none"
+)
+CHECK = "Pregnancy test: reminded 28 Sep 2026, not marked done"
+
+
+@pytest.mark.parametrize("columns", [1, 2, 3])
+def test_a_long_entry_wraps_inside_its_column(columns: int) -> None:
+    """A check-in line ran 85 mm past the page's edge, the severe headache at its end unseen;
+    a check reminder ran into the next column."""
+    from bot.pictures.report_columns import column_lines
+
+    pdf = _fonted_page()
+    entries = [CHECKIN, CHECK, "Sat 21 Mar 2026: no answers", CHECK]
+    placed = column_lines(pdf, entries, columns, left=15, width=180, rows=40, least=columns)
+    column = 180 / columns
+    for line in placed:
+        index = int((line.x - 15) // column)
+        assert line.x + pdf.get_string_width(line.text) <= 15 + (index + 1) * column
+    drawn = " ".join(line.text for line in placed).replace("• ", "")
+    assert drawn.split() == " ".join(entries).split()
+    assert len(placed) > len(entries)  # the long ones took more than one line each
+
+
+def test_entries_that_cannot_all_fit_are_summed_up_after_whole_ones() -> None:
+    from bot.pictures.report_columns import column_lines
+
+    pdf = _fonted_page()
+    placed = column_lines(pdf, [CHECKIN] * 6, 1, left=15, width=180, rows=7)
+    assert len(placed) <= 7
+    assert placed[-1].text.endswith("more") and placed[-1].row == len(placed) - 1
+    kept = sum(line.text.startswith("• Sun") for line in placed)
+    assert placed[-1].text == f"• … and {6 - kept} more" and kept >= 2
