@@ -7,6 +7,7 @@ import html
 import logging
 from dataclasses import dataclass, replace
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.constants import MessageLimit
@@ -18,11 +19,12 @@ from content.telegram_html import utf16_length, visible_text
 from scheduler.callbacks import row_id
 from storage.error_logs import error_types
 from storage.models import Broadcast, BroadcastStatus
-from storage.users import get_user
+from storage.users import WRITING_FLOW, get_user
 
 log = logging.getLogger("isobot.broadcast")
 
-FLOW = "broadcast"
+# Its wait outlasts other flows' (storage/users.py): writing takes longer than typing a time.
+FLOW = WRITING_FLOW.removesuffix(":")
 # users.awaiting is a String(32), with "@<id of the last message taken>" after the wait.
 _AWAITING_ROOM = 32
 REST_OF_PASTE = (
@@ -76,6 +78,21 @@ async def find_draft(session: AsyncSession, broadcast_id: int, admin_id: int) ->
     if draft is None or draft.admin_id != admin_id or draft.status != BroadcastStatus.DRAFT:
         return None
     return draft
+
+
+async def has_written_draft(session: AsyncSession, admin_id: int) -> bool:
+    """Whether the admin has a draft with a text of their own, not sent yet."""
+    found = await session.scalar(
+        select(Broadcast.id)
+        .where(
+            Broadcast.admin_id == admin_id,
+            Broadcast.status == BroadcastStatus.DRAFT,
+            Broadcast.tip_id.is_(None),
+            Broadcast.text_html.is_not(None),
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 async def stop_waiting_for_text(session: AsyncSession, admin_id: int) -> None:

@@ -16,6 +16,16 @@ from storage.types import UTCDateTime
 # A guided flow (typing a time, a dose, a date) is forgotten after this long without a word from
 # the user, so that a question typed days later is not read as the answer to an old prompt.
 FLOW_FORGOTTEN_AFTER = timedelta(minutes=30)
+# An admin's broadcast text takes longer to write; and it is only sent once they confirm it.
+WRITING_FLOW = "broadcast:"
+WRITING_FORGOTTEN_AFTER = timedelta(hours=24)
+
+
+def forgets_flow(awaiting: str, last_seen: datetime, first: datetime) -> bool:
+    """Whether a silence from `last_seen` to `first` forgets the flow `awaiting`."""
+    if awaiting.startswith(WRITING_FLOW):
+        return last_seen < first - WRITING_FORGOTTEN_AFTER
+    return last_seen < first - FLOW_FORGOTTEN_AFTER
 
 
 async def record_seen(session: AsyncSession, seen: Sighting) -> User:
@@ -38,7 +48,7 @@ async def record_seen(session: AsyncSession, seen: Sighting) -> User:
         )
         session.add(user)
     else:
-        if user.last_seen_at < seen.first - FLOW_FORGOTTEN_AFTER:
+        if forgets_flow(user.awaiting, user.last_seen_at, seen.first):
             user.awaiting = ""
         user.chat_id = seen.chat_id
         user.language = seen.language or user.language
@@ -93,12 +103,14 @@ def _refresh_params(seen: Sighting) -> dict[str, object]:
         "lang": seen.language,
         "at": seen.last,
         "since": seen.first - FLOW_FORGOTTEN_AFTER,
+        "writing_since": seen.first - WRITING_FORGOTTEN_AFTER,
     }
 
 
 def _refresh(*, keep_latest: bool) -> Update:
     """The refresh of a known, active user: the chat, the language if one was sent, the time
-    seen, and a flow forgotten after a silence that ended at `since` + FLOW_FORGOTTEN_AFTER.
+    seen, and a flow forgotten after a silence that ended at `since` + FLOW_FORGOTTEN_AFTER
+    (a broadcast text being written, at `writing_since` + WRITING_FORGOTTEN_AFTER).
 
     `keep_latest` is for sightings written late: last_seen_at never goes back, and a flow
     that a later update has written since is kept.
@@ -107,6 +119,8 @@ def _refresh(*, keep_latest: bool) -> Update:
     at = bindparam("at", type_=UTCDateTime())
     language = bindparam("lang", type_=String())
     since = bindparam("since", type_=UTCDateTime())
+    writing_since = bindparam("writing_since", type_=UTCDateTime())
+    writing = table.c.awaiting.startswith(WRITING_FLOW, autoescape=True)
     seen = case((table.c.last_seen_at > at, table.c.last_seen_at), else_=at) if keep_latest else at
     return (
         update(table)
@@ -114,7 +128,11 @@ def _refresh(*, keep_latest: bool) -> Update:
         .values(
             chat_id=bindparam("chat"),
             language=case((language == "", table.c.language), else_=language),
-            awaiting=case((table.c.last_seen_at < since, ""), else_=table.c.awaiting),
+            awaiting=case(
+                (table.c.last_seen_at >= since, table.c.awaiting),
+                (writing & (table.c.last_seen_at >= writing_since), table.c.awaiting),
+                else_="",
+            ),
             last_seen_at=seen,
         )
     )

@@ -50,7 +50,7 @@ GROUP_INTRO = (
 _GROUPS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 _PUBLIC_BUTTONS = (TOPIC_PREFIX, SOS_PREFIX, ASK_PREFIX)
 _MEMBER = frozenset({ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER})
-_GONE = frozenset({ChatMember.LEFT, ChatMember.BANNED})
+GONE = frozenset({ChatMember.LEFT, ChatMember.BANNED})
 
 
 def private_link(bot_username: str, payload: str) -> str:
@@ -157,7 +157,7 @@ async def membership(update: Update, context: Context) -> None:
         return
     old, new = change.old_chat_member.status, change.new_chat_member.status
     if change.chat.type in _GROUPS:
-        if new in _MEMBER and old in _GONE:
+        if new in _MEMBER and old in GONE:
             username = context.bot.username
             button = InlineKeyboardButton(
                 "🔒 Open a private chat", url=private_link(username, "start")
@@ -165,10 +165,10 @@ async def membership(update: Update, context: Context) -> None:
             await context.bot.send_message(
                 change.chat.id, GROUP_INTRO, reply_markup=InlineKeyboardMarkup([[button]])
             )
-        elif new in _GONE:
+        elif new in GONE:
             log.info("removed from a group")
         return
-    if change.chat.type == ChatType.PRIVATE and new in _GONE:
+    if change.chat.type == ChatType.PRIVATE and new in GONE:
         svc = services(context)
         async with svc.db.session() as session:
             await mark_blocked(session, change.chat.id, svc.clock.now())

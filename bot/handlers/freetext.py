@@ -10,6 +10,7 @@ from telegram.constants import ChatType
 from telegram.ext import MessageHandler, filters
 
 from bot.awaiting import NOTHING_TO_STOP, answer_words, flow_reads, stops_flow
+from bot.broadcast_draft import has_written_draft
 from bot.handlers.checkin import typed_self_harm_answer
 from bot.handlers.topics import send_topic
 from bot.handlers.urgent import send_urgent, sign_wait
@@ -73,6 +74,10 @@ EDIT_NOT_READ = (
     "I read new messages, not edits. To change something, send it again as a new message: your "
     "question, or the command with what you want, like /remind dose 09:00."
 )
+EDIT_OF_BROADCAST_TEXT = (
+    "I read new messages, not edits, so your broadcast's text is still the one you sent first. "
+    "To change it, send /broadcast, tap Write my own and send the corrected text."
+)
 EDIT_WHILE_WAITING = (
     "I read new messages, not edits, and my last question still waits for its answer. To change "
     "something you sent before, use its command, like /course dose 40 or /remind dose 09:00."
@@ -110,8 +115,10 @@ async def edited_text(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None and update.effective_user is not None
     svc = services(context)
+    admin = svc.is_admin(update.effective_user.id)
     async with svc.db.session() as session:
         user = await get_user(session, update.effective_user.id)
+        drafted = admin and await has_written_draft(session, update.effective_user.id)
     waiting = user is not None and bool(user.awaiting)
     finding = assess(message.text, svc.library)
     # A sign only the net saw in a short answer ("40") while a flow waits is that answer's
@@ -125,6 +132,10 @@ async def edited_text(update: Update, context: Context) -> None:
     )
     if finding is not None and (finding.named or (finding.level is Level.ASK and not short_answer)):
         await answer_text(update, context, message.text)
+        return
+    if drafted:
+        # Likely the text just taken for a broadcast, its typo seen in the preview.
+        await message.reply_text(EDIT_OF_BROADCAST_TEXT)
         return
     await message.reply_text(EDIT_WHILE_WAITING if waiting else EDIT_NOT_READ)
 

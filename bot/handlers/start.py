@@ -26,8 +26,9 @@ WELCOME = (
 
 # Commands that change something as soon as they run. A link into the private chat may come
 # from anyone's message in a group (chat_scope.py makes one for each personal command typed
-# there), so opened from a link these are offered, not run.
-ACT_AT_ONCE = frozenset({"pause", "resume", "cancel", "checkin"})
+# there), so opened from a link these are offered, not run. An admin's too: a link someone
+# posts can stop another admin's broadcast, or throw away the draft being written.
+ACT_AT_ONCE = frozenset({"pause", "resume", "cancel", "checkin", "broadcast", "broadcast_cancel"})
 OFFERED = "That link asks for /{name}: {description}. Send /{name} if you want that."
 
 START_TIMEZONE = "start:timezone"

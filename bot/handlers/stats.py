@@ -40,24 +40,38 @@ async def _adherence(session: AsyncSession, now: datetime) -> tuple[int, int]:
         ),
     )
     counted = await session.scalar(select(func.count()).select_from(models.Delivery).where(window))
-    taken = await session.scalar(
-        select(func.count())
-        .select_from(models.Delivery)
-        .join(
-            models.DoseLog,
-            and_(
-                models.DoseLog.reminder_id == models.Delivery.reminder_id,
-                models.DoseLog.occurrence == models.Delivery.occurrence,
-            ),
+    # By user and time, not by reminder: a dose time removed since leaves both reminder ids
+    # NULL, and its dose was still taken.
+    taken_log = (
+        select(models.DoseLog.id)
+        .where(
+            models.DoseLog.user_id == models.Delivery.user_id,
+            models.DoseLog.kind == models.ReminderKind.DOSE,
+            models.DoseLog.occurrence == models.Delivery.occurrence,
+            models.DoseLog.outcome == models.Outcome.TAKEN,
         )
-        .where(window, models.DoseLog.outcome == models.Outcome.TAKEN)
+        .exists()
+    )
+    taken = await session.scalar(
+        select(func.count()).select_from(models.Delivery).where(window, taken_log)
     )
     return int(taken or 0), int(counted or 0)
 
 
 async def stats_text(session: AsyncSession, now: datetime) -> str:
     users = await _grouped(session, models.User.status)
-    reminders = await _grouped(session, models.Reminder.kind, models.Reminder.enabled.is_(True))
+    # Those that will send something: not switched off, paused, or of someone who blocked the bot.
+    reminders = await _grouped(
+        session,
+        models.Reminder.kind,
+        models.Reminder.enabled.is_(True),
+        models.Reminder.user_id.in_(
+            select(models.User.id).where(
+                models.User.status == models.UserStatus.ACTIVE,
+                models.User.reminders_paused.is_(False),
+            )
+        ),
+    )
     day_ago = now - timedelta(hours=24)
     deliveries = await _grouped(
         session, models.Delivery.status, models.Delivery.updated_at >= day_ago

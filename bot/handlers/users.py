@@ -18,7 +18,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import TypeHandler
 
-from bot.handlers.chat_scope import PUBLIC_COMMANDS, command_of
+from bot.handlers.chat_scope import GONE, PUBLIC_COMMANDS, command_of
 from bot.keyboards import TOPIC_PREFIX
 from bot.services import Context, IsobotApp, note_last_message, services, user_session
 from bot.sightings import Sightings
@@ -45,7 +45,7 @@ _CAN_WAIT_KEY = "sightings_can_wait"
 
 async def remember_user(update: Update, context: Context) -> None:
     user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None or chat.type != ChatType.PRIVATE:
+    if user is None or chat is None or chat.type != ChatType.PRIVATE or leaving(update):
         return
     svc = services(context)
     now = svc.clock.now()
@@ -59,6 +59,13 @@ async def remember_user(update: Update, context: Context) -> None:
     if await refresh_active(svc.db, seen):
         return
     await _record(svc.db, seen)
+
+
+def leaving(update: Update) -> bool:
+    """Blocking the bot is no talking to it: it marks a known user blocked (chat_scope) and
+    stores nothing about anyone else, someone who erased their data and left, say."""
+    change = update.my_chat_member
+    return change is not None and change.new_chat_member.status in GONE
 
 
 def _sighting(

@@ -367,5 +367,46 @@ async def test_stats_show_users_reminders_and_last_broadcast(fast_bot: BotUnderT
     await tip_sent_with_some_blocked(bot, recipients=4, blocked=1)
     stats = await bot.say("/stats", user_id=ADMIN)
     assert "Users: 4 active, 1 blocked" in stats.text
-    assert "dose 4" in stats.text
+    assert "dose 3," in stats.text  # the blocked user's sends nothing
     assert "3/4 sent, 1 blocked" in stats.text
+
+
+async def test_own_text_written_over_half_an_hour_is_still_taken(bot: BotUnderTest) -> None:
+    """An admin taps "Write my own" and takes 31 minutes over the text. Every flow was forgotten
+    after 30 minutes: the text was answered as a health question, and the draft never got it."""
+    await add_recipients(bot, 2)
+    prompt = await write_my_own_tapped(bot)
+    assert "Send the text now" in prompt.text
+    bot.clock.advance(timedelta(minutes=31))
+    text = "Remember your sunscreen every morning, even when it is cloudy"
+    reply = await bot.say(text, user_id=ADMIN)
+    [draft] = await bot.rows(Broadcast)
+    assert draft.text_html is not None and text in draft.text_html, reply.text
+    assert "Who should get it?" in reply.text, reply.text
+    # A day later the wait is over, as other flows' after half an hour.
+    await bot.say("/broadcast_cancel", user_id=ADMIN)
+    await write_my_own_tapped(bot)
+    bot.clock.advance(timedelta(hours=25))
+    reply = await bot.say(text, user_id=ADMIN)
+    assert "Who should get it?" not in reply.text
+
+
+async def test_an_edit_of_own_text_says_how_to_change_the_draft(bot: BotUnderTest) -> None:
+    """The admin sends their text, sees a typo and edits the message. The bot said "send it
+    again as a new message", which then got a health topic: the wait was over, and the draft
+    kept the typo. Now it says how to change the text, and doing so changes it."""
+    await add_recipients(bot, 2)
+    await write_my_own_tapped(bot)
+    typed = bot.fake.send_text(ADMIN, "Remember your sunscren every morning")
+    await bot.fake.wait_for(
+        lambda: any("Who should get it" in m.text for m in bot.fake.messages(ADMIN))
+    )
+    fixed = "Remember your sunscreen every morning"
+    before = len(bot.fake.messages(ADMIN))
+    bot.fake.edit_text(ADMIN, typed["message_id"], fixed)
+    [*_, advice] = await bot.fake.wait_for_messages(ADMIN, before + 1)
+    assert "send /broadcast, tap Write my own" in advice.text, advice.text
+    await write_my_own_tapped(bot)
+    assert "Who should get it?" in (await bot.say(fixed, user_id=ADMIN)).text
+    [draft] = await bot.rows(Broadcast, Broadcast.status == BroadcastStatus.DRAFT)
+    assert draft.text_html is not None and draft.text_html.startswith(fixed)

@@ -10,7 +10,7 @@ import pytest
 from sandbox import FakeBotApi
 from sandbox.state import BotMessage
 from storage.models import Broadcast, BroadcastStatus
-from tests.e2e.conftest import ADMIN, BotUnderTest, bot_running
+from tests.e2e.conftest import ADMIN, USER, BotUnderTest, bot_running
 from tests.e2e.test_broadcast import (
     FAST,
     add_recipients,
@@ -21,8 +21,10 @@ from tests.e2e.test_broadcast import (
     got_tip,
     tip_under_way,
 )
+from tests.e2e.test_reminders import KOLKATA_0800, fire
 
 ADMIN_B = 9002
+OTHER = 2002
 TWO_ADMINS = frozenset({ADMIN, ADMIN_B})
 STATS_LINE = re.compile(r"^#1 .*?: (\d+)/(\d+) sent, (.*)$")
 STOPPED_BY_B = "stopped by another admin"
@@ -236,3 +238,51 @@ async def test_cancelling_a_draft_names_what_still_sends(
     whose = "yours" if owner == ADMIN else "another admin's"
     assert f"Still sending: #1 ({whose})" in reply.text, reply.text
     assert running.status == BroadcastStatus.SENDING
+
+
+async def test_a_link_to_broadcast_cancel_offers_it_rather_than_stopping_a_broadcast(
+    fake: FakeBotApi, sqlite_db_url: str
+) -> None:
+    """Admin A's tip is going out to 200 users; admin B opens a t.me/<bot>?start=broadcast_cancel
+    link, which anyone can post in a group. The link alone stopped A's broadcast."""
+    async with bot_running(
+        fake, sqlite_db_url, send_rate_per_second=20.0, admin_ids=TWO_ADMINS
+    ) as bot:
+        await tip_under_way(bot, recipients=200, reached=5)
+        fake.add_user(ADMIN_B)
+        before = len(fake.messages(ADMIN_B))
+        fake.start_deep_link(ADMIN_B, "broadcast_cancel")
+        [*_, reply] = await fake.wait_for_messages(ADMIN_B, before + 1)
+        [broadcast] = await bot.rows(Broadcast)
+    assert broadcast.status == BroadcastStatus.SENDING, reply.text
+    assert "Send /broadcast_cancel if you want that." in reply.text, reply.text
+
+
+def stats_line(stats: BotMessage, start: str) -> str:
+    return next(line for line in stats.text.splitlines() if line.startswith(start))
+
+
+async def test_stats_keep_a_taken_dose_after_its_time_is_removed(bot: BotUnderTest) -> None:
+    """Doses at 08:00 and 12:00, the 08:00 one taken, then only 12:00 kept. /history still says
+    1 of 2 taken; /stats lost the taken dose, joined by a reminder id the removal had cleared."""
+    await bot.say("/timezone Asia/Kolkata")
+    await bot.say("/remind dose 08:00 12:00")
+    message = await fire(bot, KOLKATA_0800)
+    await bot.press(message, button(bot, message, "Taken"))
+    before = stats_line(await bot.say("/stats", user_id=ADMIN), "💊")
+    await bot.say("/remind dose 12:00")
+    assert "(1 of 2)" in (await bot.say("/history")).text
+    after = stats_line(await bot.say("/stats", user_id=ADMIN), "💊")
+    assert "1 of 2 doses taken" in before, before
+    assert after == before
+
+
+async def test_stats_count_no_paused_reminder_as_active(bot: BotUnderTest) -> None:
+    """Two users with a dose reminder, one of them paused: /stats said "dose 2", while the
+    broadcast's audience menu counted one user in treatment."""
+    for user_id in (USER, OTHER):
+        await bot.say("/timezone Asia/Kolkata", user_id=user_id)
+        await bot.say("/remind dose 08:00", user_id=user_id)
+    await bot.say("/pause")
+    stats = await bot.say("/stats", user_id=ADMIN)
+    assert "dose 1," in stats_line(stats, "⏰"), stats.text

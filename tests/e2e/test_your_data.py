@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.handlers.privacy import ALREADY_GONE
+from bot.handlers.users import WRITE_SIGHTINGS_EVERY
 from sandbox import FakeBotApi
 from sandbox.state import BotMessage
 from storage.models import (
@@ -282,3 +283,17 @@ async def test_an_erasure_waits_for_the_sightings_being_written(bot: BotUnderTes
         assert (await rows_per_table(bot, USER))["users"] == 1
     await bot.fake.wait_for(lambda: query in bot.fake.answered_callbacks())
     assert set((await rows_per_table(bot, USER)).values()) == {0}
+
+
+async def test_blocking_the_bot_after_an_erasure_stores_nothing_again(bot: BotUnderTest) -> None:
+    """Someone erases their data and leaves the way people leave a bot: they block it. The block
+    brought a users row back (id, chat, language, last seen), and /stats counted them blocked."""
+    await bot.say("/start")
+    prompt = await bot.say("/delete")
+    assert "Deleted" in (await press_and_edit(bot, prompt, "Yes, delete everything")).text
+    bot.fake.block_bot(USER)
+    await all_handled(bot)
+    await asyncio.sleep(2 * WRITE_SIGHTINGS_EVERY)  # any sighting noted is written by now
+    assert await bot.rows(User, User.id == USER) == []
+    stats = await bot.say("/stats", user_id=ADMIN)
+    assert "0 blocked" in stats.text, stats.text

@@ -10,6 +10,7 @@ from storage.migrate import current_revision
 from storage.models import User, UserStatus
 from storage.users import (
     FLOW_FORGOTTEN_AFTER,
+    WRITING_FORGOTTEN_AFTER,
     Sighting,
     get_user,
     record_seen,
@@ -119,6 +120,16 @@ async def test_a_guided_flow_is_forgotten_after_a_long_silence(db: Database, blo
         if blocked:
             found.status = UserStatus.BLOCKED
     assert await seen_at(soon + 3 * FLOW_FORGOTTEN_AFTER) == ""
+    # An admin's broadcast text takes longer to write: its wait outlasts the others'.
+    async with db.session() as session:
+        found = await get_user(session, 14)
+        assert found is not None
+        found.awaiting = "broadcast:7"
+        if blocked:
+            found.status = UserStatus.BLOCKED
+    later = soon + 3 * FLOW_FORGOTTEN_AFTER + timedelta(hours=23)
+    assert await seen_at(later) == "broadcast:7"
+    assert await seen_at(later + WRITING_FORGOTTEN_AFTER + timedelta(seconds=1)) == ""
 
 
 async def test_refresh_active_counts_the_silence_up_to_the_first_unwritten_update(
