@@ -12,7 +12,7 @@ from content.models import RedFlagFamily
 from content.schema import field_problems, read_yaml
 from content.shared_texts import SharedTexts
 from content.telegram_html import html_problems
-from content.warning_signs import ASKED, COMBINE
+from content.warning_signs import ASKED, COMBINE, EXERTED
 
 REQUIRED_FAMILIES = (
     "mood",
@@ -196,7 +196,13 @@ def _family_problems(
             f"{where}: '{key}' entry {value!r} has an empty part"
             for value in values
             if not all(
-                compile_phrase(chunk) for chunk in str(value).removeprefix(ASKED).split(COMBINE)
+                compile_phrase(chunk)
+                for chunk in str(value).removeprefix(ASKED).removeprefix(EXERTED).split(COMBINE)
             )
         ]
     return problems
+
+
+def _parts(phrase: str) -> list[str]:
+    """A phrase's parts, without the markers that open it."""
+    return phrase.removeprefix(ASKED).removeprefix(EXERTED).split(COMBINE)

@@ -13,16 +13,14 @@ import re
 from dataclasses import dataclass
 
 from content.normalize import FIRST_PERSON, Sentence
+from content.sign_time import in_the_past
 from content.sign_words import (
     EXPLAINED,
     EXPLAINED_PHRASES,
-    GONE_BY,
     MEDICINE,
     OTHERS,
     PARTNER_ACTS,
     PARTNERS,
-    PAST,
-    RECENT_UNITS,
     TAKING,
     has_phrase,
 )
@@ -74,7 +72,6 @@ _WHETHER_BEFORE = frozenset(
     {"know", "sure", "wonder", "wondering", "unsure", "check", "checking", "tell", "see"}
     | {"ask", "asking", "idea", "certain", "clue", "wondered", "notice", "noticed"}
 )
-_YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 # "take 40 mg capsules": a dose, not a count of pills.
 _UNITS = frozenset({"mg", "mgs", "milligram", "milligrams", "mcg", "ml"})
 _CLOCK_BEFORE = frozenset({"at", "around", "by", "before", "after", "until", "till"})
@@ -158,11 +155,12 @@ def read(
         return Reading.OTHER
     near = set(words[max(0, span.start - 3) : span.end])
     explained = explained_by_cause(words, itself)
-    if weak and (sentence.question or explained or _in_the_past(words) or _MILDER & near):
+    past = in_the_past(words, span.start)
+    if weak and (sentence.question or explained or past or _MILDER & near):
         return Reading.NONE
     # "will I lose my hearing?", "could I go blind?": a worry about what may come.
     asks_ahead = sentence.question and bool(_MODALS & set(words[: min(span.start, 4)]))
-    if asks_ahead or explained or _in_the_past(words) or _MILD & near:
+    if asks_ahead or explained or past or _MILD & near:
         return Reading.DOUBT
     return Reading.SELF
 
@@ -283,7 +281,7 @@ def reassured(said: list[Sentence]) -> bool:
 def resolved_at_the_end(said: list[Sentence]) -> bool:
     """Whether a message of several sentences ends by saying it passed ("... then it came
     yesterday. phew", "... pale again after some water")."""
-    return len(said) > 1 and (_in_the_past(said[-1].words) or reassured(said[-1:]))
+    return len(said) > 1 and (in_the_past(said[-1].words) or reassured(said[-1:]))
 
 
 def _hypothetical(span: Span, sentence: Sentence) -> bool:
@@ -368,28 +366,4 @@ def _names_an_object(words: tuple[str, ...], i: int) -> bool:
     return i > 0 and words[i] in {"my", "our"} and words[i - 1] in _OBJECT_BEFORE
 
 
-def _in_the_past(words: tuple[str, ...]) -> bool:
-    if any(_YEAR.fullmatch(word) for word in words):
-        return True  # "I was really depressed in 2019"
-    if any(
-        words[i] == "for" and words[i + 1].isdigit() and words[i + 2] == "years"
-        for i in range(len(words) - 2)
-    ):
-        return True  # "had tinnitus for 10 years"
-    if any(
-        w == "ago" and not RECENT_UNITS & set(words[max(0, i - 2) : i]) for i, w in enumerate(words)
-    ):
-        return True  # "two weeks ago", not "20 minutes ago"
-    # "I never used to be like this" tells of a change that is here now; so does "my skin has
-    # gone yellow", where "the rash has gone (now)" tells of one that is over.
-    return any(
-        words[i : i + len(phrase)] == phrase
-        and not (phrase == _USED_TO and words[i - 1 : i] in {("never",), ("not",)})
-        and not (phrase[-1] == "gone" and words[i + 2 : i + 3] and words[i + 2] not in GONE_BY)
-        for phrase in PAST
-        for i in range(len(words) - len(phrase) + 1)
-    )
-
-
-_USED_TO = ("used", "to")
 _LOOKS_LIKE = ("look", "like")

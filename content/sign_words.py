@@ -168,6 +168,10 @@ RECENT_UNITS = frozenset(
     {"sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "hour", "hours"}
     | {"hr", "hrs"}
 )
+# What brings muscle damage on, so explains none of it; "literally" only stresses it.
+EXERTION = frozenset({"gym", "workout", "workouts", "leg", "deadlift", "deadlifts", "squats"})
+EXERTION |= {"lifting", "weights", "hike", "hiking", "crossfit", "training", "literally"}
+
 # What may follow "has gone" when the sign is over: "has gone now", "is gone but".
 GONE_BY = frozenset({"now", "away", "down", "completely", "since", "and", "but", "though", "tho"})
 GONE_BY |= {"thankfully", "thank", "after", "overnight", "in", "by", "for", "already", "at"}
@@ -218,7 +222,6 @@ PAST = phrases(
     "since school",
     "always get",
     "every winter",
-    "every time",
     "recovered",
     "since i was born",
     "when i had",

@@ -22,11 +22,14 @@ from content.models import Library, RedFlagFamily
 from content.normalize import FIRST_PERSON, Sentence, sentences
 from content.reminder_requests import plain_reminder_request
 from content.sign_context import NEGATIONS, Reading, Span, denied, names_writer, read
+from content.sign_words import EXERTION
 
 COMBINE = "+"
 # Opens a wording that is a sign even as a general question ("how long does it take to die"):
 # such a question gets the check-in.
 ASKED = "?"
+# A wording that hard exercise brings on and that no one says in jest: "dark pee after the gym".
+EXERTED = "!"
 _GAP = 2  # filler words allowed inside one phrase ("my period is really late")
 _WINDOW = 9  # words a combination may span ("my face and lips are all swollen")
 
@@ -62,6 +65,7 @@ class Sign:
     parts: tuple[Pattern, ...]
     personal: bool  # it names the writer (i, me, my), so it counts inside a question too
     asked: bool  # a general question in these words gets the check-in (ASKED)
+    exerted: bool  # exercise, or "literally", does not explain it away (EXERTED)
     negations: int  # negation words the wording itself carries ("can't breathe")
 
 
@@ -70,12 +74,15 @@ def compile_sign(text: str) -> Sign:
     """Parse "@face + swollen|puffy" (vocabulary already expanded) into a Sign."""
     asked = text.startswith(ASKED)
     text = text.removeprefix(ASKED)
+    exerted = text.startswith(EXERTED)
+    text = text.removeprefix(EXERTED)
     parts = tuple(p for p in (compile_phrase(chunk) for chunk in text.split(COMBINE)) if p)
     slots = [slot for part in parts for slot in part]
     return Sign(
         parts=parts,
         personal=any(set(slot) & FIRST_PERSON for slot in slots),
         asked=asked,
+        exerted=exerted,
         negations=sum(1 for slot in slots if set(slot) & NEGATIONS),
     )
 
@@ -265,7 +272,7 @@ def _reading(
                     negations=sign.negations,
                     weak=weak,
                     theirs=theirs,
-                    itself=itself,
+                    itself=itself | EXERTION if sign.exerted else itself,
                 )
                 if reading is Reading.SELF:
                     return reading

@@ -139,6 +139,38 @@ def test_a_sign_that_has_gone_is_over_but_a_skin_gone_yellow_is_now(library: Lib
     assert reading("the ringing in my ears has gone away", library) != ("hearing", "urgent")
 
 
+def test_what_happens_every_time_is_happening_now(library: Library) -> None:
+    # "every time" was read as the past, as in "I get cold sores every time I'm run down".
+    assert reading("sharp pain in my chest every time i breathe in", library) == ("chest", "urgent")
+    assert reading("vomiting every time i eat for 3 days now", library) == ("gut", "urgent")
+
+
+def test_a_sign_after_an_ago_that_comes_to_now_is_now(library: Library) -> None:
+    found = reading("finished accutane 2 weeks ago and just found out im pregnant", library)
+    assert found == ("pregnancy", "urgent")
+    assert reading("i had a seizure two weeks ago", library) == ("seizure", "ask")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "after leg day my pee is literally the colour of coke and my legs are agony",
+        "dark brown urine after the gym yesterday and my legs are in agony",
+    ],
+)
+def test_exercise_brings_dark_urine_on_rather_than_explaining_it(
+    library: Library, text: str
+) -> None:
+    assert reading(text, library) == ("muscle", "urgent")
+
+
+def test_exercise_still_explains_plain_soreness(library: Library) -> None:
+    assert reading("leg day destroyed me, can't walk down the stairs properly", library) != (
+        "muscle",
+        "urgent",
+    )
+
+
 @pytest.mark.parametrize(
     "text",
     [
