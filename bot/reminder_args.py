@@ -50,7 +50,7 @@ def parse_kind(word: str) -> ReminderKind:
     return kind
 
 
-def parse_times(typed: list[str]) -> tuple[time, ...]:
+def parse_times(typed: list[str], kind: ReminderKind = ReminderKind.DOSE) -> tuple[time, ...]:
     # "08:00 and 20:00", "08:00, 20:00" and "08:00 & 20:00" are two times, as people write them.
     words = [w for w in " ".join(typed).replace(",", " ").split() if w.lower() not in _JOINERS]
     if not words:
@@ -63,8 +63,10 @@ def parse_times(typed: list[str]) -> tuple[time, ...]:
         except ValueError as error:
             raise ReminderArgsError(f"{error} {USAGE}") from None
     if len(words) > MAX_TIMES:
+        # The prescriber's rule is the dose's; sunscreen topped up outdoors is no such thing.
+        why = "a dose is once or twice daily, as prescribed" if kind is ReminderKind.DOSE else ""
         raise ReminderArgsError(
-            "At most two times a day per kind: your prescriber says once or twice daily. " + USAGE
+            f"At most two times a day for each reminder{f': {why}' if why else ''}. {USAGE}"
         )
     if len(set(times)) != len(times):
         raise ReminderArgsError(
@@ -102,4 +104,4 @@ def parse_remind_args(args: list[str]) -> RemindRequest:
     rest = args[1:]
     if len(rest) == 1 and rest[0].lower() == "off":
         return RemindRequest(kind, ())
-    return RemindRequest(kind, parse_times(rest))
+    return RemindRequest(kind, parse_times(rest, kind))

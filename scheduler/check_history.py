@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.checks import CHECK_KINDS
-from scheduler.recurrence import local_day
+from scheduler.recurrence import local_day, occurrence_day, parse_hhmm
 from storage import models
 
 # Sent, or possibly sent (a timeout mid-call): the user may have seen it.
@@ -28,9 +28,16 @@ class CheckOccurrence:
 async def check_occurrences(
     session: AsyncSession, user_id: int, zone: ZoneInfo
 ) -> list[CheckOccurrence]:
-    """Every check reminder sent, oldest first, with whether it was marked done."""
+    """Every check reminder sent, oldest first, with whether it was marked done. Each is dated
+    where it was sent, as doses are: a check due on 1 May in Auckland is no 30 April's."""
     sent = await session.execute(
-        select(models.Delivery.reminder_id, models.Delivery.kind, models.Delivery.occurrence).where(
+        select(
+            models.Delivery.reminder_id,
+            models.Delivery.kind,
+            models.Delivery.occurrence,
+            models.Delivery.local_time,
+            models.Delivery.timezone,
+        ).where(
             models.Delivery.user_id == user_id,
             models.Delivery.kind.in_(CHECK_KINDS),
             models.Delivery.purpose == models.Purpose.FIRST,
@@ -48,11 +55,19 @@ async def check_occurrences(
         )
     }
     found = [
-        CheckOccurrence(kind, local_day(occurrence, zone), (reminder_id, occurrence) in done)
-        for reminder_id, kind, occurrence in sent
+        CheckOccurrence(
+            kind,
+            occurrence_day(occurrence, parse_hhmm(local) if local else None, _zone(tz, zone)),
+            (reminder_id, occurrence) in done,
+        )
+        for reminder_id, kind, occurrence, local, tz in sent
         if kind is not None and occurrence is not None
     ]
     return sorted(found, key=lambda c: (c.day, c.kind))
+
+
+def _zone(sent_in: str | None, zone: ZoneInfo) -> ZoneInfo:
+    return ZoneInfo(sent_in) if sent_in else zone
 
 
 async def next_checks(

@@ -123,10 +123,10 @@ async def cancel_pending(session: AsyncSession, reminder_ids: Sequence[int], now
 
 
 async def last_occurrence(
-    session: AsyncSession, user_id: int, kind: models.ReminderKind, reminder_id: int | None = None
+    session: AsyncSession, user_id: int, kind: models.ReminderKind
 ) -> Last | None:
     """The latest first reminder of the kind that went out or was owed (anything not cancelled)."""
-    row = await last_occurrence_row(session, user_id, kind, reminder_id)
+    row = await last_occurrence_row(session, user_id, kind)
     return _last(row)
 
 
@@ -188,9 +188,11 @@ async def _replan_periodic(
     catch_up: bool,
 ) -> Plan:
     owed: list[tuple[int, datetime]] = []
+    # The kind's last, not the reminder's: a check deleted and set again that day is the same
+    # check, and was reminded already. A user has one reminder of each periodic kind.
+    last = await last_occurrence(session, user.id, kind)
+    last_at = None if last is None else last.at
     for reminder in live:
-        last = await last_occurrence(session, reminder.user_id, kind, reminder.id)
-        last_at = None if last is None else last.at
         # next_fire_at is still the old plan's (not yet due: queue_due ran), in the old zone.
         reminder.next_fire_at, owed_at = plan_periodic(
             reminder, now, reminder.next_fire_at, last_at, kind in MONTHLY_KINDS, catch_up

@@ -35,7 +35,6 @@ _LAST_OF_KIND = (
     .order_by(_DELIVERIES.c.occurrence.desc())
     .limit(1)
 )
-_LAST_OF_REMINDER = _LAST_OF_KIND.where(_DELIVERIES.c.reminder_id == bindparam("reminder_id"))
 # The kind's last occurrence and its reminder, as two uncorrelated subqueries, which both
 # backends run once per statement: read beside the reminders of that kind.
 _LAST_AT = _LAST_OF_KIND.with_only_columns(_DELIVERIES.c.occurrence).scalar_subquery()
@@ -69,18 +68,15 @@ def _by_kind_and_time(reminders: Iterable[models.Reminder]) -> list[models.Remin
 
 
 async def last_occurrence_row(
-    session: AsyncSession, user_id: int, kind: models.ReminderKind, reminder_id: int | None = None
+    session: AsyncSession, user_id: int, kind: models.ReminderKind
 ) -> LastRow | None:
-    """The latest first reminder of the kind (or of one reminder) that went out or was owed:
-    anything not cancelled."""
+    """The latest first reminder of the kind that went out or was owed: anything not
+    cancelled."""
     params: dict[str, object] = {"user_id": user_id, "kind": kind}
-    query = _LAST_OF_KIND
-    if reminder_id is not None:
-        query, params["reminder_id"] = _LAST_OF_REMINDER, reminder_id
     # Without autoflush: deliveries are never ORM objects, so none can be waiting, and a moved
     # time is then written once, with its next fire time, not in an UPDATE of its own first.
     with session.no_autoflush:
-        row = (await session.execute(query, params)).first()
+        row = (await session.execute(_LAST_OF_KIND, params)).first()
     if row is None or row[0] is None:
         return None
     return row[0], row[1]

@@ -97,9 +97,9 @@ _WANTED = {True: "on", False: "off"}
 
 
 def picker(kind: ReminderKind, chosen: list[str], replacing: str = "") -> Screen:
-    """The time buttons. With `replacing`, the only time was tapped away and is still kept: the
-    next time tapped takes its place (a move, which keeps what it owes and any snooze), and
-    Finish removes it."""
+    """The time buttons. With `replacing`, a time was tapped away and is still kept: the next
+    time tapped takes its place (a move, which keeps what it owes and any snooze), and Finish
+    removes it."""
     label = KIND_LABELS[kind]
     chosen_text = join_words(chosen) if chosen else "none yet"
     text = (
@@ -246,33 +246,33 @@ async def _pick_time(
     hhmm, _, rest = value.partition(":")
     wanted, _, swap = rest.partition(":")
     try:
-        # Still the only time, the one tapped away: anything else, and the button is older.
         replacing = _hhmm(swap) if swap else ""
         picked = "" if hhmm == "done" else _hhmm(hhmm)
     except ValueError:
         return "That button is out of date. Send /remind again."
-    replacing = replacing if chosen == [replacing] else ""
+    # A time tapped away is kept until the next tap says whether it moves or goes: anything
+    # else, and the button is older.
+    replacing = replacing if replacing in chosen else ""
+    shown = [t for t in chosen if t != replacing]
     if hhmm == "done":
         if replacing:
-            await set_times(session, user, kind, [], now)
+            await set_times(session, user, kind, [parse_hhmm(t) for t in shown], now)
             reminders = await reminders_of(session, user.id)
         user.awaiting = ""
         return summary(kind, reminders, user, now), None
     # "on" or "off" from the button; a button from before they said so toggles.
-    add = picked not in chosen if wanted not in {"on", "off"} else wanted == "on"
-    if replacing and add:
-        chosen = []  # the tapped-away time, moved to the new one
-    elif add == (picked in chosen):
-        return picker(kind, sorted(chosen))  # already so: the same tap again changes nothing
-    if not add and chosen == [picked]:
-        # The only time: kept until the next tap says whether it moves or goes.
-        return picker(kind, [], replacing=picked)
+    add = picked not in shown if wanted not in {"on", "off"} else wanted == "on"
+    if add == (picked in shown):
+        # Already so: the same tap again changes nothing.
+        return picker(kind, sorted(shown), replacing=replacing)
     if not add:
-        chosen.remove(picked)
-    elif len(chosen) >= MAX_TIMES:
+        if replacing:  # a second time tapped away: the first one goes
+            await set_times(session, user, kind, [parse_hhmm(t) for t in shown], now)
+        return picker(kind, sorted(t for t in shown if t != picked), replacing=picked)
+    if len(shown) >= MAX_TIMES:
         return f"At most {MAX_TIMES} times. Tap one to remove it first."
-    else:
-        chosen.append(picked)
+    # With a time held, the new one takes its place: a move, which keeps any snooze.
+    chosen = [*shown, picked]
     times = [parse_hhmm(t) for t in chosen]
     try:
         check_dose_spacing(kind, times, grace)
@@ -291,7 +291,7 @@ async def typed_times(answer: ShortAnswer, context: Context) -> None:
     """Times typed during the guided flow."""
     kind, now = ReminderKind(answer.flow.removeprefix(AWAITING)), answer.now
     try:
-        times = parse_times(answer.words)
+        times = parse_times(answer.words, kind)
         check_dose_spacing(kind, times, services(context).policy.dose_grace)
     except ReminderArgsError as error:
         await answer.message.reply_text(html.escape(str(error)))

@@ -50,15 +50,28 @@ def listing(user: User, reminders: list[Reminder], now: datetime) -> Screen:
 
 
 def _button(label: str, action: str, reminder: Reminder) -> InlineKeyboardButton:
-    """A button naming the reminder by its kind's sign and its time, which the press checks: a
-    moved time keeps its row, and a list shown before the move must not act on the new time.
-    The sign tells a dose at 09:00 from a pregnancy test at 09:00."""
-    hhmm = reminder.local_time.replace(":", "")
+    """A button naming the reminder by its kind's sign and its time, which the press checks with
+    its day: a moved time or day keeps its row, and a list shown before the move must not act
+    on the new one. The sign tells a dose at 09:00 from a pregnancy test at 09:00."""
     sign = KIND_LABELS[reminder.kind].split()[0]
     return InlineKeyboardButton(
         f"{label} {sign} {reminder.local_time}",
-        callback_data=f"{PREFIX}{action}:{reminder.id}:{hhmm}",
+        callback_data=f"{PREFIX}{action}:{reminder.id}:{_when(reminder)}",
     )
+
+
+def _when(reminder: Reminder) -> str:
+    """ "0900", "0900d15" (monthly, on the 15th) or "0900w6" (weekly, on Sunday)."""
+    day = "" if reminder.day_of_month is None else f"d{reminder.day_of_month}"
+    day += "" if reminder.day_of_week is None else f"w{reminder.day_of_week}"
+    return reminder.local_time.replace(":", "") + day
+
+
+def _moved(reminder: Reminder, shown: str) -> bool:
+    """Whether the reminder is no longer when the button shown says; buttons from before the
+    day was part of them say the time alone."""
+    now = _when(reminder)
+    return bool(shown) and shown != (now if len(shown) > 4 else now[:4])
 
 
 async def reminders_command(update: Update, context: Context) -> None:
@@ -81,7 +94,7 @@ async def reminder_button(update: Update, context: Context) -> None:
         notice = "Done."
         if reminder is None or reminder.user_id != user.id:
             relist = False
-        elif shown_time and reminder.local_time.replace(":", "") != shown_time:
+        elif _moved(reminder, shown_time):
             notice, relist = MOVED, True
         elif action == "del":
             relist = await delete_reminder(session, user, reminder.id, now)

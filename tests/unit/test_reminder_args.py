@@ -205,3 +205,11 @@ def test_dose_times_far_enough_apart_are_kept(typed: list[str]) -> None:
 
 def test_other_kinds_may_come_close_together() -> None:
     check_dose_spacing(ReminderKind.MOISTURISER, parse_times(["08:00", "09:00"]), GRACE)
+
+
+def test_three_sunscreen_times_are_refused_without_the_prescribers_name() -> None:
+    with pytest.raises(ReminderArgsError, match="At most two times a day") as caught:
+        parse_times(["08:00", "12:00", "16:00"], ReminderKind.SUNSCREEN)
+    assert "prescribe" not in str(caught.value)
+    with pytest.raises(ReminderArgsError, match="as prescribed"):
+        parse_times(["08:00", "12:00", "16:00"], ReminderKind.DOSE)
