@@ -37,6 +37,16 @@ TOPIC_QUESTIONS = [
     ("what should I do after my course", "aftercare"),
     ("nose bleeds", "sideeffects"),
     ("I forgot my dose", "treatment"),
+    # Asked as people ask, in words no keyword had.
+    ("are my breakouts from hormones", "causes"),
+    ("what does the drug actually do in the body", "howitworks"),
+    ("will the deep sore lumps on my jaw go away on it", "inflammation"),
+    ("can i keep using my benzoyl peroxide cream", "interactions"),
+    ("i only have comedonal acne, does accutane work on that kind", "pores"),
+    ("dont even need to wash my hair every day anymore lol is that the accutane", "sebum"),
+    ("will my hair fall out on accutane", "sideeffects"),
+    ("kids at school make fun of my face", "wellbeing"),
+    ("in my country it sell as curacne, is same like accutane?", "about"),
 ]
 TYPOS_ACCENTS_AND_SPACING = [
     ("blakheads", "pores"),
