@@ -155,7 +155,7 @@ def read(
         return Reading.OTHER
     near = set(words[max(0, span.start - 3) : span.end])
     explained = explained_by_cause(words, itself)
-    past = in_the_past(words, span.start)
+    past = in_the_past(words, (span.start, span.end))
     if weak and (sentence.question or explained or past or _MILDER & near):
         return Reading.NONE
     # "will I lose my hearing?", "could I go blind?": a worry about what may come.
@@ -195,7 +195,12 @@ def _negated(span: Span, sentence: Sentence, negations: int) -> bool:
         return True  # "any suicidal thoughts: I've had none", "ringing: not once"
     if _denied_in_a_clause_after(span, sentence):
         return True  # "she asked if I'm depressed, I'm not"
-    inside = [i for i in range(span.start, span.end) if _denies(words, i)]
+    # "had a fit, never had one before" says it is the first: no denial.
+    inside = [
+        i
+        for i in range(span.start, span.end)
+        if _denies(words, i) and not (words[i] == "never" and "before" in words[i + 1 : i + 4])
+    ]
     if len(inside) > negations:
         return True
     for i in range(span.start - 1, max(-1, span.start - 1 - _NEGATION_REACH), -1):

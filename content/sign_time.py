@@ -11,11 +11,13 @@ _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 _USED_TO = ("used", "to")
 # Between an "ago" and a sign after it, these tell of now: "finished it two weeks ago and just
 # found out I'm pregnant".
-_NOW_AFTER = frozenset({"now", "just", "today", "tonight", "currently", "yesterday"})
+_NOW_AFTER = frozenset(
+    {"now", "just", "today", "tonight", "currently", "yesterday", "still", "is", "are"}
+)
 
 
-def in_the_past(words: tuple[str, ...], sign_start: int | None = None) -> bool:
-    """Whether the sentence tells of the past; `sign_start`: where the sign begins in it."""
+def in_the_past(words: tuple[str, ...], sign: tuple[int, int] | None = None) -> bool:
+    """Whether the sentence tells of the past; `sign`: where the sign starts and ends in it."""
     if any(_YEAR.fullmatch(word) for word in words):
         return True  # "I was really depressed in 2019"
     if any(
@@ -23,7 +25,7 @@ def in_the_past(words: tuple[str, ...], sign_start: int | None = None) -> bool:
         for i in range(len(words) - 2)
     ):
         return True  # "had tinnitus for 10 years"
-    if any(_ago(words, i, sign_start) for i, w in enumerate(words) if w == "ago"):
+    if any(_ago(words, i, sign) for i, w in enumerate(words) if w == "ago"):
         return True  # "two weeks ago", not "20 minutes ago"
     # "I never used to be like this" tells of a change that is here now; so does "my skin has
     # gone yellow", where "the rash has gone (now)" tells of one that is over.
@@ -36,9 +38,9 @@ def in_the_past(words: tuple[str, ...], sign_start: int | None = None) -> bool:
     )
 
 
-def _ago(words: tuple[str, ...], i: int, sign_start: int | None) -> bool:
+def _ago(words: tuple[str, ...], i: int, sign: tuple[int, int] | None) -> bool:
     """Whether the "ago" at `i` puts the sign in the past: not a recent one ("20 minutes ago"),
-    nor one before a sign that something after it brings to now."""
+    nor one before a sign that words after it bring to now ("and my urine is dark")."""
     if RECENT_UNITS & set(words[max(0, i - 2) : i]):
         return False
-    return sign_start is None or sign_start < i or not _NOW_AFTER & set(words[i + 1 : sign_start])
+    return sign is None or sign[0] < i or not _NOW_AFTER & set(words[i + 1 : sign[1]])

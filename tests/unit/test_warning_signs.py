@@ -164,6 +164,16 @@ def test_exercise_brings_dark_urine_on_rather_than_explaining_it(
     assert reading(text, library) == ("muscle", "urgent")
 
 
+def test_a_first_fit_is_no_denied_one(library: Library) -> None:
+    assert reading("i just had a fit, never had one before", library) == ("seizure", "urgent")
+    assert reading("i have never had a fit before", library) is None
+
+
+def test_a_sign_said_in_the_present_after_an_ago_is_now(library: Library) -> None:
+    found = reading("did crossfit 3 days ago and my urine is tea coloured", library)
+    assert found == ("muscle", "urgent")
+
+
 def test_exercise_still_explains_plain_soreness(library: Library) -> None:
     assert reading("leg day destroyed me, can't walk down the stairs properly", library) != (
         "muscle",
