@@ -25,7 +25,8 @@ log = logging.getLogger("isobot.broadcast")
 
 # Its wait outlasts other flows' (storage/users.py): writing takes longer than typing a time.
 FLOW = WRITING_FLOW.removesuffix(":")
-# users.awaiting is a String(32), with "@<id of the last message taken>" after the wait.
+# The room a draft's wait takes in users.awaiting, with "@<id of the last message taken>" after
+# it: half its String(64), as when it was a String(32).
 _AWAITING_ROOM = 32
 REST_OF_PASTE = (
     "That looks like the rest of the long text above: Telegram sends a long paste in parts. "

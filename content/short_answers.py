@@ -177,3 +177,29 @@ def asking_in_general(text: str) -> bool:
     if not found or not set(found) <= _GENERAL_WORDS:
         return False
     return has_phrase(found, _IN_GENERAL)
+
+
+_HELP = phrases(
+    "help", "help me", "i need help", "need help", "please help", "help please", "help pls"
+)
+_NOT_OK = phrases("not ok", "not okay", "not alright")
+_NOW = phrases("right now", "now", "happening now", "as we speak")
+_NOT_NOW = phrases("not now", "not right now", "not happening", "not at the moment")
+
+
+def asks_for_help(text: str) -> bool:
+    """Whether a short reply to a check-in asks for help in so many words ("i need help", "i'm
+    not ok"), as its "Yes, I need help now" button does."""
+    found = words(text)
+    if not 0 < len(found) <= MAX_WORDS:
+        return False
+    return has_phrase(found, _NOT_OK) or (
+        has_phrase(found, _HELP) and not {"no", "not", "never"} & set(found)
+    )
+
+
+def says_it_is_now(text: str) -> bool:
+    """Whether a carer's reply says it is happening now ("it's happening now", "he's cutting
+    himself right now"), as the check-in's yes does."""
+    found = words(text)
+    return has_phrase(found, _NOW) and not has_phrase(found, _NOT_NOW)

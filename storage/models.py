@@ -150,7 +150,7 @@ class User(Base):
     reminders_paused: Mapped[bool] = mapped_column(Boolean, default=False)
     # A guided flow waiting for typed input, such as "remind:dose"; kept here, not in memory, so a
     # restart or another instance can pick the conversation up.
-    awaiting: Mapped[str] = mapped_column(String(32), default="")
+    awaiting: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

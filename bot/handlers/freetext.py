@@ -13,7 +13,7 @@ from bot.awaiting import NOTHING_TO_STOP, answer_words, flow_reads, stops_flow
 from bot.broadcast_draft import has_written_draft
 from bot.handlers.checkin import typed_self_harm_answer
 from bot.handlers.topics import send_topic
-from bot.handlers.urgent import send_urgent, sign_wait
+from bot.handlers.urgent import flow_after, send_urgent, sign_wait
 from bot.keyboards import (
     ANYONE,
     ask_keyboard,
@@ -140,15 +140,16 @@ async def edited_text(update: Update, context: Context) -> None:
     await message.reply_text(EDIT_WHILE_WAITING if waiting else EDIT_NOT_READ)
 
 
-async def _asking(update: Update, context: Context, wait: str) -> None:
+async def _asking(update: Update, context: Context, finding: Finding) -> None:
     """A warning sign's check-in question is about to be asked in the private chat: a yes or no
-    typed next answers it, not a guided flow's older question (the flow ends; it can be started
-    again)."""
+    typed next answers it, not a guided flow's older question. Once it is answered that
+    question waits again: "60" after "No, it's mild" is still the weight /course asked for."""
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:
         return
     async with user_session(services(context).db, update) as (_, user):
-        user.awaiting = wait
+        interrupted = flow_after(flow_and_last_message(user.awaiting)[0])
+        user.awaiting = sign_wait(finding.family, carer=finding.someone_else, after=interrupted)
 
 
 async def group_text(update: Update, context: Context) -> None:
@@ -204,7 +205,7 @@ async def answer_text(update: Update, context: Context, text: str, *, theirs: bo
         )
         return
     if finding is not None and finding.level is Level.ASK:
-        await _asking(update, context, sign_wait(finding.family, carer=finding.someone_else))
+        await _asking(update, context, finding)
         if finding.family is None:
             # The net saw a sign that no phrase names: ask which, with the urgent chooser. Asked
             # in general, the question is answered by its topic, one tap away.

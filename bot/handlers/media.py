@@ -50,7 +50,8 @@ async def media_message(update: Update, context: Context) -> None:
         # in its place: the question stays open for the typed answer. A warning sign in it is
         # answered all the same, one only the statistical net saw too unless the flow could
         # have read it as its answer.
-        await message.reply_text(TYPE_THE_ANSWER)
+        # A voice note may be about something urgent: the 🆘 stays one tap away.
+        await message.reply_text(TYPE_THE_ANSWER, reply_markup=with_sos())
         return
     if caption:
         # Warning signs first, as in any typed message; then what was not read.

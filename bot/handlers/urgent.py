@@ -20,8 +20,16 @@ from bot.keyboards import (
     chooser_keyboard,
     parse_ask,
     topic_keyboard,
+    with_sos,
 )
-from bot.services import Context, IsobotApp, add_commands, services, user_session
+from bot.services import (
+    Context,
+    IsobotApp,
+    add_commands,
+    flow_and_last_message,
+    services,
+    user_session,
+)
 from content import (
     Finding,
     HelpLine,
@@ -32,9 +40,15 @@ from content import (
     reply_no_message,
     urgent_message,
 )
-from content.short_answers import asking_in_general, no_that_goes_on, yes_or_no
+from content.short_answers import (
+    asking_in_general,
+    asks_for_help,
+    no_that_goes_on,
+    says_it_is_now,
+    yes_or_no,
+)
 from storage.error_logs import log_failure
-from storage.users import end_flow, get_user
+from storage.users import get_user
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +138,17 @@ async def sos_button(update: Update, context: Context) -> None:
     if family is None and family_id != SOS_GENERAL:
         await query.answer("That button is out of date. Send /urgent again.")
         return
+    chat = update.effective_chat
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        # What someone picked is theirs alone: the guidance goes to their private chat, or, if
+        # they never opened one, into an alert only they see.
+        try:
+            await send_urgent(update, context, family, chat_id=query.from_user.id)
+        except (Forbidden, BadRequest):
+            await query.answer(_URGENT_ALERT, show_alert=True)
+            return
+        await query.answer(ANSWERED_IN_PRIVATE)
+        return
     await query.answer()
     await send_urgent(update, context, family)
 
@@ -145,7 +170,10 @@ async def ask_button(update: Update, context: Context) -> None:
         # The question waiting for a typed answer is the private chat's; a tap in a group
         # answers the group's question and leaves the private one as it was.
         async with svc.db.session() as session:
-            await end_flow(session, query.from_user.id, f"{SIGN_FLOW}:")  # answered
+            # Answered: the guided flow it interrupted, if any, waits again.
+            user = await get_user(session, query.from_user.id)
+            if user is not None and user.awaiting.startswith(f"{SIGN_FLOW}:"):
+                user.awaiting = flow_after(flow_and_last_message(user.awaiting)[0])
     elif parsed[0] in _PERSONAL_ANSWERS:
         await _answer_in_private(update, context, family, parsed[0])
         return
@@ -184,15 +212,17 @@ async def _answer_check_in(
         await send_urgent(update, context, family, someone_else=answer == "o", chat_id=chat_id)
         return
     topic = svc.library.topics[family.topic]
+    # Not now, or milder: urgent help stays one tap away, should that change.
     if answer == "m":
         text = carer_milder_message(svc.library)
-        await context.bot.send_message(chat_id, text, reply_markup=topic_keyboard([topic]))
+        markup = with_sos(topic_keyboard([topic]))
+        await context.bot.send_message(chat_id, text, reply_markup=markup)
         return
     if answer == "n":
         # Low mood gets the wellbeing topic itself; the others a button to their topic.
         mood = family.id == "mood"
         text = reply_no_message(family, svc.library)
-        markup = None if mood else topic_keyboard([topic])
+        markup = with_sos(None if mood else topic_keyboard([topic]))
         await context.bot.send_message(chat_id, text, reply_markup=markup)
         if mood:
             await send_topic(update, context, topic, chat_id=chat_id)
@@ -200,12 +230,31 @@ async def _answer_check_in(
     await send_topic(update, context, topic, family, chat_id=chat_id)
 
 
-def sign_wait(family: RedFlagFamily | None, *, carer: bool = False) -> str:
+def sign_wait(family: RedFlagFamily | None, *, carer: bool = False, after: str = "") -> str:
     """`users.awaiting` while a warning sign's check-in question is the last one asked: a yes or
-    no typed next answers it (`typed_answer`), not an older question (the check-in's)."""
-    if family is None:
-        return f"{SIGN_FLOW}:any"
-    return f"{SIGN_FLOW}:{'carer' if carer else 'own'}:{family.id}"
+    no typed next answers it (`typed_answer`), not an older question (the check-in's). `after`:
+    the guided flow it interrupted ("course:weight"), which waits again once it is answered."""
+    wait = f"{SIGN_FLOW}:any" if family is None else f"{SIGN_FLOW}:{_WHOSE[carer]}:{family.id}"
+    return f"{wait}{_THEN}{after}" if after and len(after) <= _MOST_AFTER else wait
+
+
+def flow_after(awaiting: str) -> str:
+    """The guided flow a check-in's wait interrupted, or the flow itself if it is no check-in."""
+    if not awaiting.startswith(f"{SIGN_FLOW}:"):
+        return awaiting
+    return awaiting.partition(_THEN)[2]
+
+
+def _sign_parts(awaiting: str) -> tuple[str, str]:
+    """Whose sign a check-in's wait asks about ("own", "carer" or "any") and its family id."""
+    _, whose, family_id = f"{awaiting.partition(_THEN)[0]}::".split(":")[:3]
+    return whose, family_id
+
+
+_WHOSE = {True: "carer", False: "own"}
+_THEN = ">"
+# users.awaiting is a String(64), and "@<last message id>" may follow: a longer flow waits no more.
+_MOST_AFTER = 24
 
 
 async def typed_answer(update: Update, context: Context, awaiting: str) -> bool:
@@ -216,7 +265,7 @@ async def typed_answer(update: Update, context: Context, awaiting: str) -> bool:
     text = message.text if message is not None else None
     if not text:
         return False
-    _, whose, family_id = f"{awaiting}::".split(":")[:3]
+    whose, family_id = _sign_parts(awaiting)
     library = services(context).library
     family = library.red_flag(family_id)
     # Words beyond a plain yes or no count only if they name nothing but the sign asked about.
@@ -224,17 +273,19 @@ async def typed_answer(update: Update, context: Context, awaiting: str) -> bool:
     nothing_else = found is None or _repeats(awaiting, found)
     if nothing_else and family is not None and whose != "carer" and asking_in_general(text):
         async with user_session(services(context).db, update) as (_, user):
-            user.awaiting = ""
+            user.awaiting = flow_after(awaiting)
         await _answer_check_in(update, context, family, "g")
         return True
     answer = yes_or_no(text)
     if answer is None and nothing_else and no_that_goes_on(text):
         answer = False
+    if answer is None and (asks_for_help(text) or (whose == "carer" and says_it_is_now(text))):
+        answer = True  # "i need help", or a carer's "it's happening now": the yes button's words
     if answer is None:
         return False
     if not answer:
         async with user_session(services(context).db, update) as (_, user):
-            user.awaiting = ""
+            user.awaiting = flow_after(awaiting)
     if family is None:
         # The chooser asked whether something is happening now: a yes gets the general
         # guidance, a no the reassurance that help is one tap away.
@@ -251,7 +302,7 @@ async def typed_answer(update: Update, context: Context, awaiting: str) -> bool:
 def _repeats(awaiting: str, finding: Finding) -> bool:
     """Whether a sign found in a reply would only ask the question waiting again: "no, just a
     couple of bruises" to the bruising question answers it. Any other sign is asked about."""
-    family_id = f"{awaiting}::".split(":")[2]
+    family_id = _sign_parts(awaiting)[1]
     # The general question ("sign:any") is asked again only by the net; a family's, by itself.
     same = finding.family.id == family_id if finding.family else not family_id
     return finding.level is Level.ASK and not finding.someone_else and same

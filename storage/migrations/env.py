@@ -15,7 +15,9 @@ from alembic import context
 from alembic.operations.ops import MigrationScript
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Column, String, Text
 from sqlalchemy.engine import Connection
+from sqlalchemy.types import TypeEngine
 
 from storage.db import make_engine
 from storage.migrate import sqlite_foreign_keys_off
@@ -39,12 +41,29 @@ def _numbered(
         script.rev_id = f"{int(head) + 1:04d}"
 
 
+def _compare_type(
+    context: MigrationContext,
+    inspected_column: Column[Any],
+    metadata_column: Column[Any],
+    inspected_type: TypeEngine[Any],
+    metadata_type: TypeEngine[Any],
+) -> bool | None:
+    """Alembic's own comparison, but for the length of a string on SQLite, which keeps none (a
+    rebuild of a table only to change it there would cascade to the tables referring to it)."""
+    strings = (inspected_type, metadata_type)
+    if context.dialect.name == "sqlite" and all(
+        isinstance(t, String) and not isinstance(t, Text) for t in strings
+    ):
+        return False
+    return None
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
+        compare_type=_compare_type,
         process_revision_directives=_numbered,
     )
     with context.begin_transaction():

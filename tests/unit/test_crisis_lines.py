@@ -19,6 +19,11 @@ from content.crisis_lines import load_crisis_lines
         ("Asia/Kolkata", "India", "112"),
         ("Australia/Lord_Howe", "Australia", "000"),
         ("Pacific/Chatham", "New Zealand", "111"),
+        # Zones /timezone offers, whose countries had no entry: 112, 911 and 999 in Tokyo.
+        ("Asia/Tokyo", "Japan", "119 (ambulance) or 110 (police)"),
+        ("Europe/Moscow", "Russia", "112"),
+        ("Asia/Dubai", "United Arab Emirates", "999 (police) or 998 (ambulance)"),
+        ("Africa/Lagos", "Nigeria", "112"),
         # Old names phones still show, links in the tz database: they once got the general ones.
         ("US/Eastern", "United States", "911"),
         ("Asia/Calcutta", "India", "112"),

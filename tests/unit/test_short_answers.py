@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from content.short_answers import asking_in_general, no_that_goes_on, yes_or_no
+from content.short_answers import (
+    asking_in_general,
+    asks_for_help,
+    no_that_goes_on,
+    says_it_is_now,
+    yes_or_no,
+)
 
 YES, NO, NOT_AN_ANSWER = True, False, None
 ANSWERS = {
@@ -125,3 +131,32 @@ def test_a_reply_that_says_the_question_was_general(text: str, general: bool) ->
 )
 def test_a_no_that_goes_on_to_say_what_it_is_instead(text: str, goes_on: bool) -> None:
     assert no_that_goes_on(text) is goes_on
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("i need help", True),
+        ("help me", True),
+        ("help", True),
+        ("im not ok", True),
+        ("no i dont need help", False),
+        ("no", False),
+        ("i need help with my reminders and my course settings please", False),
+    ],
+)
+def test_a_reply_that_asks_for_help_in_so_many_words(text: str, asks: bool) -> None:
+    assert asks_for_help(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "now"),
+    [
+        ("it's happening now", True),
+        ("he's cutting himself right now", True),
+        ("not right now", False),
+        ("no", False),
+    ],
+)
+def test_a_carers_reply_that_says_it_is_happening_now(text: str, now: bool) -> None:
+    assert says_it_is_now(text) is now
