@@ -66,16 +66,18 @@ def answer_words(update: Update) -> list[str] | None:
     if message is None or message.text is None or update.effective_user is None:
         return None
     words = message.text.split()
-    timed = any(ch.isdigit() for ch in message.text) or _CLOCK_WORDS & {
-        w.strip(".,!?'’").lower() for w in words
-    }
-    if not timed or len(words) > 3:
+    plain = [w.strip(".,!?'’").lower() for w in words]
+    timed = any(ch.isdigit() for ch in message.text) or _CLOCK_WORDS & set(plain)
+    # "8 in the morning" is as short an answer as "8am".
+    if not timed or len([w for w in plain if w not in _LINKS]) > 3:
         return None
     return words
 
 
 # Times of day in words: an answer in the wrong form, not a question ("noon", "half past eight").
 _CLOCK_WORDS = frozenset({"noon", "midday", "midnight", "oclock", "o'clock", "past", "half"})
+_CLOCK_WORDS |= {"morning", "afternoon", "evening", "night", "tonight"}
+_LINKS = frozenset({"in", "the", "at", "a", "an"})
 
 
 def reads_as(parse: Callable[[str, str], object], *errors: type[Exception]) -> Reads:

@@ -20,6 +20,7 @@ from bot.course_input import (
     number_text,
     read_number,
 )
+from bot.day_words import VagueDay, day_in_words
 from scheduler.cumulative import TARGET_RANGE
 
 WEIGHT_RANGE = (25, 300)  # kg
@@ -144,9 +145,15 @@ def parse_date(text: str, today: date) -> date:
     """ISO (2026-03-01), dotted (1.3.2026), a month name (1 March 2026), today, yesterday or
     tomorrow (which only a dose change accepts: the caller checks the range)."""
     cleaned = " ".join(text.strip().lower().replace(",", " ").split())
-    words = {"today": 0, "yesterday": -1, "tomorrow": 1}
-    if cleaned in words:
-        return today + timedelta(days=words[cleaned])
+    try:
+        said = day_in_words(cleaned, today)  # "today", "I started last monday", "3 days ago"
+    except VagueDay:
+        raise CourseInputError(
+            "Which day was it? Send the date, like 2026-03-01 or 1 March 2026, or today or "
+            "yesterday: the doses are counted from it."
+        ) from None
+    if said is not None:
+        return said
     try:
         if match := _ISO_DATE.fullmatch(cleaned):
             return date(int(match[1]), int(match[2]), int(match[3]))

@@ -44,3 +44,26 @@ def _without_at_all(said: tuple[str, ...]) -> list[str]:
         kept.append(said[i])
         i += 1
     return kept
+
+
+_HELLO = frozenset({"hi", "hello", "hey", "hiya", "heya", "yo", "howdy", "hallo", "hola", "sup"})
+_THANKS = frozenset({"thanks", "thank", "thx", "ty", "cheers", "ta", "thankyou", "tysm", "thnx"})
+# What may stand beside a greeting or thanks and leave it one: "hi there", "thanks a lot bot".
+_WITH = frozenset(
+    {"there", "you", "u", "so", "much", "a", "lot", "very", "again", "bot", "isobot", "all"}
+    | {"good", "morning", "afternoon", "evening", "many", "for", "that", "this", "the", "help"}
+    | {"ok", "okay", "great", "nice", "cool", "oh", "ah", "alright", "everyone", "mate"}
+)
+
+
+def greeting_or_thanks(text: str) -> str | None:
+    """ "hello" for a greeting alone ("hi there", "good morning"), "thanks" for thanks alone
+    ("thank you so much"); None for anything that says more."""
+    said = words(text)
+    if not 0 < len(said) <= _MOST or not set(said) <= _HELLO | _THANKS | _WITH:
+        return None
+    if _THANKS & set(said):
+        return "thanks"
+    if _HELLO & set(said) or said[:2] in {("good", "morning"), ("good", "evening")}:
+        return "hello"
+    return None

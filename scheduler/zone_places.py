@@ -26,13 +26,56 @@ _COUNTRY_NAMES = {
     ),
     "US": ("usa", "us", "america", "united states of america", "the us", "the usa"),
     "AE": ("uae", "emirates"),
-    "NL": ("holland", "the netherlands"),
+    "NL": ("holland", "the netherlands", "nederland"),
     "KR": ("korea", "south korea"),
     "RU": ("russia",),
     "VN": ("vietnam",),
     "IR": ("iran",),
-    "CZ": ("czech republic", "czechia"),
+    "CZ": ("czech republic", "czechia", "cesko", "česko"),
     "TR": ("turkey", "turkiye"),
+    # In the country's own words, as people there type it.
+    "DE": ("deutschland",),
+    "ES": ("espana", "españa"),
+    "IT": ("italia",),
+    "BR": ("brasil",),
+    "MX": ("méxico",),
+    "JP": ("nihon", "nippon"),
+    "CH": ("schweiz", "suisse", "svizzera"),
+    "AT": ("österreich", "osterreich"),
+    "SE": ("sverige",),
+    "NO": ("norge",),
+    "DK": ("danmark",),
+    "FI": ("suomi",),
+    "PL": ("polska",),
+    "HR": ("hrvatska",),
+    "HU": ("magyarorszag", "magyarország"),
+    "GR": ("hellas", "ellada"),
+    "IN": ("bharat",),
+}
+# US states and time names, by the zone of most of their people; not Georgia, a country too.
+_STATES = {
+    "America/New_York": (
+        "connecticut, delaware, florida, maine, maryland, massachusetts, new hampshire, "
+        "new jersey, new york state, north carolina, ohio, pennsylvania, rhode island, "
+        "south carolina, vermont, virginia, west virginia, eastern time, eastern"
+    ),
+    "America/Chicago": (
+        "alabama, arkansas, illinois, iowa, kansas, louisiana, minnesota, mississippi, missouri, "
+        "nebraska, north dakota, oklahoma, south dakota, tennessee, texas, wisconsin, "
+        "central time, central"
+    ),
+    "America/Denver": (
+        "colorado, montana, new mexico, utah, wyoming, idaho, mountain time, mountain"
+    ),
+    "America/Phoenix": "arizona",
+    "America/Los_Angeles": (
+        "california, nevada, oregon, washington state, pacific time, pacific, pacific standard time"
+    ),
+    "America/Detroit": "michigan",
+    "America/Indiana/Indianapolis": "indiana",
+    "America/Kentucky/Louisville": "kentucky",
+    "America/Anchorage": "alaska",
+    "Pacific/Honolulu": "hawaii",
 }
 # Large cities that keep another city's zone, by the zone, comma-separated.
 _CITIES = {
@@ -79,7 +122,8 @@ def places_named(typed: str) -> tuple[str, ...]:
 
 @cache
 def _city_zones() -> dict[str, str]:
-    return {city: zone for zone, cities in _CITIES.items() for city in cities.split(", ")}
+    named = (*_CITIES.items(), *_STATES.items())
+    return {city: zone for zone, cities in named for city in cities.split(", ")}
 
 
 @cache

@@ -214,6 +214,16 @@ _EARLIEST, _LATEST = timedelta(hours=-12), timedelta(hours=14)  # the offsets in
 _STEADY_YEAR = 2026
 
 
+# What people put before a place: "I'm in London", "I live in Texas", "my timezone is CET".
+_LEAD_IN = re.compile(
+    r"^(?:(?:i|we)\s*(?:'?m|am|'?re|are|live)?\s*(?:in|from)|in|from|my\s+time\s*zone\s+is|it'?s)\s+",
+    re.IGNORECASE,
+)
+
+
+_STRICT_CUTOFF = 0.8
+
+
 @dataclass(frozen=True)
 class ZoneLookup:
     zone: ZoneInfo | None
@@ -314,24 +324,37 @@ def _at_offset(offset: timedelta, now: datetime | None, limit: int) -> tuple[str
     return (*_spread(places)[: max(limit - 1, 0)], "UTC")[:limit]
 
 
-def _close_names(wanted: str, limit: int) -> tuple[str, ...]:
+def _close_names(wanted: str, limit: int, cutoff: float) -> tuple[str, ...]:
     """Up to `limit` place names spelt like `wanted`, or whose city part is."""
     names = _spellable_names()
-    close = difflib.get_close_matches(wanted.lower(), names.keys(), n=limit, cutoff=0.6)
+    close = difflib.get_close_matches(wanted.lower(), names.keys(), n=limit, cutoff=cutoff)
     if not close:
         # "Berlin" alone: match on the city part.
         cities = {k.rsplit("/", 1)[-1]: k for k in names}
-        close = [cities[c] for c in difflib.get_close_matches(wanted.lower(), cities, n=limit)]
+        near = difflib.get_close_matches(wanted.lower(), cities, n=limit, cutoff=cutoff)
+        close = [cities[c] for c in near]
     return tuple(names[c] for c in close)
 
 
-def lookup_zone(text: str, limit: int = 3, *, now: datetime | None = None) -> ZoneLookup:
+def lookup_zone(
+    text: str, limit: int = 3, *, now: datetime | None = None, strict: bool = False
+) -> ZoneLookup:
     """The zone `text` names (case and spaces forgiven), or up to `limit` places it may mean.
 
     `now` (aware) is when the user asks: a typed offset is matched against each place's offset
     at that moment. Without it, only places that keep that offset all year are offered.
+    `strict`: a misspelling must be a near one ("Londn"), for text that may be no place at all
+    ("thanks" is spelt a little like Tehran).
     """
-    wanted = text.strip().replace(" ", "_")
+    text = _LEAD_IN.sub("", text.strip().rstrip(".!")).strip()
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if len(parts) > 1:
+        # "Berlin, Germany": the part that names a zone or a place, the first otherwise.
+        found = [lookup_zone(part, limit, now=now, strict=strict) for part in parts]
+        return next(
+            (f for f in found if f.zone), next((f for f in found if f.suggestions), found[0])
+        )
+    wanted = text.replace(" ", "_")
     if not wanted or len(wanted) > 64:
         return ZoneLookup(None)
     offset = _typed_offset(text)
@@ -354,4 +377,4 @@ def lookup_zone(text: str, limit: int = 3, *, now: datetime | None = None) -> Zo
         offered = [n for n in _offered_places() if n in named]
         ordered = [n for n in dict.fromkeys([*offered, *named]) if n.lower() in known]
         return ZoneLookup(None, tuple(ordered[:limit]))
-    return ZoneLookup(None, _close_names(wanted, limit))
+    return ZoneLookup(None, _close_names(wanted, limit, _STRICT_CUTOFF if strict else 0.6))

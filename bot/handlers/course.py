@@ -36,6 +36,7 @@ from bot.course_view import (
     with_note,
     with_prescriber,
 )
+from bot.day_words import speaks_of_a_day
 from bot.keyboards import Screen
 from bot.pictures.caption import MAX_CAPTION, visible_length
 from bot.pictures.chart_data import ChartData, chart_data
@@ -236,16 +237,32 @@ async def _new_course_without_its_dose(session: AsyncSession, user: User, course
 
 
 def _looks_like_an_answer(text: str) -> bool:
-    """A short reply; anything longer without a digit is a question for the other handlers."""
+    """A short reply, or a day in words ("I started last monday"); anything longer without a
+    digit is a question for the other handlers."""
     words = text.split()
-    if len(words) > 4:
+    if len(words) > 5:
         return False
-    return any(ch.isdigit() for ch in text) or len(words) <= 2
+    return (
+        speaks_of_a_day(text)
+        or (len(words) <= 4 and any(ch.isdigit() for ch in text))
+        or (len(words) <= 2)
+    )
+
+
+def _reads(awaiting: str, text: str) -> bool:
+    """Whether the flow can take `text`: a value it reads, or a day named too vaguely, which it
+    asks about ("started last week": which day?)."""
+    return _READS_A_VALUE(awaiting, text) or (
+        awaiting.endswith(Field.START) and speaks_of_a_day(text)
+    )
 
 
 def _typed(awaiting: str, text: str) -> object:
     # Today's date only bounds which dates are accepted; whether the text is a value is the same.
     return typed_value(Field(awaiting.removeprefix(AWAITING)), text, date.today())
+
+
+_READS_A_VALUE = reads_as(_typed, CourseInputError, ValueError)
 
 
 async def typed_input(update: Update, context: Context, awaiting: str) -> bool:
@@ -378,5 +395,4 @@ def register(app: IsobotApp) -> None:
     )
     app.add_handler(CommandHandler("course", course_command))
     app.add_handler(CallbackQueryHandler(course_button, pattern=BUTTON_PATTERN))
-    reads = reads_as(_typed, CourseInputError, ValueError)
-    expect_input(app, AWAITING.rstrip(":"), typed_input, reads=reads)
+    expect_input(app, AWAITING.rstrip(":"), typed_input, reads=_reads)

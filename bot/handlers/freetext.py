@@ -33,7 +33,7 @@ from content import (
     match_guide,
     match_topics,
 )
-from content.everyday_replies import plain_everyday_reply
+from content.everyday_replies import greeting_or_thanks, plain_everyday_reply
 from content.extra_dose import took_extra_dose
 from content.short_answers import yes_or_no
 from content.swallowed_by_others import Swallowing, swallowed_by_someone_else
@@ -70,6 +70,11 @@ NOT_AN_ANSWER = (
     "or unsafe, tap 🆘 below."
 )
 CHOICE = "That could be one of these. Which would you like to read?"
+HELLO = (
+    "Hello! Ask me anything about your isotretinoin course in your own words, or pick a topic "
+    "with /topics. /help lists everything I can do."
+)
+WELCOME_BACK = "You're welcome. I'm here whenever you need me: just write, or send /help."
 EDIT_NOT_READ = (
     "I read new messages, not edits. To change something, send it again as a new message: your "
     "question, or the command with what you want, like /remind dose 09:00."
@@ -244,6 +249,12 @@ async def answer_text(update: Update, context: Context, text: str, *, theirs: bo
         # laser treatment): the buttons are the way to answer it.
         await message.reply_text(
             f"{NOT_AN_ANSWER}\n\n{library.disclaimer_html}", reply_markup=with_sos()
+        )
+        return
+    said = greeting_or_thanks(text)
+    if said is not None:
+        await message.reply_text(
+            HELLO if said == "hello" else WELCOME_BACK, reply_markup=with_sos()
         )
         return
     # A question about using the bot ("how do I delete my data") gets its how-to, unless a topic

@@ -9,18 +9,20 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.awaiting import expect_input
 from bot.button_replies import pressed, show_after_press
 from bot.commands import REMINDERS, CommandInfo
 from bot.keyboards import rows
 from bot.services import Context, IsobotApp, add_commands, services, user_session
 from scheduler.courses import settled_course
 from scheduler.reminders import set_timezone
-from scheduler.zones import COMMON_ZONES, lookup_zone
-from storage.users import get_user
+from scheduler.zones import COMMON_ZONES, ZoneLookup, lookup_zone
 
 PREFIX = "tz:"
 SET_ZONE_FIRST = "Set your timezone first: /timezone"
-HOW_TO_TYPE = "Or type it yourself, like /timezone Europe/Berlin or /timezone America/New_York."
+HOW_TO_TYPE = "Or type where you are, like London, Texas or Europe/Berlin."
+# Waiting for a place typed in answer to the buttons' question.
+AWAITING = "timezone:pick"
 
 
 def zone_keyboard(names: tuple[str, ...]) -> InlineKeyboardMarkup:
@@ -41,6 +43,8 @@ async def apply_zone(update: Update, context: Context, zone: ZoneInfo) -> str:
     assert update.effective_user is not None
     now = svc.clock.now()
     async with user_session(svc.db, update) as (session, user):
+        if user.awaiting.startswith(AWAITING):
+            user.awaiting = ""  # answered, by a tap or in words
         same = user.timezone == zone.key
         next_dose = await set_timezone(session, user, zone, now)
         # A course set up before the zone has UTC dates, maybe a day after the user's today.
@@ -75,9 +79,9 @@ async def timezone_command(update: Update, context: Context) -> None:
     svc = services(context)
     wanted = " ".join(context.args or [])
     if not wanted:
-        async with svc.db.session() as session:
-            user = await get_user(session, update.effective_user.id)
-        current = user.timezone if user else ""
+        async with user_session(svc.db, update) as (_, user):
+            current = user.timezone
+            user.awaiting = AWAITING
         intro = (
             f"Your timezone is <b>{current}</b> ({local_clock(ZoneInfo(current), svc.clock.now())} "
             "there now). Pick another below to change it."
@@ -100,7 +104,8 @@ async def timezone_command(update: Update, context: Context) -> None:
         )
     else:
         await message.reply_text(
-            f"I don't know the timezone “{shown}”. Send it as Region/City. {HOW_TO_TYPE}"
+            f"I don't know the timezone “{shown}”. Send a city or country, like London or Texas, "
+            "or a zone, like Europe/Berlin."
         )
 
 
@@ -115,7 +120,33 @@ async def zone_button(update: Update, context: Context) -> None:
     await show_after_press(query, context, text, None)
 
 
+async def typed_zone(update: Update, context: Context, _awaiting: str) -> bool:
+    """A place typed in answer to "Which timezone are you in?": "London", "I'm in Texas"."""
+    message = update.effective_message
+    assert message is not None
+    found = _typed_place(message.text or "", services(context).clock.now())
+    if found.zone is not None:
+        await message.reply_text(await apply_zone(update, context, found.zone))
+        return True
+    if not found.suggestions:
+        return False  # no place: a question, say, which free text answers
+    await message.reply_text(
+        "Did you mean one of these?", reply_markup=zone_keyboard(found.suggestions)
+    )
+    return True
+
+
+def _typed_place(text: str, now: datetime | None) -> ZoneLookup:
+    return lookup_zone(text, now=now, strict=True)
+
+
+def _reads_a_place(_flow: str, text: str) -> bool:
+    found = _typed_place(text, None)
+    return found.zone is not None or bool(found.suggestions)
+
+
 def register(app: IsobotApp) -> None:
+    expect_input(app, AWAITING.partition(":")[0], typed_zone, reads=_reads_a_place)
     add_commands(app, CommandInfo("timezone", "Set your timezone", REMINDERS))
     app.add_handler(CommandHandler("timezone", timezone_command))
     app.add_handler(CallbackQueryHandler(zone_button, pattern=f"^{PREFIX}"))

@@ -44,7 +44,7 @@ async def test_timezone_without_argument_offers_buttons_and_explains_typing(
     bot: BotUnderTest,
 ) -> None:
     reply = await bot.say("/timezone")
-    assert "/timezone Europe/Berlin" in reply.text
+    assert "Or type where you are, like London, Texas or Europe/Berlin" in reply.text
     assert len(bot.fake.buttons(reply)) >= 8
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from content.everyday_replies import plain_everyday_reply
+from content.everyday_replies import greeting_or_thanks, plain_everyday_reply
 
 
 @pytest.mark.parametrize(
@@ -32,3 +32,20 @@ def test_everyday_replies_are_plain(text: str) -> None:
 )
 def test_words_that_may_carry_a_sign_are_no_plain_reply(text: str) -> None:
     assert not plain_everyday_reply(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("hello", "hello"),
+        ("hi there", "hello"),
+        ("good morning", "hello"),
+        ("thank you so much!", "thanks"),
+        ("great thanks", "thanks"),
+        ("hi i have a question", None),
+        ("hey, my chest hurts", None),
+        ("ok", None),
+    ],
+)
+def test_a_greeting_or_thanks_alone(text: str, said: str | None) -> None:
+    assert greeting_or_thanks(text) == said
