@@ -35,6 +35,9 @@ _YES = frozenset(
         "si",
         "mhm",
         "true",
+        # Text-speak: "yh", "yas", "yesss" squeezed.
+        "yh",
+        "yas",
     }
 )
 # The yes that may stand beside other words, at either end: "yes, a lot", "sadly yes". The others

@@ -16,6 +16,8 @@ from content.short_answers import (
 YES, NO, NOT_AN_ANSWER = True, False, None
 ANSWERS = {
     "yes": YES,
+    "yh": YES,
+    "yas": YES,
     "Yes, I am": YES,
     "yeah": YES,
     "yep!": YES,
