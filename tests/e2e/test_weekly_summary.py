@@ -175,3 +175,21 @@ async def test_a_summary_paused_over_leaves_its_week_to_the_next(any_bot: BotUnd
     await answer_dose(bot, berlin(16, 8), "Taken")
     following = await fire(bot, berlin(22, 18))
     assert "Your week" in following.text and "from Sun 15 Mar, 18:00" in following.text
+
+
+async def test_a_first_summary_paused_over_leaves_its_week_to_the_next(
+    bot: BotUnderTest,
+) -> None:
+    """No summary has gone out yet when the reminders are paused over the first one: the next
+    counts from the course's set-up, two weeks back, not the last seven days alone."""
+    await course_in_berlin(bot)
+    await bot.say("/remind dose 08:00")
+    await answer_dose(bot, berlin(3, 8), "Taken")
+    bot.clock.set(berlin(7, 12))
+    await bot.say("/pause")
+    bot.clock.set(berlin(9, 12))
+    await bot.say("/resume")
+    summary = await fire(bot, berlin(15, 18))
+    assert "Your last 2 weeks" in summary.text, summary.text
+    assert "from Sun 1 Mar, 18:00 to Sun 15 Mar, 18:00" in summary.text, summary.text
+    assert "no summary went out in between" in summary.text
