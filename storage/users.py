@@ -176,12 +176,3 @@ async def _refresh_chunk(session: AsyncSession, sightings: Sequence[Sighting]) -
 
 async def get_user(session: AsyncSession, user_id: int) -> User | None:
     return await session.get(User, user_id)
-
-
-async def end_flow(session: AsyncSession, user_id: int, prefix: str) -> None:
-    """Forget the user's flow if it is one whose `awaiting` starts with `prefix`."""
-    await session.execute(
-        update(User)
-        .where(User.id == user_id, User.awaiting.startswith(prefix, autoescape=True))
-        .values(awaiting="")
-    )

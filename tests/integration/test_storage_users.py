@@ -18,13 +18,14 @@ from storage.users import (
     refresh_loaded,
     refresh_seen_many,
 )
+from tests.schema_versions import head
 from tests.seeding import insert_rows, user_row
 
 T0 = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
 
 
 async def test_migrations_reach_head(database_url: str) -> None:
-    assert await current_revision(database_url) == "0008"
+    assert await current_revision(database_url) == head()
 
 
 async def test_first_contact_creates_active_user_without_timezone(db: Database) -> None:
@@ -95,10 +96,15 @@ async def test_refresh_active_leaves_new_and_blocked_users_to_the_full_path(db: 
 @pytest.mark.parametrize("blocked", [False, True], ids=["active", "blocked"])
 async def test_a_guided_flow_is_forgotten_after_a_long_silence(db: Database, blocked: bool) -> None:
     async with db.session() as session:
-        user = await record_seen(session, Sighting.once(14, 14, "en", T0))
-        user.awaiting = "remind:dose"
-        if blocked:
-            user.status = UserStatus.BLOCKED
+        await record_seen(session, Sighting.once(14, 14, "en", T0))
+
+    async def waiting_for(flow: str) -> None:
+        async with db.session() as session:
+            user = await get_user(session, 14)
+            assert user is not None
+            user.awaiting = flow
+            if blocked:
+                user.status = UserStatus.BLOCKED
 
     async def seen_at(at: datetime) -> str:
         if not await refresh_active(db, Sighting.once(14, 14, "en", at)):
@@ -110,23 +116,14 @@ async def test_a_guided_flow_is_forgotten_after_a_long_silence(db: Database, blo
         return user.awaiting
 
     # The blocked user's return takes the full path, the active user's the one statement.
+    await waiting_for("remind:dose")
     soon = T0 + FLOW_FORGOTTEN_AFTER - timedelta(seconds=1)
     assert await seen_at(soon) == "remind:dose"  # still answering the prompt
     assert await seen_at(soon + FLOW_FORGOTTEN_AFTER + timedelta(seconds=2)) == ""
-    async with db.session() as session:
-        found = await get_user(session, 14)
-        assert found is not None
-        found.awaiting = "course:dose"
-        if blocked:
-            found.status = UserStatus.BLOCKED
+    await waiting_for("course:dose")
     assert await seen_at(soon + 3 * FLOW_FORGOTTEN_AFTER) == ""
     # An admin's broadcast text takes longer to write: its wait outlasts the others'.
-    async with db.session() as session:
-        found = await get_user(session, 14)
-        assert found is not None
-        found.awaiting = "broadcast:7"
-        if blocked:
-            found.status = UserStatus.BLOCKED
+    await waiting_for("broadcast:7")
     later = soon + 3 * FLOW_FORGOTTEN_AFTER + timedelta(hours=23)
     assert await seen_at(later) == "broadcast:7"
     assert await seen_at(later + WRITING_FORGOTTEN_AFTER + timedelta(seconds=1)) == ""
