@@ -35,7 +35,7 @@ from scheduler.cumulative import (
 )
 from scheduler.doses import dose_occurrences
 from scheduler.messages import Outgoing
-from scheduler.recurrence import local_day
+from scheduler.recurrence import local_day, occurrence_on
 from scheduler.sender import Renderer
 from storage.models import (
     Course,
@@ -214,7 +214,10 @@ async def previous_summary(
 def summaries_since(course: Course, summary: Reminder | None, zone: ZoneInfo) -> datetime:
     """When this course's summaries began: the course's first day, or the summary's creation
     if later (a course dated back before the user found the bot)."""
-    start = datetime.combine(course.start_date, time(0), tzinfo=zone).astimezone(UTC)
+    # Its local midnight, the spring gap's end where midnight is skipped (Beirut, Santiago).
+    start = occurrence_on(time(0), zone, course.start_date) or datetime.combine(
+        course.start_date, time(0), tzinfo=UTC
+    )
     return max(start, summary.created_at) if summary is not None else start
 
 

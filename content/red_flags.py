@@ -195,10 +195,7 @@ def _family_problems(
         problems += [
             f"{where}: '{key}' entry {value!r} has an empty part"
             for value in values
-            if not all(
-                compile_phrase(chunk)
-                for chunk in str(value).removeprefix(ASKED).removeprefix(EXERTED).split(COMBINE)
-            )
+            if not all(compile_phrase(chunk) for chunk in _parts(str(value)))
         ]
     return problems
 

@@ -221,7 +221,9 @@ _LEAD_IN = re.compile(
 )
 
 
-_STRICT_CUTOFF = 0.8
+# How alike a misspelling must be to a place's name (difflib's ratio): near enough for
+# "Europe/Berln" by default, nearer for text that may be no place at all.
+_CUTOFF, _STRICT_CUTOFF = 0.6, 0.8
 
 
 @dataclass(frozen=True)
@@ -377,4 +379,4 @@ def lookup_zone(
         offered = [n for n in _offered_places() if n in named]
         ordered = [n for n in dict.fromkeys([*offered, *named]) if n.lower() in known]
         return ZoneLookup(None, tuple(ordered[:limit]))
-    return ZoneLookup(None, _close_names(wanted, limit, _STRICT_CUTOFF if strict else 0.6))
+    return ZoneLookup(None, _close_names(wanted, limit, _STRICT_CUTOFF if strict else _CUTOFF))
