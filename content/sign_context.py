@@ -65,6 +65,10 @@ _TOOK = frozenset({"took", "swallowed", "ate", "downed", "has", "had"})
 _THINGS_OF_MINE = frozenset({"they", "them", "their"})
 _MODALS = frozenset({"will", "going", "could", "can", "might", "would", "may", "gonna"})
 _HAPPEN = frozenset({"happen", "happens", "happened"})
+_HOW_TO_TELL = tuple(
+    ("how", *rest.split())
+    for rest in ("do i know", "would i know", "will i know", "can i tell", "do i tell", "to tell")
+)
 _WISHES = frozenset({"would", "better", "easier", "rather", "wish", "happier"})
 # "if" that opens a condition, not "not sure if" or "idk if", which mean "whether".
 _CONDITIONS = frozenset({"if", "unless"})
@@ -159,7 +163,11 @@ def read(
     if weak and (sentence.question or explained or past or _MILDER & near):
         return Reading.NONE
     # "will I lose my hearing?", "could I go blind?": a worry about what may come.
-    asks_ahead = sentence.question and bool(_MODALS & set(words[: min(span.start, 4)]))
+    # "how do I know if I'm having an allergic reaction?": a worry about how to tell.
+    asks_ahead = sentence.question and (
+        bool(_MODALS & set(words[: min(span.start, 4)]))
+        or has_phrase(words[: span.start], _HOW_TO_TELL)
+    )
     if asks_ahead or explained or past or _MILD & near:
         return Reading.DOUBT
     return Reading.SELF

@@ -14,6 +14,13 @@ _USED_TO = ("used", "to")
 _NOW_AFTER = frozenset(
     {"now", "just", "today", "tonight", "currently", "yesterday", "still", "is", "are"}
 )
+# Before an "ago", these date a beginning that goes on: "since 2 days ago", "started on
+# roaccutane 6 weeks ago".
+_GOES_ON_FROM = frozenset({"since", "started", "start", "starting", "began", "begun", "begin"})
+# "I can't anymore" is no "not anymore": it says the writer cannot go on. "Since last month"
+# goes on now.
+_CANNOT = frozenset({"can", "could"})
+_NOT_ANYMORE = frozenset({("not", "anymore"), ("not", "any", "more")})
 
 
 def in_the_past(words: tuple[str, ...], sign: tuple[int, int] | None = None) -> bool:
@@ -33,14 +40,25 @@ def in_the_past(words: tuple[str, ...], sign: tuple[int, int] | None = None) -> 
         words[i : i + len(phrase)] == phrase
         and not (phrase == _USED_TO and words[i - 1 : i] in {("never",), ("not",)})
         and not (phrase[-1] == "gone" and words[i + 2 : i + 3] and words[i + 2] not in GONE_BY)
+        and not (phrase in _NOT_ANYMORE and words[i - 1 : i] and words[i - 1] in _CANNOT)
+        and not (phrase[0] == "last" and words[i - 1 : i] == ("since",))
+        and not _recent(words[i + len(phrase) : i + len(phrase) + 5])
         for phrase in PAST
         for i in range(len(words) - len(phrase) + 1)
     )
 
 
+def _recent(after: tuple[str, ...]) -> bool:
+    """Whether words after a sign's end date it minutes or hours ago: "it stopped an hour ago"
+    tells of a sign that was here just now."""
+    return "ago" in after and bool(RECENT_UNITS & set(after[: after.index("ago")]))
+
+
 def _ago(words: tuple[str, ...], i: int, sign: tuple[int, int] | None) -> bool:
     """Whether the "ago" at `i` puts the sign in the past: not a recent one ("20 minutes ago"),
     nor one before a sign that words after it bring to now ("and my urine is dark")."""
-    if RECENT_UNITS & set(words[max(0, i - 2) : i]):
+    if RECENT_UNITS & set(words[max(0, i - 2) : i]) or _GOES_ON_FROM & set(
+        words[max(0, i - 6) : i]
+    ):
         return False
     return sign is None or sign[0] < i or not _NOW_AFTER & set(words[i + 1 : sign[1]])

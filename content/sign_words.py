@@ -171,6 +171,7 @@ RECENT_UNITS = frozenset(
 # What brings muscle damage on, so explains none of it; "literally" only stresses it.
 EXERTION = frozenset({"gym", "workout", "workouts", "leg", "deadlift", "deadlifts", "squats"})
 EXERTION |= {"lifting", "weights", "hike", "hiking", "crossfit", "training", "literally"}
+EXERTION |= {"marathon", "parkrun", "sprint", "sprinting", "hiit", "cardio", "spin", "bench"}
 
 # What may follow "has gone" when the sign is over: "has gone now", "is gone but".
 GONE_BY = frozenset({"now", "away", "down", "completely", "since", "and", "but", "though", "tho"})

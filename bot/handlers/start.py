@@ -9,6 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.checkin_settings_view import weekly_checkin_button
 from bot.commands import START, TOPICS, CommandInfo, help_text, topic_commands
 from bot.handlers.chat_scope import private_link
+from bot.handlers.course import course_command
 from bot.handlers.remind import remind_command
 from bot.handlers.timezone import timezone_command
 from bot.handlers.topics import send_topic
@@ -33,6 +34,7 @@ OFFERED = "That link asks for /{name}: {description}. Send /{name} if you want t
 
 START_TIMEZONE = "start:timezone"
 START_REMIND = "start:remind"
+START_COURSE = "start:course"
 
 # The first topics a newcomer usually wants.
 START_TOPICS = ("howitworks", "treatment", "sideeffects", "pregnancy")
@@ -51,6 +53,7 @@ async def start(update: Update, context: Context) -> None:
     if private:
         buttons.append(InlineKeyboardButton("🌍 Set my timezone", callback_data=START_TIMEZONE))
         buttons.append(InlineKeyboardButton("⏰ Set reminders", callback_data=START_REMIND))
+        buttons.append(InlineKeyboardButton("💊 Track my course", callback_data=START_COURSE))
         if update.effective_user is not None:
             buttons.append(weekly_checkin_button(update.effective_user.id))
     else:
@@ -112,15 +115,13 @@ async def help_command(update: Update, context: Context) -> None:
 
 
 async def start_button(update: Update, context: Context) -> None:
-    """The set-up buttons under /start open the same flows as /timezone and /remind."""
+    """The set-up buttons under /start open the same flows as /timezone, /remind and /course."""
     query = update.callback_query
     assert query is not None
     await query.answer()
     context.args = []
-    if query.data == START_TIMEZONE:
-        await timezone_command(update, context)
-    else:
-        await remind_command(update, context)
+    flows = {START_TIMEZONE: timezone_command, START_COURSE: course_command}
+    await flows.get(query.data or "", remind_command)(update, context)
 
 
 def register(app: IsobotApp) -> None:
@@ -129,7 +130,9 @@ def register(app: IsobotApp) -> None:
     add_command(app, help_command, "help", "Every command, grouped", START)
     # /topics and each topic's command are handled by the topics module.
     add_commands(app, CommandInfo("topics", "Menu of all topics", TOPICS), *topic_commands(library))
-    # Exactly these two: anything else under start: is forged, for the catch-all to refuse.
+    # Exactly these three: anything else under start: is forged, for the catch-all to refuse.
     app.add_handler(
-        CallbackQueryHandler(start_button, pattern=f"^({START_TIMEZONE}|{START_REMIND})$")
+        CallbackQueryHandler(
+            start_button, pattern=f"^({START_TIMEZONE}|{START_REMIND}|{START_COURSE})$"
+        )
     )

@@ -275,7 +275,7 @@ class CallbackWorld:
         are not forged, and pressing them may rightly change things."""
         prefix, _, rest = data.partition(":")
         parts = rest.split(":")
-        if data in {"topics", "start:timezone", "start:remind", "erase:no"}:
+        if data in {"topics", "start:timezone", "start:remind", "start:course", "erase:no"}:
             return True
         if prefix == "topic":
             return rest in LIBRARY.topics

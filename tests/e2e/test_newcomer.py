@@ -176,3 +176,13 @@ async def test_hello_and_thanks_get_a_polite_reply(bot: BotUnderTest, typed: str
     await bot.say("/start")
     reply = await type_(bot, typed)
     assert NOT_SURE not in reply.text, f"{typed!r} answered with: {reply.text[:100]!r}"
+
+
+async def test_the_welcome_sets_up_the_course_with_a_tap(bot: BotUnderTest) -> None:
+    """/start offered the timezone and reminders but not the course: a newcomer had to find
+    /course in /help. Its button asks the course's first question, and a typed answer is taken."""
+    welcome = await type_(bot, "/start")
+    [asked] = await tap(bot, welcome, "Track my course")
+    assert "When did you take your first dose?" in asked.text
+    reply = await type_(bot, "I started today")
+    assert "dose" in reply.text.lower() and NOT_SURE not in reply.text

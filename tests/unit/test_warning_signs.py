@@ -547,3 +547,59 @@ def test_signs_in_shorthand_are_read(
 )
 def test_everyday_words_like_those_signs_are_no_alarm(library: Library, text: str) -> None:
     assert reading(text, library) in {None, ("?", "ask")}
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        # An "ago" that dates a beginning which goes on was read as the past.
+        ("bloody diarrhea and cramps started 2 days ago", "gut"),
+        (
+            "everyone would be better off without me. started accutane 2 months ago",
+            "mood",
+        ),
+        ("Severe pain in all my muscles since gym 2 days ago and urine dark brown", "muscle"),
+        ("my ears have been ringing nonstop since last week", "hearing"),
+        # "I can't anymore" is no "not anymore"; a sign an hour ago is a sign now.
+        ("I can't anymore, I am thinking to hurt myself every night", "mood"),
+        ("it stopped an hour ago but i had a really strong urge to kill myself", "mood"),
+        # A race brings dark urine on, as the gym does.
+        ("my calves are in agony and my piss is dark brown, did a marathon on Sunday", "muscle"),
+    ],
+)
+def test_a_sign_that_began_or_stopped_just_now_is_now(
+    library: Library, text: str, family: str
+) -> None:
+    assert reading(text, library) == (family, "urgent")
+
+
+def test_what_is_over_stays_over(library: Library) -> None:
+    assert reading("i had a seizure two weeks ago", library) == ("seizure", "ask")
+    assert reading("I had severe stomach pain last year, it went away", library) == (
+        "pain_belly",
+        "ask",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("I hit my wife yesterday. Before tablet I was calm person", "mood"),
+        ("i think im a danger to myself tonight", "mood"),
+        ("someone put a chip in my head and its reading my thoughts", "mood"),
+        ("the test show two lines", "pregnancy"),
+        ("vomited my pill this morning and we had sex last night, am on accutane", "pregnancy"),
+        ("we have relation without condom and I take roaccutane", "pregnancy"),
+        ("Doc, one eye is not seeing nothing since 2 hours", "vision_loss"),
+        ("blacked out and shook on the floor, bit my tongue", "seizure"),
+        ("my abdomen is rock hard and really really painful", "pain_belly"),
+        ("purple spots on my ankles, they don't blanch when I do the glass test", "blood"),
+    ],
+)
+def test_signs_in_second_language_and_plain_words(library: Library, text: str, family: str) -> None:
+    assert reading(text, library) == (family, "urgent")
+
+
+def test_asking_how_to_tell_gets_the_check_in(library: Library) -> None:
+    found = reading("How do I know if I'm having allergic reaction to accutane?", library)
+    assert found == ("allergy", "ask")
