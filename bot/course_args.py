@@ -141,12 +141,13 @@ def parse_target(text: str) -> int:
     return int(value)
 
 
-def parse_date(text: str, today: date) -> date:
+def parse_date(text: str, today: date, *, ahead: bool = False) -> date:
     """ISO (2026-03-01), dotted (1.3.2026), a month name (1 March 2026), today, yesterday or
-    tomorrow (which only a dose change accepts: the caller checks the range)."""
+    tomorrow (which only a dose change accepts: the caller checks the range); `ahead`: a bare
+    weekday is the next one."""
     cleaned = " ".join(text.strip().lower().replace(",", " ").split())
     try:
-        said = day_in_words(cleaned, today)  # "today", "I started last monday", "3 days ago"
+        said = day_in_words(cleaned, today, ahead=ahead)  # "today", "last monday", "3 days ago"
     except VagueDay:
         raise CourseInputError(
             "Which day was it? Send the date, like 2026-03-01 or 1 March 2026, or today or "
@@ -183,8 +184,9 @@ def parse_past_date(text: str, today: date) -> date:
 
 def parse_dose_date(text: str, today: date) -> date:
     """The day a dose change takes effect: past, today, or up to MAX_DOSE_AHEAD ahead, so that a
-    change decided today for tomorrow leaves today's dose counted at today's mg."""
-    day = parse_date(text, today)
+    change decided today for tomorrow leaves today's dose counted at today's mg. "From monday"
+    is the coming Monday: a change is decided for later."""
+    day = parse_date(text, today, ahead=True)
     if day - today > MAX_DOSE_AHEAD:
         raise CourseInputError(
             f"{_day_text(day)} is more than {MAX_DOSE_AHEAD.days} days ahead. Send the change "

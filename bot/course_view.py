@@ -260,9 +260,12 @@ def course_screen(progress: CourseProgress, facts: CourseFacts) -> str:
     if projection is not None:
         lines.append(projection)
     counts = HOW_IT_COUNTS_WITH_BEFORE if progress.mg_before_tracking > 0 else HOW_IT_COUNTS
-    lines += ["", counts if facts.has_dose_reminders else NO_DOSE_REMINDERS]
+    # An ended course asks for no dose reminders: its doses are all counted.
     if facts.ended_on is None:
+        lines += ["", counts if facts.has_dose_reminders else NO_DOSE_REMINDERS]
         lines.append(summary_line(facts.summary_on, facts.has_zone))
+    else:
+        lines += ["", counts]
     return with_prescriber(*lines)
 
 

@@ -26,9 +26,10 @@ class VagueDay(ValueError):
     """The words speak of a day, but not of which one ("started last week")."""
 
 
-def day_in_words(text: str, today: date) -> date | None:
+def day_in_words(text: str, today: date, *, ahead: bool = False) -> date | None:
     """The day `text` names in words (None if it names none); VagueDay if it names one that is
-    not clear enough to count doses from."""
+    not clear enough to count doses from. A bare weekday is the last one, or with `ahead` (a
+    change decided for later: "60 from monday") the next; "next monday" is always ahead."""
     typed = [w.strip(".,!?") for w in text.lower().replace("’", "'").split()]
     said = [w for w in typed if w and w not in _AROUND]
     rest = " ".join(said)
@@ -40,6 +41,10 @@ def day_in_words(text: str, today: date) -> date | None:
         count = int(ago["count"]) if ago["count"].isdigit() else _COUNTS[ago["count"]]
         return today - timedelta(days=count * (7 if ago["unit"].startswith("week") else 1))
     weekday = _weekday(said[-1]) if said and len(said) <= 2 else None
+    if weekday is not None and said[:-1] == ["next"]:
+        return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
+    if weekday is not None and ahead and not said[:-1]:
+        return today + timedelta(days=(weekday - today.weekday()) % 7)
     if weekday is not None and said[:-1] in ([], ["last"]):
         back = (today.weekday() - weekday) % 7
         return today - timedelta(days=back or (7 if said[0] == "last" else 0))

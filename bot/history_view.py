@@ -29,17 +29,21 @@ class HistoryView:
     whole: bool
     first: date
     today: date
+    ended: date | None = None  # the last day of a course that has ended
 
     @property
     def days(self) -> int:
         return (self.today - self.first).days + 1
 
 
-def view_for(whole: bool, today: date, course_first: date | None) -> HistoryView:
+def view_for(
+    whole: bool, today: date, course_first: date | None, ended: date | None = None
+) -> HistoryView:
     """The view asked for; the whole course falls back to 30 days when it is not longer."""
     recent = today - timedelta(days=RECENT_DAYS - 1)
     if whole and course_first is not None and course_first < recent:
-        return HistoryView(True, max(course_first, today - timedelta(days=LONGEST_DAYS - 1)), today)
+        first = max(course_first, today - timedelta(days=LONGEST_DAYS - 1))
+        return HistoryView(True, first, today, ended)
     return HistoryView(False, recent, today)
 
 
@@ -85,8 +89,13 @@ def history_text(
         adherence_line("Last 30 days", summarize(records, view.today, 30)),
     ]
     if view.whole:
+        # A course that has ended counts its own days, as the report does, not what came after.
         label = f"Whole course, since {view.first:%d %b %Y}"
-        lines.append(adherence_line(label, summarize(records, view.today, view.days)))
+        own = records
+        if view.ended is not None:
+            label = f"Whole course, {view.first:%d %b %Y} – {view.ended:%d %b %Y}"
+            own = [r for r in records if r.local_date <= view.ended]
+        lines.append(adherence_line(label, summarize(own, view.today, view.days)))
     lines.append(
         f"🔥 Current streak: {days_in_row} day{'s' if days_in_row != 1 else ''} "
         "with every dose taken."

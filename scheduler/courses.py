@@ -99,13 +99,14 @@ async def settle_dates(session: AsyncSession, user: User, course: Course, now: d
 async def start_course(session: AsyncSession, user: User, start: date, now: datetime) -> Course:
     """Set the start date, creating the course (with the weekly summary on) the first time.
 
-    A start after the day an ended course ended begins a new course: it runs, with no mg from
-    before tracking, and its weekly summary comes again. Otherwise the start is corrected, and
-    the first dose, entered for the day the course started, moves with it."""
+    Once a course has ended, a start after its own begins a new course (the ended screen asks
+    for one so): it runs, with no mg from before tracking, and its weekly summary comes again.
+    The new start may come before the day the old one was marked ended, which can only be
+    today. Otherwise the start is corrected, and the first dose, entered for the day the course
+    started, moves with it."""
     course = await course_of(session, user.id)
     if course is not None:
-        ended = end_day(course, user_zone(user))
-        if ended is not None and start > ended:
+        if end_day(course, user_zone(user)) is not None and start > course.start_date:
             course.ended_at = None
             course.mg_before_tracking = None
             await set_summary(session, user, True, now)

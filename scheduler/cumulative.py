@@ -98,6 +98,14 @@ def dose_in_effect(day: date, doses: Sequence[DoseChange]) -> DoseChange | None:
     return in_effect
 
 
+def doses_from(start: date, doses: Sequence[DoseChange]) -> list[DoseChange]:
+    """A course's own doses: the one in effect on its first day and the changes after it, not
+    the doses of a course that ended before it began."""
+    first = dose_in_effect(start, doses)
+    ordered = sorted(doses, key=lambda d: d.effective_from)
+    return [d for d in ordered if first is not None and d.effective_from >= first.effective_from]
+
+
 def next_change(day: date, doses: Sequence[DoseChange]) -> DoseChange | None:
     """The first change entered for a day after `day`, if any."""
     return min(

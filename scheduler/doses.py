@@ -127,6 +127,7 @@ class DoseOccurrence(NamedTuple):
     occurrence: datetime
     day: date
     state: DoseState
+    delivery_id: int | None = None  # its first delivery: what an answer is recorded against
 
 
 async def dose_occurrences(
@@ -143,7 +144,7 @@ async def dose_occurrences(
         log = logged.pop((dose.reminder_id, dose.occurrence), None)
         state = dose_state(dose.status, log.outcome if log else None, day_over=dose.day < today)
         if state is not None:
-            found.append(DoseOccurrence(dose.occurrence, dose.day, state))
+            found.append(DoseOccurrence(dose.occurrence, dose.day, state, dose.delivery_id))
     # Answers without a delivery row (none is expected, but the log is the record) still count.
     for log in logged.values():
         state = DoseState.TAKEN if log.outcome == models.Outcome.TAKEN else DoseState.SKIPPED
@@ -181,6 +182,7 @@ class FirstDose(NamedTuple):
     occurrence: datetime
     status: models.DeliveryStatus
     day: date
+    delivery_id: int
 
 
 async def first_doses(
@@ -197,6 +199,7 @@ async def first_doses(
             models.Delivery.status,
             func.coalesce(models.Delivery.timezone, models.Reminder.timezone),
             func.coalesce(models.Delivery.local_time, models.Reminder.local_time),
+            models.Delivery.id,
         )
         .outerjoin(models.Reminder, models.Reminder.id == models.Delivery.reminder_id)
         .where(
@@ -207,10 +210,10 @@ async def first_doses(
         )
     )
     found = []
-    for reminder_id, occurrence, status, tz, wall_time in rows:
+    for reminder_id, occurrence, status, tz, wall_time, delivery_id in rows:
         if occurrence is None:  # not a reminder's delivery; the filter above keeps none
             continue
         local = parse_hhmm(wall_time) if wall_time else None
         day = occurrence_day(occurrence, local, ZoneInfo(tz) if tz else zone)
-        found.append(FirstDose(reminder_id, occurrence, status, day))
+        found.append(FirstDose(reminder_id, occurrence, status, day, delivery_id))
     return found

@@ -7,7 +7,14 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup, InputFile, InputMediaPhoto, Message, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    InputMediaPhoto,
+    Message,
+    Update,
+)
 from telegram.ext import CallbackQueryHandler
 
 from bot.checkin_history import RECENT_DAYS as CHECKIN_DAYS
@@ -32,7 +39,8 @@ from bot.pictures.caption import fit_caption
 from bot.pictures.renderer import PictureError, renderer
 from bot.services import Context, IsobotApp, add_command, services, user_session
 from scheduler.adherence import DoseState, still_due_today
-from scheduler.courses import settled_course, user_zone
+from scheduler.callbacks import Action, encode
+from scheduler.courses import end_day, settled_course, user_zone
 from scheduler.dose_span import first_dose_day
 from scheduler.doses import DoseOccurrence, dose_occurrences, dose_records
 from scheduler.recurrence import local_day
@@ -49,6 +57,7 @@ CHECKINS_COMPARED = 12
 COMING_UP = "🕗 coming up"
 PAUSED = "⏸ Your reminders are paused: /resume starts them again."
 NONE_LEFT = "No dose reminder is due for the rest of today."
+UNSENT = "A reminder I could not send: tap below whether you took that dose, so that it counts."
 STATE_TEXT = {
     DoseState.TAKEN: "✅ taken",
     DoseState.SKIPPED: "⏭ skipped",
@@ -62,16 +71,23 @@ async def today_command(update: Update, context: Context) -> None:
     svc = services(context)
     assert update.effective_user is not None and update.effective_message is not None
     async with user_session(svc.db, update) as (session, user):
-        reply = await _today_text(session, user, svc.clock.now(), svc.library.disclaimer_html)
-    await update.effective_message.reply_text(reply)
+        reply, markup = await _today_reply(
+            session, user, svc.clock.now(), svc.library.disclaimer_html
+        )
+    await update.effective_message.reply_text(reply, reply_markup=markup)
 
 
-async def _today_text(session: AsyncSession, user: User, now: datetime, disclaimer: str) -> str:
+async def _today_reply(
+    session: AsyncSession, user: User, now: datetime, disclaimer: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """Today's doses and what became of each, read in the handler's one session: the doses
     reminded of so far (whatever time or zone their reminder has since), then those still due.
-    Its footer is advice on taking doses, so the disclaimer closes it as it closes a topic."""
+    Its footer is advice on taking doses, so the disclaimer closes it as it closes a topic.
+
+    A dose whose reminder was not sent (the bot was down) gets the reminder's own Taken and Skip
+    buttons: without them it could never be counted."""
     if not user.timezone:
-        return NO_ZONE
+        return NO_ZONE, None
     # A course set up before the zone may start "tomorrow"; today's doses must count in it.
     await settled_course(session, user, now)
     zone = ZoneInfo(user.timezone)
@@ -85,15 +101,36 @@ async def _today_text(session: AsyncSession, user: User, now: datetime, disclaim
         if due is not None and due > now and local_day(due, zone) == today:
             states.setdefault(due, COMING_UP)
     if not states and not any(r.enabled for r in reminders):
-        return DOSES_OFF if reminders else NO_DOSES
+        return (DOSES_OFF if reminders else NO_DOSES), None
     lines = [f"💊 {at.astimezone(zone):%H:%M} — {states[at]}" for at in sorted(states)]
+    unsent = sorted(
+        (d.occurrence, d.delivery_id)
+        for d in found
+        if d.day == today and d.state is DoseState.NOT_SENT and d.delivery_id is not None
+    )
+    if unsent:
+        lines.append(UNSENT)
     if user.reminders_paused:
         lines.append(PAUSED)
     elif COMING_UP not in states.values():
         lines.append(NONE_LEFT)
     header = f"📅 <b>Today's doses</b> ({today.strftime('%a %d %b')}, {user.timezone})"
     footer = "Take each dose with food. Missed one? Never take two to make up for it."
-    return "\n".join([header, *lines, "", footer, "", disclaimer])
+    buttons = [
+        [
+            InlineKeyboardButton(
+                f"✅ Taken ({at.astimezone(zone):%H:%M})",
+                callback_data=encode(Action.TAKEN, delivery),
+            ),
+            InlineKeyboardButton(
+                f"⏭ Skip ({at.astimezone(zone):%H:%M})",
+                callback_data=encode(Action.SKIP, delivery),
+            ),
+        ]
+        for at, delivery in unsent
+    ]
+    markup = InlineKeyboardMarkup(buttons) if buttons else None
+    return "\n".join([header, *lines, "", footer, "", disclaimer]), markup
 
 
 def _state_text(dose: DoseOccurrence, now: datetime) -> str:
@@ -131,7 +168,7 @@ async def _history_reply(
     course = await settled_course(session, user, now)
     first = course.start_date if course is not None and course.start_date <= today else None
     first = first or await first_dose_day(session, user.id, zone)
-    view = view_for(whole, today, first)
+    view = view_for(whole, today, first, end_day(course, zone) if course is not None else None)
     records = await dose_records(session, user.id, zone, now, days=max(view.days, RECENT_DAYS))
     reminders = await reminders_of(session, user.id)
     doses = [r for r in reminders if r.kind == ReminderKind.DOSE and r.enabled]

@@ -31,6 +31,7 @@ from scheduler.check_history import check_occurrences, next_checks
 from scheduler.checkin_screen import has_answers
 from scheduler.course_series import course_history, course_last_day, progress_of
 from scheduler.courses import end_day, settled_course, user_zone
+from scheduler.cumulative import doses_from
 from scheduler.dose_span import first_dose_day
 from scheduler.doses import dose_records
 from scheduler.messages import PRESCRIBER
@@ -75,7 +76,7 @@ async def gather(session: AsyncSession, user: User, now: datetime, disclaimer: s
         figures = CourseFigures(
             start=course.start_date,
             ended_on=end_day(course, zone),
-            doses=tuple(history.doses),
+            doses=tuple(doses_from(course.start_date, history.doses)),
             progress=progress,
         )
         if course.start_date <= today:

@@ -36,3 +36,18 @@ def test_a_day_not_said_clearly_enough_to_count_doses_from(text: str) -> None:
     with pytest.raises(VagueDay):
         day_in_words(text, WEDNESDAY)
     assert speaks_of_a_day(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "ahead", "day"),
+    [
+        # A dose change "from monday", said on a Wednesday, is for the coming Monday.
+        ("monday", True, date(2026, 3, 16)),
+        ("wednesday", True, date(2026, 3, 11)),
+        ("next monday", True, date(2026, 3, 16)),
+        ("next wednesday", False, date(2026, 3, 18)),
+        ("last monday", True, date(2026, 3, 9)),
+    ],
+)
+def test_a_day_ahead_in_words(text: str, ahead: bool, day: date) -> None:
+    assert day_in_words(text, WEDNESDAY, ahead=ahead) == day
