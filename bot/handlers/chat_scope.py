@@ -59,14 +59,15 @@ def private_link(bot_username: str, payload: str) -> str:
 
 
 def command_of(message: Message, bot_username: str) -> tuple[str, bool] | None:
-    """The command a message starts with, lowercased, and whether it is addressed to another
-    bot (`/history@other_bot`); None for a message that is no command."""
-    entities = message.entities or ()
-    if not message.text or not entities or entities[0].type != MessageEntity.BOT_COMMAND:
+    """The command a message (or a photo's caption) starts with, lowercased, and whether it is
+    addressed to another bot (`/history@other_bot`); None for a message that is no command."""
+    text = message.text or message.caption
+    entities = message.entities or message.caption_entities or ()
+    if not text or not entities or entities[0].type != MessageEntity.BOT_COMMAND:
         return None
     if entities[0].offset != 0:
         return None
-    name, _, target = message.text[1 : entities[0].length].partition("@")
+    name, _, target = text[1 : entities[0].length].partition("@")
     return name.lower(), bool(target) and target.lower() != bot_username.lower()
 
 
@@ -96,8 +97,13 @@ async def scope(update: Update, context: Context) -> None:
     chat, message = update.effective_chat, update.message
     if chat is None or chat.type not in _GROUPS:
         return
-    if update.edited_message is not None:
-        raise ApplicationHandlerStop  # an edit in a group asks nothing new of us
+    edited = update.edited_message
+    if edited is not None:
+        # An edit in a group asks nothing new of us, but a warning sign edited into words to
+        # the bot is answered (freetext.group_edit), as it would be in private.
+        if not addressed_to_bot(edited, context.bot.username, context.bot.id):
+            raise ApplicationHandlerStop
+        return
     if message is None:
         return  # my_chat_member and the like have handlers of their own
     username = context.bot.username

@@ -9,6 +9,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.logs import log_failed_update
 from bot.services import Context, IsobotApp
+from bot.threads import thread_for
 
 log = logging.getLogger("isobot.errors")
 
@@ -24,7 +25,10 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(error, Forbidden):
         return
     try:
-        await context.bot.send_message(update.effective_chat.id, SORRY)
+        chat_id = update.effective_chat.id
+        await context.bot.send_message(
+            chat_id, SORRY, message_thread_id=thread_for(update, chat_id)
+        )
     except TelegramError:
         log.warning("could not tell chat about a failed update %s", update_id)
 

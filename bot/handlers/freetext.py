@@ -115,17 +115,19 @@ async def free_text(update: Update, context: Context) -> None:
 
 
 async def edited_text(update: Update, context: Context) -> None:
-    """An edited message in the private chat: a warning sign in it is answered as in a new one;
-    anything else is not read again, since it may be the answer to a question asked before."""
+    """An edited message (or a photo's edited caption) in the private chat: a warning sign in it
+    is answered as in a new one; anything else is not read again, since it may be the answer to
+    a question asked before."""
     message = update.effective_message
-    assert message is not None and message.text is not None and update.effective_user is not None
+    assert message is not None and update.effective_user is not None
+    words = message.text or message.caption or ""
     svc = services(context)
     admin = svc.is_admin(update.effective_user.id)
     async with svc.db.session() as session:
         user = await get_user(session, update.effective_user.id)
         drafted = admin and await has_written_draft(session, update.effective_user.id)
     waiting = user is not None and bool(user.awaiting)
-    finding = assess(message.text, svc.library)
+    finding = assess(words, svc.library)
     # A sign only the net saw in a short answer ("40") while a flow waits is that answer's
     # correction, as bot/awaiting reads it; otherwise ("swallowed 30 pills", which no flow can
     # take) it is asked about as in a new message.
@@ -133,10 +135,10 @@ async def edited_text(update: Update, context: Context) -> None:
         user is not None
         and waiting
         and answer_words(update) is not None
-        and flow_reads(context, flow_and_last_message(user.awaiting)[0], message.text)
+        and flow_reads(context, flow_and_last_message(user.awaiting)[0], words)
     )
     if finding is not None and (finding.named or (finding.level is Level.ASK and not short_answer)):
-        await answer_text(update, context, message.text)
+        await answer_text(update, context, words)
         return
     if drafted:
         # Likely the text just taken for a broadcast, its typo seen in the preview.
@@ -163,6 +165,17 @@ async def group_text(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     await answer_text(update, context, without_mention(message.text, context.bot.username))
+
+
+async def group_edit(update: Update, context: Context) -> None:
+    """An edit to words for the bot in a group: only a warning sign in it is answered, as an
+    edit in private is; anything else may already have had its answer."""
+    message = update.effective_message
+    assert message is not None
+    words = without_mention(message.text or message.caption or "", context.bot.username)
+    finding = assess(words, services(context).library)
+    if finding is not None and finding.named:
+        await answer_text(update, context, words)
 
 
 def without_mention(text: str, bot_username: str) -> str:
@@ -284,5 +297,8 @@ def register(app: IsobotApp) -> None:
     text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(text & filters.ChatType.PRIVATE, free_text))
     app.add_handler(MessageHandler(text & filters.ChatType.GROUPS, group_text))
-    edited = filters.TEXT & ~filters.COMMAND & filters.UpdateType.EDITED_MESSAGE
+    edited = (filters.TEXT & ~filters.COMMAND | filters.CAPTION) & filters.UpdateType.EDITED_MESSAGE
     app.add_handler(MessageHandler(edited & filters.ChatType.PRIVATE, edited_text))
+    # A caption edited in a group too: chat_scope lets through only those addressed to the bot.
+    edited_words = (filters.TEXT | filters.CAPTION) & filters.UpdateType.EDITED_MESSAGE
+    app.add_handler(MessageHandler(edited_words & filters.ChatType.GROUPS, group_edit))

@@ -28,15 +28,16 @@ _ALBUM = "media_album"
 async def media_message(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and update.effective_user is not None
+    caption = (message.caption or "").strip()
     album = message.media_group_id
     if album is not None and context.chat_data is not None:
-        if context.chat_data.get(_ALBUM) == album:
+        # An album comes as one message a photo; any of them may carry its own caption.
+        if context.chat_data.get(_ALBUM) == album and not caption:
             return
         context.chat_data[_ALBUM] = album
     svc = services(context)
-    caption = (message.caption or "").strip()
     if caption.startswith("/"):
-        await message.reply_text(COMMAND_AS_TEXT.format(command=caption.split()[0]))
+        await _command_caption(update, context, caption)
         return
     async with svc.db.session() as session:
         user = await get_user(session, update.effective_user.id)
@@ -65,12 +66,27 @@ async def media_message(update: Update, context: Context) -> None:
 
 async def group_media(update: Update, context: Context) -> None:
     """A captioned photo or file in a group, which reaches here only when it mentions or replies
-    to the bot (handlers/chat_scope.py): its caption is answered as group text is."""
+    to the bot, or is captioned with one of its public commands (handlers/chat_scope.py): its
+    caption is answered as group text is."""
     message = update.effective_message
     assert message is not None
-    caption = (message.caption or "").strip()
-    if caption and not caption.startswith("/"):
-        await answer_text(update, context, without_mention(caption, context.bot.username))
+    caption = without_mention((message.caption or "").strip(), context.bot.username)
+    if caption.startswith("/"):
+        await _command_caption(update, context, caption)
+    elif caption:
+        await answer_text(update, context, caption)
+
+
+async def _command_caption(update: Update, context: Context, caption: str) -> None:
+    """A command in a caption is not run, but a warning sign in the words after it is answered
+    first: "/urgent my little brother swallowed some of my pills"."""
+    message = update.effective_message
+    assert message is not None
+    command, _, rest = caption.partition(" ")
+    finding = assess(rest, services(context).library) if rest.strip() else None
+    if finding is not None and finding.named:
+        await answer_text(update, context, rest)
+    await message.reply_text(COMMAND_AS_TEXT.format(command=command.split("@")[0]))
 
 
 def register(app: IsobotApp) -> None:

@@ -8,6 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.button_replies import pressed
 from bot.keyboards import TOPIC_PREFIX, topic_keyboard, with_sos
 from bot.services import Context, IsobotApp, services
+from bot.threads import thread_for
 from content import RedFlagFamily, Topic, topic_message
 
 MENU_TEXT = "📚 <b>Topics</b>\nPick one to read about it."
@@ -26,19 +27,25 @@ async def send_topic(
     related = [library.topics[c] for c in topic.related]
     assert update.effective_chat is not None
     markup = topic_keyboard(related)
+    chat_id = update.effective_chat.id if chat_id is None else chat_id
     await context.bot.send_message(
-        update.effective_chat.id if chat_id is None else chat_id,
+        chat_id,
         topic_message(topic, library, flag_pointer=flag_pointer),
         # With a pointer to a warning sign, help is one tap away.
         reply_markup=with_sos(markup) if flag_pointer is not None else markup,
+        message_thread_id=thread_for(update, chat_id),
     )
 
 
 async def topics_menu(update: Update, context: Context) -> None:
     library = services(context).library
     assert update.effective_chat is not None
+    chat_id = update.effective_chat.id
     await context.bot.send_message(
-        update.effective_chat.id, MENU_TEXT, reply_markup=topic_keyboard(library.topics.values())
+        chat_id,
+        MENU_TEXT,
+        reply_markup=topic_keyboard(library.topics.values()),
+        message_thread_id=thread_for(update, chat_id),
     )
 
 

@@ -30,6 +30,7 @@ from bot.services import (
     services,
     user_session,
 )
+from bot.threads import thread_for
 from content import (
     Finding,
     HelpLine,
@@ -114,14 +115,18 @@ async def send_urgent(
     log.info("urgent guidance sent: %s%s", family.id if family else SOS_GENERAL, whose)
     line = await help_line(update, context, chat_id)
     text = urgent_message(family, library, line, someone_else=someone_else)
-    await context.bot.send_message(chat_id, text)
+    await context.bot.send_message(chat_id, text, message_thread_id=thread_for(update, chat_id))
 
 
 async def urgent_command(update: Update, context: Context) -> None:
     assert update.effective_chat is not None
     library = services(context).library
+    chat_id = update.effective_chat.id
     await context.bot.send_message(
-        update.effective_chat.id, CHOOSER_TEXT, reply_markup=chooser_keyboard(library.red_flags)
+        chat_id,
+        CHOOSER_TEXT,
+        reply_markup=chooser_keyboard(library.red_flags),
+        message_thread_id=thread_for(update, chat_id),
     )
 
 
@@ -216,14 +221,18 @@ async def _answer_check_in(
     if answer == "m":
         text = carer_milder_message(svc.library)
         markup = with_sos(topic_keyboard([topic]))
-        await context.bot.send_message(chat_id, text, reply_markup=markup)
+        await context.bot.send_message(
+            chat_id, text, reply_markup=markup, message_thread_id=thread_for(update, chat_id)
+        )
         return
     if answer == "n":
         # Low mood gets the wellbeing topic itself; the others a button to their topic.
         mood = family.id == "mood"
         text = reply_no_message(family, svc.library)
         markup = with_sos(None if mood else topic_keyboard([topic]))
-        await context.bot.send_message(chat_id, text, reply_markup=markup)
+        await context.bot.send_message(
+            chat_id, text, reply_markup=markup, message_thread_id=thread_for(update, chat_id)
+        )
         if mood:
             await send_topic(update, context, topic, chat_id=chat_id)
         return
