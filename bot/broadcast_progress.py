@@ -67,12 +67,17 @@ async def show_stopped_by_erasure(context: Context, going: list[tuple[int, int, 
 
 def final_report(broadcast: Broadcast, p: Progress) -> str:
     stopped = broadcast.status == BroadcastStatus.CANCELLED
+    # Recipients who erase their data mid-send take their delivery rows with them: the report
+    # still counts against the number confirmed, and says where the rest went.
+    total = max(broadcast.total, p.total)
     lines = [
         f"📣 <b>Broadcast #{broadcast.id} {'stopped' if stopped else 'finished'}</b>",
-        f"✅ Delivered: {p.sent} of {p.total}",
+        f"✅ Delivered: {p.sent} of {total}",
         f"🚫 Blocked the bot: {p.blocked}",
         f"⚠️ Failed: {p.failed}",
     ]
+    if total > p.total:
+        lines.append(f"🗑 Erased their data since it was confirmed: {total - p.total}")
     if p.uncertain:
         lines.append(f"❔ Uncertain (a crash or timeout mid-send; not resent): {p.uncertain}")
     if p.cancelled:

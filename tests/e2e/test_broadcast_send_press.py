@@ -13,6 +13,7 @@ from tests.e2e.test_broadcast import (
     final_report,
     first_tip_drafted,
 )
+from tests.e2e.test_ids_after_erase import erase_everything
 
 
 async def test_a_failed_progress_message_after_send_never_says_to_try_again(
@@ -42,3 +43,24 @@ async def test_a_failed_progress_message_after_send_never_says_to_try_again(
     log = bot.log.getvalue()
     assert "progress of broadcast 1 failed with NetworkError" in log
     assert "Bad Gateway" not in log, "an error's message reached the log"
+
+
+async def test_a_recipient_who_erases_their_data_mid_send_is_still_in_the_report(
+    fake: FakeBotApi, sqlite_db_url: str
+) -> None:
+    """A broadcast to 20 is sent slowly; one recipient erases their data while it goes out, and
+    their delivery row goes with it. The report said "Delivered: 19 of 19", as if the admin
+    had confirmed 19. It counts against the 20 confirmed and says where the one went."""
+    async with bot_running(fake, sqlite_db_url, send_rate_per_second=2.0) as bot:
+        await add_recipients(bot, 19)
+        await bot.say("/timezone Europe/Berlin")
+        await bot.say("/remind dose 21:00")
+        menu = await first_tip_drafted(bot)
+        before = len(fake.messages(ADMIN))
+        await bot.press(menu, button(bot, menu, "In treatment"), user_id=ADMIN)
+        confirm = (await fake.wait_for_messages(ADMIN, before + 3))[-1]
+        await bot.press(confirm, button(bot, confirm, "Send to 20"), user_id=ADMIN)
+        await erase_everything(bot)
+        report = await final_report(bot)
+    assert "Delivered: 19 of 20" in report.text
+    assert "Erased their data since it was confirmed: 1" in report.text
