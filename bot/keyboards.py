@@ -33,6 +33,12 @@ def topic_keyboard(topics: Iterable[Topic], width: int = 2) -> InlineKeyboardMar
 SOS = "sos"
 SOS_PREFIX = "sos:"
 SOS_GENERAL = "general"
+# After a family's id in the chooser's data: the help is for someone looking after them.
+FOR_CARER = ":c"
+SOMEONE_ELSE = "👥 It's about someone else"
+CARER_CHOOSER = f"{SOS_PREFIX}others"  # /urgent's chooser again, for someone looking after them
+ABOUT_ME = "🙋 It's about me"
+OWN_CHOOSER = f"{SOS_PREFIX}me"  # and back
 ASK_PREFIX = "ask:"
 SOS_LABEL = "🆘 I feel unwell or unsafe"
 ASK_GENERAL = "I was asking in general"
@@ -52,14 +58,30 @@ def with_sos(markup: InlineKeyboardMarkup | None = None) -> InlineKeyboardMarkup
 
 
 def chooser_keyboard(
-    families: Iterable[RedFlagFamily], *, asking: bool = False, about: Topic | None = None
+    families: Iterable[RedFlagFamily],
+    *,
+    asking: bool = False,
+    about: Topic | None = None,
+    carer: bool = False,
 ) -> InlineKeyboardMarkup:
     """A button a family, then "Something else"; as a check-in, also "asking in general", which
-    opens the topic the message was `about`, or the menu when none was clear."""
-    buttons = [InlineKeyboardButton(f.label, callback_data=f"{SOS_PREFIX}{f.id}") for f in families]
+    opens the topic the message was `about`, or the menu when none was clear. With `carer`, for
+    someone looking after a person on the course: its labels and advice speak of them. Without,
+    /urgent's chooser (not a check-in) offers that version too."""
+    suffix = FOR_CARER if carer else ""
+    buttons = [
+        InlineKeyboardButton(
+            f.label_for_carer if carer else f.label, callback_data=f"{SOS_PREFIX}{f.id}{suffix}"
+        )
+        for f in families
+    ]
     buttons.append(
-        InlineKeyboardButton("Something else", callback_data=f"{SOS_PREFIX}{SOS_GENERAL}")
+        InlineKeyboardButton("Something else", callback_data=f"{SOS_PREFIX}{SOS_GENERAL}{suffix}")
     )
+    if carer:
+        buttons.append(InlineKeyboardButton(ABOUT_ME, callback_data=OWN_CHOOSER))
+    elif not asking:
+        buttons.append(InlineKeyboardButton(SOMEONE_ELSE, callback_data=CARER_CHOOSER))
     if asking:
         general = "topics" if about is None else f"{TOPIC_PREFIX}{about.command}"
         buttons.append(InlineKeyboardButton(ASK_GENERAL, callback_data=general))

@@ -115,10 +115,15 @@ def flow_and_last_message(awaiting: str) -> tuple[str, int]:
 
 @asynccontextmanager
 async def user_session(db: Database, update: Update) -> AsyncIterator[tuple[AsyncSession, User]]:
-    """A session, and the user the update came from (recorded before any handler runs)."""
+    """A session, and the user the update came from (recorded before any handler runs).
+
+    The user's row is locked until the session ends (PostgreSQL; SQLite has one writer): with
+    several instances, two taps of one user run at once, and each would read the state, decide,
+    and insert what the other inserts too. Each instance keeps a chat's updates in order, so
+    only another instance's handler ever waits here."""
     assert update.effective_user is not None
     async with db.session() as session:
-        user = await get_user(session, update.effective_user.id)
+        user = await get_user(session, update.effective_user.id, lock=True)
         assert user is not None
         yield session, user
         note_last_message(user, update)

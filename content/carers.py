@@ -20,15 +20,53 @@ def on_the_course(said: list[Sentence]) -> bool:
         if has_phrase(words, ON_BEHALF):
             return True
         for i, word in enumerate(words):
-            if word in {"my", "our"} and DEPENDANTS & {
-                w.removesuffix("s") for w in words[i + 1 : i + 4]
-            }:
+            if word in {"my", "our"} and _a_dependant(words[i + 1 : i + 7]):
                 return True
             if _medicine(word) and _taken_by_someone_else(words, i):
                 return True
             if word in TAKING and i and words[i - 1] in {"her", "his", "their"}:
                 return True
     return False
+
+
+# An age said before or instead of who: "my 15 year old daughter", "my 16yo".
+_AGE = re.compile(r"\d{1,2}(?:yo|yos|yr|yrs|y)?")
+_AGE_WORDS = frozenset({"year", "years", "yr", "yrs", "old", "yo"})
+_OLD = re.compile(r"\d{1,2}(?:yo|yos)")
+
+
+def _a_dependant(after_my: tuple[str, ...]) -> bool:
+    """Whether the words after "my" name a child of the writer's: "my son", "my teenage
+    daughter", "my 15 year old", "my 16yo"."""
+    if DEPENDANTS & {w.removesuffix("s") for w in after_my[:3]}:
+        return True
+    rest = [w for w in after_my if not (_AGE.fullmatch(w) or w in _AGE_WORDS)]
+    aged = len(rest) < len(after_my) and bool(after_my) and bool(_AGE.fullmatch(after_my[0]))
+    if not aged:
+        return False
+    # "my 16yo", "my 15 year old has ...": the age alone names them; else who comes after it.
+    said_old = bool(_OLD.fullmatch(after_my[0])) or "old" in after_my[:4]
+    return said_old or bool(rest and rest[0].removesuffix("s") in DEPENDANTS)
+
+
+# Who a sign is told of: the last person named before it.
+_WRITER_NAMED = frozenset({"i", "im", "me", "myself"})
+_THEM_NAMED = frozenset({"he", "she", "they", "him", "her", "his", "their", "hes", "shes"})
+
+
+def writer_before(words: tuple[str, ...], start: int) -> bool:
+    """Whether the last person named before `start` is the writer ("my son is on it and I want
+    to die"), not someone else ("I think she might be pregnant", "my son's eyes")."""
+    for word in reversed(words[:start]):
+        if word in _THEM_NAMED or _someone(word):
+            return False
+        if word in _WRITER_NAMED:
+            return True
+    return False
+
+
+def _someone(word: str) -> bool:
+    return bool({word, word.removesuffix("s")} & (DEPENDANTS | OTHERS))
 
 
 _THEY = re.compile(

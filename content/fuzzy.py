@@ -119,6 +119,10 @@ def _one_swap(word: str, target: str) -> bool:
     )
 
 
+# A filler word may not bring in someone else as the subject.
+_NEW_SUBJECTS = frozenset({"he", "she", "they", "hes", "shes"})
+
+
 def find_hits(pattern: Pattern, text: tuple[str, ...], *, max_gap: int = 0) -> list[Hit]:
     """Every place the whole pattern occurs in `text`, best match per start position.
 
@@ -144,6 +148,8 @@ def _extend(
     best: tuple[float, int, int] | None = None
     skips = range(gaps + 1) if slot > 0 else range(1)
     for skip in skips:
+        if _NEW_SUBJECTS.intersection(text[pos : pos + skip]):
+            break  # "I think she might be pregnant" is no "I might be pregnant"
         at = pos + skip
         for sim, used_words, used_slots in _candidates(pattern, slot, text, at):
             rest = _extend(pattern, slot + used_slots, text, at + used_words, gaps - skip)

@@ -52,6 +52,7 @@ def load_library(root: Path | None = None) -> Library:
         urgent_general_html=texts.urgent_general,
         carer_ask_html=texts.carer_ask,
         carer_milder_html=texts.carer_milder,
+        carer_general_html=texts.carer_general,
         crisis_lines=crisis_lines,
         sign_model=load_sign_model(root / "sign_model.json", problems),
         guides=load_guides(root / "guides.yaml", problems),

@@ -32,7 +32,9 @@ def urgent_message(
 ) -> str:
     """Short guidance for a warning sign (the shared advice alone for None), where to call,
     then the disclaimer; with `someone_else`, the advice for the person looking after them."""
-    if family is None:
+    if family is None and someone_else:
+        parts = [_heading("🚨 ", CARER_URGENT_TITLE), library.carer_general_html]
+    elif family is None:
         parts = [_heading("🚨 ", GENERAL_URGENT_TITLE), library.urgent_general_html]
     elif someone_else:
         parts = [_heading("🚨 ", CARER_URGENT_TITLE), family.carer_html]

@@ -59,6 +59,13 @@ class RedFlagFamily:
     carer_html: str = ""
     # Words that elsewhere explain a sign away ("bruised" for a sore leg) but here are the sign.
     own_words: frozenset[str] = frozenset()
+    # The chooser's button for someone looking after a person on the course, where `label`
+    # speaks as the person ("I might be pregnant").
+    carer_label: str = ""
+
+    @property
+    def label_for_carer(self) -> str:
+        return self.carer_label or self.label
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,8 @@ class Library:
     # The check-in for someone else's sign, and its "milder" answer (texts.yaml).
     carer_ask_html: str = ""
     carer_milder_html: str = ""
+    # The shared advice for them, for the carer's chooser's "something else".
+    carer_general_html: str = ""
     crisis_lines: CrisisLines | None = None
     sign_model: SignModel | None = None
     # How-tos for using the bot, in file order, which breaks ties between them.

@@ -51,7 +51,7 @@ _FIELDS = {
     "weak": "list",
     "subject_keywords": "words",
 }
-_OPTIONAL_FIELDS = {"own_words": "words"}
+_OPTIONAL_FIELDS = {"own_words": "words", "carer_label": "str"}
 
 
 def load_red_flags(
@@ -158,6 +158,7 @@ def _family(
         reply_no_html=entry["reply_no"].strip(),
         carer_html=f"{entry['carer'].strip()}\n\n{texts.carer_general}",
         own_words=frozenset(w.lower() for w in entry.get("own_words", ())),
+        carer_label=str(entry.get("carer_label", "")).strip(),
     )
     problems += _family_problems(family, entry, where, topics)
     return family
@@ -178,6 +179,8 @@ def _family_problems(
     for key in ("label", "ask_yes", "ask_no"):
         if not 1 <= len(entry[key].strip()) <= MAX_LABEL:
             problems.append(f"{where}: '{key}' must be 1-{MAX_LABEL} characters")
+    if len(family.carer_label) > MAX_LABEL:
+        problems.append(f"{where}: 'carer_label' must be at most {MAX_LABEL} characters")
     if not all(isinstance(p, str) and p.strip() for p in entry["weak"]):
         problems.append(f"{where}: 'weak' must be a list of non-empty texts")
     for key in ("urgent", "carer", "pointer", "ask", "reply_no"):

@@ -206,3 +206,19 @@ def says_it_is_now(text: str) -> bool:
     himself right now"), as the check-in's yes does."""
     found = words(text)
     return has_phrase(found, _NOW) and not has_phrase(found, _NOT_NOW)
+
+
+# A carer's "it's milder" in words: it is over, or not happening now.
+_OVER = (
+    _NOT_NOW
+    + phrases("better now", "fine now", "ok now", "okay now", "calmer now", "over now", "its over")
+    + phrases("milder", "its milder", "it passed", "it stopped", "has stopped", "stopped now")
+)
+_OVER_WORDS = 8
+
+
+def says_it_is_over(text: str) -> bool:
+    """Whether a carer's short reply says it is not happening now ("not right now", "he's better
+    now", "it's milder than that"), as the check-in's "No, it's milder" does."""
+    found = words(text)
+    return len(found) <= _OVER_WORDS and has_phrase(found, _OVER)

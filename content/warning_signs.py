@@ -151,7 +151,13 @@ def assess(text: str, library: Library) -> Finding | None:
         return Finding(library.red_flag("mood"), Level.ASK)
     said = sentences(text)
     found = _phrase_finding(text, said, library)
-    if (found is None or found.level is Level.SUBJECT) and carers.on_the_course(said):
+    about_them = carers.on_the_course(said)
+    theirs_too = found is not None and about_them and not _of_the_writer(found, said)
+    if theirs_too and found is not None and found.level is Level.URGENT:
+        # A clear sign that does not name the writer, in a message about someone on the course
+        # ("my son's eyes have gone yellow"): theirs, and urgent, with the advice for the carer.
+        return Finding(found.family, Level.URGENT, someone_else=True)
+    if about_them and (found is None or found.level is Level.SUBJECT or theirs_too):
         # Someone else's sign, and they take the medicine: a parent writing about their son.
         # Read as if they had written it, what would be theirs gets the carer's check-in.
         told = sentences(carers.in_their_words(text))
@@ -172,7 +178,11 @@ def assess(text: str, library: Library) -> Finding | None:
         and not plain_missed_report(text)
         and not plain_everyday_reply(text)
     ):
-        return Finding(None, Level.ASK)
+        # In a message about someone on the course whose last person named is not the writer
+        # ("I found cuts on my daughter's arms, she's on accutane"), the question is about them.
+        told = tuple(word for sentence in said for word in sentence.words)
+        them = about_them and not carers.writer_before(told, len(told))
+        return Finding(None, Level.ASK, someone_else=them)
     return None
 
 
@@ -235,6 +245,23 @@ def _phrase_finding(
         if other is None and Reading.OTHER in {strong, weak}:
             other = Finding(family, Level.SUBJECT)
     return asked or other
+
+
+def _of_the_writer(found: Finding, said: list[Sentence]) -> bool:
+    """Whether a wording of the family found is said of the writer: it names them ("I am
+    pregnant"), or the last person named before it is the writer ("my son is on it and I want
+    to die"), not someone else ("I think she might be pregnant", "my son's eyes have gone
+    yellow")."""
+    family = found.family
+    if family is None:
+        return True
+    for phrase in (*family.phrases, *family.weak_phrases):
+        sign = compile_sign(phrase)
+        for sentence in said:
+            for span in _spans(sign, sentence.words):
+                if names_writer(span, sentence) or carers.writer_before(sentence.words, span.start):
+                    return True
+    return False
 
 
 def find_red_flag(text: str, library: Library) -> RedFlagFamily | None:

@@ -174,5 +174,6 @@ async def _refresh_chunk(session: AsyncSession, sightings: Sequence[Sighting]) -
     return [s for s in sightings if s.user_id not in active]
 
 
-async def get_user(session: AsyncSession, user_id: int) -> User | None:
-    return await session.get(User, user_id)
+async def get_user(session: AsyncSession, user_id: int, *, lock: bool = False) -> User | None:
+    """The user's row; with `lock`, held for the rest of the transaction (FOR UPDATE)."""
+    return await session.get(User, user_id, with_for_update=lock)

@@ -61,6 +61,12 @@ EXTRA_DOSE = (
     "Ask them before you take your next dose. If you feel unwell, for example a bad headache, "
     "being sick or feeling very drowsy, call your local emergency number."
 )
+EXTRA_DOSE_THEIRS = (
+    "💊 <b>Took more than their dose by mistake? They should contact their prescriber or a "
+    "pharmacist now</b> (or the nearest hospital if neither can be reached), say how much they "
+    "took and when, and ask before taking the next dose. If they feel unwell, for example a bad "
+    "headache, being sick or very drowsy, call your local emergency number."
+)
 NO_MATCH = (
     "I'm not sure which topic that is about. Try /topics for the full menu, or /help for "
     "everything I can do. If you feel unwell or unsafe, tap 🆘 below."
@@ -89,6 +95,12 @@ EDIT_WHILE_WAITING = (
 )
 CHECK_IN = (
     "I want to make sure you're okay. <b>Is something happening to you now that worries "
+    "you?</b> Pick what fits best and I'll tell you what to do, or tell me you were asking in "
+    "general."
+)
+
+CARER_CHECK_IN = (
+    "I want to make sure they're okay. <b>Is something happening to them now that worries "
     "you?</b> Pick what fits best and I'll tell you what to do, or tell me you were asking in "
     "general."
 )
@@ -206,10 +218,10 @@ async def answer_text(update: Update, context: Context, text: str, *, theirs: bo
     assert message is not None and update.effective_user is not None
     library = services(context).library
     finding = assess(text, library)
-    if theirs and finding is not None and finding.family is not None and finding.named:
+    if theirs and finding is not None and (finding.named or finding.family is None):
         finding = Finding(finding.family, Level.ASK, someone_else=True)
     if finding is not None and finding.level is Level.URGENT:
-        await send_urgent(update, context, finding.family)
+        await send_urgent(update, context, finding.family, someone_else=finding.someone_else)
         return
     swallowed = swallowed_by_someone_else(text)
     if swallowed is not None:
@@ -218,9 +230,8 @@ async def answer_text(update: Update, context: Context, text: str, *, theirs: bo
         return
     if (finding is None or finding.family is None) and took_extra_dose(text):
         # Before the net's unnamed question: "oops, took my pill twice" has its own advice.
-        await message.reply_text(
-            f"{EXTRA_DOSE}\n\n{library.disclaimer_html}", reply_markup=with_sos()
-        )
+        advice = EXTRA_DOSE_THEIRS if theirs else EXTRA_DOSE
+        await message.reply_text(f"{advice}\n\n{library.disclaimer_html}", reply_markup=with_sos())
         return
     if finding is not None and finding.level is Level.ASK:
         await _asking(update, context, finding)
@@ -229,9 +240,12 @@ async def answer_text(update: Update, context: Context, text: str, *, theirs: bo
             # in general, the question is answered by its topic, one tap away.
             topics = match_topics(text, library)
             about = topics[0] if len(topics) == 1 else None
+            carer = finding.someone_else
             await message.reply_text(
-                f"{CHECK_IN}\n\n{library.disclaimer_html}",
-                reply_markup=chooser_keyboard(library.red_flags, asking=True, about=about),
+                f"{CARER_CHECK_IN if carer else CHECK_IN}\n\n{library.disclaimer_html}",
+                reply_markup=chooser_keyboard(
+                    library.red_flags, asking=True, about=about, carer=carer
+                ),
             )
             return
         # Posted as the group itself or a channel, the message names no one who could tap.

@@ -150,7 +150,8 @@ async def delete_button(update: Update, context: Context) -> None:
         return
     # After any sighting being written: committed later, it would bring the user back.
     async with sightings_of(context).write_lock, svc.db.session() as session:
-        user = await get_user(session, query.from_user.id)
+        # Locked: the second of a double tap on another instance waits, then finds it gone.
+        user = await get_user(session, query.from_user.id, lock=True)
         # The button is for the data there was when it was asked: after an erasure and a fresh
         # start (or the second of a double tap), it must not erase what came since. A button
         # from before it named its data has only the time it was asked, in whole seconds.

@@ -10,10 +10,14 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.awaiting import expect_input
+from bot.button_replies import show_after_press
 from bot.commands import START, CommandInfo
 from bot.handlers.topics import send_topic
 from bot.keyboards import (
     ASK_PREFIX,
+    CARER_CHOOSER,
+    FOR_CARER,
+    OWN_CHOOSER,
     SOS,
     SOS_GENERAL,
     SOS_PREFIX,
@@ -46,6 +50,7 @@ from content.short_answers import (
     asks_for_help,
     no_that_goes_on,
     says_it_is_now,
+    says_it_is_over,
     yes_or_no,
 )
 from storage.error_logs import log_failure
@@ -75,6 +80,10 @@ _ALERTS = {
 CHOOSER_TEXT = (
     "🆘 <b>What is happening?</b>\nPick what fits best, and I'll tell you what to do now. "
     "If you are in danger, call your local emergency number straight away."
+)
+CARER_CHOOSER_TEXT = (
+    "🆘 <b>What is happening to them?</b>\nPick what fits best, and I'll tell you what to do "
+    "now. If they are in danger, call your local emergency number straight away."
 )
 
 
@@ -138,7 +147,20 @@ async def sos_button(update: Update, context: Context) -> None:
         await query.answer()
         await urgent_command(update, context)
         return
-    family_id = query.data.removeprefix(SOS_PREFIX)
+    if query.data in {CARER_CHOOSER, OWN_CHOOSER}:
+        carer = query.data == CARER_CHOOSER
+        await query.answer()
+        await show_after_press(
+            query,
+            context,
+            CARER_CHOOSER_TEXT if carer else CHOOSER_TEXT,
+            chooser_keyboard(library.red_flags, carer=carer),
+            new_message=True,
+        )
+        return
+    chosen = query.data.removeprefix(SOS_PREFIX)
+    family_id = chosen.removesuffix(FOR_CARER)
+    someone_else = chosen != family_id
     family = library.red_flag(family_id)
     if family is None and family_id != SOS_GENERAL:
         await query.answer("That button is out of date. Send /urgent again.")
@@ -148,14 +170,16 @@ async def sos_button(update: Update, context: Context) -> None:
         # What someone picked is theirs alone: the guidance goes to their private chat, or, if
         # they never opened one, into an alert only they see.
         try:
-            await send_urgent(update, context, family, chat_id=query.from_user.id)
+            await send_urgent(
+                update, context, family, someone_else=someone_else, chat_id=query.from_user.id
+            )
         except (Forbidden, BadRequest):
             await query.answer(_URGENT_ALERT, show_alert=True)
             return
         await query.answer(ANSWERED_IN_PRIVATE)
         return
     await query.answer()
-    await send_urgent(update, context, family)
+    await send_urgent(update, context, family, someone_else=someone_else)
 
 
 async def ask_button(update: Update, context: Context) -> None:
@@ -280,7 +304,7 @@ async def typed_answer(update: Update, context: Context, awaiting: str) -> bool:
     # Words beyond a plain yes or no count only if they name nothing but the sign asked about.
     found = assess(text, library)
     nothing_else = found is None or _repeats(awaiting, found)
-    if nothing_else and family is not None and whose != "carer" and asking_in_general(text):
+    if nothing_else and family is not None and asking_in_general(text):
         async with user_session(services(context).db, update) as (_, user):
             user.awaiting = flow_after(awaiting)
         await _answer_check_in(update, context, family, "g")
@@ -288,6 +312,10 @@ async def typed_answer(update: Update, context: Context, awaiting: str) -> bool:
     answer = yes_or_no(text)
     if answer is None and nothing_else and no_that_goes_on(text):
         answer = False
+    # Only the net's doubt about a few words ("not right now") names no other sign.
+    unnamed = found is None or found.family is None
+    if answer is None and whose == "carer" and unnamed and says_it_is_over(text):
+        answer = False  # "not right now", "he's better now": the milder button's words
     if answer is None and (asks_for_help(text) or (whose == "carer" and says_it_is_now(text))):
         answer = True  # "i need help", or a carer's "it's happening now": the yes button's words
     if answer is None:

@@ -83,9 +83,20 @@ async def test_sos_chooser_reaches_each_familys_guidance_in_two_taps(
 async def test_urgent_command_opens_the_chooser_with_every_family(bot: BotUnderTest) -> None:
     chooser = await bot.say("/urgent")
     data = [d for _, d in bot.fake.buttons(chooser)]
-    assert data == [f"sos:{f.id}" for f in LIBRARY.red_flags] + ["sos:general"]
+    assert data == [f"sos:{f.id}" for f in LIBRARY.red_flags] + ["sos:general", "sos:others"]
     general = await bot.press_and_wait(chooser, "sos:general")
     assert "Stop taking isotretinoin and contact your prescriber now" in general.text
+
+
+async def test_the_chooser_for_someone_else_speaks_of_them_and_goes_back(bot: BotUnderTest) -> None:
+    chooser = await bot.say("/urgent")
+    theirs = await bot.press_and_wait(chooser, "sos:others")
+    data = [d for _, d in bot.fake.buttons(theirs)]
+    assert data == [f"sos:{f.id}:c" for f in LIBRARY.red_flags] + ["sos:general:c", "sos:me"]
+    general = await bot.press_and_wait(theirs, "sos:general:c")
+    assert "They should stop taking isotretinoin" in general.text
+    own = await bot.press_and_wait(theirs, "sos:me")
+    assert [d for _, d in bot.fake.buttons(own)] == [d for _, d in bot.fake.buttons(chooser)]
 
 
 async def test_urgent_is_in_help_and_the_command_menu(bot: BotUnderTest) -> None:
