@@ -58,7 +58,20 @@ TYPOS_ACCENTS_AND_SPACING = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), TOPIC_QUESTIONS + TYPOS_ACCENTS_AND_SPACING)
+# A second writer's wordings (tests/safety has none: these are questions, not signs).
+SECOND_WRITER = [
+    ("can i avoid the initial flare somehow", "treatment"),
+    ("what is ipledge", "pregnancy"),
+    ("can i breastfeed while taking it", "pregnancy"),
+    ("tiny skin coloured bumps under the skin, not red, does accutane clear those", "pores"),
+    ("i keep forgetting my pills, any tips", "treatment"),
+    ("feeling a bit down since starting accutane, is that normal", "wellbeing"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), TOPIC_QUESTIONS + TYPOS_ACCENTS_AND_SPACING + SECOND_WRITER
+)
 def test_match_topics_puts_the_right_topic_first_despite_typos_accents_and_spacing(
     library: Library, text: str, expected: str
 ) -> None:
