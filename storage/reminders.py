@@ -122,3 +122,18 @@ async def first_of_kind(
         .order_by(models.Reminder.id)
         .limit(1)
     )
+
+
+async def reminded_since(session: AsyncSession, user_id: int, since: datetime) -> bool:
+    """Whether a reminder (each asks with its buttons: taken? done?) went to the user after
+    `since`."""
+    found = await session.scalar(
+        select(_DELIVERIES.c.id)
+        .where(
+            _DELIVERIES.c.user_id == user_id,
+            _DELIVERIES.c.kind.is_not(None),
+            _DELIVERIES.c.sent_at > since,
+        )
+        .limit(1)
+    )
+    return found is not None

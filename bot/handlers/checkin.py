@@ -36,6 +36,7 @@ from bot.commands import COURSE, CommandInfo
 from bot.handlers.chat_scope import NOT_YOURS
 from bot.handlers.timezone import zone_keyboard
 from bot.handlers.urgent import help_line, send_urgent
+from bot.keyboards import with_sos
 from bot.services import (
     Context,
     IsobotApp,
@@ -69,14 +70,15 @@ from scheduler.recurrence import local_day, parse_hhmm
 from scheduler.zones import COMMON_ZONES
 from storage.checkins import latest_checkin, start_checkin
 from storage.models import CheckIn, Severity, User
+from storage.reminders import reminded_since
 
 log = logging.getLogger(__name__)
 
 OUT_OF_DATE = "That button is out of date. Send /checkin to start a new check-in."
 REPLACED = "A newer check-in has started; this one is saved as far as it got."
 # How long a typed yes or no may answer an open self-harm question, unless the bot asked
-# something else since.
-TYPED_ANSWER_WINDOW = timedelta(hours=24)
+# something else since: until the next week's check-in would come.
+TYPED_ANSWER_WINDOW = timedelta(days=7)
 USAGE = (
     "/checkin starts a check-in now. /checkin weekly sets a weekly one, /checkin off switches "
     "the weekly one off."
@@ -196,7 +198,7 @@ async def _send(update: Update, context: Context, item: After) -> None:
         await send_urgent(update, context, library.red_flag(item.family_id))
     elif isinstance(item, Support):
         text = support_message(await help_line(update, context, chat_id), library)
-        await context.bot.send_message(chat_id, text)
+        await context.bot.send_message(chat_id, text, reply_markup=with_sos())
     elif isinstance(item, TellPrescriber):
         tip = library.tips.get(item.effect.tip or "")
         await context.bot.send_message(chat_id, tell_prescriber_message(item.effect, tip, library))
@@ -314,10 +316,17 @@ async def typed_self_harm_answer(update: Update, context: Context, yes: bool) ->
         checkin = await latest_checkin(session, user.id)
         if user.awaiting or checkin is None or now - checkin.updated_at > TYPED_ANSWER_WINDOW:
             return False
-        if position(checkin).step is Step.SELF_HARM or (
-            yes and checkin.self_harm_thoughts is False
-        ):
-            # A yes after a no is a change of mind: it gets the help as the button does.
+        if await reminded_since(session, user.id, checkin.updated_at):
+            return False  # "yes, took it" answers the dose reminder, not the check-in
+        # A yes right after a no, before any side effect is answered, is a change of mind: it
+        # gets the help as the button does. Later, a yes may answer anything.
+        changed_mind = (
+            yes
+            and checkin.self_harm_thoughts is False
+            and checkin.finished_at is None
+            and all(getattr(checkin, effect.field) is None for effect in SIDE_EFFECTS)
+        )
+        if position(checkin).step is Step.SELF_HARM or changed_mind:
             reply = _self_harm(checkin, yes, now)
         elif yes and checkin.self_harm_thoughts:
             reply = Reply(after=[Urgent(after_self_harm_answer(True).family or "mood")])
