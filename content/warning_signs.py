@@ -180,8 +180,8 @@ def assess(text: str, library: Library) -> Finding | None:
     ):
         # In a message about someone on the course whose last person named is not the writer
         # ("I found cuts on my daughter's arms, she's on accutane"), the question is about them.
-        told = tuple(word for sentence in said for word in sentence.words)
-        them = about_them and not carers.writer_before(told, len(told))
+        everything = tuple(word for sentence in said for word in sentence.words)
+        them = about_them and not carers.writer_before(everything, len(everything))
         return Finding(None, Level.ASK, someone_else=them)
     return None
 

@@ -8,27 +8,12 @@ from __future__ import annotations
 import pytest
 
 from bot.handlers.freetext import CHECK_IN, NO_MATCH
-from bot.keyboards import SOS, SOS_LABEL
-from sandbox.state import BotMessage
-from tests.e2e.conftest import USER, BotUnderTest, all_handled
+from tests.e2e.conftest import USER, BotUnderTest
 from tests.e2e.test_red_flags import LIBRARY, _family, _plain, _shows
+from tests.e2e.test_safety_flows import CARER_QUESTION, has_sos, replies_to
 
-CARER_QUESTION = "Is it happening to them now?"
 OWN_GENERAL_QUESTION = _plain(CHECK_IN)[:60]  # "I want to make sure you're okay. Is something..."
 MILDER_NUDGE = "telling their prescriber"
-
-
-async def replies_to(bot: BotUnderTest, send: object) -> list[BotMessage]:
-    """Every message the bot sends the user in answer to one update (sent by `send()`)."""
-    before = len(bot.fake.messages(USER))
-    send()  # type: ignore[operator]
-    await bot.fake.wait_for_messages(USER, before + 1)
-    await all_handled(bot)
-    return bot.fake.messages(USER)[before:]
-
-
-def has_sos(bot: BotUnderTest, messages: list[BotMessage]) -> bool:
-    return any((SOS_LABEL, SOS) in bot.fake.buttons(m) for m in messages)
 
 
 @pytest.mark.parametrize(
