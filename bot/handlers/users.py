@@ -51,6 +51,13 @@ async def remember_user(update: Update, context: Context) -> None:
     now = svc.clock.now()
     language = user.language_code or ""
     sightings = sightings_of(context)
+    if update.my_chat_member is not None:
+        # Unblocking says something only of someone known (their reminders resume); of anyone
+        # else, someone who erased their data and left, say, nothing is stored until they write.
+        async with svc.db.session() as session:
+            if await get_user(session, user.id) is not None:
+                await _record_in(session, _sighting(user.id, chat.id, language, now, None))
+        return
     if _can_wait(update, context):
         sightings.note(user.id, chat.id, language, now)
         return

@@ -297,3 +297,19 @@ async def test_blocking_the_bot_after_an_erasure_stores_nothing_again(bot: BotUn
     assert await bot.rows(User, User.id == USER) == []
     stats = await bot.say("/stats", user_id=ADMIN)
     assert "0 blocked" in stats.text, stats.text
+
+
+async def test_unblocking_the_bot_after_an_erasure_stores_nothing_again(bot: BotUnderTest) -> None:
+    """After erasing and blocking, someone unblocks the bot without writing anything. The
+    unblock brought a users row back; they are stored again only once they talk to the bot."""
+    await bot.say("/start")
+    prompt = await bot.say("/delete")
+    assert "Deleted" in (await press_and_edit(bot, prompt, "Yes, delete everything")).text
+    bot.fake.block_bot(USER)
+    await all_handled(bot)
+    bot.fake.unblock_bot(USER)
+    await all_handled(bot)
+    await asyncio.sleep(2 * WRITE_SIGHTINGS_EVERY)
+    assert await bot.rows(User, User.id == USER) == []
+    await bot.say("/start")
+    assert len(await bot.rows(User, User.id == USER)) == 1
