@@ -7,12 +7,20 @@ import.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.checkin_callbacks import Act, encode
 from scheduler.messages import PRESCRIBER, Outgoing
 from scheduler.sender import Renderer
+from storage.checkins import finished_since
 from storage.models import Delivery
+
+# A check-in finished this long before the weekly one falls due is that week's: asking again
+# the same evening would only repeat the questions. Half a week, so one done early in the
+# week still leaves the reminder to come.
+ALREADY_DONE = timedelta(days=3)
 
 REMINDER_TEXT = (
     "📝 <b>Time for your weekly check-in.</b> Two questions about your mood and six about side "
@@ -32,9 +40,12 @@ def checkin_message(owner: int) -> Outgoing:
 
 
 def checkin_renderer() -> Renderer:
-    """The sender's renderer for weekly check-in deliveries."""
+    """The sender's renderer for weekly check-in deliveries; none (the delivery is cancelled)
+    when the user has just done one of their own accord."""
 
     async def render(session: AsyncSession, delivery: Delivery) -> Outgoing | None:
+        if await finished_since(session, delivery.user_id, delivery.due_at - ALREADY_DONE):
+            return None
         return checkin_message(delivery.user_id)
 
     return render

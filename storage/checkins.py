@@ -44,3 +44,13 @@ async def checkins_of(
     if limit is not None:
         query = query.limit(limit)
     return list(await session.scalars(query))
+
+
+async def finished_since(session: AsyncSession, user_id: int, since: datetime) -> bool:
+    """Whether the user finished a check-in at or after `since`."""
+    found = await session.scalar(
+        select(CheckIn.id)
+        .where(CheckIn.user_id == user_id, CheckIn.finished_at >= since)
+        .limit(1)
+    )
+    return found is not None

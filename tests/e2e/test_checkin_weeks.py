@@ -11,8 +11,8 @@ from content import load_library
 from sandbox.state import BotMessage
 from storage.models import CheckIn
 from tests.e2e.conftest import USER, BotUnderTest
-from tests.e2e.test_checkin import current, set_weekly, tap, with_timezone
-from tests.e2e.test_reminders import fire
+from tests.e2e.test_checkin import current, mood, set_weekly, tap, with_timezone
+from tests.e2e.test_reminders import fire, settle
 
 LIBRARY = load_library()
 MOOD = LIBRARY.red_flag("mood")
@@ -110,3 +110,25 @@ async def test_the_support_message_after_a_worrying_mood_screen_carries_the_sos_
     support = bot.fake.messages(USER)[-2]
     assert "tell your prescriber soon" in support.text
     assert (SOS_LABEL, SOS) in bot.fake.buttons(support), bot.fake.buttons(support)
+
+
+async def test_a_check_in_done_that_week_by_hand_is_not_asked_for_again_hours_later(
+    bot: BotUnderTest,
+) -> None:
+    """The weekly check-in comes on Mondays at 20:00. On Monday morning the user does one of
+    their own accord with /checkin and finishes it: "Check-in saved". At 20:00 the weekly
+    reminder still asks "Time for your weekly check-in": the same questions twice in a day. A
+    check-in finished in the days before the reminder is that week's; next week's comes as
+    usual."""
+    await with_timezone(bot, "Europe/London")
+    settings = await bot.say("/checkin weekly")
+    await set_weekly(bot, settings, "Mon", "20:00")
+    screen = await mood(bot, "Not at all", "Several days")
+    done = await tap(bot, screen, "Finish here")
+    assert "Check-in saved" in done.text
+    before = len(bot.fake.messages(USER))
+    bot.clock.set(MONDAY_2000 + timedelta(minutes=1))
+    await settle(bot)
+    assert len(bot.fake.messages(USER)) == before
+    nudge = await fire(bot, MONDAY_2000 + timedelta(days=7))
+    assert "Time for your weekly check-in" in nudge.text
