@@ -73,7 +73,7 @@ ON_BEHALF = phrases(
 # alarm ("my ears are still ringing from the concert", "I read that it causes suicide").
 EXPLAINED = frozenset(
     {"concert", "gig", "gigs", "festival", "gym", "workout", "tan", "eyeshadow", "makeup"}
-    | {"literally", "screen", "documentary", "video", "article", "tiktok", "reddit", "forum"}
+    | {"figuratively", "screen", "documentary", "video", "article", "tiktok", "reddit", "forum"}
     | {"leaflet", "heard", "read", "watched", "news", "story", "study", "hungover", "hangover"}
     | {"glasses", "3d", "movie", "film", "lighting", "bulbs", "filter", "photo", "rage"}
     | {"paperwork", "covid", "shoes", "shoe", "heel", "sandwich", "drill", "twin", "outfit"}

@@ -603,3 +603,24 @@ def test_signs_in_second_language_and_plain_words(library: Library, text: str, f
 def test_asking_how_to_tell_gets_the_check_in(library: Library) -> None:
     found = reading("How do I know if I'm having allergic reaction to accutane?", library)
     assert found == ("allergy", "ask")
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("i literally cant see out of my left eye suddenly", "vision_loss"),
+        (
+            "my skin is literally peeling off in big chunks and it hurts like a burn",
+            "skin_reaction",
+        ),
+        ("i literally want to die and its not a joke anymore", "mood"),
+    ],
+)
+def test_literally_stresses_a_sign_rather_than_making_it_a_figure_of_speech(
+    library: Library, text: str, family: str
+) -> None:
+    # "literally" was read as hyperbole, as "the film literally killed me": a question, not the
+    # alarm. Young writers use it for emphasis; "figuratively" is the figure of speech.
+    assert reading(text, library) == (family, "urgent")
+    figure = "that cliffhanger literally gave me chest pains (figuratively, calm down bot)"
+    assert reading(figure, library) != ("chest", "urgent")
