@@ -176,7 +176,19 @@ def read(
 def explained_by_cause(words: tuple[str, ...], itself: frozenset[str] = frozenset()) -> bool:
     """Whether the words name an everyday cause, or hyperbole or hearsay; `itself`: words that
     are the sign here, never its cause."""
-    return bool(EXPLAINED & (set(words) - itself)) or _explained_by_phrase(words, itself)
+    named = set(words) - itself - _dates(words)
+    return bool(EXPLAINED & named) or _explained_by_phrase(words, itself)
+
+
+_SINCE = frozenset({"since", "from"})
+_WEEKDAYS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
+
+
+def _dates(words: tuple[str, ...]) -> set[str]:
+    """Weekdays that date a beginning ("since monday"), not a cause ("mondays are killing me")."""
+    return {w for i, w in enumerate(words) if i and words[i - 1] in _SINCE and w in _WEEKDAYS}
 
 
 def _only_clock_times(words: tuple[str, ...], span: Span) -> bool:

@@ -624,3 +624,10 @@ def test_literally_stresses_a_sign_rather_than_making_it_a_figure_of_speech(
     assert reading(text, library) == (family, "urgent")
     figure = "that cliffhanger literally gave me chest pains (figuratively, calm down bot)"
     assert reading(figure, library) != ("chest", "urgent")
+
+
+def test_a_weekday_after_since_dates_the_sign_rather_than_explaining_it(library: Library) -> None:
+    # "Mondays" explain "mondays make me want to die"; "since Monday" only says when it began.
+    found = reading("had a bad headache since monday that wakes me up, with vomiting", library)
+    assert found == ("headache_vision", "urgent")
+    assert reading("mondays make me want to die lol", library) != ("mood", "urgent")
