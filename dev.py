@@ -10,8 +10,9 @@
     python3 dev.py setup    # only create .venv and install (add --dev for the test tools)
     python3 dev.py lock     # regenerate both lock files from pyproject.toml with the pinned uv,
                             # keeping every pin (--upgrade-package NAME moves one on)
-    python3 dev.py train    # refit the warning-sign net (content/sign_model.json) on the
-                            # development part of the safety corpus (tests/safety)
+    python3 dev.py train    # refit the warning-sign net (content/sign_model.json) and the
+                            # question router (content/topic_model.json) on the development
+                            # parts of their corpora (tests/safety, tests/questions)
 
 Every install is hash-checked (pip's --require-hashes): a package whose files differ from the
 ones locked is refused. Only the standard library is used here, so a fresh machine with
@@ -180,7 +181,9 @@ def main(argv: list[str]) -> int:
         return lock(rest)
     if command == "train":
         ensure_env("requirements-dev.lock")
-        return run("-m", "tests.safety.train_model", *rest)
+        return run("-m", "tests.safety.train_model", *rest) or run(
+            "-m", "tests.questions.train_topics", *rest
+        )
     print(__doc__)
     return 0 if command in {"help", "-h", "--help"} else 2
 

@@ -11,6 +11,7 @@ latency    command latency in process, at a steady rate of updates, beside PTB a
            floor); then again at half the capacity measured
 latency-pictures  the same, each command alone and with 5% of updates asking for /history
 pictures   time to draw each picture and the report, and a picture through the worker process
+matching   CPU per free-text message for the warning signs, the guides, the topics and the router
 
 docs/benchmarks.md has the figures and the command behind each. Options left out take the
 benchmark's own default, shown in brackets.
@@ -22,7 +23,7 @@ import argparse
 import asyncio
 import logging
 
-from bench import broadcast, calls, dispatch, latency, pictures, startup, tick
+from bench import broadcast, calls, dispatch, latency, matching, pictures, startup, tick
 
 # Each benchmark's defaults for the options it reads.
 DEFAULTS: dict[str, dict[str, object]] = {
@@ -40,6 +41,7 @@ DEFAULTS: dict[str, dict[str, object]] = {
     "latency": {"users": 10_000, "rate": [200.0], "seconds": 20.0},
     "latency-pictures": {"users": 10_000, "rate": [100.0], "seconds": 20.0},
     "pictures": {"runs": 21},
+    "matching": {"runs": 3},
 }
 
 
@@ -91,6 +93,8 @@ def main() -> None:
         asyncio.run(latency.run_mix(backends, args.users, args.rate[0], args.seconds))
     elif args.name == "pictures":
         asyncio.run(pictures.run(args.runs))
+    elif args.name == "matching":
+        matching.run(args.runs)
     else:
         asyncio.run(tick.run(backends, args.users, args.due[0], args.runs))
 

@@ -23,6 +23,7 @@ from content.schema import field_problems, read_yaml
 from content.shared_texts import load_shared_texts
 from content.sign_model import load_sign_model
 from content.telegram_html import MAX_MESSAGE_UTF16, html_problems, utf16_length, visible_text
+from content.topic_model import load_topic_model
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 _GUIDE_ID = re.compile(r"[a-z0-9_]{1,24}")
@@ -55,6 +56,7 @@ def load_library(root: Path | None = None) -> Library:
         carer_general_html=texts.carer_general,
         crisis_lines=crisis_lines,
         sign_model=load_sign_model(root / "sign_model.json", problems),
+        topic_model=load_topic_model(root / "topic_model.json", topics.keys(), problems),
         guides=load_guides(root / "guides.yaml", problems),
     )
     # Bad hand-written HTML is already reported per text; repeating it for every message that

@@ -4,16 +4,18 @@ asks about."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from content.dose_reports import plain_dose_report, plain_missed_report
 from content.double_dose import MISSED_DOSE, asks_to_double_up
-from content.fuzzy import Hit, Pattern, compile_phrase, find_hits
+from content.fuzzy import Hit, Pattern, PhraseIndex, compile_phrase, find_hits
 from content.models import Guide, Library, RedFlagFamily, Topic
 from content.normalize import Clause, clauses, words
 from content.reminder_requests import plain_reminder_request
+from content.topic_model import NONE as NO_TOPIC
 
 # Almost every message names the medicine or the skin, so these words alone say little.
 _GENERIC = frozenset(
@@ -28,12 +30,64 @@ _NEGATION_REACH = 3  # a negation this many words before a phrase still applies 
 _CLOSE_CALL = 0.75  # runners-up within this share of the best score are shown too
 _GENERIC_DISCOUNT = 0.75  # a generic word is worth a quarter of a specific one
 _PHRASE_BONUS = 0.25
+_LIKELY = 0.15  # an unsure router's topic this likely is offered in the choice
+_ROUTER_MIN_WORDS = 5
+_GUESS = 0.3  # with no keyword, an unsure router's topics are offered from this likelihood on
+# A clause's own topic joins a sure router's when the router gives it this much: a second
+# question, not a word in passing.
+_SECOND_QUESTION = 0.05
+# The keywords' one topic joins a sure router's other one when the router gives it this much.
+_KEYWORDS_SAY = 0.2
 DOSE_TOLD_GUIDE = "log_dose"  # the guide for a message that only says a dose was taken
 QUIET_GUIDE = "pause"  # the guide for a message that only asks for the reminders to stop
 
 
 def match_topics(text: str, library: Library, limit: int = 3) -> list[Topic]:
-    """The topics `text` is about, best first; one when it clearly wins, [] when none fit."""
+    """The topics `text` is about, best first; one when it clearly wins, [] when none fit.
+
+    The router (content/topic_model.py) decides when it is sure, "none" included ("how much
+    does it cost"); the keywords' one topic, or a second question's ("can I drink on it and
+    will my acne come back?"), joins its answer when it gives them a fair chance. Unsure, it
+    offers its likely topics beside the keywords' choice, unless the keywords name one of them
+    alone. A message of four words or fewer gives it too little to go on: the keywords alone
+    answer it (docs/questions.md)."""
+    by_keywords, questions = _keyword_topics(text, library, limit)
+    router = library.topic_model
+    if router is None or len(words(text)) < _ROUTER_MIN_WORDS:
+        return by_keywords
+    ranked = router.probabilities(text)
+    best, top = ranked[0]
+    if top >= router.sure:
+        if best == NO_TOPIC:
+            return []
+        kept = [
+            library.topics[name]
+            for name, p in ranked[:limit]
+            if name != NO_TOPIC and p >= top * router.keep
+        ]
+        chance = dict(ranked)
+        if len(by_keywords) == 1 and chance[by_keywords[0].command] >= _KEYWORDS_SAY:
+            kept.append(by_keywords[0])  # "sunbeds": the keywords' topic, one tap away
+        if len(questions) > 1:
+            kept += [t for t in questions if chance[t.command] >= _SECOND_QUESTION]
+        return list(dict.fromkeys(kept))[:limit]
+    if not by_keywords and top < _GUESS:
+        return []  # "I hope so": chatter the router cannot place, and no keyword either
+    likely = [
+        library.topics[name] for name, p in ranked[:limit] if name != NO_TOPIC and p >= _LIKELY
+    ]
+    if len(by_keywords) == 1 and by_keywords[0] in likely:
+        return by_keywords
+    return list(dict.fromkeys([*likely, *by_keywords]))[:limit]
+
+
+def keyword_topics(text: str, library: Library, limit: int = 3) -> list[Topic]:
+    """The topics whose keywords `text` names, best first; one when it clearly wins."""
+    return _keyword_topics(text, library, limit)[0]
+
+
+def _keyword_topics(text: str, library: Library, limit: int) -> tuple[list[Topic], list[Topic]]:
+    """The keywords' topics, and those that a clause names on its own, in clause order."""
     topics = list(library.topics.values())
     # A topic's score is the sum of its clauses' scores, each kept to tell two questions apart.
     by_clause = [[_score(t.keywords, [part]) for t in topics] for part in _topic_clauses(text)]
@@ -43,13 +97,15 @@ def match_topics(text: str, library: Library, limit: int = 3) -> list[Topic]:
         key=lambda pair: (-pair[0], pair[1].order),
     )
     if not scored:
-        return []
+        return [], []
     best = scored[0][0]
     # Two questions in one ("can I drink on it and will my acne come back?"): a topic that a
     # clause names on its own, by a specific word, is offered beside the best.
-    own = {id(t) for t in (_clause_winner(scores, topics) for scores in by_clause) if t}
-    kept = [t for score, t in scored if score >= best * _CLOSE_CALL or id(t) in own]
-    return kept[:limit]
+    own = list(
+        dict.fromkeys(t for t in map(_clause_winner, by_clause, [topics] * len(by_clause)) if t)
+    )
+    kept = [t for score, t in scored if score >= best * _CLOSE_CALL or t in own]
+    return kept[:limit], own
 
 
 def _clause_winner(scores: list[float], topics: list[Topic]) -> Topic | None:
@@ -134,10 +190,14 @@ def _typo_allowance(command: str) -> int:
 def _score(keywords: Sequence[str], parts: list[Clause], *, skip_negated: bool = False) -> float:
     """Sum of the best non-overlapping keyword hits; longer phrases count for more."""
     total = 0.0
+    index = _keyword_index(tuple(keywords))
     for clause in parts:
         weighted: list[tuple[float, Hit]] = []
+        possible = index.possible(clause.words)
         for keyword in keywords:
             pattern = compile_phrase(keyword)
+            if pattern not in possible:
+                continue  # its first word is nowhere in the clause
             for hit in find_hits(pattern, clause.words):
                 if skip_negated and _negated(hit, pattern, clause.words):
                     continue
@@ -150,6 +210,11 @@ def _score(keywords: Sequence[str], parts: list[Clause], *, skip_negated: bool =
                 taken |= span
                 total += value
     return total
+
+
+@lru_cache(maxsize=64)
+def _keyword_index(keywords: tuple[str, ...]) -> PhraseIndex:
+    return PhraseIndex(compile_phrase(keyword) for keyword in keywords)
 
 
 def _hit_value(hit: Hit, pattern: Pattern) -> float:

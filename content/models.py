@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from content.sign_model import SignModel
+    from content.topic_model import TopicModel
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class Library:
     carer_general_html: str = ""
     crisis_lines: CrisisLines | None = None
     sign_model: SignModel | None = None
+    topic_model: TopicModel | None = None
     # How-tos for using the bot, in file order, which breaks ties between them.
     guides: tuple[Guide, ...] = ()
 

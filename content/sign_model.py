@@ -12,42 +12,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 
-from content.normalize import sentences
-
-NGRAMS = (2, 5)
-
-
-def features(text: str) -> list[str]:
-    """Character n-grams inside the normalised words, each word padded with a space."""
-    found: list[str] = []
-    low, high = NGRAMS
-    for word in _words(text):
-        padded = f" {word} "
-        for n in range(low, high + 1):
-            if n > len(padded):
-                if n == low:
-                    found.append(padded)
-                break
-            found.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
-    return found
-
-
-def word_features(text: str) -> list[str]:
-    """The normalised words and each pair of neighbouring words."""
-    found = _words(text)
-    return found + [f"{a} {b}" for a, b in pairwise(found)]
-
-
-def _words(text: str) -> list[str]:
-    return [word for sentence in sentences(text) for word in sentence.words]
-
-
-FEATURES = (features, word_features)  # one block of weights each, normalised on its own
+from content.text_features import FEATURES, weighted
 
 
 @dataclass(frozen=True)
@@ -63,17 +31,7 @@ class SignModel:
     veto: float = 0.0
 
     def probability(self, text: str) -> float:
-        score = self.intercept
-        for extract, weights in zip(FEATURES, self.blocks, strict=True):
-            counts = Counter(extract(text))
-            # TfidfVectorizer's sublinear tf times idf, then each block scaled to length one.
-            values = {
-                gram: (1 + math.log(count)) * weights[gram][0]
-                for gram, count in counts.items()
-                if gram in weights
-            }
-            norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
-            score += sum(v / norm * weights[g][1] for g, v in values.items())
+        score = self.intercept + sum(v * w for v, w in weighted(text, self.blocks))
         return 1 / (1 + math.exp(-score))
 
     def flags(self, text: str) -> bool:

@@ -17,7 +17,7 @@ from itertools import pairwise, product
 from content import carers, sign_context
 from content.dose_reports import plain_dose_report, plain_missed_report
 from content.everyday_replies import plain_everyday_reply
-from content.fuzzy import Pattern, compile_phrase, find_hits, squeeze, word_similarity
+from content.fuzzy import Pattern, PhraseIndex, compile_phrase, find_hits
 from content.models import Library, RedFlagFamily
 from content.normalize import FIRST_PERSON, Sentence, sentences
 from content.reminder_requests import plain_reminder_request
@@ -87,58 +87,9 @@ def compile_sign(text: str) -> Sign:
     )
 
 
-class _Index:
-    """Which phrases could occur in a sentence at all, found from the spellings of their first
-    words, so that only those few are searched. A word is compared only with the spellings that
-    word_similarity could find alike: the same first letter and at most two letters longer or
-    shorter, or the same letters once stretched ones are squeezed ("sooo", "so")."""
-
-    _CACHE_LIMIT = 50_000
-
-    def __init__(self, phrases: Iterable[str]) -> None:
-        self.starts: dict[str, set[Pattern]] = {}
-        for phrase in phrases:
-            for part in compile_sign(phrase).parts:
-                firsts = set(part[0])
-                if len(part) > 1:
-                    firsts |= {a + b for a in part[0] for b in part[1]}
-                for spelling in firsts:
-                    self.starts.setdefault(spelling, set()).add(part)
-        self.by_start: dict[tuple[str, int], list[str]] = {}
-        self.by_squeezed: dict[str, list[str]] = {}
-        for spelling in self.starts:
-            self.by_start.setdefault((spelling[0], len(spelling)), []).append(spelling)
-            self.by_squeezed.setdefault(squeeze(spelling), []).append(spelling)
-        self._matches: dict[str, tuple[str, ...]] = {}
-
-    def possible(self, words: tuple[str, ...]) -> set[Pattern]:
-        """The phrases whose first word matches a word (or two joined) of `words`."""
-        tokens = set(words) | {a + b for a, b in pairwise(words)}
-        found: set[Pattern] = set()
-        for token in tokens:
-            for spelling in self._spellings(token):
-                found |= self.starts[spelling]
-        return found
-
-    def _spellings(self, token: str) -> tuple[str, ...]:
-        known = self._matches.get(token)
-        if known is None:
-            if len(self._matches) > self._CACHE_LIMIT:
-                self._matches.clear()
-            near = {
-                s
-                for length in range(len(token) - 2, len(token) + 3)
-                for s in self.by_start.get((token[0], length), ())
-            }
-            near.update(self.by_squeezed.get(squeeze(token), ()))
-            known = tuple(s for s in near if word_similarity(token, s) > 0)
-            self._matches[token] = known
-        return known
-
-
 @lru_cache(maxsize=4)
-def _index(phrases: tuple[str, ...]) -> _Index:
-    return _Index(phrases)
+def _index(phrases: tuple[str, ...]) -> PhraseIndex:
+    return PhraseIndex(part for phrase in phrases for part in compile_sign(phrase).parts)
 
 
 def assess(text: str, library: Library) -> Finding | None:

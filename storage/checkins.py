@@ -49,8 +49,6 @@ async def checkins_of(
 async def finished_since(session: AsyncSession, user_id: int, since: datetime) -> bool:
     """Whether the user finished a check-in at or after `since`."""
     found = await session.scalar(
-        select(CheckIn.id)
-        .where(CheckIn.user_id == user_id, CheckIn.finished_at >= since)
-        .limit(1)
+        select(CheckIn.id).where(CheckIn.user_id == user_id, CheckIn.finished_at >= since).limit(1)
     )
     return found is not None

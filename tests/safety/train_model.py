@@ -22,7 +22,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from content.loader import PACKAGE_ROOT, load_library
-from content.sign_model import FEATURES, SignModel
+from content.sign_model import SignModel
+from content.text_features import FEATURES
 from content.warning_signs import Level, assess
 from tests.safety.corpus import DEV, Case, read_cases
 

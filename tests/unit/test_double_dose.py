@@ -76,7 +76,7 @@ def test_asking_to_take_two_after_a_missed_dose_finds_the_missed_dose_topic(
         ("should I double up on sunscreen?", "aftercare"),
         ("can I take both isotretinoin and doxycycline", "interactions"),
         ("I missed my sunscreen, how do I catch up?", "aftercare"),
-        ("will it take two months to work", "howitworks"),
+        ("will it take two months to work", "treatment"),  # the timeline is the course's
     ],
 )
 def test_ordinary_messages_with_two_extra_or_missed_keep_their_topic(
