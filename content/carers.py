@@ -24,9 +24,23 @@ def on_the_course(said: list[Sentence]) -> bool:
                 return True
             if _medicine(word) and _taken_by_someone_else(words, i):
                 return True
-            if word in TAKING and i and words[i - 1] in {"her", "his", "their"}:
+            if word in TAKING and _theirs(words[max(0, i - 2) : i]):
                 return True
     return False
+
+
+_THEIR = frozenset({"her", "his", "their"})
+# Between "her" and her capsule: "her evening capsule", "his usual dose".
+_WHICH_DOSE = frozenset(
+    {"morning", "evening", "night", "nightly", "daily", "usual", "last", "first", "second"}
+)
+
+
+def _theirs(before: tuple[str, ...]) -> bool:
+    """Whether the words before a dose or a tablet make it someone else's: "her", "his evening"."""
+    if before[-1:] and before[-1] in _THEIR:
+        return True
+    return len(before) == 2 and before[0] in _THEIR and before[1] in _WHICH_DOSE
 
 
 # An age said before or instead of who: "my 15 year old daughter", "my 16yo".

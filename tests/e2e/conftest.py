@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,6 +19,7 @@ from bot.app import build_application, running
 from bot.config import Settings
 from bot.logs import configure_logging
 from bot.services import IsobotApp
+from content import Library, load_library
 from sandbox import FakeBotApi
 from sandbox.state import BotMessage
 from scheduler.clock import ManualClock
@@ -108,6 +110,13 @@ def settings_for(fake: FakeBotApi, database_url: str, **overrides: Any) -> Setti
     return Settings(_env_file=None, **values)
 
 
+@lru_cache(maxsize=1)
+def _library() -> Library:
+    """The content, read once: it is immutable, and reading it (two trained models) for every
+    test would cost a tenth of a second each."""
+    return load_library()
+
+
 @asynccontextmanager
 async def bot_running(
     fake: FakeBotApi, database_url: str, *, clock: ManualClock | None = None, **overrides: Any
@@ -118,7 +127,7 @@ async def bot_running(
     configure_logging(settings.log_level, secrets=[fake.token], stream=log)
     db = Database(settings.database_url)
     clock = clock or ManualClock(START)
-    app = build_application(settings, db=db, clock=clock)
+    app = build_application(settings, db=db, clock=clock, library=_library())
     async with running(app, poll_timeout=1):
         yield BotUnderTest(fake=fake, app=app, db=db, clock=clock, log=log)
 

@@ -95,6 +95,11 @@ def test_in_their_words(text: str, expected: str) -> None:
         ("writing for my granddaughter", True),
         ("she's on roaccutane", True),
         ("her tablets are in the kitchen", True),
+        # "her evening capsule" was no one's: a wife's hives and swelling got the pointer to
+        # help written for general questions.
+        ("her face is swelling after her evening capsule", True),
+        ("his usual dose", True),
+        ("i told her my dose", False),
         ("I'm on accutane and my girlfriend is late", False),
         ("my mum has a migraine", False),
     ],
