@@ -631,3 +631,10 @@ def test_a_weekday_after_since_dates_the_sign_rather_than_explaining_it(library:
     found = reading("had a bad headache since monday that wakes me up, with vomiting", library)
     assert found == ("headache_vision", "urgent")
     assert reading("mondays make me want to die lol", library) != ("mood", "urgent")
+
+
+def test_sight_lost_just_now_is_urgent_in_the_past_tense_too(library: Library) -> None:
+    found = reading(
+        "all of a sudden i couldn't see out of one eye, like a light switched off", library
+    )
+    assert found == ("vision_loss", "urgent")
