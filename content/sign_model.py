@@ -10,12 +10,12 @@ stays with the phrases, which can be read for negation, other people and the res
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from content.text_features import FEATURES, weighted
+from content.text_features import FEATURES, read_model, weighted
 
 
 @dataclass(frozen=True)
@@ -42,25 +42,22 @@ class SignModel:
 
 
 def load_sign_model(path: Path, problems: list[str]) -> SignModel | None:
-    label = path.name
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        model = SignModel(
-            intercept=float(data["intercept"]),
-            blocks=tuple(
-                {str(g): (float(i), float(w)) for g, (i, w) in block.items()}
-                for block in data["blocks"]
-            ),
-            threshold=float(data["threshold"]),
-            veto=float(data.get("veto", 0.0)),
-        )
-    except FileNotFoundError:
-        problems.append(f"{label}: file is missing (python3 dev.py train makes it)")
-        return None
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        problems.append(f"{label}: cannot be read ({error})")
+    model = read_model(path, _from_json, problems)
+    if model is None:
         return None
     shaped = len(model.blocks) == len(FEATURES) and all(model.blocks)
     if not shaped or not 0 < model.threshold < 1 or not 0 <= model.veto < model.threshold:
-        problems.append(f"{label}: needs weights, a threshold in (0, 1) and a veto below it")
+        problems.append(f"{path.name}: needs weights, a threshold in (0, 1) and a veto below it")
     return model
+
+
+def _from_json(data: dict[str, Any]) -> SignModel:
+    return SignModel(
+        intercept=float(data["intercept"]),
+        blocks=tuple(
+            {str(g): (float(i), float(w)) for g, (i, w) in block.items()}
+            for block in data["blocks"]
+        ),
+        threshold=float(data["threshold"]),
+        veto=float(data.get("veto", 0.0)),
+    )

@@ -1,18 +1,22 @@
-"""The features both statistical models read, and their tf-idf values as scikit-learn computes
-them in training (tests/safety/train_model.py, tests/questions/train_topics.py)."""
+"""The features both statistical models read, their tf-idf values as scikit-learn computes them
+in training (tests/safety/train_model.py, tests/questions/train_topics.py), and reading the
+trained weights back."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from itertools import pairwise
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 from content.normalize import sentences
 
 NGRAMS = (2, 5)
 T = TypeVar("T")
+M = TypeVar("M")
 
 
 def features(text: str) -> list[str]:
@@ -58,3 +62,15 @@ def weighted(
         norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
         for gram, value in values.items():
             yield value / norm, block[gram][1]
+
+
+def read_model(path: Path, build: Callable[[dict[str, Any]], M], problems: list[str]) -> M | None:
+    """The model `build` makes of the JSON at `path`; None, with the problem said, when the file
+    is missing or does not have the shape `build` reads."""
+    try:
+        return build(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        problems.append(f"{path.name}: file is missing (python3 dev.py train makes it)")
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        problems.append(f"{path.name}: cannot be read ({error})")
+    return None

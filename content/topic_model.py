@@ -9,13 +9,13 @@ class, "none", stands for questions no topic answers ("how much does it cost").
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from content.text_features import FEATURES, weighted
+from content.text_features import FEATURES, read_model, weighted
 
 NONE = "none"  # the class of questions no topic answers
 
@@ -48,26 +48,10 @@ class TopicModel:
 
 def load_topic_model(path: Path, topics: Collection[str], problems: list[str]) -> TopicModel | None:
     """The router's weights; `topics`: the topic commands its classes must name."""
-    label = path.name
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        classes = tuple(str(c) for c in data["classes"])
-        model = TopicModel(
-            classes=classes,
-            intercepts=tuple(float(i) for i in data["intercepts"]),
-            blocks=tuple(
-                {str(g): (float(idf), tuple(float(w) for w in ws)) for g, (idf, ws) in b.items()}
-                for b in data["blocks"]
-            ),
-            sure=float(data["sure"]),
-            keep=float(data["keep"]),
-        )
-    except FileNotFoundError:
-        problems.append(f"{label}: file is missing (python3 dev.py train makes it)")
+    model = read_model(path, _from_json, problems)
+    if model is None:
         return None
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        problems.append(f"{label}: cannot be read ({error})")
-        return None
+    label, classes = path.name, model.classes
     widths = {len(ws) for block in model.blocks for _, ws in block.values()}
     shaped = len(model.blocks) == len(FEATURES) and all(model.blocks)
     if not shaped or widths != {len(classes)} or len(model.intercepts) != len(classes):
@@ -78,3 +62,16 @@ def load_topic_model(path: Path, topics: Collection[str], problems: list[str]) -
     if unknown:
         problems.append(f"{label}: classes that are no topic: {', '.join(sorted(unknown))}")
     return model
+
+
+def _from_json(data: dict[str, Any]) -> TopicModel:
+    return TopicModel(
+        classes=tuple(str(c) for c in data["classes"]),
+        intercepts=tuple(float(i) for i in data["intercepts"]),
+        blocks=tuple(
+            {str(g): (float(idf), tuple(float(w) for w in ws)) for g, (idf, ws) in b.items()}
+            for b in data["blocks"]
+        ),
+        sure=float(data["sure"]),
+        keep=float(data["keep"]),
+    )

@@ -9,9 +9,9 @@ questions it never met.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -20,6 +20,7 @@ from sklearn.linear_model import LogisticRegression
 from content.loader import PACKAGE_ROOT
 from content.text_features import FEATURES
 from content.topic_model import TopicModel
+from tests.model_files import write_model
 from tests.questions.corpus import DEV, read_questions
 
 MODEL = PACKAGE_ROOT / "topic_model.json"
@@ -61,8 +62,8 @@ def train(dev: Path = DEV) -> TopicModel:
     )
 
 
-def save(model: TopicModel, path: Path = MODEL) -> None:
-    data = {
+def as_json(model: TopicModel) -> dict[str, Any]:
+    return {
         "about": "python3 dev.py train: trained on tests/questions/corpus_dev.tsv only",
         "classes": list(model.classes),
         "intercepts": list(model.intercepts),
@@ -72,14 +73,11 @@ def save(model: TopicModel, path: Path = MODEL) -> None:
             {gram: [idf, list(ws)] for gram, (idf, ws) in block.items()} for block in model.blocks
         ],
     }
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 def main() -> int:
     model = train()
-    save(model)
-    print(f"wrote {MODEL} with {sum(len(b) for b in model.blocks)} features")
-    return 0
+    return write_model(MODEL, as_json(model), model.blocks)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ are not. The threshold is 0.5, the model's own boundary, not tuned against any f
 from __future__ import annotations
 
 import dataclasses
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from content.loader import PACKAGE_ROOT, load_library
 from content.sign_model import SignModel
 from content.text_features import FEATURES
 from content.warning_signs import Level, assess
+from tests.model_files import write_model
 from tests.safety.corpus import DEV, Case, read_cases
 
 MODEL = PACKAGE_ROOT / "sign_model.json"
@@ -93,22 +93,19 @@ def _veto(cases: list[Case], labels: np.ndarray) -> float:
     return float(np.percentile(urgent, VETO_SHARE))
 
 
-def save(model: SignModel, path: Path = MODEL) -> None:
-    data = {
+def as_json(model: SignModel) -> dict[str, Any]:
+    return {
         "about": "python3 dev.py train: trained on tests/safety/corpus_dev.tsv only",
         "threshold": model.threshold,
         "veto": model.veto,
         "intercept": model.intercept,
         "blocks": [{gram: list(pair) for gram, pair in block.items()} for block in model.blocks],
     }
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 def main() -> int:
     model = train()
-    save(model)
-    print(f"wrote {MODEL} with {sum(len(b) for b in model.blocks)} features")
-    return 0
+    return write_model(MODEL, as_json(model), model.blocks)
 
 
 if __name__ == "__main__":
