@@ -41,7 +41,7 @@ DEFAULTS: dict[str, dict[str, object]] = {
     "latency": {"users": 10_000, "rate": [200.0], "seconds": 20.0},
     "latency-pictures": {"users": 10_000, "rate": [100.0], "seconds": 20.0},
     "pictures": {"runs": 21},
-    "matching": {"runs": 3},
+    "matching": {"runs": 1},
 }
 
 

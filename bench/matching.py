@@ -1,7 +1,7 @@
 """CPU per free-text message for the pure reading a message goes through: the warning signs,
 the how-to guides, the keyword topics (with the index of first words, and scanning every
 keyword as before 7 December 2026) and the question router. Messages: the question corpus and
-every fourth message of the safety corpus's development part."""
+every eighth message of the safety corpus's development part."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def _per_message(read: Callable[[str], object], texts: list[str], runs: int) -> 
 def run(runs: int) -> None:
     library: Library = load_library()
     texts = [text for _, text in read_questions(DEV) + read_questions(HELD_OUT)]
-    texts += [case.text for case in read_cases(SAFETY_DEV)[::4]]
+    texts += [case.text for case in read_cases(SAFETY_DEV)[::8]]
     router = library.topic_model
     assert router is not None
     rows = [
