@@ -101,9 +101,7 @@ def _keyword_topics(text: str, library: Library, limit: int) -> tuple[list[Topic
     best = scored[0][0]
     # Two questions in one ("can I drink on it and will my acne come back?"): a topic that a
     # clause names on its own, by a specific word, is offered beside the best.
-    own = list(
-        dict.fromkeys(t for t in map(_clause_winner, by_clause, [topics] * len(by_clause)) if t)
-    )
+    own = list(dict.fromkeys(t for scores in by_clause if (t := _clause_winner(scores, topics))))
     kept = [t for score, t in scored if score >= best * _CLOSE_CALL or t in own]
     return kept[:limit], own
 

@@ -1,4 +1,5 @@
-"""Writing a trained model's weights where the content loader reads them."""
+"""What both trainers share: the features as a matrix, and writing the weights where the content
+loader reads them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,20 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from content.text_features import FEATURES
+
+
+def fit_features(texts: list[str]) -> tuple[list[TfidfVectorizer], Any]:
+    """One vectorizer per block of content/text_features.py, fitted on `texts`, and the texts'
+    features side by side (features seen in one text only are left out)."""
+    vectorizers = [
+        TfidfVectorizer(analyzer=extract, sublinear_tf=True, min_df=2) for extract in FEATURES
+    ]
+    return vectorizers, hstack([v.fit_transform(texts) for v in vectorizers]).tocsr()
 
 
 def write_model(path: Path, data: dict[str, Any], blocks: Sequence[Mapping[str, object]]) -> int:

@@ -13,14 +13,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from scipy.sparse import hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from content.loader import PACKAGE_ROOT
-from content.text_features import FEATURES
 from content.topic_model import TopicModel
-from tests.model_files import write_model
+from tests.model_files import fit_features, write_model
 from tests.questions.corpus import DEV, read_questions
 
 MODEL = PACKAGE_ROOT / "topic_model.json"
@@ -34,11 +31,7 @@ KEEP = 0.5
 
 def train(dev: Path = DEV) -> TopicModel:
     questions = read_questions(dev)
-    vectorizers = [
-        TfidfVectorizer(analyzer=extract, sublinear_tf=True, min_df=2) for extract in FEATURES
-    ]
-    texts = [text for _, text in questions]
-    matrix = hstack([v.fit_transform(texts) for v in vectorizers]).tocsr()
+    vectorizers, matrix = fit_features([text for _, text in questions])
     classifier = LogisticRegression(C=STRENGTH, max_iter=5000)
     classifier.fit(matrix, [topic for topic, _ in questions])
     blocks, offset = [], 0

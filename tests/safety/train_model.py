@@ -22,9 +22,8 @@ from sklearn.model_selection import StratifiedKFold
 
 from content.loader import PACKAGE_ROOT, load_library
 from content.sign_model import SignModel
-from content.text_features import FEATURES
 from content.warning_signs import Level, assess
-from tests.model_files import write_model
+from tests.model_files import fit_features, write_model
 from tests.safety.corpus import DEV, Case, read_cases
 
 MODEL = PACKAGE_ROOT / "sign_model.json"
@@ -58,11 +57,7 @@ def train(dev: Path = DEV) -> SignModel:
 
 
 def _fit(cases: list[Case], labels: np.ndarray) -> tuple[list[TfidfVectorizer], LogisticRegression]:
-    vectorizers = [
-        TfidfVectorizer(analyzer=extract, sublinear_tf=True, min_df=2) for extract in FEATURES
-    ]
-    texts = [case.text for case in cases]
-    matrix = hstack([v.fit_transform(texts) for v in vectorizers]).tocsr()
+    vectorizers, matrix = fit_features([case.text for case in cases])
     # Balanced: a missed sign and a needless question should weigh the same overall.
     classifier = LogisticRegression(C=STRENGTH, class_weight="balanced", max_iter=5000)
     classifier.fit(matrix, labels)
