@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.adherence import DoseRecord, DoseState, dose_state
-from scheduler.recurrence import local_day, occurrence_day, parse_hhmm
+from scheduler.recurrence import local_day, occurrence_day, occurrence_on, parse_hhmm
 from storage import models
 from storage.writes import cancel_pending_deliveries, insert_ignoring_duplicates
 
@@ -38,8 +38,9 @@ async def log_outcome(
     share = None
     if delivery.kind == models.ReminderKind.DOSE:
         times = await _dose_times_sent(session, delivery, day, sent_in)
-        if day >= local_day(now, sent_in):
-            times |= await _dose_times_to_come(session, delivery.user_id, day, sent_in)
+        times |= await _dose_times_planned(
+            session, delivery.user_id, day, sent_in, today=day >= local_day(now, sent_in)
+        )
         share = 1 / len(times) if times else None
     result = await session.execute(
         insert_ignoring_duplicates(session, models.DoseLog).values(
@@ -99,26 +100,39 @@ async def _dose_times_sent(
     }
 
 
-async def _dose_times_to_come(
-    session: AsyncSession, user_id: int, day: date, zone: ZoneInfo
+async def _dose_times_planned(
+    session: AsyncSession, user_id: int, day: date, zone: ZoneInfo, *, today: bool
 ) -> set[str]:
-    """The dose times still to come on `day` (today), as the reminders are planned now (in
-    their own zone; `zone` for a row that names none)."""
+    """The dose times still to come on `day` if it is `today`, as the reminders are planned now
+    (in their own zone; `zone` for a row that names none). While the user has paused: every
+    time their reminders have on `day`, since a pause silences a day's times without taking
+    them away (scheduler/first_deliveries.py records them at the resume)."""
     planned = await session.execute(
         select(
-            models.Reminder.local_time, models.Reminder.next_fire_at, models.Reminder.timezone
-        ).where(
+            models.Reminder.local_time,
+            models.Reminder.next_fire_at,
+            models.Reminder.timezone,
+            models.Reminder.created_at,
+            models.User.reminders_paused,
+        )
+        .join(models.User, models.User.id == models.Reminder.user_id)
+        .where(
             models.Reminder.user_id == user_id,
             models.Reminder.kind == models.ReminderKind.DOSE,
             models.Reminder.enabled.is_(True),
-            models.Reminder.next_fire_at.is_not(None),
         )
     )
-    return {
-        wall
-        for wall, at, planned_in in planned.all()
-        if at is not None and local_day(at, ZoneInfo(planned_in) if planned_in else zone) == day
-    }
+    times = set()
+    for wall, at, planned_in, created, paused in planned.all():
+        its_zone = ZoneInfo(planned_in) if planned_in else zone
+        if paused:
+            # Not a time added later than its occurrence that day: it was no dose time then.
+            at = occurrence_on(parse_hhmm(wall), its_zone, day)
+            if at is not None and at > created:
+                times.add(wall)
+        elif today and at is not None and local_day(at, its_zone) == day:
+            times.add(wall)
+    return times
 
 
 class DoseOccurrence(NamedTuple):

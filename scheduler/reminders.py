@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduler.dispatcher import PRIORITY_REMINDER, dispatch_user
+from scheduler.dispatcher import dispatch_user
+from scheduler.first_deliveries import queue_owed, record_silenced
 from scheduler.schedules import DAILY_KINDS, MONTHLY_KINDS
 from scheduler.spacing import Last, Plan, Slot, pair_moved, plan, plan_periodic
 from storage import models
@@ -29,7 +30,7 @@ from storage.reminders import (
     reminders_of,
     user_and_reminders,
 )
-from storage.writes import cancel_pending_deliveries, insert_ignoring_duplicates
+from storage.writes import cancel_pending_deliveries
 
 
 class _Unread(enum.Enum):
@@ -95,27 +96,6 @@ async def read_user_and_kind(
     return user, (reminders, _last(row))
 
 
-def _first_delivery(
-    reminder: models.Reminder, chat_id: int, occurrence: datetime, now: datetime
-) -> dict[str, object]:
-    return {
-        "user_id": reminder.user_id,
-        "chat_id": chat_id,
-        "reminder_id": reminder.id,
-        "kind": reminder.kind,
-        "occurrence": occurrence,
-        "local_time": reminder.local_time,
-        "timezone": reminder.timezone,
-        "purpose": models.Purpose.FIRST,
-        "priority": PRIORITY_REMINDER,
-        "due_at": occurrence,
-        "status": models.DeliveryStatus.PENDING,
-        "late": False,
-        "attempts": 0,
-        "updated_at": now,
-    }
-
-
 async def cancel_pending(session: AsyncSession, reminder_ids: Sequence[int], now: datetime) -> None:
     """Pending messages of paused, switched-off or deleted reminders: recorded as cancelled."""
     if reminder_ids:
@@ -169,13 +149,8 @@ async def replan(
     if planned.catch_up:
         owed_id, at = planned.catch_up
         owed = next(r for r in live if r.id == owed_id)
-        await _queue_owed(session, [_first_delivery(owed, user.chat_id, at, now)])
+        await queue_owed(session, user, owed, at, now)
     return planned
-
-
-async def _queue_owed(session: AsyncSession, owed: list[dict[str, object]]) -> None:
-    if owed:
-        await session.execute(insert_ignoring_duplicates(session, models.Delivery).values(owed))
 
 
 async def _replan_periodic(
@@ -199,7 +174,7 @@ async def _replan_periodic(
         )
         if owed_at is not None:
             owed.append((reminder.id, owed_at))
-            await _queue_owed(session, [_first_delivery(reminder, user.chat_id, owed_at, now)])
+            await queue_owed(session, user, reminder, owed_at, now)
     return Plan({r.id: r.next_fire_at for r in live if r.next_fire_at}, owed[0] if owed else None)
 
 
@@ -352,6 +327,8 @@ async def set_paused(session: AsyncSession, user: models.User, paused: bool, now
     reminders = await reschedule_all(session, user, now)
     if paused:
         await cancel_pending(session, [r.id for r in reminders], now)
+    else:
+        await record_silenced(session, user, reminders, now)
     return len(reminders)
 
 
