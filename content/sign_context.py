@@ -133,12 +133,13 @@ def read(
     theirs: bool = False,
     asked: bool = False,
     itself: frozenset[str] = frozenset(),
+    wording: frozenset[str] = frozenset(),
 ) -> Reading:
     """How the match at `span` reads; `personal` says the wording names the writer (so it
     counts inside a question too), `negations` how many negations it carries itself, `asked`
     that in a general question it still deserves the check-in ("what's the lethal dose"). With
     `theirs`, the message is read as told by the person on the course it is about, so whoever
-    it names counts as the writer. `itself`: words that are the sign here, not its cause."""
+    it names counts as the writer. `itself`, `wording`: as for `explained_by_cause`."""
     words = sentence.words
     if _negated(span, sentence, negations) or set(range(span.start, span.end)) <= sentence.quoted:
         return Reading.NONE  # denied, or quoted: a song's line, someone else's words
@@ -158,7 +159,7 @@ def read(
     if not theirs and _about_someone_else(span, words):
         return Reading.OTHER
     near = set(words[max(0, span.start - 3) : span.end])
-    explained = explained_by_cause(words, itself)
+    explained = explained_by_cause(words, itself, wording)
     past = in_the_past(words, (span.start, span.end))
     if weak and (sentence.question or explained or past or _MILDER & near):
         return Reading.NONE
@@ -173,10 +174,14 @@ def read(
     return Reading.SELF
 
 
-def explained_by_cause(words: tuple[str, ...], itself: frozenset[str] = frozenset()) -> bool:
-    """Whether the words name an everyday cause, or hyperbole or hearsay; `itself`: words that
-    are the sign here, never its cause."""
-    named = set(words) - itself - _dates(words)
+def explained_by_cause(
+    words: tuple[str, ...],
+    itself: frozenset[str] = frozenset(),
+    wording: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether the words name an everyday cause, or hyperbole or hearsay; never one of the words
+    `itself` (the sign here) nor, alone, of its `wording` ("cut myself shaving" still is)."""
+    named = set(words) - itself - wording - _dates(words)
     return bool(EXPLAINED & named) or _explained_by_phrase(words, itself)
 
 

@@ -67,6 +67,7 @@ class Sign:
     asked: bool  # a general question in these words gets the check-in (ASKED)
     exerted: bool  # exercise, or "literally", does not explain it away (EXERTED)
     negations: int  # negation words the wording itself carries ("can't breathe")
+    words: frozenset[str]  # every word the wording names
 
 
 @lru_cache(maxsize=8192)
@@ -84,6 +85,7 @@ def compile_sign(text: str) -> Sign:
         asked=asked,
         exerted=exerted,
         negations=sum(1 for slot in slots if set(slot) & NEGATIONS),
+        words=frozenset(word for slot in slots for word in slot),
     )
 
 
@@ -251,6 +253,7 @@ def _reading(
                     weak=weak,
                     theirs=theirs,
                     itself=itself | EXERTION if sign.exerted else itself,
+                    wording=sign.words,
                 )
                 if reading is Reading.SELF:
                     return reading

@@ -638,3 +638,42 @@ def test_sight_lost_just_now_is_urgent_in_the_past_tense_too(library: Library) -
         "all of a sudden i couldn't see out of one eye, like a light switched off", library
     )
     assert found == ("vision_loss", "urgent")
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("coughing up blood", "chest"),
+        ("been coughing up blood for two days on accutane", "chest"),
+        ("theres blood in my phlegm", "chest"),
+        ("googling ways to die", "mood"),
+        ("searching for ways to die quietly", "mood"),
+        ("i googled how many pills it takes to die", "mood"),
+        ("i want to drive my car into a wall", "mood"),
+    ],
+)
+def test_a_word_of_the_sign_itself_is_not_its_cause(
+    library: Library, text: str, family: str
+) -> None:
+    # "cough", "googling" and "car" explain other signs away ("my chest hurts from coughing",
+    # "I googled headaches"); here they are the sign's own words.
+    assert reading(text, library) == (family, "urgent")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my chest hurts from coughing so much",
+        "googled suicide rates on accutane for my essay",
+        "i googled whether accutane causes depression",
+        "cut myself shaving this morning",
+    ],
+)
+def test_a_cause_outside_the_sign_still_explains_it(library: Library, text: str) -> None:
+    found = reading(text, library)
+    assert found is None or found[1] != "urgent", found
+
+
+def test_blood_in_mucus_from_the_bowel_is_not_coughed_up(library: Library) -> None:
+    found = reading("diarrhoea with blood and mucus for 3 days now and cramping", library)
+    assert found == ("gut", "urgent")
