@@ -677,3 +677,46 @@ def test_a_cause_outside_the_sign_still_explains_it(library: Library, text: str)
 def test_blood_in_mucus_from_the_bowel_is_not_coughed_up(library: Library) -> None:
     found = reading("diarrhoea with blood and mucus for 3 days now and cramping", library)
     assert found == ("gut", "urgent")
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("had a scan today they say 6 weeks pregnant", "pregnancy"),
+        ("gp confirmed the pregnancy this morning", "pregnancy"),
+        ("like a band being tightened round my ribs and i've gone grey and sweaty", "chest"),
+        (
+            "its like my brain is too big for my skull and pushing my eyeballs out",
+            "headache_vision",
+        ),
+        (
+            "acute painless monocular visual loss, onset 30 minutes ago",
+            "vision_loss",
+        ),
+        ("i see people in my room that arent there and im terrified", "mood"),
+        ("my tong is swollen and i sound like im talking with a mouth full", "allergy"),
+        ("MY NOSE HAS BEEN BLEEDING FOR AN HOUR", "blood"),
+        ("no strength in my legs, cant get up off the floor", "muscle"),
+        ("look like I've been scalded all over. on isotretinoin. hot and shaky", "skin_reaction"),
+        ("Tengo la cara hinchada, the lips also, I start isotretinoína yesterday", "allergy"),
+        ("amarillo los ojos y la piel, orina oscura", "jaundice"),
+    ],
+)
+def test_signs_in_a_nurse_parents_words_metaphors_and_other_languages(
+    library: Library, text: str, family: str
+) -> None:
+    assert reading(text, library) == (family, "urgent")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how many weeks after stopping accutane can i get pregnant",
+        "my sister is 6 weeks pregnant",
+        "the doctor confirmed my acne is improving",
+        "my voice sounds like a frog since the concert",
+    ],
+)
+def test_look_alikes_of_the_new_wordings_get_no_alarm(library: Library, text: str) -> None:
+    found = reading(text, library)
+    assert found is None or found[1] != "urgent", found
