@@ -15,6 +15,8 @@ def on_the_course(said: list[Sentence]) -> bool:
     """Whether the message is about someone else who takes the medicine: a parent's child
     ("my son", "writing for my daughter") or a person it names as taking it ("she's on
     roaccutane", "his tablets"), so that their sign is as urgent as the writer's own."""
+    if any(_not_theirs(sentence.words) for sentence in said):
+        return False
     for sentence in said:
         words = sentence.words
         if has_phrase(words, ON_BEHALF):
@@ -124,6 +126,17 @@ def _first_person_verb(word: str) -> str:
     return word
 
 
+def _not_theirs(words: tuple[str, ...]) -> bool:
+    """Whether the words say that someone else does not take the medicine: "she's not on
+    accutane", "he is not on it, only me"."""
+    return any(
+        _medicine(word)
+        and {"not", "never"} & set(words[max(0, i - 3) : i])
+        and not _WRITER_NAMED & set(words[max(0, i - 5) : i])
+        for i, word in enumerate(words)
+    )
+
+
 def _medicine(word: str) -> bool:
     return word in MEDICINE or word.startswith(("accut", "isotret", "roaccut"))
 
@@ -137,3 +150,15 @@ def _taken_by_someone_else(words: tuple[str, ...], i: int) -> bool:
         if words[j] in OTHERS or words[j].removesuffix("s") in OTHERS:
             return True
     return False
+
+
+# Words that put a sign in the present: "right now", "just collapsed", "since this morning".
+_NOW = frozenset(
+    {"now", "rn", "just", "today", "tonight", "currently", "since", "still", "moment"}
+    | {"suddenly", "minutes", "mins", "hours", "hour", "ago", "morning", "evening", "night"}
+)
+
+
+def happening_now(said: list[Sentence]) -> bool:
+    """Whether the message says when, and it is now or still going on."""
+    return any(_NOW & set(sentence.words) for sentence in said)

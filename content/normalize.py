@@ -68,6 +68,12 @@ _SENTENCE_BREAK = re.compile(r"[.!?\n]+")
 _SENTENCE = re.compile(r"([^.!?\n]+)([.!?\n]*)")
 # "it was blurry... because I forgot my glasses": a reason said after a break still explains.
 _REASONS = frozenset({"because", "cause", "cos", "coz", "bc", "since"})
+# "since this afternoon", "since yesterday", "since 3": a time a sign began, not a reason.
+_SINCE_WHEN = frozenset(
+    {"this", "yesterday", "today", "tonight", "last", "lunch", "lunchtime", "breakfast", "then"}
+    | {"morning", "afternoon", "evening", "monday", "tuesday", "wednesday", "thursday", "friday"}
+    | {"saturday", "sunday", "about", "around", "earlier", "waking"}
+)
 # Clause breaks bound a negation: in "I'm not sad but I want to die" the "not" stays in its clause.
 _CLAUSE_BREAK = re.compile(
     r"[,;:()\"\u2013\u2014]+|\s-\s|\b(?:but|and|however|although|though|because)\b"
@@ -208,7 +214,10 @@ def sentences(text: str) -> list[Sentence]:
                 frozenset(quoted),
                 "?" in found.group(2),
             )
-            if out[0] in _REASONS and result:
+            since_when = out[0] == "since" and (
+                out[1:2] and (out[1] in _SINCE_WHEN or out[1].isdigit())
+            )
+            if out[0] in _REASONS and result and not since_when:
                 sentence = _join(result.pop(), sentence)
             result.append(sentence)
     return result

@@ -123,6 +123,10 @@ EXPLAINED_PHRASES = phrases(
     "drinking more",
     "a blind eye",
     "food poisoning",
+    # Found to be something else: "turned out to be a pulled muscle".
+    "turned out to be",
+    "pulled muscle",
+    "pulled a muscle",
     "deaf ears",
     "cold sore",
     "watch for",

@@ -116,7 +116,10 @@ def assess(text: str, library: Library) -> Finding | None:
         told = sentences(carers.in_their_words(text))
         theirs = _phrase_finding(text, told, library, theirs=True)
         if theirs is not None and theirs.level is not Level.SUBJECT and theirs.family:
-            return Finding(theirs.family, Level.ASK, someone_else=True)
+            # A clear sign told as happening now ("my partner is seizing right now") is urgent
+            # for them; otherwise the carer is asked whether it is.
+            now = theirs.level is Level.URGENT and carers.happening_now(told)
+            return Finding(theirs.family, Level.URGENT if now else Level.ASK, someone_else=True)
     if found is not None:
         return found
     if harm_emoji_with_distress(text, said, library):

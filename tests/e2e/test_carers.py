@@ -72,7 +72,9 @@ async def test_a_parent_whose_teenage_daughter_is_cutting_herself_is_pointed_to_
     texts = "\n".join(m.text for m in replies)
     mood = _family("mood")
     pointed = _plain(mood.pointer_html)[:40] in texts or _shows(texts, mood.carer_html)
-    assert CARER_QUESTION in texts or (pointed and has_sos(bot, replies)), texts[:120]
+    # "since starting accutane" says it goes on now: the advice for her mother at once.
+    advised = _shows(texts, mood.carer_html)
+    assert CARER_QUESTION in texts or advised or (pointed and has_sos(bot, replies)), texts[:120]
 
 
 async def test_a_forwarded_extra_dose_is_not_answered_as_the_carers_own(bot: BotUnderTest) -> None:

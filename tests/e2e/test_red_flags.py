@@ -208,6 +208,11 @@ async def test_a_forwarded_warning_sign_gets_the_carers_check_in(bot: BotUnderTe
 CARERS = [
     ("mood", "my son (17) keeps saying he wishes he was dead, he's on accutane"),
     ("allergy", "my daughter's face has swollen up and she says her throat feels tight"),
+    ("hearing", "my son says he can't hear out of his left ear"),
+    ("seizure", "my son is on roaccutane and had a fit on the floor, shaking all over"),
+]
+# The same, said to be happening now: no question, the advice for them at once.
+CARERS_NOW = [
     ("hearing", "my son says he can't hear out of his left ear since this morning"),
     ("seizure", "my son is on roaccutane and just had a fit on the floor, shaking all over"),
 ]
@@ -229,6 +234,19 @@ async def test_a_carer_is_asked_and_now_leads_to_guidance_for_them(
     assert "their prescriber needs to know now" in guidance.text
     assert "999" in guidance.text  # the emergency number of the user's country
     assert ("116 123" in guidance.text) is (family_id == "mood")
+
+
+@pytest.mark.parametrize(("family_id", "text"), CARERS_NOW)
+async def test_a_carer_who_says_it_is_happening_now_gets_guidance_for_them_at_once(
+    bot: BotUnderTest, family_id: str, text: str
+) -> None:
+    await bot.say("/timezone Europe/London")
+    guidance = await bot.say(text)
+    assert "Is it happening to them now?" not in guidance.text
+    family = _family(family_id)
+    assert _shows(guidance.text, family.carer_html)
+    assert not _shows(guidance.text, family.urgent_html)
+    assert "999" in guidance.text
 
 
 async def test_a_carer_who_says_milder_gets_a_nudge_and_the_topic(bot: BotUnderTest) -> None:

@@ -1,5 +1,6 @@
 """Someone else's sign when they are on the course: a parent writing about their son gets the
-carer's check-in, not the topic; someone else off the course still gets the topic."""
+carer's advice when it is happening now, else the carer's check-in, not the topic; someone else
+off the course still gets the topic."""
 
 from __future__ import annotations
 
@@ -10,11 +11,20 @@ from content.carers import in_their_words, on_the_course
 from content.normalize import sentences
 from content.sign_context import joking
 
-# Someone else's sign while they are on the course: the carer's check-in.
-ON_THE_COURSE = [
+# Someone else's clear sign, said to be happening now, while they are on the course: the
+# advice for the person looking after them, at once.
+HAPPENING_NOW = [
     ("my son's eyes are yellow today", "jaundice"),
     ("my daughter says she suddenly can't see out of her left eye", "vision_loss"),
-    ("my son keeps saying he wants to kill himself", "mood"),
+    ("my son is still saying he wants to kill himself", "mood"),
+    ("pls help my partner is seizing right now on the bed he takes accutane", "seizure"),
+    ("as his dad: he has crushing chest pain right now and can't breathe", "chest"),
+]
+# Someone else's sign while they are on the course, not said to be now: the carer's check-in.
+ON_THE_COURSE = [
+    ("my son's eyes are yellow", "jaundice"),
+    ("my daughter says she can't see out of her left eye", "vision_loss"),
+    ("my son says he wants to kill himself", "mood"),
     ("writing for my boy, his lips and tongue are swelling up", "allergy"),
     ("my sister is on roaccutane and she is throwing up nonstop", "gut"),
     ("flatmate's on accutane and her throat is closing, she's wheezing", "allergy"),
@@ -36,10 +46,11 @@ OFF_THE_COURSE = [
 
 @pytest.mark.parametrize(
     ("text", "family", "level", "someone_else"),
-    [(text, family, Level.ASK, True) for text, family in ON_THE_COURSE]
+    [(text, family, Level.URGENT, True) for text, family in HAPPENING_NOW]
+    + [(text, family, Level.ASK, True) for text, family in ON_THE_COURSE]
     + [(text, family, Level.SUBJECT, False) for text, family in OFF_THE_COURSE],
 )
-def test_someone_on_the_course_gets_the_carers_check_in_others_the_topic(
+def test_someone_on_the_course_gets_the_carers_advice_or_check_in_others_the_topic(
     library: Library, text: str, family: str, level: Level, someone_else: bool
 ) -> None:
     found = assess(text, library)

@@ -471,7 +471,7 @@ SIGNS_IN_SHORTHAND = [
     ("period never showed up this month, skins great tho lol", ("pregnancy", "ask")),
     ("pull out method only this month tbh, now im late", ("pregnancy", "ask")),
     # "shes" without its apostrophe, about a daughter on the course: the carer's check-in.
-    ("my daughter is on isotretinoin and she just told me shes pregnant", ("pregnancy", "ask")),
+    ("my daughter is on isotretinoin and she told me shes pregnant", ("pregnancy", "ask")),
     ("BLEEDING WONT STOP", ("blood", "urgent")),
     ("bleeding from cutting wont stop", ("mood", "urgent")),
     ("took a load of my pills on purpose last night", ("mood", "urgent")),
