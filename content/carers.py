@@ -131,10 +131,14 @@ def _not_theirs(words: tuple[str, ...]) -> bool:
     accutane", "he is not on it, only me"."""
     return any(
         _medicine(word)
-        and {"not", "never"} & set(words[max(0, i - 3) : i])
-        and not _WRITER_NAMED & set(words[max(0, i - 5) : i])
+        and words[i - 1 : i] in _ON
+        and {"not", "never"} & set(words[max(0, i - 4) : i - 1])
+        and not _WRITER_NAMED & set(words[max(0, i - 6) : i])
         for i, word in enumerate(words)
     )
+
+
+_ON = frozenset({("on",), ("taking",), ("takes",), ("take",), ("using",)})
 
 
 def _medicine(word: str) -> bool:

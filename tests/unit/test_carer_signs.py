@@ -41,6 +41,8 @@ OFF_THE_COURSE = [
     ("my mum has a terrible headache", "headache_vision"),
     ("my girlfriend thinks she might be pregnant", "pregnancy"),
     ("my friend's eyes look yellow", "jaundice"),
+    # "my daughter" alone would put her on the course; the message says she is not.
+    ("my daughter vomited all night with a stomach bug but she is not on accutane", "gut"),
 ]
 
 
