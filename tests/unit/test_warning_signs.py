@@ -696,6 +696,7 @@ def test_blood_in_mucus_from_the_bowel_is_not_coughed_up(library: Library) -> No
         ("i see people in my room that arent there and im terrified", "mood"),
         ("my tong is swollen and i sound like im talking with a mouth full", "allergy"),
         ("MY NOSE HAS BEEN BLEEDING FOR AN HOUR", "blood"),
+        ("fainted at work, my coworker said my legs were jerking, I bit my tongue", "seizure"),
         ("no strength in my legs, cant get up off the floor", "muscle"),
         ("look like I've been scalded all over. on isotretinoin. hot and shaky", "skin_reaction"),
         ("Tengo la cara hinchada, the lips also, I start isotretinoína yesterday", "allergy"),
