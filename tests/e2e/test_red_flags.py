@@ -227,13 +227,8 @@ async def test_a_carer_is_asked_and_now_leads_to_guidance_for_them(
     assert "Is it happening to them now?" in question.text
     labels = [label for label, _ in bot.fake.buttons(question)]
     assert labels == [CARER_NOW, CARER_MILDER, ASK_GENERAL]
-    family = _family(family_id)
     guidance = await bot.press_and_wait(question, f"ask:o:{family_id}:{USER}")
-    assert _shows(guidance.text, family.carer_html)
-    assert not _shows(guidance.text, family.urgent_html)
-    assert "their prescriber needs to know now" in guidance.text
-    assert "999" in guidance.text  # the emergency number of the user's country
-    assert ("116 123" in guidance.text) is (family_id == "mood")
+    assert_guidance_for_the_carer(guidance.text, family_id)
 
 
 @pytest.mark.parametrize(("family_id", "text"), CARERS_NOW)
@@ -243,10 +238,16 @@ async def test_a_carer_who_says_it_is_happening_now_gets_guidance_for_them_at_on
     await bot.say("/timezone Europe/London")
     guidance = await bot.say(text)
     assert "Is it happening to them now?" not in guidance.text
+    assert_guidance_for_the_carer(guidance.text, family_id)
+
+
+def assert_guidance_for_the_carer(text: str, family_id: str) -> None:
     family = _family(family_id)
-    assert _shows(guidance.text, family.carer_html)
-    assert not _shows(guidance.text, family.urgent_html)
-    assert "999" in guidance.text
+    assert _shows(text, family.carer_html)
+    assert not _shows(text, family.urgent_html)
+    assert "their prescriber needs to know now" in text
+    assert "999" in text  # the emergency number of the user's country
+    assert ("116 123" in text) is (family_id == "mood")
 
 
 async def test_a_carer_who_says_milder_gets_a_nudge_and_the_topic(bot: BotUnderTest) -> None:
