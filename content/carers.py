@@ -6,6 +6,7 @@ Pure: words in, words out.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from content.normalize import FIRST_PERSON, Sentence
 from content.sign_words import DEPENDANTS, MEDICINE, ON_BEHALF, OTHERS, TAKING, has_phrase
@@ -163,6 +164,22 @@ _NOW = frozenset(
 )
 
 
-def happening_now(said: list[Sentence]) -> bool:
-    """Whether the message says when, and it is now or still going on."""
-    return any(_NOW & set(sentence.words) for sentence in said)
+def happening_now(told: list[Sentence]) -> bool:
+    """Whether the message, told in their words, says when and it is now or still going on, or
+    says it as going on: "I am gasping"."""
+    return any(
+        _NOW & set(words) or any(a in _BE and _going_on(b) for a, b in pairwise(words))
+        for words in (sentence.words for sentence in told)
+    )
+
+
+_BE = frozenset({"am", "is", "are"})
+# "is taking accutane", "is going to the GP": no sign going on.
+_NOT_A_SIGN = frozenset(
+    {"going", "taking", "starting", "asking", "wondering", "thinking", "planning", "trying"}
+    | {"using"}
+)
+
+
+def _going_on(word: str) -> bool:
+    return word.endswith("ing") and word not in _NOT_A_SIGN

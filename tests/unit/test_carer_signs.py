@@ -19,15 +19,18 @@ HAPPENING_NOW = [
     ("my son is still saying he wants to kill himself", "mood"),
     ("pls help my partner is seizing right now on the bed he takes accutane", "seizure"),
     ("as his dad: he has crushing chest pain right now and can't breathe", "chest"),
+    ("my daughter is on accutane and is vomiting nonstop", "gut"),
+    # Told as going on: "is throwing up", "are swelling up".
+    ("writing for my boy, his lips and tongue are swelling up", "allergy"),
+    ("my sister is on roaccutane and she is throwing up nonstop", "gut"),
+    ("flatmate's on accutane and her throat is closing, she's wheezing", "allergy"),
 ]
 # Someone else's sign while they are on the course, not said to be now: the carer's check-in.
 ON_THE_COURSE = [
     ("my son's eyes are yellow", "jaundice"),
+    ("my son is taking accutane and his eyes are yellow", "jaundice"),
     ("my daughter says she can't see out of her left eye", "vision_loss"),
     ("my son says he wants to kill himself", "mood"),
-    ("writing for my boy, his lips and tongue are swelling up", "allergy"),
-    ("my sister is on roaccutane and she is throwing up nonstop", "gut"),
-    ("flatmate's on accutane and her throat is closing, she's wheezing", "allergy"),
     ("as his dad: he has crushing chest pain and can't breathe", "chest"),
     # "Of them" are the pills, not the person: it read "a handful of me".
     ("my friend whos on accutane took a handful of them", "mood"),
