@@ -718,6 +718,8 @@ def test_signs_in_a_nurse_parents_words_metaphors_and_other_languages(
         "how many weeks after stopping accutane can i get pregnant",
         "my sister is 6 weeks pregnant",
         "the doctor confirmed my acne is improving",
+        "my doctor confirmed i can try for a baby a month after stopping",
+        "my nose bled for a few minutes this morning, dry air i think",
         "my voice sounds like a frog since the concert",
     ],
 )
