@@ -68,8 +68,9 @@ _SENTENCE_BREAK = re.compile(r"[.!?\n]+")
 _SENTENCE = re.compile(r"([^.!?\n]+)([.!?\n]*)")
 # "it was blurry... because I forgot my glasses": a reason said after a break still explains.
 _REASONS = frozenset({"because", "cause", "cos", "coz", "bc", "since"})
-# "since this afternoon", "since yesterday", "since 3": a time a sign began, not a reason.
-_SINCE_WHEN = frozenset(
+# "since this afternoon", "since yesterday", "since monday": when a sign began, not a reason
+# or a cause (content/sign_context.py).
+SINCE_WHEN = frozenset(
     {"this", "yesterday", "today", "tonight", "last", "lunch", "lunchtime", "breakfast", "then"}
     | {"morning", "afternoon", "evening", "monday", "tuesday", "wednesday", "thursday", "friday"}
     | {"saturday", "sunday", "about", "around", "earlier", "waking"}
@@ -214,8 +215,8 @@ def sentences(text: str) -> list[Sentence]:
                 frozenset(quoted),
                 "?" in found.group(2),
             )
-            since_when = out[0] == "since" and (
-                out[1:2] and (out[1] in _SINCE_WHEN or out[1].isdigit())
+            since_when = (
+                out[0] == "since" and len(out) > 1 and (out[1] in SINCE_WHEN or out[1].isdigit())
             )
             if out[0] in _REASONS and result and not since_when:
                 sentence = _join(result.pop(), sentence)

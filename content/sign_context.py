@@ -12,7 +12,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-from content.normalize import FIRST_PERSON, Sentence
+from content.normalize import FIRST_PERSON, SINCE_WHEN, Sentence
 from content.sign_time import in_the_past
 from content.sign_words import (
     EXPLAINED,
@@ -186,14 +186,11 @@ def explained_by_cause(
 
 
 _SINCE = frozenset({"since", "from"})
-_WEEKDAYS = frozenset(
-    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-)
 
 
 def _dates(words: tuple[str, ...]) -> set[str]:
-    """Weekdays that date a beginning ("since monday"), not a cause ("mondays are killing me")."""
-    return {w for i, w in enumerate(words) if i and words[i - 1] in _SINCE and w in _WEEKDAYS}
+    """Words that date a beginning ("since monday"), not a cause ("mondays are killing me")."""
+    return {w for i, w in enumerate(words) if i and words[i - 1] in _SINCE and w in SINCE_WHEN}
 
 
 def _only_clock_times(words: tuple[str, ...], span: Span) -> bool:
