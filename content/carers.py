@@ -165,15 +165,35 @@ _NOW = frozenset(
 
 
 def happening_now(told: list[Sentence]) -> bool:
-    """Whether the message, told in their words, says when and it is now or still going on, or
-    says it as going on: "I am gasping"."""
+    """Whether the message, told in their words, says when and it is now or still going on,
+    says it as going on ("I am gasping", "I keep vomiting", "it won't stop", "my eyes have
+    turned yellow"), or tells it as seen or said outside a question."""
     return any(
-        _NOW & set(words) or any(a in _BE and _going_on(b) for a, b in pairwise(words))
-        for words in (sentence.words for sentence in told)
+        _NOW & set(s.words)
+        or (not s.question and not s.marked_question and _seen(s.words))
+        or any(
+            (a in _BE and _going_on(b)) or a in _KEEP or (a, b) in _ONGOING
+            for a, b in pairwise(s.words)
+        )
+        for s in told
     )
 
 
 _BE = frozenset({"am", "is", "are"})
+# Told as seen or said now, outside a question: "his eyes look yellow", "she says it's blurry"
+# (but not "what does that look like").
+_SEEN = frozenset({"look", "looks", "seem", "seems", "say", "says"})
+
+
+def _seen(words: tuple[str, ...]) -> bool:
+    return any(w in _SEEN and "what" not in words[max(0, i - 5) : i] for i, w in enumerate(words))
+
+
+_KEEP = frozenset({"keep", "keeps", "keeping"})
+_ONGOING = frozenset(
+    {("not", "stop"), ("not", "stopping"), ("have", "turned"), ("has", "turned")}
+    | {("have", "become"), ("has", "become")}
+)
 # "is taking accutane", "is going to the GP": no sign going on.
 _NOT_A_SIGN = frozenset(
     {"going", "taking", "starting", "asking", "wondering", "thinking", "planning", "trying"}

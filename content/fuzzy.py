@@ -44,6 +44,9 @@ _EXACT_ONLY = frozenset(
     # "black" ("my back is peeling" read as dark urine), summer heat no heart ("this heat makes
     # my face burn" read as chest pain), selling no swelling, acting no aching.
     | {"peeling", "peeled", "peels", "back", "heat", "selling", "sell", "acting", "camp"}
+    # "at least" is no "last text", nor "wreck my liver" not wanting to live; "my bloods" are
+    # blood tests.
+    | {"least", "liver", "bloods"}
 )
 
 
@@ -121,8 +124,9 @@ def _one_swap(word: str, target: str) -> bool:
     )
 
 
-# A filler word may not bring in someone else as the subject.
-_NEW_SUBJECTS = frozenset({"he", "she", "they", "hes", "shes"})
+# A filler word may not bring in someone else as the subject, nor open a clause of its own:
+# "hurts when I press, not when I breathe" is no "not breathe".
+_NEW_SUBJECTS = frozenset({"he", "she", "they", "hes", "shes", "when", "while", "whenever", "if"})
 
 
 def find_hits(pattern: Pattern, text: tuple[str, ...], *, max_gap: int = 0) -> list[Hit]:

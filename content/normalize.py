@@ -90,8 +90,11 @@ FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine"})
 _QUERY_WORDS = frozenset(
     {"how", "what", "why", "which", "common", "risk", "risks", "list", "permanent", "normal"}
 )
-# A question word after these is told, not asked: "came round, no idea how long".
-_TELLING = frozenset({"idea", "clue", "idk", "know", "knows", "remember", "sure"})
+# A question word after these is told, not asked: "came round, no idea how long", "not normal
+# dry skin".
+_TELLING = frozenset({"idea", "clue", "idk", "know", "knows", "remember", "sure", "not"})
+# Right after these, and not last, it opens a relative clause: "blood in what comes up".
+_RELATIVE_AFTER = frozenset({"in", "of", "at", "from", "on"})
 # Words that end what a negation before them can reach: "I'm not sad but ...".
 _SCOPE_WORDS = frozenset(
     {"but", "however", "though", "although", "yet", "except", "because", "so", "then", "just"}
@@ -253,7 +256,9 @@ def _plain(text: str) -> str:
 def _asks_of_anyone(words: list[str]) -> bool:
     """A query word that asks ("accutane seizures how common"), not one that tells."""
     return any(
-        word in _QUERY_WORDS and not _TELLING & set(words[max(0, i - 2) : i])
+        word in _QUERY_WORDS
+        and not _TELLING & set(words[max(0, i - 2) : i])
+        and not (0 < i < len(words) - 1 and words[i - 1] in _RELATIVE_AFTER)
         for i, word in enumerate(words)
     )
 

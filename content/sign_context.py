@@ -12,11 +12,10 @@ import enum
 import re
 from dataclasses import dataclass
 
-from content.normalize import FIRST_PERSON, SINCE_WHEN, Sentence
+from content.normalize import FIRST_PERSON, Sentence
+from content.sign_causes import explained_by_cause
 from content.sign_time import in_the_past
 from content.sign_words import (
-    EXPLAINED,
-    EXPLAINED_PHRASES,
     MEDICINE,
     OTHERS,
     PARTNER_ACTS,
@@ -69,7 +68,7 @@ _HOW_TO_TELL = tuple(
     ("how", *rest.split())
     for rest in ("do i know", "would i know", "will i know", "can i tell", "do i tell", "to tell")
 )
-_WISHES = frozenset({"would", "better", "easier", "rather", "wish", "happier"})
+_WISHES = frozenset({"would", "better", "easier", "rather", "wish", "happier", "kinder", "best"})
 # "if" that opens a condition, not "not sure if" or "idk if", which mean "whether".
 _CONDITIONS = frozenset({"if", "unless"})
 _WHETHER_BEFORE = frozenset(
@@ -174,38 +173,12 @@ def read(
     return Reading.SELF
 
 
-def explained_by_cause(
-    words: tuple[str, ...],
-    itself: frozenset[str] = frozenset(),
-    wording: frozenset[str] = frozenset(),
-) -> bool:
-    """Whether the words name an everyday cause, or hyperbole or hearsay; never one of the words
-    `itself` (the sign here) nor, alone, of its `wording` ("cut myself shaving" still is)."""
-    named = set(words) - itself - wording - _dates(words)
-    return bool(EXPLAINED & named) or _explained_by_phrase(words, itself)
-
-
-_SINCE = frozenset({"since", "from"})
-
-
-def _dates(words: tuple[str, ...]) -> set[str]:
-    """Words that date a beginning ("since monday"), not a cause ("mondays are killing me")."""
-    return {w for i, w in enumerate(words) if i and words[i - 1] in _SINCE and w in SINCE_WHEN}
-
-
 def _only_clock_times(words: tuple[str, ...], span: Span) -> bool:
     """Whether the numbers of the match are all times of day: "at 9", "around 10"."""
     numbers = [i for i in range(span.start, span.end) if words[i].isdigit()]
     return bool(numbers) and all(
         i > 0 and words[i - 1] in _CLOCK_BEFORE and int(words[i]) <= 24 for i in numbers
     )
-
-
-def _explained_by_phrase(words: tuple[str, ...], itself: frozenset[str]) -> bool:
-    """An everyday cause in words ("cut myself shaving"), unless a word of it is the sign."""
-    if not has_phrase(words, EXPLAINED_PHRASES):
-        return False
-    return not itself or has_phrase(words, (p for p in EXPLAINED_PHRASES if not itself & set(p)))
 
 
 def _negated(span: Span, sentence: Sentence, negations: int) -> bool:

@@ -20,6 +20,9 @@ _GOES_ON_FROM = frozenset({"since", "started", "start", "starting", "began", "be
 # "I can't anymore" is no "not anymore": it says the writer cannot go on. "Since last month"
 # goes on now.
 _CANNOT = frozenset({"can", "could"})
+# Days ago are recent enough to act on: "had sex without a condom two days ago", "my period
+# was due 9 days ago". (A sign that went away days ago is still over: see _recent.)
+_DAYS = frozenset({"day", "days"})
 _NOT_ANYMORE = frozenset({("not", "anymore"), ("not", "any", "more")})
 
 
@@ -55,9 +58,10 @@ def _recent(after: tuple[str, ...]) -> bool:
 
 
 def _ago(words: tuple[str, ...], i: int, sign: tuple[int, int] | None) -> bool:
-    """Whether the "ago" at `i` puts the sign in the past: not a recent one ("20 minutes ago"),
-    nor one before a sign that words after it bring to now ("and my urine is dark")."""
-    if RECENT_UNITS & set(words[max(0, i - 2) : i]) or _GOES_ON_FROM & set(
+    """Whether the "ago" at `i` puts the sign in the past: not a recent one ("20 minutes ago",
+    "two days ago"), nor one before a sign that words after it bring to now ("and my urine is
+    dark")."""
+    if (RECENT_UNITS | _DAYS) & set(words[max(0, i - 2) : i]) or _GOES_ON_FROM & set(
         words[max(0, i - 6) : i]
     ):
         return False

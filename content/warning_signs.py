@@ -21,6 +21,7 @@ from content.fuzzy import Pattern, PhraseIndex, compile_phrase, find_hits
 from content.models import Library, RedFlagFamily
 from content.normalize import FIRST_PERSON, Sentence, sentences
 from content.reminder_requests import plain_reminder_request
+from content.sign_causes import explained_by_cause
 from content.sign_context import NEGATIONS, Reading, Span, denied, names_writer, read
 from content.sign_words import EXERTION
 
@@ -159,7 +160,7 @@ def harm_emoji_with_distress(text: str, said: list[Sentence], library: Library) 
     """Whether words come with a means of harm drawn beside a crying face, or beside what the
     net reads as a sign ("today was awful 😭🔪"), and no everyday cause ("chopping onions 🔪😭")."""
     shown = set(text)
-    if not _HARM_EMOJI & shown or any(sign_context.explained_by_cause(s.words) for s in said):
+    if not _HARM_EMOJI & shown or any(explained_by_cause(s.words) for s in said):
         return False
     net = library.sign_model
     return bool(_DISTRESS_EMOJI & shown) or (net is not None and net.flags(text))

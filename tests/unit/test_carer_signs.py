@@ -24,14 +24,26 @@ HAPPENING_NOW = [
     ("writing for my boy, his lips and tongue are swelling up", "allergy"),
     ("my sister is on roaccutane and she is throwing up nonstop", "gut"),
     ("flatmate's on accutane and her throat is closing, she's wheezing", "allergy"),
+    # Told as going on or as changed: "keeps", "won't stop", "have turned".
+    ("my son on accutane keeps throwing up, he can't keep water down", "gut"),
+    ("my husband takes isotretinoin and his nosebleed won't stop", "blood"),
+    ("my wife is on roaccutane and her eyes have turned yellow", "jaundice"),
+    # Told as seen or said, outside a question.
+    ("grandson on isotretinoin, his skin looks yellow", "jaundice"),
+    ("my daughter says she can't see out of her left eye", "vision_loss"),
+    ("my son says he wants to kill himself", "mood"),
 ]
 # Someone else's sign while they are on the course, not said to be now: the carer's check-in.
 ON_THE_COURSE = [
     ("my son's eyes are yellow", "jaundice"),
     ("my son is taking accutane and his eyes are yellow", "jaundice"),
-    ("my daughter says she can't see out of her left eye", "vision_loss"),
-    ("my son says he wants to kill himself", "mood"),
     ("as his dad: he has crushing chest pain and can't breathe", "chest"),
+    # Seen, but asked about: "is that the accutane?", "what does that look like".
+    ("my son's eyes look a bit yellow, is that the accutane?", "jaundice"),
+    (
+        "my friend is on accutane and had an allergic reaction once, what does that even look like",
+        "allergy",
+    ),
     # "Of them" are the pills, not the person: it read "a handful of me".
     ("my friend whos on accutane took a handful of them", "mood"),
     # Their own pills: the poison advice said they were not prescribed for them.

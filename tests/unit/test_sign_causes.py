@@ -1,0 +1,88 @@
+"""Causes that explain a sign away, and the wordings that only look like one: a denied cause
+explains nothing, a sign's place is no cause, and everyday words are no typos of a sign's."""
+
+from __future__ import annotations
+
+import pytest
+
+from content import Level, Library, assess
+from content.normalize import sentences
+from content.sign_causes import explained_by_cause
+
+
+def words(text: str) -> tuple[str, ...]:
+    return sentences(text)[0].words
+
+
+@pytest.mark.parametrize(
+    ("text", "explained"),
+    [
+        ("my skin is peeling, it's just dryness", True),
+        ("my skin is peeling off in sheets, not normal dryness", False),
+        ("blisters all over, no sunburn", False),
+        ("not the gym, my muscles just hurt", False),
+        ("my thighs ache from the gym", True),
+        ("since monday my ears ring", False),
+    ],
+)
+def test_a_denied_cause_explains_nothing(text: str, explained: bool) -> None:
+    assert explained_by_cause(words(text)) is explained
+
+
+def level(text: str, library: Library) -> tuple[str, Level] | None:
+    found = assess(text, library)
+    if found is None:
+        return None
+    return (found.family.id if found.family else "?", found.level)
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        # A cause denied: "not normal dryness", "not the lighting", "I'm not drunk".
+        ("skin is literally peeling off in sheets on my arms, not normal dryness", "skin_reaction"),
+        ("my face and eyes look yellow in photos and its not the lighting", "jaundice"),
+        ("my words are coming out slurred and i havent drunk anything", "seizure"),
+        # A sign's place is no cause of it: a nose that bleeds, a fit in a bathroom or a car.
+        ("my nose has been bleeding for 40 minutes and won't stop", "blood"),
+        ("woke up on the bathroom floor this morning, no idea how i got there", "seizure"),
+        ("lost consciousness in the car park and came to on the tarmac", "seizure"),
+        # A relative "what" or a "not normal" is no search query.
+        ("been coughing and theres blood in what comes up", "chest"),
+        ("cant stop being sick, lost count of how many times, theres blood in it", "gut"),
+        # Days ago are recent enough to act on.
+        ("I had sex without protection two days ago and I am taking isotretinoin", "pregnancy"),
+        ("my period was due 9 days ago and still nothing", "pregnancy"),
+        # Wordings of their own.
+        ("my family would be relieved if I were gone", "mood"),
+        ("I've worked out exactly how I'd do it", "mood"),
+        ("kinda hoping the dizziness gets worse and i just drop and dont get up", "mood"),
+        ("it would be kinder to everyone if I went to sleep and did not wake", "mood"),
+        ("been feeling really low, like can't-get-out-of-bed low", "mood"),
+        ("muscles in my back and legs are in so much pain i cant get out of bed", "muscle"),
+        ("my thighs are so weak I can't get out of a chair", "muscle"),
+        ("my son keeps getting nosebleeds that won't stop", "blood"),
+        ("grey blob blocking part of my view since i woke up", "vision_loss"),
+    ],
+)
+def test_signs_with_a_denied_cause_a_place_or_a_wording_of_their_own(
+    library: Library, text: str, family: str
+) -> None:
+    assert level(text, library) == (family, Level.URGENT)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i wish my acne would just disappear overnight",
+        "my heart is broken, he dumped me by text 💔 at least my skin is clearing",
+        "should i stop drinking? don't want to wreck my liver",
+        "my bloods came back normal 🎉",
+        "I can't get up in the mornings... because I'm 16 lol",
+        "the view from the mountain took my breath away, my lips did not enjoy the wind tho",
+        "chest muscles sore after bench press. hurts when I press on them, not when I breathe",
+    ],
+)
+def test_everyday_words_are_no_sign(library: Library, text: str) -> None:
+    found = level(text, library)
+    assert found is None or found[1] is not Level.URGENT, found
