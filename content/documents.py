@@ -9,7 +9,7 @@ from typing import Any
 from content import frontmatter
 from content.markup import render
 from content.models import Tip, Topic
-from content.schema import field_problems
+from content.schema import add_unique, field_problems
 
 REQUIRED_TOPICS = (
     "about",
@@ -87,10 +87,7 @@ def load_tips(folder: Path, problems: list[str]) -> dict[str, Tip]:
             problems.append(f"{where}: title is empty")
         if not tip.html:
             problems.append(f"{where}: body is empty")
-        if tip.id in found:
-            problems.append(f"{where}: duplicate tip id '{tip.id}'")
-        else:
-            found[tip.id] = tip
+        add_unique(found, tip.id, tip, f"{where}: duplicate tip id", problems)
     if not found:
         problems.append("tips: there are no tips")
     return dict(sorted(found.items()))

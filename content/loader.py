@@ -19,7 +19,7 @@ from content.messages import (
 )
 from content.models import Guide, Library
 from content.red_flags import load_red_flags
-from content.schema import field_problems, read_yaml
+from content.schema import add_unique, field_problems, read_yaml_list
 from content.shared_texts import load_shared_texts
 from content.sign_model import load_sign_model
 from content.telegram_html import MAX_MESSAGE_UTF16, html_problems, utf16_length, visible_text
@@ -70,22 +70,15 @@ def load_library(root: Path | None = None) -> Library:
 def load_guides(path: Path, problems: list[str]) -> tuple[Guide, ...]:
     """The how-tos for using the bot, in file order; problems are appended to `problems`."""
     label = path.name
-    data = read_yaml(path, label, problems)
-    if data is None:
+    read = read_yaml_list(path, "guides", problems)
+    if read is None:
         return ()
-    raw = data.get("guides") if isinstance(data, dict) else None
-    if not isinstance(raw, list):
-        problems.append(f"{label}: must have a 'guides' list")
-        return ()
+    _, raw = read
     found: dict[str, Guide] = {}
     for index, entry in enumerate(raw):
         guide = _guide(entry, f"{label}: guide #{index + 1}", problems)
-        if guide is None:
-            continue
-        if guide.id in found:
-            problems.append(f"{label}: duplicate guide '{guide.id}'")
-        else:
-            found[guide.id] = guide
+        if guide is not None:
+            add_unique(found, guide.id, guide, f"{label}: duplicate guide", problems)
     if not raw:
         problems.append(f"{label}: there are no guides")
     return tuple(found.values())

@@ -9,7 +9,7 @@ from typing import Any
 
 from content.fuzzy import compile_phrase
 from content.models import RedFlagFamily
-from content.schema import field_problems, read_yaml
+from content.schema import add_unique, field_problems, read_yaml_list
 from content.shared_texts import SharedTexts
 from content.telegram_html import html_problems
 from content.warning_signs import ASKED, COMBINE, EXERTED
@@ -59,13 +59,10 @@ def load_red_flags(
 ) -> tuple[RedFlagFamily, ...]:
     """Families in file order, which is also the order they are checked in."""
     label = path.name
-    data = read_yaml(path, label, problems)
-    if data is None:
+    read = read_yaml_list(path, "families", problems)
+    if read is None:
         return ()
-    raw = data.get("families") if isinstance(data, dict) else None
-    if not isinstance(raw, list):
-        problems.append(f"{label}: must have a 'families' list")
-        return ()
+    data, raw = read
     vocabulary = _vocabulary(data.get("vocabulary", {}), label, problems)
     families: dict[str, RedFlagFamily] = {}
     for index, entry in enumerate(raw):
@@ -73,12 +70,8 @@ def load_red_flags(
         if isinstance(entry, dict):
             entry = _expanded(entry, vocabulary, where, problems)
         family = _family(entry, where, texts, topics, problems)
-        if family is None:
-            continue
-        if family.id in families:
-            problems.append(f"{label}: duplicate family '{family.id}'")
-        else:
-            families[family.id] = family
+        if family is not None:
+            add_unique(families, family.id, family, f"{label}: duplicate family", problems)
     problems += [
         f"{label}: required family '{family_id}' is missing"
         for family_id in REQUIRED_FAMILIES

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from content.frontmatter import SAFE_LOADER
 
+T = TypeVar("T")
 # What each field must hold; "words" is a list of non-empty strings.
 FieldSpec = Mapping[str, str]
 
@@ -64,3 +65,23 @@ def read_yaml(path: Path, label: str, problems: list[str]) -> Any:
     except yaml.YAMLError as error:
         problems.append(f"{label}: is not valid YAML ({error})")
     return None
+
+
+def read_yaml_list(path: Path, key: str, problems: list[str]) -> tuple[Any, list[Any]] | None:
+    """The parsed file and the list under its `key`, or None after recording why not."""
+    data = read_yaml(path, path.name, problems)
+    if data is None:
+        return None
+    raw = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(raw, list):
+        problems.append(f"{path.name}: must have a '{key}' list")
+        return None
+    return data, raw
+
+
+def add_unique(found: dict[str, T], key: str, item: T, where: str, problems: list[str]) -> None:
+    """Keep `item` under `key` unless one is there already, which is a problem at `where`."""
+    if key in found:
+        problems.append(f"{where} '{key}'")
+    else:
+        found[key] = item
