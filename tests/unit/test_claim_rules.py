@@ -1,4 +1,5 @@
-"""The rules that stop a claimed reminder from going out after all (scheduler/claims.py)."""
+"""The rules that stop a claimed reminder from going out after all (scheduler/claims.py), a
+snooze past its occurrence's grace among them."""
 
 from __future__ import annotations
 
@@ -104,3 +105,23 @@ def test_a_follow_up_is_dropped_once_the_reminder_was_snoozed() -> None:
     snoozed = Known([], set(), {(7, DUE)})
     assert judge(delivery(purpose=Purpose.FOLLOW_UP), known=snoozed) == DeliveryStatus.CANCELLED
     assert judge(delivery(purpose=Purpose.SNOOZE), known=snoozed) is None
+
+
+SNOOZED = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)  # the occurrence a snooze repeats
+
+
+def snooze_judged(due_at: datetime, purpose: Purpose = Purpose.SNOOZE) -> DeliveryStatus | None:
+    """The verdict on a dose delivery of SNOOZED due at `due_at`, claimed on time."""
+    d = delivery(occurrence=SNOOZED, purpose=purpose, due_at=due_at)
+    return verdict(d, user(), reminder(), due_at, POLICY, NOTHING)
+
+
+def test_a_snooze_queued_past_its_occurrences_grace_is_missed_not_sent() -> None:
+    """Sent on time for itself, it would still be "your 08:00 dose" beside the next one."""
+    assert snooze_judged(SNOOZED + timedelta(hours=2)) is None
+    assert snooze_judged(SNOOZED + timedelta(days=1)) == DeliveryStatus.MISSED
+
+
+def test_only_a_snooze_is_judged_from_its_occurrence() -> None:
+    # A follow-up or a reminder owed at once has its own due time; the grace runs from there.
+    assert snooze_judged(SNOOZED + timedelta(days=1), Purpose.FOLLOW_UP) is None
