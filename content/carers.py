@@ -166,15 +166,13 @@ _NOW = frozenset(
 
 def happening_now(told: list[Sentence]) -> bool:
     """Whether the message, told in their words, says when and it is now or still going on,
-    says it as going on ("I am gasping", "I keep vomiting", "it won't stop", "my eyes have
-    turned yellow"), or tells it as seen or said outside a question."""
+    says it as going on ("I am gasping", "it won't stop", "my eyes have turned yellow"), or
+    tells it as seen or said outside a question. What "keeps" coming back is asked about: it
+    may not be happening now."""
     return any(
         _NOW & set(s.words)
         or (not s.question and not s.marked_question and _seen(s.words))
-        or any(
-            (a in _BE and _going_on(b)) or a in _KEEP or (a, b) in _ONGOING
-            for a, b in pairwise(s.words)
-        )
+        or any((a in _BE and _going_on(b)) or (a, b) in _ONGOING for a, b in pairwise(s.words))
         for s in told
     )
 
@@ -189,7 +187,6 @@ def _seen(words: tuple[str, ...]) -> bool:
     return any(w in _SEEN and "what" not in words[max(0, i - 5) : i] for i, w in enumerate(words))
 
 
-_KEEP = frozenset({"keep", "keeps", "keeping"})
 _ONGOING = frozenset(
     {("not", "stop"), ("not", "stopping"), ("have", "turned"), ("has", "turned")}
     | {("have", "become"), ("has", "become")}

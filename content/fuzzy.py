@@ -45,8 +45,8 @@ _EXACT_ONLY = frozenset(
     # my face burn" read as chest pain), selling no swelling, acting no aching.
     | {"peeling", "peeled", "peels", "back", "heat", "selling", "sell", "acting", "camp"}
     # "at least" is no "last text", nor "wreck my liver" not wanting to live; "my bloods" are
-    # blood tests.
-    | {"least", "liver", "bloods"}
+    # blood tests, and a blister on a heel is no blistered skin.
+    | {"least", "liver", "bloods", "blister"}
 )
 
 

@@ -97,7 +97,7 @@ EXPLAINED = frozenset(
     | {"jagerbombs", "jagerbomb", "jager", "carrot", "carrots", "cough", "coughing"}
     | {"coughed", "sprinting", "scrub", "exfoliating", "exfoliated", "exfoliant"}
     | {"searching", "googling", "googled", "virgin", "homework", "assignment", "coursework"}
-    | {"essay", "monday", "mondays"}
+    | {"essay", "monday", "mondays", "airpods", "podcast"}
 )
 EXPLAINED_PHRASES = phrases(
     # A house moved or bought, not one near which a bridge stands.
@@ -162,6 +162,8 @@ EXPLAINED_PHRASES = phrases(
     "enough water",
     "drink water",
     "drinking water",
+    "blackout curtains",
+    "blackout blinds",
 )
 MONTHS = (
     *("january", "february", "march", "april", "june", "july", "august", "september"),

@@ -207,8 +207,8 @@ async def test_a_forwarded_warning_sign_gets_the_carers_check_in(bot: BotUnderTe
 # A parent, partner or friend writing about someone on the course.
 CARERS = [
     ("mood", "my son (17) keeps saying he wishes he was dead, he's on accutane"),
-    ("allergy", "my daughter's face has swollen up and she says her throat feels tight"),
-    ("hearing", "my son says he can't hear out of his left ear"),
+    ("allergy", "my daughter's face has swollen up and her throat feels tight"),
+    ("hearing", "my son can't hear out of his left ear"),
     ("seizure", "my son is on roaccutane and had a fit on the floor, shaking all over"),
 ]
 # The same, said to be happening now: no question, the advice for them at once.

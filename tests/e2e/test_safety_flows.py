@@ -68,12 +68,12 @@ async def test_asking_for_help_in_answer_to_the_self_harm_question_gets_the_urge
 async def test_a_carer_who_types_that_it_is_happening_now_gets_the_guidance_for_them(
     bot: BotUnderTest, typed: str
 ) -> None:
-    """A parent writes "my son on accutane says he wants to die" and is asked "Is it happening
+    """A parent writes "my son on accutane told me he wants to die" and is asked "Is it happening
     to them now?" (button: "Yes, it's happening now"). They type "it's happening now", or "he's
     cutting himself right now". Before: "I'm not sure which topic that is about". Expected: the
     mood advice written for the person looking after them, with the local numbers."""
     await bot.say("/timezone Europe/London")
-    question = await bot.say("my son on accutane says he wants to die")
+    question = await bot.say("my son on accutane told me he wants to die")
     assert CARER_QUESTION in question.text
     reply = await bot.say(typed)
     assert NO_MATCH[:40] not in reply.text, f"a dead end: {reply.text[:80]!r}"
@@ -110,7 +110,7 @@ async def test_mood_guidance_in_a_timezone_the_bot_suggests_names_that_countrys_
     ("sign", "answer"),
     [
         pytest.param("been having some dark thoughts lately", "n", id="no_but_im_struggling"),
-        pytest.param("my son on accutane says he wants to die", "m", id="carer_milder"),
+        pytest.param("my son on accutane told me he wants to die", "m", id="carer_milder"),
     ],
 )
 async def test_saying_it_is_milder_still_leaves_urgent_help_one_tap_away(

@@ -24,8 +24,7 @@ HAPPENING_NOW = [
     ("writing for my boy, his lips and tongue are swelling up", "allergy"),
     ("my sister is on roaccutane and she is throwing up nonstop", "gut"),
     ("flatmate's on accutane and her throat is closing, she's wheezing", "allergy"),
-    # Told as going on or as changed: "keeps", "won't stop", "have turned".
-    ("my son on accutane keeps throwing up, he can't keep water down", "gut"),
+    # Told as going on or as changed: "won't stop", "have turned".
     ("my husband takes isotretinoin and his nosebleed won't stop", "blood"),
     ("my wife is on roaccutane and her eyes have turned yellow", "jaundice"),
     # Told as seen or said, outside a question.
@@ -38,6 +37,8 @@ ON_THE_COURSE = [
     ("my son's eyes are yellow", "jaundice"),
     ("my son is taking accutane and his eyes are yellow", "jaundice"),
     ("as his dad: he has crushing chest pain and can't breathe", "chest"),
+    # What "keeps" coming back may not be happening now.
+    ("my son on accutane keeps throwing up, he can't keep water down", "gut"),
     # Seen, but asked about: "is that the accutane?", "what does that look like".
     ("my son's eyes look a bit yellow, is that the accutane?", "jaundice"),
     (

@@ -63,6 +63,8 @@ def level(text: str, library: Library) -> tuple[str, Level] | None:
         ("my thighs are so weak I can't get out of a chair", "muscle"),
         ("my son keeps getting nosebleeds that won't stop", "blood"),
         ("grey blob blocking part of my view since i woke up", "vision_loss"),
+        ("my skin is red and starting to blister", "skin_reaction"),
+        ("i think i'm having a stroke, my face is drooping", "seizure"),
     ],
 )
 def test_signs_with_a_denied_cause_a_place_or_a_wording_of_their_own(
@@ -86,3 +88,17 @@ def test_signs_with_a_denied_cause_a_place_or_a_wording_of_their_own(
 def test_everyday_words_are_no_sign(library: Library, text: str) -> None:
     found = level(text, library)
     assert found is None or found[1] is not Level.URGENT, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A blister on a heel is no "blistered" skin; blackout curtains are no blackout.
+        "got a blister on my heel from my new trainers",
+        "bought blackout curtains and finally sleeping better",
+        # "i" and "had a stroke" in that order: the grandad's stroke is not the writer's.
+        "my grandad had a stroke years ago, does that mean i can't take accutane?",
+    ],
+)
+def test_everyday_words_get_no_check_in_either(library: Library, text: str) -> None:
+    assert level(text, library) is None
