@@ -11,6 +11,7 @@ import yaml
 from content.frontmatter import SAFE_LOADER
 
 T = TypeVar("T")
+
 # What each field must hold; "words" is a list of non-empty strings.
 FieldSpec = Mapping[str, str]
 

@@ -20,10 +20,10 @@ _GOES_ON_FROM = frozenset({"since", "started", "start", "starting", "began", "be
 # "I can't anymore" is no "not anymore": it says the writer cannot go on. "Since last month"
 # goes on now.
 _CANNOT = frozenset({"can", "could"})
+_NOT_ANYMORE = frozenset({("not", "anymore"), ("not", "any", "more")})
 # Days ago are recent enough to act on: "had sex without a condom two days ago", "my period
 # was due 9 days ago". (A sign that went away days ago is still over: see _recent.)
 _DAYS = frozenset({"day", "days"})
-_NOT_ANYMORE = frozenset({("not", "anymore"), ("not", "any", "more")})
 
 
 def in_the_past(words: tuple[str, ...], sign: tuple[int, int] | None = None) -> bool:
