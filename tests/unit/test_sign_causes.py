@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from content import Level, Library, assess
+from content import Library
 from content.normalize import sentences
 from content.sign_causes import explained_by_cause
+from tests.sign_readings import reading
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -27,13 +28,6 @@ def words(text: str) -> tuple[str, ...]:
 )
 def test_a_denied_cause_explains_nothing(text: str, explained: bool) -> None:
     assert explained_by_cause(words(text)) is explained
-
-
-def level(text: str, library: Library) -> tuple[str, Level] | None:
-    found = assess(text, library)
-    if found is None:
-        return None
-    return (found.family.id if found.family else "?", found.level)
 
 
 @pytest.mark.parametrize(
@@ -70,7 +64,7 @@ def level(text: str, library: Library) -> tuple[str, Level] | None:
 def test_signs_with_a_denied_cause_a_place_or_a_wording_of_their_own(
     library: Library, text: str, family: str
 ) -> None:
-    assert level(text, library) == (family, Level.URGENT)
+    assert reading(text, library) == (family, "urgent")
 
 
 @pytest.mark.parametrize(
@@ -86,8 +80,8 @@ def test_signs_with_a_denied_cause_a_place_or_a_wording_of_their_own(
     ],
 )
 def test_everyday_words_are_no_sign(library: Library, text: str) -> None:
-    found = level(text, library)
-    assert found is None or found[1] is not Level.URGENT, found
+    found = reading(text, library)
+    assert found is None or found[1] != "urgent", found
 
 
 @pytest.mark.parametrize(
@@ -101,4 +95,4 @@ def test_everyday_words_are_no_sign(library: Library, text: str) -> None:
     ],
 )
 def test_everyday_words_get_no_check_in_either(library: Library, text: str) -> None:
-    assert level(text, library) is None
+    assert reading(text, library) is None

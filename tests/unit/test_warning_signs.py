@@ -6,16 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from content import Finding, Level, Library, assess
+from content import Level, Library, assess
 from content.fuzzy import squeeze, word_similarity
 from content.normalize import sentences
-
-
-def reading(text: str, library: Library) -> tuple[str, str] | None:
-    found: Finding | None = assess(text, library)
-    if found is None:
-        return None
-    return (found.family.id if found.family else "?", found.level.value)
+from tests.sign_readings import reading
 
 
 @pytest.mark.parametrize(
