@@ -126,7 +126,7 @@ def _one_swap(word: str, target: str) -> bool:
 
 # A filler word may not bring in someone else as the subject, nor open a clause of its own:
 # "hurts when I press, not when I breathe" is no "not breathe".
-_NEW_SUBJECTS = frozenset({"he", "she", "they", "hes", "shes", "when", "while", "whenever", "if"})
+_GAP_STOPS = frozenset({"he", "she", "they", "hes", "shes", "when", "while", "whenever", "if"})
 
 
 def find_hits(pattern: Pattern, text: tuple[str, ...], *, max_gap: int = 0) -> list[Hit]:
@@ -154,7 +154,7 @@ def _extend(
     best: tuple[float, int, int] | None = None
     skips = range(gaps + 1) if slot > 0 else range(1)
     for skip in skips:
-        if _NEW_SUBJECTS.intersection(text[pos : pos + skip]):
+        if _GAP_STOPS.intersection(text[pos : pos + skip]):
             break  # "I think she might be pregnant" is no "I might be pregnant"
         at = pos + skip
         for sim, used_words, used_slots in _candidates(pattern, slot, text, at):

@@ -69,7 +69,7 @@ _SENTENCE = re.compile(r"([^.!?\n]+)([.!?\n]*)")
 # "it was blurry... because I forgot my glasses": a reason said after a break still explains.
 _REASONS = frozenset({"because", "cause", "cos", "coz", "bc", "since"})
 # "since this afternoon", "since yesterday", "since monday": when a sign began, not a reason
-# or a cause (content/sign_context.py).
+# or a cause (content/sign_causes.py).
 SINCE_WHEN = frozenset(
     {"this", "yesterday", "today", "tonight", "last", "lunch", "lunchtime", "breakfast", "then"}
     | {"morning", "afternoon", "evening", "monday", "tuesday", "wednesday", "thursday", "friday"}
