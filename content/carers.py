@@ -180,7 +180,7 @@ def happening_now(told: list[Sentence]) -> bool:
 _BE = frozenset({"am", "is", "are"})
 # Told as seen or said now, outside a question: "his eyes look yellow", "she says it's blurry"
 # (but not "what does that look like").
-_SEEN = frozenset({"look", "looks", "seem", "seems", "say", "says"})
+_SEEN = frozenset({"look", "looks", "looking", "seem", "seems", "say", "says"})
 
 
 def _seen(words: tuple[str, ...]) -> bool:
@@ -190,6 +190,8 @@ def _seen(words: tuple[str, ...]) -> bool:
 _ONGOING = frozenset(
     {("not", "stop"), ("not", "stopping"), ("have", "turned"), ("has", "turned")}
     | {("have", "become"), ("has", "become")}
+    # "he's got a rash everywhere": has now.
+    | {("am", "got"), ("is", "got"), ("has", "got"), ("have", "got")}
 )
 # "is taking accutane", "is going to the GP": no sign going on.
 _NOT_A_SIGN = frozenset(

@@ -85,6 +85,10 @@ _QUESTION_OPENERS = frozenset(
 )
 # Openers of a statement whose "I" is left out when followed by what was done or had.
 _DROPPED_I = frozenset({"did", "have"})
+# Words that open a clause telling of the writer, after a question: "..., my eyes are swollen".
+_TOLD_OPENERS = frozenset({"my", "i", "been"})
+# After a question's opener, the one asked about: "..., can I get my pills a day late?"
+_ASKED_OF = frozenset({"i", "you", "it", "that", "this", "we"})
 _DETERMINERS = frozenset({"a", "an", "the", "another", "two", "2", "3", "three", "some", "this"})
 FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine"})
 _QUERY_WORDS = frozenset(
@@ -221,10 +225,56 @@ def sentences(text: str) -> list[Sentence]:
             since_when = (
                 out[0] == "since" and len(out) > 1 and (out[1] in SINCE_WHEN or out[1].isdigit())
             )
-            if out[0] in _REASONS and result and not since_when:
+            # After a question, "because ..." tells why it is asked: "is that fine? Because
+            # I've had a crushing headache for a week".
+            if out[0] in _REASONS and result and not since_when and not result[-1].question:
                 sentence = _join(result.pop(), sentence)
-            result.append(sentence)
+            result.extend(_question_apart(sentence))
     return result
+
+
+def _question_apart(sentence: Sentence) -> list[Sentence]:
+    """A question and a statement in one sentence, as two. "Can you remind me later, my eyes are
+    swelling shut" tells in its second clause; "I missed my appointment, can I get my pills a
+    day late?" asks in its second."""
+    words = sentence.words
+    starts = [i for i in sorted(sentence.clause_starts) if 0 < i < len(words)]
+    if sentence.question:
+        cut = next((i for i in starts if words[i] in _TOLD_OPENERS), None)
+    elif sentence.marked_question:
+        cut = next((i for i in starts if _opens_question(words[i : i + 2])), None)
+    else:
+        cut = None
+    if cut is None:
+        return [sentence]
+    return [
+        _part(sentence, 0, cut, asking=sentence.question),
+        _part(sentence, cut, len(words), asking=not sentence.question),
+    ]
+
+
+def _opens_question(words: tuple[str, ...]) -> bool:
+    return len(words) == 2 and words[0] in _QUESTION_OPENERS and words[1] in _ASKED_OF
+
+
+def _part(sentence: Sentence, start: int, end: int, *, asking: bool) -> Sentence:
+    """The words from `start` to `end` of `sentence` as a sentence of their own. A question
+    mark at its end still marks each part: "his eyes look yellow, is that the accutane?" is
+    asked about."""
+
+    def inside(indices: frozenset[int]) -> frozenset[int]:
+        return frozenset(i - start for i in indices if start <= i < end)
+
+    words = sentence.words[start:end]
+    return Sentence(
+        words,
+        inside(sentence.scope_ends),
+        inside(sentence.clause_starts),
+        asking and not FIRST_PERSON & set(words),
+        asking,
+        inside(sentence.quoted),
+        sentence.marked_question,
+    )
 
 
 def _join(first: Sentence, reason: Sentence) -> Sentence:

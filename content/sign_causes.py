@@ -24,7 +24,10 @@ def explained_by_cause(
 
 _SINCE = frozenset({"since", "from"})
 _DENY = frozenset({"not", "no", "never"})
-_BEFORE_CAUSE = frozenset({"normal", "just", "the", "a", "from", "my", "usual"})  # "not the gym"
+# Words a denial may reach a cause across: "not the gym", "haven't been to the gym".
+_BEFORE_CAUSE = frozenset(
+    {"normal", "just", "the", "a", "from", "my", "usual", "been", "to", "because", "of", "due"}
+)
 
 
 def _no_causes(words: tuple[str, ...]) -> set[str]:
@@ -33,13 +36,17 @@ def _no_causes(words: tuple[str, ...]) -> set[str]:
     return {
         w
         for i, w in enumerate(words)
-        if i
-        and (
-            (words[i - 1] in _SINCE and w in SINCE_WHEN)
-            or words[i - 1] in _DENY
-            or (i > 1 and words[i - 2] in _DENY and words[i - 1] in _BEFORE_CAUSE)
-        )
+        if i and ((words[i - 1] in _SINCE and w in SINCE_WHEN) or _denied_at(words, i))
     }
+
+
+def _denied_at(words: tuple[str, ...], i: int) -> bool:
+    for j in range(i - 1, max(-1, i - 5), -1):
+        if words[j] in _DENY:
+            return True
+        if words[j] not in _BEFORE_CAUSE:
+            return False
+    return False
 
 
 def _explained_by_phrase(words: tuple[str, ...], itself: frozenset[str]) -> bool:

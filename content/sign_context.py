@@ -160,7 +160,7 @@ def read(
     near = set(words[max(0, span.start - 3) : span.end])
     explained = explained_by_cause(words, itself, wording)
     past = in_the_past(words, (span.start, span.end))
-    if weak and (sentence.question or explained or past or _MILDER & near):
+    if weak and (sentence.question or explained or past or _milder(words, span, wording)):
         return Reading.NONE
     # "will I lose my hearing?", "could I go blind?": a worry about what may come.
     # "how do I know if I'm having an allergic reaction?": a worry about how to tell.
@@ -171,6 +171,19 @@ def read(
     if asks_ahead or explained or past or _MILD & near:
         return Reading.DOUBT
     return Reading.SELF
+
+
+def _milder(words: tuple[str, ...], span: Span, wording: frozenset[str]) -> bool:
+    """Whether a word near the sign makes it milder; "tiny" before things the sign names is
+    their size: "tiny red dots", "tiny blisters"."""
+    start = max(0, span.start - 3)
+    return any(
+        word in _MILDER
+        and not (
+            word == "tiny" and any(w in wording and w.endswith("s") for w in words[i + 1 : i + 3])
+        )
+        for i, word in enumerate(words[start : span.end], start)
+    )
 
 
 def _only_clock_times(words: tuple[str, ...], span: Span) -> bool:

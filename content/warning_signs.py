@@ -33,6 +33,9 @@ ASKED = "?"
 EXERTED = "!"
 _GAP = 2  # filler words allowed inside one phrase ("my period is really late")
 _WINDOW = 9  # words a combination may span ("my face and lips are all swollen")
+_FAR_WINDOW = 13  # the same for a combination of three phrases or more, within one statement
+# A clause that opens on one of these names another part of the body: "..., and my urine is dark".
+_POSSESSIVES = frozenset({"my", "his", "her", "their"})
 
 
 class Level(enum.StrEnum):
@@ -215,7 +218,7 @@ def _of_the_writer(found: Finding, said: list[Sentence]) -> bool:
     for phrase in (*family.phrases, *family.weak_phrases):
         sign = compile_sign(phrase)
         for sentence in said:
-            for span in _spans(sign, sentence.words):
+            for span in _spans(sign, sentence):
                 if names_writer(span, sentence) or carers.writer_before(sentence.words, span.start):
                     return True
     return False
@@ -245,7 +248,7 @@ def _reading(
         for sentence, possible in parts:
             if not all(part in possible for part in sign.parts):
                 continue
-            for span in _spans(sign, sentence.words):
+            for span in _spans(sign, sentence):
                 if own and not names_writer(span, sentence):
                     continue
                 reading = read(
@@ -265,11 +268,11 @@ def _reading(
     return best
 
 
-def _spans(sign: Sign, text: tuple[str, ...]) -> list[Span]:
+def _spans(sign: Sign, sentence: Sentence) -> list[Span]:
     """Where all of the sign's phrases stand together, closest first."""
     if not sign.parts:
         return []
-    found = [find_hits(part, text, max_gap=_GAP) for part in sign.parts]
+    found = [find_hits(part, sentence.words, max_gap=_GAP) for part in sign.parts]
     if len(found) == 1:
         return [Span(hit.start, hit.end) for hit in found[0]]
     spans: list[Span] = []
@@ -278,6 +281,24 @@ def _spans(sign: Sign, text: tuple[str, ...]) -> list[Span]:
         if any(a.end > b.start for a, b in pairwise(ordered)):
             continue
         span = Span(ordered[0].start, max(hit.end for hit in ordered))
-        if span.end - span.start <= _WINDOW:
+        if span.end - span.start <= _WINDOW or _within_reach(sign, span, sentence):
             spans.append(span)
     return sorted(spans, key=lambda s: s.end - s.start)
+
+
+def _within_reach(sign: Sign, span: Span, sentence: Sentence) -> bool:
+    """Three phrases or more may stand further apart, in one statement ("forgot my pill three
+    days in a row last week and we had sex"), but not across a "but" or a "so" or into a clause
+    about another part of the body ("eyes going yellow and my urine is dark"), and not with a
+    negation, which reaches only the words beside it ("can't hear")."""
+    words = sentence.words
+    return (
+        len(sign.parts) > 2
+        and not sign.negations
+        and span.end - span.start <= _FAR_WINDOW
+        and not any(span.start < i < span.end for i in sentence.scope_ends)
+        and not any(
+            span.start < i < span.end and _POSSESSIVES & set(words[i : i + 2])
+            for i in sentence.clause_starts
+        )
+    )

@@ -31,6 +31,9 @@ HAPPENING_NOW = [
     ("grandson on isotretinoin, his skin looks yellow", "jaundice"),
     ("my daughter says she can't see out of her left eye", "vision_loss"),
     ("my son says he wants to kill himself", "mood"),
+    # Has now, or seen now: "she's got", "he's looking".
+    ("my daughter is on accutane and she's got a rash everywhere and a fever", "skin_reaction"),
+    ("my son's skin looking yellow and his wee is like tea, he's on isotretinoin", "jaundice"),
 ]
 # Someone else's sign while they are on the course, not said to be now: the carer's check-in.
 ON_THE_COURSE = [

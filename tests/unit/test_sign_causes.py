@@ -22,6 +22,8 @@ def words(text: str) -> tuple[str, ...]:
         ("my skin is peeling off in sheets, not normal dryness", False),
         ("blisters all over, no sunburn", False),
         ("not the gym, my muscles just hurt", False),
+        ("my muscles ache and i haven't been to the gym", False),
+        ("my muscles ache, not from the gym", False),
         ("my thighs ache from the gym", True),
         ("since monday my ears ring", False),
     ],
