@@ -25,7 +25,9 @@ def on_the_course(said: list[Sentence]) -> bool:
         for i, word in enumerate(words):
             if word in {"my", "our"} and _a_dependant(words[i + 1 : i + 7]):
                 return True
-            if _medicine(word) and _taken_by_someone_else(words, i):
+            # "she's on the course": in this bot, the course is the medicine's.
+            the_course = word == "course" and words[max(0, i - 2) : i] == ("on", "the")
+            if (_medicine(word) or the_course) and _taken_by_someone_else(words, i):
                 return True
             if word in TAKING and _theirs(words[max(0, i - 2) : i]):
                 return True

@@ -97,7 +97,8 @@ EXPLAINED = frozenset(
     | {"jagerbombs", "jagerbomb", "jager", "carrot", "carrots", "cough", "coughing"}
     | {"coughed", "sprinting", "scrub", "exfoliating", "exfoliated", "exfoliant"}
     | {"searching", "googling", "googled", "virgin", "homework", "assignment", "coursework"}
-    | {"essay", "monday", "mondays", "airpods", "podcast"}
+    | {"essay", "monday", "mondays", "airpods", "podcast", "hayfever", "pollen", "notification"}
+    | {"notifications", "ringtone", "project", "projects"}
 )
 EXPLAINED_PHRASES = phrases(
     # A house moved or bought, not one near which a bridge stands.
@@ -138,6 +139,9 @@ EXPLAINED_PHRASES = phrases(
     "a cold",
     "the flu",
     "hay fever",
+    "hay fevers",
+    # Asleep at once: "passed out the second my head hit the pillow".
+    "hit the pillow",
     "blister pack",
     "food baby",
     "stomach bug",

@@ -34,6 +34,8 @@ HAPPENING_NOW = [
     # Has now, or seen now: "she's got", "he's looking".
     ("my daughter is on accutane and she's got a rash everywhere and a fever", "skin_reaction"),
     ("my son's skin looking yellow and his wee is like tea, he's on isotretinoin", "jaundice"),
+    # "on the course": in this bot, the medicine's course.
+    ("my mum (she's on the course) says one eye went completely dark", "vision_loss"),
 ]
 # Someone else's sign while they are on the course, not said to be now: the carer's check-in.
 ON_THE_COURSE = [

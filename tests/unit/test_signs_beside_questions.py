@@ -103,14 +103,3 @@ def test_tiny_says_the_size_of_dots_not_a_mild_sign(library: Library) -> None:
         "blood",
         "urgent",
     )
-
-
-@pytest.mark.parametrize(
-    ("text", "family"),
-    [
-        ("my eyes have swelled shut and theres hives all up my neck", "allergy"),
-        ("remind me tomorrow. muscles aching so bad I couldn't get out of bed", "muscle"),
-    ],
-)
-def test_new_wordings(library: Library, text: str, family: str) -> None:
-    assert reading(text, library) == (family, "urgent")

@@ -720,3 +720,41 @@ def test_signs_in_a_nurse_parents_words_metaphors_and_other_languages(
 def test_look_alikes_of_the_new_wordings_get_no_alarm(library: Library, text: str) -> None:
     found = reading(text, library)
     assert found is None or found[1] != "urgent", found
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("my eyes have swelled shut and theres hives all up my neck", "allergy"),
+        ("remind me tomorrow. muscles aching so bad I couldn't get out of bed", "muscle"),
+        ("my head feels like its going to split and the lights hurt", "headache_vision"),
+        ("my head is in a vice and my vision keeps greying at the edges", "headache_vision"),
+        ("one of my ears just went silent while i was at work", "hearing"),
+        ("passed out in the shower this morning and hit my head", "seizure"),
+        ("looked in the mirror and one side of my mouth is hanging down", "seizure"),
+        ("my chest feels crushed, worst pain ive ever had", "chest"),
+    ],
+)
+def test_signs_told_by_what_they_do(library: Library, text: str, family: str) -> None:
+    assert reading(text, library) == (family, "urgent")
+
+
+def test_an_implant_long_overdue_is_asked_about(library: Library) -> None:
+    text = "my implant was due to be replaced 2 months ago and we've been having sex"
+    assert reading(text, library) == ("pregnancy", "ask")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "blacked out as soon as my head hit the pillow, best sleep in weeks",
+        "my heart skipped a beat when my crush texted back lol",
+        "this group project is a massive headache",
+        "Hay fever's kicking off, itchy eyes and sneezing",
+    ],
+)
+def test_look_alikes_of_signs_told_by_what_they_do_get_no_alarm(
+    library: Library, text: str
+) -> None:
+    found = reading(text, library)
+    assert found is None or found[1] != "urgent", found
