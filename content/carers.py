@@ -191,7 +191,7 @@ def _seen(words: tuple[str, ...]) -> bool:
 
 _ONGOING = frozenset(
     {("not", "stop"), ("not", "stopping"), ("have", "turned"), ("has", "turned")}
-    | {("have", "become"), ("has", "become")}
+    | {("have", "become"), ("has", "become"), ("have", "gone"), ("has", "gone")}
     # "he's got a rash everywhere": has now.
     | {("am", "got"), ("is", "got"), ("has", "got"), ("have", "got")}
 )

@@ -85,11 +85,11 @@ EXPLAINED = frozenset(
     | {"songs", "lyrics", "lyric", "band", "sang", "singing", "album", "mortgage"}
     | {"solicitor", "lawyer", "dentist", "dental", "numbed", "anaesthetic", "lemsip", "spin"}
     | {"cardio", "parkrun", "marathon", "sprint", "hiit", "iron", "pharmacist", "beetroot"}
-    | {"phones", "bruise", "bruising", "bruised", "car", "paint", "fence", "shirt"}
+    | {"phones", "bruise", "bruising", "bruised", "paint", "fence", "shirt"}
     | {"hoodie", "dress", "jacket", "pace", "board", "liquorice", "licorice", "shouting"}
     | {"filler", "deadlift", "deadlifts", "squats", "lifting", "weights", "hike", "hiking"}
     | {"yoga", "hairdryer", "curry", "spicy", "optician", "dryness", "saline", "crust"}
-    | {"selfie", "selfies", "bathroom", "nose", "music", "blink", "squad", "anxiety"}
+    | {"selfie", "selfies", "nose", "music", "blink", "squad", "anxiety"}
     | {"swimming", "swim", "pool", "flight", "flying", "plane", "oven", "burnt", "shootout"}
     | {"penalty", "penalties", "match", "evidence", "research", "statistics", "stats"}
     | {"bench", "exam", "exams", "earbuds", "headphones", "camping", "holiday", "holidays"}
@@ -98,7 +98,7 @@ EXPLAINED = frozenset(
     | {"coughed", "sprinting", "scrub", "exfoliating", "exfoliated", "exfoliant"}
     | {"searching", "googling", "googled", "virgin", "homework", "assignment", "coursework"}
     | {"essay", "monday", "mondays", "airpods", "podcast", "hayfever", "pollen", "notification"}
-    | {"notifications", "ringtone", "project", "projects"}
+    | {"notifications", "ringtone", "project", "projects", "carsick", "bulb"}
 )
 EXPLAINED_PHRASES = phrases(
     # A house moved or bought, not one near which a bridge stands.
@@ -142,6 +142,12 @@ EXPLAINED_PHRASES = phrases(
     "hay fevers",
     # Asleep at once: "passed out the second my head hit the pillow".
     "hit the pillow",
+    # A bathroom or a car is where a sign happens, not its cause; these are causes.
+    "bathroom light",
+    "bathroom lighting",
+    "bathroom bulb",
+    "car sick",
+    "yellow car",
     "blister pack",
     "food baby",
     "stomach bug",

@@ -34,6 +34,7 @@ HAPPENING_NOW = [
     # Has now, or seen now: "she's got", "he's looking".
     ("my daughter is on accutane and she's got a rash everywhere and a fever", "skin_reaction"),
     ("my son's skin looking yellow and his wee is like tea, he's on isotretinoin", "jaundice"),
+    ("my son's eyes have gone yellow and he's super tired, barely eating", "jaundice"),
     # "on the course": in this bot, the medicine's course.
     ("my mum (she's on the course) says one eye went completely dark", "vision_loss"),
 ]

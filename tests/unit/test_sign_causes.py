@@ -43,6 +43,9 @@ def test_a_denied_cause_explains_nothing(text: str, explained: bool) -> None:
         ("my nose has been bleeding for 40 minutes and won't stop", "blood"),
         ("woke up on the bathroom floor this morning, no idea how i got there", "seizure"),
         ("lost consciousness in the car park and came to on the tarmac", "seizure"),
+        # Nor for any family: a bathroom floor, the walk to the car.
+        ("stomach pain so bad im curled up on the bathroom floor", "pain_belly"),
+        ("I can't walk to the car without clutching my belly, the pain is sharp", "pain_belly"),
         # A relative "what" or a "not normal" is no search query.
         ("been coughing and theres blood in what comes up", "chest"),
         ("cant stop being sick, lost count of how many times, theres blood in it", "gut"),
@@ -79,6 +82,10 @@ def test_signs_with_a_denied_cause_a_place_or_a_wording_of_their_own(
         "I can't get up in the mornings... because I'm 16 lol",
         "the view from the mountain took my breath away, my lips did not enjoy the wind tho",
         "chest muscles sore after bench press. hurts when I press on them, not when I breathe",
+        # What a bathroom light or a car does: causes, where the room itself is none.
+        "is my skin a bit yellow or is it the bathroom light",
+        "bought a yellow car today, celebrating clear skin",
+        "car sick on the mountain road, felt queasy but didn't throw up",
     ],
 )
 def test_everyday_words_are_no_sign(library: Library, text: str) -> None:

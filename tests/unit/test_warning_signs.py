@@ -506,11 +506,12 @@ MEANS_OF_HARM = [
     # A house near the bridge explains nothing; a house moved explains sore muscles.
     ("cant stop thinking about jumping off the bridge near my house", ("mood", "urgent")),
     ("muscles sore from moving house, nothing weird", None),
-    # And "in the dark, everything black" is no "everything dark" of low mood.
+    # And "in the dark, everything black" is no "everything dark" of low mood; the car where
+    # it happened explains nothing.
     (
         "tonight suddenly I can't see the road properly in the dark, everything black and I had "
         "to stop the car",
-        ("headache_vision", "ask"),
+        ("headache_vision", "urgent"),
     ),
 ]
 
