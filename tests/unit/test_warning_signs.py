@@ -234,6 +234,8 @@ def test_no_alarm_for_a_sign_denied_in_another_sense_or_an_everyday_dose(
         ("my knees and wrists are agony", "muscle"),
         ("all my joints hurt, even my fingers", "muscle"),
         ("i had a fit last night", "seizure"),
+        # An implant long overdue: when it fell due is past, the risk is not.
+        ("my implant was due to be replaced 2 months ago and we've been having sex", "pregnancy"),
     ],
 )
 def test_weak_signs_get_the_check_in(library: Library, text: str, family: str) -> None:
@@ -738,11 +740,6 @@ def test_look_alikes_of_the_new_wordings_get_no_alarm(library: Library, text: st
 )
 def test_signs_told_by_what_they_do(library: Library, text: str, family: str) -> None:
     assert reading(text, library) == (family, "urgent")
-
-
-def test_an_implant_long_overdue_is_asked_about(library: Library) -> None:
-    text = "my implant was due to be replaced 2 months ago and we've been having sex"
-    assert reading(text, library) == ("pregnancy", "ask")
 
 
 @pytest.mark.parametrize(
