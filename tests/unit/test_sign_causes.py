@@ -86,6 +86,11 @@ def test_signs_with_a_denied_cause_a_place_or_a_wording_of_their_own(
         "is my skin a bit yellow or is it the bathroom light",
         "bought a yellow car today, celebrating clear skin",
         "car sick on the mountain road, felt queasy but didn't throw up",
+        # Look-alikes of signs told by what they do.
+        "blacked out as soon as my head hit the pillow, best sleep in weeks",
+        "my heart skipped a beat when my crush texted back lol",
+        "this group project is a massive headache",
+        "Hay fever's kicking off, itchy eyes and sneezing",
     ],
 )
 def test_everyday_words_are_no_sign(library: Library, text: str) -> None:

@@ -36,35 +36,6 @@ def test_a_question_with_no_statement_in_it_stays_whole() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "family"),
-    [
-        # An errand first: the sign was read as part of a question.
-        ("can u remind me later, been doubled over with stomach pain for hours", "pain_belly"),
-        ("can you remind me later, my eyes are swelling shut rn and i feel weird", "allergy"),
-        ("can I take ibuprofen, my head is killing me and my vision is blurry", "headache_vision"),
-        # "Because ..." after a question tells why it is asked, not the question's cause.
-        (
-            "I also take doxycycline, is that fine? Because I've had a crushing headache "
-            "behind my eyes for a week and I keep seeing double",
-            "headache_vision",
-        ),
-        # Three words of a sign a little further apart, in one statement.
-        (
-            "forgot my pill 3 days in a row and we had sex, is that bad with this medicine",
-            "pregnancy",
-        ),
-        ("my stomach is paining me seriously since morning, it's going to my back", "pain_belly"),
-        ("my arms feel like jelly and the pain in them is unbearable", "muscle"),
-        ("i lost my balance out of nowhere and cant walk in a straight line", "seizure"),
-    ],
-)
-def test_a_sign_told_beside_a_question_or_a_little_spread_out_is_urgent(
-    library: Library, text: str, family: str
-) -> None:
-    assert reading(text, library) == (family, "urgent")
-
-
-@pytest.mark.parametrize(
     ("text", "expected"),
     [
         # A clause about another part of the body: yellow eyes are no sight going dark.

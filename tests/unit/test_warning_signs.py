@@ -57,6 +57,37 @@ MINUTES_OR_HOURS_AGO_IS_NOW = [
     ("i fainted at work about an hour ago and came round on the floor", "seizure"),
     ("had a seizure 20 mins ago, never had one before", "seizure"),
 ]
+SIGNS_TOLD_BESIDE_A_QUESTION = [
+    # An errand first: the sign was read as part of a question.
+    ("can u remind me later, been doubled over with stomach pain for hours", "pain_belly"),
+    ("can you remind me later, my eyes are swelling shut rn and i feel weird", "allergy"),
+    ("can I take ibuprofen, my head is killing me and my vision is blurry", "headache_vision"),
+    # "Because ..." after a question tells why it is asked, not the question's cause.
+    (
+        "I also take doxycycline, is that fine? Because I've had a crushing headache "
+        "behind my eyes for a week and I keep seeing double",
+        "headache_vision",
+    ),
+]
+THREE_WORDS_OF_A_SIGN_A_LITTLE_SPREAD_OUT = [
+    (
+        "forgot my pill 3 days in a row and we had sex, is that bad with this medicine",
+        "pregnancy",
+    ),
+    ("my stomach is paining me seriously since morning, it's going to my back", "pain_belly"),
+    ("my arms feel like jelly and the pain in them is unbearable", "muscle"),
+    ("i lost my balance out of nowhere and cant walk in a straight line", "seizure"),
+]
+SIGNS_TOLD_BY_WHAT_THEY_DO = [
+    ("my eyes have swelled shut and theres hives all up my neck", "allergy"),
+    ("remind me tomorrow. muscles aching so bad I couldn't get out of bed", "muscle"),
+    ("my head feels like its going to split and the lights hurt", "headache_vision"),
+    ("my head is in a vice and my vision keeps greying at the edges", "headache_vision"),
+    ("one of my ears just went silent while i was at work", "hearing"),
+    ("passed out in the shower this morning and hit my head", "seizure"),
+    ("looked in the mirror and one side of my mouth is hanging down", "seizure"),
+    ("my chest feels crushed, worst pain ive ever had", "chest"),
+]
 
 
 @pytest.mark.parametrize(
@@ -65,7 +96,10 @@ MINUTES_OR_HOURS_AGO_IS_NOW = [
     + IF_MEANING_WHETHER_IS_NO_CONDITION
     + TYPOS_SPLIT_WORDS_AND_WORD_FORMS
     + WISHES_TOLD_THROUGH_SLEEP
-    + MINUTES_OR_HOURS_AGO_IS_NOW,
+    + MINUTES_OR_HOURS_AGO_IS_NOW
+    + SIGNS_TOLD_BESIDE_A_QUESTION
+    + THREE_WORDS_OF_A_SIGN_A_LITTLE_SPREAD_OUT
+    + SIGNS_TOLD_BY_WHAT_THEY_DO,
 )
 def test_a_sign_still_counts_as_urgent(library: Library, text: str, family: str) -> None:
     assert reading(text, library) == (family, "urgent")
@@ -721,38 +755,5 @@ def test_signs_in_a_nurse_parents_words_metaphors_and_other_languages(
     ],
 )
 def test_look_alikes_of_the_new_wordings_get_no_alarm(library: Library, text: str) -> None:
-    found = reading(text, library)
-    assert found is None or found[1] != "urgent", found
-
-
-@pytest.mark.parametrize(
-    ("text", "family"),
-    [
-        ("my eyes have swelled shut and theres hives all up my neck", "allergy"),
-        ("remind me tomorrow. muscles aching so bad I couldn't get out of bed", "muscle"),
-        ("my head feels like its going to split and the lights hurt", "headache_vision"),
-        ("my head is in a vice and my vision keeps greying at the edges", "headache_vision"),
-        ("one of my ears just went silent while i was at work", "hearing"),
-        ("passed out in the shower this morning and hit my head", "seizure"),
-        ("looked in the mirror and one side of my mouth is hanging down", "seizure"),
-        ("my chest feels crushed, worst pain ive ever had", "chest"),
-    ],
-)
-def test_signs_told_by_what_they_do(library: Library, text: str, family: str) -> None:
-    assert reading(text, library) == (family, "urgent")
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "blacked out as soon as my head hit the pillow, best sleep in weeks",
-        "my heart skipped a beat when my crush texted back lol",
-        "this group project is a massive headache",
-        "Hay fever's kicking off, itchy eyes and sneezing",
-    ],
-)
-def test_look_alikes_of_signs_told_by_what_they_do_get_no_alarm(
-    library: Library, text: str
-) -> None:
     found = reading(text, library)
     assert found is None or found[1] != "urgent", found
