@@ -59,6 +59,7 @@ _OBJECT_BEFORE = frozenset(
     | {"texting", "tell", "telling", "told", "ask", "asking", "asked", "with", "to", "from"}
     | {"avoid", "avoiding", "avoided", "ignore", "ignoring", "ignored", "miss", "missing"}
 )
+_ARTICLES = frozenset({"a", "an", "the"})
 _TOOK = frozenset({"took", "swallowed", "ate", "downed", "has", "had"})
 # Pronouns that may stand for the writer's own things: "my eyes ... they".
 _THINGS_OF_MINE = frozenset({"they", "them", "their"})
@@ -376,7 +377,13 @@ def _with_the_writer(words: tuple[str, ...], i: int) -> bool:
 def _names_an_object(words: tuple[str, ...], i: int) -> bool:
     """Whether "my" at `i` starts someone the writer acts on: "(I haven't wanted to) see my
     friends", not "my friends (are numb)"."""
-    return i > 0 and words[i] in {"my", "our"} and words[i - 1] in _OBJECT_BEFORE
+    return (
+        i > 0
+        and words[i] in {"my", "our"}
+        and words[i - 1] in _OBJECT_BEFORE
+        # "a teams call, my left ear ...": after an article, the verb's word is a noun.
+        and not _ARTICLES & set(words[max(0, i - 3) : i - 1])
+    )
 
 
 _LOOKS_LIKE = ("look", "like")

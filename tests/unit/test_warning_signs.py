@@ -84,6 +84,8 @@ SIGNS_TOLD_BY_WHAT_THEY_DO = [
     ("my head feels like its going to split and the lights hurt", "headache_vision"),
     ("my head is in a vice and my vision keeps greying at the edges", "headache_vision"),
     ("one of my ears just went silent while i was at work", "hearing"),
+    # "a teams call": after an article, "call" is no verb with "my left ear" as its object.
+    ("in the middle of a teams call my left ear just went silent", "hearing"),
     ("passed out in the shower this morning and hit my head", "seizure"),
     ("looked in the mirror and one side of my mouth is hanging down", "seizure"),
     ("my chest feels crushed, worst pain ive ever had", "chest"),
