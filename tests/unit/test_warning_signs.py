@@ -270,6 +270,12 @@ def test_no_alarm_for_a_sign_denied_in_another_sense_or_an_everyday_dose(
         ("my knees and wrists are agony", "muscle"),
         ("all my joints hurt, even my fingers", "muscle"),
         ("i had a fit last night", "seizure"),
+        # Hearing one's name, or shadows that whisper, when no one is there.
+        (
+            "keep hearing someone say my name when im alone, checked every room, nobody there",
+            "mood",
+        ),
+        ("the shadows in the corner of my room move and whisper when i try to sleep", "mood"),
         # An implant long overdue: when it fell due is past, the risk is not.
         ("my implant was due to be replaced 2 months ago and we've been having sex", "pregnancy"),
     ],
