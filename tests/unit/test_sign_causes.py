@@ -91,6 +91,7 @@ def test_signs_with_a_denied_cause_a_place_or_a_wording_of_their_own(
         "my heart skipped a beat when my crush texted back lol",
         "this group project is a massive headache",
         "Hay fever's kicking off, itchy eyes and sneezing",
+        "i won't need my coat where i'm going, it's hot in spain",
     ],
 )
 def test_everyday_words_are_no_sign(library: Library, text: str) -> None:

@@ -89,6 +89,9 @@ SIGNS_TOLD_BY_WHAT_THEY_DO = [
     ("passed out in the shower this morning and hit my head", "seizure"),
     ("looked in the mirror and one side of my mouth is hanging down", "seizure"),
     ("my chest feels crushed, worst pain ive ever had", "chest"),
+    # Farewells and a method looked up.
+    ("gave my guitar to my sister, i won't need it where i'm going", "mood"),
+    ("tonight i looked up how many of my capsules it would take", "mood"),
 ]
 
 
