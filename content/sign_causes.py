@@ -41,6 +41,7 @@ def _no_causes(words: tuple[str, ...]) -> set[str]:
 
 
 def _denied_at(words: tuple[str, ...], i: int) -> bool:
+    """Whether a "not" stands before the word at `i`, at most three small words away."""
     for j in range(i - 1, max(-1, i - 5), -1):
         if words[j] in _DENY:
             return True
